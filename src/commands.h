@@ -1,0 +1,24 @@
+/* commands.h: the table of ntfslinks subcommands; one source file per command. */
+#ifndef NTFSLINKS_COMMANDS_H
+#define NTFSLINKS_COMMANDS_H
+
+#include <stdio.h>
+
+struct fe_command {
+	const char *name;
+	const char *summary;		/* one line for 'ntfslinks --help' */
+	int (*run)(int argc, char **argv);	/* argv[0] is the command name; returns the exit status */
+	void (*usage)(FILE *out);	/* full help of the command */
+};
+
+/* Each cmd_*.c defines one of these. Add new ones to the table in ntfslinks.c. */
+extern const struct fe_command fe_cmd_scan;
+extern const struct fe_command fe_cmd_siblings;
+extern const struct fe_command fe_cmd_hardlinks;
+extern const struct fe_command fe_cmd_reparse;
+extern const struct fe_command fe_cmd_truesize;
+extern const struct fe_command fe_cmd_info;
+extern const struct fe_command fe_cmd_partitions;
+extern const struct fe_command fe_cmd_copy;
+
+#endif

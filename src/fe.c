@@ -1,0 +1,188 @@
+/* fe.c: messages, exit codes, libntfs-3g logging and progress for the front ends. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <ntfs-3g/types.h>
+#include <ntfs-3g/logging.h>
+
+#include "fe.h"
+
+const char *fe_progname = "ntfslinks";
+int fe_verbose;
+bool fe_had_errors;
+
+static void vmsg(const char *path, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	if (path)
+		fprintf(stderr, "%s: '%s': ", fe_progname, path);
+	else
+		fprintf(stderr, "%s: ", fe_progname);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void fe_error(const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(path, fmt, ap);
+	va_end(ap);
+}
+
+void fe_warn_entry(const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(path, fmt, ap);
+	va_end(ap);
+	fe_had_errors = true;
+}
+
+void fe_problem(void *ctx, const char *source, uint64_t mft,
+		const char *path, const char *reason)
+{
+	(void)ctx;
+	fflush(stdout);
+	fprintf(stderr, "%s: '%s': ", fe_progname, source ? source : "?");
+	if (mft != UINT64_MAX)
+		fprintf(stderr, "record %llu: ", (unsigned long long)mft);
+	if (path)
+		fprintf(stderr, "'%s': ", path);
+	fprintf(stderr, "%s\n", reason);
+	fe_had_errors = true;
+}
+
+void fe_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: ", fe_progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (cmd)
+		fprintf(stderr, "Try '%s help %s' for more information.\n",
+			fe_progname, cmd);
+	else
+		fprintf(stderr, "Try '%s --help' for more information.\n",
+			fe_progname);
+	exit(FE_EXIT_USAGE);
+}
+
+void fe_bad_option(const char *cmd, char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (optopt && arg && arg[0] == '-' && arg[1] != '-')
+		fe_usage_error(cmd, "invalid option -- '%c'", optopt);
+	if (optopt && arg && strncmp(arg, "--", 2) == 0 && !strchr(arg, '='))
+		fe_usage_error(cmd, "option '%s' requires an argument", arg);
+	fe_usage_error(cmd, "unrecognized option '%s'", arg ? arg : "?");
+}
+
+static int fe_ntfs_log(const char *function, const char *file, int line,
+			    u32 level, void *data, const char *format,
+			    va_list args)
+{
+	(void)function; (void)file; (void)line; (void)level; (void)data;
+	if (!fe_verbose)
+		return 0;
+	fputs("libntfs-3g: ", stderr);
+	return vfprintf(stderr, format, args);
+}
+
+void fe_ntfs_logging_init(void)
+{
+	ntfs_log_set_handler(fe_ntfs_log);
+	if (fe_verbose)
+		ntfs_log_set_levels(NTFS_LOG_LEVEL_INFO | NTFS_LOG_LEVEL_ERROR |
+				    NTFS_LOG_LEVEL_PERROR | NTFS_LOG_LEVEL_WARNING |
+				    NTFS_LOG_LEVEL_CRITICAL);
+}
+
+static void close_stdout(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+		if (errno == EPIPE)
+			_exit(fe_exit_status());
+		fprintf(stderr, "%s: write error on standard output: %s\n",
+			fe_progname, strerror(errno ? errno : EIO));
+		_exit(FE_EXIT_PARTIAL);
+	}
+}
+
+void fe_close_stdout_atexit(void)
+{
+	atexit(close_stdout);
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void fe_progress_init(struct fe_progress *p, const char *what, const char *unit)
+{
+	memset(p, 0, sizeof(*p));
+	p->what = what;
+	p->unit = unit;
+	p->enabled = isatty(STDERR_FILENO) && getenv("NTFSLINKS_NO_PROGRESS") == NULL;
+	p->start = now_seconds();
+}
+
+int fe_progress_cb(void *ctx, uint64_t done, uint64_t total)
+{
+	struct fe_progress *p = ctx;
+	double t, el;
+
+	if (!p || !p->enabled)
+		return 0;
+	t = now_seconds();
+	el = t - p->start;
+	if (el < 0.25 || t - p->last < 0.1)
+		return 0;
+	p->last = t;
+	p->shown = true;
+	if (total) {
+		double rate = done / (el > 0 ? el : 1);
+		double eta = rate > 0 ? (total - done) / rate : 0;
+
+		fprintf(stderr, "\r%s: %llu/%llu %s (%3.0f%%), %.0f/s, eta %.0fs \033[K",
+			p->what, (unsigned long long)done,
+			(unsigned long long)total, p->unit,
+			100.0 * done / total, rate, eta);
+	} else {
+		fprintf(stderr, "\r%s: %llu %s \033[K", p->what,
+			(unsigned long long)done, p->unit);
+	}
+	return 0;
+}
+
+void fe_progress_end(struct fe_progress *p)
+{
+	if (p && p->shown)
+		fputs("\r\033[K", stderr);
+	if (p)
+		p->shown = false;
+}
+
+int fe_exit_status(void)
+{
+	return fe_had_errors ? FE_EXIT_PARTIAL : FE_EXIT_OK;
+}

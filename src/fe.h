@@ -1,0 +1,65 @@
+/* fe.h: helpers shared by the ntfslinks front ends (messages, exit codes, progress). */
+#ifndef NTFSLINKS_FE_H
+#define NTFSLINKS_FE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Exit codes, documented in ntfslinks(1). */
+enum {
+	FE_EXIT_OK = 0,		/* everything done */
+	FE_EXIT_PARTIAL = 1,	/* some entries failed; the rest was done */
+	FE_EXIT_USAGE = 2,	/* misuse, or the volume could not be opened */
+};
+
+extern const char *fe_progname;	/* "ntfslinks" */
+extern int fe_verbose;		/* -v given: show libntfs-3g's own messages */
+extern bool fe_had_errors;	/* set by fe_warn_entry(): exit 1 at the end */
+
+/* "ntfslinks: 'path': reason" on stderr. path may be NULL. Sets nothing. */
+void fe_error(const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Same as fe_error(), and remembers that an entry failed (exit status 1). */
+void fe_warn_entry(const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* An nl_problem_fn that prints "ntfslinks: 'image': record N: reason"
+ * (or "... 'image': record N ('path'): reason") and marks the run as failed. */
+void fe_problem(void *ctx, const char *source, uint64_t mft,
+		const char *path, const char *reason);
+
+/* Misuse: prints "ntfslinks: message" and "Try 'ntfslinks --help'" (or
+ * "Try 'ntfslinks help CMD'") on stderr and exits 2. cmd may be NULL. */
+void fe_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+
+/* After getopt_long() returned '?' or ':' (with opterr = 0): reports the
+ * offending option like util-linux does and exits 2. */
+void fe_bad_option(const char *cmd, char **argv)
+	__attribute__((noreturn));
+
+/* Installs the libntfs-3g log handler: silent unless fe_verbose. */
+void fe_ntfs_logging_init(void);
+
+/* Checks that stdout was written completely; called at exit. */
+void fe_close_stdout_atexit(void);
+
+/* Progress on stderr, only when stderr is a terminal and the work has run
+ * longer than a quarter of a second. An nl_progress_fn: ctx is a struct
+ * fe_progress. fe_progress_end() clears the line. */
+struct fe_progress {
+	const char *what;	/* e.g. "scanning" */
+	const char *unit;	/* e.g. "records" */
+	bool enabled;
+	bool shown;
+	double start;
+	double last;
+};
+void fe_progress_init(struct fe_progress *p, const char *what, const char *unit);
+int fe_progress_cb(void *ctx, uint64_t done, uint64_t total);
+void fe_progress_end(struct fe_progress *p);
+
+/* The program's exit status from fe_had_errors. */
+int fe_exit_status(void);
+
+#endif

@@ -1,0 +1,113 @@
+/* ntfslinks.c: the ntfslinks program: global options and dispatch to subcommands. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ntfslinks/ntfslinks.h>
+
+#include "commands.h"
+#include "fe.h"
+
+/* Keep in the order shown by --help. */
+static const struct fe_command *const commands[] = {
+	NULL
+};
+
+static const struct fe_command *find_command(const char *name)
+{
+	for (size_t i = 0; commands[i]; i++)
+		if (strcmp(commands[i]->name, name) == 0)
+			return commands[i];
+	return NULL;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: %s [OPTIONS] COMMAND [ARGS...]\n"
+		"\n"
+		"Read NTFS volumes offline (image files, block devices, disk images,\n"
+		"extracted $MFT files): list hardlink siblings and reparse points\n"
+		"(junctions, symbolic links, mount points, every other tag), find the\n"
+		"links that escape a folder, and copy trees keeping their links.\n"
+		"\n"
+		"Commands:\n", fe_progname);
+	for (size_t i = 0; commands[i]; i++)
+		fprintf(out, "  %-11s %s\n", commands[i]->name, commands[i]->summary);
+	fprintf(out,
+		"  %-11s %s\n"
+		"\n"
+		"Options:\n"
+		"  -v, --verbose   show libntfs-3g's own messages on stderr\n"
+		"  -h, --help      display this help and exit\n"
+		"  -V, --version   display version information and exit\n"
+		"\n"
+		"Run '%s help COMMAND' for the options of one command.\n"
+		"Exit status: 0 all done, 1 some entries failed, 2 misuse or the volume\n"
+		"could not be opened. See ntfslinks(1).\n",
+		"help", "show the help of a command", fe_progname);
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	const struct fe_command *c;
+
+	if (argc < 2) {
+		usage(stdout);
+		return FE_EXIT_OK;
+	}
+	if (argc > 2)
+		fe_usage_error(NULL, "help takes one command name");
+	c = find_command(argv[1]);
+	if (!c)
+		fe_usage_error(NULL, "unknown command '%s'", argv[1]);
+	c->usage(stdout);
+	return FE_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct fe_command *c;
+	int ch;
+
+	fe_close_stdout_atexit();
+	opterr = 0;
+	/* Stop at the first non-option: the rest belongs to the command. */
+	while ((ch = getopt_long(argc, argv, "+hVv", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			usage(stdout);
+			return FE_EXIT_OK;
+		case 'V':
+			printf("%s %s (library %s)\n", PACKAGE_NAME, PACKAGE_VERSION,
+			       nl_version());
+			return FE_EXIT_OK;
+		case 'v':
+			fe_verbose++;
+			break;
+		default:
+			fe_bad_option(NULL, argv);
+		}
+	}
+	if (optind >= argc)
+		fe_usage_error(NULL, "no command given");
+	fe_ntfs_logging_init();
+	argc -= optind;
+	argv += optind;
+	if (strcmp(argv[0], "help") == 0)
+		return cmd_help(argc, argv);
+	c = find_command(argv[0]);
+	if (!c)
+		fe_usage_error(NULL, "unknown command '%s'", argv[0]);
+	optind = 0;	/* reset getopt for the command; opterr stays 0 */
+	return c->run(argc, argv);
+}
