@@ -69,7 +69,10 @@ build() {
 report() {
 	dir=$1; label=$2
 	for log in $(find "$dir/tests" -name '*.log' ! -name test-suite.log | sort); do
-		grep -h -E '^[0-9]+%: Checks: ' "$log" | sed "s|^|$label $(basename "$log" .log): |" || true
+		if grep -q -E '^[0-9]+%: Checks: ' "$log"; then
+			echo "$label $(basename "$log" .log) (Check):"
+			grep -h -E '^[0-9]+%: Checks: ' "$log"
+		fi
 		grep -h -E '^SKIP: ' "$log" | sed "s|^|$label |" || true
 	done
 	grep -E '^# (TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR):' "$dir/test-suite.log" 2>/dev/null |
