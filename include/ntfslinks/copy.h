@@ -1,0 +1,204 @@
+/* copy.h: Smart Copy: copy trees between NTFS images, directories and ntfs-3g mounts, keeping links. */
+#ifndef NTFSLINKS_COPY_H
+#define NTFSLINKS_COPY_H
+
+#include <ntfslinks/common.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Calling protocol (like ln.exe --copy):
+ *
+ *   struct nl_copy_options o;
+ *   nl_copy_options_init(&o);           // defaults: crop, drop streams on dirs
+ *   o.outer = NL_COPY_UNROLL; ...
+ *   struct nl_copy *c;
+ *   nl_copy_new(&c, &o);
+ *   nl_copy_add_source(c, "disk.img:/Users");     // once per source
+ *   nl_copy_add_source(c, "/srv/tree");
+ *   nl_copy_set_dest(c, "out.img:/backup");
+ *   rc = nl_copy_run(c);                  // plan, then execute (or only plan: dry_run)
+ *   nl_copy_get_stats(c, &stats);
+ *   nl_copy_free(&c);                     // closes everything; checked close is in run
+ *
+ * Endpoints are strings:
+ *   IMAGE:/path       a folder inside an NTFS image file or block device;
+ *   IMAGE@N:/path     the same in partition N of a partitioned disk image;
+ *   IMAGE             (an existing regular file or block device) its root folder;
+ *   DIR               a directory: plain Linux, or a folder on an ntfs-3g FUSE
+ *                     mount (detected; reparse data, attributes, times and
+ *                     streams then go through the mount's system.ntfs_* and
+ *                     user.* extended attributes).
+ * Paths inside images use '/' (or '\'); names are WTF-8.
+ *
+ * Several sources form one common root: links between them are inner. The
+ * destination folder is created when missing; when it exists, each source is
+ * copied inside it under the source's own name (auto-renamed "name - Copy",
+ * "name - Copy (2)" on a clash), or with 'into' its contents go straight in.
+ *
+ * Nothing in the source is ever written. Errors with single entries are
+ * reported through the action callback (NL_COPY_ACT_ERROR) and the problem
+ * callback; the copy continues where that is safe and nl_copy_run() returns 1.
+ */
+
+/** What to do with junctions and symbolic links that point outside the copied set. */
+enum nl_copy_outer_policy {
+	NL_COPY_CROP = 0,	/* leave them out, report them (default) */
+	NL_COPY_SPLICE,		/* recreate them pointing at the original target */
+	NL_COPY_UNROLL,		/* copy what they point to in their place, recursively */
+};
+
+/** Named streams when the destination is a plain Linux directory. */
+enum nl_copy_streams_policy {
+	NL_COPY_STREAMS_DROP = 0,	/* dropped, with a warning per file */
+	NL_COPY_STREAMS_XATTR,		/* kept as user.NAME extended attributes */
+};
+
+/** One action of the copy, as ln.exe reports it (see nl_copy_action_name()). */
+enum nl_copy_action {
+	NL_COPY_ACT_COPIED = 0,	/* file (or other reparse point, raw) copied with its streams */
+	NL_COPY_ACT_FOLDER,	/* folder created */
+	NL_COPY_ACT_HARDLINKED,	/* another name of a file already copied */
+	NL_COPY_ACT_JUNCTION,	/* inner junction recreated, pointing into the copy */
+	NL_COPY_ACT_SYMLINK,	/* inner symbolic link recreated, pointing into the copy */
+	NL_COPY_ACT_CROPPED,	/* outer link left out (crop) */
+	NL_COPY_ACT_SPLICED,	/* outer link recreated with its original target (splice) */
+	NL_COPY_ACT_UNROLLED,	/* outer link replaced by a copy of its target (unroll) */
+	NL_COPY_ACT_DANGLING,	/* link whose target does not exist */
+	NL_COPY_ACT_LOOP,	/* link that leads back into itself: not followed */
+	NL_COPY_ACT_EXCLUDED,	/* left out by --exclude / --include */
+	NL_COPY_ACT_WARNING,	/* copied, but something was lost (e.g. dropped streams) */
+	NL_COPY_ACT_ERROR,	/* failed; nothing incomplete was left behind */
+	NL_COPY_ACT__COUNT
+};
+
+/** The kind of source entry an action is about. */
+enum nl_copy_kind {
+	NL_COPY_KIND_FILE = 0,
+	NL_COPY_KIND_FOLDER,
+	NL_COPY_KIND_JUNCTION,	/* includes volume mount points */
+	NL_COPY_KIND_SYMLINK,
+	NL_COPY_KIND_REPARSE,	/* any other reparse tag */
+	NL_COPY_KIND_OTHER,	/* device, fifo, socket on a Linux source */
+};
+
+/**
+ * struct nl_copy_event - one reported action. All strings are owned by the
+ * library and valid only during the callback; any may be NULL.
+ * @source:     the source entry, as "ENDPOINT-ROOT/relative/path" (WTF-8)
+ * @dest:       what was (or with dry_run would be) created, relative to the
+ *              destination endpoint, '/'-separated; NULL when nothing was
+ * @target:     for links, the target as stored in the source
+ * @new_target: for recreated links, the target written in the destination
+ * @reason:     for errors, warnings, loops, dangling and cropped links
+ */
+struct nl_copy_event {
+	enum nl_copy_action action;
+	enum nl_copy_kind kind;
+	const char *source;
+	const char *dest;
+	const char *target;
+	const char *new_target;
+	const char *reason;
+	uint64_t bytes;		/* data bytes written for this entry (all streams) */
+	uint64_t mft;		/* source record number, UINT64_MAX for directory sources */
+};
+
+typedef void (*nl_copy_action_fn)(void *ctx, const struct nl_copy_event *ev);
+
+/** Running totals, for progress and the closing summary. */
+struct nl_copy_stats {
+	uint64_t items_done, items_total;	/* planned entries handled / planned */
+	uint64_t bytes_done, bytes_total;	/* data bytes written / planned */
+	uint64_t actions[NL_COPY_ACT__COUNT];	/* count of each action */
+};
+
+/** Progress callback: called now and then during nl_copy_run(); nonzero stops the copy. */
+typedef int (*nl_copy_progress_fn)(void *ctx, const struct nl_copy_stats *st);
+
+struct nl_copy_options {
+	enum nl_copy_outer_policy outer;
+	enum nl_copy_streams_policy streams;
+	bool into;		/* copy the sources' contents into the existing DST */
+	bool dry_run;		/* plan and report, write nothing */
+	bool no_acl;		/* do not copy security descriptors (image to image) */
+	char src_drive;		/* drive letter assumed for NTFS sources ('C' by default) */
+	char dest_drive;	/* drive letter written into absolute links (0: as source) */
+	/* Glob patterns (fnmatch, matched against the name and against the path
+	 * relative to the source root). An entry is left out when it matches an
+	 * exclude pattern, or when include patterns are given and a file matches
+	 * none of them (folders are still entered). Arrays owned by the caller,
+	 * must live until nl_copy_free(). */
+	const char *const *exclude;
+	size_t n_exclude;
+	const char *const *include;
+	size_t n_include;
+	size_t buffer_size;	/* data buffer in bytes; 0: 1 MiB. Memory does not grow with file sizes */
+	nl_copy_action_fn on_action;
+	void *action_ctx;
+	nl_problem_fn problem;	/* also told about every error, with the source image/record */
+	void *problem_ctx;
+	nl_copy_progress_fn progress;
+	void *progress_ctx;
+};
+
+/** nl_copy_options_init - fill @o with the defaults (crop, drop streams, drive C). */
+void nl_copy_options_init(struct nl_copy_options *o);
+
+/**
+ * nl_copy_new - create a copy job. @opt is copied (its arrays are not).
+ * Returns 0 and sets *@out (free with nl_copy_free()), or -ENOMEM / -EINVAL.
+ */
+int nl_copy_new(struct nl_copy **out, const struct nl_copy_options *opt);
+
+/**
+ * nl_copy_add_source - add one source endpoint (see the syntax above).
+ * Opens the source read-only at once. Returns 0, -ENOENT (missing), -ENOTDIR
+ * (not a folder: a single file may be a source, this is only for bad paths),
+ * -EINVAL (bad syntax), or another -errno from opening the volume. A short
+ * reason for the user is then available from nl_copy_error().
+ */
+int nl_copy_add_source(struct nl_copy *c, const char *spec);
+
+/**
+ * nl_copy_set_dest - set the destination endpoint. For images the volume is
+ * opened read-write unless dry_run (or it is the image of a source: then one
+ * handle serves both). Returns 0 or -errno; see nl_copy_error().
+ */
+int nl_copy_set_dest(struct nl_copy *c, const char *spec);
+
+/**
+ * nl_copy_run - plan the copy (walk the sources, group hardlinks, classify
+ * links), then execute it unless dry_run. Refuses a destination inside a
+ * source or a source inside the destination (-ELOOP, see nl_copy_error()).
+ * Returns 0 when everything was copied, 1 when some entries failed or were
+ * lost (reported through the callbacks), or -errno when the copy could not
+ * start or the destination could not be finished (e.g. the final unmount of a
+ * destination image failed): the destination is then not to be trusted.
+ */
+int nl_copy_run(struct nl_copy *c);
+
+/** nl_copy_get_stats - the totals so far; copied into *@st. */
+void nl_copy_get_stats(const struct nl_copy *c, struct nl_copy_stats *st);
+
+/**
+ * nl_copy_error - a short lowercase reason for the last failing call of
+ * nl_copy_add_source / set_dest / run, or "" (owned by @c).
+ */
+const char *nl_copy_error(const struct nl_copy *c);
+
+/** nl_copy_free - release the job and close its volumes (unchecked; use run's result). */
+void nl_copy_free(struct nl_copy **c);
+
+/** nl_copy_action_name - "copied", "hardlinked", ... (static storage). */
+const char *nl_copy_action_name(enum nl_copy_action a);
+
+/** nl_copy_kind_name - "file", "folder", "junction", "symlink", "reparse", "other". */
+const char *nl_copy_kind_name(enum nl_copy_kind k);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
