@@ -1,0 +1,306 @@
+/* scan.h: the one-pass $MFT scan and the link model it builds (records, names, paths, reparse points). */
+#ifndef NTFSLINKS_SCAN_H
+#define NTFSLINKS_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#include <ntfslinks/common.h>
+#include <ntfslinks/volume.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * nl_scan() reads $MFT once, in large sequential chunks, and builds an
+ * nl_model: for every record that holds at least one $FILE_NAME (plus the
+ * root), its header facts, sizes, file attributes, its names (in a string
+ * pool, WTF-8) and its reparse point.  Attributes found in extension records
+ * are credited to their base record via base_mft_record.  No path strings are
+ * stored: paths are built on demand from parent references.
+ *
+ * Identity of a file is its MFT record number (with its sequence number);
+ * hardlink siblings are its non-DOS names.  A DOS (8.3) name is attached as
+ * the alias of the Win32 name with the same parent, never counted as a link.
+ *
+ * The model keeps a pointer to the volume: close the model before the volume.
+ * A model is read-only after nl_scan() returns; concurrent readers are fine
+ * except for the first call of nl_model_lookup_child()/nl_model_lookup_path()
+ * which builds the child index (call nl_model_index_children() first to be safe).
+ */
+
+typedef struct nl_model nl_model;
+
+/** Root directory record number. */
+#define NL_ROOT_MFT 5
+
+/* Flags for nl_scan_options.flags. */
+#define NL_SCAN_DELETED    0x1  /* keep records not in use that still hold names */
+#define NL_SCAN_NO_REPARSE_READ 0x2  /* do not read non-resident reparse data (mark unreadable) */
+
+struct nl_scan_options {
+	unsigned flags;                /* NL_SCAN_* */
+	nl_problem_fn problem;         /* per-record problems (may be NULL) */
+	void *problem_ctx;
+	nl_progress_fn progress;       /* records done / total (may be NULL) */
+	void *progress_ctx;
+	unsigned threads;              /* 0: automatic; 1: single-threaded */
+};
+
+/**
+ * nl_scan - scan the whole $MFT of @vol and build a model.
+ * @out: receives the model (free with nl_model_free()); NULL on failure
+ * Corrupt records (bad fixup, attribute overruns, absurd lengths...) are
+ * reported through opt->problem with their record number and a reason, and
+ * skipped; the scan goes on.  nl_model_stats() counts them (problems != 0
+ * means the caller should exit 1).
+ * Returns 0; -ECANCELED if the progress callback asked to stop; -ENOMEM;
+ * -EIO if $MFT could not be read at all (a read error in the middle is
+ * reported as a problem for the records concerned and the scan continues).
+ */
+int nl_scan(nl_volume *vol, const struct nl_scan_options *opt, nl_model **out);
+
+/** nl_model_free - free @*m (NULL is fine) and set *m to NULL. */
+void nl_model_free(nl_model **m);
+
+/** nl_model_volume - the volume the model was built from (not owned). */
+nl_volume *nl_model_volume(const nl_model *m);
+
+/** Totals collected by the scan. */
+struct nl_scan_stats {
+	uint64_t mft_records;      /* records in $MFT */
+	uint64_t in_use;           /* base records in use */
+	uint64_t extension;        /* extension records in use (credited to a base) */
+	uint64_t files;            /* in-use records kept with names, directories included */
+	uint64_t directories;      /* in-use directories kept */
+	uint64_t deleted;          /* not-in-use records kept (only with NL_SCAN_DELETED) */
+	uint64_t names;            /* non-DOS names kept (all kept records) */
+	uint64_t dos_names;        /* DOS-namespace names kept */
+	uint64_t hardlink_groups;  /* in-use records with >= 2 non-DOS names */
+	uint64_t hardlink_names;   /* names in those groups */
+	uint64_t reparse_points;   /* kept records with a reparse point */
+	uint64_t reparse_unreadable; /* ... whose data could not be read */
+	uint64_t problems;         /* problems reported */
+	uint64_t bytes_read;       /* bytes of $MFT read */
+};
+
+/** nl_model_stats - fill @st.  Returns 0. */
+int nl_model_stats(const nl_model *m, struct nl_scan_stats *st);
+
+/* ---- records ------------------------------------------------------------- */
+
+/* nl_record_info.flags */
+#define NL_REC_IN_USE      0x0001  /* record header says in use */
+#define NL_REC_DIRECTORY   0x0002  /* record header says directory */
+#define NL_REC_DELETED     0x0004  /* not in use, kept because of NL_SCAN_DELETED */
+#define NL_REC_ATTR_LIST   0x0008  /* has an $ATTRIBUTE_LIST */
+#define NL_REC_REPARSE     0x0010  /* has a $REPARSE_POINT */
+#define NL_REC_REPARSE_UNREADABLE 0x0020 /* ... whose data could not be read */
+#define NL_REC_PROBLEM     0x0040  /* something about it (or an extension) was corrupt */
+#define NL_REC_HAS_SI      0x0080  /* $STANDARD_INFORMATION was seen */
+#define NL_REC_NAMED_STREAMS 0x0100 /* has named $DATA streams */
+#define NL_REC_DATA_NONRES 0x0200  /* unnamed $DATA is non-resident */
+
+/** Facts about one record (the base record, extensions merged in). */
+struct nl_record_info {
+	uint64_t mft;              /* record number */
+	uint16_t seq;              /* sequence number */
+	uint16_t flags;            /* NL_REC_* */
+	uint16_t link_count;       /* header link count (for 'info' only; counts DOS names) */
+	uint16_t names;            /* non-DOS names (= hardlinks) */
+	uint16_t dos_names;        /* DOS-namespace names */
+	uint32_t file_attributes;  /* from $STANDARD_INFORMATION (NL_FA_*) */
+	uint32_t reparse_tag;      /* 0 if none */
+	uint64_t data_size;        /* logical size of the unnamed $DATA */
+	uint64_t streams_size;     /* logical size of all named $DATA streams */
+	uint64_t alloc_size;       /* bytes allocated on disk for all $DATA streams
+	                              (compressed/sparse: clusters really used;
+	                              resident: 0) */
+	uint32_t stream_count;     /* named $DATA streams */
+};
+
+/**
+ * nl_model_record - look up record @mft.
+ * Returns 0 and fills @info; -ENOENT if the model has no such record (never
+ * seen, not in use, or no names and not the root).
+ */
+int nl_model_record(const nl_model *m, uint64_t mft, struct nl_record_info *info);
+
+/** Times of $STANDARD_INFORMATION, NTFS format (100 ns since 1601-01-01 UTC). */
+struct nl_times {
+	int64_t crtime, mtime, ctime, atime;
+};
+
+/**
+ * nl_model_times - the four $STANDARD_INFORMATION times of record @mft.
+ * May re-read the record from the volume (raw $MFT files included).
+ * Returns 0, -ENOENT (no such record or no $STANDARD_INFORMATION), -EIO.
+ */
+int nl_model_times(const nl_model *m, uint64_t mft, struct nl_times *t);
+
+/**
+ * nl_model_reparse - the reparse point of record @mft.
+ * @tag:  receives the tag
+ * @data, @len: receive the whole attribute value: le32 tag, le16 data
+ *        length, le16 reserved, then the data (the same bytes as the
+ *        system.ntfs_reparse_data xattr); owned by the model
+ * Returns 0; -ENOENT if the record has no reparse point; -EIO if the data
+ * could not be read (non-resident data from a raw $MFT, read error): @tag is
+ * still set and *@data is NULL.
+ */
+int nl_model_reparse(const nl_model *m, uint64_t mft, uint32_t *tag,
+		     const uint8_t **data, size_t *len);
+
+/* ---- names ---------------------------------------------------------------- */
+
+/** One name of a record, as handed out by nl_model_name_next(). */
+struct nl_name {
+	uint32_t id;               /* name id: for nl_model_name_path() etc. */
+	uint64_t mft;              /* record it belongs to */
+	const char *name;          /* WTF-8, NUL-terminated, owned by the model */
+	size_t len;                /* bytes */
+	uint64_t parent;           /* parent record number */
+	uint16_t parent_seq;       /* sequence number in the parent reference */
+	uint8_t name_space;        /* NL_NS_POSIX/WIN32/DOS/WIN32_DOS (record.h) */
+	bool orphan;               /* parent missing or its sequence does not match */
+	const char *dos_alias;     /* the 8.3 DOS name attached to this name, or NULL;
+	                              for NL_NS_WIN32_DOS this is NULL (the name is its own alias) */
+	size_t dos_len;
+};
+
+/* Flags for nl_model_name_next(). */
+#define NL_NAMES_WITH_DOS 0x1  /* also return DOS-namespace names as entries */
+
+/**
+ * nl_model_name_next - iterate over the names of record @mft.
+ * @cursor: set *cursor to 0 before the first call
+ * Without NL_NAMES_WITH_DOS returns only the non-DOS names (the hardlinks),
+ * each with its DOS alias.  Order: the order found on disk.
+ * Returns 0 with @out filled, 1 at the end, -ENOENT for an unknown record.
+ */
+int nl_model_name_next(const nl_model *m, uint64_t mft, unsigned flags,
+		       uint64_t *cursor, struct nl_name *out);
+
+/**
+ * nl_model_name_get - fetch name @id (from nl_name.id).
+ * Returns 0 or -ENOENT.
+ */
+int nl_model_name_get(const nl_model *m, uint32_t id, struct nl_name *out);
+
+/* ---- paths ---------------------------------------------------------------- */
+
+/* Path flags (nl_model_*_path @pflags). */
+#define NL_PATH_ORPHAN   0x1  /* a parent is missing or reused: under NL_ORPHAN_PREFIX */
+#define NL_PATH_LOOP     0x2  /* the parent chain loops or is deeper than NL_PATH_DEPTH_MAX */
+#define NL_PATH_DELETED  0x4  /* the record or a directory on the path is deleted */
+
+/**
+ * Orphans: when walking up the parent references meets a parent that is not
+ * in the model, is not a directory, or whose sequence number differs from
+ * the reference, the part walked so far is put under this prefix:
+ * "/$OrphanFiles/dir/name".  A looping or too deep chain is put under
+ * "/$OrphanFiles/$Loop/...".  (NTFS forbids '$' nowhere, but no real root
+ * entry is named "$OrphanFiles"; the flags say for sure.)
+ */
+#define NL_ORPHAN_PREFIX "/$OrphanFiles"
+#define NL_PATH_DEPTH_MAX 4096
+
+/** Enough for any path the model builds (NL_PATH_DEPTH_MAX components would
+ *  be more, but then -ERANGE is returned with the needed length). */
+#define NL_PATH_BUF 65536
+
+/**
+ * nl_model_name_path - build the full path of name @id into @buf.
+ * Paths start with '/', use '/' between components; the root is "/".
+ * @len:    receives the path length (without NUL); on -ERANGE, the length
+ *          needed
+ * @pflags: receives NL_PATH_* (may be NULL)
+ * Returns 0, -ERANGE (@bufsize too small), -ENOENT (no such name).
+ */
+int nl_model_name_path(const nl_model *m, uint32_t id, char *buf, size_t bufsize,
+		       size_t *len, unsigned *pflags);
+
+/**
+ * nl_model_record_path - the path of record @mft through its first non-DOS
+ * name (directories have exactly one); the root gives "/".
+ * Returns as nl_model_name_path(), -ENOENT for a record without names.
+ */
+int nl_model_record_path(const nl_model *m, uint64_t mft, char *buf, size_t bufsize,
+			 size_t *len, unsigned *pflags);
+
+/**
+ * nl_model_is_under - is record @mft (any of its non-DOS names) inside
+ * directory @dir (or @dir itself)?  Walks parent references with a loop
+ * guard; orphans are under nothing but the root only if their chain reaches it.
+ * Returns 1 yes, 0 no.
+ */
+int nl_model_is_under(const nl_model *m, uint64_t mft, uint64_t dir);
+
+/** nl_model_name_is_under - the same for the single name @id.  Returns 1 or 0. */
+int nl_model_name_is_under(const nl_model *m, uint32_t id, uint64_t dir);
+
+/* ---- lookups -------------------------------------------------------------- */
+
+/**
+ * nl_model_index_children - build the name -> child index used by the
+ * lookups (done automatically on first use; costs about 8 bytes per name).
+ * Returns 0 or -ENOMEM.
+ */
+int nl_model_index_children(nl_model *m);
+
+/**
+ * nl_model_lookup_child - find @name (WTF-8, @len bytes) in directory @dir,
+ * NTFS case-insensitively (the volume's $UpCase; libntfs-3g's default table
+ * for a raw $MFT).  DOS names match too.  Deleted records are only found
+ * when no in-use record matches.
+ * @mft: receives the record number
+ * @id:  receives the matching name id (may be NULL)
+ * Returns 0, -ENOENT, -ENOMEM (building the index failed).
+ */
+int nl_model_lookup_child(nl_model *m, uint64_t dir, const char *name, size_t len,
+			  uint64_t *mft, uint32_t *id);
+
+/**
+ * nl_model_lookup_path - resolve @path (WTF-8) from the root: components
+ * separated by '/' or '\\', empty and "." components skipped, ".." goes to
+ * the parent (stays at the root).  Reparse points are NOT followed.  A
+ * leading drive ("C:") is skipped; "\\??\\" prefixes are not understood (the
+ * caller strips them).
+ * @mft: receives the record number of the last component.
+ * Returns 0, -ENOENT (a component is missing), -ENOTDIR (a middle component
+ * is not a directory), -ENOMEM.
+ */
+int nl_model_lookup_path(nl_model *m, const char *path, uint64_t *mft);
+
+/* ---- iteration over records ---------------------------------------------- */
+
+/* Filters for nl_model_next(). */
+#define NL_ITER_ALL       0x0  /* every kept record (in use) */
+#define NL_ITER_HARDLINKS 0x1  /* records with >= 2 non-DOS names */
+#define NL_ITER_REPARSE   0x2  /* records with a reparse point */
+#define NL_ITER_DELETED   0x4  /* include deleted records (kept with NL_SCAN_DELETED) */
+#define NL_ITER_ONLY_DELETED 0x8 /* only deleted records */
+
+/**
+ * nl_model_next - iterate over kept records in ascending record number.
+ * @cursor: set *cursor to 0 before the first call
+ * @filter: NL_ITER_* (HARDLINKS and REPARSE together: records with either)
+ * @mft:    receives the next record number
+ * Returns 0, or 1 at the end.
+ */
+int nl_model_next(const nl_model *m, uint64_t *cursor, unsigned filter, uint64_t *mft);
+
+/** nl_model_record_fn - callback of nl_model_foreach(): return 0 to go on,
+ *  anything else stops the walk and is returned by nl_model_foreach(). */
+typedef int (*nl_model_record_fn)(void *ctx, const nl_model *m, uint64_t mft);
+
+/** nl_model_foreach - call @fn for every record nl_model_next() would give.
+ *  Returns 0 when all were visited, or the callback's nonzero value. */
+int nl_model_foreach(const nl_model *m, unsigned filter, nl_model_record_fn fn, void *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

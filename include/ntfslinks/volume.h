@@ -1,0 +1,204 @@
+/* volume.h: opening an NTFS volume (image, device, partition of a disk, raw $MFT file) read-only. */
+#ifndef NTFSLINKS_VOLUME_H
+#define NTFSLINKS_VOLUME_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#include <ntfslinks/common.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * A "volume spec" names what to open.  It is a path to
+ *   - an image file or block device holding one NTFS volume;
+ *   - a whole-disk image or device with an MBR or GPT partition table: if
+ *     exactly one partition holds NTFS it is used, otherwise the spec must
+ *     pick one as "PATH@N" (or nl_open_options.partition = N);
+ *   - an extracted raw $MFT file (starts with "FILE" records, no boot sector);
+ *     only the MFT is available then (nl_volume_is_raw_mft() is true).
+ * "PATH@N" is taken as a partition number only when PATH itself exists and
+ * the whole string does not (a file really named "x@2" still opens).
+ *
+ * Partition numbers follow Linux: MBR primaries 1-4, logical partitions inside
+ * extended ones from 5 on; GPT entries by their 1-based slot in the table.
+ *
+ * Everything is opened read-only (NTFS_MNT_RDONLY | NTFS_MNT_FORENSIC); a
+ * dirty, hibernated or unclean-log volume still opens.  Nothing is ever
+ * written to the input.
+ */
+
+/** Opaque handle of an open volume. */
+typedef struct nl_volume nl_volume;
+
+/** Size of an error-message buffer that always holds the whole message. */
+#define NL_ERRMSG_SIZE 1024
+
+/** Options for nl_volume_open(); all-zero (or NULL) means "auto". */
+struct nl_open_options {
+	/** Partition number to use (1-based, see above); 0: auto / from "@N". */
+	unsigned partition;
+	/** Use @offset (bytes from the start of the file) instead of looking
+	 *  for a partition table. */
+	bool has_offset;
+	uint64_t offset;
+	/** Refuse raw $MFT files (only NTFS volumes accepted). */
+	bool no_raw_mft;
+};
+
+/** What kind of input a volume came from. */
+enum nl_volume_kind {
+	NL_VOLUME_NTFS = 0,     /* an NTFS file system (possibly at an offset) */
+	NL_VOLUME_RAW_MFT = 1,  /* a bare $MFT file: records only */
+};
+
+/** Facts about an open volume, filled in by nl_volume_get_info(). */
+struct nl_volume_info {
+	enum nl_volume_kind kind;
+	const char *path;        /* file or device opened (without "@N"); owned by the volume */
+	uint64_t offset;         /* byte offset of the file system inside it */
+	uint64_t size;           /* bytes of the file system (raw MFT: file size) */
+	unsigned partition;      /* partition number used, 0 if none */
+	uint32_t record_size;    /* MFT record size: 1024, 4096, ... */
+	uint32_t cluster_size;   /* 0 for a raw $MFT */
+	uint32_t sector_size;    /* 0 for a raw $MFT */
+	uint64_t mft_records;    /* records in $MFT (from its data size) */
+	uint64_t serial;         /* volume serial number (0 for a raw $MFT) */
+	uint8_t major_ver, minor_ver;  /* NTFS version, e.g. 3.1 (0.0 if unknown) */
+	bool dirty;              /* the volume's dirty flag was set */
+	char label[128 * 3 + 1]; /* volume label in WTF-8, "" if none */
+};
+
+/**
+ * nl_volume_open - open a volume read-only.
+ * @out:    receives the handle; set to NULL on failure
+ * @spec:   the volume spec (see above)
+ * @opt:    options, or NULL for defaults
+ * @err:    buffer for a one-line lowercase explanation on failure (e.g.
+ *          "3 partitions, none chosen: 1 ntfs 1048576+10485760, 2 ...", or
+ *          "not an ntfs boot sector: bad oem id"); may be NULL
+ * @errlen: size of @err; NL_ERRMSG_SIZE always suffices
+ * Returns 0, or -errno: -ENOENT (no such file), -EINVAL (no NTFS found /
+ * ambiguous / bad partition number; @err says which), -EIO, -ENOMEM, or the
+ * error libntfs-3g reported.  The volume must be closed with nl_volume_close().
+ */
+int nl_volume_open(nl_volume **out, const char *spec, const struct nl_open_options *opt,
+		   char *err, size_t errlen);
+
+/** nl_volume_close - close @*vol (NULL is fine) and set *vol to NULL. */
+void nl_volume_close(nl_volume **vol);
+
+/**
+ * nl_volume_get_info - fill @info.  Strings point into the volume handle and
+ * stay valid until it is closed.  Returns 0.
+ */
+int nl_volume_get_info(const nl_volume *vol, struct nl_volume_info *info);
+
+/** nl_volume_source - the spec as given to nl_volume_open() (owned by @vol),
+ *  for messages. */
+const char *nl_volume_source(const nl_volume *vol);
+
+/** nl_volume_is_raw_mft - true if only a bare $MFT is available. */
+bool nl_volume_is_raw_mft(const nl_volume *vol);
+
+/** nl_volume_record_size - MFT record size in bytes. */
+uint32_t nl_volume_record_size(const nl_volume *vol);
+
+/** nl_volume_record_count - number of records in $MFT (data size / record size). */
+uint64_t nl_volume_record_count(const nl_volume *vol);
+
+/**
+ * nl_volume_ntfs - the libntfs-3g volume (an ntfs_volume *), for reading
+ * files, streams and reparse data through libntfs-3g.  Owned by @vol: never
+ * unmount it.  Returns NULL for a raw $MFT.  Cast to ntfs_volume * after
+ * including <ntfs-3g/types.h> and <ntfs-3g/volume.h>.
+ */
+struct _ntfs_volume *nl_volume_ntfs(const nl_volume *vol);
+
+/**
+ * nl_volume_upcase - the volume's $UpCase table (little-endian units), for
+ * nl_utf16le_casecmp() / nl_wtf8_casecmp().  For a raw $MFT (or if the
+ * volume has none) the default table built by libntfs-3g is returned.
+ * @len receives the number of entries.  Owned by @vol.
+ */
+const uint16_t *nl_volume_upcase(const nl_volume *vol, size_t *len);
+
+/**
+ * nl_volume_read_record - read MFT record @mft raw (fixups NOT applied) into
+ * @buf of nl_volume_record_size() bytes.
+ * Returns 0, -ENOENT (past the end of $MFT), -EIO.  Works on raw $MFTs too.
+ */
+int nl_volume_read_record(nl_volume *vol, uint64_t mft, void *buf);
+
+/**
+ * nl_volume_read_mft - read @count whole records starting at @first into
+ * @buf (count * record size bytes), raw (fixups NOT applied).  Used by the
+ * scanner for large sequential reads.  Returns the number of records read
+ * (less than @count only at the end of $MFT), or -errno.
+ */
+int64_t nl_volume_read_mft(nl_volume *vol, uint64_t first, uint64_t count, void *buf);
+
+/* ---- partition tables ---------------------------------------------------- */
+
+enum nl_pt_scheme {
+	NL_PT_NONE = 0,   /* no partition table found */
+	NL_PT_MBR = 1,
+	NL_PT_GPT = 2,
+};
+
+/** One partition.  Strings are NUL-terminated and owned by the table. */
+struct nl_partition {
+	unsigned number;       /* Linux-style number, as used by "PATH@N" */
+	uint64_t offset;       /* bytes from the start of the disk */
+	uint64_t size;         /* bytes */
+	uint8_t mbr_type;      /* MBR type byte (0x07 NTFS, 0x05/0x0f extended, 0xee GPT...), 0 for GPT */
+	uint8_t gpt_type[16];  /* GPT type GUID as stored on disk, zero for MBR */
+	bool is_ntfs;          /* its first sector is an NTFS boot sector */
+	char type[24];         /* short type name: "ntfs", "basic-data", "efi", "extended",
+	                          "linux", "msr", "recovery", "0x83", ... */
+	char name[112];        /* GPT partition name (UTF-8), "" for MBR */
+};
+
+/** A partition table as read by nl_partitions_read(). */
+struct nl_partition_table {
+	enum nl_pt_scheme scheme;
+	uint32_t sector_size;     /* 512 (or 4096 where the GPT header says so) */
+	uint64_t disk_size;       /* bytes of the file or device */
+	size_t count;             /* entries in part[] (extended containers included) */
+	struct nl_partition part[];
+};
+
+/**
+ * nl_partitions_read - read the MBR / GPT of the file or device @path.
+ * @out: receives a malloc'ed table (free with nl_partitions_free()); with no
+ *       partition table it has scheme NL_PT_NONE and count 0 (return 0).
+ * @err, @errlen: as for nl_volume_open()
+ * Returns 0, -ENOENT, -EIO, -ENOMEM.  Never writes.
+ */
+int nl_partitions_read(const char *path, struct nl_partition_table **out,
+		       char *err, size_t errlen);
+
+/** nl_partitions_free - free @*t (NULL is fine) and set *t to NULL. */
+void nl_partitions_free(struct nl_partition_table **t);
+
+/**
+ * nl_volume_locate - resolve a volume spec to a file and byte range without
+ * opening the file system (what nl_volume_open() does first).  Used by the
+ * writer and the copy engine to find a partition.
+ * @path:   receives a malloc'ed path without "@N" (caller frees)
+ * @offset, @size: byte range of the chosen volume (size 0: to the end)
+ * @partition: receives the partition number used, or 0
+ * @kind:   NL_VOLUME_NTFS or NL_VOLUME_RAW_MFT
+ * Returns 0 or -errno with @err filled as for nl_volume_open().
+ */
+int nl_volume_locate(const char *spec, const struct nl_open_options *opt,
+		     char **path, uint64_t *offset, uint64_t *size, unsigned *partition,
+		     enum nl_volume_kind *kind, char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

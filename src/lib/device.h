@@ -1,0 +1,54 @@
+/* device.h (internal): libntfs-3g device operations that read (or write) a byte range of a file or block device. */
+#ifndef NL_DEVICE_H
+#define NL_DEVICE_H
+
+#include <stdint.h>
+#include <stdbool.h>
+
+#include <ntfs-3g/types.h>
+#include <ntfs-3g/device.h>
+#include <ntfs-3g/volume.h>
+
+/*
+ * The device maps offsets 0..size of the NTFS volume onto
+ * [offset, offset + size) of the file @path (size 0: to the end of the file).
+ * No loop device is used.  Read-only devices refuse every write (EROFS).
+ */
+
+/**
+ * nl_device_new - allocate a libntfs-3g device for @path at @offset.
+ * @rw: open the file read-write (for the writer); otherwise O_RDONLY.
+ * The file is opened by the device's open operation (ntfs_device_mount does
+ * that).  Returns the device (free with ntfs_device_free() if it was never
+ * mounted; ntfs_umount() frees it otherwise), or NULL with errno set.
+ */
+struct ntfs_device *nl_device_new(const char *path, uint64_t offset, uint64_t size, bool rw);
+
+/**
+ * nl_device_mount - mount the NTFS volume at [@offset, @offset+@size) of @path.
+ * @rw:    false: NTFS_MNT_RDONLY | NTFS_MNT_FORENSIC (a dirty, hibernated or
+ *         unclean-log volume is still mounted); true: read-write,
+ *         NTFS_MNT_EXCLUSIVE is not used (images are plain files)
+ * @extra: more ntfs_mount_flags to or in (0 normally)
+ * @out:   receives the volume; unmount with nl_device_umount()
+ * Returns 0 or -errno (the errno of libntfs-3g).
+ */
+int nl_device_mount(const char *path, uint64_t offset, uint64_t size, bool rw,
+		    unsigned long extra, ntfs_volume **out);
+
+/**
+ * nl_device_umount - unmount @*vol (NULL is fine), free its device, set *vol
+ * to NULL.  Returns 0, or -errno if libntfs-3g failed to sync / close (for a
+ * read-write volume that means data may not have reached the image).
+ */
+int nl_device_umount(ntfs_volume **vol);
+
+/**
+ * nl_boot_sector_check - is the 512-byte @bs an NTFS boot sector?
+ * Returns NULL if yes, else a static lowercase reason ("bad oem id",
+ * "bad bytes per sector", "bad sectors per cluster", "bad boot signature",
+ * "bad mft record size").
+ */
+const char *nl_boot_sector_check(const uint8_t *bs);
+
+#endif
