@@ -1,0 +1,209 @@
+/* emit.h: one table model, several renderings (aligned text, JSON Lines, CSV, TSK bodyfile, NUL-separated paths). */
+#ifndef NTFSLINKS_EMIT_H
+#define NTFSLINKS_EMIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * The caller (the front end) owns the output stream: it hands the emitter a
+ * FILE * or a write callback; the emitter writes only there and never
+ * closes it.  Output is a sequence of *rows*, each belonging to a *table*
+ * (a record type: "reparse", "hardlink_group", "summary", ...) that fixes
+ * the columns and their order.  Every string cell is WTF-8 and goes through
+ * nl_escape() (unistr.h) exactly once, in every format, so a name looks the
+ * same everywhere; JSON and CSV quoting is applied on top of that.
+ *
+ * Protocol:
+ *   nl_emit_open(&e, NL_EMIT_JSON, stdout, NULL);
+ *   nl_emit_table(e, "reparse", cols, ncols, 0, &t);   // once per table
+ *   for each row: nl_cell_*(t, COL, ...) ...; nl_row_end(t);
+ *   nl_emit_close(&e);                                   // flushes; check it
+ *
+ * Renderings of a row, by format:
+ *   NL_EMIT_TEXT  aligned columns under a header line (the column headers);
+ *                 tables are separated by a blank line.  Widths are computed
+ *                 over the first text_buffer_rows rows of each table (held
+ *                 back until then), after which rows stream with those widths
+ *                 (a wider later value pushes its line, it is never cut); a
+ *                 column's `width` is its minimum.  text_buffer_rows =
+ *                 SIZE_MAX buffers everything (exact widths); 0 means 4096.
+ *                 Summary tables print one "Header: value" line per column.
+ *   NL_EMIT_JSON  one object per row on one line: "type":"<table type>"
+ *                 first, then the columns in their order, keys = column keys.
+ *   NL_EMIT_CSV   RFC 4180: a header row of column keys before a table's
+ *                 first row, fields quoted when they contain '"', ',', CR or
+ *                 LF ("" doubles a quote), CRLF line ends.  Meant for one
+ *                 table per output: a second table starts with its own
+ *                 header row.  Summary tables are not written.
+ *   NL_EMIT_BODYFILE  TSK mactime body format, one line per row of tables
+ *                 that have a column with role NL_ROLE_NAME:
+ *                   MD5|name|inode|mode_as_string|UID|GID|size|atime|mtime|ctime|crtime
+ *                 MD5 is 0, UID and GID 0; inode is the plain MFT record
+ *                 number (NL_ROLE_INODE; TSK prints record-type-id, which
+ *                 needs attribute ids that a one-pass listing does not keep);
+ *                 mode from NL_ROLE_MODE (default "r/rrwxrwxrwx"); times in
+ *                 Unix seconds (NTFS 100-ns ticks since 1601 converted and
+ *                 rounded down; 0 when null); name gets " -> target" appended
+ *                 when an NL_ROLE_LINK_TARGET cell is set.  A '|' in a name is
+ *                 written as "\x7c" so the line keeps 11 fields.  Other
+ *                 tables are not written.
+ *   NL_EMIT_NUL   the NL_ROLE_NAME cell of each row followed by a NUL byte
+ *                 (escaped like everywhere unless NL_EMIT_RAW_NAMES); rows
+ *                 of tables without that role are not written.
+ *
+ * Value rendering (text / JSON / CSV):
+ *   null     "-"          / null          / empty
+ *   string   escaped      / "escaped"     / escaped, quoted if needed
+ *   int      decimal      / number        / decimal
+ *   bool     true|false   / true|false    / true|false
+ *   hex      0x%0*x (lowercase, at least the digits given) / "0x..." string / 0x...
+ *   time     2023-04-05T06:07:08.1234567Z (UTC, 100-ns) / same as a string / same
+ *   strings  joined by ", " / [ "a", "b" ] / joined by "; "
+ */
+
+typedef struct nl_emit nl_emit;
+typedef struct nl_table nl_table;
+
+enum nl_emit_format {
+	NL_EMIT_TEXT = 0,
+	NL_EMIT_JSON,
+	NL_EMIT_CSV,
+	NL_EMIT_BODYFILE,
+	NL_EMIT_NUL,
+};
+
+/**
+ * nl_write_fn - output callback: write all of @buf[0..len).
+ * Returns 0 or -errno (the emitter then stops writing and reports it).
+ */
+typedef int (*nl_write_fn)(void *ctx, const void *buf, size_t len);
+
+/* nl_emit_options.flags */
+#define NL_EMIT_NO_HEADER 0x1  /* text and CSV: no header rows */
+#define NL_EMIT_RAW_NAMES 0x2  /* NUL format only: write names as stored, unescaped */
+
+struct nl_emit_options {
+	unsigned flags;             /* NL_EMIT_* */
+	size_t text_buffer_rows;    /* see above; 0 = 4096, SIZE_MAX = all */
+};
+
+/**
+ * nl_emit_open - start an emitter writing to @fp (not owned; never closed;
+ * written with fwrite, errors seen through ferror()).
+ * @opt may be NULL for the defaults.
+ * Returns 0 or -ENOMEM / -EINVAL (unknown format).
+ */
+int nl_emit_open(nl_emit **e, enum nl_emit_format fmt, FILE *fp,
+		 const struct nl_emit_options *opt);
+
+/** nl_emit_open_cb - the same, writing through @fn(@ctx, ...). */
+int nl_emit_open_cb(nl_emit **e, enum nl_emit_format fmt, nl_write_fn fn, void *ctx,
+		    const struct nl_emit_options *opt);
+
+/**
+ * nl_emit_flush - write out rows held back for text widths (a later row of
+ * the same table then starts a new block with its own header).  Does not
+ * fflush the FILE.  Returns 0 or the first write error (-errno).
+ */
+int nl_emit_flush(nl_emit *e);
+
+/**
+ * nl_emit_close - flush, free the emitter and its tables, set *e to NULL.
+ * Returns 0, or the first error seen by any call (write error, -ENOMEM):
+ * a front end must check it before exiting 0.  NULL *e is fine (returns 0).
+ */
+int nl_emit_close(nl_emit **e);
+
+/**
+ * nl_emit_format_from_name - "text", "json", "csv", "bodyfile", "nul".
+ * Returns the format or -EINVAL.
+ */
+int nl_emit_format_from_name(const char *name);
+
+/** nl_emit_get_format - the format @e was opened with. */
+enum nl_emit_format nl_emit_get_format(const nl_emit *e);
+
+/* ---- tables ------------------------------------------------------------- */
+
+/* nl_column.flags: alignment, visibility and the column's role. */
+#define NL_COL_RIGHT     0x0001  /* text: right-align (numbers) */
+#define NL_COL_NO_TEXT   0x0002  /* not shown in text */
+#define NL_COL_NO_JSON   0x0004  /* not written in JSON */
+#define NL_COL_NO_CSV    0x0008  /* not written in CSV */
+#define NL_ROLE_NAME     0x0100  /* the path: bodyfile name, NUL output */
+#define NL_ROLE_INODE    0x0200  /* bodyfile inode (int) */
+#define NL_ROLE_MODE     0x0400  /* bodyfile mode string, e.g. "l/lrwxrwxrwx" */
+#define NL_ROLE_SIZE     0x0800  /* bodyfile size (int) */
+#define NL_ROLE_ATIME    0x1000  /* bodyfile times (time cells) */
+#define NL_ROLE_MTIME    0x2000
+#define NL_ROLE_CTIME    0x4000
+#define NL_ROLE_CRTIME   0x8000
+#define NL_ROLE_LINK_TARGET 0x10000 /* bodyfile: "name -> target" */
+
+/** One column.  Strings must stay valid while the table is used (use literals). */
+struct nl_column {
+	const char *key;      /* JSON key and CSV header, e.g. "tag_name" */
+	const char *header;   /* text header, e.g. "TAG" (NULL: the key) */
+	unsigned flags;       /* NL_COL_* | NL_ROLE_* */
+	unsigned width;       /* text: minimum width (0: the header's) */
+};
+
+/* nl_emit_table() flags */
+#define NL_TABLE_SUMMARY 0x1  /* key/value block: "Header: value" lines in text;
+                                 JSON as usual; skipped in CSV, bodyfile, NUL */
+
+/**
+ * nl_emit_table - declare a table (a row type).
+ * @type: the JSON "type" value, e.g. "reparse"; must outlive the emitter
+ * @cols, @ncols: its columns (copied; their strings must outlive the emitter)
+ * @t: receives the table, owned by @e (freed by nl_emit_close())
+ * Returns 0, -EINVAL (ncols 0), -ENOMEM.
+ */
+int nl_emit_table(nl_emit *e, const char *type, const struct nl_column *cols,
+		  size_t ncols, unsigned flags, nl_table **t);
+
+/*
+ * Cells of the current row, by column index.  Setting a cell twice replaces
+ * it (string arrays: nl_cell_strs_add appends).  Unset cells are null.
+ * Strings are copied.  Each returns 0, -ERANGE (bad column), -ENOMEM.
+ */
+int nl_cell_null(nl_table *t, size_t col);
+int nl_cell_str(nl_table *t, size_t col, const char *s);              /* NULL: null */
+int nl_cell_strn(nl_table *t, size_t col, const char *s, size_t len); /* may hold NULs */
+int nl_cell_int(nl_table *t, size_t col, int64_t v);
+int nl_cell_uint(nl_table *t, size_t col, uint64_t v);
+int nl_cell_bool(nl_table *t, size_t col, bool v);
+int nl_cell_hex(nl_table *t, size_t col, uint64_t v, unsigned digits);
+int nl_cell_time(nl_table *t, size_t col, int64_t ntfs_time);          /* 100 ns since 1601 */
+int nl_cell_strs_add(nl_table *t, size_t col, const char *s, size_t len); /* makes it an array */
+int nl_cell_strs_empty(nl_table *t, size_t col);                       /* an empty array */
+
+/**
+ * nl_row_end - emit (or hold back, in text) the current row and start a new
+ * empty one.  Returns 0, -ENOMEM, or a write error (-errno).
+ */
+int nl_row_end(nl_table *t);
+
+/**
+ * nl_ntfs_time_to_unix - NTFS time (100 ns since 1601-01-01 UTC) to Unix
+ * seconds, rounded down.
+ */
+int64_t nl_ntfs_time_to_unix(int64_t ntfs_time);
+
+/**
+ * nl_format_ntfs_time - "YYYY-MM-DDTHH:MM:SS.fffffffZ" into @buf (at least
+ * 32 bytes).  Returns the length.
+ */
+size_t nl_format_ntfs_time(int64_t ntfs_time, char *buf, size_t size);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
