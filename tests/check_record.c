@@ -189,6 +189,12 @@ START_TEST(test_bad_fixup)
 	r.buf[1023] ^= 0x01; /* torn second sector */
 	ck_assert_int_eq(nl_record_fixup(r.buf, 1024, &reason), -EILSEQ);
 	ck_assert_str_eq(reason, "update sequence mismatch");
+	/* applying twice: the second time the record is recognised as done */
+	build_sample(&r, 1024, true);
+	ck_assert_int_eq(nl_record_fixup(r.buf, 1024, NULL), 0);
+	ck_assert_int_eq(nl_record_fixup(r.buf, 1024, NULL), 1);
+	r.buf[511] ^= 0x10; /* now neither protected nor restored */
+	ck_assert_int_eq(nl_record_fixup(r.buf, 1024, &reason), -EILSEQ);
 	/* a torn 4096-byte record in its last stride */
 	build_sample(&r, 4096, false);
 	r.buf[4094] ^= 0x80;

@@ -71,7 +71,9 @@ extern "C" {
  * usa_count fit the record and match its size (one entry per 512-byte stride
  * plus one), then that the last two bytes of every stride equal the update
  * sequence number, and restores them from the array.
- * Returns 0; -EINVAL for a bad header (reason "bad magic", "baad record",
+ * A record whose stride ends already hold the saved values (fixups applied
+ * before, as in "ntfscat IMAGE '$MFT'" output) is accepted as is: returns 1.
+ * Returns 0 (fixups applied), 1 (already applied); -EINVAL for a bad header (reason "bad magic", "baad record",
  * "update sequence array out of range", "update sequence count does not
  * match record size"); -EILSEQ for a torn record ("update sequence mismatch").
  * On failure the buffer may be partly restored.

@@ -43,8 +43,16 @@ int nl_record_fixup(uint8_t *buf, size_t size, const char **reason)
 		const uint8_t *end = buf + i * STRIDE - 2;
 
 		if (end[0] != usa[0] || end[1] != usa[1]) {
-			SET_REASON(reason, "update sequence mismatch");
-			return -EILSEQ;
+			/* a record copied out with its fixups already applied
+			 * (e.g. "ntfscat IMAGE '$MFT'") holds the saved values */
+			for (i = 1; i < usa_count; i++) {
+				end = buf + i * STRIDE - 2;
+				if (end[0] != usa[2 * i] || end[1] != usa[2 * i + 1]) {
+					SET_REASON(reason, "update sequence mismatch");
+					return -EILSEQ;
+				}
+			}
+			return 1;
 		}
 	}
 	for (size_t i = 1; i < usa_count; i++) {

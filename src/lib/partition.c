@@ -1,0 +1,404 @@
+/* partition.c: reading MBR (with extended/logical partitions) and GPT partition tables of disk images. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <linux/fs.h>
+
+#include <ntfslinks/volume.h>
+#include <ntfslinks/unistr.h>
+#include "device.h"
+#include "volume_int.h"
+
+#define MAX_PARTS 256
+
+static inline uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static inline uint64_t rd64(const uint8_t *p) { return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32; }
+
+void nl_set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* nl_pread_full: read exactly @len bytes at @off; short reads at the end are
+ * zero-filled.  Returns bytes really read or -errno. */
+ssize_t nl_pread_full(int fd, void *buf, size_t len, uint64_t off)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	if (done < len)
+		memset((char *)buf + done, 0, len - done);
+	return (ssize_t)done;
+}
+
+int nl_fd_size(int fd, uint64_t *size)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISBLK(st.st_mode)) {
+		if (ioctl(fd, BLKGETSIZE64, size) < 0)
+			return -errno;
+		return 0;
+	}
+	*size = (uint64_t)st.st_size;
+	return 0;
+}
+
+struct gpt_type {
+	uint8_t guid[16];
+	const char *name;
+};
+
+static const struct gpt_type gpt_types[] = {
+	{ { 0xA2, 0xA0, 0xD0, 0xEB, 0xE5, 0xB9, 0x33, 0x44, 0x87, 0xC0, 0x68, 0xB6, 0xB7, 0x26, 0x99, 0xC7 }, "basic-data" },
+	{ { 0x28, 0x73, 0x2A, 0xC1, 0x1F, 0xF8, 0xD2, 0x11, 0xBA, 0x4B, 0x00, 0xA0, 0xC9, 0x3E, 0xC9, 0x3B }, "efi" },
+	{ { 0x16, 0xE3, 0xC9, 0xE3, 0x5C, 0x0B, 0xB8, 0x4D, 0x81, 0x7D, 0xF9, 0x2D, 0xF0, 0x02, 0x15, 0xAE }, "msr" },
+	{ { 0xA4, 0xBB, 0x94, 0xDE, 0xD1, 0x06, 0x40, 0x4D, 0xA1, 0x6A, 0xBF, 0xD5, 0x01, 0x79, 0xD6, 0xAC }, "recovery" },
+	{ { 0xAF, 0x3D, 0xC6, 0x0F, 0x83, 0x84, 0x72, 0x47, 0x8E, 0x79, 0x3D, 0x69, 0xD8, 0x47, 0x7D, 0xE4 }, "linux" },
+	{ { 0x6D, 0xFD, 0x57, 0x06, 0xAB, 0xA4, 0xC4, 0x43, 0x84, 0xE5, 0x09, 0x33, 0xC8, 0x4B, 0x4F, 0x4F }, "linux-swap" },
+};
+
+static void mbr_type_name(uint8_t t, char *out, size_t len)
+{
+	const char *n = NULL;
+
+	switch (t) {
+	case 0x07: n = "ntfs"; break;   /* also exFAT/HPFS; confirmed by the boot sector */
+	case 0x05: case 0x0F: case 0x85: n = "extended"; break;
+	case 0x0B: case 0x0C: n = "fat32"; break;
+	case 0x01: case 0x04: case 0x06: case 0x0E: n = "fat"; break;
+	case 0x27: n = "recovery"; break;
+	case 0x82: n = "linux-swap"; break;
+	case 0x83: n = "linux"; break;
+	case 0x8E: n = "linux-lvm"; break;
+	case 0xEE: n = "gpt-protective"; break;
+	case 0xEF: n = "efi"; break;
+	}
+	if (n)
+		snprintf(out, len, "%s", n);
+	else
+		snprintf(out, len, "0x%02x", t);
+}
+
+static bool is_extended(uint8_t t) { return t == 0x05 || t == 0x0F || t == 0x85; }
+
+struct ptbuild {
+	struct nl_partition_table *t;
+	size_t cap;
+};
+
+static int pt_add(struct ptbuild *b, const struct nl_partition *p)
+{
+	if (b->t->count >= MAX_PARTS)
+		return -E2BIG;
+	if (b->t->count == b->cap) {
+		size_t ncap = b->cap ? b->cap * 2 : 8;
+		struct nl_partition_table *nt = realloc(b->t, sizeof(*nt) + ncap * sizeof(nt->part[0]));
+
+		if (!nt)
+			return -ENOMEM;
+		b->t = nt;
+		b->cap = ncap;
+	}
+	b->t->part[b->t->count++] = *p;
+	return 0;
+}
+
+/* probe_ntfs: is there an NTFS boot sector at @off? */
+static bool probe_ntfs(int fd, uint64_t off)
+{
+	uint8_t bs[512];
+
+	if (nl_pread_full(fd, bs, sizeof(bs), off) != (ssize_t)sizeof(bs))
+		return false;
+	return nl_boot_sector_check(bs) == NULL;
+}
+
+/* mbr_entry_ok: plausibility of the four primary entries */
+static bool mbr_plausible(const uint8_t *s)
+{
+	int used = 0;
+
+	if (s[510] != 0x55 || s[511] != 0xAA)
+		return false;
+	for (int i = 0; i < 4; i++) {
+		const uint8_t *e = s + 0x1BE + 16 * i;
+
+		if (e[0] != 0x00 && e[0] != 0x80)
+			return false;
+		if (e[4] == 0)
+			continue;
+		if (rd32(e + 12) == 0)
+			return false;
+		used++;
+	}
+	return used > 0;
+}
+
+static void fill_mbr(struct nl_partition *p, unsigned number, uint8_t type, uint64_t off,
+		     uint64_t size, int fd)
+{
+	memset(p, 0, sizeof(*p));
+	p->number = number;
+	p->mbr_type = type;
+	p->offset = off;
+	p->size = size;
+	p->is_ntfs = !is_extended(type) && probe_ntfs(fd, off);
+	if (p->is_ntfs)
+		snprintf(p->type, sizeof(p->type), "ntfs");
+	else
+		mbr_type_name(type, p->type, sizeof(p->type));
+}
+
+static int read_mbr(int fd, const uint8_t *s, struct ptbuild *b)
+{
+	uint32_t ss = 512;
+	int rc;
+	/* 4Kn disks keep LBAs in 4096-byte units: prefer the unit under which an
+	 * NTFS partition is found */
+	for (int i = 0; i < 4; i++) {
+		const uint8_t *e = s + 0x1BE + 16 * i;
+
+		if (e[4] && !is_extended(e[4]) && !probe_ntfs(fd, (uint64_t)rd32(e + 8) * 512) &&
+		    probe_ntfs(fd, (uint64_t)rd32(e + 8) * 4096)) {
+			ss = 4096;
+			break;
+		}
+	}
+	b->t->sector_size = ss;
+	for (int i = 0; i < 4; i++) {
+		const uint8_t *e = s + 0x1BE + 16 * i;
+		uint8_t type = e[4];
+		uint64_t start = rd32(e + 8), count = rd32(e + 12);
+		struct nl_partition p;
+
+		if (!type)
+			continue;
+		fill_mbr(&p, (unsigned)i + 1, type, start * ss, count * ss, fd);
+		if ((rc = pt_add(b, &p)) < 0)
+			return rc;
+		if (!is_extended(type))
+			continue;
+		/* the chain of extended boot records */
+		uint64_t ext = start, ebr = start;
+		unsigned number = 5;
+
+		for (int guard = 0; guard < MAX_PARTS; guard++) {
+			uint8_t eb[512];
+
+			if (nl_pread_full(fd, eb, sizeof(eb), ebr * ss) != (ssize_t)sizeof(eb) ||
+			    eb[510] != 0x55 || eb[511] != 0xAA)
+				break;
+			const uint8_t *l = eb + 0x1BE, *n = eb + 0x1BE + 16;
+
+			if (l[4] && rd32(l + 12)) {
+				fill_mbr(&p, number++, l[4], (ebr + rd32(l + 8)) * ss,
+					 (uint64_t)rd32(l + 12) * ss, fd);
+				if ((rc = pt_add(b, &p)) < 0)
+					return rc;
+			}
+			if (!is_extended(n[4]) || rd32(n + 8) == 0)
+				break;
+			uint64_t next = ext + rd32(n + 8);
+
+			if (next <= ebr)  /* must move forward: no loops */
+				break;
+			ebr = next;
+		}
+	}
+	b->t->scheme = NL_PT_MBR;
+	return 0;
+}
+
+static int read_gpt(int fd, uint32_t ss, struct ptbuild *b)
+{
+	uint8_t hdr[512];
+	int rc;
+
+	if (nl_pread_full(fd, hdr, sizeof(hdr), ss) != (ssize_t)sizeof(hdr) ||
+	    memcmp(hdr, "EFI PART", 8) != 0)
+		return -ENOENT;
+	uint64_t lba = rd64(hdr + 0x48);
+	uint32_t n = rd32(hdr + 0x50), esize = rd32(hdr + 0x54);
+
+	if (esize < 128 || esize > 4096 || esize % 8 || n > 4096 || lba < 2)
+		return -EINVAL;
+	b->t->scheme = NL_PT_GPT;
+	b->t->sector_size = ss;
+	uint8_t *ents = malloc((size_t)n * esize + 1);
+
+	if (!ents)
+		return -ENOMEM;
+	if (nl_pread_full(fd, ents, (size_t)n * esize, lba * ss) < 0) {
+		free(ents);
+		return -EIO;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		const uint8_t *e = ents + (size_t)i * esize;
+		static const uint8_t zero[16];
+		struct nl_partition p;
+		uint64_t first = rd64(e + 32), last = rd64(e + 40);
+
+		if (memcmp(e, zero, 16) == 0 || last < first)
+			continue;
+		memset(&p, 0, sizeof(p));
+		p.number = i + 1;
+		memcpy(p.gpt_type, e, 16);
+		p.offset = first * ss;
+		p.size = (last - first + 1) * ss;
+		p.is_ntfs = probe_ntfs(fd, p.offset);
+		const char *tn = NULL;
+
+		for (size_t k = 0; k < sizeof(gpt_types) / sizeof(gpt_types[0]); k++)
+			if (memcmp(e, gpt_types[k].guid, 16) == 0)
+				tn = gpt_types[k].name;
+		if (p.is_ntfs)
+			tn = "ntfs";
+		snprintf(p.type, sizeof(p.type), "%s", tn ? tn : "other");
+		/* name: 36 UTF-16 units, up to the first NUL */
+		size_t units = 0;
+
+		while (units < 36 && (e[56 + 2 * units] || e[57 + 2 * units]))
+			units++;
+		if (nl_utf16le_to_wtf8_buf(e + 56, units, p.name, sizeof(p.name)) < 0)
+			p.name[0] = 0;
+		if ((rc = pt_add(b, &p)) < 0) {
+			free(ents);
+			return rc;
+		}
+	}
+	free(ents);
+	return 0;
+}
+
+int nl_partitions_read_fd(int fd, struct nl_partition_table **out)
+{
+	struct ptbuild b = { 0 };
+	uint8_t s0[512];
+	ssize_t n;
+	int rc = 0;
+
+	*out = NULL;
+	b.t = calloc(1, sizeof(*b.t));
+	if (!b.t)
+		return -ENOMEM;
+	if ((rc = nl_fd_size(fd, &b.t->disk_size)) < 0)
+		goto fail;
+	n = nl_pread_full(fd, s0, sizeof(s0), 0);
+	if (n < 0) {
+		rc = (int)n;
+		goto fail;
+	}
+	b.t->sector_size = 512;
+	if (n < (ssize_t)sizeof(s0) || nl_boot_sector_check(s0) == NULL || !mbr_plausible(s0)) {
+		*out = b.t;  /* a bare volume (or too small): no table */
+		return 0;
+	}
+	bool protective = false;
+
+	for (int i = 0; i < 4; i++)
+		if (s0[0x1BE + 16 * i + 4] == 0xEE)
+			protective = true;
+	if (protective) {
+		rc = read_gpt(fd, 512, &b);
+		if (rc == -ENOENT)
+			rc = read_gpt(fd, 4096, &b);
+		if (rc == 0) {
+			*out = b.t;
+			return 0;
+		}
+		if (rc == -ENOMEM)
+			goto fail;
+		b.t->count = 0;
+	}
+	if ((rc = read_mbr(fd, s0, &b)) < 0)
+		goto fail;
+	*out = b.t;
+	return 0;
+fail:
+	free(b.t);
+	return rc;
+}
+
+int nl_partitions_read(const char *path, struct nl_partition_table **out,
+		       char *err, size_t errlen)
+{
+	int fd, rc;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = -errno;
+		nl_set_err(err, errlen, "%s", strerror(-rc));
+		return rc;
+	}
+	rc = nl_partitions_read_fd(fd, out);
+	close(fd);
+	if (rc < 0)
+		nl_set_err(err, errlen, "cannot read the partition table: %s", strerror(-rc));
+	return rc;
+}
+
+void nl_partitions_free(struct nl_partition_table **t)
+{
+	if (!t)
+		return;
+	free(*t);
+	*t = NULL;
+}
+
+/* nl_partitions_describe: "1 ntfs at 1048576 (10485760 bytes), 2 linux at ..." */
+void nl_partitions_describe(const struct nl_partition_table *t, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	if (!len)
+		return;
+	buf[0] = 0;
+	if (!t || t->count == 0) {
+		snprintf(buf, len, "none");
+		return;
+	}
+	for (size_t i = 0; i < t->count && used < len; i++) {
+		const struct nl_partition *p = &t->part[i];
+		int w = snprintf(buf + used, len - used, "%s%u %s at %llu (%llu bytes)",
+				 i ? ", " : "", p->number, p->type,
+				 (unsigned long long)p->offset, (unsigned long long)p->size);
+
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+}

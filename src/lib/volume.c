@@ -1,0 +1,445 @@
+/* volume.c: resolving a volume spec (image, IMAGE@N, offset, raw $MFT) and opening it read-only. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <ntfs-3g/types.h>
+#include <ntfs-3g/attrib.h>
+#include <ntfs-3g/layout.h>
+#include <ntfs-3g/unistr.h>
+#include <ntfs-3g/volume.h>
+
+#include <ntfslinks/volume.h>
+#include <ntfslinks/record.h>
+#include "device.h"
+#include "volume_int.h"
+
+static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
+static inline uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* split_spec: "PATH@N" -> PATH and N when PATH exists and the whole does not. */
+static int split_spec(const char *spec, char **path, unsigned *part)
+{
+	struct stat st;
+
+	*part = 0;
+	if (stat(spec, &st) == 0) {
+		*path = strdup(spec);
+		return *path ? 0 : -ENOMEM;
+	}
+	int e = errno;
+	const char *at = strrchr(spec, '@');
+
+	if (at && at[1]) {
+		char *end;
+		unsigned long n;
+
+		errno = 0;
+		n = strtoul(at + 1, &end, 10);
+		if (!*end && !errno && at[1] >= '0' && at[1] <= '9' && n > 0 && n < 100000) {
+			char *p = strndup(spec, (size_t)(at - spec));
+
+			if (!p)
+				return -ENOMEM;
+			if (stat(p, &st) == 0) {
+				*path = p;
+				*part = (unsigned)n;
+				return 0;
+			}
+			e = errno;
+			free(p);
+		}
+	}
+	return -e;
+}
+
+/* looks_like_mft: a raw $MFT starts with a FILE record of a sane size. */
+static bool looks_like_mft(const uint8_t *b, size_t n, uint32_t *rsize)
+{
+	if (n < 1024 || memcmp(b, "FILE", 4) != 0)
+		return false;
+	uint32_t sz = rd32(b + 0x1C);
+
+	if (sz < 512 || sz > 65536 || (sz & (sz - 1)))
+		return false;
+	if (rd16(b + 6) != sz / 512 + 1)
+		return false;
+	*rsize = sz;
+	return true;
+}
+
+int nl_volume_locate(const char *spec, const struct nl_open_options *opt,
+		     char **pathp, uint64_t *offset, uint64_t *size, unsigned *partition,
+		     enum nl_volume_kind *kind, char *err, size_t errlen)
+{
+	static const struct nl_open_options none;
+	char *path = NULL;
+	unsigned part = 0;
+	int fd = -1, rc;
+	uint8_t s0[4096];
+	ssize_t n;
+	struct nl_partition_table *t = NULL;
+	uint32_t rsize;
+	const char *why;
+
+	if (!opt)
+		opt = &none;
+	if (!spec || !pathp) {
+		nl_set_err(err, errlen, "no volume given");
+		return -EINVAL;
+	}
+	*pathp = NULL;
+	*offset = 0;
+	*size = 0;
+	*partition = 0;
+	*kind = NL_VOLUME_NTFS;
+	rc = split_spec(spec, &path, &part);
+	if (rc < 0) {
+		nl_set_err(err, errlen, "%s", strerror(-rc));
+		return rc;
+	}
+	if (opt->partition) {
+		if (part && part != opt->partition) {
+			nl_set_err(err, errlen, "partition %u given twice, as @%u and %u", part, part,
+				   opt->partition);
+			rc = -EINVAL;
+			goto out;
+		}
+		part = opt->partition;
+	}
+	if (part && opt->has_offset) {
+		nl_set_err(err, errlen, "give either a partition or an offset, not both");
+		rc = -EINVAL;
+		goto out;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = -errno;
+		nl_set_err(err, errlen, "%s", strerror(errno));
+		goto out;
+	}
+	if (opt->has_offset) {
+		n = nl_pread_full(fd, s0, 512, opt->offset);
+		if (n < 512) {
+			rc = n < 0 ? (int)n : -EINVAL;
+			nl_set_err(err, errlen, "nothing to read at offset %llu",
+				   (unsigned long long)opt->offset);
+			goto out;
+		}
+		if ((why = nl_boot_sector_check(s0)) != NULL) {
+			nl_set_err(err, errlen, "no ntfs boot sector at offset %llu: %s",
+				   (unsigned long long)opt->offset, why);
+			rc = -EINVAL;
+			goto out;
+		}
+		*offset = opt->offset;
+		goto found;
+	}
+	n = nl_pread_full(fd, s0, sizeof(s0), 0);
+	if (n < 0) {
+		rc = (int)n;
+		nl_set_err(err, errlen, "cannot read: %s", strerror(-rc));
+		goto out;
+	}
+	if (n < 512) {
+		nl_set_err(err, errlen, "too small to hold an ntfs volume (%zd bytes)", n);
+		rc = -EINVAL;
+		goto out;
+	}
+	why = nl_boot_sector_check(s0);
+	if (!part && !why)
+		goto found;
+	if (!part && looks_like_mft(s0, (size_t)n, &rsize)) {
+		if (opt->no_raw_mft) {
+			nl_set_err(err, errlen, "a raw $MFT file, not a volume");
+			rc = -EINVAL;
+			goto out;
+		}
+		*kind = NL_VOLUME_RAW_MFT;
+		goto found;
+	}
+	if ((rc = nl_partitions_read_fd(fd, &t)) < 0) {
+		nl_set_err(err, errlen, "cannot read the partition table: %s", strerror(-rc));
+		goto out;
+	}
+	if (t->scheme == NL_PT_NONE) {
+		if (part)
+			nl_set_err(err, errlen, "no partition table, so no partition %u", part);
+		else
+			nl_set_err(err, errlen, "not an ntfs volume (%s), no partition table, not a raw $MFT",
+				   why);
+		rc = -EINVAL;
+		goto out;
+	}
+	char list[NL_ERRMSG_SIZE - 128];
+
+	nl_partitions_describe(t, list, sizeof(list));
+	if (part) {
+		for (size_t i = 0; i < t->count; i++) {
+			if (t->part[i].number != part)
+				continue;
+			if (!t->part[i].is_ntfs) {
+				nl_set_err(err, errlen, "partition %u is not ntfs; partitions: %s", part, list);
+				rc = -EINVAL;
+				goto out;
+			}
+			*offset = t->part[i].offset;
+			*size = t->part[i].size;
+			*partition = part;
+			goto found;
+		}
+		nl_set_err(err, errlen, "no partition %u; partitions: %s", part, list);
+		rc = -EINVAL;
+		goto out;
+	}
+	size_t nntfs = 0, which = 0;
+
+	for (size_t i = 0; i < t->count; i++)
+		if (t->part[i].is_ntfs) {
+			nntfs++;
+			which = i;
+		}
+	if (nntfs == 1) {
+		*offset = t->part[which].offset;
+		*size = t->part[which].size;
+		*partition = t->part[which].number;
+		goto found;
+	}
+	if (nntfs == 0)
+		nl_set_err(err, errlen, "no ntfs partition; partitions: %s", list);
+	else
+		nl_set_err(err, errlen, "%zu ntfs partitions, pick one with IMAGE@N; partitions: %s",
+			   nntfs, list);
+	rc = -EINVAL;
+	goto out;
+found:
+	*pathp = path;
+	path = NULL;
+	rc = 0;
+out:
+	nl_partitions_free(&t);
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	return rc;
+}
+
+static int open_raw_mft(nl_volume *v, char *err, size_t errlen)
+{
+	uint8_t b[4096];
+	uint64_t fsize;
+	ssize_t n;
+	int rc;
+
+	v->fd = open(v->path, O_RDONLY | O_CLOEXEC);
+	if (v->fd < 0) {
+		rc = -errno;
+		nl_set_err(err, errlen, "%s", strerror(errno));
+		return rc;
+	}
+	if ((rc = nl_fd_size(v->fd, &fsize)) < 0) {
+		nl_set_err(err, errlen, "%s", strerror(-rc));
+		return rc;
+	}
+	n = nl_pread_full(v->fd, b, sizeof(b), 0);
+	if (n < 0 || !looks_like_mft(b, (size_t)n, &v->record_size)) {
+		nl_set_err(err, errlen, "not a raw $MFT file");
+		return -EINVAL;
+	}
+	v->size = fsize;
+	v->record_count = fsize / v->record_size;
+	v->upcase_len = 65536;
+	v->upcase = malloc(v->upcase_len * sizeof(uint16_t));
+	if (!v->upcase) {
+		nl_set_err(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	ntfs_upcase_table_build((ntfschar *)v->upcase, (u32)(v->upcase_len * sizeof(uint16_t)));
+	/* NTFS version from $Volume's $VOLUME_INFORMATION (record 3) */
+	uint8_t *rec = malloc(v->record_size);
+
+	if (rec && v->record_count > 3 &&
+	    nl_pread_full(v->fd, rec, v->record_size, 3ULL * v->record_size) == (ssize_t)v->record_size &&
+	    nl_record_fixup(rec, v->record_size, NULL) >= 0) {
+		struct nl_rec_header h;
+		struct nl_attr a;
+		size_t pos = 0;
+
+		if (nl_record_header(rec, v->record_size, &h, NULL) == 0)
+			while (nl_record_attr_next(rec, v->record_size, &h, &pos, &a, NULL) == 0)
+				if (a.type == NL_AT_VOLUME_INFORMATION && a.value && a.value_len >= 12) {
+					v->major_ver = a.value[8];
+					v->minor_ver = a.value[9];
+					v->dirty = rd16(a.value + 10) & 1;
+				}
+	}
+	free(rec);
+	return 0;
+}
+
+static int open_ntfs(nl_volume *v, char *err, size_t errlen)
+{
+	int rc = nl_device_mount(v->path, v->offset, v->size, false, 0, &v->vol);
+	uint8_t bs[512];
+
+	if (rc < 0) {
+		nl_set_err(err, errlen, "cannot open the ntfs volume at offset %llu: %s",
+			   (unsigned long long)v->offset, strerror(-rc));
+		return rc;
+	}
+	ntfs_volume *nv = v->vol;
+
+	v->record_size = nv->mft_record_size;
+	v->record_count = nv->mft_na ? (uint64_t)nv->mft_na->data_size / v->record_size : 0;
+	v->size = (uint64_t)nv->nr_clusters * nv->cluster_size;
+	v->major_ver = nv->major_ver;
+	v->minor_ver = nv->minor_ver;
+	v->dirty = (le16_to_cpu(nv->flags) & le16_to_cpu(VOLUME_IS_DIRTY)) != 0;
+	if (nv->vol_name)
+		snprintf(v->label, sizeof(v->label), "%s", nv->vol_name);
+	if (ntfs_pread(nv->dev, 0, sizeof(bs), bs) == (s64)sizeof(bs))
+		v->serial = (uint64_t)rd32(bs + 0x48) | (uint64_t)rd32(bs + 0x4C) << 32;
+	return 0;
+}
+
+int nl_volume_open(nl_volume **out, const char *spec, const struct nl_open_options *opt,
+		   char *err, size_t errlen)
+{
+	nl_volume *v;
+	int rc;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (err && errlen)
+		err[0] = 0;
+	v = calloc(1, sizeof(*v));
+	if (!v) {
+		nl_set_err(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	v->fd = -1;
+	v->source = strdup(spec ? spec : "");
+	if (!v->source) {
+		free(v);
+		nl_set_err(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	rc = nl_volume_locate(spec, opt, &v->path, &v->offset, &v->size, &v->partition, &v->kind,
+			      err, errlen);
+	if (rc == 0)
+		rc = v->kind == NL_VOLUME_RAW_MFT ? open_raw_mft(v, err, errlen)
+						  : open_ntfs(v, err, errlen);
+	if (rc < 0) {
+		nl_volume_close(&v);
+		return rc;
+	}
+	*out = v;
+	return 0;
+}
+
+void nl_volume_close(nl_volume **vp)
+{
+	nl_volume *v;
+
+	if (!vp || !*vp)
+		return;
+	v = *vp;
+	if (v->vol)
+		nl_device_umount(&v->vol);  /* read-only: nothing to sync */
+	if (v->fd >= 0)
+		close(v->fd);
+	free(v->upcase);
+	free(v->path);
+	free(v->source);
+	free(v);
+	*vp = NULL;
+}
+
+int nl_volume_get_info(const nl_volume *v, struct nl_volume_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->kind = v->kind;
+	info->path = v->path;
+	info->offset = v->offset;
+	info->size = v->size;
+	info->partition = v->partition;
+	info->record_size = v->record_size;
+	info->mft_records = v->record_count;
+	info->serial = v->serial;
+	info->major_ver = v->major_ver;
+	info->minor_ver = v->minor_ver;
+	info->dirty = v->dirty;
+	if (v->vol) {
+		info->cluster_size = v->vol->cluster_size;
+		info->sector_size = v->vol->sector_size;
+	}
+	memcpy(info->label, v->label, sizeof(info->label));
+	return 0;
+}
+
+const char *nl_volume_source(const nl_volume *v) { return v->source; }
+bool nl_volume_is_raw_mft(const nl_volume *v) { return v->kind == NL_VOLUME_RAW_MFT; }
+uint32_t nl_volume_record_size(const nl_volume *v) { return v->record_size; }
+uint64_t nl_volume_record_count(const nl_volume *v) { return v->record_count; }
+struct _ntfs_volume *nl_volume_ntfs(const nl_volume *v) { return v->vol; }
+
+const uint16_t *nl_volume_upcase(const nl_volume *v, size_t *len)
+{
+	if (v->vol && v->vol->upcase && v->vol->upcase_len) {
+		if (len)
+			*len = v->vol->upcase_len;
+		return (const uint16_t *)v->vol->upcase;
+	}
+	if (len)
+		*len = v->upcase_len;
+	return v->upcase;
+}
+
+int64_t nl_volume_read_mft(nl_volume *v, uint64_t first, uint64_t count, void *buf)
+{
+	uint64_t rs = v->record_size;
+
+	if (first >= v->record_count)
+		return 0;
+	if (count > v->record_count - first)
+		count = v->record_count - first;
+	if (count == 0)
+		return 0;
+	if (count > (uint64_t)SSIZE_MAX / rs)
+		return -EINVAL;
+	if (v->kind == NL_VOLUME_RAW_MFT) {
+		ssize_t n = nl_pread_full(v->fd, buf, (size_t)(count * rs), first * rs);
+
+		if (n < 0)
+			return n;
+		return (int64_t)((uint64_t)n / rs);
+	}
+	s64 n = ntfs_attr_pread(v->vol->mft_na, (s64)(first * rs), (s64)(count * rs), buf);
+
+	if (n < 0)
+		return -(errno ? errno : EIO);
+	return (int64_t)((uint64_t)n / rs);
+}
+
+int nl_volume_read_record(nl_volume *v, uint64_t mft, void *buf)
+{
+	int64_t n;
+
+	if (mft >= v->record_count)
+		return -ENOENT;
+	n = nl_volume_read_mft(v, mft, 1, buf);
+	if (n < 0)
+		return (int)n;
+	return n == 1 ? 0 : -EIO;
+}
