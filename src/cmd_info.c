@@ -1,0 +1,236 @@
+/* cmd_info.c: 'ntfslinks info': everything about one name: record, siblings, attributes, times, reparse data. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <ntfslinks/ntfslinks.h>
+#include <ntfslinks/record.h>
+#include <ntfslinks/scan.h>
+#include <ntfslinks/reparse.h>
+#include <ntfslinks/emit.h>
+#include <ntfslinks/analysis.h>
+
+#include "commands.h"
+#include "fe.h"
+#include "fe_audit.h"
+
+#define HIDE (NL_COL_NO_TEXT | NL_COL_NO_JSON | NL_COL_NO_CSV)
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: ntfslinks info [OPTIONS] IMAGE PATH|#MFT\n"
+		"\n"
+		"Show everything about one file: record and sequence number, the header's\n"
+		"link count (which counts DOS names too), every name (hardlink) with its\n"
+		"8.3 DOS alias, file attributes, data and stream sizes, the four\n"
+		"$STANDARD_INFORMATION times, and its reparse point decoded and classified.\n"
+		"\n"
+		"Options:\n"
+		"      --json            JSON Lines: one object\n"
+		"      --deleted         also find records not in use\n"
+		FE_AUDIT_PATHS_HELP FE_AUDIT_VOLUME_HELP
+		"  -h, --help            display this help and exit\n"
+		"\n"
+		"See ntfslinks-audit(1).\n");
+}
+
+enum {
+	I_PATH, I_MFT, I_SEQ, I_IN_USE, I_DIRECTORY, I_DELETED, I_ATTR_LIST, I_LINK_COUNT,
+	I_NNAMES, I_NAMES, I_DOS, I_NAMESPACES, I_ATTRS, I_ATTR_NAMES, I_SIZE, I_ALLOC,
+	I_STREAMS, I_STREAMS_SIZE, I_CRTIME, I_MTIME, I_CTIME, I_ATIME, I_TAG, I_TAG_NAME,
+	I_SURROGATE, I_SUBST, I_PRINT, I_RELATIVE, I_TARGET, I_TARGET_MFT, I_CLASS, I_REASON,
+	I_DATA, I_NCOLS
+};
+
+static const struct nl_column cols_def[I_NCOLS] = {
+	[I_PATH] = { "path", "Path", 0, 0 },
+	[I_MFT] = { "mft", "MFT record", 0, 0 },
+	[I_SEQ] = { "seq", "Sequence", 0, 0 },
+	[I_IN_USE] = { "in_use", "In use", 0, 0 },
+	[I_DIRECTORY] = { "directory", "Directory", 0, 0 },
+	[I_DELETED] = { "deleted", "Deleted", 0, 0 },
+	[I_ATTR_LIST] = { "attribute_list", "Attribute list", 0, 0 },
+	[I_LINK_COUNT] = { "link_count", "Header link count", 0, 0 },
+	[I_NNAMES] = { "name_count", "Names", 0, 0 },
+	[I_NAMES] = { "names", "Paths", 0, 0 },
+	[I_DOS] = { "dos_aliases", "DOS aliases", 0, 0 },
+	[I_NAMESPACES] = { "namespaces", "Namespaces", 0, 0 },
+	[I_ATTRS] = { "attributes", "Attributes", 0, 0 },
+	[I_ATTR_NAMES] = { "attribute_names", "Attribute names", 0, 0 },
+	[I_SIZE] = { "size", "Size", 0, 0 },
+	[I_ALLOC] = { "allocated", "Allocated", 0, 0 },
+	[I_STREAMS] = { "streams", "Named streams", 0, 0 },
+	[I_STREAMS_SIZE] = { "streams_size", "Named streams size", 0, 0 },
+	[I_CRTIME] = { "crtime", "Created", 0, 0 },
+	[I_MTIME] = { "mtime", "Modified", 0, 0 },
+	[I_CTIME] = { "ctime", "MFT changed", 0, 0 },
+	[I_ATIME] = { "atime", "Accessed", 0, 0 },
+	[I_TAG] = { "tag", "Reparse tag", 0, 0 },
+	[I_TAG_NAME] = { "tag_name", "Reparse type", 0, 0 },
+	[I_SURROGATE] = { "name_surrogate", "Name surrogate", 0, 0 },
+	[I_SUBST] = { "substitute_name", "Substitute name", 0, 0 },
+	[I_PRINT] = { "print_name", "Print name", 0, 0 },
+	[I_RELATIVE] = { "relative", "Relative", 0, 0 },
+	[I_TARGET] = { "target", "Target", 0, 0 },
+	[I_TARGET_MFT] = { "target_mft", "Target record", 0, 0 },
+	[I_CLASS] = { "class", "Class", 0, 0 },
+	[I_REASON] = { "reason", "Reason", 0, 0 },
+	[I_DATA] = { "reparse_data", "Reparse data", 0, 0 },
+};
+
+static const struct { uint32_t bit; const char *name; } attr_names[] = {
+	{ 0x00000001, "readonly" }, { 0x00000002, "hidden" }, { 0x00000004, "system" },
+	{ 0x00000010, "directory" }, { 0x00000020, "archive" }, { 0x00000040, "device" },
+	{ 0x00000080, "normal" }, { 0x00000100, "temporary" }, { 0x00000200, "sparse" },
+	{ 0x00000400, "reparse_point" }, { 0x00000800, "compressed" },
+	{ 0x00001000, "offline" }, { 0x00002000, "not_content_indexed" },
+	{ 0x00004000, "encrypted" }, { 0x00008000, "integrity_stream" },
+	{ 0x00010000, "virtual" }, { 0x00020000, "no_scrub_data" },
+	{ 0x00040000, "recall_on_open" }, { 0x00080000, "pinned" },
+	{ 0x00100000, "unpinned" }, { 0x00400000, "recall_on_data_access" },
+};
+
+static void reparse_cells(struct fe_audit *a, nl_table *t, uint64_t mft, char drive)
+{
+	struct nl_link_info li;
+	const struct nl_reparse *rp;
+	const char *reason;
+	char *s = NULL;
+
+	if (nl_analysis_link(a->an, mft, &li) < 0)
+		return;
+	rp = li.rp;
+	reason = li.reason;
+	nl_cell_hex(t, I_TAG, li.tag, 8);
+	nl_cell_str(t, I_TAG_NAME, rp ? rp->name : nl_reparse_tag_name(li.tag));
+	nl_cell_bool(t, I_SURROGATE, (li.tag & NL_TAG_BIT_NAME_SURROGATE) != 0);
+	if (li.cls != NL_CLASS_NONE)
+		nl_cell_str(t, I_CLASS, nl_link_class_name(li.cls));
+	if (li.target_path) {
+		nl_cell_str(t, I_TARGET, fe_audit_display(a, li.target_path, drive));
+	} else if (li.target && li.target->kind == NL_TGT_POSIX) {
+		nl_cell_str(t, I_TARGET, li.target->path);
+	} else if (li.target && nl_target_format(li.target, NL_TSTYLE_WIN32, &s) == 0) {
+		nl_cell_str(t, I_TARGET, s);
+		free(s);
+		s = NULL;
+	}
+	if (li.target_found)
+		nl_cell_uint(t, I_TARGET_MFT, li.target_mft);
+	if (!rp) {
+		reason = nl_volume_is_raw_mft(a->vol)
+			? "non-resident reparse data cannot be read from a bare $MFT"
+			: "reparse data could not be read";
+		fe_audit_problem(a, a->image, mft, NULL, reason);
+	} else {
+		if (!reason)
+			reason = rp->problem;
+		if (rp->substitute_name)
+			nl_cell_strn(t, I_SUBST, rp->substitute_name, rp->substitute_len);
+		if (rp->print_name)
+			nl_cell_strn(t, I_PRINT, rp->print_name, rp->print_len);
+		if (rp->type == NL_RP_SYMLINK || rp->type == NL_RP_WSL_SYMLINK)
+			nl_cell_bool(t, I_RELATIVE, rp->relative);
+		if (nl_hex(rp->data, rp->data_size, &s) == 0)
+			nl_cell_str(t, I_DATA, s);
+		free(s);
+	}
+	if (reason)
+		nl_cell_str(t, I_REASON, reason);
+}
+
+static int run(int argc, char **argv)
+{
+	struct nl_column cols[I_NCOLS];
+	struct fe_rows rows = { 0 };
+	struct nl_record_info ri;
+	struct fe_audit a;
+	struct nl_name nm;
+	uint64_t mft, nc = 0;
+	char drive;
+	nl_table *t;
+
+	fe_audit_parse(&a, &fe_cmd_info, FE_A_JSON | FE_A_PATHS | FE_A_DELETED | FE_A_VOLUME,
+		       argc, argv, 2, 2);
+	fe_audit_scan(&a);
+	if (fe_audit_resolve(&a, a.pos[1], &mft) < 0 || nl_model_record(a.model, mft, &ri) < 0) {
+		fe_audit_close(&a);
+		return FE_EXIT_PARTIAL;
+	}
+	fe_audit_anchor(&a);
+	fe_audit_analyse(&a);
+	drive = a.windows_paths ? fe_audit_drive(&a) : 0;
+	while (nl_model_name_next(a.model, mft, 0, &nc, &nm) == 0) {
+		size_t len;
+		unsigned pf;
+		const char *p = fe_audit_name_path(&a, nm.id, &len, &pf);
+
+		if (p)
+			fe_rows_add(&rows, p, len, mft, nm.id, pf, 0);
+	}
+	fe_rows_sort(&rows);
+
+	memcpy(cols, cols_def, sizeof(cols));
+	if (!(ri.flags & NL_REC_REPARSE))
+		for (size_t c = I_TAG; c <= I_DATA; c++)
+			cols[c].flags = HIDE;
+	fe_audit_emit_open(&a);
+	t = fe_audit_table(&a, "info", cols, I_NCOLS, NL_TABLE_SUMMARY);
+	{
+		size_t len;
+		const char *p = fe_audit_record_path(&a, mft, &len, NULL);
+
+		if (p)
+			nl_cell_str(t, I_PATH, fe_audit_display(&a, p, drive));
+	}
+	nl_cell_uint(t, I_MFT, mft);
+	nl_cell_uint(t, I_SEQ, ri.seq);
+	nl_cell_bool(t, I_IN_USE, (ri.flags & NL_REC_IN_USE) != 0);
+	nl_cell_bool(t, I_DIRECTORY, (ri.flags & NL_REC_DIRECTORY) != 0);
+	nl_cell_bool(t, I_DELETED, (ri.flags & NL_REC_DELETED) != 0);
+	nl_cell_bool(t, I_ATTR_LIST, (ri.flags & NL_REC_ATTR_LIST) != 0);
+	nl_cell_uint(t, I_LINK_COUNT, ri.link_count);
+	nl_cell_uint(t, I_NNAMES, ri.names);
+	nl_cell_strs_empty(t, I_NAMES);
+	nl_cell_strs_empty(t, I_DOS);
+	nl_cell_strs_empty(t, I_NAMESPACES);
+	for (size_t i = 0; i < rows.n; i++) {
+		const char *d = fe_audit_display(&a, rows.v[i].path, drive);
+		const char *ns;
+
+		nl_cell_strs_add(t, I_NAMES, d, strlen(d));
+		if (nl_model_name_get(a.model, rows.v[i].name_id, &nm) < 0)
+			continue;
+		if (nm.dos_alias)
+			nl_cell_strs_add(t, I_DOS, nm.dos_alias, nm.dos_len);
+		else
+			nl_cell_strs_add(t, I_DOS, "", 0);
+		ns = fe_namespace_name(nm.name_space);
+		nl_cell_strs_add(t, I_NAMESPACES, ns, strlen(ns));
+	}
+	nl_cell_hex(t, I_ATTRS, ri.file_attributes, 8);
+	nl_cell_strs_empty(t, I_ATTR_NAMES);
+	for (size_t i = 0; i < sizeof(attr_names) / sizeof(attr_names[0]); i++)
+		if (ri.file_attributes & attr_names[i].bit)
+			nl_cell_strs_add(t, I_ATTR_NAMES, attr_names[i].name,
+					 strlen(attr_names[i].name));
+	nl_cell_uint(t, I_SIZE, ri.data_size);
+	nl_cell_uint(t, I_ALLOC, ri.alloc_size);
+	nl_cell_uint(t, I_STREAMS, ri.stream_count);
+	nl_cell_uint(t, I_STREAMS_SIZE, ri.streams_size);
+	fe_audit_times(&a, t, I_CRTIME, mft);
+	if (ri.flags & NL_REC_REPARSE)
+		reparse_cells(&a, t, mft, drive);
+	fe_audit_row_end(&a, t);
+	fe_rows_free(&rows);
+	return fe_audit_exit(&a);
+}
+
+const struct fe_command fe_cmd_info = {
+	.name = "info",
+	.summary = "show everything about one file",
+	.run = run,
+	.usage = usage,
+};

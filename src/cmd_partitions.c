@@ -1,0 +1,126 @@
+/* cmd_partitions.c: 'ntfslinks partitions': the partitions of a disk image or device, and which hold NTFS. */
+#include "config.h"
+
+#include <string.h>
+
+#include <ntfslinks/ntfslinks.h>
+#include <ntfslinks/volume.h>
+#include <ntfslinks/emit.h>
+
+#include "commands.h"
+#include "fe.h"
+#include "fe_audit.h"
+
+#define HIDE (NL_COL_NO_TEXT | NL_COL_NO_JSON | NL_COL_NO_CSV)
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: ntfslinks partitions [OPTIONS] IMAGE\n"
+		"\n"
+		"List the partitions of a disk image or device (MBR, with logical\n"
+		"partitions, or GPT): number (as used by IMAGE@N and --partition N),\n"
+		"type, start offset and size in bytes, whether it holds an NTFS volume,\n"
+		"and the GPT partition name.\n"
+		"\n"
+		"Options:\n"
+		"      --json            JSON Lines: one object per partition, then the disk\n"
+		"      --csv             CSV (RFC 4180) with a header row\n"
+		"  -h, --help            display this help and exit\n"
+		"\n"
+		"See ntfslinks-audit(1).\n");
+}
+
+enum { P_NUMBER, P_TYPE, P_START, P_SIZE, P_NTFS, P_TYPE_ID, P_NAME, P_NCOLS };
+
+static const struct nl_column pcols[P_NCOLS] = {
+	[P_NUMBER] = { "number", "#", NL_COL_RIGHT, 0 },
+	[P_TYPE] = { "type", "TYPE", 0, 0 },
+	[P_START] = { "start", "START", NL_COL_RIGHT, 0 },
+	[P_SIZE] = { "size", "SIZE", NL_COL_RIGHT, 0 },
+	[P_NTFS] = { "ntfs", "NTFS", 0, 0 },
+	[P_TYPE_ID] = { "type_id", "TYPE-ID", 0, 0 },
+	[P_NAME] = { "name", "NAME", 0, 0 },
+};
+
+enum { K_IMAGE, K_SCHEME, K_SECTOR, K_SIZE, K_COUNT, K_NCOLS };
+
+static const struct nl_column kcols[K_NCOLS] = {
+	[K_IMAGE] = { "image", "Image", 0, 0 },
+	[K_SCHEME] = { "scheme", "Partition table", 0, 0 },
+	[K_SECTOR] = { "sector_size", "Sector size", 0, 0 },
+	[K_SIZE] = { "size", "Size", 0, 0 },
+	[K_COUNT] = { "partitions", "Partitions", 0, 0 },
+};
+
+static void disk_summary(struct fe_audit *a, const struct nl_partition_table *pt)
+{
+	static const char *const schemes[] = { "none", "mbr", "gpt" };
+	nl_table *t = fe_audit_table(a, "disk", kcols, K_NCOLS, NL_TABLE_SUMMARY);
+
+	nl_cell_str(t, K_IMAGE, a->image);
+	nl_cell_str(t, K_SCHEME, pt->scheme <= NL_PT_GPT ? schemes[pt->scheme] : "unknown");
+	nl_cell_uint(t, K_SECTOR, pt->sector_size);
+	nl_cell_uint(t, K_SIZE, pt->disk_size);
+	nl_cell_uint(t, K_COUNT, pt->count);
+	fe_audit_row_end(a, t);
+}
+
+/* The GPT type GUID in its usual spelling (first three fields little-endian). */
+static void guid_str(const uint8_t g[16], char out[37])
+{
+	snprintf(out, 37,
+		 "%02X%02X%02X%02X-%02X%02X-%02X%02X-%02X%02X-%02X%02X%02X%02X%02X%02X",
+		 g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6],
+		 g[8], g[9], g[10], g[11], g[12], g[13], g[14], g[15]);
+}
+
+static int run(int argc, char **argv)
+{
+	struct nl_partition_table *pt = NULL;
+	char err[NL_ERRMSG_SIZE], buf[40];
+	struct fe_audit a;
+	nl_table *t;
+	int rc;
+
+	fe_audit_parse(&a, &fe_cmd_partitions, FE_A_JSON | FE_A_CSV, argc, argv, 1, 1);
+	err[0] = '\0';
+	rc = nl_partitions_read(a.image, &pt, err, sizeof(err));
+	if (rc < 0) {
+		fe_error(a.image, "%s", err[0] ? err : strerror(-rc));
+		return FE_EXIT_USAGE;
+	}
+	fe_audit_emit_open(&a);
+	if (a.format == FE_FMT_TEXT)
+		disk_summary(&a, pt);
+	t = fe_audit_table(&a, "partition", pcols, P_NCOLS, 0);
+	for (size_t i = 0; i < pt->count; i++) {
+		const struct nl_partition *p = &pt->part[i];
+
+		nl_cell_uint(t, P_NUMBER, p->number);
+		nl_cell_str(t, P_TYPE, p->type);
+		nl_cell_uint(t, P_START, p->offset);
+		nl_cell_uint(t, P_SIZE, p->size);
+		nl_cell_bool(t, P_NTFS, p->is_ntfs);
+		if (pt->scheme == NL_PT_GPT) {
+			guid_str(p->gpt_type, buf);
+			nl_cell_str(t, P_TYPE_ID, buf);
+			nl_cell_str(t, P_NAME, p->name);
+		} else {
+			snprintf(buf, sizeof(buf), "0x%02x", p->mbr_type);
+			nl_cell_str(t, P_TYPE_ID, buf);
+		}
+		fe_audit_row_end(&a, t);
+	}
+	if (a.format != FE_FMT_TEXT)
+		disk_summary(&a, pt);
+	nl_partitions_free(&pt);
+	return fe_audit_exit(&a);
+}
+
+const struct fe_command fe_cmd_partitions = {
+	.name = "partitions",
+	.summary = "list the partitions of a disk image and which hold NTFS",
+	.run = run,
+	.usage = usage,
+};

@@ -1,0 +1,666 @@
+/* fe_audit.c: option parsing, volume opening, paths and sorting shared by the audit commands. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ntfslinks/ntfslinks.h>
+#include <ntfslinks/volume.h>
+#include <ntfslinks/scan.h>
+#include <ntfslinks/record.h>
+#include <ntfslinks/analysis.h>
+
+#include "fe.h"
+#include "fe_audit.h"
+
+enum {
+	OPT_JSON = 0x100, OPT_CSV, OPT_BODYFILE, OPT_WINPATHS, OPT_DRIVE, OPT_DELETED,
+	OPT_PARTITION, OPT_OFFSET, OPT_UNDER, OPT_CLASS, OPT_TAG,
+};
+
+struct optdef {
+	unsigned mask;
+	struct option opt;
+};
+
+static const struct optdef optdefs[] = {
+	{ FE_A_JSON, { "json", no_argument, NULL, OPT_JSON } },
+	{ FE_A_CSV, { "csv", no_argument, NULL, OPT_CSV } },
+	{ FE_A_BODYFILE, { "bodyfile", no_argument, NULL, OPT_BODYFILE } },
+	{ FE_A_NUL, { "null", no_argument, NULL, '0' } },
+	{ FE_A_PATHS, { "windows-paths", no_argument, NULL, OPT_WINPATHS } },
+	{ FE_A_PATHS, { "drive", required_argument, NULL, OPT_DRIVE } },
+	{ FE_A_DELETED, { "deleted", no_argument, NULL, OPT_DELETED } },
+	{ FE_A_VOLUME, { "partition", required_argument, NULL, OPT_PARTITION } },
+	{ FE_A_VOLUME, { "offset", required_argument, NULL, OPT_OFFSET } },
+	{ FE_A_UNDER, { "under", required_argument, NULL, OPT_UNDER } },
+	{ FE_A_CLASS, { "class", required_argument, NULL, OPT_CLASS } },
+	{ FE_A_TAG, { "tag", required_argument, NULL, OPT_TAG } },
+};
+
+#define NOPTDEFS (sizeof(optdefs) / sizeof(optdefs[0]))
+
+void fe_audit_nomem(void)
+{
+	fe_error(NULL, "out of memory");
+	exit(FE_EXIT_USAGE);
+}
+
+static void set_format(struct fe_audit *a, enum fe_format f, const char *name)
+{
+	static const char *const names[] = {
+		[FE_FMT_TEXT] = "", [FE_FMT_JSON] = "--json", [FE_FMT_CSV] = "--csv",
+		[FE_FMT_BODYFILE] = "--bodyfile", [FE_FMT_NUL] = "-0",
+	};
+
+	if (a->format != FE_FMT_TEXT && a->format != f)
+		fe_usage_error(a->cmd->name, "%s and %s cannot be used together",
+			       names[a->format], name);
+	a->format = f;
+}
+
+/* BYTES: decimal or 0x hex, optionally followed by 's' (512-byte sectors),
+ * 'K', 'M' or 'G' (binary multiples). */
+static int parse_offset(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+	uint64_t mul = 1;
+
+	if (!*s || *s == '-' || isspace((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return -EINVAL;
+	if (*end) {
+		switch (*end) {
+		case 's': mul = 512; break;
+		case 'K': case 'k': mul = 1024; break;
+		case 'M': mul = 1024ULL * 1024; break;
+		case 'G': mul = 1024ULL * 1024 * 1024; break;
+		default: return -EINVAL;
+		}
+		if (end[1])
+			return -EINVAL;
+	}
+	if (v > UINT64_MAX / mul)
+		return -ERANGE;
+	*out = v * mul;
+	return 0;
+}
+
+void fe_audit_parse(struct fe_audit *a, const struct fe_command *cmd, unsigned accept,
+		    int argc, char **argv, int min_pos, int max_pos)
+{
+	struct option longopts[NOPTDEFS + 2];
+	char shortopts[8];
+	size_t n = 0;
+	int ch;
+
+	memset(a, 0, sizeof(*a));
+	a->cmd = cmd;
+	for (size_t i = 0; i < NOPTDEFS; i++)
+		if (optdefs[i].mask & accept)
+			longopts[n++] = optdefs[i].opt;
+	longopts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
+	strcpy(shortopts, (accept & FE_A_NUL) ? "h0" : "h");
+
+	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			cmd->usage(stdout);
+			exit(FE_EXIT_OK);
+		case OPT_JSON:
+			set_format(a, FE_FMT_JSON, "--json");
+			break;
+		case OPT_CSV:
+			set_format(a, FE_FMT_CSV, "--csv");
+			break;
+		case OPT_BODYFILE:
+			set_format(a, FE_FMT_BODYFILE, "--bodyfile");
+			break;
+		case '0':
+			set_format(a, FE_FMT_NUL, "-0");
+			break;
+		case OPT_WINPATHS:
+			a->windows_paths = true;
+			break;
+		case OPT_DRIVE:
+			if (!isalpha((unsigned char)optarg[0]) ||
+			    (optarg[1] && (optarg[1] != ':' || optarg[2])))
+				fe_usage_error(cmd->name, "invalid drive '%s' (expected a letter like C:)",
+					       optarg);
+			a->drive = (char)toupper((unsigned char)optarg[0]);
+			break;
+		case OPT_DELETED:
+			a->deleted = true;
+			break;
+		case OPT_PARTITION: {
+			char *end;
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || v == 0 || v > 4096 ||
+			    !isdigit((unsigned char)optarg[0]))
+				fe_usage_error(cmd->name, "invalid partition number '%s'", optarg);
+			a->open.partition = (unsigned)v;
+			break;
+		}
+		case OPT_OFFSET:
+			if (parse_offset(optarg, &a->open.offset) < 0)
+				fe_usage_error(cmd->name, "invalid offset '%s'", optarg);
+			a->open.has_offset = true;
+			break;
+		case OPT_UNDER:
+			a->under = optarg;
+			break;
+		case OPT_CLASS: {
+			int c = nl_link_class_from_name(optarg);
+
+			if (c < 0 || c == NL_CLASS_NONE)
+				fe_usage_error(cmd->name,
+					       "invalid class '%s' (expected inner, outer, other-volume, dangling, loop or unknown)",
+					       optarg);
+			a->class_name = optarg;
+			break;
+		}
+		case OPT_TAG:
+			a->tag = optarg;
+			break;
+		default:
+			fe_bad_option(cmd->name, argv);
+		}
+	}
+	if (a->open.has_offset && a->open.partition)
+		fe_usage_error(cmd->name, "--offset and --partition cannot be used together");
+	a->npos = argc - optind;
+	a->pos = argv + optind;
+	if (a->npos < min_pos) {
+		if (a->npos == 0)
+			fe_usage_error(cmd->name, "no image given");
+		fe_usage_error(cmd->name, "missing argument");
+	}
+	if (a->npos > max_pos)
+		fe_usage_error(cmd->name, "unexpected argument '%s'", a->pos[max_pos]);
+	a->image = a->npos ? a->pos[0] : NULL;
+}
+
+void fe_audit_open(struct fe_audit *a)
+{
+	char err[NL_ERRMSG_SIZE];
+	int rc;
+
+	if (a->vol)
+		return;
+	err[0] = '\0';
+	rc = nl_volume_open(&a->vol, a->image, &a->open, err, sizeof(err));
+	if (rc < 0) {
+		fe_error(a->image, "%s", err[0] ? err : strerror(-rc));
+		exit(FE_EXIT_USAGE);
+	}
+}
+
+void fe_audit_scan(struct fe_audit *a)
+{
+	struct nl_scan_options so;
+	struct fe_progress prog;
+	int rc;
+
+	fe_audit_open(a);
+	memset(&so, 0, sizeof(so));
+	so.flags = a->deleted ? NL_SCAN_DELETED : 0;
+	so.problem = fe_audit_problem;
+	so.problem_ctx = a;
+	fe_progress_init(&prog, "scanning", "records");
+	so.progress = fe_progress_cb;
+	so.progress_ctx = &prog;
+	rc = nl_scan(a->vol, &so, &a->model);
+	fe_progress_end(&prog);
+	if (rc < 0) {
+		fe_error(a->image, "cannot scan $MFT: %s", strerror(-rc));
+		fe_audit_close(a);
+		exit(FE_EXIT_USAGE);
+	}
+	nl_model_stats(a->model, &a->stats);
+}
+
+void fe_audit_problem(void *ctx, const char *source, uint64_t mft, const char *path,
+		      const char *reason)
+{
+	struct fe_audit *a = ctx;
+
+	if (a)
+		a->problems++;
+	fe_problem(NULL, source, mft, path, reason);
+}
+
+void fe_audit_close(struct fe_audit *a)
+{
+	nl_analysis_close(&a->an);
+	nl_model_free(&a->model);
+	nl_volume_close(&a->vol);
+	free(a->pathbuf);
+	a->pathbuf = NULL;
+	a->pathcap = 0;
+	free(a->winbuf);
+	a->winbuf = NULL;
+	a->wincap = 0;
+}
+
+static const char *build_path(struct fe_audit *a, bool is_name, uint64_t key,
+			      size_t *lenp, unsigned *pflags)
+{
+	size_t len = 0;
+	unsigned fl = 0;
+	int rc;
+
+	if (!a->pathbuf) {
+		a->pathcap = 4096;
+		a->pathbuf = malloc(a->pathcap);
+		if (!a->pathbuf)
+			fe_audit_nomem();
+	}
+	for (;;) {
+		if (is_name)
+			rc = nl_model_name_path(a->model, (uint32_t)key, a->pathbuf, a->pathcap,
+						&len, &fl);
+		else
+			rc = nl_model_record_path(a->model, key, a->pathbuf, a->pathcap, &len, &fl);
+		if (rc != -ERANGE)
+			break;
+		free(a->pathbuf);
+		a->pathcap = len + 1 > a->pathcap * 2 ? len + 1 : a->pathcap * 2;
+		a->pathbuf = malloc(a->pathcap);
+		if (!a->pathbuf)
+			fe_audit_nomem();
+	}
+	if (rc < 0)
+		return NULL;
+	if (lenp)
+		*lenp = len;
+	if (pflags)
+		*pflags = fl;
+	return a->pathbuf;
+}
+
+const char *fe_audit_name_path(struct fe_audit *a, uint32_t id, size_t *len, unsigned *pflags)
+{
+	return build_path(a, true, id, len, pflags);
+}
+
+const char *fe_audit_record_path(struct fe_audit *a, uint64_t mft, size_t *len, unsigned *pflags)
+{
+	return build_path(a, false, mft, len, pflags);
+}
+
+const char *fe_audit_display(struct fe_audit *a, const char *path, char drive)
+{
+	size_t len, need, o = 0;
+
+	if (!a->windows_paths)
+		return path;
+	len = strlen(path);
+	need = len + 4;
+	if (need > a->wincap) {
+		free(a->winbuf);
+		a->wincap = need * 2;
+		a->winbuf = malloc(a->wincap);
+		if (!a->winbuf)
+			fe_audit_nomem();
+	}
+	if (drive) {
+		a->winbuf[o++] = drive;
+		a->winbuf[o++] = ':';
+	}
+	for (size_t i = 0; i < len; i++)
+		a->winbuf[o++] = path[i] == '/' ? '\\' : path[i];
+	if (o == 0 || (drive && o == 2))
+		a->winbuf[o++] = '\\';
+	a->winbuf[o] = '\0';
+	return a->winbuf;
+}
+
+int fe_audit_resolve(struct fe_audit *a, const char *arg, uint64_t *mft)
+{
+	struct nl_record_info ri;
+	int rc;
+
+	if (arg[0] == '#') {
+		char *end;
+		unsigned long long v;
+
+		errno = 0;
+		v = strtoull(arg + 1, &end, 10);
+		if (errno || end == arg + 1 || *end || !isdigit((unsigned char)arg[1])) {
+			fe_error(a->image, "'%s': not a record number", arg);
+			return -EINVAL;
+		}
+		rc = nl_model_record(a->model, v, &ri);
+		if (rc < 0) {
+			fe_error(a->image, "'%s': no such record with names%s", arg,
+				 a->deleted ? "" : " in use");
+			return rc;
+		}
+		*mft = v;
+		return 0;
+	}
+	rc = nl_model_lookup_path(a->model, arg, mft);
+	if (rc < 0) {
+		fe_error(a->image, "'%s': %s", arg,
+			 rc == -ENOENT ? "no such file or directory" : strerror(-rc));
+		return rc;
+	}
+	return 0;
+}
+
+const char *fe_namespace_name(unsigned ns)
+{
+	switch (ns) {
+	case NL_NS_POSIX: return "posix";
+	case NL_NS_WIN32: return "win32";
+	case NL_NS_DOS: return "dos";
+	case NL_NS_WIN32_DOS: return "win32_dos";
+	default: return "unknown";
+	}
+}
+
+/* ---- rows ------------------------------------------------------------------ */
+
+#define ARENA_BLOCK (1u << 20)
+
+struct fe_row *fe_rows_add(struct fe_rows *r, const char *path, size_t len, uint64_t mft,
+			   uint32_t name_id, unsigned pflags, uint64_t aux)
+{
+	struct fe_row *row;
+	char *dst;
+
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 256;
+		struct fe_row *v = realloc(r->v, cap * sizeof(*v));
+
+		if (!v)
+			fe_audit_nomem();
+		r->v = v;
+		r->cap = cap;
+	}
+	if (len + 1 > ARENA_BLOCK) {
+		/* a path longer than a block gets a block of its own, placed
+		 * before the current one so that the current one stays last */
+		char **b = realloc(r->blocks, (r->nblocks + 1) * sizeof(*b));
+
+		if (!b)
+			fe_audit_nomem();
+		r->blocks = b;
+		dst = malloc(len + 1);
+		if (!dst)
+			fe_audit_nomem();
+		if (r->nblocks) {
+			b[r->nblocks] = b[r->nblocks - 1];
+			b[r->nblocks - 1] = dst;
+		} else {
+			b[0] = dst;
+			r->used = ARENA_BLOCK;	/* full: next path opens a new block */
+		}
+		r->nblocks++;
+	} else {
+		if (!r->nblocks || r->used + len + 1 > ARENA_BLOCK) {
+			char **b = realloc(r->blocks, (r->nblocks + 1) * sizeof(*b));
+
+			if (!b)
+				fe_audit_nomem();
+			r->blocks = b;
+			b[r->nblocks] = malloc(ARENA_BLOCK);
+			if (!b[r->nblocks])
+				fe_audit_nomem();
+			r->nblocks++;
+			r->used = 0;
+		}
+		dst = r->blocks[r->nblocks - 1] + r->used;
+		r->used += len + 1;
+	}
+	memcpy(dst, path, len);
+	dst[len] = '\0';
+	row = &r->v[r->n++];
+	row->path = dst;
+	row->len = len;
+	row->mft = mft;
+	row->name_id = name_id;
+	row->pflags = pflags;
+	row->aux = aux;
+	return row;
+}
+
+/* Component-wise order is byte order with '/' below every other byte. */
+int fe_path_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t n = alen < blen ? alen : blen;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned ca = (unsigned char)a[i], cb = (unsigned char)b[i];
+
+		if (ca == cb)
+			continue;
+		if (ca == '/')
+			return -1;
+		if (cb == '/')
+			return 1;
+		return ca < cb ? -1 : 1;
+	}
+	return alen < blen ? -1 : alen > blen ? 1 : 0;
+}
+
+static int row_cmp(const void *pa, const void *pb)
+{
+	const struct fe_row *a = pa, *b = pb;
+	int c = fe_path_cmp(a->path, a->len, b->path, b->len);
+
+	if (c)
+		return c;
+	if (a->mft != b->mft)
+		return a->mft < b->mft ? -1 : 1;
+	if (a->name_id != b->name_id)
+		return a->name_id < b->name_id ? -1 : 1;
+	return a->aux < b->aux ? -1 : a->aux > b->aux;
+}
+
+void fe_rows_sort(struct fe_rows *r)
+{
+	if (r->n > 1)
+		qsort(r->v, r->n, sizeof(r->v[0]), row_cmp);
+}
+
+struct grp_key {
+	uint64_t mft;
+	size_t pos;
+};
+
+static int grp_key_cmp(const void *pa, const void *pb)
+{
+	const struct grp_key *a = pa, *b = pb;
+
+	if (a->mft != b->mft)
+		return a->mft < b->mft ? -1 : 1;
+	return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+static int row_group_cmp(const void *pa, const void *pb)
+{
+	const struct fe_row *a = pa, *b = pb;
+
+	/* aux = (first position of the group << 32 | own position) fits for
+	 * up to 4G rows; compare as a pair to be safe */
+	if (a->aux != b->aux)
+		return a->aux < b->aux ? -1 : 1;
+	return 0;
+}
+
+void fe_rows_sort_grouped(struct fe_rows *r)
+{
+	struct grp_key *k;
+	size_t i, j;
+
+	fe_rows_sort(r);
+	if (r->n < 2)
+		return;
+	k = malloc(r->n * sizeof(*k));
+	if (!k)
+		fe_audit_nomem();
+	for (i = 0; i < r->n; i++)
+		k[i] = (struct grp_key){ r->v[i].mft, i };
+	qsort(k, r->n, sizeof(*k), grp_key_cmp);
+	for (i = 0; i < r->n; i = j) {
+		for (j = i; j < r->n && k[j].mft == k[i].mft; j++)
+			r->v[k[j].pos].aux = ((uint64_t)k[i].pos << 32) | k[j].pos;
+	}
+	free(k);
+	qsort(r->v, r->n, sizeof(r->v[0]), row_group_cmp);
+}
+
+void fe_rows_free(struct fe_rows *r)
+{
+	for (size_t i = 0; i < r->nblocks; i++)
+		free(r->blocks[i]);
+	free(r->blocks);
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}
+
+/* ---- anchor, analysis, output ------------------------------------------------ */
+
+void fe_audit_anchor(struct fe_audit *a)
+{
+	struct nl_record_info ri;
+
+	a->anchor = NL_ROOT_MFT;
+	if (!a->under)
+		return;
+	if (fe_audit_resolve(a, a->under, &a->anchor) < 0) {
+		fe_audit_close(a);
+		exit(FE_EXIT_USAGE);
+	}
+	if (nl_model_record(a->model, a->anchor, &ri) < 0 || !(ri.flags & NL_REC_DIRECTORY)) {
+		fe_error(a->image, "'%s': not a directory", a->under);
+		fe_audit_close(a);
+		exit(FE_EXIT_USAGE);
+	}
+}
+
+void fe_audit_analyse(struct fe_audit *a)
+{
+	struct nl_analysis_options ao;
+	int rc;
+
+	if (a->an)
+		return;
+	if (!a->anchor)
+		fe_audit_anchor(a);
+	memset(&ao, 0, sizeof(ao));
+	ao.anchor = a->anchor;
+	ao.drive = a->drive;
+	ao.problem = fe_audit_problem;
+	ao.problem_ctx = a;
+	ao.source = a->image;
+	rc = nl_analysis_open(a->model, &ao, &a->an);
+	if (rc < 0) {
+		fe_error(a->image, "cannot analyse the reparse points: %s", strerror(-rc));
+		fe_audit_close(a);
+		exit(FE_EXIT_USAGE);
+	}
+	nl_analysis_drive(a->an, &a->guess);
+}
+
+char fe_audit_drive(struct fe_audit *a)
+{
+	if (a->drive)
+		return a->drive;
+	if (!a->model)
+		return 0;
+	fe_audit_analyse(a);
+	return a->guess.drive;
+}
+
+void fe_audit_emit_open(struct fe_audit *a)
+{
+	static const enum nl_emit_format map[] = {
+		[FE_FMT_TEXT] = NL_EMIT_TEXT, [FE_FMT_JSON] = NL_EMIT_JSON,
+		[FE_FMT_CSV] = NL_EMIT_CSV, [FE_FMT_BODYFILE] = NL_EMIT_BODYFILE,
+		[FE_FMT_NUL] = NL_EMIT_NUL,
+	};
+	int rc = nl_emit_open(&a->emit, map[a->format], stdout, NULL);
+
+	if (rc < 0)
+		fe_audit_nomem();
+}
+
+static void write_failed(struct fe_audit *a, int rc)
+{
+	if (rc == -EPIPE) {
+		fe_audit_close(a);
+		exit(fe_exit_status());
+	}
+	fe_error(NULL, "write error on standard output: %s", strerror(-rc));
+	fe_had_errors = true;
+	nl_emit_close(&a->emit);
+	fe_audit_close(a);
+	exit(FE_EXIT_PARTIAL);
+}
+
+void fe_audit_emit_close(struct fe_audit *a)
+{
+	int rc;
+
+	if (!a->emit)
+		return;
+	rc = nl_emit_close(&a->emit);
+	if (rc == -ENOMEM)
+		fe_audit_nomem();
+	if (rc < 0)
+		write_failed(a, rc);
+}
+
+nl_table *fe_audit_table(struct fe_audit *a, const char *type, const struct nl_column *cols,
+			 size_t ncols, unsigned flags)
+{
+	nl_table *t = NULL;
+
+	if (nl_emit_table(a->emit, type, cols, ncols, flags, &t) < 0)
+		fe_audit_nomem();
+	return t;
+}
+
+void fe_audit_row_end(struct fe_audit *a, nl_table *t)
+{
+	int rc = nl_row_end(t);
+
+	if (rc == -ENOMEM)
+		fe_audit_nomem();
+	if (rc < 0)
+		write_failed(a, rc);
+}
+
+void fe_audit_times(struct fe_audit *a, nl_table *t, size_t col_crtime, uint64_t mft)
+{
+	struct nl_times tm;
+
+	if (nl_model_times(a->model, mft, &tm) < 0)
+		return;
+	nl_cell_time(t, col_crtime, tm.crtime);
+	nl_cell_time(t, col_crtime + 1, tm.mtime);
+	nl_cell_time(t, col_crtime + 2, tm.ctime);
+	nl_cell_time(t, col_crtime + 3, tm.atime);
+}
+
+int fe_audit_exit(struct fe_audit *a)
+{
+	fe_audit_emit_close(a);
+	nl_analysis_close(&a->an);
+	fe_audit_close(a);
+	return fe_exit_status();
+}

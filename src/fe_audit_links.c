@@ -1,0 +1,605 @@
+/* fe_audit_links.c: the hardlink-group and reparse-point listings shared by scan, hardlinks and reparse. */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ntfslinks/ntfslinks.h>
+#include <ntfslinks/scan.h>
+#include <ntfslinks/reparse.h>
+#include <ntfslinks/emit.h>
+#include <ntfslinks/analysis.h>
+
+#include "fe.h"
+#include "fe_audit.h"
+
+#define HIDE (NL_COL_NO_TEXT | NL_COL_NO_JSON | NL_COL_NO_CSV)
+
+/* Emit a summary table now (text: before the listing) or later (JSON: last). */
+static bool summary_first(const struct fe_audit *a)
+{
+	return a->format == FE_FMT_TEXT;
+}
+
+static void cell_path(struct fe_audit *a, nl_table *t, size_t col, const char *path, char drive)
+{
+	nl_cell_str(t, col, fe_audit_display(a, path, drive));
+}
+
+/* ---- hardlinks ---------------------------------------------------------------- */
+
+enum {
+	H_MFT, H_SEQ, H_NAMES, H_INSIDE, H_SATURATED, H_SIZE, H_PATH, H_DOS, H_IN,
+	H_DELETED, H_CRTIME, H_MTIME, H_CTIME, H_ATIME, H_NCOLS
+};
+
+static const struct nl_column hl_cols[H_NCOLS] = {
+	[H_MFT] = { "mft", "MFT", NL_COL_RIGHT | NL_ROLE_INODE, 0 },
+	[H_SEQ] = { "seq", "SEQ", NL_COL_RIGHT, 0 },
+	[H_NAMES] = { "names", "NAMES", NL_COL_RIGHT, 0 },
+	[H_INSIDE] = { "inside", "INSIDE", NL_COL_RIGHT, 0 },
+	[H_SATURATED] = { "saturated", "SATURATED", 0, 0 },
+	[H_SIZE] = { "size", "SIZE", NL_COL_RIGHT | NL_ROLE_SIZE, 0 },
+	[H_PATH] = { "path", "PATH", NL_ROLE_NAME, 0 },
+	[H_DOS] = { "dos_alias", "DOS", 0, 0 },
+	[H_IN] = { "name_inside", "IN", 0, 0 },
+	[H_DELETED] = { "deleted", "DELETED", 0, 0 },
+	[H_CRTIME] = { "crtime", "CRTIME", HIDE | NL_ROLE_CRTIME, 0 },
+	[H_MTIME] = { "mtime", "MTIME", HIDE | NL_ROLE_MTIME, 0 },
+	[H_CTIME] = { "ctime", "CTIME", HIDE | NL_ROLE_CTIME, 0 },
+	[H_ATIME] = { "atime", "ATIME", HIDE | NL_ROLE_ATIME, 0 },
+};
+
+enum {
+	G_MFT, G_SEQ, G_COUNT, G_SIZE, G_NAMES, G_DOS, G_INSIDE, G_TOTAL, G_SATURATED,
+	G_OUTSIDE, G_DELETED, G_NCOLS
+};
+
+static const struct nl_column grp_cols[G_NCOLS] = {
+	[G_MFT] = { "mft", NULL, 0, 0 },
+	[G_SEQ] = { "seq", NULL, 0, 0 },
+	[G_COUNT] = { "count", NULL, 0, 0 },
+	[G_SIZE] = { "size", NULL, 0, 0 },
+	[G_NAMES] = { "names", NULL, 0, 0 },
+	[G_DOS] = { "dos_aliases", NULL, 0, 0 },
+	[G_INSIDE] = { "inside", NULL, 0, 0 },
+	[G_TOTAL] = { "total", NULL, 0, 0 },
+	[G_SATURATED] = { "saturated", NULL, 0, 0 },
+	[G_OUTSIDE] = { "outside", NULL, 0, 0 },
+	[G_DELETED] = { "deleted", NULL, 0, 0 },
+};
+
+enum { HS_GROUPS, HS_NAMES, HS_UNDER, HS_SATURATED, HS_UNSATURATED, HS_DELETED, HS_NCOLS };
+
+static const struct nl_column hsum_cols[HS_NCOLS] = {
+	[HS_GROUPS] = { "groups", "Hardlink groups", 0, 0 },
+	[HS_NAMES] = { "names", "Names in them", 0, 0 },
+	[HS_UNDER] = { "under", "Under", 0, 0 },
+	[HS_SATURATED] = { "saturated", "Saturated", 0, 0 },
+	[HS_UNSATURATED] = { "unsaturated", "Unsaturated", 0, 0 },
+	[HS_DELETED] = { "deleted", "Deleted", 0, 0 },
+};
+
+struct hl_sum {
+	uint64_t groups, names, saturated, unsaturated, deleted;
+};
+
+static void hardlinks_summary(struct fe_audit *a, const struct hl_sum *s)
+{
+	struct nl_column cols[HS_NCOLS];
+	nl_table *t;
+
+	memcpy(cols, hsum_cols, sizeof(cols));
+	if (!a->under)
+		cols[HS_UNDER].flags = cols[HS_SATURATED].flags = cols[HS_UNSATURATED].flags = HIDE;
+	if (!a->deleted)
+		cols[HS_DELETED].flags = HIDE;
+	t = fe_audit_table(a, "summary", cols, HS_NCOLS, NL_TABLE_SUMMARY);
+	nl_cell_uint(t, HS_GROUPS, s->groups);
+	nl_cell_uint(t, HS_NAMES, s->names);
+	if (a->under) {
+		const char *p = fe_audit_record_path(a, a->anchor, NULL, NULL);
+
+		if (p)
+			cell_path(a, t, HS_UNDER, p, fe_audit_drive(a));
+		nl_cell_uint(t, HS_SATURATED, s->saturated);
+		nl_cell_uint(t, HS_UNSATURATED, s->unsaturated);
+	}
+	if (a->deleted)
+		nl_cell_uint(t, HS_DELETED, s->deleted);
+	fe_audit_row_end(a, t);
+}
+
+/* Collect one row per non-DOS name of every hardlinked record (filtered by
+ * --under), sorted by group. */
+static void collect_hardlinks(struct fe_audit *a, struct fe_rows *rows, struct hl_sum *s)
+{
+	unsigned filter = NL_ITER_HARDLINKS | (a->deleted ? NL_ITER_DELETED : 0);
+	uint64_t cursor = 0, mft;
+
+	while (nl_model_next(a->model, &cursor, filter, &mft) == 0) {
+		struct nl_saturation sat = { 0, 0, false };
+		struct nl_record_info ri;
+		struct nl_name nm;
+		uint64_t nc = 0;
+		unsigned names = 0;
+
+		if (nl_model_record(a->model, mft, &ri) < 0)
+			continue;
+		if (a->under) {
+			if (nl_hardlink_saturation(a->model, mft, a->anchor, &sat) < 0 ||
+			    sat.inside == 0)
+				continue;
+			if (sat.saturated)
+				s->saturated++;
+			else
+				s->unsaturated++;
+		}
+		while (nl_model_name_next(a->model, mft, 0, &nc, &nm) == 0) {
+			size_t len;
+			unsigned pf;
+			const char *p = fe_audit_name_path(a, nm.id, &len, &pf);
+
+			if (!p)
+				continue;
+			fe_rows_add(rows, p, len, mft, nm.id, pf, 0);
+			names++;
+		}
+		if (names) {
+			s->groups++;
+			s->names += names;
+			if (ri.flags & NL_REC_DELETED)
+				s->deleted++;
+		}
+	}
+	fe_rows_sort_grouped(rows);
+}
+
+static void emit_groups_json(struct fe_audit *a, struct fe_rows *rows, char drive)
+{
+	struct nl_column cols[G_NCOLS];
+	nl_table *t;
+	size_t i, j;
+
+	memcpy(cols, grp_cols, sizeof(cols));
+	if (!a->under)
+		cols[G_INSIDE].flags = cols[G_TOTAL].flags = cols[G_SATURATED].flags =
+			cols[G_OUTSIDE].flags = HIDE;
+	if (!a->deleted)
+		cols[G_DELETED].flags = HIDE;
+	t = fe_audit_table(a, "hardlink_group", cols, G_NCOLS, 0);
+	for (i = 0; i < rows->n; i = j) {
+		uint64_t mft = rows->v[i].mft;
+		struct nl_record_info ri;
+		uint64_t inside = 0;
+
+		if (nl_model_record(a->model, mft, &ri) < 0)
+			memset(&ri, 0, sizeof(ri));
+		nl_cell_uint(t, G_MFT, mft);
+		nl_cell_uint(t, G_SEQ, ri.seq);
+		nl_cell_uint(t, G_SIZE, ri.data_size);
+		nl_cell_strs_empty(t, G_NAMES);
+		nl_cell_strs_empty(t, G_DOS);
+		if (a->under)
+			nl_cell_strs_empty(t, G_OUTSIDE);
+		for (j = i; j < rows->n && rows->v[j].mft == mft; j++) {
+			const struct fe_row *r = &rows->v[j];
+			const char *d = fe_audit_display(a, r->path, drive);
+			struct nl_name nm;
+
+			nl_cell_strs_add(t, G_NAMES, d, strlen(d));
+			if (nl_model_name_get(a->model, r->name_id, &nm) == 0 && nm.dos_alias)
+				nl_cell_strs_add(t, G_DOS, nm.dos_alias, nm.dos_len);
+			else
+				nl_cell_strs_add(t, G_DOS, "", 0);
+			if (a->under) {
+				if (nl_model_name_is_under(a->model, r->name_id, a->anchor) == 1)
+					inside++;
+				else
+					nl_cell_strs_add(t, G_OUTSIDE, d, strlen(d));
+			}
+		}
+		nl_cell_uint(t, G_COUNT, j - i);
+		if (a->under) {
+			nl_cell_uint(t, G_INSIDE, inside);
+			nl_cell_uint(t, G_TOTAL, j - i);
+			nl_cell_bool(t, G_SATURATED, inside == j - i);
+		}
+		if (a->deleted)
+			nl_cell_bool(t, G_DELETED, (ri.flags & NL_REC_DELETED) != 0);
+		fe_audit_row_end(a, t);
+	}
+}
+
+static void emit_names(struct fe_audit *a, struct fe_rows *rows, char drive)
+{
+	struct nl_column cols[H_NCOLS];
+	bool body = a->format == FE_FMT_BODYFILE;
+	nl_table *t;
+	size_t i, j;
+
+	memcpy(cols, hl_cols, sizeof(cols));
+	if (!a->under)
+		cols[H_INSIDE].flags = cols[H_SATURATED].flags = cols[H_IN].flags = HIDE;
+	if (!a->deleted)
+		cols[H_DELETED].flags = HIDE;
+	t = fe_audit_table(a, "hardlink", cols, H_NCOLS, 0);
+	for (i = 0; i < rows->n; i = j) {
+		uint64_t mft = rows->v[i].mft, inside = 0;
+		struct nl_record_info ri;
+
+		if (nl_model_record(a->model, mft, &ri) < 0)
+			memset(&ri, 0, sizeof(ri));
+		for (j = i; j < rows->n && rows->v[j].mft == mft; j++)
+			if (a->under &&
+			    nl_model_name_is_under(a->model, rows->v[j].name_id, a->anchor) == 1)
+				inside++;
+		for (size_t k = i; k < j; k++) {
+			const struct fe_row *r = &rows->v[k];
+			struct nl_name nm;
+
+			nl_cell_uint(t, H_MFT, mft);
+			nl_cell_uint(t, H_SEQ, ri.seq);
+			nl_cell_uint(t, H_NAMES, j - i);
+			nl_cell_uint(t, H_SIZE, ri.data_size);
+			cell_path(a, t, H_PATH, r->path, drive);
+			if (nl_model_name_get(a->model, r->name_id, &nm) == 0 && nm.dos_alias)
+				nl_cell_strn(t, H_DOS, nm.dos_alias, nm.dos_len);
+			if (a->under) {
+				nl_cell_uint(t, H_INSIDE, inside);
+				nl_cell_bool(t, H_SATURATED, inside == j - i);
+				nl_cell_bool(t, H_IN, nl_model_name_is_under(a->model, r->name_id,
+									    a->anchor) == 1);
+			}
+			if (a->deleted)
+				nl_cell_bool(t, H_DELETED, (ri.flags & NL_REC_DELETED) != 0);
+			if (body)
+				fe_audit_times(a, t, H_CRTIME, mft);
+			fe_audit_row_end(a, t);
+		}
+	}
+}
+
+uint64_t fe_audit_hardlinks(struct fe_audit *a, bool summary)
+{
+	struct fe_rows rows = { 0 };
+	struct hl_sum s = { 0 };
+	char drive = a->windows_paths ? fe_audit_drive(a) : 0;
+
+	collect_hardlinks(a, &rows, &s);
+	if (summary && summary_first(a))
+		hardlinks_summary(a, &s);
+	if (a->format == FE_FMT_JSON)
+		emit_groups_json(a, &rows, drive);
+	else
+		emit_names(a, &rows, drive);
+	if (summary && !summary_first(a))
+		hardlinks_summary(a, &s);
+	fe_rows_free(&rows);
+	return s.groups;
+}
+
+/* ---- reparse points -------------------------------------------------------- */
+
+enum {
+	R_MFT, R_SEQ, R_TYPE, R_CLASS, R_PATH, R_TARGET, R_REASON, R_TAG, R_SUBST, R_PRINT,
+	R_RELATIVE, R_SURROGATE, R_DIRECTORY, R_TARGET_MFT, R_DATA, R_DELETED, R_MODE,
+	R_SIZE, R_CRTIME, R_MTIME, R_CTIME, R_ATIME, R_NCOLS
+};
+
+#define TXT_HIDE NL_COL_NO_TEXT
+
+static const struct nl_column rp_cols[R_NCOLS] = {
+	[R_MFT] = { "mft", "MFT", NL_COL_RIGHT | NL_ROLE_INODE, 0 },
+	[R_SEQ] = { "seq", "SEQ", TXT_HIDE, 0 },
+	[R_TYPE] = { "tag_name", "TYPE", 0, 0 },
+	[R_CLASS] = { "class", "CLASS", 0, 0 },
+	[R_PATH] = { "path", "PATH", NL_ROLE_NAME, 0 },
+	[R_TARGET] = { "target", "TARGET", NL_ROLE_LINK_TARGET, 0 },
+	[R_REASON] = { "reason", "REASON", 0, 0 },
+	[R_TAG] = { "tag", "TAG", TXT_HIDE, 0 },
+	[R_SUBST] = { "substitute_name", "SUBSTITUTE", TXT_HIDE, 0 },
+	[R_PRINT] = { "print_name", "PRINT", TXT_HIDE, 0 },
+	[R_RELATIVE] = { "relative", "RELATIVE", TXT_HIDE, 0 },
+	[R_SURROGATE] = { "name_surrogate", "SURROGATE", TXT_HIDE, 0 },
+	[R_DIRECTORY] = { "directory", "DIRECTORY", TXT_HIDE, 0 },
+	[R_TARGET_MFT] = { "target_mft", "TARGET_MFT", TXT_HIDE, 0 },
+	[R_DATA] = { "data", "DATA", TXT_HIDE, 0 },
+	[R_DELETED] = { "deleted", "DELETED", 0, 0 },
+	[R_MODE] = { "mode", "MODE", HIDE | NL_ROLE_MODE, 0 },
+	[R_SIZE] = { "size", "SIZE", HIDE | NL_ROLE_SIZE, 0 },
+	[R_CRTIME] = { "crtime", "CRTIME", HIDE | NL_ROLE_CRTIME, 0 },
+	[R_MTIME] = { "mtime", "MTIME", HIDE | NL_ROLE_MTIME, 0 },
+	[R_CTIME] = { "ctime", "CTIME", HIDE | NL_ROLE_CTIME, 0 },
+	[R_ATIME] = { "atime", "ATIME", HIDE | NL_ROLE_ATIME, 0 },
+};
+
+enum {
+	RS_COUNT, RS_UNDER, RS_DRIVE, RS_DRIVE_SRC, RS_DRIVE_GIVEN, RS_DRIVE_SUPPORT,
+	RS_DRIVE_TARGETS, RS_INNER, RS_OUTER, RS_OTHER, RS_DANGLING, RS_LOOP, RS_UNKNOWN,
+	RS_OTHER_TAGS, RS_UNREADABLE, RS_NCOLS
+};
+
+static const struct nl_column rsum_cols[RS_NCOLS] = {
+	[RS_COUNT] = { "reparse_points", "Reparse points", 0, 0 },
+	[RS_UNDER] = { "under", "Under", 0, 0 },
+	[RS_DRIVE] = { "drive", "Drive", 0, 0 },
+	[RS_DRIVE_SRC] = { "drive_assumption", "Drive assumption", NL_COL_NO_JSON, 0 },
+	[RS_DRIVE_GIVEN] = { "drive_given", "Drive given", NL_COL_NO_TEXT, 0 },
+	[RS_DRIVE_SUPPORT] = { "drive_support", "Drive support", NL_COL_NO_TEXT, 0 },
+	[RS_DRIVE_TARGETS] = { "drive_targets", "Drive targets", NL_COL_NO_TEXT, 0 },
+	[RS_INNER] = { "inner", "Inner", 0, 0 },
+	[RS_OUTER] = { "outer", "Outer", 0, 0 },
+	[RS_OTHER] = { "other_volume", "Other volume", 0, 0 },
+	[RS_DANGLING] = { "dangling", "Dangling", 0, 0 },
+	[RS_LOOP] = { "loop", "Loop", 0, 0 },
+	[RS_UNKNOWN] = { "unknown", "Unclassified", 0, 0 },
+	[RS_OTHER_TAGS] = { "not_links", "Other tags", 0, 0 },
+	[RS_UNREADABLE] = { "unreadable", "Unreadable", 0, 0 },
+};
+
+/* The listing's filter from --class and --tag. */
+struct rp_filter {
+	int cls;		/* -1: any */
+	int type;		/* -1: any */
+	bool by_tag;		/* match @tag exactly (hex given) */
+	uint32_t tag;
+};
+
+struct rp_sum {
+	uint64_t count, unreadable;
+	uint64_t cls[NL_CLASS_COUNT];
+};
+
+static void fill_drive(struct fe_audit *a, nl_table *t, size_t c_drive, size_t c_src,
+		       size_t c_given, size_t c_support, size_t c_targets)
+{
+	const struct nl_drive_guess *g = &a->guess;
+	char buf[160], d[3] = { g->drive, ':', 0 };
+
+	if (g->drive)
+		nl_cell_str(t, c_drive, d);
+	if (g->given)
+		snprintf(buf, sizeof(buf), "%s given with --drive", d);
+	else if (!g->drive)
+		snprintf(buf, sizeof(buf), "none needed: no drive-letter targets");
+	else
+		snprintf(buf, sizeof(buf),
+			 "%s inferred: %" PRIu64 " of %" PRIu64 " drive-letter targets resolve on this volume with it",
+			 d, g->support, g->drive_targets);
+	nl_cell_str(t, c_src, buf);
+	nl_cell_bool(t, c_given, g->given);
+	nl_cell_uint(t, c_support, g->support);
+	nl_cell_uint(t, c_targets, g->drive_targets);
+}
+
+static void reparse_summary(struct fe_audit *a, const struct rp_sum *s)
+{
+	struct nl_column cols[RS_NCOLS];
+	nl_table *t;
+
+	memcpy(cols, rsum_cols, sizeof(cols));
+	if (!a->under)
+		cols[RS_UNDER].flags = HIDE;
+	t = fe_audit_table(a, "summary", cols, RS_NCOLS, NL_TABLE_SUMMARY);
+	nl_cell_uint(t, RS_COUNT, s->count);
+	if (a->under) {
+		const char *p = fe_audit_record_path(a, a->anchor, NULL, NULL);
+
+		if (p)
+			cell_path(a, t, RS_UNDER, p, fe_audit_drive(a));
+	}
+	fill_drive(a, t, RS_DRIVE, RS_DRIVE_SRC, RS_DRIVE_GIVEN, RS_DRIVE_SUPPORT,
+		   RS_DRIVE_TARGETS);
+	nl_cell_uint(t, RS_INNER, s->cls[NL_CLASS_INNER]);
+	nl_cell_uint(t, RS_OUTER, s->cls[NL_CLASS_OUTER]);
+	nl_cell_uint(t, RS_OTHER, s->cls[NL_CLASS_OTHER_VOLUME]);
+	nl_cell_uint(t, RS_DANGLING, s->cls[NL_CLASS_DANGLING]);
+	nl_cell_uint(t, RS_LOOP, s->cls[NL_CLASS_LOOP]);
+	nl_cell_uint(t, RS_UNKNOWN, s->cls[NL_CLASS_UNKNOWN]);
+	nl_cell_uint(t, RS_OTHER_TAGS, s->cls[NL_CLASS_NONE]);
+	nl_cell_uint(t, RS_UNREADABLE, s->unreadable);
+	fe_audit_row_end(a, t);
+}
+
+static void parse_filter(struct fe_audit *a, struct rp_filter *f)
+{
+	f->cls = -1;
+	f->type = -1;
+	f->by_tag = false;
+	if (a->class_name)
+		f->cls = nl_link_class_from_name(a->class_name);
+	if (a->tag) {
+		if (a->tag[0] == '0' && (a->tag[1] == 'x' || a->tag[1] == 'X')) {
+			char *end;
+			unsigned long long v = strtoull(a->tag, &end, 16);
+
+			if (*end || end == a->tag + 2 || v > UINT32_MAX)
+				fe_usage_error(a->cmd->name, "invalid tag '%s'", a->tag);
+			f->by_tag = true;
+			f->tag = (uint32_t)v;
+		} else {
+			f->type = nl_reparse_type_from_name(a->tag);
+			if (f->type < 0)
+				fe_usage_error(a->cmd->name,
+					       "unknown tag name '%s' (see ntfslinks-audit(1))",
+					       a->tag);
+		}
+	}
+}
+
+void fe_audit_reparse_check(struct fe_audit *a)
+{
+	struct rp_filter f;
+
+	parse_filter(a, &f);
+}
+
+static int link_type(const struct nl_link_info *li)
+{
+	if (li->rp)
+		return (int)li->rp->type;
+	/* unreadable: the type the tag alone gives */
+	return nl_reparse_type_from_name(nl_reparse_tag_name(li->tag));
+}
+
+static bool keep_link(const struct rp_filter *f, const struct nl_link_info *li)
+{
+	if (f->cls >= 0 && (int)li->cls != f->cls)
+		return false;
+	if (f->by_tag && li->tag != f->tag)
+		return false;
+	if (f->type >= 0 && link_type(li) != f->type)
+		return false;
+	return true;
+}
+
+static char *link_target(struct fe_audit *a, const struct nl_link_info *li, char drive)
+{
+	char *s = NULL;
+
+	if (li->target_path)
+		return strdup(fe_audit_display(a, li->target_path, drive));
+	if (!li->target)
+		return NULL;
+	if (li->target->kind == NL_TGT_POSIX)
+		return li->target->path ? strdup(li->target->path) : NULL;
+	if (nl_target_format(li->target, NL_TSTYLE_WIN32, &s) < 0)
+		return NULL;
+	return s;
+}
+
+static const char *unreadable_reason(struct fe_audit *a)
+{
+	return nl_volume_is_raw_mft(a->vol)
+		? "non-resident reparse data cannot be read from a bare $MFT"
+		: "reparse data could not be read";
+}
+
+static void emit_link(struct fe_audit *a, nl_table *t, const struct fe_row *r,
+		      const struct nl_link_info *li, char drive)
+{
+	const struct nl_reparse *rp = li->rp;
+	struct nl_record_info ri;
+	const char *reason = li->reason;
+	char *target;
+
+	if (nl_model_record(a->model, li->mft, &ri) < 0)
+		memset(&ri, 0, sizeof(ri));
+	nl_cell_uint(t, R_MFT, li->mft);
+	nl_cell_uint(t, R_SEQ, ri.seq);
+	nl_cell_str(t, R_TYPE, rp ? rp->name : nl_reparse_tag_name(li->tag));
+	if (li->cls != NL_CLASS_NONE)
+		nl_cell_str(t, R_CLASS, nl_link_class_name(li->cls));
+	cell_path(a, t, R_PATH, r->path, drive);
+	target = link_target(a, li, drive);
+	if (target)
+		nl_cell_str(t, R_TARGET, target);
+	free(target);
+	if (!rp)
+		reason = unreadable_reason(a);
+	else if (!reason && rp->problem)
+		reason = rp->problem;
+	if (reason)
+		nl_cell_str(t, R_REASON, reason);
+	nl_cell_hex(t, R_TAG, li->tag, 8);
+	nl_cell_bool(t, R_SURROGATE, (li->tag & NL_TAG_BIT_NAME_SURROGATE) != 0);
+	nl_cell_bool(t, R_DIRECTORY, (li->tag & NL_TAG_BIT_DIRECTORY) != 0);
+	if (rp) {
+		if (rp->substitute_name)
+			nl_cell_strn(t, R_SUBST, rp->substitute_name, rp->substitute_len);
+		if (rp->print_name)
+			nl_cell_strn(t, R_PRINT, rp->print_name, rp->print_len);
+		if (rp->type == NL_RP_SYMLINK || rp->type == NL_RP_WSL_SYMLINK)
+			nl_cell_bool(t, R_RELATIVE, rp->relative);
+		if (rp->type == NL_RP_UNKNOWN || rp->problem) {
+			char *hex = NULL;
+
+			if (nl_hex(rp->data, rp->data_size, &hex) == 0)
+				nl_cell_str(t, R_DATA, hex);
+			free(hex);
+		}
+	}
+	if (li->target_found)
+		nl_cell_uint(t, R_TARGET_MFT, li->target_mft);
+	if (a->deleted)
+		nl_cell_bool(t, R_DELETED, (ri.flags & NL_REC_DELETED) != 0);
+	if (a->format == FE_FMT_BODYFILE) {
+		bool dir = (ri.flags & NL_REC_DIRECTORY) != 0;
+		bool link = (li->tag & NL_TAG_BIT_NAME_SURROGATE) != 0;
+
+		nl_cell_str(t, R_MODE, link ? (dir ? "d/lrwxrwxrwx" : "l/lrwxrwxrwx")
+				       : (dir ? "d/drwxrwxrwx" : "r/rrwxrwxrwx"));
+		nl_cell_uint(t, R_SIZE, ri.data_size);
+		fe_audit_times(a, t, R_CRTIME, li->mft);
+	}
+	fe_audit_row_end(a, t);
+}
+
+uint64_t fe_audit_reparse(struct fe_audit *a, bool summary)
+{
+	struct nl_column cols[R_NCOLS];
+	struct fe_rows rows = { 0 };
+	struct rp_sum s = { 0 };
+	struct rp_filter f;
+	struct nl_link_info li;
+	size_t cursor = 0;
+	char drive;
+	nl_table *t;
+
+	parse_filter(a, &f);
+	fe_audit_analyse(a);
+	drive = a->windows_paths ? fe_audit_drive(a) : 0;
+	while (nl_analysis_next(a->an, &cursor, &li) == 0) {
+		struct nl_record_info ri;
+		struct nl_name nm;
+		uint64_t nc = 0;
+		bool any = false;
+
+		if (nl_model_record(a->model, li.mft, &ri) < 0)
+			continue;
+		if ((ri.flags & NL_REC_DELETED) && !a->deleted)
+			continue;
+		if (!keep_link(&f, &li))
+			continue;
+		while (nl_model_name_next(a->model, li.mft, 0, &nc, &nm) == 0) {
+			size_t len;
+			unsigned pf;
+			const char *p;
+
+			if (a->under && nl_model_name_is_under(a->model, nm.id, a->anchor) != 1)
+				continue;
+			p = fe_audit_name_path(a, nm.id, &len, &pf);
+			if (!p)
+				continue;
+			fe_rows_add(&rows, p, len, li.mft, nm.id, pf, 0);
+			any = true;
+		}
+		if (!any)
+			continue;
+		s.count++;
+		s.cls[li.cls < NL_CLASS_COUNT ? li.cls : NL_CLASS_UNKNOWN]++;
+		if (!li.rp) {
+			s.unreadable++;
+			fe_audit_problem(a, a->image, li.mft, NULL, unreadable_reason(a));
+		}
+	}
+	fe_rows_sort(&rows);
+	if (summary && summary_first(a))
+		reparse_summary(a, &s);
+	memcpy(cols, rp_cols, sizeof(cols));
+	if (!a->deleted)
+		cols[R_DELETED].flags = HIDE;
+	t = fe_audit_table(a, "reparse", cols, R_NCOLS, 0);
+	for (size_t i = 0; i < rows.n; i++) {
+		if (nl_analysis_link(a->an, rows.v[i].mft, &li) < 0)
+			continue;
+		emit_link(a, t, &rows.v[i], &li, drive);
+	}
+	if (summary && !summary_first(a))
+		reparse_summary(a, &s);
+	fe_rows_free(&rows);
+	return s.count;
+}
