@@ -270,6 +270,18 @@ START_TEST(test_escape_truncate_and_flags)
 	ck_assert_uint_eq(nl_escape("abc", 3, NULL, 0, 0), 3);
 	ck_assert_uint_eq(nl_escape("a\\b", 3, buf, sizeof(buf), NL_ESC_ALL_BACKSLASHES), 4);
 	ck_assert_str_eq(buf, "a\\\\b");
+	{
+		char big[32], *back = NULL;
+		size_t n;
+
+		ck_assert_uint_eq(nl_escape("a\\|b|", 5, big, sizeof(big), NL_ESC_PIPE), 12);
+		ck_assert_str_eq(big, "a\\\\\\x7cb\\x7c");
+		ck_assert_int_eq(nl_unescape(big, strlen(big), &back, &n), 0);
+		ck_assert_str_eq(back, "a\\|b|");
+		free(back);
+		nl_escape("a|b", 3, big, sizeof(big), 0);
+		ck_assert_str_eq(big, "a|b");
+	}
 }
 END_TEST
 

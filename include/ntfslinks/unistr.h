@@ -150,6 +150,7 @@ int nl_wtf8_casecmp(const char *a, const char *b,
 
 /** Flags for nl_escape(). */
 #define NL_ESC_ALL_BACKSLASHES 0x1 /* write every backslash as "\\" */
+#define NL_ESC_PIPE            0x2 /* also write '|' as "\x7c" (bodyfile fields) */
 
 /**
  * nl_escape - escape @src[0..len) visibly into @dst, snprintf-style.

@@ -363,14 +363,14 @@ static bool cp_needs_escape(uint32_t cp)
 }
 
 /* Classify the input at @pos (< len). */
-static struct tok next_tok(const char *s, size_t len, size_t pos)
+static struct tok next_tok(const char *s, size_t len, size_t pos, unsigned flags)
 {
 	struct tok t;
 	size_t p = pos;
 	uint32_t cp;
 	uint8_t b = (uint8_t)s[pos];
 
-	if (b < 0x20 || b == 0x7F) {
+	if (b < 0x20 || b == 0x7F || (b == '|' && (flags & NL_ESC_PIPE))) {
 		t.kind = TOK_BYTE; t.n = 1; t.val = b;
 		return t;
 	}
@@ -408,7 +408,7 @@ size_t nl_escape(const char *src, size_t len, char *dst, size_t cap, unsigned fl
 	size_t pos = 0;
 
 	while (pos < len) {
-		struct tok t = next_tok(src, len, pos);
+		struct tok t = next_tok(src, len, pos, flags);
 		char e[6];
 
 		if (t.kind == TOK_BYTE) {
@@ -424,7 +424,7 @@ size_t nl_escape(const char *src, size_t len, char *dst, size_t cap, unsigned fl
 			bool dbl = (flags & NL_ESC_ALL_BACKSLASHES) != 0;
 
 			if (!dbl && pos + 1 < len) {
-				struct tok nx = next_tok(src, len, pos + 1);
+				struct tok nx = next_tok(src, len, pos + 1, flags);
 
 				dbl = nx.kind != TOK_PLAIN || nx.val == '\\' ||
 				      nx.val == 'x' || nx.val == 'u';
@@ -455,14 +455,15 @@ int nl_escape_dup(const char *src, size_t len, unsigned flags, char **out)
 bool nl_escape_needed(const char *src, size_t len)
 {
 	size_t pos = 0;
+	unsigned flags = 0;
 
 	while (pos < len) {
-		struct tok t = next_tok(src, len, pos);
+		struct tok t = next_tok(src, len, pos, flags);
 
 		if (t.kind != TOK_PLAIN)
 			return true;
 		if (t.val == '\\' && pos + 1 < len) {
-			struct tok nx = next_tok(src, len, pos + 1);
+			struct tok nx = next_tok(src, len, pos + 1, flags);
 
 			if (nx.kind != TOK_PLAIN || nx.val == '\\' ||
 			    nx.val == 'x' || nx.val == 'u')

@@ -1,0 +1,323 @@
+/* check_emit.c: Check suite for the table emitter (emit.h): exact output of every format. */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ntfslinks/emit.h>
+
+/* Output collected in memory through the callback interface. */
+struct mem {
+	char buf[8192];
+	size_t n;
+	int fail; /* error to return from the next write, 0: none */
+};
+
+static int mem_write(void *ctx, const void *p, size_t len)
+{
+	struct mem *m = ctx;
+
+	if (m->fail)
+		return m->fail;
+	ck_assert_uint_le(m->n + len, sizeof(m->buf) - 1);
+	memcpy(m->buf + m->n, p, len);
+	m->n += len;
+	m->buf[m->n] = '\0';
+	return 0;
+}
+
+#define T0 116444736000000000LL /* 1970-01-01 in NTFS time */
+
+enum { C_MFT, C_PATH, C_TAG, C_REL, C_NAMES, C_TARGET, C_TIME, C_MODE, C_NCOLS };
+
+static const struct nl_column cols[] = {
+	[C_MFT] = { "mft", "MFT", NL_COL_RIGHT | NL_ROLE_INODE, 0 },
+	[C_PATH] = { "path", "PATH", NL_ROLE_NAME, 0 },
+	[C_TAG] = { "tag", "TAG", 0, 0 },
+	[C_REL] = { "relative", "REL", 0, 0 },
+	[C_NAMES] = { "names", "NAMES", 0, 0 },
+	[C_TARGET] = { "target", "TARGET", NL_ROLE_LINK_TARGET, 0 },
+	[C_TIME] = { "mtime", "MTIME", NL_COL_NO_TEXT | NL_ROLE_MTIME, 0 },
+	[C_MODE] = { "mode", NULL, NL_COL_NO_TEXT | NL_COL_NO_JSON | NL_COL_NO_CSV | NL_ROLE_MODE, 0 },
+};
+
+static const struct nl_column sum_cols[] = {
+	{ "links", "Links", 0, 0 },
+	{ "drive", "Drive letter", 0, 0 },
+};
+
+/* Emit the same three rows and a summary through format @fmt. */
+static void emit_sample(enum nl_emit_format fmt, const struct nl_emit_options *opt, struct mem *m)
+{
+	nl_emit *e = NULL;
+	nl_table *t = NULL, *s = NULL;
+
+	ck_assert_int_eq(nl_emit_open_cb(&e, fmt, mem_write, m, opt), 0);
+	ck_assert_int_eq(nl_emit_table(e, "reparse", cols, C_NCOLS, 0, &t), 0);
+	ck_assert_int_eq(nl_emit_table(e, "summary", sum_cols, 2, NL_TABLE_SUMMARY, &s), 0);
+
+	nl_cell_uint(t, C_MFT, 64);
+	nl_cell_str(t, C_PATH, "/Users/All Users");
+	nl_cell_hex(t, C_TAG, 0xA000000C, 8);
+	nl_cell_bool(t, C_REL, false);
+	nl_cell_strs_add(t, C_NAMES, "a", 1);
+	nl_cell_strs_add(t, C_NAMES, "b,\"c\"", 5);
+	nl_cell_str(t, C_TARGET, "/ProgramData");
+	nl_cell_time(t, C_TIME, T0 + 10000000LL * 1000 + 5);
+	nl_cell_str(t, C_MODE, "l/lrwxrwxrwx");
+	ck_assert_int_eq(nl_row_end(t), 0);
+
+	nl_cell_uint(t, C_MFT, 1234567);
+	nl_cell_strn(t, C_PATH, "/x\xED\xA0\x80\x1b|y", 8);
+	nl_cell_hex(t, C_TAG, 0xA0000003, 8);
+	nl_cell_bool(t, C_REL, true);
+	nl_cell_strs_empty(t, C_NAMES);
+	ck_assert_int_eq(nl_row_end(t), 0);
+
+	nl_cell_uint(t, C_MFT, 7);
+	nl_cell_str(t, C_PATH, "/\xE6\x97\xA5");
+	nl_cell_hex(t, C_TAG, 0x1234, 8);
+	nl_cell_null(t, C_REL);
+	ck_assert_int_eq(nl_row_end(t), 0);
+
+	nl_cell_uint(s, 0, 3);
+	nl_cell_str(s, 1, "C:");
+	ck_assert_int_eq(nl_row_end(s), 0);
+	ck_assert_int_eq(nl_emit_close(&e), 0);
+	ck_assert_ptr_null(e);
+}
+
+START_TEST(test_json)
+{
+	struct mem m = { .n = 0 };
+
+	emit_sample(NL_EMIT_JSON, NULL, &m);
+	ck_assert_str_eq(m.buf,
+		"{\"type\":\"reparse\",\"mft\":64,\"path\":\"/Users/All Users\",\"tag\":\"0xa000000c\","
+		"\"relative\":false,\"names\":[\"a\",\"b,\\\"c\\\"\"],\"target\":\"/ProgramData\","
+		"\"mtime\":\"1970-01-01T00:16:40.0000005Z\"}\n"
+		"{\"type\":\"reparse\",\"mft\":1234567,\"path\":\"/x\\\\uD800\\\\x1b|y\",\"tag\":\"0xa0000003\","
+		"\"relative\":true,\"names\":[],\"target\":null,\"mtime\":null}\n"
+		"{\"type\":\"reparse\",\"mft\":7,\"path\":\"/\xE6\x97\xA5\",\"tag\":\"0x00001234\","
+		"\"relative\":null,\"names\":null,\"target\":null,\"mtime\":null}\n"
+		"{\"type\":\"summary\",\"links\":3,\"drive\":\"C:\"}\n");
+}
+END_TEST
+
+START_TEST(test_text_buffered)
+{
+	struct mem m = { .n = 0 };
+
+	emit_sample(NL_EMIT_TEXT, NULL, &m);
+	/* widths over all rows; the wide character counts 2 columns; last column not padded */
+	ck_assert_str_eq(m.buf,
+		"    MFT  PATH              TAG         REL    NAMES     TARGET\n"
+		"     64  /Users/All Users  0xa000000c  false  a, b,\"c\"  /ProgramData\n"
+		"1234567  /x\\uD800\\x1b|y    0xa0000003  true             -\n"
+		"      7  /\xE6\x97\xA5               0x00001234  -      -         -\n"
+		"\n"
+		"Links:        3\n"
+		"Drive letter: C:\n");
+}
+END_TEST
+
+START_TEST(test_text_streaming)
+{
+	struct mem m = { .n = 0 };
+	struct nl_emit_options o = { .flags = 0, .text_buffer_rows = 1 };
+
+	emit_sample(NL_EMIT_TEXT, &o, &m);
+	/* widths from the first row only; later rows push their lines */
+	ck_assert_str_eq(m.buf,
+		"MFT  PATH              TAG         REL    NAMES     TARGET\n"
+		" 64  /Users/All Users  0xa000000c  false  a, b,\"c\"  /ProgramData\n"
+		"1234567  /x\\uD800\\x1b|y    0xa0000003  true             -\n"
+		"  7  /\xE6\x97\xA5               0x00001234  -      -         -\n"
+		"\n"
+		"Links:        3\n"
+		"Drive letter: C:\n");
+}
+END_TEST
+
+START_TEST(test_text_min_width_and_blocks)
+{
+	static const struct nl_column c2[] = {
+		{ "n", "N", NL_COL_RIGHT, 5 },
+		{ "name", "NAME", 0, 6 },
+		{ "x", "X", 0, 0 },
+	};
+	static const struct nl_column c3[] = { { "k", NULL, 0, 0 } };
+	struct mem m = { .n = 0 };
+	nl_emit *e = NULL;
+	nl_table *a = NULL, *b = NULL;
+
+	ck_assert_int_eq(nl_emit_open_cb(&e, NL_EMIT_TEXT, mem_write, &m, NULL), 0);
+	ck_assert_int_eq(nl_emit_table(e, "a", c2, 3, 0, &a), 0);
+	ck_assert_int_eq(nl_emit_table(e, "b", c3, 1, 0, &b), 0);
+	nl_cell_int(a, 0, -3);
+	nl_cell_str(a, 1, "ab");
+	nl_cell_str(a, 2, "z");
+	nl_row_end(a);
+	nl_cell_str(b, 0, "v");
+	nl_row_end(b);
+	nl_cell_int(a, 0, 1);
+	nl_row_end(a);
+	ck_assert_int_eq(nl_cell_str(a, 3, "x"), -ERANGE);
+	ck_assert_int_eq(nl_emit_close(&e), 0);
+	ck_assert_str_eq(m.buf,
+		"    N  NAME    X\n"
+		"   -3  ab      z\n"
+		"\n"
+		"k\n"
+		"v\n"
+		"\n"
+		"    N  NAME    X\n"
+		"    1  -       -\n");
+}
+END_TEST
+
+START_TEST(test_csv)
+{
+	struct mem m = { .n = 0 };
+
+	emit_sample(NL_EMIT_CSV, NULL, &m);
+	ck_assert_str_eq(m.buf,
+		"mft,path,tag,relative,names,target,mtime\r\n"
+		"64,/Users/All Users,0xa000000c,false,\"a; b,\"\"c\"\"\",/ProgramData,1970-01-01T00:16:40.0000005Z\r\n"
+		"1234567,/x\\uD800\\x1b|y,0xa0000003,true,,,\r\n"
+		"7,/\xE6\x97\xA5,0x00001234,,,,\r\n");
+}
+END_TEST
+
+START_TEST(test_bodyfile)
+{
+	struct mem m = { .n = 0 };
+
+	emit_sample(NL_EMIT_BODYFILE, NULL, &m);
+	ck_assert_str_eq(m.buf,
+		"0|/Users/All Users -> /ProgramData|64|l/lrwxrwxrwx|0|0|0|0|1000|0|0\n"
+		"0|/x\\uD800\\x1b\\x7cy|1234567|r/rrwxrwxrwx|0|0|0|0|0|0|0\n"
+		"0|/\xE6\x97\xA5|7|r/rrwxrwxrwx|0|0|0|0|0|0|0\n");
+}
+END_TEST
+
+START_TEST(test_nul)
+{
+	struct mem m = { .n = 0 };
+	struct nl_emit_options raw = { .flags = NL_EMIT_RAW_NAMES, .text_buffer_rows = 0 };
+	static const char want[] = "/Users/All Users\0/x\\uD800\\x1b|y\0/\xE6\x97\xA5\0";
+	static const char want_raw[] = "/Users/All Users\0/x\xED\xA0\x80\x1b|y\0/\xE6\x97\xA5\0";
+
+	emit_sample(NL_EMIT_NUL, NULL, &m);
+	ck_assert_uint_eq(m.n, sizeof(want) - 1);
+	ck_assert_mem_eq(m.buf, want, m.n);
+	m.n = 0;
+	emit_sample(NL_EMIT_NUL, &raw, &m);
+	ck_assert_uint_eq(m.n, sizeof(want_raw) - 1);
+	ck_assert_mem_eq(m.buf, want_raw, m.n);
+}
+END_TEST
+
+START_TEST(test_write_error)
+{
+	struct mem m = { .n = 0, .fail = -ENOSPC };
+	nl_emit *e = NULL;
+	nl_table *t = NULL;
+
+	ck_assert_int_eq(nl_emit_open_cb(&e, NL_EMIT_JSON, mem_write, &m, NULL), 0);
+	ck_assert_int_eq(nl_emit_table(e, "x", sum_cols, 2, 0, &t), 0);
+	nl_cell_int(t, 0, 1);
+	ck_assert_int_eq(nl_row_end(t), -ENOSPC);
+	m.fail = 0;
+	ck_assert_int_eq(nl_row_end(t), -ENOSPC); /* sticky */
+	ck_assert_uint_eq(m.n, 0);
+	ck_assert_int_eq(nl_emit_close(&e), -ENOSPC);
+
+	/* text: the error shows when held-back rows are written, at the latest by close */
+	m.fail = -EIO;
+	ck_assert_int_eq(nl_emit_open_cb(&e, NL_EMIT_TEXT, mem_write, &m, NULL), 0);
+	ck_assert_int_eq(nl_emit_table(e, "x", sum_cols, 2, 0, &t), 0);
+	ck_assert_int_eq(nl_row_end(t), 0);
+	ck_assert_int_eq(nl_emit_close(&e), -EIO);
+}
+END_TEST
+
+START_TEST(test_file_output)
+{
+	char *p = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&p, &n);
+	nl_emit *e = NULL;
+	nl_table *t = NULL;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(nl_emit_open(&e, NL_EMIT_JSON, f, NULL), 0);
+	ck_assert_int_eq(nl_emit_get_format(e), NL_EMIT_JSON);
+	ck_assert_int_eq(nl_emit_table(e, "summary", sum_cols, 2, NL_TABLE_SUMMARY, &t), 0);
+	nl_cell_int(t, 0, -1);
+	ck_assert_int_eq(nl_row_end(t), 0);
+	ck_assert_int_eq(nl_emit_close(&e), 0);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_str_eq(p, "{\"type\":\"summary\",\"links\":-1,\"drive\":null}\n");
+	free(p);
+	ck_assert_int_eq(nl_emit_open(&e, NL_EMIT_JSON, NULL, NULL), -EINVAL);
+	ck_assert_int_eq(nl_emit_open_cb(&e, (enum nl_emit_format)42, mem_write, NULL, NULL), -EINVAL);
+}
+END_TEST
+
+START_TEST(test_formats_and_times)
+{
+	char buf[40];
+
+	ck_assert_int_eq(nl_emit_format_from_name("text"), NL_EMIT_TEXT);
+	ck_assert_int_eq(nl_emit_format_from_name("json"), NL_EMIT_JSON);
+	ck_assert_int_eq(nl_emit_format_from_name("csv"), NL_EMIT_CSV);
+	ck_assert_int_eq(nl_emit_format_from_name("bodyfile"), NL_EMIT_BODYFILE);
+	ck_assert_int_eq(nl_emit_format_from_name("nul"), NL_EMIT_NUL);
+	ck_assert_int_eq(nl_emit_format_from_name("xml"), -EINVAL);
+
+	ck_assert_int_eq(nl_ntfs_time_to_unix(T0), 0);
+	ck_assert_int_eq(nl_ntfs_time_to_unix(132000000000000123LL), 1555526400);
+	ck_assert_int_eq(nl_ntfs_time_to_unix(T0 - 1), -1);
+	ck_assert_int_eq(nl_ntfs_time_to_unix(0), -11644473600LL);
+	nl_format_ntfs_time(132000000000000123LL, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "2019-04-17T18:40:00.0000123Z");
+	nl_format_ntfs_time(-1, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "1600-12-31T23:59:59.9999999Z");
+	ck_assert_uint_eq(nl_format_ntfs_time(0, buf, sizeof(buf)), 28);
+	ck_assert_str_eq(buf, "1601-01-01T00:00:00.0000000Z");
+}
+END_TEST
+
+static Suite *emit_suite(void)
+{
+	Suite *s = suite_create("emit");
+	TCase *tc = tcase_create("formats");
+
+	tcase_add_test(tc, test_json);
+	tcase_add_test(tc, test_text_buffered);
+	tcase_add_test(tc, test_text_streaming);
+	tcase_add_test(tc, test_text_min_width_and_blocks);
+	tcase_add_test(tc, test_csv);
+	tcase_add_test(tc, test_bodyfile);
+	tcase_add_test(tc, test_nul);
+	tcase_add_test(tc, test_write_error);
+	tcase_add_test(tc, test_file_output);
+	tcase_add_test(tc, test_formats_and_times);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(emit_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
