@@ -1,0 +1,615 @@
+/* scan.c: the one-pass $MFT scan: sequential chunked reads, fixups, attribute walk, filling the link model. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ntfs-3g/types.h>
+#include <ntfs-3g/attrib.h>
+#include <ntfs-3g/inode.h>
+#include <ntfs-3g/layout.h>
+#include <ntfs-3g/volume.h>
+
+#include <ntfslinks/scan.h>
+#include <ntfslinks/record.h>
+#include <ntfslinks/unistr.h>
+#include "volume_int.h"
+#include "model_int.h"
+
+#define CHUNK_BYTES (4u << 20)   /* bytes of $MFT read per call */
+
+static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
+static inline uint64_t rd64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+struct scan {
+	struct nl_model *m;
+	nl_volume *vol;
+	const struct nl_scan_options *opt;
+	const char *source;
+	uint32_t rs;
+	bool deleted;
+	uint8_t *tmp;                 /* one record, for re-reads */
+	/* extension records met before their base: processed after the pass */
+	uint32_t *deferred;
+	size_t ndeferred, deferred_cap;
+	/* records whose $REPARSE_POINT is non-resident */
+	uint32_t *rp_pending;
+	size_t nrp_pending, rp_pending_cap;
+	int err;                      /* -ENOMEM etc.: stop */
+	bool quiet;                   /* the record being parsed is not in use: no reports */
+};
+
+static void problem(struct scan *s, uint64_t mft, const char *reason)
+{
+	if (s->quiet) {
+		if (mft < s->m->nrec)
+			s->m->recs[mft].flags |= NL_REC_PROBLEM;
+		return;
+	}
+	s->m->st.problems++;
+	if (s->opt->problem)
+		s->opt->problem(s->opt->problem_ctx, s->source, mft, NULL, reason);
+	if (mft < s->m->nrec)
+		s->m->recs[mft].flags |= NL_REC_PROBLEM;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return 0;
+	size_t nc = *cap ? *cap : 64;
+
+	while (nc < need)
+		nc *= 2;
+	void *np = realloc(*p, nc * elem);
+
+	if (!np)
+		return -ENOMEM;
+	*p = np;
+	*cap = nc;
+	return 0;
+}
+
+static int push_u32(uint32_t **arr, size_t *n, size_t *cap, uint32_t v)
+{
+	if (grow((void **)arr, cap, *n + 1, sizeof(uint32_t)) < 0)
+		return -ENOMEM;
+	(*arr)[(*n)++] = v;
+	return 0;
+}
+
+/* add_name: append a name to record @owner (prepended to its list; lists are
+ * reversed into disk order after the pass). */
+static int add_name(struct scan *s, uint32_t owner, const struct nl_file_name *fn)
+{
+	struct nl_model *m = s->m;
+	size_t cap = m->names_cap;
+
+	if (m->nnames >= UINT32_MAX - 2)
+		return -EOVERFLOW;
+	if (grow((void **)&m->names, &cap, (size_t)m->nnames + 1, sizeof(struct mname)) < 0)
+		return -ENOMEM;
+	m->names_cap = (uint32_t)cap;
+	if (grow((void **)&m->pool, &m->pool_cap, m->pool_len + NL_WTF8_SIZE(NL_NAME_MAX_UNITS), 1) < 0)
+		return -ENOMEM;
+	if (m->pool_len > UINT32_MAX - NL_WTF8_SIZE(NL_NAME_MAX_UNITS))
+		return -EOVERFLOW;
+	ssize_t len = nl_utf16le_to_wtf8_buf(fn->name, fn->name_len, m->pool + m->pool_len,
+					     m->pool_cap - m->pool_len);
+
+	if (len < 0)
+		return (int)len;
+	uint32_t id = m->nnames++;
+	struct mname *n = &m->names[id];
+	struct mrec *r = &m->recs[owner];
+	uint64_t prec = NL_MREF_RECORD(fn->parent_ref);
+
+	n->mft = owner;
+	n->parent = prec > UINT32_MAX - 1 ? BAD_PARENT : (uint32_t)prec;
+	n->parent_seq = NL_MREF_SEQ(fn->parent_ref);
+	n->str = (uint32_t)m->pool_len;
+	n->lenns = (uint16_t)((size_t)len << 2 | (fn->name_space & 3));
+	m->pool_len += (size_t)len + 1;
+	n->next = r->first;
+	r->first = id;
+	if (fn->name_space != NL_NS_DOS && r->nnames < UINT16_MAX)
+		r->nnames++;
+	return 0;
+}
+
+static int add_stream(struct scan *s, uint32_t owner, uint64_t size)
+{
+	struct nl_model *m = s->m;
+
+	if (m->nstreams && m->streams[m->nstreams - 1].mft == owner) {
+		m->streams[m->nstreams - 1].count++;
+		m->streams[m->nstreams - 1].size += size;
+		return 0;
+	}
+	if (grow((void **)&m->streams, &m->streams_cap, m->nstreams + 1, sizeof(*m->streams)) < 0)
+		return -ENOMEM;
+	m->streams[m->nstreams++] = (struct mstream){ owner, 1, size };
+	return 0;
+}
+
+static int add_reparse(struct scan *s, uint32_t owner, uint32_t tag, const uint8_t *data, size_t len)
+{
+	struct nl_model *m = s->m;
+	struct mreparse rp = { owner, tag, RP_UNREADABLE, 0 };
+
+	if (data) {
+		if (grow((void **)&m->rpdata, &m->rpdata_cap, m->rpdata_len + len, 1) < 0)
+			return -ENOMEM;
+		memcpy(m->rpdata + m->rpdata_len, data, len);
+		rp.off = (uint32_t)m->rpdata_len;
+		rp.len = (uint32_t)len;
+		m->rpdata_len += len;
+	}
+	if (grow((void **)&m->rps, &m->rps_cap, m->nrps + 1, sizeof(*m->rps)) < 0)
+		return -ENOMEM;
+	m->rps[m->nrps++] = rp;
+	m->recs[owner].flags |= NL_REC_REPARSE;
+	if (!data)
+		m->recs[owner].flags |= NL_REC_REPARSE_UNREADABLE;
+	return 0;
+}
+
+/* walk: the attributes of a fixed-up record, credited to @owner. */
+static void walk(struct scan *s, uint64_t recno, uint32_t owner, const uint8_t *buf,
+		 const struct nl_rec_header *h)
+{
+	struct nl_model *m = s->m;
+	struct mrec *r = &m->recs[owner];
+	size_t pos = 0;
+	struct nl_attr a;
+	const char *reason = NULL;
+	int rc;
+
+	while ((rc = nl_record_attr_next(buf, s->rs, h, &pos, &a, &reason)) == 0) {
+		switch (a.type) {
+		case NL_AT_STANDARD_INFORMATION: {
+			struct nl_std_info si;
+
+			if (nl_attr_std_info(&a, &si, &reason) < 0) {
+				problem(s, recno, reason);
+				break;
+			}
+			r->fattr = si.file_attributes;
+			r->flags |= NL_REC_HAS_SI;
+			break;
+		}
+		case NL_AT_ATTRIBUTE_LIST:
+			r->flags |= NL_REC_ATTR_LIST;
+			break;
+		case NL_AT_FILE_NAME: {
+			struct nl_file_name fn;
+
+			if (nl_attr_file_name(&a, &fn, &reason) < 0) {
+				problem(s, recno, reason);
+				break;
+			}
+			if ((rc = add_name(s, owner, &fn)) < 0) {
+				s->err = rc;
+				return;
+			}
+			break;
+		}
+		case NL_AT_DATA: {
+			uint64_t size = 0, alloc = 0;
+
+			if (a.non_resident) {
+				if (a.lowest_vcn != 0)
+					break;  /* sizes are in the first extent only */
+				size = a.data_size;
+				alloc = (a.flags & (0x00FF | 0x8000)) ? a.compressed_size : a.alloc_size;
+			} else {
+				size = a.value_len;
+			}
+			r->alloc_size += alloc;
+			if (a.name_len) {
+				r->flags |= NL_REC_NAMED_STREAMS;
+				if ((rc = add_stream(s, owner, size)) < 0) {
+					s->err = rc;
+					return;
+				}
+			} else {
+				r->data_size = size;
+				if (a.non_resident)
+					r->flags |= NL_REC_DATA_NONRES;
+			}
+			break;
+		}
+		case NL_AT_REPARSE_POINT: {
+			uint32_t tag = 0;
+			const uint8_t *data;
+			size_t len;
+
+			if (r->flags & NL_REC_REPARSE)
+				break;  /* only one per file; a second extent adds nothing */
+			if (a.non_resident) {
+				if ((rc = add_reparse(s, owner, 0, NULL, 0)) < 0 ||
+				    (rc = push_u32(&s->rp_pending, &s->nrp_pending, &s->rp_pending_cap,
+						   owner)) < 0) {
+					s->err = rc;
+					return;
+				}
+				break;
+			}
+			if (nl_attr_reparse(&a, &tag, &data, &len, &reason) < 0) {
+				problem(s, recno, reason);
+				break;
+			}
+			if ((rc = add_reparse(s, owner, tag, data, len)) < 0) {
+				s->err = rc;
+				return;
+			}
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	if (rc < 0)
+		problem(s, recno, reason);
+}
+
+/* process: one raw record @recno in @buf (s->rs bytes, modified in place).
+ * @late: it is an extension record processed after the pass. */
+static void process(struct scan *s, uint64_t recno, uint8_t *buf, bool late)
+{
+	struct nl_model *m = s->m;
+	const char *reason = NULL;
+	struct nl_rec_header h;
+	int rc;
+
+	if (memcmp(buf, "FILE", 4) != 0) {
+		if (memcmp(buf, "BAAD", 4) == 0)
+			problem(s, recno, "baad record (torn write found by chkdsk)");
+		else if (rd64(buf) != 0)
+			problem(s, recno, "bad magic");
+		return;  /* a never-used record is all zero */
+	}
+	uint16_t hflags = rd16(buf + 0x16);  /* not covered by the update sequence */
+	bool in_use = hflags & NL_MFT_IN_USE;
+
+	if (!in_use && !s->deleted)
+		return;
+	rc = nl_record_fixup(buf, s->rs, &reason);
+	if (rc < 0) {
+		if (in_use)
+			problem(s, recno, reason);
+		return;
+	}
+	if (nl_record_header(buf, s->rs, &h, &reason) < 0) {
+		if (in_use)
+			problem(s, recno, reason);
+		return;
+	}
+	if (h.has_recno && h.recno != (uint32_t)recno && in_use) {
+		/* a record stored in the wrong place: still parse it where it is */
+		problem(s, recno, "record number in the header does not match its position");
+	}
+	uint32_t owner = (uint32_t)recno;
+
+	if (h.base_ref) {
+		uint64_t base = NL_MREF_RECORD(h.base_ref);
+
+		if (base >= m->nrec || base == recno) {
+			if (in_use)
+				problem(s, recno, "bad base record reference");
+			return;
+		}
+		if (base > recno && !late) {
+			if ((rc = push_u32(&s->deferred, &s->ndeferred, &s->deferred_cap,
+					   (uint32_t)recno)) < 0)
+				s->err = rc;
+			return;
+		}
+		struct mrec *b = &m->recs[base];
+		bool base_ok = (b->flags & (NL_REC_IN_USE | NL_REC_DELETED)) &&
+			       b->seq == NL_MREF_SEQ(h.base_ref) &&
+			       (in_use == !!(b->flags & NL_REC_IN_USE));
+
+		if (!base_ok) {
+			if (in_use)
+				problem(s, recno, "extension record of a base record not in use");
+			return;
+		}
+		if (in_use)
+			m->st.extension++;
+		owner = (uint32_t)base;
+	} else {
+		struct mrec *r = &m->recs[recno];
+
+		r->seq = h.seq;
+		r->link_count = h.link_count;
+		r->flags = (uint16_t)((r->flags & NL_REC_PROBLEM) |
+				      (in_use ? NL_REC_IN_USE : NL_REC_DELETED) |
+				      ((h.flags & NL_MFT_DIRECTORY) ? NL_REC_DIRECTORY : 0));
+		if (in_use)
+			m->st.in_use++;
+	}
+	s->quiet = !in_use;
+	walk(s, recno, owner, buf, &h);
+	s->quiet = false;
+}
+
+static int chunk(struct scan *s, uint64_t first, uint64_t count, uint8_t *buf)
+{
+	int64_t n = nl_volume_read_mft(s->vol, first, count, buf);
+	char msg[160];
+
+	if (n < 0 || (uint64_t)n < count) {
+		/* read what can be read record by record; report the rest as ranges */
+		uint64_t bad_from = UINT64_MAX;
+		int err = 0;
+
+		for (uint64_t i = 0; i < count; i++) {
+			uint8_t *rb = buf + i * s->rs;
+			int rc = nl_volume_read_record(s->vol, first + i, rb);
+
+			if (rc == 0) {
+				if (bad_from != UINT64_MAX) {
+					snprintf(msg, sizeof(msg), "cannot read records %llu-%llu: %s",
+						 (unsigned long long)bad_from,
+						 (unsigned long long)(first + i - 1), strerror(-err));
+					problem(s, bad_from, msg);
+					bad_from = UINT64_MAX;
+				}
+				s->m->st.bytes_read += s->rs;
+				process(s, first + i, rb, false);
+				if (s->err)
+					return s->err;
+				continue;
+			}
+			if (bad_from == UINT64_MAX) {
+				bad_from = first + i;
+				err = rc;
+			}
+		}
+		if (bad_from != UINT64_MAX) {
+			snprintf(msg, sizeof(msg), "cannot read records %llu-%llu: %s",
+				 (unsigned long long)bad_from, (unsigned long long)(first + count - 1),
+				 strerror(-err));
+			problem(s, bad_from, msg);
+		}
+		return 0;
+	}
+	s->m->st.bytes_read += (uint64_t)n * s->rs;
+	for (uint64_t i = 0; i < count; i++) {
+		process(s, first + i, buf + i * s->rs, false);
+		if (s->err)
+			return s->err;
+	}
+	return 0;
+}
+
+/* read_reparse: the non-resident $REPARSE_POINT of @mft through libntfs-3g. */
+static void read_reparse(struct scan *s, uint32_t mft)
+{
+	struct nl_model *m = s->m;
+	ntfs_volume *nv = (ntfs_volume *)nl_volume_ntfs(s->vol);
+	struct mrec *r = &m->recs[mft];
+	struct mreparse *rp = (struct mreparse *)nl_model_find_reparse(m, mft);
+	char msg[160];
+
+	if (!rp)
+		return;
+	if (!nv) {
+		m->st.reparse_unreadable++;
+		return;  /* raw $MFT: the data lives in clusters we do not have */
+	}
+	if (!(r->flags & NL_REC_IN_USE)) {
+		m->st.reparse_unreadable++;
+		return;  /* deleted: its clusters may belong to someone else now */
+	}
+	ntfs_inode *ni = ntfs_inode_open(nv, MK_MREF(mft, r->seq));
+	s64 size = 0;
+	uint8_t *data = NULL;
+
+	if (ni) {
+		data = ntfs_attr_readall(ni, AT_REPARSE_POINT, AT_UNNAMED, 0, &size);
+		ntfs_inode_close(ni);
+	}
+	if (!data || size < 8 || size > 65536 || (size_t)rd16(data + 4) + 8 > (size_t)size) {
+		snprintf(msg, sizeof(msg), "cannot read the non-resident reparse data: %s",
+			 data ? "bad length" : strerror(errno ? errno : EIO));
+		free(data);
+		m->st.reparse_unreadable++;
+		problem(s, mft, msg);
+		return;
+	}
+	if (grow((void **)&m->rpdata, &m->rpdata_cap, m->rpdata_len + (size_t)size, 1) < 0) {
+		free(data);
+		s->err = -ENOMEM;
+		return;
+	}
+	memcpy(m->rpdata + m->rpdata_len, data, (size_t)size);
+	rp->off = (uint32_t)m->rpdata_len;
+	rp->len = (uint32_t)size;
+	rp->tag = (uint32_t)data[0] | (uint32_t)data[1] << 8 | (uint32_t)data[2] << 16 |
+		  (uint32_t)data[3] << 24;
+	m->rpdata_len += (size_t)size;
+	r->flags &= (uint16_t)~NL_REC_REPARSE_UNREADABLE;
+	free(data);
+}
+
+static int cmp_stream(const void *a, const void *b)
+{
+	uint32_t x = ((const struct mstream *)a)->mft, y = ((const struct mstream *)b)->mft;
+
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_reparse(const void *a, const void *b)
+{
+	uint32_t x = ((const struct mreparse *)a)->mft, y = ((const struct mreparse *)b)->mft;
+
+	return x < y ? -1 : x > y;
+}
+
+/* finish: sort side tables, reverse name lists, decide what is kept, count. */
+static void finish(struct scan *s)
+{
+	struct nl_model *m = s->m;
+
+	/* streams: merge entries of one record (extension records add later) */
+	qsort(m->streams, m->nstreams, sizeof(*m->streams), cmp_stream);
+	size_t w = 0;
+
+	for (size_t i = 0; i < m->nstreams; i++) {
+		if (w && m->streams[w - 1].mft == m->streams[i].mft) {
+			m->streams[w - 1].count += m->streams[i].count;
+			m->streams[w - 1].size += m->streams[i].size;
+		} else {
+			m->streams[w++] = m->streams[i];
+		}
+	}
+	m->nstreams = w;
+	qsort(m->rps, m->nrps, sizeof(*m->rps), cmp_reparse);
+
+	for (uint64_t i = 0; i < m->nrec; i++) {
+		struct mrec *r = &m->recs[i];
+		uint32_t prev = NO_NAME, cur = r->first;
+
+		while (cur != NO_NAME) {
+			uint32_t next = m->names[cur].next;
+
+			m->names[cur].next = prev;
+			prev = cur;
+			cur = next;
+		}
+		r->first = prev;
+		if (!(r->flags & (NL_REC_IN_USE | NL_REC_DELETED)))
+			continue;
+		if (r->first == NO_NAME && !(i == NL_ROOT_MFT && (r->flags & NL_REC_IN_USE)))
+			continue;
+		r->flags |= MR_KEPT;
+		unsigned ndos = 0;
+
+		for (uint32_t k = r->first; k != NO_NAME; k = m->names[k].next)
+			ndos += mn_ns(&m->names[k]) == NL_NS_DOS;
+		m->st.names += r->nnames;
+		m->st.dos_names += ndos;
+		if (r->flags & NL_REC_DELETED) {
+			m->st.deleted++;
+		} else {
+			m->st.files++;
+			if (r->flags & NL_REC_DIRECTORY)
+				m->st.directories++;
+			if (r->nnames >= 2) {
+				m->st.hardlink_groups++;
+				m->st.hardlink_names += r->nnames;
+			}
+		}
+		if (r->flags & NL_REC_REPARSE)
+			m->st.reparse_points++;
+	}
+	/* drop side-table entries of records not kept */
+	w = 0;
+	for (size_t i = 0; i < m->nrps; i++)
+		if (m->recs[m->rps[i].mft].flags & MR_KEPT)
+			m->rps[w++] = m->rps[i];
+	m->nrps = w;
+}
+
+int nl_scan(nl_volume *vol, const struct nl_scan_options *opt, nl_model **out)
+{
+	static const struct nl_scan_options defaults;
+	struct scan s = { 0 };
+	struct nl_model *m;
+	uint8_t *buf = NULL;
+	int rc = 0;
+
+	if (!out || !vol)
+		return -EINVAL;
+	*out = NULL;
+	if (!opt)
+		opt = &defaults;
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	m->vol = vol;
+	m->scan_flags = opt->flags;
+	m->nrec = nl_volume_record_count(vol);
+	m->st.mft_records = m->nrec;
+	m->upcase = nl_volume_upcase(vol, &m->upcase_len);
+	if (m->nrec >= UINT32_MAX) {
+		free(m);
+		return -EFBIG;
+	}
+	s.m = m;
+	s.vol = vol;
+	s.opt = opt;
+	s.source = nl_volume_source(vol);
+	s.rs = nl_volume_record_size(vol);
+	s.deleted = opt->flags & NL_SCAN_DELETED;
+	if (!s.rs || s.rs > CHUNK_BYTES) {
+		free(m);
+		return -EINVAL;
+	}
+	m->recs = calloc(m->nrec ? m->nrec : 1, sizeof(*m->recs));
+	m->names_cap = 1024;
+	m->names = malloc(m->names_cap * sizeof(*m->names));
+	m->nnames = 1;  /* index 0 means "none" */
+	uint64_t per = CHUNK_BYTES / s.rs;
+
+	buf = malloc((size_t)per * s.rs);
+	if (!m->recs || !m->names || !buf) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	memset(&m->names[0], 0, sizeof(m->names[0]));
+	for (uint64_t first = 0; first < m->nrec; first += per) {
+		uint64_t count = m->nrec - first < per ? m->nrec - first : per;
+
+		if ((rc = chunk(&s, first, count, buf)) < 0)
+			goto fail;
+		if (opt->progress && opt->progress(opt->progress_ctx, first + count, m->nrec)) {
+			rc = -ECANCELED;
+			goto fail;
+		}
+	}
+	/* extension records that came before their base */
+	for (size_t i = 0; i < s.ndeferred; i++) {
+		uint64_t recno = s.deferred[i];
+
+		if (nl_volume_read_record(vol, recno, buf) == 0)
+			process(&s, recno, buf, true);
+		if (s.err) {
+			rc = s.err;
+			goto fail;
+		}
+	}
+	finish(&s);
+	for (size_t i = 0; i < s.nrp_pending; i++) {
+		uint32_t mft = s.rp_pending[i];
+
+		if (m->recs[mft].flags & MR_KEPT)
+			read_reparse(&s, mft);
+		if (s.err) {
+			rc = s.err;
+			goto fail;
+		}
+	}
+	free(buf);
+	free(s.deferred);
+	free(s.rp_pending);
+	*out = m;
+	return 0;
+fail:
+	free(buf);
+	free(s.deferred);
+	free(s.rp_pending);
+	nl_model_free(&m);
+	return rc;
+}
