@@ -1,0 +1,68 @@
+# audit-lib.sh: helpers for the audit command tests (sourced after lib.sh).
+
+# jfields TYPE FIELD...: reads JSON Lines on stdin (every line must parse),
+# prints the FIELDs of each object of TYPE tab-separated: arrays joined by
+# '|', null as '-', booleans as true/false, a missing key as '<missing>'.
+jfields() {
+	python3 -c '
+import json, sys
+t = sys.argv[1]
+fields = sys.argv[2:]
+for line in sys.stdin:
+    o = json.loads(line)
+    if o.get("type") != t:
+        continue
+    out = []
+    for k in fields:
+        v = o.get(k, "<missing>")
+        if isinstance(v, list):
+            v = "|".join(str(x) for x in v)
+        elif v is None:
+            v = "-"
+        elif isinstance(v, bool):
+            v = "true" if v else "false"
+        out.append(str(v))
+    print("\t".join(out))
+' "$@"
+}
+
+# json_ok WHAT FILE: every line of FILE is a JSON object with a "type".
+json_ok() {
+	T_CHECKS=$((T_CHECKS + 1))
+	if ! python3 -c '
+import json, sys
+n = 0
+for l in open(sys.argv[1], encoding="utf-8"):
+    o = json.loads(l)
+    assert isinstance(o, dict) and "type" in o, l
+    n += 1
+' "$2" 2>"$T_TMP/json.err"; then
+		echo "FAIL: $1: output is not JSON Lines"
+		head -n 5 "$T_TMP/json.err"
+		T_FAILS=$((T_FAILS + 1))
+	fi
+}
+
+# csv_rows FILE: parses FILE as CSV (RFC 4180) and prints each row's fields
+# joined by tabs; fails the test if it does not parse.
+csv_rows() {
+	python3 -c '
+import csv, sys
+with open(sys.argv[1], newline="", encoding="utf-8") as f:
+    for row in csv.reader(f, strict=True):
+        print("\t".join(row))
+' "$1"
+}
+
+# nl_json ARGS...: run ntfslinks with --json, output in $T_TMP/out (and $T_OUT).
+nl_json() { run_nl "$@" --json; }
+
+# ro_check WHAT FILE HASH: FILE still has sha256 HASH.
+ro_check() { expect_eq "$1: input unchanged (sha256)" "$3" "$(hash_of "$2")"; }
+
+# mft_of IMAGE PATH: the MFT record number of PATH by libntfs-3g's own
+# lookup (ntfsinfo), independent of ntfslinks.
+mft_of() {
+	PATH="$PATH:/usr/sbin:/sbin" ntfsinfo -F "$2" "$1" 2>/dev/null |
+		sed -n 's/^Dumping Inode \([0-9]*\).*/\1/p' | head -n 1
+}
