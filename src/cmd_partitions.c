@@ -35,7 +35,7 @@ enum { P_NUMBER, P_TYPE, P_START, P_SIZE, P_NTFS, P_TYPE_ID, P_NAME, P_NCOLS };
 
 static const struct nl_column pcols[P_NCOLS] = {
 	[P_NUMBER] = { "number", "#", NL_COL_RIGHT, 0 },
-	[P_TYPE] = { "type", "TYPE", 0, 0 },
+	[P_TYPE] = { "partition_type", "TYPE", 0, 0 },
 	[P_START] = { "start", "START", NL_COL_RIGHT, 0 },
 	[P_SIZE] = { "size", "SIZE", NL_COL_RIGHT, 0 },
 	[P_NTFS] = { "ntfs", "NTFS", 0, 0 },
