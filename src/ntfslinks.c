@@ -13,6 +13,7 @@
 
 /* Keep in the order shown by --help. */
 static const struct fe_command *const commands[] = {
+	&fe_cmd_copy,
 	NULL
 };
 

@@ -43,6 +43,9 @@ extern "C" {
  * callback; the copy continues where that is safe and nl_copy_run() returns 1.
  */
 
+/** A copy job (opaque). */
+struct nl_copy;
+
 /** What to do with junctions and symbolic links that point outside the copied set. */
 enum nl_copy_outer_policy {
 	NL_COPY_CROP = 0,	/* leave them out, report them (default) */
@@ -88,8 +91,8 @@ enum nl_copy_kind {
  * struct nl_copy_event - one reported action. All strings are owned by the
  * library and valid only during the callback; any may be NULL.
  * @source:     the source entry, as "ENDPOINT-ROOT/relative/path" (WTF-8)
- * @dest:       what was (or with dry_run would be) created, relative to the
- *              destination endpoint, '/'-separated; NULL when nothing was
+ * @dest:       what was (or with dry_run would be) created: "IMAGE:/path" or
+ *              a host path, '/'-separated; NULL when nothing was
  * @target:     for links, the target as stored in the source
  * @new_target: for recreated links, the target written in the destination
  * @reason:     for errors, warnings, loops, dangling and cropped links

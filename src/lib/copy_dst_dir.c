@@ -1,0 +1,554 @@
+/* copy_dst_dir.c: copy destination backend writing into a host directory (plain Linux or an ntfs-3g mount). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "copy_internal.h"
+
+/*
+ * Safety: every object is created and opened relative to a directory fd
+ * that this backend made itself (or the endpoint the user named), with
+ * O_NOFOLLOW / AT_SYMLINK_NOFOLLOW and O_EXCL, and every name is checked to
+ * be one path component. Nothing a source contains can make the copy create
+ * or change anything outside the destination folder.
+ */
+
+#define XA_REPARSE "system.ntfs_reparse_data"
+#define XA_ATTRIB "system.ntfs_attrib"
+#define XA_TIMES "system.ntfs_times"
+#define XA_DOS "system.ntfs_dos_name"
+#define XA_ACL "system.ntfs_acl"
+#define XA_STREAM_PREFIX "user."
+#define XATTR_MAX 65536
+
+struct dst_dir {
+	bool ntfs3g;
+	bool dry;
+	uint8_t *xbuf;		/* named stream being assembled */
+	size_t xlen;
+	int xfd;
+	char *xname;
+};
+
+static int fail(struct cp_dst *d, int rc, const char *what)
+{
+	snprintf(d->err, sizeof(d->err), "%s: %s", what, strerror(-rc));
+	return rc;
+}
+
+/* One path component that Linux accepts, and that stays in its folder. */
+static int check_name(struct cp_dst *d, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || !strcmp(name, ".") || !strcmp(name, "..") || strchr(name, '/')) {
+		snprintf(d->err, sizeof(d->err), "name cannot be used in a linux folder");
+		return -EINVAL;
+	}
+	if (n > 255) {
+		snprintf(d->err, sizeof(d->err), "name too long for a linux folder (%zu bytes)", n);
+		return -ENAMETOOLONG;
+	}
+	return 0;
+}
+
+static void put_le32(uint8_t *b, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		b[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put_le64(uint8_t *b, int64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		b[i] = (uint8_t)((uint64_t)v >> (8 * i));
+}
+
+static int dd_mkdir(struct cp_dst *d, struct cp_dh *parent, const char *name, uint8_t ns,
+		    struct cp_dh *out)
+{
+	int rc, fd;
+
+	(void)ns;
+	rc = check_name(d, name);
+	if (rc)
+		return rc;
+	if (mkdirat(parent->fd, name, 0755))
+		return fail(d, -errno, "cannot create folder");
+	fd = openat(parent->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return fail(d, -errno, "cannot open new folder");
+	out->fd = fd;
+	out->ref = 0;
+	return 0;
+}
+
+static int dd_create(struct cp_dst *d, struct cp_dh *parent, const char *name, uint8_t ns,
+		     struct cp_dh *out)
+{
+	int rc, fd;
+
+	(void)ns;
+	rc = check_name(d, name);
+	if (rc)
+		return rc;
+	fd = openat(parent->fd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return fail(d, -errno, "cannot create file");
+	out->fd = fd;
+	out->ref = 0;
+	return 0;
+}
+
+static int dd_open_dir(struct cp_dst *d, struct cp_dh *parent, const char *name, struct cp_dh *out)
+{
+	int fd;
+
+	if (!name) {
+		fd = fcntl(parent->fd, F_DUPFD_CLOEXEC, 0);
+	} else {
+		int rc = check_name(d, name);
+
+		if (rc)
+			return rc;
+		fd = openat(parent->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (fd < 0)
+		return fail(d, -errno, "cannot open folder");
+	out->fd = fd;
+	out->ref = 0;
+	return 0;
+}
+
+static int dd_exists(struct cp_dst *d, struct cp_dh *parent, const char *name)
+{
+	struct stat sb;
+
+	(void)d;
+	if (parent->fd < 0)
+		return 0;
+	if (fstatat(parent->fd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+		return 1;
+	return errno == ENOENT ? 0 : -errno;
+}
+
+/* Open the folder that holds the plan node @n, walking from the top without following links. */
+static int open_parent_of(struct cp_dst *d, const struct cp_node *n)
+{
+	const struct cp_node *chain[4096];
+	size_t k = 0;
+	int fd;
+
+	for (const struct cp_node *p = n->parent; p && p->parent; p = p->parent) {
+		if (k == sizeof(chain) / sizeof(chain[0]))
+			return -ENAMETOOLONG;
+		chain[k++] = p;
+	}
+	fd = fcntl(d->root.fd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	while (k-- > 0) {
+		int nfd = openat(fd, chain[k]->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+		close(fd);
+		if (nfd < 0)
+			return -errno;
+		fd = nfd;
+	}
+	return fd;
+}
+
+static int dd_link(struct cp_dst *d, const struct cp_node *first, struct cp_dh *file,
+		   struct cp_dh *parent, const char *name, uint8_t ns)
+{
+	int rc, fd;
+
+	(void)file;
+	(void)ns;
+	rc = check_name(d, name);
+	if (rc)
+		return rc;
+	fd = open_parent_of(d, first);
+	if (fd < 0)
+		return fail(d, fd, "cannot reach the first name");
+	rc = linkat(fd, first->name, parent->fd, name, 0) ? -errno : 0;
+	close(fd);
+	if (rc)
+		return fail(d, rc, "cannot make hard link");
+	return 0;
+}
+
+static int dd_symlink(struct cp_dst *d, struct cp_dh *parent, const char *name, const char *target)
+{
+	int rc = check_name(d, name);
+
+	if (rc)
+		return rc;
+	if (symlinkat(target, parent->fd, name))
+		return fail(d, -errno, "cannot create symbolic link");
+	return 0;
+}
+
+static int dd_set_reparse(struct cp_dst *d, struct cp_dh *h, const uint8_t *rp, size_t len)
+{
+	struct dst_dir *p = d->priv;
+
+	if (!p->ntfs3g)
+		return -EOPNOTSUPP;
+	if (fsetxattr(h->fd, XA_REPARSE, rp, len, 0))
+		return fail(d, -errno, "cannot set reparse data");
+	return 0;
+}
+
+static int dd_set_sparse(struct cp_dst *d, struct cp_dh *h, const char *stream)
+{
+	(void)d;
+	(void)h;
+	(void)stream;
+	return 0;	/* holes are simply not written */
+}
+
+static int dd_write(struct cp_dst *d, struct cp_dh *h, const char *stream, uint64_t off,
+		    const void *buf, size_t n)
+{
+	struct dst_dir *p = d->priv;
+
+	if (!stream) {
+		const char *b = buf;
+
+		while (n) {
+			ssize_t w = pwrite(h->fd, b, n, (off_t)off);
+
+			if (w < 0) {
+				if (errno == EINTR)
+					continue;
+				return fail(d, -errno, "write error");
+			}
+			b += w;
+			off += (uint64_t)w;
+			n -= (size_t)w;
+		}
+		return 0;
+	}
+	/* Named stream as a user. extended attribute: assembled in memory (at most 64 KiB). */
+	if (p->xfd != h->fd || !p->xname || strcmp(p->xname, stream)) {
+		free(p->xbuf);
+		free(p->xname);
+		p->xbuf = NULL;
+		p->xlen = 0;
+		p->xname = strdup(stream);
+		p->xfd = h->fd;
+		if (!p->xname)
+			return -ENOMEM;
+	}
+	if (off + n > XATTR_MAX) {
+		snprintf(d->err, sizeof(d->err), "stream '%s' too large for an extended attribute",
+			 stream);
+		return -E2BIG;
+	}
+	if (off + n > p->xlen) {
+		uint8_t *nb = realloc(p->xbuf, (size_t)(off + n));
+
+		if (!nb)
+			return -ENOMEM;
+		memset(nb + p->xlen, 0, (size_t)(off + n) - p->xlen);
+		p->xbuf = nb;
+		p->xlen = (size_t)(off + n);
+	}
+	memcpy(p->xbuf + off, buf, n);
+	return 0;
+}
+
+static int dd_set_size(struct cp_dst *d, struct cp_dh *h, const char *stream, uint64_t size)
+{
+	struct dst_dir *p = d->priv;
+	char *xn;
+	int rc = 0;
+
+	if (!stream) {
+		if (ftruncate(h->fd, (off_t)size))
+			return fail(d, -errno, "cannot set file size");
+		return 0;
+	}
+	if (size > XATTR_MAX) {
+		snprintf(d->err, sizeof(d->err), "stream '%s' too large for an extended attribute",
+			 stream);
+		return -E2BIG;
+	}
+	if (p->xfd != h->fd || !p->xname || strcmp(p->xname, stream)) {
+		free(p->xbuf);
+		p->xbuf = NULL;
+		p->xlen = 0;
+	}
+	if (size > p->xlen) {
+		uint8_t *nb = realloc(p->xbuf, (size_t)size ? (size_t)size : 1);
+
+		if (!nb)
+			return -ENOMEM;
+		memset(nb + p->xlen, 0, (size_t)size - p->xlen);
+		p->xbuf = nb;
+	}
+	xn = malloc(strlen(stream) + sizeof(XA_STREAM_PREFIX));
+	if (!xn)
+		return -ENOMEM;
+	sprintf(xn, XA_STREAM_PREFIX "%s", stream);
+	if (fsetxattr(h->fd, xn, p->xbuf ? (const void *)p->xbuf : "", (size_t)size, 0))
+		rc = fail(d, -errno, "cannot write stream as extended attribute");
+	free(xn);
+	free(p->xbuf);
+	free(p->xname);
+	p->xbuf = NULL;
+	p->xname = NULL;
+	p->xlen = 0;
+	p->xfd = -1;
+	return rc;
+}
+
+static int dd_set_dos_name(struct cp_dst *d, struct cp_dh *h, struct cp_dh *parent,
+			   const char *name, const char *dos)
+{
+	struct dst_dir *p = d->priv;
+
+	(void)parent;
+	(void)name;
+	if (!p->ntfs3g)
+		return 0;
+	if (fsetxattr(h->fd, XA_DOS, dos, strlen(dos), 0))
+		return fail(d, -errno, "cannot set dos name");
+	return 0;
+}
+
+static int dd_set_attrs(struct cp_dst *d, struct cp_dh *h, uint32_t attrs, bool early)
+{
+	struct dst_dir *p = d->priv;
+	struct stat sb;
+
+	if (h->fd < 0)
+		return 0;
+	if (p->ntfs3g) {
+		uint8_t b[4];
+
+		if (early && !(attrs & CP_FA_COMPRESSED))
+			return 0;
+		put_le32(b, attrs & (early ? CP_FA_COMPRESSED : CP_FA_SETTABLE));
+		if (early) {
+			uint8_t cur[4];
+
+			if (fgetxattr(h->fd, XA_ATTRIB, cur, 4) == 4)
+				put_le32(b, (cur[0] | (uint32_t)cur[1] << 8 |
+					     (uint32_t)cur[2] << 16 | (uint32_t)cur[3] << 24) |
+					    CP_FA_COMPRESSED);
+		}
+		if (fsetxattr(h->fd, XA_ATTRIB, b, 4, 0))
+			return fail(d, -errno, "cannot set attributes");
+		return 0;
+	}
+	if (early || !(attrs & CP_FA_READONLY))
+		return 0;
+	if (fstat(h->fd, &sb) || S_ISDIR(sb.st_mode))
+		return 0;	/* read-only folders stay writable on Linux */
+	if (fchmod(h->fd, sb.st_mode & ~(mode_t)0222))
+		return fail(d, -errno, "cannot make read-only");
+	return 0;
+}
+
+static int dd_set_times(struct cp_dst *d, struct cp_dh *h, const struct cp_times *t)
+{
+	struct dst_dir *p = d->priv;
+
+	if (h->fd < 0)
+		return 0;
+	if (p->ntfs3g) {
+		uint8_t b[32];
+
+		put_le64(b, t->creation);
+		put_le64(b + 8, t->modification);
+		put_le64(b + 16, t->access);
+		put_le64(b + 24, t->mft_change);
+		if (fsetxattr(h->fd, XA_TIMES, b, sizeof(b), 0))
+			return fail(d, -errno, "cannot set times");
+		return 0;
+	} else {
+		struct timespec ts[2];
+
+		cp_ntfs_to_unix(t->access, &ts[0]);
+		cp_ntfs_to_unix(t->modification, &ts[1]);
+		if (futimens(h->fd, ts))
+			return fail(d, -errno, "cannot set times");
+	}
+	return 0;
+}
+
+static int dd_set_security(struct cp_dst *d, struct cp_dh *h, const uint8_t *sd, size_t len)
+{
+	struct dst_dir *p = d->priv;
+
+	if (!p->ntfs3g)
+		return 0;
+	if (fsetxattr(h->fd, XA_ACL, sd, len, 0))
+		return fail(d, -errno, "cannot set security descriptor");
+	return 0;
+}
+
+static int dd_remove(struct cp_dst *d, struct cp_dh *parent, struct cp_dh *h, const char *name,
+		     bool is_dir)
+{
+	(void)h;
+	if (check_name(d, name))
+		return -EINVAL;
+	if (unlinkat(parent->fd, name, is_dir ? AT_REMOVEDIR : 0))
+		return -errno;
+	return 0;
+}
+
+static int dd_close(struct cp_dst *d, struct cp_dh *h)
+{
+	int rc = 0;
+
+	(void)d;
+	if (h->fd >= 0 && close(h->fd))
+		rc = -errno;
+	h->fd = -1;
+	return rc;
+}
+
+static int dd_finish(struct cp_dst *d)
+{
+	(void)d;
+	return 0;
+}
+
+static const char *dd_errmsg(struct cp_dst *d)
+{
+	return d->err;
+}
+
+static void dd_free(struct cp_dst *d)
+{
+	struct dst_dir *p = d->priv;
+
+	if (d->root.fd >= 0)
+		close(d->root.fd);
+	d->root.fd = -1;
+	if (p) {
+		free(p->xbuf);
+		free(p->xname);
+		free(p);
+	}
+	d->priv = NULL;
+}
+
+static const struct cp_dst_ops dd_ops = {
+	.mkdir = dd_mkdir,
+	.create = dd_create,
+	.open_dir = dd_open_dir,
+	.exists = dd_exists,
+	.link = dd_link,
+	.symlink = dd_symlink,
+	.set_reparse = dd_set_reparse,
+	.set_sparse = dd_set_sparse,
+	.write = dd_write,
+	.set_size = dd_set_size,
+	.set_dos_name = dd_set_dos_name,
+	.set_attrs = dd_set_attrs,
+	.set_times = dd_set_times,
+	.set_security = dd_set_security,
+	.remove = dd_remove,
+	.close = dd_close,
+	.finish = dd_finish,
+	.errmsg = dd_errmsg,
+	.free = dd_free,
+};
+
+int cp_dst_dir_open(struct cp_dst *d, const char *path, bool ntfs3g, bool dry_run,
+		    char *err, size_t errlen)
+{
+	struct dst_dir *p = calloc(1, sizeof(*p));
+	struct stat sb;
+	char *copy, *dir, *base;
+	int fd;
+
+	if (!p)
+		return -ENOMEM;
+	p->ntfs3g = ntfs3g;
+	p->dry = dry_run;
+	p->xfd = -1;
+	d->ops = &dd_ops;
+	d->kind = ntfs3g ? CP_EP_NTFS3G : CP_EP_DIR;
+	d->priv = p;
+	d->ntfs = ntfs3g;
+	d->root.fd = -1;
+	d->vol_key = strdup("host");
+	if (!d->vol_key)
+		return -ENOMEM;
+	if (stat(path, &sb) == 0) {
+		if (!S_ISDIR(sb.st_mode)) {
+			snprintf(err, errlen, "not a folder");
+			return -ENOTDIR;
+		}
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0) {
+			snprintf(err, errlen, "%s", strerror(errno));
+			return -errno;
+		}
+		d->root.fd = fd;
+		d->exists = true;
+		d->path = realpath(path, NULL);
+		d->leaf = NULL;
+		return d->path ? 0 : -errno;
+	}
+	if (errno != ENOENT) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return -errno;
+	}
+	copy = strdup(path);
+	if (!copy)
+		return -ENOMEM;
+	while (strlen(copy) > 1 && copy[strlen(copy) - 1] == '/')
+		copy[strlen(copy) - 1] = 0;
+	base = strrchr(copy, '/');
+	if (base) {
+		*base++ = 0;
+		dir = *copy ? copy : "/";
+	} else {
+		base = copy;
+		dir = ".";
+	}
+	if (!*base || !strcmp(base, ".") || !strcmp(base, "..")) {
+		snprintf(err, errlen, "bad destination name");
+		free(copy);
+		return -EINVAL;
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+
+		snprintf(err, errlen, "%s", strerror(e));
+		free(copy);
+		return -e;
+	}
+	d->root.fd = fd;
+	d->exists = false;
+	d->leaf = strdup(base);
+	{
+		char *rd = realpath(dir, NULL);
+
+		if (rd && d->leaf && asprintf(&d->path, "%s%s%s", rd, strcmp(rd, "/") ? "/" : "",
+					     d->leaf) < 0)
+			d->path = NULL;
+		free(rd);
+	}
+	free(copy);
+	if (!d->leaf || !d->path)
+		return -ENOMEM;
+	return 0;
+}

@@ -1,0 +1,454 @@
+/* copy_dst_ntfs.c: copy destination backend for NTFS images: a thin adapter over the writer module. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ntfslinks/unistr.h>
+#include <ntfslinks/volume.h>
+#include <ntfslinks/writer.h>
+
+#include "copy_internal.h"
+
+struct dst_ntfs {
+	struct nl_writer *w;	/* NULL in a dry run */
+	nl_volume *ro;		/* dry run: the image opened read-only */
+	uint16_t sname[NL_NAME_MAX_UNITS];
+};
+
+static int werr(struct cp_dst *d, int rc, const char *what)
+{
+	struct dst_ntfs *p = d->priv;
+	const char *m = p->w ? nl_writer_errmsg(p->w) : "";
+
+	if (m && *m)
+		snprintf(d->err, sizeof(d->err), "%s: %s", what, m);
+	else
+		snprintf(d->err, sizeof(d->err), "%s: %s", what, strerror(-rc));
+	return rc;
+}
+
+/* WTF-8 stream name to UTF-16 in p->sname; NULL stays NULL. */
+static int sname(struct cp_dst *d, const char *stream, const uint16_t **u, size_t *len)
+{
+	struct dst_ntfs *p = d->priv;
+	ssize_t n;
+
+	if (!stream) {
+		*u = NULL;
+		*len = 0;
+		return 0;
+	}
+	n = nl_wtf8_to_utf16le_buf(stream, strlen(stream), p->sname, NL_NAME_MAX_UNITS);
+	if (n < 0) {
+		snprintf(d->err, sizeof(d->err), "bad stream name");
+		return (int)n;
+	}
+	*u = p->sname;
+	*len = (size_t)n;
+	return 0;
+}
+
+static enum nl_name_space create_ns(uint8_t ns)
+{
+	/* A Win32-and-DOS name is made Win32 first; set_dos_name() joins them. */
+	return ns == CP_NS_WIN32 || ns == CP_NS_WIN32_AND_DOS ? NL_NS_WIN32 : NL_NS_POSIX;
+}
+
+static int dn_make(struct cp_dst *d, struct cp_dh *parent, const char *name, uint8_t ns,
+		   enum nl_node_type type, struct cp_dh *out)
+{
+	struct dst_ntfs *p = d->priv;
+	int rc;
+
+	rc = nl_writer_create_u8(p->w, parent->ref, name, create_ns(ns), type, &out->ref);
+	if (rc)
+		return werr(d, rc, type == NL_NODE_DIR ? "cannot create folder" : "cannot create file");
+	out->fd = -1;
+	return 0;
+}
+
+static int dn_mkdir(struct cp_dst *d, struct cp_dh *parent, const char *name, uint8_t ns,
+		    struct cp_dh *out)
+{
+	return dn_make(d, parent, name, ns, NL_NODE_DIR, out);
+}
+
+static int dn_create(struct cp_dst *d, struct cp_dh *parent, const char *name, uint8_t ns,
+		     struct cp_dh *out)
+{
+	return dn_make(d, parent, name, ns, NL_NODE_FILE, out);
+}
+
+static int dn_lookup(struct cp_dst *d, struct cp_dh *parent, const char *name, uint64_t *ref)
+{
+	struct dst_ntfs *p = d->priv;
+	uint16_t u[NL_NAME_MAX_UNITS];
+	ssize_t n = nl_wtf8_to_utf16le_buf(name, strlen(name), u, NL_NAME_MAX_UNITS);
+
+	if (n < 0)
+		return (int)n;
+	return nl_writer_lookup(p->w, parent->ref, u, (size_t)n, ref);
+}
+
+static int dn_open_dir(struct cp_dst *d, struct cp_dh *parent, const char *name, struct cp_dh *out)
+{
+	int rc;
+
+	out->fd = -1;
+	if (!name) {
+		out->ref = parent->ref;
+		return 0;
+	}
+	rc = dn_lookup(d, parent, name, &out->ref);
+	if (rc)
+		return werr(d, rc, "cannot open folder");
+	return 0;
+}
+
+static int dn_exists(struct cp_dst *d, struct cp_dh *parent, const char *name)
+{
+	struct dst_ntfs *p = d->priv;
+	uint64_t ref;
+	int rc;
+
+	if (!p->w)
+		return 0;
+	rc = dn_lookup(d, parent, name, &ref);
+	if (rc == 0)
+		return 1;
+	return rc == -ENOENT ? 0 : rc;
+}
+
+static int dn_link(struct cp_dst *d, const struct cp_node *first, struct cp_dh *file,
+		   struct cp_dh *parent, const char *name, uint8_t ns)
+{
+	struct dst_ntfs *p = d->priv;
+	int rc;
+
+	(void)file;
+	rc = nl_writer_link_u8(p->w, first->dh.ref, parent->ref, name, create_ns(ns));
+	if (rc)
+		return werr(d, rc, "cannot make hard link");
+	return 0;
+}
+
+static int dn_symlink(struct cp_dst *d, struct cp_dh *parent, const char *name, const char *target)
+{
+	(void)parent;
+	(void)name;
+	(void)target;
+	snprintf(d->err, sizeof(d->err), "linux symbolic links cannot be made in an image");
+	return -EOPNOTSUPP;
+}
+
+static int dn_set_reparse(struct cp_dst *d, struct cp_dh *h, const uint8_t *rp, size_t len)
+{
+	struct dst_ntfs *p = d->priv;
+	int rc = nl_writer_set_reparse(p->w, h->ref, rp, len);
+
+	return rc ? werr(d, rc, "cannot set reparse point") : 0;
+}
+
+static int dn_set_sparse(struct cp_dst *d, struct cp_dh *h, const char *stream)
+{
+	struct dst_ntfs *p = d->priv;
+	const uint16_t *u = NULL;
+	size_t n = 0;
+	int rc = sname(d, stream, &u, &n);
+
+	if (rc)
+		return rc;
+	rc = nl_writer_set_sparse(p->w, h->ref, u, n);
+	return rc ? werr(d, rc, "cannot make stream sparse") : 0;
+}
+
+static int dn_write(struct cp_dst *d, struct cp_dh *h, const char *stream, uint64_t off,
+		    const void *buf, size_t len)
+{
+	struct dst_ntfs *p = d->priv;
+	const uint16_t *u = NULL;
+	size_t n = 0;
+	int rc = sname(d, stream, &u, &n);
+
+	if (rc)
+		return rc;
+	rc = nl_writer_write(p->w, h->ref, u, n, off, buf, len);
+	return rc ? werr(d, rc, "write error") : 0;
+}
+
+static int dn_set_size(struct cp_dst *d, struct cp_dh *h, const char *stream, uint64_t size)
+{
+	struct dst_ntfs *p = d->priv;
+	const uint16_t *u = NULL;
+	size_t n = 0;
+	int rc = sname(d, stream, &u, &n);
+
+	if (rc)
+		return rc;
+	rc = nl_writer_set_size(p->w, h->ref, u, n, size);
+	return rc ? werr(d, rc, "cannot set stream size") : 0;
+}
+
+static int dn_set_dos_name(struct cp_dst *d, struct cp_dh *h, struct cp_dh *parent,
+			   const char *name, const char *dos)
+{
+	struct dst_ntfs *p = d->priv;
+	uint16_t lu[NL_NAME_MAX_UNITS], du[NL_NAME_MAX_UNITS];
+	ssize_t ln, dl;
+	int rc;
+
+	ln = nl_wtf8_to_utf16le_buf(name, strlen(name), lu, NL_NAME_MAX_UNITS);
+	dl = nl_wtf8_to_utf16le_buf(dos, strlen(dos), du, NL_NAME_MAX_UNITS);
+	if (ln < 0 || dl < 0)
+		return -EILSEQ;
+	rc = nl_writer_set_dos_name(p->w, h->ref, parent->ref, lu, (size_t)ln, du, (size_t)dl);
+	return rc ? werr(d, rc, "cannot set dos name") : 0;
+}
+
+static int dn_set_attrs(struct cp_dst *d, struct cp_dh *h, uint32_t attrs, bool early)
+{
+	struct dst_ntfs *p = d->priv;
+	int rc;
+
+	if (early) {
+		if (!(attrs & CP_FA_COMPRESSED))
+			return 0;
+		attrs = NL_ATTR_COMPRESSED | (attrs & NL_ATTR_ARCHIVE);
+	}
+	rc = nl_writer_set_attributes(p->w, h->ref, attrs & CP_FA_SETTABLE);
+	return rc ? werr(d, rc, "cannot set attributes") : 0;
+}
+
+static int dn_set_times(struct cp_dst *d, struct cp_dh *h, const struct cp_times *t)
+{
+	struct dst_ntfs *p = d->priv;
+	struct nl_times nt = {
+		.creation = t->creation,
+		.modification = t->modification,
+		.mft_change = t->mft_change,
+		.access = t->access,
+	};
+	int rc = nl_writer_set_times(p->w, h->ref, &nt);
+
+	return rc ? werr(d, rc, "cannot set times") : 0;
+}
+
+static int dn_set_security(struct cp_dst *d, struct cp_dh *h, const uint8_t *sd, size_t len)
+{
+	struct dst_ntfs *p = d->priv;
+	int rc = nl_writer_set_security(p->w, h->ref, sd, len);
+
+	return rc ? werr(d, rc, "cannot set security descriptor") : 0;
+}
+
+static int dn_remove(struct cp_dst *d, struct cp_dh *parent, struct cp_dh *h, const char *name,
+		     bool is_dir)
+{
+	struct dst_ntfs *p = d->priv;
+	uint16_t u[NL_NAME_MAX_UNITS];
+	ssize_t n = nl_wtf8_to_utf16le_buf(name, strlen(name), u, NL_NAME_MAX_UNITS);
+
+	(void)is_dir;
+	if (n < 0)
+		return (int)n;
+	return nl_writer_unlink(p->w, h->ref, parent->ref, u, (size_t)n);
+}
+
+static int dn_close(struct cp_dst *d, struct cp_dh *h)
+{
+	(void)d;
+	(void)h;
+	return 0;	/* the writer caches inodes; nl_writer_close() checks them all */
+}
+
+static int dn_finish(struct cp_dst *d)
+{
+	struct dst_ntfs *p = d->priv;
+	int rc;
+
+	if (!p->w)
+		return 0;
+	rc = nl_writer_close(&p->w);
+	if (rc)
+		snprintf(d->err, sizeof(d->err), "cannot write the image out: %s", strerror(-rc));
+	return rc;
+}
+
+static const char *dn_errmsg(struct cp_dst *d)
+{
+	return d->err;
+}
+
+static void dn_free(struct cp_dst *d)
+{
+	struct dst_ntfs *p = d->priv;
+
+	if (p) {
+		if (p->w)
+			(void)nl_writer_close(&p->w);
+		nl_volume_close(&p->ro);
+		free(p);
+	}
+	d->priv = NULL;
+}
+
+static const struct cp_dst_ops dn_ops = {
+	.mkdir = dn_mkdir,
+	.create = dn_create,
+	.open_dir = dn_open_dir,
+	.exists = dn_exists,
+	.link = dn_link,
+	.symlink = dn_symlink,
+	.set_reparse = dn_set_reparse,
+	.set_sparse = dn_set_sparse,
+	.write = dn_write,
+	.set_size = dn_set_size,
+	.set_dos_name = dn_set_dos_name,
+	.set_attrs = dn_set_attrs,
+	.set_times = dn_set_times,
+	.set_security = dn_set_security,
+	.remove = dn_remove,
+	.close = dn_close,
+	.finish = dn_finish,
+	.errmsg = dn_errmsg,
+	.free = dn_free,
+};
+
+/* Split "/a/b/c" into the parent part and the leaf; the root has no leaf. */
+static int split_path(const char *path, char **parent, char **leaf)
+{
+	char *c = strdup(*path ? path : "/");
+	char *s;
+
+	if (!c)
+		return -ENOMEM;
+	for (char *q = c; *q; q++)
+		if (*q == '\\')
+			*q = '/';
+	while (strlen(c) > 1 && c[strlen(c) - 1] == '/')
+		c[strlen(c) - 1] = 0;
+	if (!strcmp(c, "/")) {
+		*parent = c;
+		*leaf = NULL;
+		return 0;
+	}
+	s = strrchr(c, '/');
+	*leaf = strdup(s ? s + 1 : c);
+	if (s)
+		s[s == c ? 1 : 0] = 0;
+	else
+		strcpy(c, "/");
+	*parent = c;
+	return *leaf ? 0 : -ENOMEM;
+}
+
+int cp_dst_ntfs_open(struct cp_dst *d, const char *image, const char *path, bool dry_run,
+		     char *err, size_t errlen)
+{
+	struct dst_ntfs *p = calloc(1, sizeof(*p));
+	char *file = NULL, *parent = NULL, *leaf = NULL;
+	uint64_t off = 0, size = 0, ref, pref;
+	unsigned part = 0;
+	enum nl_volume_kind kind;
+	int rc;
+
+	if (!p)
+		return -ENOMEM;
+	d->ops = &dn_ops;
+	d->kind = CP_EP_IMAGE;
+	d->priv = p;
+	d->ntfs = true;
+	d->times_after_links = true;
+	d->root.fd = -1;
+	rc = nl_volume_locate(image, NULL, &file, &off, &size, &part, &kind, err, errlen);
+	if (rc)
+		return rc;
+	if (kind != NL_VOLUME_NTFS) {
+		snprintf(err, errlen, "not an ntfs volume");
+		free(file);
+		return -EINVAL;
+	}
+	if (asprintf(&d->vol_key, "%s@%llu", file, (unsigned long long)off) < 0) {
+		d->vol_key = NULL;
+		free(file);
+		return -ENOMEM;
+	}
+	rc = split_path(path, &parent, &leaf);
+	if (rc)
+		goto out;
+	if (dry_run) {
+		/* Read-only look at what exists; nothing is ever opened for writing. */
+		rc = nl_volume_open(&p->ro, image, NULL, err, errlen);
+		if (rc)
+			goto out;
+	} else {
+		rc = nl_writer_open(&p->w, file, off, 0);
+		if (rc) {
+			snprintf(err, errlen, "cannot open the image for writing: %s", strerror(-rc));
+			goto out;
+		}
+	}
+	if (p->w) {
+		rc = nl_writer_lookup_path(p->w, parent, &pref);
+		if (rc) {
+			snprintf(err, errlen, "the folder '%s' does not exist in the image", parent);
+			goto out;
+		}
+		ref = pref;
+		if (!leaf) {
+			d->exists = true;
+		} else {
+			struct cp_dh ph = { .ref = pref, .fd = -1 };
+			int e = dn_lookup(d, &ph, leaf, &ref);
+
+			if (e == 0)
+				d->exists = true;
+			else if (e != -ENOENT) {
+				rc = e;
+				snprintf(err, errlen, "cannot look up the destination");
+				goto out;
+			}
+		}
+		d->root.ref = d->exists ? ref : pref;
+	} else {
+		/* dry run: existence through a read-only lookup */
+		bool isdir = false;
+		int e = cp_ntfs_ro_lookup(p->ro, path, &isdir);
+
+		if (e == 0)
+			d->exists = true;
+		else if (e != -ENOENT || cp_ntfs_ro_lookup(p->ro, parent, &isdir)) {
+			rc = e ? e : -ENOENT;
+			snprintf(err, errlen, "the folder '%s' does not exist in the image", parent);
+			goto out;
+		}
+		d->root.ref = 0;
+	}
+	if (d->exists) {
+		d->path = strdup(*path ? path : "/");
+		d->leaf = NULL;
+	} else {
+		d->path = strdup(path);
+		d->leaf = leaf;
+		leaf = NULL;
+	}
+	if (!d->path) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (char *q = d->path; *q; q++)
+		if (*q == '\\')
+			*q = '/';
+	/* The folder that holds the copies, as a volume path (for absolute targets). */
+	d->vol_path = strdup(d->exists ? d->path : parent);
+	if (!d->vol_path)
+		rc = -ENOMEM;
+out:
+	free(file);
+	free(parent);
+	free(leaf);
+	return rc;
+}

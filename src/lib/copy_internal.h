@@ -1,0 +1,252 @@
+/* copy_internal.h: the copy engine's source and destination backend interfaces (not public). */
+#ifndef NTFSLINKS_COPY_INTERNAL_H
+#define NTFSLINKS_COPY_INTERNAL_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <ntfslinks/copy.h>
+
+/* NTFS file attribute bits used by the engine (same values as on disk). */
+#define CP_FA_READONLY   0x00000001u
+#define CP_FA_HIDDEN     0x00000002u
+#define CP_FA_SYSTEM     0x00000004u
+#define CP_FA_DIRECTORY  0x00000010u
+#define CP_FA_ARCHIVE    0x00000020u
+#define CP_FA_SPARSE     0x00000200u
+#define CP_FA_REPARSE    0x00000400u
+#define CP_FA_COMPRESSED 0x00000800u
+/* Bits a destination may set directly. */
+#define CP_FA_SETTABLE   0x00003DA7u
+
+/* Name spaces, as on disk. */
+#define CP_NS_POSIX 0
+#define CP_NS_WIN32 1
+#define CP_NS_DOS 2
+#define CP_NS_WIN32_AND_DOS 3
+
+/** The four times in NTFS units (100 ns since 1601). */
+struct cp_times {
+	int64_t creation, modification, mft_change, access;
+};
+
+/** What a source entry is. */
+enum cp_type {
+	CP_T_DIR = 0,	/* folder without reparse point */
+	CP_T_FILE,	/* file without reparse point */
+	CP_T_REPARSE,	/* file or folder with an NTFS reparse point (see is_dir) */
+	CP_T_LSYMLINK,	/* Linux symbolic link (directory sources) */
+	CP_T_OTHER,	/* device, fifo, socket: not copied */
+};
+
+/** A source entry, as listed or looked up by a source backend. */
+struct cp_stat {
+	enum cp_type type;
+	bool is_dir;		/* folder (also for reparse points and symlinks to folders) */
+	bool has_times;
+	uint8_t name_space;	/* CP_NS_* of the name it was found by */
+	uint32_t attrs;		/* NTFS attribute bits (derived for Linux sources) */
+	uint32_t nlink;		/* names of the file (non-DOS) */
+	uint64_t ino;		/* identity: MFT record number, or st_ino */
+	uint64_t dev;		/* identity: 0, or st_dev */
+	uint64_t mref;		/* NTFS: full MFT reference */
+	uint64_t size;		/* data bytes of all streams (for progress) */
+	struct cp_times t;
+	char *dos_name;		/* 8.3 alias of that name (malloc'ed) or NULL */
+	uint8_t *reparse;	/* raw reparse buffer (malloc'ed) or NULL */
+	size_t reparse_len;
+	char *lnk;		/* Linux symlink text (malloc'ed) or NULL */
+	int err;		/* list(): this entry could not be read (-errno) */
+};
+
+void cp_stat_clear(struct cp_stat *st);
+
+struct cp_src;
+struct cp_dst;
+
+/* A source location: where a backend finds an entry again. */
+struct cp_loc {
+	uint64_t mref;		/* NTFS sources */
+	const char *path;	/* directory sources: absolute path on the host */
+};
+
+/* Callback of list(): @name is WTF-8 (directory sources: the raw bytes),
+ * owned by the backend; @st is handed over (the callee takes its pointers).
+ * Return nonzero to stop. */
+typedef int (*cp_list_fn)(void *ctx, const char *name, struct cp_stat *st);
+
+/* One data stream of an open source file. */
+struct cp_stream {
+	char *name;		/* NULL: the unnamed stream; WTF-8 (malloc'ed) */
+	uint64_t size;
+	bool sparse;		/* has holes worth keeping */
+	bool compressed;
+};
+
+struct cp_src_ops {
+	/* Entries of folder @dir (not "." or ".."); 0 or -errno. */
+	int (*list)(struct cp_src *s, const struct cp_loc *dir, cp_list_fn fn, void *ctx);
+	/* Look @name up in folder @dir (case-insensitively on NTFS); on success
+	 * fills @st and *@real (the name as stored, malloc'ed). 0, -ENOENT, -errno. */
+	int (*lookup)(struct cp_src *s, const struct cp_loc *dir, const char *name,
+		      struct cp_stat *st, char **real);
+	/* Stat of the entry at @loc itself (roots). */
+	int (*stat)(struct cp_src *s, const struct cp_loc *loc, struct cp_stat *st);
+	/* Open for reading data; *fh is backend data. */
+	int (*open)(struct cp_src *s, const struct cp_loc *loc, const struct cp_stat *st, void **fh);
+	/* The streams of @fh (array owned by fh). */
+	int (*streams)(struct cp_src *s, void *fh, const struct cp_stream **list, size_t *n);
+	/* Next allocated region of stream @i at or after @off: [*start, *end).
+	 * Returns 0, or 1 when there is no more data (the rest is a hole). */
+	int (*region)(struct cp_src *s, void *fh, size_t i, uint64_t off,
+		      uint64_t *start, uint64_t *end);
+	/* Read up to @n bytes; returns bytes read (>0), 0 at end, -errno. */
+	ssize_t (*read)(struct cp_src *s, void *fh, size_t i, uint64_t off, void *buf, size_t n);
+	/* Security descriptor (malloc'ed) or -ENODATA. */
+	int (*security)(struct cp_src *s, void *fh, uint8_t **sd, size_t *len);
+	void (*close)(struct cp_src *s, void *fh);
+	void (*free)(struct cp_src *s);
+};
+
+#define NL_COPY_ERRLEN_INTERNAL 1024
+
+/* Kinds of endpoints. */
+enum cp_ep_kind { CP_EP_IMAGE = 0, CP_EP_DIR, CP_EP_NTFS3G };
+
+struct cp_src {
+	const struct cp_src_ops *ops;
+	enum cp_ep_kind kind;
+	unsigned index;		/* position among the sources (identity) */
+	char *spec;		/* as given */
+	char *image;		/* image spec (IMAGE or IMAGE@N) or directory path */
+	char *root;		/* path of the source folder: inside the volume ("/a/b",
+				   canonical) or absolute on the host (directories) */
+	struct cp_loc root_loc;
+	struct cp_stat root_st;
+	char *vol_key;		/* identifies the volume (for same-volume tests) */
+	char *mnt;		/* ntfs-3g sources: host path of the mount's root */
+	void *priv;
+};
+
+/* Destination handles: an MFT reference (images) or an fd (directories). */
+struct cp_dh {
+	uint64_t ref;
+	int fd;
+};
+
+struct cp_node;
+
+struct cp_dst_ops {
+	/* Create folder @name in @parent; *out open until close(). */
+	int (*mkdir)(struct cp_dst *d, struct cp_dh *parent, const char *name,
+		     uint8_t ns, struct cp_dh *out);
+	/* Create an empty file. */
+	int (*create)(struct cp_dst *d, struct cp_dh *parent, const char *name,
+		      uint8_t ns, struct cp_dh *out);
+	/* Open the existing folder (dest root, --into). */
+	int (*open_dir)(struct cp_dst *d, struct cp_dh *parent, const char *name, struct cp_dh *out);
+	/* Does @name exist in @parent? 1 yes, 0 no, -errno. */
+	int (*exists)(struct cp_dst *d, struct cp_dh *parent, const char *name);
+	/* Another name for the file first created as @first (node in the plan). */
+	int (*link)(struct cp_dst *d, const struct cp_node *first, struct cp_dh *file,
+		    struct cp_dh *parent, const char *name, uint8_t ns);
+	/* Linux symbolic link (directory destinations only). */
+	int (*symlink)(struct cp_dst *d, struct cp_dh *parent, const char *name, const char *target);
+	int (*set_reparse)(struct cp_dst *d, struct cp_dh *h, const uint8_t *rp, size_t len);
+	int (*set_sparse)(struct cp_dst *d, struct cp_dh *h, const char *stream);
+	int (*write)(struct cp_dst *d, struct cp_dh *h, const char *stream, uint64_t off,
+		     const void *buf, size_t n);
+	int (*set_size)(struct cp_dst *d, struct cp_dh *h, const char *stream, uint64_t size);
+	int (*set_dos_name)(struct cp_dst *d, struct cp_dh *h, struct cp_dh *parent,
+			    const char *name, const char *dos);
+	int (*set_attrs)(struct cp_dst *d, struct cp_dh *h, uint32_t attrs, bool early);
+	int (*set_times)(struct cp_dst *d, struct cp_dh *h, const struct cp_times *t);
+	int (*set_security)(struct cp_dst *d, struct cp_dh *h, const uint8_t *sd, size_t len);
+	/* Remove what was created as @name in @parent (failure clean-up). */
+	int (*remove)(struct cp_dst *d, struct cp_dh *parent, struct cp_dh *h, const char *name,
+		      bool is_dir);
+	/* Done with @h (closes an fd; images: nothing or flush). */
+	int (*close)(struct cp_dst *d, struct cp_dh *h);
+	/* Finish: everything written? (unmount of images, checked). */
+	int (*finish)(struct cp_dst *d);
+	const char *(*errmsg)(struct cp_dst *d);
+	void (*free)(struct cp_dst *d);
+};
+
+struct cp_dst {
+	const struct cp_dst_ops *ops;
+	enum cp_ep_kind kind;
+	char *spec;
+	char *image;		/* image spec or host directory path of the endpoint */
+	char *path;		/* folder inside the volume ("/x/y", images), or host path */
+	char *vol_path;		/* NTFS destinations: the endpoint's path inside its volume,
+				   used for absolute link targets ("/x/y"; "/" root) */
+	bool exists;		/* the endpoint folder exists already */
+	bool ntfs;		/* keeps reparse points, streams, DOS names (image, ntfs-3g) */
+	bool times_after_links;	/* file times must be set after the last name */
+	bool xattr_streams;	/* directory destinations: --streams=xattr */
+	char *vol_key;
+	struct cp_dh root;	/* parent of the endpoint folder (or the folder with into) */
+	char *leaf;		/* name of the endpoint folder in its parent, NULL with the root */
+	void *priv;
+	char err[256];
+};
+
+/* The plan: one node per destination entry. */
+struct cp_group;
+
+struct cp_node {
+	struct cp_node *parent, *child, *last, *next;
+	struct cp_src *src;
+	char *name;		/* destination name (WTF-8) */
+	char *anchor;		/* source path of this entry when it does not follow from the
+				   parent (roots, unrolled targets); NULL otherwise */
+	char *src_name;		/* source name when it differs from the destination name */
+	struct cp_stat st;
+	enum nl_copy_action action;	/* planned action */
+	enum nl_copy_kind kind;
+	bool create;		/* something is made in the destination */
+	bool is_root;		/* a source root (or the --into folder) */
+	bool failed;
+	bool linux_symlink;	/* create as a Linux symlink (directory destinations) */
+	bool unrolled;		/* an outer link replaced by a copy of its target */
+	uint8_t *rp;		/* reparse buffer to write (rewritten or raw), or NULL */
+	size_t rp_len;
+	char *target;		/* links: the target as stored */
+	char *new_target;	/* links: the target written (reported) */
+	char *reason;
+	struct cp_group *group;
+	struct cp_dh dh;
+	uint32_t depth;
+};
+
+struct cp_group {
+	struct cp_group *hnext;
+	unsigned src;
+	uint64_t dev, ino;
+	struct cp_node *first;	/* the name whose data was written */
+	uint32_t planned, made;
+	int state;		/* 0 not yet, 1 made, -1 failed */
+	struct cp_times t;
+	uint32_t attrs;
+};
+
+/* Backends. */
+int cp_src_ntfs_open(struct cp_src *s, const char *image, const char *path, char *err, size_t errlen);
+int cp_src_dir_open(struct cp_src *s, const char *path, bool ntfs3g, char *err, size_t errlen);
+int cp_dst_ntfs_open(struct cp_dst *d, const char *image, const char *path, bool dry_run,
+		     char *err, size_t errlen);
+int cp_dst_dir_open(struct cp_dst *d, const char *path, bool ntfs3g, bool dry_run,
+		    char *err, size_t errlen);
+
+/* Dry runs on images: does @path exist in the read-only volume? 0, -ENOENT, -errno. */
+struct nl_volume;
+int cp_ntfs_ro_lookup(struct nl_volume *v, const char *path, bool *is_dir);
+
+/* Helpers shared by the backends (copy.c). */
+bool cp_is_ntfs3g_dir(const char *path, char **mount_root);
+int64_t cp_unix_to_ntfs(int64_t sec, long nsec);
+void cp_ntfs_to_unix(int64_t t, struct timespec *ts);
+
+#endif

@@ -1,0 +1,747 @@
+/* copy_src_ntfs.c: copy source backend reading a folder of an NTFS image through libntfs-3g (read-only). */
+#include "config.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include <ntfs-3g/types.h>
+#include <ntfs-3g/attrib.h>
+#include <ntfs-3g/dir.h>
+#include <ntfs-3g/inode.h>
+#include <ntfs-3g/layout.h>
+#include <ntfs-3g/security.h>
+#include <ntfs-3g/unistr.h>
+#include <ntfs-3g/volume.h>
+
+#include <ntfslinks/unistr.h>
+#include <ntfslinks/volume.h>
+
+#include "copy_internal.h"
+
+struct src_ntfs {
+	nl_volume *nv;
+	ntfs_volume *vol;
+};
+
+struct sn_stream {
+	ntfschar *uname;
+	size_t ulen;
+};
+
+struct sn_file {
+	ntfs_inode *ni;
+	struct cp_stream *streams;
+	struct sn_stream *un;
+	size_t n;
+	ntfs_attr *na;		/* attribute of stream cur, opened on demand */
+	size_t cur;
+};
+
+static int neg_errno(int def)
+{
+	return errno > 0 ? -errno : -def;
+}
+
+/* The DOS name of @ni in folder @parent and the count of non-DOS names. */
+static int sn_names(ntfs_inode *ni, uint64_t parent, char **dos, uint32_t *nlink)
+{
+	ntfs_attr_search_ctx *ctx;
+	int rc = 0;
+
+	*nlink = 0;
+	ctx = ntfs_attr_get_search_ctx(ni, NULL);
+	if (!ctx)
+		return -ENOMEM;
+	while (ntfs_attr_lookup(AT_FILE_NAME, NULL, 0, CASE_SENSITIVE, 0, NULL, 0, ctx) == 0) {
+		const ATTR_RECORD *a = ctx->attr;
+		const FILE_NAME_ATTR *fn;
+
+		if (a->non_resident || le32_to_cpu(a->value_length) < sizeof(FILE_NAME_ATTR))
+			continue;
+		fn = (const FILE_NAME_ATTR *)((const u8 *)a + le16_to_cpu(a->value_offset));
+		if ((size_t)le16_to_cpu(a->value_offset) + sizeof(FILE_NAME_ATTR) +
+		    fn->file_name_length * 2u > le32_to_cpu(a->length))
+			continue;
+		if (fn->file_name_type != FILE_NAME_DOS) {
+			(*nlink)++;
+			continue;
+		}
+		if (dos && !*dos && MREF_LE(fn->parent_directory) == MREF(parent)) {
+			rc = nl_utf16le_to_wtf8(fn->file_name, fn->file_name_length, dos, NULL);
+			if (rc)
+				break;
+		}
+	}
+	ntfs_attr_put_search_ctx(ctx);
+	return rc;
+}
+
+static void sn_fill_times(ntfs_inode *ni, struct cp_times *t)
+{
+	t->creation = sle64_to_cpu(ni->creation_time);
+	t->modification = sle64_to_cpu(ni->last_data_change_time);
+	t->mft_change = sle64_to_cpu(ni->last_mft_change_time);
+	t->access = sle64_to_cpu(ni->last_access_time);
+}
+
+/* Sum of the data sizes of all $DATA attributes. */
+static uint64_t sn_data_size(ntfs_inode *ni)
+{
+	ntfs_attr_search_ctx *ctx = ntfs_attr_get_search_ctx(ni, NULL);
+	uint64_t sum = 0;
+
+	if (!ctx)
+		return 0;
+	while (ntfs_attr_lookup(AT_DATA, NULL, 0, CASE_SENSITIVE, 0, NULL, 0, ctx) == 0) {
+		const ATTR_RECORD *a = ctx->attr;
+
+		if (a->non_resident) {
+			if (a->lowest_vcn == 0)
+				sum += sle64_to_cpu(a->data_size);
+		} else {
+			sum += le32_to_cpu(a->value_length);
+		}
+	}
+	ntfs_attr_put_search_ctx(ctx);
+	return sum;
+}
+
+/* Fill @st from the open inode @ni found in folder @parent. */
+static int sn_fill(struct src_ntfs *p, ntfs_inode *ni, uint64_t parent, int name_type,
+		   struct cp_stat *st)
+{
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	st->mref = ni->mft_no | ((uint64_t)le16_to_cpu(ni->mrec->sequence_number) << 48);
+	st->ino = ni->mft_no;
+	st->is_dir = (ni->mrec->flags & MFT_RECORD_IS_DIRECTORY) != 0;
+	st->attrs = le32_to_cpu(ni->flags) & 0xFFFFu;
+	if (st->is_dir)
+		st->attrs |= CP_FA_DIRECTORY;
+	else
+		st->attrs &= ~CP_FA_DIRECTORY;
+	st->name_space = (uint8_t)name_type;
+	st->has_times = true;
+	sn_fill_times(ni, &st->t);
+	rc = sn_names(ni, parent, name_type == FILE_NAME_WIN32 ? &st->dos_name : NULL, &st->nlink);
+	if (rc)
+		return rc;
+	if (name_type == FILE_NAME_WIN32_AND_DOS) {
+		/* the name is its own alias: the caller sets dos_name to the name */
+	}
+	st->size = st->is_dir ? 0 : sn_data_size(ni);
+	if (ni->flags & FILE_ATTR_REPARSE_POINT) {
+		s64 len = 0;
+		void *rp = ntfs_attr_readall(ni, AT_REPARSE_POINT, AT_UNNAMED, 0, &len);
+
+		if (!rp || len < 8) {
+			free(rp);
+			cp_stat_clear(st);
+			(void)p;
+			return -EIO;
+		}
+		st->reparse = rp;
+		st->reparse_len = (size_t)len;
+		st->type = CP_T_REPARSE;
+	} else {
+		st->type = st->is_dir ? CP_T_DIR : CP_T_FILE;
+	}
+	return 0;
+}
+
+struct sn_dirent {
+	ntfschar *name;
+	int len;
+	int type;
+	uint64_t mref;
+};
+
+struct sn_list {
+	struct sn_dirent *e;
+	size_t n, cap;
+	int err;
+};
+
+static int sn_filldir(void *dirent, const ntfschar *name, const int name_len,
+		      const int name_type, const s64 pos, const MFT_REF mref,
+		      const unsigned dt_type)
+{
+	struct sn_list *l = dirent;
+	struct sn_dirent *e;
+
+	(void)pos;
+	(void)dt_type;
+	if (name_type == FILE_NAME_DOS)
+		return 0;
+	if ((name_len == 1 && le16_to_cpu(name[0]) == '.') ||
+	    (name_len == 2 && le16_to_cpu(name[0]) == '.' && le16_to_cpu(name[1]) == '.'))
+		return 0;
+	if (MREF(mref) < FILE_first_user)
+		return 0;	/* $MFT ... $Extend and the reserved records */
+	if (l->n == l->cap) {
+		size_t nc = l->cap ? l->cap * 2 : 64;
+		void *ne = realloc(l->e, nc * sizeof(*l->e));
+
+		if (!ne) {
+			l->err = -ENOMEM;
+			return -1;
+		}
+		l->e = ne;
+		l->cap = nc;
+	}
+	e = &l->e[l->n];
+	e->name = malloc((size_t)name_len * sizeof(ntfschar) + 2);
+	if (!e->name) {
+		l->err = -ENOMEM;
+		return -1;
+	}
+	memcpy(e->name, name, (size_t)name_len * sizeof(ntfschar));
+	e->len = name_len;
+	e->type = name_type;
+	e->mref = mref;
+	l->n++;
+	return 0;
+}
+
+static int sn_list(struct cp_src *s, const struct cp_loc *dir, cp_list_fn fn, void *ctx)
+{
+	struct src_ntfs *p = s->priv;
+	struct sn_list l = { 0 };
+	ntfs_inode *dni;
+	s64 pos = 0;
+	int rc = 0;
+
+	dni = ntfs_inode_open(p->vol, dir->mref);
+	if (!dni)
+		return neg_errno(EIO);
+	if (ntfs_readdir(dni, &pos, &l, sn_filldir) && !l.err)
+		l.err = neg_errno(EIO);
+	ntfs_inode_close(dni);
+	rc = l.err;
+	for (size_t i = 0; i < l.n && !rc; i++) {
+		struct cp_stat st;
+		ntfs_inode *ni;
+		char *name = NULL;
+		int r;
+
+		r = nl_utf16le_to_wtf8(l.e[i].name, (size_t)l.e[i].len, &name, NULL);
+		if (r) {
+			rc = r;
+			break;
+		}
+		ni = ntfs_inode_open(p->vol, l.e[i].mref);
+		if (!ni) {
+			memset(&st, 0, sizeof(st));
+			st.type = CP_T_OTHER;
+			st.ino = MREF(l.e[i].mref);
+			st.mref = l.e[i].mref;
+			st.err = neg_errno(EIO);
+			st.size = UINT64_MAX;
+			r = fn(ctx, name, &st);
+		} else {
+			r = sn_fill(p, ni, dir->mref, l.e[i].type, &st);
+			ntfs_inode_close(ni);
+			if (r == 0 && l.e[i].type == FILE_NAME_WIN32_AND_DOS)
+				st.dos_name = strdup(name);
+			if (r) {
+				memset(&st, 0, sizeof(st));
+				st.type = CP_T_OTHER;
+				st.ino = MREF(l.e[i].mref);
+				st.mref = l.e[i].mref;
+				st.err = r;
+				st.size = UINT64_MAX;
+			}
+			r = fn(ctx, name, &st);
+		}
+		cp_stat_clear(&st);
+		free(name);
+		if (r)
+			break;
+	}
+	for (size_t i = 0; i < l.n; i++)
+		free(l.e[i].name);
+	free(l.e);
+	return rc;
+}
+
+/* Find the stored name of @ni in @parent matching @u (exactly, else ignoring case). */
+static int sn_real_name(struct src_ntfs *p, ntfs_inode *ni, uint64_t parent,
+			const ntfschar *u, size_t ulen, char **real, int *ns)
+{
+	ntfs_attr_search_ctx *ctx = ntfs_attr_get_search_ctx(ni, NULL);
+	ntfschar fname[256];
+	int best = 0, rc = -ENOENT;
+	bool dos_hit = false;
+
+	if (!ctx)
+		return -ENOMEM;
+	*real = NULL;
+	while (ntfs_attr_lookup(AT_FILE_NAME, NULL, 0, CASE_SENSITIVE, 0, NULL, 0, ctx) == 0) {
+		const ATTR_RECORD *a = ctx->attr;
+		const FILE_NAME_ATTR *fn;
+		int score;
+
+		if (a->non_resident || le32_to_cpu(a->value_length) < sizeof(FILE_NAME_ATTR))
+			continue;
+		fn = (const FILE_NAME_ATTR *)((const u8 *)a + le16_to_cpu(a->value_offset));
+		if ((size_t)le16_to_cpu(a->value_offset) + sizeof(FILE_NAME_ATTR) +
+		    fn->file_name_length * 2u > le32_to_cpu(a->length))
+			continue;
+		if (MREF_LE(fn->parent_directory) != MREF(parent))
+			continue;
+		memcpy(fname, (const u8 *)fn + offsetof(FILE_NAME_ATTR, file_name),
+		       fn->file_name_length * sizeof(ntfschar));
+		if (fn->file_name_length == ulen &&
+		    !memcmp(fname, u, ulen * sizeof(ntfschar)))
+			score = 3;
+		else if (ntfs_names_are_equal(fname, fn->file_name_length, u, ulen,
+					      IGNORE_CASE, p->vol->upcase, p->vol->upcase_len))
+			score = 2;
+		else if (fn->file_name_type != FILE_NAME_DOS)
+			score = 1;	/* a long name, in case u was the DOS alias */
+		else
+			continue;
+		if (fn->file_name_type == FILE_NAME_DOS) {
+			if (score >= 2)
+				dos_hit = true;
+			continue;
+		}
+		if (score > best) {
+			free(*real);
+			*real = NULL;
+			rc = nl_utf16le_to_wtf8(fname, fn->file_name_length, real, NULL);
+			if (rc)
+				break;
+			best = score;
+			*ns = fn->file_name_type;
+		}
+	}
+	ntfs_attr_put_search_ctx(ctx);
+	if (rc == 0 && best == 1 && !dos_hit) {
+		free(*real);
+		*real = NULL;
+		rc = -ENOENT;
+	}
+	return rc;
+}
+
+static int sn_lookup(struct cp_src *s, const struct cp_loc *dir, const char *name,
+		     struct cp_stat *st, char **real)
+{
+	struct src_ntfs *p = s->priv;
+	uint16_t *u = NULL;
+	size_t ulen;
+	ntfs_inode *dni, *ni;
+	u64 mref;
+	int rc, ns = FILE_NAME_POSIX;
+
+	rc = nl_wtf8_to_utf16le(name, strlen(name), NL_NAME_MAX_UNITS, &u, &ulen);
+	if (rc)
+		return rc == -ENAMETOOLONG || rc == -EILSEQ ? -ENOENT : rc;
+	dni = ntfs_inode_open(p->vol, dir->mref);
+	if (!dni) {
+		free(u);
+		return neg_errno(EIO);
+	}
+	mref = ntfs_inode_lookup_by_name(dni, (ntfschar *)u, (int)ulen);
+	if (mref == (u64)-1) {
+		rc = errno == ENOENT ? -ENOENT : neg_errno(EIO);
+		ntfs_inode_close(dni);
+		free(u);
+		return rc;
+	}
+	ntfs_inode_close(dni);
+	if (MREF(mref) < FILE_first_user && MREF(mref) != FILE_root) {
+		free(u);
+		return -ENOENT;	/* metadata files are not part of any copy */
+	}
+	ni = ntfs_inode_open(p->vol, MREF(mref));
+	if (!ni) {
+		free(u);
+		return neg_errno(EIO);
+	}
+	rc = sn_real_name(p, ni, dir->mref, (ntfschar *)u, ulen, real, &ns);
+	if (rc == 0) {
+		rc = sn_fill(p, ni, dir->mref, ns, st);
+		if (rc == 0 && ns == FILE_NAME_WIN32_AND_DOS)
+			st->dos_name = strdup(*real);
+		if (rc) {
+			free(*real);
+			*real = NULL;
+		}
+	}
+	ntfs_inode_close(ni);
+	free(u);
+	return rc;
+}
+
+static int sn_stat(struct cp_src *s, const struct cp_loc *loc, struct cp_stat *st)
+{
+	struct src_ntfs *p = s->priv;
+	ntfs_inode *ni = ntfs_inode_open(p->vol, loc->mref);
+	int rc;
+
+	if (!ni)
+		return neg_errno(EIO);
+	rc = sn_fill(p, ni, 0, FILE_NAME_POSIX, st);
+	ntfs_inode_close(ni);
+	return rc;
+}
+
+static void sn_close(struct cp_src *s, void *fh)
+{
+	struct sn_file *f = fh;
+
+	(void)s;
+	if (!f)
+		return;
+	if (f->na)
+		ntfs_attr_close(f->na);
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->streams[i].name);
+		free(f->un[i].uname);
+	}
+	free(f->streams);
+	free(f->un);
+	if (f->ni)
+		ntfs_inode_close(f->ni);
+	free(f);
+}
+
+static int sn_open(struct cp_src *s, const struct cp_loc *loc, const struct cp_stat *st, void **fh)
+{
+	struct src_ntfs *p = s->priv;
+	struct sn_file *f = calloc(1, sizeof(*f));
+	ntfs_attr_search_ctx *ctx;
+	size_t cap = 0;
+	int rc = 0;
+
+	(void)st;
+	if (!f)
+		return -ENOMEM;
+	f->ni = ntfs_inode_open(p->vol, loc->mref);
+	if (!f->ni) {
+		rc = neg_errno(EIO);
+		free(f);
+		return rc;
+	}
+	ctx = ntfs_attr_get_search_ctx(f->ni, NULL);
+	if (!ctx) {
+		sn_close(s, f);
+		return -ENOMEM;
+	}
+	while (ntfs_attr_lookup(AT_DATA, NULL, 0, CASE_SENSITIVE, 0, NULL, 0, ctx) == 0) {
+		const ATTR_RECORD *a = ctx->attr;
+		struct cp_stream *cs;
+
+		if (a->non_resident && a->lowest_vcn != 0)
+			continue;	/* continuation of a fragmented attribute */
+		if (f->n == cap) {
+			size_t nc = cap ? cap * 2 : 4;
+			void *n1 = realloc(f->streams, nc * sizeof(*f->streams));
+			void *n2;
+
+			if (!n1) {
+				rc = -ENOMEM;
+				break;
+			}
+			f->streams = n1;
+			n2 = realloc(f->un, nc * sizeof(*f->un));
+			if (!n2) {
+				rc = -ENOMEM;
+				break;
+			}
+			f->un = n2;
+			cap = nc;
+		}
+		cs = &f->streams[f->n];
+		memset(cs, 0, sizeof(*cs));
+		memset(&f->un[f->n], 0, sizeof(f->un[f->n]));
+		if (a->name_length) {
+			const ntfschar *nm = (const ntfschar *)((const u8 *)a +
+								le16_to_cpu(a->name_offset));
+
+			rc = nl_utf16le_to_wtf8(nm, a->name_length, &cs->name, NULL);
+			if (rc)
+				break;
+			f->un[f->n].uname = malloc(a->name_length * sizeof(ntfschar));
+			if (!f->un[f->n].uname) {
+				free(cs->name);
+				rc = -ENOMEM;
+				break;
+			}
+			memcpy(f->un[f->n].uname, nm, a->name_length * sizeof(ntfschar));
+			f->un[f->n].ulen = a->name_length;
+		}
+		if (a->non_resident) {
+			cs->size = (uint64_t)sle64_to_cpu(a->data_size);
+			cs->compressed = (a->flags & ATTR_IS_COMPRESSED) != 0;
+			cs->sparse = !cs->compressed && (a->flags & ATTR_IS_SPARSE);
+		} else {
+			cs->size = le32_to_cpu(a->value_length);
+		}
+		f->n++;
+	}
+	ntfs_attr_put_search_ctx(ctx);
+	if (rc) {
+		sn_close(s, f);
+		return rc;
+	}
+	f->cur = SIZE_MAX;
+	*fh = f;
+	return 0;
+}
+
+static int sn_streams(struct cp_src *s, void *fh, const struct cp_stream **list, size_t *n)
+{
+	struct sn_file *f = fh;
+
+	(void)s;
+	*list = f->streams;
+	*n = f->n;
+	return 0;
+}
+
+static int sn_attr(struct sn_file *f, size_t i)
+{
+	if (f->cur == i && f->na)
+		return 0;
+	if (f->na)
+		ntfs_attr_close(f->na);
+	f->na = ntfs_attr_open(f->ni, AT_DATA, f->un[i].uname ? f->un[i].uname : AT_UNNAMED,
+			       (u32)f->un[i].ulen);
+	f->cur = i;
+	if (!f->na)
+		return neg_errno(EIO);
+	return 0;
+}
+
+static int sn_region(struct cp_src *s, void *fh, size_t i, uint64_t off,
+		     uint64_t *start, uint64_t *end)
+{
+	struct sn_file *f = fh;
+	struct src_ntfs *p = s->priv;
+	uint64_t size = f->streams[i].size;
+	int rc;
+
+	if (off >= size)
+		return 1;
+	if (!f->streams[i].sparse) {
+		*start = off;
+		*end = size;
+		return 0;
+	}
+	rc = sn_attr(f, i);
+	if (rc)
+		return rc;
+	if (ntfs_attr_map_whole_runlist(f->na))
+		return neg_errno(EIO);
+	for (const runlist_element *rl = f->na->rl; rl && rl->length; rl++) {
+		uint64_t rs = (uint64_t)rl->vcn << p->vol->cluster_size_bits;
+		uint64_t re = (uint64_t)(rl->vcn + rl->length) << p->vol->cluster_size_bits;
+
+		if (rl->lcn < 0 && rl->lcn != LCN_RL_NOT_MAPPED)
+			continue;	/* a hole */
+		if (re <= off)
+			continue;
+		if (rs >= size)
+			break;
+		*start = rs > off ? rs : off;
+		*end = re < size ? re : size;
+		return 0;
+	}
+	return 1;
+}
+
+static ssize_t sn_read(struct cp_src *s, void *fh, size_t i, uint64_t off, void *buf, size_t n)
+{
+	struct sn_file *f = fh;
+	s64 r;
+	int rc;
+
+	(void)s;
+	rc = sn_attr(f, i);
+	if (rc)
+		return rc;
+	r = ntfs_attr_pread(f->na, (s64)off, (s64)n, buf);
+	if (r < 0)
+		return neg_errno(EIO);
+	return (ssize_t)r;
+}
+
+static int sn_security(struct cp_src *s, void *fh, uint8_t **sd, size_t *len)
+{
+	struct src_ntfs *p = s->priv;
+	struct sn_file *f = fh;
+	struct SECURITY_CONTEXT scx;
+	size_t cap = 4096;
+	int r;
+
+	memset(&scx, 0, sizeof(scx));
+	scx.vol = p->vol;
+	for (;;) {
+		char *b = malloc(cap);
+
+		if (!b)
+			return -ENOMEM;
+		errno = 0;
+		r = ntfs_get_ntfs_acl(&scx, f->ni, b, cap);
+		if (r <= 0) {
+			free(b);
+			return r < 0 ? r : -ENODATA;
+		}
+		if ((size_t)r <= cap) {
+			*sd = (uint8_t *)b;
+			*len = (size_t)r;
+			return 0;
+		}
+		free(b);
+		cap = (size_t)r;
+	}
+}
+
+static void sn_free(struct cp_src *s)
+{
+	struct src_ntfs *p = s->priv;
+
+	if (p) {
+		nl_volume_close(&p->nv);
+		free(p);
+	}
+	s->priv = NULL;
+}
+
+static const struct cp_src_ops sn_ops = {
+	.list = sn_list,
+	.lookup = sn_lookup,
+	.stat = sn_stat,
+	.open = sn_open,
+	.streams = sn_streams,
+	.region = sn_region,
+	.read = sn_read,
+	.security = sn_security,
+	.close = sn_close,
+	.free = sn_free,
+};
+
+int cp_src_ntfs_open(struct cp_src *s, const char *image, const char *path, char *err, size_t errlen)
+{
+	struct src_ntfs *p = calloc(1, sizeof(*p));
+	struct nl_volume_info info;
+	struct cp_loc loc;
+	char *canon = NULL;
+	size_t clen = 0;
+	const char *q;
+	int rc;
+
+	if (!p)
+		return -ENOMEM;
+	s->ops = &sn_ops;
+	s->kind = CP_EP_IMAGE;
+	s->priv = p;
+	rc = nl_volume_open(&p->nv, image, NULL, err, errlen);
+	if (rc)
+		return rc;
+	if (nl_volume_is_raw_mft(p->nv)) {
+		snprintf(err, errlen, "a bare $MFT holds no file contents");
+		return -EINVAL;
+	}
+	p->vol = (ntfs_volume *)nl_volume_ntfs(p->nv);
+	nl_volume_get_info(p->nv, &info);
+	if (asprintf(&s->vol_key, "%s@%llu", info.path, (unsigned long long)info.offset) < 0) {
+		s->vol_key = NULL;
+		return -ENOMEM;
+	}
+	/* Walk the path from the root, keeping the names as stored. */
+	loc.mref = FILE_root;
+	loc.path = NULL;
+	canon = strdup("/");
+	if (!canon)
+		return -ENOMEM;
+	clen = 1;
+	rc = sn_stat(s, &loc, &s->root_st);
+	if (rc) {
+		free(canon);
+		snprintf(err, errlen, "cannot read the root folder");
+		return rc;
+	}
+	q = path;
+	while (*q) {
+		const char *e;
+		char *comp, *real = NULL, *nc;
+		struct cp_stat st;
+
+		while (*q == '/' || *q == '\\')
+			q++;
+		if (!*q)
+			break;
+		e = q;
+		while (*e && *e != '/' && *e != '\\')
+			e++;
+		comp = strndup(q, (size_t)(e - q));
+		if (!comp) {
+			free(canon);
+			return -ENOMEM;
+		}
+		if (!s->root_st.is_dir || s->root_st.type == CP_T_REPARSE) {
+			snprintf(err, errlen, "'%s' is not a folder", canon);
+			free(comp);
+			free(canon);
+			return -ENOTDIR;
+		}
+		rc = sn_lookup(s, &loc, comp, &st, &real);
+		free(comp);
+		if (rc) {
+			snprintf(err, errlen, "no such file or folder in the image");
+			free(canon);
+			return rc;
+		}
+		nc = malloc(clen + strlen(real) + 2);
+		if (!nc) {
+			free(real);
+			free(canon);
+			cp_stat_clear(&st);
+			return -ENOMEM;
+		}
+		sprintf(nc, "%s%s%s", canon, clen > 1 ? "/" : "", real);
+		free(canon);
+		free(real);
+		canon = nc;
+		clen = strlen(canon);
+		cp_stat_clear(&s->root_st);
+		s->root_st = st;
+		loc.mref = st.mref;
+		q = e;
+	}
+	s->root = canon;
+	s->root_loc.mref = loc.mref;
+	s->root_loc.path = NULL;
+	return 0;
+}
+
+int cp_ntfs_ro_lookup(struct nl_volume *v, const char *path, bool *is_dir)
+{
+	ntfs_volume *vol = (ntfs_volume *)nl_volume_ntfs(v);
+	ntfs_inode *ni;
+	char *p;
+
+	if (!vol)
+		return -EINVAL;
+	p = strdup(*path ? path : "/");
+	if (!p)
+		return -ENOMEM;
+	for (char *q = p; *q; q++)
+		if (*q == '\\')
+			*q = '/';
+	ni = ntfs_pathname_to_inode(vol, NULL, p);
+	free(p);
+	if (!ni)
+		return errno == ENOENT ? -ENOENT : neg_errno(EIO);
+	*is_dir = (ni->mrec->flags & MFT_RECORD_IS_DIRECTORY) != 0;
+	ntfs_inode_close(ni);
+	return 0;
+}
