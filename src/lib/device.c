@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <linux/fs.h>
 
+#include <ntfs-3g/cache.h>
+
 #include "device.h"
 
 /* One allocation: libntfs-3g's ntfs_device_free() frees the device with a
@@ -317,6 +319,9 @@ int nl_device_mount(const char *path, uint64_t offset, uint64_t size, bool rw,
 		ntfs_device_free(dev);
 		return -err;
 	}
+	/* what ntfs_mount() does after ntfs_device_mount(): without these caches
+	 * some updates (e.g. reparse data) fail with EINVAL */
+	ntfs_create_lru_caches(vol);
 	*out = vol;
 	return 0;
 }

@@ -1,0 +1,865 @@
+/* check_scan.c: Check suite for nl_scan and the link model, on images built here through libntfs-3g and on the corpus. */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <ntfs-3g/types.h>
+#include <ntfs-3g/attrib.h>
+#include <ntfs-3g/dir.h>
+#include <ntfs-3g/inode.h>
+#include <ntfs-3g/reparse.h>
+#include <ntfs-3g/unistr.h>
+#include <ntfs-3g/volume.h>
+
+#include <ntfslinks/volume.h>
+#include <ntfslinks/scan.h>
+#include <ntfslinks/record.h>
+#include "device.h"
+#include "testutil.h"
+
+static char tmpdir[4096];
+static char img[4200], img4k[4200];
+
+/* record numbers of the fixture, filled in when it is built */
+static struct fx {
+	uint64_t d1, d2, sub, f, l, u, s, j, m, nr, g, od, of, nd;
+	uint8_t junction[64];
+	size_t junction_len;
+	uint8_t *longlink;
+	size_t longlink_len;
+	uint64_t mft_offset;  /* byte offset of $MFT record 0 in the image */
+} fx, fx4k;
+
+/* ---- building the fixture with libntfs-3g ------------------------------------ */
+
+static void die(const char *what)
+{
+	fprintf(stderr, "check_scan: building the fixture: %s: %s\n", what, strerror(errno));
+	tu_rmtree(tmpdir);
+	exit(EXIT_FAILURE);
+}
+
+static ntfs_inode *mk(ntfs_inode *dir, const char *name, mode_t type)
+{
+	ntfschar *u = NULL;
+	int len = ntfs_mbstoucs(name, &u);
+	ntfs_inode *ni;
+
+	if (len < 0)
+		die(name);
+	ni = ntfs_create(dir, const_cpu_to_le32(0), u, (u8)len, type);
+	free(u);
+	if (!ni)
+		die(name);
+	return ni;
+}
+
+static ntfs_inode *mk16(ntfs_inode *dir, const ntfschar *u, int len, mode_t type)
+{
+	ntfs_inode *ni = ntfs_create(dir, const_cpu_to_le32(0), (ntfschar *)u, (u8)len, type);
+
+	if (!ni)
+		die("utf-16 name");
+	return ni;
+}
+
+static void ln(ntfs_inode *ni, ntfs_inode *dir, const char *name)
+{
+	ntfschar *u = NULL;
+	int len = ntfs_mbstoucs(name, &u);
+
+	if (len < 0 || ntfs_link(ni, dir, u, (u8)len))
+		die(name);
+	free(u);
+}
+
+static void cl(ntfs_inode *ni)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "closing inode %llu", (unsigned long long)ni->mft_no);
+	if (ntfs_inode_close(ni))
+		die(what);
+}
+
+static ntfs_inode *op(ntfs_volume *vol, const char *path)
+{
+	ntfs_inode *ni = ntfs_pathname_to_inode(vol, NULL, path);
+
+	if (!ni)
+		die(path);
+	return ni;
+}
+
+static void del(ntfs_volume *vol, const char *dirpath, const char *name)
+{
+	char full[512];
+	ntfschar *u = NULL;
+	int len = ntfs_mbstoucs(name, &u);
+
+	snprintf(full, sizeof(full), "%s/%s", strcmp(dirpath, "/") ? dirpath : "", name);
+	/* the file first, then its directory (the lookup goes through it) */
+	ntfs_inode *ni = op(vol, full);
+	ntfs_inode *dir = op(vol, dirpath);
+
+	if (ntfs_delete(vol, full, ni, dir, u, (u8)len))  /* closes ni and dir */
+		die(full);
+	free(u);
+}
+
+/* link_buf: a junction (tag 0xA0000003) or symlink (0xA000000C) reparse buffer
+ * whose substitute and print names are @n copies of @ch (ASCII). */
+static size_t link_buf(uint8_t *b, uint32_t tag, const char *prefix, size_t n, char ch)
+{
+	bool sym = tag == 0xA000000Cu;
+	size_t plen = strlen(prefix), units = plen + n, hdr = sym ? 12 : 8;
+	size_t dlen = hdr + 4 * units;
+
+	tu_put32(b, tag);
+	b[4] = (uint8_t)dlen;
+	b[5] = (uint8_t)(dlen >> 8);
+	b[6] = b[7] = 0;
+	uint8_t *d = b + 8;
+
+	memset(d, 0, hdr);
+	d[2] = (uint8_t)(2 * units);
+	d[3] = (uint8_t)((2 * units) >> 8);
+	d[4] = d[2];
+	d[5] = d[3];
+	d[6] = d[2];
+	d[7] = d[3];
+	for (size_t i = 0; i < 2 * units; i++) {
+		char c = i % units < plen ? prefix[i % units] : ch;
+
+		d[hdr + 2 * i] = (uint8_t)c;
+		d[hdr + 2 * i + 1] = 0;
+	}
+	return 8 + dlen;
+}
+
+/* Every step opens what it needs by path and closes it again, as the FUSE
+ * driver does: libntfs-3g does not share open inodes between lookups. */
+static uint64_t create(ntfs_volume *vol, const char *dirpath, const char *name, mode_t type)
+{
+	ntfs_inode *dir = op(vol, dirpath), *ni = mk(dir, name, type);
+	uint64_t mft = ni->mft_no;
+
+	cl(ni);
+	cl(dir);
+	return mft;
+}
+
+static void link_to(ntfs_volume *vol, const char *target, const char *dirpath, const char *name)
+{
+	ntfs_inode *ni = op(vol, target), *dir = op(vol, dirpath);
+
+	ln(ni, dir, name);
+	cl(ni);
+	cl(dir);
+}
+
+static void set_reparse(ntfs_volume *vol, const char *path, const uint8_t *data, size_t len)
+{
+	ntfs_inode *ni = op(vol, path);
+
+	if (ntfs_set_ntfs_reparse_data(ni, (const char *)data, len, 0))
+		die(path);
+	cl(ni);
+}
+
+static void build(const char *path, uint64_t size, const char *mkopts, struct fx *x)
+{
+	ntfs_volume *vol;
+	ntfs_inode *dir, *ni;
+	static const ntfschar sname[] = { const_cpu_to_le16('b'), const_cpu_to_le16('a'),
+					  const_cpu_to_le16('d'), const_cpu_to_le16(0xD800) };
+
+	if (tu_mkntfs(path, size, mkopts))
+		die("mkntfs");
+	if (nl_device_mount(path, 0, 0, true, 0, &vol) < 0)
+		die("mount");
+	x->d1 = create(vol, "/", "dir1", S_IFDIR);
+	x->d2 = create(vol, "/", "dir2", S_IFDIR);
+	x->sub = create(vol, "/dir1", "sub", S_IFDIR);
+	/* a file with three names in three directories */
+	x->f = create(vol, "/dir1", "file.txt", S_IFREG);
+	link_to(vol, "/dir1/file.txt", "/dir2", "link1.txt");
+	link_to(vol, "/dir1/file.txt", "/dir1/sub", "link2.txt");
+	/* a Win32 name with a separate DOS name */
+	x->l = create(vol, "/dir1", "Long File Name.txt", S_IFREG);
+	ni = op(vol, "/dir1/Long File Name.txt");
+	dir = op(vol, "/dir1");
+	if (ntfs_set_ntfs_dos_name(ni, dir, "LONGFI~1.TXT", 12, 0))  /* closes both */
+		die("dos name");
+	/* Unicode and an unpaired surrogate */
+	x->u = create(vol, "/dir1", "na\xc3\xafve-\xc3\xbc.txt", S_IFREG);
+	dir = op(vol, "/dir1");
+	ni = mk16(dir, sname, 4, S_IFREG);
+	x->s = ni->mft_no;
+	cl(ni);
+	cl(dir);
+	/* a junction (resident reparse data) */
+	x->j = create(vol, "/dir1", "junction", S_IFDIR);
+	x->junction_len = link_buf(x->junction, 0xA0000003u, "\\??\\C:\\dir2", 0, 'x');
+	set_reparse(vol, "/dir1/junction", x->junction, x->junction_len);
+	/* 40 names: the $FILE_NAMEs spill into extension records */
+	x->m = create(vol, "/dir2", "m00", S_IFREG);
+	for (int i = 1; i < 40; i++) {
+		char n[8];
+
+		snprintf(n, sizeof(n), "m%02d", i);
+		link_to(vol, "/dir2/m00", "/dir2", n);
+	}
+	/* a symbolic link whose reparse data is too big to stay resident */
+	x->nr = create(vol, "/dir2", "longlink", S_IFREG);
+	x->longlink = malloc(4096);
+	x->longlink_len = link_buf(x->longlink, 0xA000000Cu, "\\??\\C:\\", 700, 'y');
+	set_reparse(vol, "/dir2/longlink", x->longlink, x->longlink_len);
+	/* a deleted file whose directory is still there */
+	x->g = create(vol, "/dir2", "gone.txt", S_IFREG);
+	/* olddir/f.txt, both deleted, then newdir takes olddir's record: f.txt is orphaned */
+	x->od = create(vol, "/", "olddir", S_IFDIR);
+	x->of = create(vol, "/olddir", "f.txt", S_IFREG);
+	del(vol, "/dir2", "gone.txt");
+	del(vol, "/olddir", "f.txt");
+	del(vol, "/", "olddir");
+	x->nd = create(vol, "/", "newdir", S_IFDIR);
+	x->mft_offset = (uint64_t)vol->mft_lcn * vol->cluster_size;
+	if (nl_device_umount(&vol) < 0)
+		die("umount");
+}
+
+static void global_setup(void)
+{
+	if (!tu_mkdtemp(tmpdir, sizeof(tmpdir), "check_scan")) {
+		perror("mkdtemp");
+		exit(EXIT_FAILURE);
+	}
+	snprintf(img, sizeof(img), "%s/fx.img", tmpdir);
+	snprintf(img4k, sizeof(img4k), "%s/fx4k.img", tmpdir);
+	build(img, 16ULL << 20, NULL, &fx);
+	build(img4k, 32ULL << 20, "-s 4096", &fx4k);
+}
+
+/* ---- helpers ------------------------------------------------------------------ */
+
+struct probs {
+	int n;
+	uint64_t mft[16];
+	char reason[16][160];
+};
+
+static void on_problem(void *ctx, const char *source, uint64_t mft, const char *path,
+		       const char *reason)
+{
+	struct probs *p = ctx;
+
+	(void)source;
+	(void)path;
+	if (p->n < 16) {
+		p->mft[p->n] = mft;
+		snprintf(p->reason[p->n], sizeof(p->reason[0]), "%s", reason);
+	}
+	p->n++;
+}
+
+static nl_model *scan(const char *spec, unsigned flags, nl_volume **vp, struct probs *pr)
+{
+	char err[NL_ERRMSG_SIZE];
+	struct nl_scan_options o = { .flags = flags, .problem = on_problem, .problem_ctx = pr };
+	nl_model *m = NULL;
+
+	memset(pr, 0, sizeof(*pr));
+	ck_assert_msg(nl_volume_open(vp, spec, NULL, err, sizeof(err)) == 0, "%s: %s", spec, err);
+	ck_assert_int_eq(nl_scan(*vp, &o, &m), 0);
+	return m;
+}
+
+/* names_of: the sorted paths of record @mft joined by '|' */
+static void names_of(const nl_model *m, uint64_t mft, char *out, size_t len)
+{
+	char paths[64][512];
+	int n = 0;
+	uint64_t cur = 0;
+	struct nl_name nm;
+
+	while (nl_model_name_next(m, mft, 0, &cur, &nm) == 0 && n < 64) {
+		size_t l;
+
+		ck_assert_int_eq(nl_model_name_path(m, nm.id, paths[n], sizeof(paths[n]), &l, NULL), 0);
+		ck_assert_uint_eq(l, strlen(paths[n]));
+		n++;
+	}
+	qsort(paths, (size_t)n, sizeof(paths[0]), (int (*)(const void *, const void *))strcmp);
+	out[0] = 0;
+	for (int i = 0; i < n; i++) {
+		if (i)
+			strncat(out, "|", len - strlen(out) - 1);
+		strncat(out, paths[i], len - strlen(out) - 1);
+	}
+}
+
+static void path_of(const nl_model *m, uint64_t mft, char *out, size_t len, unsigned *pf)
+{
+	size_t l;
+
+	ck_assert_int_eq(nl_model_record_path(m, mft, out, len, &l, pf), 0);
+}
+
+/* ---- tests ---------------------------------------------------------------------- */
+
+static void check_links(const nl_model *m, const struct fx *x, bool raw)
+{
+	char buf[8192];
+	struct nl_record_info ri;
+	struct nl_scan_stats st;
+
+	nl_model_stats(m, &st);
+	ck_assert_uint_eq(st.hardlink_groups, 2);
+	ck_assert_uint_eq(st.hardlink_names, 43);
+	ck_assert_uint_ge(st.extension, 1);
+	ck_assert_uint_eq(st.reparse_points, 2 + 0 /* $Extend files carry none */);
+	ck_assert_uint_eq(st.dos_names, 1);
+	ck_assert_uint_eq(st.problems, 0);
+
+	names_of(m, x->f, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "/dir1/file.txt|/dir1/sub/link2.txt|/dir2/link1.txt");
+	ck_assert_int_eq(nl_model_record(m, x->f, &ri), 0);
+	ck_assert_uint_eq(ri.names, 3);
+	ck_assert_uint_eq(ri.dos_names, 0);
+	ck_assert_uint_eq(ri.link_count, 3);
+	ck_assert(ri.flags & NL_REC_IN_USE);
+	ck_assert(!(ri.flags & NL_REC_DIRECTORY));
+
+	/* 40 names across extension records */
+	ck_assert_int_eq(nl_model_record(m, x->m, &ri), 0);
+	ck_assert_uint_eq(ri.names, 40);
+	ck_assert(ri.flags & NL_REC_ATTR_LIST);
+	names_of(m, x->m, buf, sizeof(buf));
+	ck_assert_uint_eq(strlen(buf), 40 * strlen("/dir2/m00") + 39);
+	ck_assert(strncmp(buf, "/dir2/m00|/dir2/m01|", 20) == 0);
+	ck_assert(strstr(buf, "|/dir2/m39") != NULL);
+
+	/* DOS alias, never a sibling */
+	uint64_t cur = 0;
+	struct nl_name nm;
+
+	ck_assert_int_eq(nl_model_record(m, x->l, &ri), 0);
+	ck_assert_uint_eq(ri.names, 1);
+	ck_assert_uint_eq(ri.dos_names, 1);
+	ck_assert_uint_eq(ri.link_count, 2); /* the header counts the DOS name too */
+	ck_assert_int_eq(nl_model_name_next(m, x->l, 0, &cur, &nm), 0);
+	ck_assert_str_eq(nm.name, "Long File Name.txt");
+	ck_assert_uint_eq(nm.name_space, NL_NS_WIN32);
+	ck_assert_ptr_nonnull(nm.dos_alias);
+	ck_assert_str_eq(nm.dos_alias, "LONGFI~1.TXT");
+	ck_assert_uint_eq(nm.dos_len, 12);
+	ck_assert_uint_eq(nm.parent, x->d1);
+	ck_assert(!nm.orphan);
+	ck_assert_int_eq(nl_model_name_next(m, x->l, 0, &cur, &nm), 1);
+	cur = 0;
+	ck_assert_int_eq(nl_model_name_next(m, x->l, NL_NAMES_WITH_DOS, &cur, &nm), 0);
+	ck_assert_int_eq(nl_model_name_next(m, x->l, NL_NAMES_WITH_DOS, &cur, &nm), 0);
+	ck_assert_int_eq(nl_model_name_next(m, x->l, NL_NAMES_WITH_DOS, &cur, &nm), 1);
+
+	path_of(m, x->u, buf, sizeof(buf), NULL);
+	ck_assert_str_eq(buf, "/dir1/na\xc3\xafve-\xc3\xbc.txt");
+	path_of(m, x->s, buf, sizeof(buf), NULL);
+	ck_assert_str_eq(buf, "/dir1/bad\xed\xa0\x80");
+	path_of(m, NL_ROOT_MFT, buf, sizeof(buf), NULL);
+	ck_assert_str_eq(buf, "/");
+	path_of(m, x->sub, buf, sizeof(buf), NULL);
+	ck_assert_str_eq(buf, "/dir1/sub");
+
+	/* reparse points */
+	uint32_t tag = 0;
+	const uint8_t *data;
+	size_t len;
+
+	ck_assert_int_eq(nl_model_reparse(m, x->j, &tag, &data, &len), 0);
+	ck_assert_uint_eq(tag, 0xA0000003u);
+	ck_assert_uint_eq(len, x->junction_len);
+	ck_assert_mem_eq(data, x->junction, len);
+	ck_assert_int_eq(nl_model_record(m, x->j, &ri), 0);
+	ck_assert(ri.flags & NL_REC_DIRECTORY);
+	ck_assert(ri.flags & NL_REC_REPARSE);
+	ck_assert_uint_eq(ri.reparse_tag, 0xA0000003u);
+	ck_assert(ri.file_attributes & NL_FA_REPARSE_POINT);
+	if (raw) {
+		ck_assert_int_eq(nl_model_reparse(m, x->nr, &tag, &data, &len), -EIO);
+		ck_assert_ptr_null(data);
+		ck_assert_uint_eq(st.reparse_unreadable, 1);
+		ck_assert_int_eq(nl_model_record(m, x->nr, &ri), 0);
+		ck_assert(ri.flags & NL_REC_REPARSE_UNREADABLE);
+	} else {
+		ck_assert_int_eq(nl_model_reparse(m, x->nr, &tag, &data, &len), 0);
+		ck_assert_uint_eq(tag, 0xA000000Cu);
+		ck_assert_uint_eq(len, x->longlink_len);
+		ck_assert_mem_eq(data, x->longlink, len);
+		ck_assert_uint_eq(st.reparse_unreadable, 0);
+		ck_assert_int_eq(nl_model_record(m, x->nr, &ri), 0);
+		ck_assert(!(ri.flags & NL_REC_REPARSE_UNREADABLE));
+		ck_assert_uint_eq(ri.reparse_tag, 0xA000000Cu);
+	}
+	ck_assert_int_eq(nl_model_reparse(m, x->f, &tag, &data, &len), -ENOENT);
+
+	/* iteration: exactly the two groups, exactly the two reparse points */
+	uint64_t c = 0, mft, got[8];
+	int n = 0;
+
+	while (nl_model_next(m, &c, NL_ITER_HARDLINKS, &mft) == 0 && n < 8)
+		got[n++] = mft;
+	ck_assert_int_eq(n, 2);
+	ck_assert_uint_eq(got[0], x->f < x->m ? x->f : x->m);
+	ck_assert_uint_eq(got[1], x->f < x->m ? x->m : x->f);
+	c = 0;
+	n = 0;
+	while (nl_model_next(m, &c, NL_ITER_REPARSE, &mft) == 0 && n < 8)
+		got[n++] = mft;
+	ck_assert_int_eq(n, 2);
+	ck_assert_uint_eq(got[0], x->j);
+	ck_assert_uint_eq(got[1], x->nr);
+	ck_assert_int_eq(nl_model_next(m, &c, NL_ITER_REPARSE, &mft), 1);
+
+	/* deleted records are not there without NL_SCAN_DELETED */
+	ck_assert_int_eq(nl_model_record(m, x->g, &ri), -ENOENT);
+	ck_assert_int_eq(nl_model_record(m, x->of, &ri), -ENOENT);
+	ck_assert_uint_eq(st.deleted, 0);
+}
+
+START_TEST(test_scan_fixture)
+{
+	nl_volume *v = NULL;
+	struct probs pr;
+	char h1[65], h2[65];
+
+	ck_assert_int_eq(tu_sha256_file(img, h1), 0);
+	nl_model *m = scan(img, 0, &v, &pr);
+
+	ck_assert_int_eq(pr.n, 0);
+	check_links(m, &fx, false);
+	ck_assert_ptr_eq(nl_model_volume(m), v);
+	struct nl_times t;
+
+	ck_assert_int_eq(nl_model_times(m, fx.f, &t), 0);
+	ck_assert_int_gt(t.crtime, 0);
+	ck_assert_int_ge(t.mtime, t.crtime);
+	nl_model_free(&m);
+	ck_assert_ptr_null(m);
+	nl_volume_close(&v);
+	ck_assert_int_eq(tu_sha256_file(img, h2), 0);
+	ck_assert_str_eq(h1, h2);
+}
+END_TEST
+
+START_TEST(test_scan_4k)
+{
+	nl_volume *v = NULL;
+	struct probs pr;
+	nl_model *m = scan(img4k, 0, &v, &pr);
+
+	ck_assert_uint_eq(nl_volume_record_size(v), 4096);
+	ck_assert_int_eq(pr.n, 0);
+	check_links(m, &fx4k, false);
+	nl_model_free(&m);
+	nl_volume_close(&v);
+}
+END_TEST
+
+START_TEST(test_scan_raw_mft)
+{
+	char p[4300], cmd[9000];
+	nl_volume *v = NULL;
+	struct probs pr;
+
+	snprintf(p, sizeof(p), "%s/fx.mft", tmpdir);
+	snprintf(cmd, sizeof(cmd), "ntfscat '%s' '$MFT' > '%s'", img, p);
+	ck_assert_int_eq(system(cmd), 0);
+	nl_model *m = scan(p, 0, &v, &pr);
+
+	ck_assert(nl_volume_is_raw_mft(v));
+	ck_assert_int_eq(pr.n, 0);
+	check_links(m, &fx, true);
+	/* times come from the raw file too */
+	struct nl_times t;
+
+	ck_assert_int_eq(nl_model_times(m, fx.f, &t), 0);
+	ck_assert_int_gt(t.crtime, 0);
+	nl_model_free(&m);
+	nl_volume_close(&v);
+}
+END_TEST
+
+START_TEST(test_deleted_and_orphans)
+{
+	nl_volume *v = NULL;
+	struct probs pr;
+	char buf[1024];
+	unsigned pf = 0;
+	struct nl_record_info ri;
+	struct nl_scan_stats st;
+	nl_model *m = scan(img, NL_SCAN_DELETED, &v, &pr);
+
+	ck_assert_int_eq(pr.n, 0);
+	nl_model_stats(m, &st);
+	ck_assert_uint_eq(st.deleted, 3);
+	ck_assert_uint_eq(st.hardlink_groups, 2);
+	ck_assert_int_eq(nl_model_record(m, fx.g, &ri), 0);
+	ck_assert(ri.flags & NL_REC_DELETED);
+	ck_assert(!(ri.flags & NL_REC_IN_USE));
+	path_of(m, fx.g, buf, sizeof(buf), &pf);
+	ck_assert_str_eq(buf, "/dir2/gone.txt");
+	ck_assert_uint_eq(pf, NL_PATH_DELETED);
+	/* a deleted directory keeps its deleted child: the child's parent
+	 * reference has the sequence number from before the directory was freed */
+	path_of(m, fx.od, buf, sizeof(buf), &pf);
+	ck_assert_str_eq(buf, "/olddir");
+	ck_assert_uint_eq(pf, NL_PATH_DELETED);
+	path_of(m, fx.of, buf, sizeof(buf), &pf);
+	ck_assert_str_eq(buf, "/olddir/f.txt");
+	ck_assert_uint_eq(pf, NL_PATH_DELETED);
+	ck_assert_int_eq(nl_model_is_under(m, fx.of, fx.od), 1);
+	path_of(m, fx.nd, buf, sizeof(buf), &pf);
+	ck_assert_str_eq(buf, "/newdir");
+	ck_assert_uint_eq(pf, 0);
+	/* iteration of deleted records only */
+	uint64_t c = 0, mft;
+	int n = 0;
+
+	while (nl_model_next(m, &c, NL_ITER_ONLY_DELETED, &mft) == 0)
+		n++;
+	ck_assert_int_eq(n, 3);
+	/* default iteration leaves them out */
+	c = 0;
+	while (nl_model_next(m, &c, NL_ITER_ALL, &mft) == 0)
+		ck_assert(mft != fx.g && mft != fx.of);
+	nl_model_free(&m);
+	nl_volume_close(&v);
+}
+END_TEST
+
+START_TEST(test_lookup_and_ancestry)
+{
+	nl_volume *v = NULL;
+	struct probs pr;
+	uint64_t mft = 0;
+	uint32_t id = 0;
+	nl_model *m = scan(img, 0, &v, &pr);
+
+	ck_assert_int_eq(nl_model_index_children(m), 0);
+	ck_assert_int_eq(nl_model_lookup_path(m, "/DIR1/long file name.TXT", &mft), 0);
+	ck_assert_uint_eq(mft, fx.l);
+	ck_assert_int_eq(nl_model_lookup_path(m, "C:\\dir1\\LONGFI~1.TXT", &mft), 0);
+	ck_assert_uint_eq(mft, fx.l);
+	ck_assert_int_eq(nl_model_lookup_path(m, "/dir1/sub/../FILE.txt", &mft), 0);
+	ck_assert_uint_eq(mft, fx.f);
+	ck_assert_int_eq(nl_model_lookup_path(m, "dir2\\M39", &mft), 0);
+	ck_assert_uint_eq(mft, fx.m);
+	ck_assert_int_eq(nl_model_lookup_path(m, "/NA\xc3\x8fVE-\xc3\x9c.TXT", &mft), -ENOENT);
+	ck_assert_int_eq(nl_model_lookup_path(m, "/dir1/NA\xc3\x8fVE-\xc3\x9c.TXT", &mft), 0);
+	ck_assert_uint_eq(mft, fx.u);
+	ck_assert_int_eq(nl_model_lookup_path(m, "/dir1/bad\xed\xa0\x80", &mft), 0);
+	ck_assert_uint_eq(mft, fx.s);
+	ck_assert_int_eq(nl_model_lookup_path(m, "/", &mft), 0);
+	ck_assert_uint_eq(mft, NL_ROOT_MFT);
+	ck_assert_int_eq(nl_model_lookup_path(m, "/dir1/file.txt/x", &mft), -ENOTDIR);
+	ck_assert_int_eq(nl_model_lookup_path(m, "/nope", &mft), -ENOENT);
+	ck_assert_int_eq(nl_model_lookup_path(m, "/dir2/gone.txt", &mft), -ENOENT);
+	ck_assert_int_eq(nl_model_lookup_child(m, fx.d2, "LINK1.TXT", 9, &mft, &id), 0);
+	ck_assert_uint_eq(mft, fx.f);
+	struct nl_name nm;
+
+	ck_assert_int_eq(nl_model_name_get(m, id, &nm), 0);
+	ck_assert_str_eq(nm.name, "link1.txt");
+	ck_assert_uint_eq(nm.parent, fx.d2);
+	ck_assert_int_eq(nl_model_name_is_under(m, id, fx.d2), 1);
+	ck_assert_int_eq(nl_model_name_is_under(m, id, fx.d1), 0);
+	/* any name counts for the record */
+	ck_assert_int_eq(nl_model_is_under(m, fx.f, fx.sub), 1);
+	ck_assert_int_eq(nl_model_is_under(m, fx.f, fx.d2), 1);
+	ck_assert_int_eq(nl_model_is_under(m, fx.f, fx.j), 0);
+	ck_assert_int_eq(nl_model_is_under(m, fx.l, fx.d2), 0);
+	ck_assert_int_eq(nl_model_is_under(m, fx.sub, fx.d1), 1);
+	ck_assert_int_eq(nl_model_is_under(m, fx.d1, fx.d1), 1);
+	ck_assert_int_eq(nl_model_is_under(m, fx.m, NL_ROOT_MFT), 1);
+	ck_assert_int_eq(nl_model_is_under(m, fx.d1, fx.sub), 0);
+	/* a path buffer too small */
+	char small[8];
+	size_t len = 0;
+
+	ck_assert_int_eq(nl_model_record_path(m, fx.sub, small, sizeof(small), &len, NULL), -ERANGE);
+	ck_assert_uint_eq(len, strlen("/dir1/sub"));
+	nl_model_free(&m);
+	nl_volume_close(&v);
+}
+END_TEST
+
+/* corrupt one copy of the image: a torn record and an absurd attribute length */
+START_TEST(test_corrupt_records)
+{
+	char p[4300];
+	nl_volume *v = NULL;
+	struct probs pr;
+	int fd;
+	uint8_t rec[1024];
+
+	snprintf(p, sizeof(p), "%s/corrupt.img", tmpdir);
+	ck_assert_int_eq(tu_copy_file(img, p, 0), 0);
+	fd = open(p, O_RDWR);
+	ck_assert_int_ge(fd, 0);
+	/* file.txt: flip a byte of the update sequence at the end of sector 1 */
+	uint64_t at = fx.mft_offset + fx.f * 1024;
+
+	ck_assert_int_eq(pread(fd, rec, 1024, (off_t)at), 1024);
+	rec[510] ^= 0xFF;
+	ck_assert_int_eq(pwrite(fd, rec, 1024, (off_t)at), 1024);
+	/* Long File Name.txt: first attribute gets an absurd length */
+	at = fx.mft_offset + fx.l * 1024;
+	ck_assert_int_eq(pread(fd, rec, 1024, (off_t)at), 1024);
+	uint16_t ao = (uint16_t)(rec[0x14] | rec[0x15] << 8);
+
+	tu_put32(rec + ao + 4, 0xFFFFFF00u);
+	ck_assert_int_eq(pwrite(fd, rec, 1024, (off_t)at), 1024);
+	close(fd);
+
+	nl_model *m = scan(p, 0, &v, &pr);
+	struct nl_scan_stats st;
+	struct nl_record_info ri;
+	char buf[1024];
+
+	ck_assert_int_eq(pr.n, 2);
+	ck_assert_uint_eq(pr.mft[0], fx.f < fx.l ? fx.f : fx.l);
+	ck_assert_uint_eq(pr.mft[1], fx.f < fx.l ? fx.l : fx.f);
+	ck_assert_str_eq(pr.reason[fx.f < fx.l ? 0 : 1], "update sequence mismatch");
+	ck_assert_str_eq(pr.reason[fx.f < fx.l ? 1 : 0], "attribute runs past the record");
+	nl_model_stats(m, &st);
+	ck_assert_uint_eq(st.problems, 2);
+	/* the torn record is gone, the rest is there */
+	ck_assert_int_eq(nl_model_record(m, fx.f, &ri), -ENOENT);
+	ck_assert_uint_eq(st.hardlink_groups, 1);
+	names_of(m, fx.m, buf, sizeof(buf));
+	ck_assert(strncmp(buf, "/dir2/m00|", 10) == 0);
+	path_of(m, fx.u, buf, sizeof(buf), NULL);
+	ck_assert_str_eq(buf, "/dir1/na\xc3\xafve-\xc3\xbc.txt");
+	nl_model_free(&m);
+	nl_volume_close(&v);
+}
+END_TEST
+
+START_TEST(test_truncated)
+{
+	char p[4300], err[NL_ERRMSG_SIZE], cmd[9000];
+	nl_volume *v = NULL;
+	struct probs pr;
+
+	/* an image cut inside its $MFT cannot be opened, with a reason */
+	snprintf(p, sizeof(p), "%s/trunc.img", tmpdir);
+	ck_assert_int_eq(tu_copy_file(img, p, 0), 0);
+	ck_assert_int_eq(truncate(p, (off_t)(fx.mft_offset + 20 * 1024)), 0);
+	ck_assert_int_lt(nl_volume_open(&v, p, NULL, err, sizeof(err)), 0);
+	ck_assert_ptr_null(v);
+	ck_assert_msg(strncmp(err, "cannot open the ntfs volume at offset 0: ", 41) == 0, "%s", err);
+
+	/* a raw $MFT cut in the middle of a record: the whole records are scanned */
+	snprintf(p, sizeof(p), "%s/trunc.mft", tmpdir);
+	snprintf(cmd, sizeof(cmd), "ntfscat '%s' '$MFT' | head -c %llu > '%s'", img,
+		 (unsigned long long)(fx.f * 1024 + 1024 + 300), p);
+	ck_assert_int_eq(system(cmd), 0);
+	nl_model *m = scan(p, 0, &v, &pr);
+
+	ck_assert_uint_eq(nl_volume_record_count(v), fx.f + 1);
+	ck_assert_int_eq(pr.n, 0);
+	struct nl_record_info ri;
+
+	ck_assert_int_eq(nl_model_record(m, fx.f, &ri), 0);
+	ck_assert_uint_eq(ri.names, 3);
+	nl_model_free(&m);
+	nl_volume_close(&v);
+}
+END_TEST
+
+/* an in-use file whose parent reference has a stale sequence number */
+START_TEST(test_orphan)
+{
+	char p[4300], buf[1024];
+	nl_volume *v = NULL;
+	struct probs pr;
+	int fd;
+	uint8_t rec[1024];
+	unsigned pf = 0;
+	uint64_t at = fx.mft_offset + fx.u * 1024, mft;
+
+	snprintf(p, sizeof(p), "%s/orphan.img", tmpdir);
+	ck_assert_int_eq(tu_copy_file(img, p, 0), 0);
+	fd = open(p, O_RDWR);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pread(fd, rec, 1024, (off_t)at), 1024);
+	/* find the $FILE_NAME and bump the sequence number of its parent reference */
+	size_t pos = (size_t)(rec[0x14] | rec[0x15] << 8);
+
+	while (rec[pos] != 0x30)
+		pos += (size_t)(rec[pos + 4] | rec[pos + 5] << 8);
+	size_t val = pos + (size_t)(rec[pos + 0x14] | rec[pos + 0x15] << 8);
+
+	ck_assert_uint_eq(rec[val] | rec[val + 1] << 8, fx.d1);
+	rec[val + 6] ^= 0x40;
+	ck_assert_int_eq(pwrite(fd, rec, 1024, (off_t)at), 1024);
+	close(fd);
+
+	nl_model *m = scan(p, 0, &v, &pr);
+
+	ck_assert_int_eq(pr.n, 0);
+	path_of(m, fx.u, buf, sizeof(buf), &pf);
+	ck_assert_str_eq(buf, NL_ORPHAN_PREFIX "/na\xc3\xafve-\xc3\xbc.txt");
+	ck_assert_uint_eq(pf, NL_PATH_ORPHAN);
+	ck_assert_int_eq(nl_model_is_under(m, fx.u, NL_ROOT_MFT), 0);
+	ck_assert_int_eq(nl_model_is_under(m, fx.u, fx.d1), 0);
+	ck_assert_int_eq(nl_model_lookup_path(m, "/dir1/naïve-ü.txt", &mft), -ENOENT);
+	uint64_t cur = 0;
+	struct nl_name nm;
+
+	ck_assert_int_eq(nl_model_name_next(m, fx.u, 0, &cur, &nm), 0);
+	ck_assert(nm.orphan);
+	ck_assert_uint_eq(nm.parent, fx.d1);
+	nl_model_free(&m);
+	nl_volume_close(&v);
+}
+END_TEST
+
+static int cancel_cb(void *ctx, uint64_t done, uint64_t total)
+{
+	(*(int *)ctx)++;
+	return done <= total;  /* always true: stop at the first call */
+}
+
+START_TEST(test_progress_cancel)
+{
+	char err[NL_ERRMSG_SIZE];
+	nl_volume *v = NULL;
+	nl_model *m = (nl_model *)1;
+	int calls = 0;
+	struct nl_scan_options o = { .progress = cancel_cb, .progress_ctx = &calls };
+
+	ck_assert_int_eq(nl_volume_open(&v, img, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(nl_scan(v, &o, &m), -ECANCELED);
+	ck_assert_ptr_null(m);
+	ck_assert_int_eq(calls, 1);
+	nl_volume_close(&v);
+}
+END_TEST
+
+/* ---- corpus -------------------------------------------------------------------- */
+
+static const char *corpus(const char *name, char *buf, size_t len)
+{
+	const char *d = getenv("CORPUS_DIR");
+
+	snprintf(buf, len, "%s/%s", d ? d : "/nonexistent", name);
+	return buf;
+}
+
+START_TEST(test_corpus_xp)
+{
+	char src[4300], p[4300], cmd[9000], buf[1024];
+	nl_volume *v = NULL;
+	struct probs pr;
+	struct nl_scan_stats st;
+	uint64_t mft;
+
+	corpus("winxp-system.mft.xz", src, sizeof(src));
+	snprintf(p, sizeof(p), "%s/xp.mft", tmpdir);
+	snprintf(cmd, sizeof(cmd), "xz -dc '%s' > '%s'", src, p);
+	ck_assert_int_eq(system(cmd), 0);
+	/* counts established independently (tests/corpus-mftstat.py, a separate
+	 * Python reader): 20528 records, 17429 files, 17429 names, 3306 DOS names;
+	 * with deleted records 20482 names and 4202 DOS names */
+	nl_model *m = scan(p, 0, &v, &pr);
+
+	ck_assert_int_eq(pr.n, 0);
+	nl_model_stats(m, &st);
+	ck_assert_uint_eq(st.mft_records, 20528);
+	ck_assert_uint_eq(st.files, 17429);
+	ck_assert_uint_eq(st.names, 17429);
+	ck_assert_uint_eq(st.dos_names, 3306);
+	ck_assert_uint_eq(st.hardlink_groups, 0);
+	ck_assert_uint_eq(st.reparse_points, 0);
+	ck_assert_int_eq(nl_model_lookup_path(m, "/WINDOWS/Driver Cache", &mft), 0);
+	path_of(m, mft, buf, sizeof(buf), NULL);
+	ck_assert_str_eq(buf, "/WINDOWS/Driver Cache");
+	uint64_t cur = 0;
+	struct nl_name nm;
+
+	ck_assert_int_eq(nl_model_name_next(m, mft, 0, &cur, &nm), 0);
+	ck_assert_str_eq(nm.dos_alias, "DRIVER~1");
+	uint64_t m2;
+
+	ck_assert_int_eq(nl_model_lookup_path(m, "C:\\windows\\DRIVER~1", &m2), 0);
+	ck_assert_uint_eq(m2, mft);
+	nl_model_free(&m);
+	nl_volume_close(&v);
+
+	m = scan(p, NL_SCAN_DELETED, &v, &pr);
+	ck_assert_int_eq(pr.n, 0);
+	nl_model_stats(m, &st);
+	ck_assert_uint_eq(st.files + st.deleted, 20482);
+	ck_assert_uint_eq(st.names, 20482);
+	ck_assert_uint_eq(st.dos_names, 4202);
+	nl_model_free(&m);
+	nl_volume_close(&v);
+	unlink(p);
+}
+END_TEST
+
+static Suite *scan_suite(void)
+{
+	Suite *s = suite_create("scan");
+	TCase *tc = tcase_create("core");
+	char buf[4300];
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_scan_fixture);
+	tcase_add_test(tc, test_scan_4k);
+	tcase_add_test(tc, test_scan_raw_mft);
+	tcase_add_test(tc, test_deleted_and_orphans);
+	tcase_add_test(tc, test_lookup_and_ancestry);
+	tcase_add_test(tc, test_corrupt_records);
+	tcase_add_test(tc, test_truncated);
+	tcase_add_test(tc, test_orphan);
+	tcase_add_test(tc, test_progress_cancel);
+	suite_add_tcase(s, tc);
+	TCase *cc = tcase_create("corpus");
+
+	tcase_set_timeout(cc, 120);
+	if (access(corpus("winxp-system.mft.xz", buf, sizeof(buf)), R_OK) == 0)
+		tcase_add_test(cc, test_corpus_xp);
+	else
+		fprintf(stderr, "check_scan: skipped: %s absent\n", buf);
+	suite_add_tcase(s, cc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	global_setup();
+	sr = srunner_create(scan_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	if (getenv("CHECK_SCAN_KEEP"))
+		fprintf(stderr, "check_scan: kept %s\n", tmpdir);
+	else
+		tu_rmtree(tmpdir);
+	free(fx.longlink);
+	free(fx4k.longlink);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
