@@ -74,9 +74,17 @@ START_TEST(test_tags)
 	ck_assert(r->microsoft == tag_cases[_i].ms);
 	ck_assert(r->name_surrogate == tag_cases[_i].ns);
 	ck_assert(r->directory == tag_cases[_i].dir);
-	ck_assert_uint_eq(r->data_size, 3);
-	ck_assert_mem_eq(r->data, "\xDE\xAD\x01", 3);
-	if (strcmp(tag_cases[_i].name, "junction") == 0 || strcmp(tag_cases[_i].name, "symlink") == 0 ||
+	if (tag_cases[_i].ms) {
+		ck_assert_uint_eq(r->data_size, 3);
+		ck_assert_mem_eq(r->data, "\xDE\xAD\x01", 3);
+	}
+	if (!tag_cases[_i].ms) {
+		/* third-party tags need a GUID before their data */
+		ck_assert_int_eq(rc, -EINVAL);
+		ck_assert_str_eq(r->problem, "third-party reparse point shorter than its guid");
+		ck_assert(!r->has_guid);
+		ck_assert_uint_eq(r->data_size, 0);
+	} else if (strcmp(tag_cases[_i].name, "junction") == 0 || strcmp(tag_cases[_i].name, "symlink") == 0 ||
 	    strcmp(tag_cases[_i].name, "wof") == 0 || strcmp(tag_cases[_i].name, "appexeclink") == 0 ||
 	    strcmp(tag_cases[_i].name, "wsl_symlink") == 0) {
 		/* 3 bytes are too short for those (appexeclink: no version) */
@@ -329,6 +337,40 @@ START_TEST(test_wof)
 	ck_assert_str_eq(hex, "01000000020000000100000001000000");
 	free(hex);
 	nl_reparse_free(&r);
+}
+END_TEST
+
+START_TEST(test_third_party_guid)
+{
+	static const uint8_t guid[16] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
+					  0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff };
+	uint8_t in[18], *b = NULL;
+	size_t n = 0;
+	struct nl_reparse *r = NULL;
+
+	memcpy(in, guid, 16);
+	in[16] = 0xCA;
+	in[17] = 0xFE;
+	ck_assert_int_eq(nl_reparse_build_raw(0x00001234, in, 18, &b, &n), 0);
+	ck_assert_uint_eq(n, 26);
+	ck_assert_mem_eq(b, "\x34\x12\x00\x00\x02\x00\x00\x00", 8); /* data length excludes the GUID */
+	ck_assert_int_eq(nl_reparse_decode(b, n, &r), 0);
+	ck_assert(r->has_guid);
+	ck_assert_mem_eq(r->guid, guid, 16);
+	ck_assert_str_eq(r->guid_text, "{33221100-5544-7766-8899-aabbccddeeff}");
+	ck_assert_uint_eq(r->data_size, 2);
+	ck_assert_mem_eq(r->data, "\xCA\xFE", 2);
+	ck_assert_str_eq(r->name, "unknown");
+	nl_reparse_free(&r);
+	free(b);
+	ck_assert_int_eq(nl_reparse_build_raw(0x00001234, in, 15, &b, &n), -EINVAL);
+	/* Microsoft tags have no GUID */
+	ck_assert_int_eq(nl_reparse_build_raw(0x80000099, in, 2, &b, &n), 0);
+	ck_assert_int_eq(nl_reparse_decode(b, n, &r), 0);
+	ck_assert(!r->has_guid);
+	ck_assert_str_eq(r->guid_text, "");
+	nl_reparse_free(&r);
+	free(b);
 }
 END_TEST
 
@@ -614,6 +656,7 @@ static Suite *reparse_suite(void)
 	tcase_add_test(tc, test_wsl_symlink);
 	tcase_add_test(tc, test_appexeclink);
 	tcase_add_test(tc, test_wof);
+	tcase_add_test(tc, test_third_party_guid);
 	tcase_add_loop_test(tc, test_malformed, 0, sizeof(bad_cases) / sizeof(bad_cases[0]));
 	tcase_add_test(tc, test_truncated_valid);
 	suite_add_tcase(s, tc);

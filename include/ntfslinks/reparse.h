@@ -120,13 +120,22 @@ struct nl_reparse {
 	uint32_t wof_provider;    /* WOF: 1 WIM, 2 file */
 	uint32_t wof_algorithm;   /* WOF file provider: 0 XPRESS4K, 1 LZX, 2 XPRESS8K, 3 XPRESS16K */
 
-	uint8_t *data;            /* a copy of the tag-specific data (what was in the buffer) */
+	uint8_t *data;            /* a copy of the tag-specific data (what was in the buffer;
+	                             after the GUID for third-party tags) */
 	size_t data_size;         /* its length (may be less than data_len if truncated) */
 
 	/* NULL when the buffer is well formed; else a static lowercase reason
 	 * ("substitute name runs past the buffer", ...).  The fields above hold
 	 * whatever could be decoded safely. */
 	const char *problem;
+
+	/* Third-party tags (bit 31 clear) carry a GUID between the 8-byte header
+	 * and the data (REPARSE_GUID_DATA_BUFFER; the data length does not count
+	 * it).  guid is as stored; guid_text is its usual spelling
+	 * "{00112233-...}" (first three fields little-endian), "" if none. */
+	bool has_guid;
+	uint8_t guid[16];
+	char guid_text[39];
 };
 
 /**
@@ -174,7 +183,9 @@ int nl_reparse_build_link(uint32_t tag, const char *substitute, const char *prin
 
 /**
  * nl_reparse_build_raw - wrap @data[0..n) under @tag into a buffer with the
- * 8-byte header (reserved 0).  Returns 0, -EINVAL (too long), -ENOMEM.
+ * 8-byte header (reserved 0).  For a third-party tag (bit 31 clear) @data
+ * must start with the 16-byte GUID, which the data length field does not
+ * count.  Returns 0, -EINVAL (too long, or no room for the GUID), -ENOMEM.
  */
 int nl_reparse_build_raw(uint32_t tag, const void *data, size_t n,
 			 uint8_t **out, size_t *outlen);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -281,11 +282,19 @@ static int decode_wof(struct nl_reparse *r, const uint8_t *d, size_t n)
 	return 0;
 }
 
+/* "{d1-d2-d3-d4a-d4b}" with the first three fields little-endian. */
+static void format_guid(const uint8_t *g, char out[39])
+{
+	snprintf(out, 39, "{%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x}",
+		 (unsigned)le32(g), (unsigned)le16(g + 4), (unsigned)le16(g + 6), g[8], g[9],
+		 g[10], g[11], g[12], g[13], g[14], g[15]);
+}
+
 int nl_reparse_decode(const void *buf, size_t len, struct nl_reparse **out)
 {
 	const uint8_t *b = buf;
 	struct nl_reparse *r;
-	size_t avail;
+	size_t avail, hdr;
 	int rc = 0;
 
 	*out = NULL;
@@ -306,7 +315,19 @@ int nl_reparse_decode(const void *buf, size_t len, struct nl_reparse **out)
 	}
 	r->data_len = le16(b + 4);
 	r->reserved = le16(b + 6);
-	avail = len - 8;
+	hdr = 8;
+	if (!r->microsoft) {
+		if (len < 24) {
+			set_problem(r, "third-party reparse point shorter than its guid");
+			hdr = len;
+		} else {
+			r->has_guid = true;
+			memcpy(r->guid, b + 8, 16);
+			format_guid(r->guid, r->guid_text);
+			hdr = 24;
+		}
+	}
+	avail = len - hdr;
 	if (r->data_len > avail)
 		set_problem(r, "data length runs past the buffer");
 	else
@@ -319,21 +340,21 @@ int nl_reparse_decode(const void *buf, size_t len, struct nl_reparse **out)
 		nl_reparse_free(&r);
 		return -ENOMEM;
 	}
-	memcpy(r->data, b + 8, avail);
+	memcpy(r->data, b + hdr, avail);
 
 	switch (r->type) {
 	case NL_RP_JUNCTION:
 	case NL_RP_SYMLINK:
-		rc = decode_link(r, b + 8, avail);
+		rc = decode_link(r, b + hdr, avail);
 		break;
 	case NL_RP_WSL_SYMLINK:
-		rc = decode_wsl(r, b + 8, avail);
+		rc = decode_wsl(r, b + hdr, avail);
 		break;
 	case NL_RP_APPEXECLINK:
-		rc = decode_appexec(r, b + 8, avail);
+		rc = decode_appexec(r, b + hdr, avail);
 		break;
 	case NL_RP_WOF:
-		rc = decode_wof(r, b + 8, avail);
+		rc = decode_wof(r, b + hdr, avail);
 		break;
 	default:
 		break;
@@ -355,15 +376,16 @@ done:
 int nl_reparse_build_raw(uint32_t tag, const void *data, size_t n,
 			 uint8_t **out, size_t *outlen)
 {
+	size_t guid = (tag & NL_TAG_BIT_MICROSOFT) ? 0 : 16;
 	uint8_t *b;
 
-	if (n + 8 > NL_REPARSE_MAX)
+	if (n + 8 > NL_REPARSE_MAX || n < guid)
 		return -EINVAL;
 	b = malloc(n + 8);
 	if (!b)
 		return -ENOMEM;
 	put32(b, tag);
-	put16(b + 4, (uint16_t)n);
+	put16(b + 4, (uint16_t)(n - guid));
 	put16(b + 6, 0);
 	if (n)
 		memcpy(b + 8, data, n);
