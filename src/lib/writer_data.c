@@ -1,0 +1,430 @@
+/* writer_data.c: the writer's content operations: streams, sparse data, reparse points, attributes, times, security. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "writer_int.h"
+
+#include <ntfs-3g/reparse.h>
+#include <ntfs-3g/security.h>
+
+#include <ntfslinks/unistr.h>
+
+/* Open (and cache on the node) the $DATA stream NAME of node N, creating it
+ * when CREATE. Returns 0 or -errno. */
+static int get_stream(struct nl_writer *w, struct wnode *n,
+		      const uint16_t *name, size_t len, bool create,
+		      ntfs_attr **out)
+{
+	ntfschar *copy = NULL;
+	ntfs_attr *na;
+	int rc;
+
+	if (len > NL_NAME_MAX_UNITS || (len && !name))
+		return nl_w_fail(w, -EINVAL, "bad stream name");
+	if (n->na && n->na_len == len &&
+	    (len == 0 || !memcmp(n->na_name, name, len * 2))) {
+		*out = n->na;
+		return 0;
+	}
+	rc = nl_w_release_stream(w, n);
+	if (rc)
+		return rc;
+	if (len == 0 && (n->ni->mrec->flags & MFT_RECORD_IS_DIRECTORY))
+		return nl_w_fail(w, -EISDIR, "a directory has no unnamed data stream");
+	if (len) {
+		copy = malloc(len * sizeof(ntfschar));
+		if (!copy)
+			return nl_w_fail(w, -ENOMEM, "out of memory");
+		memcpy(copy, name, len * sizeof(ntfschar));
+	}
+	na = ntfs_attr_open(n->ni, AT_DATA, len ? copy : AT_UNNAMED, (u32)len);
+	if (!na && errno == ENOENT && create) {
+		if (ntfs_attr_add(n->ni, AT_DATA, len ? copy : AT_UNNAMED, (u8)len,
+				  NULL, 0)) {
+			rc = nl_w_errno();
+			free(copy);
+			return nl_w_fail(w, rc, "record %llu: cannot add stream: %s",
+					 (unsigned long long)n->no, strerror(-rc));
+		}
+		na = ntfs_attr_open(n->ni, AT_DATA, len ? copy : AT_UNNAMED, (u32)len);
+	}
+	if (!na) {
+		rc = nl_w_errno();
+		free(copy);
+		return nl_w_fail(w, rc, "record %llu: cannot open stream: %s",
+				 (unsigned long long)n->no, strerror(-rc));
+	}
+	n->na = na;
+	n->na_name = copy;
+	n->na_len = (uint32_t)len;
+	*out = na;
+	return 0;
+}
+
+int nl_writer_write(struct nl_writer *w, uint64_t ref, const uint16_t *stream,
+		    size_t slen, uint64_t offset, const void *buf, size_t n)
+{
+	const char *p = buf;
+	struct wnode *node;
+	ntfs_attr *na;
+	s64 r;
+	int rc;
+
+	if (offset > (uint64_t)INT64_MAX - n)
+		return nl_w_fail(w, -EFBIG, "offset too large");
+	nl_w_begin(w);
+	rc = nl_w_get(w, ref, &node);
+	if (!rc)
+		rc = get_stream(w, node, stream, slen, true, &na);
+	while (!rc && n > 0) {
+		r = ntfs_attr_pwrite(na, (s64)offset, (s64)n, p);
+		if (r <= 0) {
+			rc = r < 0 ? nl_w_errno() : -EIO;
+			nl_w_fail(w, rc, "record %llu: write failed: %s",
+				  (unsigned long long)node->no, strerror(-rc));
+			break;
+		}
+		p += r;
+		n -= (size_t)r;
+		offset += (uint64_t)r;
+	}
+	nl_w_end(w);
+	return rc;
+}
+
+int nl_writer_add_stream(struct nl_writer *w, uint64_t ref,
+			 const uint16_t *stream, size_t slen)
+{
+	struct wnode *node;
+	ntfs_attr *na;
+	int rc;
+
+	if (!slen)
+		return nl_w_fail(w, -EINVAL, "empty stream name");
+	nl_w_begin(w);
+	rc = nl_w_get(w, ref, &node);
+	if (!rc)
+		rc = get_stream(w, node, stream, slen, true, &na);
+	nl_w_end(w);
+	return rc;
+}
+
+int nl_writer_set_size(struct nl_writer *w, uint64_t ref,
+		       const uint16_t *stream, size_t slen, uint64_t size)
+{
+	struct wnode *node;
+	ntfs_attr *na;
+	int rc;
+
+	if (size > (uint64_t)INT64_MAX)
+		return nl_w_fail(w, -EFBIG, "size too large");
+	nl_w_begin(w);
+	rc = nl_w_get(w, ref, &node);
+	if (!rc)
+		rc = get_stream(w, node, stream, slen, true, &na);
+	if (!rc && na->data_size != (s64)size && ntfs_attr_truncate(na, (s64)size)) {
+		rc = nl_w_errno();
+		nl_w_fail(w, rc, "record %llu: cannot set size: %s",
+			  (unsigned long long)node->no, strerror(-rc));
+	}
+	nl_w_end(w);
+	return rc;
+}
+
+int nl_writer_set_sparse(struct nl_writer *w, uint64_t ref,
+			 const uint16_t *stream, size_t slen)
+{
+	struct wnode *node;
+	ntfs_attr *na;
+	int rc;
+
+	nl_w_begin(w);
+	rc = nl_w_get(w, ref, &node);
+	if (!rc)
+		rc = get_stream(w, node, stream, slen, true, &na);
+	if (!rc && na->data_size != 0)
+		rc = nl_w_fail(w, -EBUSY, "record %llu: stream already holds data",
+			       (unsigned long long)node->no);
+	if (!rc && !NAttrNonResident(na) && ntfs_attr_force_non_resident(na)) {
+		rc = nl_w_errno();
+		nl_w_fail(w, rc, "record %llu: cannot make the stream non-resident: %s",
+			  (unsigned long long)node->no, strerror(-rc));
+	}
+	if (!rc) {
+		/* libntfs-3g leaves holes for what is never written (writes
+		 * and size changes past the end allocate nothing) and marks
+		 * the attribute sparse as soon as it has one; the file
+		 * attribute says so from the start, as FSCTL_SET_SPARSE does */
+		node->ni->flags |= FILE_ATTR_SPARSE_FILE;
+		NInoFileNameSetDirty(node->ni);
+		ntfs_inode_mark_dirty(node->ni);
+	}
+	nl_w_end(w);
+	return rc;
+}
+
+int nl_writer_set_reparse(struct nl_writer *w, uint64_t ref, const void *data,
+			  size_t len)
+{
+	const uint8_t *d = data;
+	struct wnode *node;
+	int rc;
+
+	if (!data || len < 8 || len > 16384 ||
+	    (size_t)(d[4] | d[5] << 8) + 8 + ((d[3] & 0x80) ? 0 : 16) != len)
+		return nl_w_fail(w, -EINVAL, "reparse data length field does not match its size");
+	nl_w_begin(w);
+	rc = nl_w_get(w, ref, &node);
+	if (!rc && (node->ni->flags & FILE_ATTR_REPARSE_POINT))
+		rc = nl_w_fail(w, -EEXIST, "record %llu is already a reparse point",
+			       (unsigned long long)node->no);
+	if (!rc)
+		rc = nl_w_release_stream(w, node);
+	if (!rc && ntfs_set_ntfs_reparse_data(node->ni, (const char *)data, len, 0)) {
+		rc = nl_w_errno();
+		nl_w_fail(w, rc, "record %llu: cannot set reparse data: %s",
+			  (unsigned long long)node->no, strerror(-rc));
+	}
+	if (!rc)
+		NInoFileNameSetDirty(node->ni);
+	nl_w_end(w);
+	return rc;
+}
+
+#define SETTABLE (NL_ATTR_READONLY | NL_ATTR_HIDDEN | NL_ATTR_SYSTEM | \
+		  NL_ATTR_ARCHIVE | NL_ATTR_NORMAL | NL_ATTR_TEMPORARY | \
+		  NL_ATTR_OFFLINE | NL_ATTR_NOT_INDEXED)
+
+int nl_writer_get_attributes(struct nl_writer *w, uint64_t ref, uint32_t *attrs)
+{
+	struct wnode *node;
+	int rc;
+
+	nl_w_begin(w);
+	rc = nl_w_get(w, ref, &node);
+	if (!rc) {
+		uint32_t a = le32_to_cpu(node->ni->flags) & ~NL_ATTR_DIRECTORY;
+		if (node->ni->mrec->flags & MFT_RECORD_IS_DIRECTORY)
+			a |= NL_ATTR_DIRECTORY;
+		*attrs = a;
+	}
+	nl_w_end(w);
+	return rc;
+}
+
+int nl_writer_set_attributes(struct nl_writer *w, uint64_t ref, uint32_t attrs)
+{
+	struct wnode *node;
+	ntfs_inode *ni;
+	uint32_t cur;
+	bool isdir, want_c, have_c;
+	int rc;
+
+	nl_w_begin(w);
+	rc = nl_w_get(w, ref, &node);
+	if (rc)
+		goto out;
+	ni = node->ni;
+	isdir = ni->mrec->flags & MFT_RECORD_IS_DIRECTORY;
+	cur = le32_to_cpu(ni->flags);
+	want_c = attrs & NL_ATTR_COMPRESSED;
+	have_c = cur & NL_ATTR_COMPRESSED;
+	if (want_c != have_c) {
+		if (isdir) {
+			if (ntfs_attr_set_flags(ni, AT_INDEX_ROOT, NTFS_INDEX_I30, 4,
+						want_c ? ATTR_IS_COMPRESSED : const_cpu_to_le16(0),
+						ATTR_COMPRESSION_MASK)) {
+				rc = nl_w_errno();
+				nl_w_fail(w, rc, "record %llu: cannot change compression: %s",
+					  (unsigned long long)node->no, strerror(-rc));
+				goto out;
+			}
+		} else {
+			rc = nl_w_release_stream(w, node);
+			if (rc)
+				goto out;
+			if (want_c && w->vol->cluster_size > 4096) {
+				rc = nl_w_fail(w, -EOPNOTSUPP, "compression needs clusters of at most 4 KiB");
+				goto out;
+			}
+			if (ni->data_size != 0) {
+				rc = nl_w_fail(w, -EBUSY, "record %llu: compression can only change on an empty file",
+					       (unsigned long long)node->no);
+				goto out;
+			}
+		}
+	}
+	cur = (cur & ~(SETTABLE | NL_ATTR_COMPRESSED)) | (attrs & SETTABLE) |
+	      (want_c ? NL_ATTR_COMPRESSED : 0);
+	ni->flags = cpu_to_le32(cur);
+	NInoFileNameSetDirty(ni);
+	ntfs_inode_mark_dirty(ni);
+	if (!isdir && want_c != have_c) {
+		/* the empty unnamed stream takes its compression state from
+		 * the file's flag when it is opened */
+		ntfs_attr *na;
+		rc = get_stream(w, node, NULL, 0, true, &na);
+		if (!rc && want_c && !(na->data_flags & ATTR_COMPRESSION_MASK))
+			rc = nl_w_fail(w, -EOPNOTSUPP, "record %llu: the stream could not be made compressed",
+				       (unsigned long long)node->no);
+	}
+out:
+	nl_w_end(w);
+	return rc;
+}
+
+int nl_writer_set_times(struct nl_writer *w, uint64_t ref,
+			const struct nl_times *t)
+{
+	ntfs_attr_search_ctx *ctx;
+	STANDARD_INFORMATION *si;
+	FILE_NAME_ATTR *fn;
+	struct wnode *node;
+	ntfs_inode *ni;
+	int rc;
+
+	if (!t)
+		return -EINVAL;
+	nl_w_begin(w);
+	rc = nl_w_get(w, ref, &node);
+	if (rc)
+		goto out;
+	ni = node->ni;
+	ctx = ntfs_attr_get_search_ctx(ni, NULL);
+	if (!ctx) {
+		rc = nl_w_errno();
+		goto out;
+	}
+	if (ntfs_attr_lookup(AT_STANDARD_INFORMATION, AT_UNNAMED, 0,
+			     CASE_SENSITIVE, 0, NULL, 0, ctx)) {
+		rc = nl_w_fail(w, nl_w_errno(), "record %llu: no standard information",
+			       (unsigned long long)node->no);
+		ntfs_attr_put_search_ctx(ctx);
+		goto out;
+	}
+	si = (STANDARD_INFORMATION *)((u8 *)ctx->attr +
+				      le16_to_cpu(ctx->attr->value_offset));
+	ni->creation_time = si->creation_time = cpu_to_sle64(t->creation);
+	ni->last_data_change_time = si->last_data_change_time = cpu_to_sle64(t->modification);
+	ni->last_mft_change_time = si->last_mft_change_time = cpu_to_sle64(t->mft_change);
+	ni->last_access_time = si->last_access_time = cpu_to_sle64(t->access);
+	ntfs_inode_mark_dirty(ctx->ntfs_ino);
+	ntfs_attr_reinit_search_ctx(ctx);
+	while (!ntfs_attr_lookup(AT_FILE_NAME, AT_UNNAMED, 0, CASE_SENSITIVE, 0,
+				 NULL, 0, ctx)) {
+		fn = (FILE_NAME_ATTR *)((u8 *)ctx->attr +
+				       le16_to_cpu(ctx->attr->value_offset));
+		fn->creation_time = ni->creation_time;
+		fn->last_data_change_time = ni->last_data_change_time;
+		fn->last_mft_change_time = ni->last_mft_change_time;
+		fn->last_access_time = ni->last_access_time;
+		ntfs_inode_mark_dirty(ctx->ntfs_ino);
+	}
+	ntfs_attr_put_search_ctx(ctx);
+	/* keep these times when the inode is synced, whatever libntfs-3g
+	 * does to the in-memory times meanwhile */
+	ni->state |= 1UL << NI_TimesSet;
+	NInoFileNameSetDirty(ni);
+out:
+	nl_w_end(w);
+	return rc;
+}
+
+int nl_writer_set_security(struct nl_writer *w, uint64_t ref, const void *sd,
+			   size_t len)
+{
+	struct SECURITY_CONTEXT scx;
+	struct PERMISSIONS_CACHE *seccache = NULL;
+	struct wnode *node;
+	int rc;
+
+	if (!sd || len < 20 || len > 65536)
+		return nl_w_fail(w, -EINVAL, "bad security descriptor size");
+	nl_w_begin(w);
+	rc = nl_w_get(w, ref, &node);
+	if (!rc && !w->secure_open) {
+		if (ntfs_open_secure(w->vol))
+			rc = nl_w_fail(w, -EOPNOTSUPP, "the volume has no usable $Secure");
+		else
+			w->secure_open = true;
+	}
+	if (!rc) {
+		memset(&scx, 0, sizeof(scx));
+		scx.vol = w->vol;
+		scx.pseccache = &seccache;
+		if (ntfs_set_ntfs_acl(&scx, node->ni, sd, len, 0)) {
+			rc = errno == EINVAL ? -EINVAL : nl_w_errno();
+			nl_w_fail(w, rc, "record %llu: cannot set the security descriptor: %s",
+				  (unsigned long long)node->no, strerror(-rc));
+		}
+		if (seccache) {
+			/* ntfs_set_ntfs_acl may have built a permission cache;
+			 * the front end never uses one: free what it built */
+			ntfs_destroy_security_context(&scx);
+		}
+	}
+	nl_w_end(w);
+	return rc;
+}
+
+static void put_le16(uint8_t *p, unsigned v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	put_le16(p, v & 0xffff);
+	put_le16(p + 2, v >> 16);
+}
+
+int nl_writer_build_link_reparse(uint32_t tag, const uint16_t *subst,
+				 size_t slen, const uint16_t *print,
+				 size_t plen, uint32_t flags, void *buf,
+				 size_t bufsize, size_t *outlen)
+{
+	uint8_t *b = buf;
+	size_t head, pathbytes, total, i;
+	size_t soff, poff;
+
+	if (tag != 0xA0000003u && tag != 0xA000000Cu)
+		return -EINVAL;
+	if ((slen && !subst) || (plen && !print))
+		return -EINVAL;
+	if (tag == 0xA0000003u) {
+		head = 8 + 8;
+		pathbytes = (slen + 1 + plen + 1) * 2;
+		soff = 0;
+		poff = (slen + 1) * 2;
+	} else {
+		head = 8 + 12;
+		pathbytes = (plen + slen) * 2;
+		poff = 0;
+		soff = plen * 2;
+	}
+	total = head + pathbytes;
+	if (total > 16384 || slen * 2 > 0xffff || plen * 2 > 0xffff)
+		return -EINVAL;
+	if (outlen)
+		*outlen = total;
+	if (!b || bufsize < total)
+		return -ENOSPC;
+	memset(b, 0, total);
+	put_le32(b, tag);
+	put_le16(b + 4, (unsigned)(total - 8));
+	put_le16(b + 8, (unsigned)soff);
+	put_le16(b + 10, (unsigned)(slen * 2));
+	put_le16(b + 12, (unsigned)poff);
+	put_le16(b + 14, (unsigned)(plen * 2));
+	if (tag == 0xA000000Cu)
+		put_le32(b + 16, flags);
+	for (i = 0; i < slen; i++)
+		put_le16(b + head + soff + 2 * i, le16_to_cpu(subst[i]));
+	for (i = 0; i < plen; i++)
+		put_le16(b + head + poff + 2 * i, le16_to_cpu(print[i]));
+	return 0;
+}

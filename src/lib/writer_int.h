@@ -1,0 +1,79 @@
+/* writer_int.h (internal): the writer handle, its inode cache and helpers shared by the writer_*.c files. */
+#ifndef NL_WRITER_INT_H
+#define NL_WRITER_INT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <ntfs-3g/types.h>
+#include <ntfs-3g/layout.h>
+#include <ntfs-3g/volume.h>
+#include <ntfs-3g/inode.h>
+#include <ntfs-3g/attrib.h>
+
+#include <ntfslinks/writer.h>
+
+/* One cached open inode. */
+struct wnode {
+	uint64_t no;            /* MFT record number */
+	ntfs_inode *ni;
+	ntfs_attr *na;          /* cached open $DATA stream, or NULL */
+	ntfschar *na_name;      /* its name (malloc'ed, NULL: unnamed) */
+	uint32_t na_len;
+	struct wnode *hnext;    /* hash chain */
+	struct wnode *prev, *next; /* LRU list, most recent first */
+};
+
+struct nl_writer {
+	ntfs_volume *vol;
+	struct wnode **tab;
+	size_t tabsize;         /* power of two */
+	struct wnode lru;       /* sentinel: lru.next most recent */
+	size_t count;           /* nodes in the cache */
+	size_t cap;             /* eviction starts above this */
+	int busy;               /* > 0: an operation is running, no eviction */
+	int err;                /* first deferred error (negative errno) */
+	bool secure_open;       /* ntfs_open_secure() succeeded */
+	char msg[512];
+};
+
+/* Record MSG (printf-style) as the handle's message and return RC. */
+int nl_w_fail(struct nl_writer *w, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Remember RC as a deferred error if it is the first one. */
+void nl_w_defer(struct nl_writer *w, int rc);
+
+/* -errno of the last libntfs-3g failure (-EIO if errno is 0). */
+int nl_w_errno(void);
+
+/*
+ * Cache of open inodes. Operations bracket their work with nl_w_begin() /
+ * nl_w_end() so that nodes they hold are not evicted meanwhile.
+ */
+void nl_w_begin(struct nl_writer *w);
+void nl_w_end(struct nl_writer *w);
+
+/* Get (opening if needed) the inode of REF; checks the sequence number when
+ * REF carries one. Returns 0, -ESTALE, -ENOENT or -errno. */
+int nl_w_get(struct nl_writer *w, uint64_t ref, struct wnode **out);
+
+/* Put a freshly created open inode into the cache. Returns 0 or -ENOMEM
+ * (the inode is then closed). */
+int nl_w_insert(struct nl_writer *w, ntfs_inode *ni, struct wnode **out);
+
+/* Close one node (syncing its names into their directories). Returns 0 or
+ * -errno, also remembered as deferred error. */
+int nl_w_close_node(struct nl_writer *w, struct wnode *n);
+
+/* Close the cached data stream of a node, if any. Returns 0 or -errno. */
+int nl_w_release_stream(struct nl_writer *w, struct wnode *n);
+
+/* MFT reference of an open inode. */
+static inline uint64_t nl_w_ref(const ntfs_inode *ni)
+{
+	return NL_MREF_MAKE(ni->mft_no, le16_to_cpu(ni->mrec->sequence_number));
+}
+
+#endif
