@@ -463,7 +463,8 @@ static void finish(struct scan *s)
 	struct nl_model *m = s->m;
 
 	/* streams: merge entries of one record (extension records add later) */
-	qsort(m->streams, m->nstreams, sizeof(*m->streams), cmp_stream);
+	if (m->nstreams)
+		qsort(m->streams, m->nstreams, sizeof(*m->streams), cmp_stream);
 	size_t w = 0;
 
 	for (size_t i = 0; i < m->nstreams; i++) {
@@ -475,7 +476,8 @@ static void finish(struct scan *s)
 		}
 	}
 	m->nstreams = w;
-	qsort(m->rps, m->nrps, sizeof(*m->rps), cmp_reparse);
+	if (m->nrps)
+		qsort(m->rps, m->nrps, sizeof(*m->rps), cmp_reparse);
 
 	for (uint64_t i = 0; i < m->nrec; i++) {
 		struct mrec *r = &m->recs[i];
