@@ -112,7 +112,9 @@ static void reparse_cells(struct fe_audit *a, nl_table *t, uint64_t mft, char dr
 		nl_cell_str(t, I_TARGET, fe_audit_display(a, li.target_path, drive));
 	} else if (li.target && li.target->kind == NL_TGT_POSIX) {
 		nl_cell_str(t, I_TARGET, li.target->path);
-	} else if (li.target && nl_target_format(li.target, NL_TSTYLE_WIN32, &s) == 0) {
+	} else if (li.target &&
+		   nl_target_format(li.target, a->windows_paths ? NL_TSTYLE_WIN32 : NL_TSTYLE_SLASH,
+				    &s) == 0) {
 		nl_cell_str(t, I_TARGET, s);
 		free(s);
 		s = NULL;
@@ -133,7 +135,12 @@ static void reparse_cells(struct fe_audit *a, nl_table *t, uint64_t mft, char dr
 			nl_cell_strn(t, I_PRINT, rp->print_name, rp->print_len);
 		if (rp->type == NL_RP_SYMLINK || rp->type == NL_RP_WSL_SYMLINK)
 			nl_cell_bool(t, I_RELATIVE, rp->relative);
-		if (nl_hex(rp->data, rp->data_size, &s) == 0)
+		const uint8_t *raw;
+		uint32_t tag;
+		size_t len;
+
+		if (nl_model_reparse(a->model, mft, &tag, &raw, &len) == 0 && raw && len >= 8 &&
+		    nl_hex(raw + 8, len - 8, &s) == 0)
 			nl_cell_str(t, I_DATA, s);
 		free(s);
 	}

@@ -466,9 +466,25 @@ static char *link_target(struct fe_audit *a, const struct nl_link_info *li, char
 		return NULL;
 	if (li->target->kind == NL_TGT_POSIX)
 		return li->target->path ? strdup(li->target->path) : NULL;
-	if (nl_target_format(li->target, NL_TSTYLE_WIN32, &s) < 0)
+	if (nl_target_format(li->target, a->windows_paths ? NL_TSTYLE_WIN32 : NL_TSTYLE_SLASH,
+			     &s) < 0)
 		return NULL;
 	return s;
+}
+
+/* The data after the 8-byte reparse header, in hex, as stored (GUID included). */
+static void cell_raw_data(struct fe_audit *a, nl_table *t, size_t col, uint64_t mft)
+{
+	const uint8_t *data;
+	uint32_t tag;
+	size_t len;
+	char *hex = NULL;
+
+	if (nl_model_reparse(a->model, mft, &tag, &data, &len) < 0 || !data || len < 8)
+		return;
+	if (nl_hex(data + 8, len - 8, &hex) == 0)
+		nl_cell_str(t, col, hex);
+	free(hex);
 }
 
 static const char *unreadable_reason(struct fe_audit *a)
@@ -490,7 +506,7 @@ static void emit_link(struct fe_audit *a, nl_table *t, const struct fe_row *r,
 		memset(&ri, 0, sizeof(ri));
 	nl_cell_uint(t, R_MFT, li->mft);
 	nl_cell_uint(t, R_SEQ, ri.seq);
-	nl_cell_str(t, R_TYPE, rp ? rp->name : nl_reparse_tag_name(li->tag));
+	nl_cell_str(t, R_TYPE, rp ? rp->name : nl_reparse_tag_name(li->tag ? li->tag : ri.reparse_tag));
 	if (li->cls != NL_CLASS_NONE)
 		nl_cell_str(t, R_CLASS, nl_link_class_name(li->cls));
 	cell_path(a, t, R_PATH, r->path, drive);
@@ -514,13 +530,9 @@ static void emit_link(struct fe_audit *a, nl_table *t, const struct fe_row *r,
 			nl_cell_strn(t, R_PRINT, rp->print_name, rp->print_len);
 		if (rp->type == NL_RP_SYMLINK || rp->type == NL_RP_WSL_SYMLINK)
 			nl_cell_bool(t, R_RELATIVE, rp->relative);
-		if (rp->type == NL_RP_UNKNOWN || rp->problem) {
-			char *hex = NULL;
-
-			if (nl_hex(rp->data, rp->data_size, &hex) == 0)
-				nl_cell_str(t, R_DATA, hex);
-			free(hex);
-		}
+		if ((rp->type != NL_RP_JUNCTION && rp->type != NL_RP_MOUNT_POINT &&
+		     rp->type != NL_RP_SYMLINK) || rp->problem)
+			cell_raw_data(a, t, R_DATA, li->mft);
 	}
 	if (li->target_found)
 		nl_cell_uint(t, R_TARGET_MFT, li->target_mft);
