@@ -13,6 +13,13 @@
 
 /* Keep in the order shown by --help. */
 static const struct fe_command *const commands[] = {
+	&fe_cmd_scan,
+	&fe_cmd_siblings,
+	&fe_cmd_hardlinks,
+	&fe_cmd_reparse,
+	&fe_cmd_truesize,
+	&fe_cmd_info,
+	&fe_cmd_partitions,
 	&fe_cmd_copy,
 	NULL
 };
