@@ -207,6 +207,8 @@ struct cp_map {
 	const char *vol_key;
 	char *path;		/* canonical source path of the anchor */
 	struct cp_node *node;
+	bool global;		/* a source root: holds for every link; an unrolled
+				   target holds only for the links copied inside it */
 };
 
 /* What a link points at, worked out once per pending link. */
@@ -548,6 +550,7 @@ static void node_free_tree(struct cp_node *root)
 		free(n->name);
 		free(n->anchor);
 		free(n->src_name);
+		free(n->link_source);
 		free(n->rp);
 		free(n->target);
 		free(n->new_target);
@@ -723,7 +726,8 @@ static int group_add(struct nl_copy *c, struct cp_node *n)
 	return 0;
 }
 
-static int map_add(struct nl_copy *c, const char *vol_key, const char *path, struct cp_node *n)
+static int map_add(struct nl_copy *c, const char *vol_key, const char *path, struct cp_node *n,
+		   bool global)
 {
 	if (c->nmaps == c->capmaps) {
 		size_t nc = c->capmaps ? c->capmaps * 2 : 16;
@@ -737,14 +741,25 @@ static int map_add(struct nl_copy *c, const char *vol_key, const char *path, str
 	c->maps[c->nmaps].vol_key = vol_key;
 	c->maps[c->nmaps].path = strdup(path);
 	c->maps[c->nmaps].node = n;
+	c->maps[c->nmaps].global = global;
 	if (!c->maps[c->nmaps].path)
 		return -ENOMEM;
 	c->nmaps++;
 	return 0;
 }
 
-/* The anchor with the longest path that holds @path on volume @vk, or NULL. */
-static struct cp_map *map_find(struct nl_copy *c, const char *vk, const char *path)
+static bool node_is_ancestor(const struct cp_node *a, const struct cp_node *n)
+{
+	for (; n; n = n->parent)
+		if (n == a)
+			return true;
+	return false;
+}
+
+/* The anchor with the longest path that holds @path on volume @vk and applies
+ * to link node @n (source roots, and unrolled targets @n was copied inside). */
+static struct cp_map *map_find(struct nl_copy *c, const char *vk, const char *path,
+			       const struct cp_node *n)
 {
 	struct cp_map *best = NULL;
 
@@ -752,6 +767,8 @@ static struct cp_map *map_find(struct nl_copy *c, const char *vk, const char *pa
 		struct cp_map *m = &c->maps[i];
 
 		if (strcmp(m->vol_key, vk) || !path_under(path, m->path))
+			continue;
+		if (!m->global && !node_is_ancestor(m->node, n->parent))
 			continue;
 		if (!best || strlen(m->path) > strlen(best->path))
 			best = m;
@@ -1416,6 +1433,8 @@ static int unroll(struct nl_copy *c, struct cp_link *li)
 		li->visited[li->nvisited++] = orig;
 	}
 	memset(&li->tst, 0, sizeof(li->tst));
+	if (!n->link_source && !(n->link_source = node_srcdisplay(n)))
+		return -ENOMEM;
 	/* the copy keeps the link's own name (and 8.3 alias) */
 	free(ts.dos_name);
 	ts.dos_name = n->st.dos_name;
@@ -1449,7 +1468,7 @@ static int unroll(struct nl_copy *c, struct cp_link *li)
 	if (n->action != NL_COPY_ACT_ERROR)
 		n->action = NL_COPY_ACT_UNROLLED;
 	if (n->st.is_dir)
-		rc = map_add(c, n->src->vol_key, li->canon, n);
+		rc = map_add(c, n->src->vol_key, li->canon, n, false);
 	return rc;
 }
 
@@ -1544,27 +1563,29 @@ static int plan_links(struct nl_copy *c)
 	int rc;
 
 	for (;;) {
-		ssize_t best = -1;
-		size_t k = 0;
+		struct cp_link **todo;
+		size_t nt;
 
 		rc = drain_walk(c, &head);
 		if (rc)
 			return rc;
 		if (!c->npend)
 			return 0;
-		for (size_t i = 0; i < c->npend; i++) {
-			rc = link_examine(c, c->pend[i]);
-			if (rc)
-				return rc;
-		}
-		/* Inner links (into a source or an unrolled target) are settled first. */
-		for (size_t i = 0; i < c->npend; i++) {
-			struct cp_link *li = c->pend[i];
+		todo = c->pend;
+		nt = c->npend;
+		c->pend = NULL;
+		c->npend = 0;
+		c->cappend = 0;
+		for (size_t i = 0; i < nt && !rc; i++) {
+			struct cp_link *li = todo[i];
 			struct cp_node *n = li->n;
 			struct cp_map *m = NULL;
 
+			rc = link_examine(c, li);
+			if (rc)
+				break;
 			if ((li->rc == 0 || li->rc == -ENOENT) && li->canon)
-				m = map_find(c, n->src->vol_key, li->canon);
+				m = map_find(c, n->src->vol_key, li->canon, n);
 			if (m && li->rc == 0) {
 				char *self = node_srcpath(n);
 				bool same = self && !strcmp(self, li->canon);
@@ -1576,8 +1597,8 @@ static int plan_links(struct nl_copy *c)
 					set_reason(n, "the link leads back to itself");
 					continue;
 				}
-				/* inside the copy (a link to its own ancestor stays a cycle, as
-				 * in the source) */
+				/* inside the copy (a link to its own ancestor stays a cycle,
+				 * as in the source) */
 				n->action = rp_tag(&n->st) == NL_TAG_MOUNT_POINT ? NL_COPY_ACT_JUNCTION
 										 : NL_COPY_ACT_SYMLINK;
 				n->create = true;
@@ -1593,41 +1614,11 @@ static int plan_links(struct nl_copy *c)
 				set_reason(n, "target does not exist");
 				continue;
 			}
-			if (c->o.outer == NL_COPY_UNROLL && li->rc == 0 && li->tst.is_dir &&
-			    !is_link_stat(&li->tst) && !is_self_or_ancestor(n, li->canon) &&
-			    !visited(li, li->canon)) {
-				/* the shallowest folder target first: deeper ones become inner */
-				if (best < 0 || strlen(li->canon) < strlen(c->pend[best]->canon))
-					best = (ssize_t)k;
-			}
-			c->pend[k++] = li;
+			rc = decide_outer(c, li);
 		}
-		c->npend = k;
-		if (best >= 0) {
-			struct cp_link *li = c->pend[best];
-
-			memmove(&c->pend[best], &c->pend[best + 1],
-				(c->npend - (size_t)best - 1) * sizeof(*c->pend));
-			c->npend--;
-			rc = unroll(c, li);
-			if (rc)
-				return rc;
-			continue;
-		}
-		/* No folder left to unroll: settle the rest (may queue link chains again). */
-		{
-			struct cp_link **todo = c->pend;
-			size_t nt = c->npend;
-
-			c->pend = NULL;
-			c->npend = 0;
-			c->cappend = 0;
-			for (size_t i = 0; i < nt && !rc; i++)
-				rc = decide_outer(c, todo[i]);
-			free(todo);
-			if (rc)
-				return rc;
-		}
+		free(todo);
+		if (rc)
+			return rc;
 	}
 }
 
@@ -1911,7 +1902,7 @@ static void report(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n,
 		   enum nl_copy_action a, const char *reason, uint64_t bytes, bool item)
 {
 	struct nl_copy_event ev;
-	char *src = node_srcdisplay(n);
+	char *src = n->link_source ? strdup(n->link_source) : node_srcdisplay(n);
 	char *dst = NULL;
 
 	memset(&ev, 0, sizeof(ev));
@@ -2100,9 +2091,14 @@ static void set_dos(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n)
 {
 	struct cp_dst *d = c->dst;
 
-	if (!d->ntfs || !n->st.dos_name || n->src_name)
+	const char *dos = n->st.dos_name;
+
+	/* an ntfs-3g mount makes a Win32-and-DOS name from a DOS name equal to the name */
+	if (!dos && n->st.name_space == CP_NS_WIN32_AND_DOS && d->kind == CP_EP_NTFS3G)
+		dos = n->name;
+	if (!d->ntfs || !dos || n->src_name)
 		return;
-	if (d->ops->set_dos_name(d, &n->dh, &n->parent->dh, n->name, n->st.dos_name))
+	if (d->ops->set_dos_name(d, &n->dh, &n->parent->dh, n->name, dos))
 		report(c, x, n, NL_COPY_ACT_WARNING, d->ops->errmsg(d), 0, false);
 }
 
@@ -2429,7 +2425,7 @@ static int plan_root(struct nl_copy *c, struct cp_node *attach, struct cp_src *s
 	if (rc)
 		return rc;
 	if (n->st.is_dir)
-		rc = map_add(c, s->vol_key, s->root, n);
+		rc = map_add(c, s->vol_key, s->root, n, true);
 	return rc;
 }
 
@@ -2506,7 +2502,7 @@ int nl_copy_run(struct nl_copy *c)
 
 			if (c->o.into && s->root_st.is_dir) {
 				attach->is_root = true;
-				rc = map_add(c, s->vol_key, s->root, attach);
+				rc = map_add(c, s->vol_key, s->root, attach, true);
 				if (!rc)
 					rc = walk_dir(c, attach, s, &s->root_st, s->root);
 			} else {

@@ -53,8 +53,9 @@ static int sname(struct cp_dst *d, const char *stream, const uint16_t **u, size_
 
 static enum nl_name_space create_ns(uint8_t ns)
 {
-	/* A Win32-and-DOS name is made Win32 first; set_dos_name() joins them. */
-	return ns == CP_NS_WIN32 || ns == CP_NS_WIN32_AND_DOS ? NL_NS_WIN32 : NL_NS_POSIX;
+	/* names are made in the name space they had (a DOS alias is added later) */
+	return ns == CP_NS_WIN32 ? NL_NS_WIN32 : ns == CP_NS_WIN32_AND_DOS ? NL_NS_WIN32_AND_DOS
+								    : NL_NS_POSIX;
 }
 
 static int dn_make(struct cp_dst *d, struct cp_dh *parent, const char *name, uint8_t ns,

@@ -203,6 +203,7 @@ struct cp_node {
 	char *anchor;		/* source path of this entry when it does not follow from the
 				   parent (roots, unrolled targets); NULL otherwise */
 	char *src_name;		/* source name when it differs from the destination name */
+	char *link_source;	/* unrolled: where the link itself was (for reports) */
 	struct cp_stat st;
 	enum nl_copy_action action;	/* planned action */
 	enum nl_copy_kind kind;

@@ -130,9 +130,6 @@ static int sn_fill(struct src_ntfs *p, ntfs_inode *ni, uint64_t parent, int name
 	rc = sn_names(ni, parent, name_type == FILE_NAME_WIN32 ? &st->dos_name : NULL, &st->nlink);
 	if (rc)
 		return rc;
-	if (name_type == FILE_NAME_WIN32_AND_DOS) {
-		/* the name is its own alias: the caller sets dos_name to the name */
-	}
 	st->size = st->is_dir ? 0 : sn_data_size(ni);
 	if (ni->flags & FILE_ATTR_REPARSE_POINT) {
 		s64 len = 0;
@@ -245,8 +242,6 @@ static int sn_list(struct cp_src *s, const struct cp_loc *dir, cp_list_fn fn, vo
 		} else {
 			r = sn_fill(p, ni, dir->mref, l.e[i].type, &st);
 			ntfs_inode_close(ni);
-			if (r == 0 && l.e[i].type == FILE_NAME_WIN32_AND_DOS)
-				st.dos_name = strdup(name);
 			if (r) {
 				memset(&st, 0, sizeof(st));
 				st.type = CP_T_OTHER;
@@ -367,8 +362,6 @@ static int sn_lookup(struct cp_src *s, const struct cp_loc *dir, const char *nam
 	rc = sn_real_name(p, ni, dir->mref, (ntfschar *)u, ulen, real, &ns);
 	if (rc == 0) {
 		rc = sn_fill(p, ni, dir->mref, ns, st);
-		if (rc == 0 && ns == FILE_NAME_WIN32_AND_DOS)
-			st->dos_name = strdup(*real);
 		if (rc) {
 			free(*real);
 			*real = NULL;
