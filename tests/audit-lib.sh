@@ -1,5 +1,9 @@
 # audit-lib.sh: helpers for the audit command tests (sourced after lib.sh).
 
+# The system's python3 first: a version manager's shim can cost 0.3 s a call.
+if [ -x /usr/bin/python3 ]; then PYTHON=/usr/bin/python3; else PYTHON=python3; fi
+python3() { "$PYTHON" "$@"; }
+
 # jfields TYPE FIELD...: reads JSON Lines on stdin (every line must parse),
 # prints the FIELDs of each object of TYPE tab-separated: arrays joined by
 # '|', null as '-', booleans as true/false, a missing key as '<missing>'.
