@@ -70,3 +70,44 @@ mft_of() {
 	PATH="$PATH:/usr/sbin:/sbin" ntfsinfo -F "$2" "$1" 2>/dev/null |
 		sed -n 's/^Dumping Inode \([0-9]*\).*/\1/p' | head -n 1
 }
+
+# truth_diff TRUTH JSONL...: compares the hardlink and reparse lines of a
+# builder ground-truth file (mkfixture --truth / --bulk) with the
+# hardlink_group and reparse objects in the JSON Lines files; prints one line
+# per difference (nothing when they agree).  Reparse points are compared by
+# path, tag and record, plus substitute name, print name and relative flag
+# for links or the raw data for other tags.
+truth_diff() {
+	python3 - "$@" <<'EOF2'
+import json, sys
+truth_h, truth_r, ours_h, ours_r = set(), {}, set(), {}
+for l in open(sys.argv[1], encoding="utf-8"):
+    f = l.rstrip("\n").split("\t")
+    if f[0] == "hardlink":
+        truth_h.add("\t".join(f))
+    elif f[0] == "reparse":
+        path, tag, kind, flags, subst, prnt, hexd, mft = f[1:]
+        truth_r[path] = (tag, mft, hexd) if kind == "raw" else (tag, mft, flags, subst, prnt)
+for fn in sys.argv[2:]:
+    for l in open(fn, encoding="utf-8"):
+        o = json.loads(l)
+        if o["type"] == "hardlink_group":
+            names = sorted(o["names"])
+            for n in names:
+                ours_h.add("hardlink\t%s\t%s\t%d\t%d" % (names[0], n, len(names), o["mft"]))
+        elif o["type"] == "reparse":
+            t = truth_r.get(o["path"])
+            if t is not None and len(t) == 3:
+                ours_r[o["path"]] = (o["tag"], str(o["mft"]), o["data"])
+            else:
+                ours_r[o["path"]] = (o["tag"], str(o["mft"]), "1" if o["relative"] else "0",
+                                     o["substitute_name"], o["print_name"])
+for l in sorted(truth_h - ours_h):
+    print("missing: " + l)
+for l in sorted(ours_h - truth_h):
+    print("extra:   " + l)
+for p in sorted(set(truth_r) | set(ours_r)):
+    if truth_r.get(p) != ours_r.get(p):
+        print("reparse %s: truth %r, ntfslinks %r" % (p, truth_r.get(p), ours_r.get(p)))
+EOF2
+}
