@@ -313,7 +313,7 @@ START_TEST(test_data_streams)
 {
 	struct nl_writer *w = wopen();
 	uint16_t sname[16], d[32];
-	char big[300000], back[300000];
+	char big[300000], back[300008];
 	uint64_t f, dir;
 	ntfs_volume *v;
 	ntfs_inode *ni;

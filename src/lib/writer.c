@@ -430,6 +430,19 @@ static int sync_names(struct nl_writer *w, struct wnode *n)
 	return rc;
 }
 
+/* Free an inode whose changes could not be written, without writing. */
+static void discard(ntfs_inode *ni)
+{
+	s32 i;
+
+	NInoClearDirty(ni);
+	NInoAttrListClearDirty(ni);
+	NInoFileNameClearDirty(ni);
+	for (i = 0; i < ni->nr_extents; i++)
+		NInoClearDirty(ni->extent_nis[i]);
+	ntfs_inode_close(ni);
+}
+
 int nl_w_close_node(struct nl_writer *w, struct wnode *n)
 {
 	int rc, r;
@@ -449,6 +462,9 @@ int nl_w_close_node(struct nl_writer *w, struct wnode *n)
 		if (!rc)
 			rc = nl_w_fail(w, r, "record %llu: cannot write it: %s",
 				       (unsigned long long)n->no, strerror(-r));
+		/* libntfs-3g keeps an inode it could not write; the error is
+		 * reported, so drop the unwritable changes and free it */
+		discard(n->ni);
 	}
 	free(n);
 	w->busy--;
