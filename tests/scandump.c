@@ -18,8 +18,10 @@ static void on_problem(void *ctx, const char *source, uint64_t mft, const char *
 	fprintf(stderr, "scandump: '%s': record %" PRIu64 ": %s\n", source, mft, reason);
 }
 
-/* Usage: scandump [-d] [-q] [-s] IMAGE
- *   -d  keep deleted records   -q  only statistics   -s  only hardlinks and reparse points */
+/* Usage: scandump [-d] [-q] [-s] [-l] IMAGE
+ *   -d  keep deleted records   -q  only statistics   -s  only hardlinks and reparse points
+ *   -l  also resolve every printed path with nl_model_lookup_path() and count
+ *       those that do not lead back to their record (exit 1 if any) */
 int main(int argc, char **argv)
 {
 	struct nl_scan_options o = { .problem = on_problem };
@@ -27,7 +29,8 @@ int main(int argc, char **argv)
 	static char path[NL_PATH_BUF];
 	nl_volume *v = NULL;
 	nl_model *m = NULL;
-	int i, rc, quiet = 0, links_only = 0;
+	int i, rc, quiet = 0, links_only = 0, lookups = 0;
+	uint64_t mismatches = 0, resolved = 0;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-d"))
@@ -36,9 +39,11 @@ int main(int argc, char **argv)
 			quiet = 1;
 		else if (!strcmp(argv[i], "-s"))
 			links_only = 1;
+		else if (!strcmp(argv[i], "-l"))
+			lookups = 1;
 	}
 	if (i != argc - 1) {
-		fprintf(stderr, "usage: scandump [-d] [-q] [-s] IMAGE\n");
+		fprintf(stderr, "usage: scandump [-d] [-q] [-s] [-l] IMAGE\n");
 		return 2;
 	}
 	if ((rc = nl_volume_open(&v, argv[i], NULL, err, sizeof(err))) < 0) {
@@ -84,13 +89,25 @@ int main(int argc, char **argv)
 				unsigned pf;
 
 				rc = nl_model_name_path(m, n.id, path, sizeof(path), &len, &pf);
+				if (lookups && rc == 0 && !(pf & NL_PATH_ORPHAN)) {
+					uint64_t found = 0;
+
+					resolved++;
+					if (nl_model_lookup_path(m, path, &found) < 0 || found != mft) {
+						mismatches++;
+						fprintf(stderr, "scandump: lookup of '%s' gave %" PRIu64
+							" instead of %" PRIu64 "\n", path, found, mft);
+					}
+				}
 				printf("  %s%s%s%s%s\n", rc == 0 ? path : "?", n.dos_alias ? " [" : "",
 				       n.dos_alias ? n.dos_alias : "", n.dos_alias ? "]" : "",
 				       (pf & NL_PATH_ORPHAN) ? " (orphan)" : "");
 			}
 		}
 	}
+	if (lookups)
+		printf("lookups %" PRIu64 " mismatches %" PRIu64 "\n", resolved, mismatches);
 	nl_model_free(&m);
 	nl_volume_close(&v);
-	return st.problems ? 1 : 0;
+	return st.problems || mismatches ? 1 : 0;
 }

@@ -19,13 +19,13 @@ void nl_model_free(nl_model **mp)
 		return;
 	m = *mp;
 	free(m->recs);
-	free(m->names);
-	free(m->pool);
+	free(m->arena);
+	free(m->big);
+	free(m->lc);
 	free(m->streams);
 	free(m->rps);
 	free(m->rpdata);
-	free(m->hbuckets);
-	free(m->hnext);
+	free(m->htab);
 	free(m);
 	*mp = NULL;
 }
@@ -75,23 +75,81 @@ const struct mstream *nl_model_find_stream(const struct nl_model *m, uint64_t mf
 	return lo < m->nstreams && m->streams[lo].mft == mft ? &m->streams[lo] : NULL;
 }
 
+void nl_model_sizes(const struct nl_model *m, uint64_t mft, uint64_t *data, uint64_t *alloc)
+{
+	const struct mrec *r = &m->recs[mft];
+
+	*data = r->data;
+	*alloc = r->alloc;
+	if (!(r->flags & MR_BIGSIZE))
+		return;
+	size_t lo = 0, hi = m->nbig;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->big[mid].mft < mft)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < m->nbig && m->big[lo].mft == mft) {
+		*data = m->big[lo].data;
+		*alloc = m->big[lo].alloc;
+	}
+}
+
+unsigned nl_model_count_names(const struct nl_model *m, const struct mrec *r, unsigned *ndos)
+{
+	unsigned n = 0, d = 0;
+
+	for (uint32_t k = r->first; k != NO_NAME; k = nm_step(m, k)) {
+		struct mname nm = nm_load(m, k);
+
+		if (mn_ns(&nm) == NL_NS_DOS)
+			d++;
+		else
+			n++;
+	}
+	if (ndos)
+		*ndos = d;
+	return n;
+}
+
+static uint16_t link_count(const struct nl_model *m, uint64_t mft, unsigned names)
+{
+	if (!(m->recs[mft].flags & MR_LC_SIDE))
+		return (uint16_t)names;
+	size_t lo = 0, hi = m->nlc;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->lc[mid].mft < mft)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < m->nlc && m->lc[lo].mft == mft ? m->lc[lo].link_count : (uint16_t)names;
+}
+
 int nl_model_record(const nl_model *m, uint64_t mft, struct nl_record_info *info)
 {
 	const struct mrec *r = kept(m, mft);
+	unsigned ndos = 0, n;
 
 	if (!r)
 		return -ENOENT;
 	memset(info, 0, sizeof(*info));
+	n = nl_model_count_names(m, r, &ndos);
 	info->mft = mft;
 	info->seq = r->seq;
-	info->flags = r->flags & (uint16_t)~MR_KEPT;
-	info->link_count = r->link_count;
-	info->names = r->nnames;
-	for (uint32_t k = r->first; k != NO_NAME; k = m->names[k].next)
-		info->dos_names += mn_ns(&m->names[k]) == NL_NS_DOS;
+	info->flags = r->flags & MR_PUBLIC;
+	info->names = (uint16_t)(n > UINT16_MAX ? UINT16_MAX : n);
+	info->dos_names = (uint16_t)(ndos > UINT16_MAX ? UINT16_MAX : ndos);
+	info->link_count = link_count(m, mft, n + ndos);
 	info->file_attributes = r->fattr;
-	info->data_size = r->data_size;
-	info->alloc_size = r->alloc_size;
+	nl_model_sizes(m, mft, &info->data_size, &info->alloc_size);
 	if (r->flags & NL_REC_REPARSE) {
 		const struct mreparse *rp = nl_model_find_reparse(m, mft);
 
@@ -183,37 +241,71 @@ static bool parent_ok(const struct nl_model *m, uint32_t parent, uint16_t pseq)
 	return (p->flags & NL_REC_DELETED) && (uint16_t)(p->seq - 1) == pseq;
 }
 
+/* owner: the record a name belongs to (the tag at the end of its list) */
+static uint32_t owner_of(const struct nl_model *m, uint32_t id)
+{
+	uint32_t v = nm_next(m, id);
+
+	while (!(v & NEXT_OWNER))
+		v = nm_next(m, v);
+	return v & ~NEXT_OWNER;
+}
+
+/* valid_id: is @id the start of a name of a kept record?  Ids come from the
+ * caller, so check it is one we handed out: walk the owner's list. */
+static bool valid_id(const struct nl_model *m, uint32_t id)
+{
+	if (id == NO_NAME || id & 1 || (size_t)id + NAME_HDR >= m->arena_len)
+		return false;
+	uint32_t v = nm_next(m, id), steps = 0;
+
+	while (!(v & NEXT_OWNER)) {
+		if ((size_t)v + NAME_HDR >= m->arena_len || ++steps > 100000)
+			return false;
+		v = nm_next(m, v);
+	}
+	v &= ~NEXT_OWNER;
+	const struct mrec *r = kept(m, v);
+
+	if (!r)
+		return false;
+	for (uint32_t k = r->first; k != NO_NAME; k = nm_step(m, k))
+		if (k == id)
+			return true;
+	return false;
+}
+
 static const char *dos_alias(const struct nl_model *m, const struct mrec *r,
 			     const struct mname *n, size_t *len)
 {
 	if (mn_ns(n) != NL_NS_WIN32)
 		return NULL;
-	for (uint32_t k = r->first; k != NO_NAME; k = m->names[k].next) {
-		const struct mname *d = &m->names[k];
+	for (uint32_t k = r->first; k != NO_NAME; k = nm_step(m, k)) {
+		struct mname d = nm_load(m, k);
 
-		if (mn_ns(d) == NL_NS_DOS && d->parent == n->parent && d->parent_seq == n->parent_seq) {
-			*len = mn_len(d);
-			return m->pool + d->str;
+		if (mn_ns(&d) == NL_NS_DOS && d.parent == n->parent && d.parent_seq == n->parent_seq) {
+			*len = mn_len(&d);
+			return nm_text(m, k);
 		}
 	}
 	return NULL;
 }
 
-static void fill_name(const struct nl_model *m, uint32_t id, struct nl_name *out)
+static void fill_name(const struct nl_model *m, uint32_t id, uint32_t owner, struct nl_name *out)
 {
-	const struct mname *n = &m->names[id];
-	const struct mrec *r = &m->recs[n->mft];
+	struct mname n = nm_load(m, id);
+	const struct mrec *r = &m->recs[owner];
 
 	memset(out, 0, sizeof(*out));
 	out->id = id;
-	out->mft = n->mft;
-	out->name = m->pool + n->str;
-	out->len = mn_len(n);
-	out->parent = n->parent == BAD_PARENT ? UINT64_MAX : n->parent;
-	out->parent_seq = n->parent_seq;
-	out->name_space = (uint8_t)mn_ns(n);
-	out->orphan = n->mft != NL_ROOT_MFT && !parent_ok(m, n->parent, n->parent_seq);
-	out->dos_alias = dos_alias(m, r, n, &out->dos_len);
+	out->mft = owner;
+	out->name = nm_text(m, id);
+	out->len = mn_len(&n);
+	out->parent = n.parent == BAD_PARENT ? UINT64_MAX : n.parent;
+	out->parent_seq = n.parent_seq;
+	out->name_space = (uint8_t)mn_ns(&n);
+	out->orphan = owner != NL_ROOT_MFT && !parent_ok(m, n.parent, n.parent_seq);
+	out->dos_alias = dos_alias(m, r, &n, &out->dos_len);
 }
 
 int nl_model_name_next(const nl_model *m, uint64_t mft, unsigned flags,
@@ -224,12 +316,18 @@ int nl_model_name_next(const nl_model *m, uint64_t mft, unsigned flags,
 
 	if (!r)
 		return -ENOENT;
-	k = *cursor == 0 ? r->first : (uint32_t)(*cursor == UINT64_MAX ? NO_NAME : *cursor);
-	for (; k != NO_NAME; k = m->names[k].next) {
-		if (!(flags & NL_NAMES_WITH_DOS) && mn_ns(&m->names[k]) == NL_NS_DOS)
+	if (*cursor == UINT64_MAX)
+		return 1;
+	k = *cursor == 0 ? r->first : (uint32_t)*cursor;
+	for (; k != NO_NAME; k = nm_step(m, k)) {
+		struct mname n = nm_load(m, k);
+
+		if (!(flags & NL_NAMES_WITH_DOS) && mn_ns(&n) == NL_NS_DOS)
 			continue;
-		fill_name(m, k, out);
-		*cursor = m->names[k].next == NO_NAME ? UINT64_MAX : m->names[k].next;
+		fill_name(m, k, (uint32_t)mft, out);
+		uint32_t next = nm_step(m, k);
+
+		*cursor = next == NO_NAME ? UINT64_MAX : next;
 		return 0;
 	}
 	*cursor = UINT64_MAX;
@@ -238,9 +336,9 @@ int nl_model_name_next(const nl_model *m, uint64_t mft, unsigned flags,
 
 int nl_model_name_get(const nl_model *m, uint32_t id, struct nl_name *out)
 {
-	if (id == NO_NAME || id >= m->nnames || !kept(m, m->names[id].mft))
+	if (!valid_id(m, id))
 		return -ENOENT;
-	fill_name(m, id, out);
+	fill_name(m, id, owner_of(m, id), out);
 	return 0;
 }
 
@@ -253,8 +351,10 @@ static uint32_t dir_name(const struct nl_model *m, uint64_t mft)
 
 	if (!r)
 		return NO_NAME;
-	for (uint32_t k = r->first; k != NO_NAME; k = m->names[k].next) {
-		if (mn_ns(&m->names[k]) != NL_NS_DOS)
+	for (uint32_t k = r->first; k != NO_NAME; k = nm_step(m, k)) {
+		struct mname n = nm_load(m, k);
+
+		if (mn_ns(&n) != NL_NS_DOS)
 			return k;
 		if (any == NO_NAME)
 			any = k;
@@ -264,35 +364,38 @@ static uint32_t dir_name(const struct nl_model *m, uint64_t mft)
 
 /* ---- paths ---------------------------------------------------------------- */
 
-/* chain: the components from @id up to (not including) the root, leaf first.
- * Returns the number of components (at most NL_PATH_DEPTH_MAX), sets *pflags. */
-static size_t chain(const struct nl_model *m, uint32_t id, uint32_t *comp, unsigned *pflags)
+/* chain: the components from @id (a name of record @owner) up to (not
+ * including) the root, leaf first.  Returns the number of components (at most
+ * NL_PATH_DEPTH_MAX), sets *pflags. */
+static size_t chain(const struct nl_model *m, uint32_t id, uint32_t owner, uint32_t *comp,
+		    unsigned *pflags)
 {
 	size_t n = 0;
 	uint32_t cur = id;
 
 	*pflags = 0;
 	while (1) {
-		const struct mname *nm = &m->names[cur];
+		struct mname nm = nm_load(m, cur);
 
-		if (m->recs[nm->mft].flags & NL_REC_DELETED)
+		if (m->recs[owner].flags & NL_REC_DELETED)
 			*pflags |= NL_PATH_DELETED;
 		if (n == NL_PATH_DEPTH_MAX) {
 			*pflags |= NL_PATH_LOOP | NL_PATH_ORPHAN;
 			return n;
 		}
 		comp[n++] = cur;
-		if (nm->parent == NL_ROOT_MFT && parent_ok(m, nm->parent, nm->parent_seq))
+		if (nm.parent == NL_ROOT_MFT && parent_ok(m, nm.parent, nm.parent_seq))
 			return n;
-		if (nm->parent == nm->mft) {
+		if (nm.parent == owner) {
 			*pflags |= NL_PATH_LOOP | NL_PATH_ORPHAN;
 			return n;
 		}
-		if (!parent_ok(m, nm->parent, nm->parent_seq)) {
+		if (!parent_ok(m, nm.parent, nm.parent_seq)) {
 			*pflags |= NL_PATH_ORPHAN;
 			return n;
 		}
-		cur = dir_name(m, nm->parent);
+		owner = nm.parent;
+		cur = dir_name(m, owner);
 		if (cur == NO_NAME) {
 			*pflags |= NL_PATH_ORPHAN;
 			return n;
@@ -300,17 +403,15 @@ static size_t chain(const struct nl_model *m, uint32_t id, uint32_t *comp, unsig
 	}
 }
 
-int nl_model_name_path(const nl_model *m, uint32_t id, char *buf, size_t bufsize,
-		       size_t *len, unsigned *pflags)
+static int build_path(const nl_model *m, uint32_t id, uint32_t owner, char *buf, size_t bufsize,
+		      size_t *len, unsigned *pflags)
 {
 	unsigned pf = 0;
 	size_t need = 0, n;
-	uint32_t *comp;
+	uint32_t comp[NL_PATH_DEPTH_MAX];
 	const char *prefix = "";
 
-	if (id == NO_NAME || id >= m->nnames || !kept(m, m->names[id].mft))
-		return -ENOENT;
-	if (m->names[id].mft == NL_ROOT_MFT) {
+	if (owner == NL_ROOT_MFT) {
 		/* the root's own name "." */
 		if (pflags)
 			*pflags = 0;
@@ -321,10 +422,7 @@ int nl_model_name_path(const nl_model *m, uint32_t id, char *buf, size_t bufsize
 		memcpy(buf, "/", 2);
 		return 0;
 	}
-	comp = malloc(NL_PATH_DEPTH_MAX * sizeof(*comp));
-	if (!comp)
-		return -ENOMEM;
-	n = chain(m, id, comp, &pf);
+	n = chain(m, id, owner, comp, &pf);
 	if (pf & NL_PATH_LOOP) {
 		/* a loop: only the name itself, under a marked folder */
 		prefix = NL_ORPHAN_PREFIX "/$Loop";
@@ -333,29 +431,37 @@ int nl_model_name_path(const nl_model *m, uint32_t id, char *buf, size_t bufsize
 		prefix = NL_ORPHAN_PREFIX;
 	}
 	need = strlen(prefix);
-	for (size_t i = 0; i < n; i++)
-		need += 1 + mn_len(&m->names[comp[i]]);
+	for (size_t i = 0; i < n; i++) {
+		struct mname nm = nm_load(m, comp[i]);
+
+		need += 1 + mn_len(&nm);
+	}
 	if (len)
 		*len = need;
 	if (pflags)
 		*pflags = pf;
-	if (need + 1 > bufsize) {
-		free(comp);
+	if (need + 1 > bufsize)
 		return -ERANGE;
-	}
 	size_t at = strlen(prefix);
 
 	memcpy(buf, prefix, at);
 	for (size_t i = n; i-- > 0;) {
-		const struct mname *nm = &m->names[comp[i]];
+		struct mname nm = nm_load(m, comp[i]);
 
 		buf[at++] = '/';
-		memcpy(buf + at, m->pool + nm->str, mn_len(nm));
-		at += mn_len(nm);
+		memcpy(buf + at, nm_text(m, comp[i]), mn_len(&nm));
+		at += mn_len(&nm);
 	}
 	buf[at] = 0;
-	free(comp);
 	return 0;
+}
+
+int nl_model_name_path(const nl_model *m, uint32_t id, char *buf, size_t bufsize,
+		       size_t *len, unsigned *pflags)
+{
+	if (!valid_id(m, id))
+		return -ENOENT;
+	return build_path(m, id, owner_of(m, id), buf, bufsize, len, pflags);
 }
 
 int nl_model_record_path(const nl_model *m, uint64_t mft, char *buf, size_t bufsize,
@@ -365,44 +471,42 @@ int nl_model_record_path(const nl_model *m, uint64_t mft, char *buf, size_t bufs
 
 	if (!kept(m, mft))
 		return -ENOENT;
-	if (mft == NL_ROOT_MFT) {
-		if (pflags)
-			*pflags = 0;
-		if (len)
-			*len = 1;
-		if (bufsize < 2)
-			return -ERANGE;
-		memcpy(buf, "/", 2);
-		return 0;
-	}
+	if (mft == NL_ROOT_MFT)
+		return build_path(m, NO_NAME, NL_ROOT_MFT, buf, bufsize, len, pflags);
 	id = dir_name(m, mft);
 	if (id == NO_NAME)
 		return -ENOENT;
-	return nl_model_name_path(m, id, buf, bufsize, len, pflags);
+	return build_path(m, id, (uint32_t)mft, buf, bufsize, len, pflags);
 }
 
-int nl_model_name_is_under(const nl_model *m, uint32_t id, uint64_t dir)
+static int name_is_under(const nl_model *m, uint32_t id, uint32_t owner, uint64_t dir)
 {
-	if (id == NO_NAME || id >= m->nnames || !kept(m, m->names[id].mft))
-		return 0;
-	if (m->names[id].mft == dir)
+	if (owner == dir)
 		return 1;
 	uint32_t cur = id;
 
 	for (unsigned depth = 0; depth < NL_PATH_DEPTH_MAX; depth++) {
-		const struct mname *nm = &m->names[cur];
+		struct mname nm = nm_load(m, cur);
 
-		if (!parent_ok(m, nm->parent, nm->parent_seq))
+		if (!parent_ok(m, nm.parent, nm.parent_seq))
 			return 0;
-		if (nm->parent == dir)
+		if (nm.parent == dir)
 			return 1;
-		if (nm->parent == NL_ROOT_MFT || nm->parent == nm->mft)
+		if (nm.parent == NL_ROOT_MFT || nm.parent == owner)
 			return 0;
-		cur = dir_name(m, nm->parent);
+		owner = nm.parent;
+		cur = dir_name(m, owner);
 		if (cur == NO_NAME)
 			return 0;
 	}
 	return 0;
+}
+
+int nl_model_name_is_under(const nl_model *m, uint32_t id, uint64_t dir)
+{
+	if (!valid_id(m, id))
+		return 0;
+	return name_is_under(m, id, owner_of(m, id), dir);
 }
 
 int nl_model_is_under(const nl_model *m, uint64_t mft, uint64_t dir)
@@ -413,9 +517,12 @@ int nl_model_is_under(const nl_model *m, uint64_t mft, uint64_t dir)
 		return 0;
 	if (mft == dir)
 		return 1;
-	for (uint32_t k = r->first; k != NO_NAME; k = m->names[k].next)
-		if (mn_ns(&m->names[k]) != NL_NS_DOS && nl_model_name_is_under(m, k, dir))
+	for (uint32_t k = r->first; k != NO_NAME; k = nm_step(m, k)) {
+		struct mname nm = nm_load(m, k);
+
+		if (mn_ns(&nm) != NL_NS_DOS && name_is_under(m, k, (uint32_t)mft, dir))
 			return 1;
+	}
 	return 0;
 }
 
@@ -439,35 +546,43 @@ static uint32_t name_hash(const struct nl_model *m, uint32_t parent, const char 
 		h ^= cp;
 		h *= 16777619u;
 	}
+	h ^= h >> 15;
+	h *= 0x2c1b3c6dU;
+	h ^= h >> 12;
 	return h;
 }
 
 int nl_model_index_children(nl_model *m)
 {
-	uint32_t size = 1;
+	uint64_t count = m->st.names + m->st.dos_names;
+	uint64_t size = 16;
 
-	if (m->hbuckets)
+	if (m->htab)
 		return 0;
-	while (size < m->nnames && size < (1u << 31))
+	while (size < count + count / 3 + 1)
 		size <<= 1;
-	m->hbuckets = calloc(size, sizeof(uint32_t));
-	m->hnext = calloc(m->nnames ? m->nnames : 1, sizeof(uint32_t));
-	if (!m->hbuckets || !m->hnext) {
-		free(m->hbuckets);
-		free(m->hnext);
-		m->hbuckets = m->hnext = NULL;
+	if (size > (1ULL << 31))
 		return -ENOMEM;
-	}
-	m->hmask = size - 1;
-	for (uint32_t i = 1; i < m->nnames; i++) {
-		const struct mname *n = &m->names[i];
+	m->htab = calloc(size, sizeof(uint32_t));
+	if (!m->htab)
+		return -ENOMEM;
+	m->hmask = (uint32_t)(size - 1);
+	for (uint64_t i = 0; i < m->nrec; i++) {
+		const struct mrec *r = &m->recs[i];
 
-		if (!kept(m, n->mft) || n->parent == BAD_PARENT)
+		if (!(r->flags & MR_KEPT))
 			continue;
-		uint32_t b = name_hash(m, n->parent, m->pool + n->str, mn_len(n)) & m->hmask;
+		for (uint32_t k = r->first; k != NO_NAME; k = nm_step(m, k)) {
+			struct mname n = nm_load(m, k);
 
-		m->hnext[i] = m->hbuckets[b];
-		m->hbuckets[b] = i;
+			if (n.parent == BAD_PARENT || i == NL_ROOT_MFT)
+				continue;
+			uint32_t b = name_hash(m, n.parent, nm_text(m, k), mn_len(&n)) & m->hmask;
+
+			while (m->htab[b] != NO_NAME)
+				b = (b + 1) & m->hmask;
+			m->htab[b] = k;
+		}
 	}
 	return 0;
 }
@@ -488,27 +603,29 @@ int nl_model_lookup_child(nl_model *m, uint64_t dir, const char *name, size_t le
 	key[len] = 0;
 	uint32_t b = name_hash(m, (uint32_t)dir, key, len) & m->hmask;
 
-	for (uint32_t k = m->hbuckets[b]; k != NO_NAME; k = m->hnext[k]) {
-		const struct mname *n = &m->names[k];
+	for (uint32_t k; (k = m->htab[b]) != NO_NAME; b = (b + 1) & m->hmask) {
+		struct mname n = nm_load(m, k);
 
-		if (n->parent != dir)
+		if (n.parent != dir)
 			continue;
-		if ((d->flags & NL_REC_IN_USE) && n->parent_seq != d->seq)
+		if ((d->flags & NL_REC_IN_USE) && n.parent_seq != d->seq)
 			continue;  /* a stale name of a reused directory */
-		if (nl_wtf8_casecmp(m->pool + n->str, key, m->upcase, m->upcase_len) != 0)
+		if (nl_wtf8_casecmp(nm_text(m, k), key, m->upcase, m->upcase_len) != 0)
 			continue;
-		if (m->recs[n->mft].flags & NL_REC_DELETED) {
+		uint32_t owner = owner_of(m, k);
+
+		if (m->recs[owner].flags & NL_REC_DELETED) {
 			if (found_deleted == NO_NAME)
 				found_deleted = k;
 			continue;
 		}
-		*mft = n->mft;
+		*mft = owner;
 		if (id)
 			*id = k;
 		return 0;
 	}
 	if (found_deleted != NO_NAME) {
-		*mft = m->names[found_deleted].mft;
+		*mft = owner_of(m, found_deleted);
 		if (id)
 			*id = found_deleted;
 		return 0;
@@ -544,11 +661,14 @@ int nl_model_lookup_path(nl_model *m, const char *path, uint64_t *mft)
 		} else if (len == 2 && p[0] == '.' && p[1] == '.') {
 			if (cur != NL_ROOT_MFT) {
 				uint32_t k = dir_name(m, cur);
+				struct mname n;
 
-				if (k != NO_NAME && parent_ok(m, m->names[k].parent, m->names[k].parent_seq))
-					cur = m->names[k].parent;
-				else
+				if (k == NO_NAME)
 					return -ENOENT;
+				n = nm_load(m, k);
+				if (!parent_ok(m, n.parent, n.parent_seq))
+					return -ENOENT;
+				cur = n.parent;
 			}
 		} else {
 			uint64_t next;
@@ -565,7 +685,21 @@ int nl_model_lookup_path(nl_model *m, const char *path, uint64_t *mft)
 
 /* ---- iteration ------------------------------------------------------------ */
 
-static bool matches(const struct mrec *r, unsigned filter)
+/* two_names: at least two non-DOS names? */
+static bool two_names(const struct nl_model *m, const struct mrec *r)
+{
+	unsigned n = 0;
+
+	for (uint32_t k = r->first; k != NO_NAME; k = nm_step(m, k)) {
+		struct mname nm = nm_load(m, k);
+
+		if (mn_ns(&nm) != NL_NS_DOS && ++n == 2)
+			return true;
+	}
+	return false;
+}
+
+static bool matches(const struct nl_model *m, const struct mrec *r, unsigned filter)
 {
 	if (!(r->flags & MR_KEPT))
 		return false;
@@ -579,14 +713,15 @@ static bool matches(const struct mrec *r, unsigned filter)
 
 	if (!what)
 		return true;
-	return ((what & NL_ITER_HARDLINKS) && r->nnames >= 2) ||
-	       ((what & NL_ITER_REPARSE) && (r->flags & NL_REC_REPARSE));
+	if ((what & NL_ITER_REPARSE) && (r->flags & NL_REC_REPARSE))
+		return true;
+	return (what & NL_ITER_HARDLINKS) && two_names(m, r);
 }
 
 int nl_model_next(const nl_model *m, uint64_t *cursor, unsigned filter, uint64_t *mft)
 {
 	for (uint64_t i = *cursor; i < m->nrec; i++) {
-		if (matches(&m->recs[i], filter)) {
+		if (matches(m, &m->recs[i], filter)) {
 			*mft = i;
 			*cursor = i + 1;
 			return 0;
@@ -599,7 +734,7 @@ int nl_model_next(const nl_model *m, uint64_t *cursor, unsigned filter, uint64_t
 int nl_model_foreach(const nl_model *m, unsigned filter, nl_model_record_fn fn, void *ctx)
 {
 	for (uint64_t i = 0; i < m->nrec; i++) {
-		if (!matches(&m->recs[i], filter))
+		if (!matches(m, &m->recs[i], filter))
 			continue;
 		int rc = fn(ctx, m, i);
 

@@ -4,42 +4,64 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <string.h>
 
 #include <ntfslinks/scan.h>
 
-/* Internal record flag: slot holds a record the model keeps (in addition to
- * the public NL_REC_* bits, which fit in the low 10 bits). */
-#define MR_KEPT 0x8000
+/*
+ * Memory layout (the budget is about 80 bytes per file on a Windows-like
+ * volume, names included):
+ *  - one 20-byte slot per MFT record (struct mrec);
+ *  - names in one arena: a 12-byte header followed by the NUL-terminated
+ *    WTF-8 text, 2-byte aligned; a name's id is its byte offset in the arena.
+ *    The names of a record form a list through "next"; the last one's next
+ *    holds the owner record number with NEXT_OWNER set, so the owner of any
+ *    name is found by walking to the end of its list (no per-name owner);
+ *  - sizes that do not fit 32 bits, header link counts that differ from the
+ *    number of names, reparse data and named-stream totals in small sorted
+ *    side tables.
+ */
 
-#define NO_NAME 0u               /* name index 0 is unused: "none" */
-#define BAD_PARENT UINT32_MAX    /* parent record number did not fit 32 bits */
+/* Internal record flags, above the public NL_REC_* bits (low 10 bits). */
+#define MR_BIGSIZE 0x2000   /* sizes are in the "big" side table */
+#define MR_LC_SIDE 0x4000   /* header link count is in the "lc" side table */
+#define MR_KEPT    0x8000   /* slot holds a record the model keeps */
+#define MR_PUBLIC  0x03FF
 
-/* One slot per MFT record: 32 bytes. */
+#define NO_NAME 0u                /* name id 0 is never used */
+#define NEXT_OWNER 0x80000000u    /* "next" of the last name: owner record | this bit */
+#define BAD_PARENT UINT32_MAX     /* parent record number did not fit */
+#define SIZE32_BIG UINT32_MAX     /* marker in mrec.data / mrec.alloc */
+#define NAME_HDR 12u
+
+/* One slot per MFT record: 20 bytes. */
 struct mrec {
-	uint64_t data_size;          /* unnamed $DATA logical size */
-	uint64_t alloc_size;         /* allocated bytes of all $DATA streams */
-	uint32_t first;              /* first name index, NO_NAME if none */
+	uint32_t first;              /* first name id, NO_NAME if none */
 	uint32_t fattr;              /* $STANDARD_INFORMATION file attributes */
+	uint32_t data;               /* unnamed $DATA size, or SIZE32_BIG */
+	uint32_t alloc;              /* allocated bytes of all $DATA, or SIZE32_BIG */
 	uint16_t seq;
-	uint16_t flags;              /* NL_REC_* | MR_KEPT */
-	uint16_t link_count;         /* header link count */
-	uint16_t nnames;             /* non-DOS names */
+	uint16_t flags;              /* NL_REC_* | MR_* */
 };
 
-/* One name: 20 bytes; the text lives in the string pool. */
+/* A name header as stored (unaligned in the arena: use nm_load/nm_store). */
 struct mname {
-	uint32_t next;               /* next name of the same record, NO_NAME at the end */
-	uint32_t mft;                /* owner record */
-	uint32_t parent;             /* parent record number (BAD_PARENT if >= 2^32) */
-	uint32_t str;                /* offset of the NUL-terminated WTF-8 text in the pool */
+	uint32_t next;               /* next name id, or NEXT_OWNER | owner */
+	uint32_t parent;             /* parent record number (BAD_PARENT if >= 2^31) */
 	uint16_t parent_seq;
-	uint16_t lenns;              /* length in bytes << 2 | namespace */
+	uint16_t lenns;              /* text length in bytes << 2 | namespace */
 };
 
-static inline unsigned mn_len(const struct mname *n) { return n->lenns >> 2; }
-static inline unsigned mn_ns(const struct mname *n) { return n->lenns & 3; }
+struct mbig {
+	uint32_t mft;
+	uint64_t data, alloc;
+};
 
-/* Side tables, sorted by mft after the scan. */
+struct mlc {
+	uint32_t mft;
+	uint16_t link_count;
+};
+
 struct mstream {
 	uint32_t mft;
 	uint32_t count;              /* named $DATA streams */
@@ -60,11 +82,13 @@ struct nl_model {
 	uint64_t nrec;
 	struct mrec *recs;           /* nrec slots */
 
-	struct mname *names;         /* names[0] unused */
-	uint32_t nnames, names_cap;
-	char *pool;
-	size_t pool_len, pool_cap;
+	uint8_t *arena;              /* names */
+	size_t arena_len, arena_cap;
 
+	struct mbig *big;
+	size_t nbig, big_cap;
+	struct mlc *lc;
+	size_t nlc, lc_cap;
 	struct mstream *streams;
 	size_t nstreams, streams_cap;
 	struct mreparse *rps;
@@ -72,9 +96,8 @@ struct nl_model {
 	uint8_t *rpdata;
 	size_t rpdata_len, rpdata_cap;
 
-	/* child index, built on demand */
-	uint32_t *hbuckets;          /* hmask + 1 heads */
-	uint32_t *hnext;             /* per name */
+	/* child index (open addressing over name ids), built on demand */
+	uint32_t *htab;
 	uint32_t hmask;
 
 	const uint16_t *upcase;
@@ -83,8 +106,47 @@ struct nl_model {
 	struct nl_scan_stats st;
 };
 
-/* model.c helpers used by scan.c */
+static inline struct mname nm_load(const struct nl_model *m, uint32_t id)
+{
+	struct mname n;
+
+	memcpy(&n, m->arena + id, sizeof(n));
+	return n;
+}
+
+static inline void nm_set_next(struct nl_model *m, uint32_t id, uint32_t next)
+{
+	memcpy(m->arena + id, &next, sizeof(next));
+}
+
+static inline uint32_t nm_next(const struct nl_model *m, uint32_t id)
+{
+	uint32_t v;
+
+	memcpy(&v, m->arena + id, sizeof(v));
+	return v;
+}
+
+static inline const char *nm_text(const struct nl_model *m, uint32_t id)
+{
+	return (const char *)m->arena + id + NAME_HDR;
+}
+
+static inline unsigned mn_len(const struct mname *n) { return n->lenns >> 2; }
+static inline unsigned mn_ns(const struct mname *n) { return n->lenns & 3; }
+
+/* iterate over the names of a record: for (id = r->first; id; id = nm_step(m, id)) */
+static inline uint32_t nm_step(const struct nl_model *m, uint32_t id)
+{
+	uint32_t v = nm_next(m, id);
+
+	return (v & NEXT_OWNER) ? NO_NAME : v;
+}
+
+/* shared helpers (model.c) */
 const struct mreparse *nl_model_find_reparse(const struct nl_model *m, uint64_t mft);
 const struct mstream *nl_model_find_stream(const struct nl_model *m, uint64_t mft);
+void nl_model_sizes(const struct nl_model *m, uint64_t mft, uint64_t *data, uint64_t *alloc);
+unsigned nl_model_count_names(const struct nl_model *m, const struct mrec *r, unsigned *ndos);
 
 #endif

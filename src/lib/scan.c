@@ -18,7 +18,7 @@
 #include "volume_int.h"
 #include "model_int.h"
 
-#define CHUNK_BYTES (4u << 20)   /* bytes of $MFT read per call */
+#define CHUNK_BYTES (1u << 20)   /* bytes of $MFT read per call */
 
 static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
 static inline uint64_t rd64(const uint8_t *p)
@@ -37,7 +37,7 @@ struct scan {
 	const char *source;
 	uint32_t rs;
 	bool deleted;
-	uint8_t *tmp;                 /* one record, for re-reads */
+	uint16_t *lc_tmp;             /* header link counts during the pass */
 	/* extension records met before their base: processed after the pass */
 	uint32_t *deferred;
 	size_t ndeferred, deferred_cap;
@@ -92,37 +92,69 @@ static int push_u32(uint32_t **arr, size_t *n, size_t *cap, uint32_t v)
 static int add_name(struct scan *s, uint32_t owner, const struct nl_file_name *fn)
 {
 	struct nl_model *m = s->m;
-	size_t cap = m->names_cap;
+	size_t need = NAME_HDR + NL_WTF8_SIZE(NL_NAME_MAX_UNITS) + 1;
 
-	if (m->nnames >= UINT32_MAX - 2)
-		return -EOVERFLOW;
-	if (grow((void **)&m->names, &cap, (size_t)m->nnames + 1, sizeof(struct mname)) < 0)
+	if (grow((void **)&m->arena, &m->arena_cap, m->arena_len + need, 1) < 0)
 		return -ENOMEM;
-	m->names_cap = (uint32_t)cap;
-	if (grow((void **)&m->pool, &m->pool_cap, m->pool_len + NL_WTF8_SIZE(NL_NAME_MAX_UNITS), 1) < 0)
-		return -ENOMEM;
-	if (m->pool_len > UINT32_MAX - NL_WTF8_SIZE(NL_NAME_MAX_UNITS))
+	if (m->arena_len + need >= NEXT_OWNER)
 		return -EOVERFLOW;
-	ssize_t len = nl_utf16le_to_wtf8_buf(fn->name, fn->name_len, m->pool + m->pool_len,
-					     m->pool_cap - m->pool_len);
+	uint32_t id = (uint32_t)m->arena_len;
+	ssize_t len = nl_utf16le_to_wtf8_buf(fn->name, fn->name_len, (char *)m->arena + id + NAME_HDR,
+					     m->arena_cap - id - NAME_HDR);
 
 	if (len < 0)
 		return (int)len;
-	uint32_t id = m->nnames++;
-	struct mname *n = &m->names[id];
 	struct mrec *r = &m->recs[owner];
 	uint64_t prec = NL_MREF_RECORD(fn->parent_ref);
+	struct mname n = {
+		.next = r->first ? r->first : (NEXT_OWNER | owner),
+		.parent = prec >= NEXT_OWNER ? BAD_PARENT : (uint32_t)prec,
+		.parent_seq = NL_MREF_SEQ(fn->parent_ref),
+		.lenns = (uint16_t)((size_t)len << 2 | (fn->name_space & 3)),
+	};
 
-	n->mft = owner;
-	n->parent = prec > UINT32_MAX - 1 ? BAD_PARENT : (uint32_t)prec;
-	n->parent_seq = NL_MREF_SEQ(fn->parent_ref);
-	n->str = (uint32_t)m->pool_len;
-	n->lenns = (uint16_t)((size_t)len << 2 | (fn->name_space & 3));
-	m->pool_len += (size_t)len + 1;
-	n->next = r->first;
+	memcpy(m->arena + id, &n, sizeof(n));
+	m->arena_len += (NAME_HDR + (size_t)len + 1 + 1) & ~(size_t)1;
 	r->first = id;
-	if (fn->name_space != NL_NS_DOS && r->nnames < UINT16_MAX)
-		r->nnames++;
+	return 0;
+}
+
+/* sizes: 32 bits in the slot, else in the "big" side table */
+static struct mbig *find_big(struct nl_model *m, uint32_t mft)
+{
+	for (size_t i = m->nbig; i-- > 0;)
+		if (m->big[i].mft == mft)
+			return &m->big[i];
+	return NULL;
+}
+
+static int add_sizes(struct scan *s, uint32_t owner, bool set_data, uint64_t data, uint64_t alloc)
+{
+	struct nl_model *m = s->m;
+	struct mrec *r = &m->recs[owner];
+
+	if (r->flags & MR_BIGSIZE) {
+		struct mbig *b = find_big(m, owner);
+
+		if (b) {
+			if (set_data)
+				b->data = data;
+			b->alloc += alloc;
+		}
+		return 0;
+	}
+	uint64_t nd = set_data ? data : r->data, na = (uint64_t)r->alloc + alloc;
+
+	if (nd < SIZE32_BIG && na < SIZE32_BIG) {
+		r->data = (uint32_t)nd;
+		r->alloc = (uint32_t)na;
+		return 0;
+	}
+	if (grow((void **)&m->big, &m->big_cap, m->nbig + 1, sizeof(*m->big)) < 0)
+		return -ENOMEM;
+	m->big[m->nbig++] = (struct mbig){ owner, nd, na };
+	r->data = r->alloc = SIZE32_BIG;
+	r->flags |= MR_BIGSIZE;
 	return 0;
 }
 
@@ -214,17 +246,18 @@ static void walk(struct scan *s, uint64_t recno, uint32_t owner, const uint8_t *
 			} else {
 				size = a.value_len;
 			}
-			r->alloc_size += alloc;
+			if ((rc = add_sizes(s, owner, !a.name_len, size, alloc)) < 0) {
+				s->err = rc;
+				return;
+			}
 			if (a.name_len) {
 				r->flags |= NL_REC_NAMED_STREAMS;
 				if ((rc = add_stream(s, owner, size)) < 0) {
 					s->err = rc;
 					return;
 				}
-			} else {
-				r->data_size = size;
-				if (a.non_resident)
-					r->flags |= NL_REC_DATA_NONRES;
+			} else if (a.non_resident) {
+				r->flags |= NL_REC_DATA_NONRES;
 			}
 			break;
 		}
@@ -331,7 +364,7 @@ static void process(struct scan *s, uint64_t recno, uint8_t *buf, bool late)
 		struct mrec *r = &m->recs[recno];
 
 		r->seq = h.seq;
-		r->link_count = h.link_count;
+		s->lc_tmp[recno] = h.link_count;
 		r->flags = (uint16_t)((r->flags & NL_REC_PROBLEM) |
 				      (in_use ? NL_REC_IN_USE : NL_REC_DELETED) |
 				      ((h.flags & NL_MFT_DIRECTORY) ? NL_REC_DIRECTORY : 0));
@@ -450,6 +483,13 @@ static int cmp_stream(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static int cmp_big(const void *a, const void *b)
+{
+	uint32_t x = ((const struct mbig *)a)->mft, y = ((const struct mbig *)b)->mft;
+
+	return x < y ? -1 : x > y;
+}
+
 static int cmp_reparse(const void *a, const void *b)
 {
 	uint32_t x = ((const struct mreparse *)a)->mft, y = ((const struct mreparse *)b)->mft;
@@ -481,26 +521,35 @@ static void finish(struct scan *s)
 
 	for (uint64_t i = 0; i < m->nrec; i++) {
 		struct mrec *r = &m->recs[i];
-		uint32_t prev = NO_NAME, cur = r->first;
+		uint32_t prev = NEXT_OWNER | (uint32_t)i, cur = r->first;
 
-		while (cur != NO_NAME) {
-			uint32_t next = m->names[cur].next;
+		/* reverse the list into disk order; the owner tag moves to the end */
+		if (cur != NO_NAME) {
+			while (!(cur & NEXT_OWNER)) {
+				uint32_t next = nm_next(m, cur);
 
-			m->names[cur].next = prev;
-			prev = cur;
-			cur = next;
+				nm_set_next(m, cur, prev);
+				prev = cur;
+				cur = next;
+			}
+			r->first = prev;
 		}
-		r->first = prev;
 		if (!(r->flags & (NL_REC_IN_USE | NL_REC_DELETED)))
 			continue;
 		if (r->first == NO_NAME && !(i == NL_ROOT_MFT && (r->flags & NL_REC_IN_USE)))
 			continue;
 		r->flags |= MR_KEPT;
-		unsigned ndos = 0;
+		unsigned ndos = 0, nnames = nl_model_count_names(m, r, &ndos);
 
-		for (uint32_t k = r->first; k != NO_NAME; k = m->names[k].next)
-			ndos += mn_ns(&m->names[k]) == NL_NS_DOS;
-		m->st.names += r->nnames;
+		if (s->lc_tmp[i] != nnames + ndos) {
+			if (grow((void **)&m->lc, &m->lc_cap, m->nlc + 1, sizeof(*m->lc)) < 0) {
+				s->err = -ENOMEM;
+				return;
+			}
+			m->lc[m->nlc++] = (struct mlc){ (uint32_t)i, s->lc_tmp[i] };
+			r->flags |= MR_LC_SIDE;
+		}
+		m->st.names += nnames;
 		m->st.dos_names += ndos;
 		if (r->flags & NL_REC_DELETED) {
 			m->st.deleted++;
@@ -508,14 +557,16 @@ static void finish(struct scan *s)
 			m->st.files++;
 			if (r->flags & NL_REC_DIRECTORY)
 				m->st.directories++;
-			if (r->nnames >= 2) {
+			if (nnames >= 2) {
 				m->st.hardlink_groups++;
-				m->st.hardlink_names += r->nnames;
+				m->st.hardlink_names += nnames;
 			}
 		}
 		if (r->flags & NL_REC_REPARSE)
 			m->st.reparse_points++;
 	}
+	if (m->nbig)
+		qsort(m->big, m->nbig, sizeof(*m->big), cmp_big);
 	/* drop side-table entries of records not kept */
 	w = 0;
 	for (size_t i = 0; i < m->nrps; i++)
@@ -545,7 +596,7 @@ int nl_scan(nl_volume *vol, const struct nl_scan_options *opt, nl_model **out)
 	m->nrec = nl_volume_record_count(vol);
 	m->st.mft_records = m->nrec;
 	m->upcase = nl_volume_upcase(vol, &m->upcase_len);
-	if (m->nrec >= UINT32_MAX) {
+	if (m->nrec >= NEXT_OWNER) {
 		free(m);
 		return -EFBIG;
 	}
@@ -560,17 +611,18 @@ int nl_scan(nl_volume *vol, const struct nl_scan_options *opt, nl_model **out)
 		return -EINVAL;
 	}
 	m->recs = calloc(m->nrec ? m->nrec : 1, sizeof(*m->recs));
-	m->names_cap = 1024;
-	m->names = malloc(m->names_cap * sizeof(*m->names));
-	m->nnames = 1;  /* index 0 means "none" */
+	s.lc_tmp = calloc(m->nrec ? m->nrec : 1, sizeof(*s.lc_tmp));
+	m->arena_cap = 1 << 16;
+	m->arena = malloc(m->arena_cap);
+	m->arena_len = 4;  /* id 0 means "none" */
 	uint64_t per = CHUNK_BYTES / s.rs;
 
 	buf = malloc((size_t)per * s.rs);
-	if (!m->recs || !m->names || !buf) {
+	if (!m->recs || !s.lc_tmp || !m->arena || !buf) {
 		rc = -ENOMEM;
 		goto fail;
 	}
-	memset(&m->names[0], 0, sizeof(m->names[0]));
+	memset(m->arena, 0, 4);
 	for (uint64_t first = 0; first < m->nrec; first += per) {
 		uint64_t count = m->nrec - first < per ? m->nrec - first : per;
 
@@ -593,6 +645,12 @@ int nl_scan(nl_volume *vol, const struct nl_scan_options *opt, nl_model **out)
 		}
 	}
 	finish(&s);
+	free(s.lc_tmp);
+	s.lc_tmp = NULL;
+	if (s.err) {
+		rc = s.err;
+		goto fail;
+	}
 	for (size_t i = 0; i < s.nrp_pending; i++) {
 		uint32_t mft = s.rp_pending[i];
 
@@ -612,6 +670,7 @@ fail:
 	free(buf);
 	free(s.deferred);
 	free(s.rp_pending);
+	free(s.lc_tmp);
 	nl_model_free(&m);
 	return rc;
 }
