@@ -152,10 +152,16 @@ static void on_action(void *ctx, const struct nl_copy_event *ev)
 	struct copy_fe *f = ctx;
 
 	progress_clear(f);
-	if (ev->action == NL_COPY_ACT_ERROR)
-		fe_warn_entry(ev->source, "%s", ev->reason ? ev->reason : "failed");
-	else if (ev->action == NL_COPY_ACT_WARNING)
-		fe_error(ev->source, "warning: %s", ev->reason ? ev->reason : "");
+	if (ev->action == NL_COPY_ACT_ERROR || ev->action == NL_COPY_ACT_WARNING) {
+		char *s = esc(ev->source), *r = esc(ev->reason);
+
+		if (ev->action == NL_COPY_ACT_ERROR)
+			fe_warn_entry(s, "%s", r ? r : "failed");
+		else
+			fe_error(s, "warning: %s", r ? r : "");
+		free(s);
+		free(r);
+	}
 	if (f->json) {
 		nl_table *t = f->tact;
 
