@@ -287,4 +287,22 @@ expect_eq "1023 limit: one error per name over the limit" 1023 \
 expect_eq "1023 limit: the file has 1023 names in the copy" 1023 \
 	"$(dump "$T_TMP/out.img" /d | grep -c ' #1/1023 file ')"
 
+# ---- destination full: the files that do not fit are errors and are not
+#      left behind; what fits is complete; the image stays consistent
+printf '%s\n' 'image size=16M' 'file /big/f{1..6}.bin -p size=700000 pattern=full{1..6}' \
+	'file /big/small.txt text="s\n"' >"$T_TMP/full.spec"
+build_fixture "$T_TMP/full.spec" "$T_TMP/full.img"
+empty_image "$T_TMP/tiny.img" 2M
+run_nl copy "$T_TMP/full.img:/big" "$T_TMP/tiny.img:/b"
+expect_rc "destination full: some entries failed" 1
+expect_eq "destination full: one error per file that did not fit" 5 \
+	"$(grep -c "write failed: No space left on device" "$T_TMP/err")"
+dump "$T_TMP/full.img" /big | grep -E '^(f1\.bin|small\.txt) ' >"$T_TMP/want"
+dump "$T_TMP/tiny.img" /b >"$T_TMP/got"
+expect_file_eq "destination full: only complete files in the copy" "$T_TMP/want" "$T_TMP/got"
+if command -v ntfsfix >/dev/null 2>&1 || [ -x /usr/bin/ntfsfix ] || [ -x /sbin/ntfsfix ]; then
+	PATH="$PATH:/sbin:/usr/sbin" ntfsfix -n "$T_TMP/tiny.img" >"$T_TMP/fix" 2>&1
+	expect_eq "destination full: ntfsfix -n finds the image consistent" 0 "$?"
+fi
+
 finish

@@ -2136,7 +2136,16 @@ static void exec_file(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n)
 			set_meta(c, x, g->first, true);
 		return;
 	}
-	rc = d->ops->create(d, &n->parent->dh, n->name, n->st.name_space, &n->dh);
+	if (d->ops->folder_compress && (n->st.attrs & CP_FA_COMPRESSED)) {
+		/* created in a (for now) compressed folder, the file is compressed */
+		int changed = d->ops->folder_compress(d, &n->parent->dh, true);
+
+		rc = d->ops->create(d, &n->parent->dh, n->name, n->st.name_space, &n->dh);
+		if (changed > 0)
+			d->ops->folder_compress(d, &n->parent->dh, false);
+	} else {
+		rc = d->ops->create(d, &n->parent->dh, n->name, n->st.name_space, &n->dh);
+	}
 	if (rc) {
 		fail_now(c, x, n, d->ops->errmsg(d));
 		return;

@@ -361,6 +361,25 @@ static int dd_set_attrs(struct cp_dst *d, struct cp_dh *h, uint32_t attrs, bool 
 	return 0;
 }
 
+static int dd_folder_compress(struct cp_dst *d, struct cp_dh *h, bool on)
+{
+	struct dst_dir *p = d->priv;
+	uint8_t b[4];
+	uint32_t a;
+
+	if (!p->ntfs3g || h->fd < 0)
+		return 0;
+	if (fgetxattr(h->fd, XA_ATTRIB, b, 4) != 4)
+		return -errno;
+	a = b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+	if (!(a & CP_FA_COMPRESSED) == !on)
+		return 0;
+	put_le32(b, on ? a | CP_FA_COMPRESSED : a & ~CP_FA_COMPRESSED);
+	if (fsetxattr(h->fd, XA_ATTRIB, b, 4, 0))
+		return fail(d, -errno, "cannot set attributes");
+	return 1;
+}
+
 static int dd_set_times(struct cp_dst *d, struct cp_dh *h, const struct cp_times *t)
 {
 	struct dst_dir *p = d->priv;
@@ -461,6 +480,7 @@ static const struct cp_dst_ops dd_ops = {
 	.set_dos_name = dd_set_dos_name,
 	.set_attrs = dd_set_attrs,
 	.set_times = dd_set_times,
+	.folder_compress = dd_folder_compress,
 	.set_security = dd_set_security,
 	.remove = dd_remove,
 	.close = dd_close,

@@ -162,6 +162,10 @@ struct cp_dst_ops {
 			    const char *name, const char *dos);
 	int (*set_attrs)(struct cp_dst *d, struct cp_dh *h, uint32_t attrs, bool early);
 	int (*set_times)(struct cp_dst *d, struct cp_dh *h, const struct cp_times *t);
+	/* Turn the compression bit of folder @h on or off (may be NULL): ntfs-3g
+	 * compresses only files created in a compressed folder. Returns 1 if the
+	 * bit changed, 0 if it was already so, -errno. */
+	int (*folder_compress)(struct cp_dst *d, struct cp_dh *h, bool on);
 	int (*set_security)(struct cp_dst *d, struct cp_dh *h, const uint8_t *sd, size_t len);
 	/* Remove what was created as @name in @parent (failure clean-up). */
 	int (*remove)(struct cp_dst *d, struct cp_dh *parent, struct cp_dh *h, const char *name,
