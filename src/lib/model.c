@@ -536,9 +536,15 @@ static uint32_t name_hash(const struct nl_model *m, uint32_t parent, const char 
 	int rc;
 
 	h *= 16777619u;
-	while ((rc = nl_wtf8_next(s, len, &pos, &cp)) != 1) {
-		if (rc < 0) {
-			cp = 0x110000u + (uint8_t)s[pos];  /* invalid byte: as itself */
+	while (pos < len) {
+		uint8_t c = (uint8_t)s[pos];
+
+		if (c < 0x80) {
+			/* ASCII: the common case, without the decoder */
+			cp = nl_upcase_unit(c, m->upcase, m->upcase_len);
+			pos++;
+		} else if ((rc = nl_wtf8_next(s, len, &pos, &cp)) < 0) {
+			cp = 0x110000u + c;  /* invalid byte: as itself */
 			pos++;
 		} else if (cp < 0x10000) {
 			cp = nl_upcase_unit((uint16_t)cp, m->upcase, m->upcase_len);
@@ -567,21 +573,35 @@ int nl_model_index_children(nl_model *m)
 	if (!m->htab)
 		return -ENOMEM;
 	m->hmask = (uint32_t)(size - 1);
-	for (uint64_t i = 0; i < m->nrec; i++) {
-		const struct mrec *r = &m->recs[i];
+	/* Every name in the arena belongs to a kept record (names are only
+	 * added to records the scan keeps), so walk the arena in order and
+	 * insert in batches, prefetching the slots. */
+	enum { BATCH = 16 };
+	uint32_t ids[BATCH], slots[BATCH];
+	size_t at = 4;
 
-		if (!(r->flags & MR_KEPT))
-			continue;
-		for (uint32_t k = r->first; k != NO_NAME; k = nm_step(m, k)) {
-			struct mname n = nm_load(m, k);
+	while (at < m->arena_len) {
+		unsigned n = 0;
 
-			if (n.parent == BAD_PARENT || i == NL_ROOT_MFT)
-				continue;
-			uint32_t b = name_hash(m, n.parent, nm_text(m, k), mn_len(&n)) & m->hmask;
+		for (; n < BATCH && at < m->arena_len; ) {
+			uint32_t id = (uint32_t)at;
+			struct mname nm = nm_load(m, id);
+
+			at += (NAME_HDR + mn_len(&nm) + 1 + 1) & ~(size_t)1;
+			if (nm.parent == BAD_PARENT ||
+			    (nm.parent == NL_ROOT_MFT && mn_len(&nm) == 1 && nm_text(m, id)[0] == '.'))
+				continue;  /* the root's own name is no child */
+			ids[n] = id;
+			slots[n] = name_hash(m, nm.parent, nm_text(m, id), mn_len(&nm)) & m->hmask;
+			__builtin_prefetch(&m->htab[slots[n]], 1);
+			n++;
+		}
+		for (unsigned i = 0; i < n; i++) {
+			uint32_t b = slots[i];
 
 			while (m->htab[b] != NO_NAME)
 				b = (b + 1) & m->hmask;
-			m->htab[b] = k;
+			m->htab[b] = ids[i];
 		}
 	}
 	return 0;
