@@ -66,9 +66,9 @@ measure() {
 
 ratio() { awk "BEGIN{ if ($2 > 0) printf \"%.1f\", $1 / $2; else print \"inf\" }"; }
 
-printf '%-10s %-12s %10s %10s %10s %10s %10s %12s %12s\n' files mft-records scan-s scan-MB \
-	ntfscat-s fls-s fls-MB fls/scan ntfscat/scan
-prev_n=; prev_s=
+printf '%-10s %-12s %8s %8s %8s %8s %10s %8s %8s %10s %12s\n' files mft-records lib-s lib-MB \
+	scan-s scan-MB ntfscat-s fls-s fls-MB fls/scan ntfscat/scan
+prev_n=; prev_s=; prev_lib=
 for n in $SIZES; do
 	img=$WORKDIR/bulk-$n-$SEED.img
 	if [ ! -f "$img" ]; then
@@ -80,6 +80,7 @@ for n in $SIZES; do
 	records=$("$scandump" -q "$img" | sed -n 's/^records \([0-9]*\) .*/\1/p')
 
 	measure ntfscat "$img" '$MFT'; cat_s=$best_s
+	measure "$scandump" -q "$img"; lib_s=$best_s; lib_kb=$best_kb
 	if [ "$scan_name" = "ntfslinks scan --json" ]; then
 		measure "$ntfslinks" scan --json "$img"
 	else
@@ -93,14 +94,15 @@ for n in $SIZES; do
 		RUNS=$RUNS_SAVE
 		r_fls=$(ratio "$fls_s" "$scan_s")
 	fi
-	printf '%-10s %-12s %10s %10s %10s %10s %10s %12s %12s\n' "$n" "$records" "$scan_s" \
-		"$((scan_kb / 1024))" "$cat_s" "$fls_s" \
+	printf '%-10s %-12s %8s %8s %8s %8s %10s %8s %8s %10s %12s\n' "$n" "$records" "$lib_s" \
+		"$((lib_kb / 1024))" "$scan_s" "$((scan_kb / 1024))" "$cat_s" "$fls_s" \
 		"$( [ "$fls_kb" = - ] && echo - || echo $((fls_kb / 1024)))" "$r_fls" \
 		"$(ratio "$cat_s" "$scan_s")"
 	if [ -n "$prev_n" ]; then
-		printf 'scaling %s -> %s files: time x%s for files x%s\n' "$prev_n" "$n" \
-			"$(ratio "$scan_s" "$prev_s")" "$(ratio "$n" "$prev_n")"
+		printf 'scaling %s -> %s files (x%s): scan time x%s, lib time x%s\n' "$prev_n" "$n" \
+			"$(ratio "$n" "$prev_n")" "$(ratio "$scan_s" "$prev_s")" "$(ratio "$lib_s" "$prev_lib")"
 	fi
-	prev_n=$n; prev_s=$scan_s
+	prev_n=$n; prev_s=$scan_s; prev_lib=$lib_s
 done
-printf 'scan command: %s; best of %s runs, warm cache; fls once\n' "$scan_name" "$RUNS"
+printf 'lib: the library scan alone (tests/scandump -q); scan: %s\n' "$scan_name"
+printf 'best of %s runs, warm cache; fls once; MB = peak RSS\n' "$RUNS"
