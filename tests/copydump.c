@@ -77,6 +77,13 @@ static void bprintf(struct buf *b, const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	if (!b->s) {
+		b->cap = 256;
+		b->s = malloc(b->cap);
+		if (!b->s)
+			exit(99);
+		b->s[0] = 0;
+	}
 	for (;;) {
 		va_start(ap, fmt);
 		n = vsnprintf(b->s + b->n, b->cap - b->n, fmt, ap);
