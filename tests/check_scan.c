@@ -459,6 +459,31 @@ START_TEST(test_scan_fixture)
 }
 END_TEST
 
+START_TEST(test_no_reparse_read)
+{
+	nl_volume *v = NULL;
+	struct probs pr;
+	uint32_t tag = 0;
+	const uint8_t *data = (const uint8_t *)1;
+	size_t len = 1;
+	struct nl_scan_stats st;
+	nl_model *m = scan(img, NL_SCAN_NO_REPARSE_READ, &v, &pr);
+
+	ck_assert_int_eq(pr.n, 0);
+	nl_model_stats(m, &st);
+	ck_assert_uint_eq(st.reparse_points, 2);
+	ck_assert_uint_eq(st.reparse_unreadable, 1);
+	ck_assert_uint_eq(st.problems, 0);
+	ck_assert_int_eq(nl_model_reparse(m, fx.nr, &tag, &data, &len), -EIO);
+	ck_assert_ptr_null(data);
+	ck_assert_uint_eq(len, 0);
+	ck_assert_int_eq(nl_model_reparse(m, fx.j, &tag, &data, &len), 0);
+	ck_assert_uint_eq(tag, 0xA0000003u);
+	nl_model_free(&m);
+	nl_volume_close(&v);
+}
+END_TEST
+
 START_TEST(test_scan_4k)
 {
 	nl_volume *v = NULL;
@@ -826,6 +851,7 @@ static Suite *scan_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_scan_fixture);
 	tcase_add_test(tc, test_scan_4k);
+	tcase_add_test(tc, test_no_reparse_read);
 	tcase_add_test(tc, test_scan_raw_mft);
 	tcase_add_test(tc, test_deleted_and_orphans);
 	tcase_add_test(tc, test_lookup_and_ancestry);

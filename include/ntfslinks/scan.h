@@ -46,7 +46,8 @@ struct nl_scan_options {
 	void *problem_ctx;
 	nl_progress_fn progress;       /* records done / total (may be NULL) */
 	void *progress_ctx;
-	unsigned threads;              /* 0: automatic; 1: single-threaded */
+	unsigned threads;              /* reserved: the scan is single-threaded (it keeps
+	                                  up with reading $MFT); set 0 */
 };
 
 /**
@@ -56,6 +57,13 @@ struct nl_scan_options {
  * reported through opt->problem with their record number and a reason, and
  * skipped; the scan goes on.  nl_model_stats() counts them (problems != 0
  * means the caller should exit 1).
+ * Non-resident reparse data is read through libntfs-3g after the pass.  It
+ * cannot be read from a raw $MFT (nor for deleted records, nor with
+ * NL_SCAN_NO_REPARSE_READ): such records are flagged
+ * NL_REC_REPARSE_UNREADABLE and counted in reparse_unreadable, but NOT
+ * reported as problems (the caller says so per entry); a failed read on a
+ * volume is reported as a problem.
+ * Progress is reported after every chunk of about 1 MiB of $MFT.
  * Returns 0; -ECANCELED if the progress callback asked to stop; -ENOMEM;
  * -EIO if $MFT could not be read at all (a read error in the middle is
  * reported as a problem for the records concerned and the scan continues).

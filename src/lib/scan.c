@@ -437,7 +437,7 @@ static void read_reparse(struct scan *s, uint32_t mft)
 
 	if (!rp)
 		return;
-	if (!nv) {
+	if (!nv || (s->opt->flags & NL_SCAN_NO_REPARSE_READ)) {
 		m->st.reparse_unreadable++;
 		return;  /* raw $MFT: the data lives in clusters we do not have */
 	}
