@@ -115,6 +115,19 @@ expect_match "names: message" "name too long for a linux folder \(304 bytes\)$" 
 expect_eq "names: lone surrogate kept as WTF-8" "ed a0 80 6c 6f 6e 65" \
 	"$(ls "$T_TMP/names" | od -An -tx1 | tr -s ' \n' ' ' | sed 's/^ //; s/ 0a $//; s/ $//')"
 
+# ---- names: case-only differences, Win32-forbidden characters, a path of
+#      about 2,400 characters; all byte for byte (WTF-8) in the Linux folder
+build_fixture copy-names "$T_TMP/cnames.img"
+run_nl copy "$T_TMP/cnames.img:/n" "$T_TMP/cn"
+expect_rc "copy-names to a folder: exit status" 0
+expect_eq "copy-names: names in the folder" \
+	"Case LONGNAME.TXT|Long File Name.txt|a-long|a:b*c?d<e>f\\g\\h|case|deep-link.txt|lone-low\\xed\\xb0\\x80|smile 😀.txt|trailing. |\\xed\\xa0\\x80lone-high|\\xed\\xbf\\xbf\\xed\\xa0\\x80reversed" \
+	"$(ls "$T_TMP/cn" | sed 's/^a-long.*/a-long/' | tr '\n' '|' | sed 's/|$//; s/^Case|/Case /' | python3 -c 'import sys; b=sys.stdin.buffer.read(); print(b.decode("utf-8","backslashreplace").replace("|g\\h","\\g\\h"))')"
+deep=$(cd "$T_TMP/cn" && find . -name deep.txt)
+expect_eq "copy-names: the deep file is a hardlink of deep-link.txt" "$(stat -c %i "$T_TMP/cn/deep-link.txt")" \
+	"$(stat -c %i "$T_TMP/cn/$deep")"
+expect_eq "copy-names: deep path length" 2386 "${#deep}"
+
 # ---- folder to image: Linux hardlinks, symlinks (relative stays relative,
 #      absolute gets the drive letter), sparse, times; specials are errors
 mkdir -p "$T_TMP/t/sub" "$T_TMP/t/d"

@@ -15,7 +15,7 @@ dump() { "$COPYDUMP" "$@" 2>&1; }
 
 # ---- exact copies: contents, sparse, streams, attributes, times, security,
 #      DOS names, 1023 hardlinks (the whole volume, image to image)
-for spec in basic hardlinks; do
+for spec in basic copy-names hardlinks; do
 	build_fixture $spec "$T_TMP/$spec.img"
 	h=$(hash_of "$T_TMP/$spec.img")
 	empty_image "$T_TMP/out.img" 128M
@@ -30,6 +30,8 @@ done
 expect_eq "hardlinks: summary" \
 	"5 files copied (13018 bytes), 1065 hardlinked, 9 folders, 0 junctions, 0 symlinks; cropped 0, spliced 0, unrolled 0, dangling 0, loops 0, excluded 0, warnings 0, errors 0" \
 	"$T_OUT"
+expect_match "copy-names: the deep path is longer than 2,000 characters" '^n/(a-long-folder[^/]*/){11}a-long[^/]*/deep\.txt #1/2 file' \
+	"$(dump "$T_TMP/copy-names.img")"
 
 # ---- every reparse tag: raw tags copied as they are, inner links rewritten
 build_fixture reparse "$T_TMP/reparse.img"
@@ -209,6 +211,8 @@ printf '%s\n' 'a - Copy.txt' a.txt sub 'sub - Copy' 'sub - Copy (2)' \
 	esac
 done | sed 's/ #[0-9]*\/[0-9]*$//' >"$T_TMP/got"
 expect_file_eq "rename: Windows-style names" "$T_TMP/want" "$T_TMP/got"
+run_nl copy --dry-run "$T_TMP/links.img:/src/sub" "$T_TMP/out.img:/"
+expect_match "rename: the dry run sees the names taken" "^folder +folder +.*links\.img:/src/sub -> .*out\.img:/sub - Copy \(3\)$" "$T_OUT"
 
 # ---- several sources are one root: links between them are inner
 empty_image "$T_TMP/out.img"

@@ -115,8 +115,19 @@ static int dn_exists(struct cp_dst *d, struct cp_dh *parent, const char *name)
 	uint64_t ref;
 	int rc;
 
-	if (!p->w)
-		return 0;
+	if (!p->w) {
+		/* dry run: only the folder that holds the copies is asked about */
+		char *path;
+		bool isdir;
+
+		if (!p->ro || !d->vol_path ||
+		    asprintf(&path, "%s%s%s", d->vol_path, strcmp(d->vol_path, "/") ? "/" : "",
+			     name) < 0)
+			return 0;
+		rc = cp_ntfs_ro_lookup((struct nl_volume *)p->ro, path, &isdir);
+		free(path);
+		return rc == 0 ? 1 : 0;
+	}
 	rc = dn_lookup(d, parent, name, &ref);
 	if (rc == 0)
 		return 1;
