@@ -41,6 +41,9 @@ struct scan {
 	/* extension records met before their base: processed after the pass */
 	uint32_t *deferred;
 	size_t ndeferred, deferred_cap;
+	/* (record, tag) pairs from the resident root of $Extend/$Reparse:$R */
+	struct rtag { uint32_t mft, tag; } *rtags;
+	size_t nrtags, rtags_cap;
 	/* records whose $REPARSE_POINT is non-resident */
 	uint32_t *rp_pending;
 	size_t nrp_pending, rp_pending_cap;
@@ -195,6 +198,45 @@ static int add_reparse(struct scan *s, uint32_t owner, uint32_t tag, const uint8
 	return 0;
 }
 
+/* reparse_index: collect the (tag, record) keys of the resident $R index
+ * root of $Extend/$Reparse: the tags of reparse points whose data cannot be
+ * read (raw $MFT).  Entries in a non-resident $INDEX_ALLOCATION are not seen. */
+static int reparse_index(struct scan *s, const struct nl_attr *a)
+{
+	const uint8_t *v = a->value;
+	size_t vlen = a->value_len;
+
+	if (vlen < 0x20)
+		return 0;
+	size_t hdr = 0x10, pos = hdr + (size_t)(v[hdr] | v[hdr + 1] << 8 | v[hdr + 2] << 16);
+	size_t end = hdr + (size_t)(v[hdr + 4] | v[hdr + 5] << 8 | v[hdr + 6] << 16);
+
+	if (end > vlen)
+		end = vlen;
+	for (int guard = 0; guard < 4096 && pos + 0x10 <= end; guard++) {
+		size_t elen = rd16(v + pos + 8), klen = rd16(v + pos + 10);
+		uint16_t fl = rd16(v + pos + 12);
+
+		if (fl & 2 || elen < 0x10 || pos + elen > end)
+			break;
+		if (klen >= 12 && pos + 0x10 + 12 <= end) {
+			const uint8_t *k = v + pos + 0x10;
+			uint32_t tag = (uint32_t)k[0] | (uint32_t)k[1] << 8 | (uint32_t)k[2] << 16 |
+				       (uint32_t)k[3] << 24;
+			uint64_t ref = rd64(k + 4);
+
+			if (NL_MREF_RECORD(ref) < s->m->nrec) {
+				if (grow((void **)&s->rtags, &s->rtags_cap, s->nrtags + 1,
+					 sizeof(*s->rtags)) < 0)
+					return -ENOMEM;
+				s->rtags[s->nrtags++] = (struct rtag){ (uint32_t)NL_MREF_RECORD(ref), tag };
+			}
+		}
+		pos += elen;
+	}
+	return 0;
+}
+
 /* walk: the attributes of a fixed-up record, credited to @owner. */
 static void walk(struct scan *s, uint64_t recno, uint32_t owner, const uint8_t *buf,
 		 const struct nl_rec_header *h)
@@ -204,6 +246,7 @@ static void walk(struct scan *s, uint64_t recno, uint32_t owner, const uint8_t *
 	size_t pos = 0;
 	struct nl_attr a;
 	const char *reason = NULL;
+	uint32_t fn_tag = 0;  /* the reparse tag the $FILE_NAMEs repeat */
 	int rc;
 
 	while ((rc = nl_record_attr_next(buf, s->rs, h, &pos, &a, &reason)) == 0) {
@@ -222,6 +265,13 @@ static void walk(struct scan *s, uint64_t recno, uint32_t owner, const uint8_t *
 		case NL_AT_ATTRIBUTE_LIST:
 			r->flags |= NL_REC_ATTR_LIST;
 			break;
+		case NL_AT_INDEX_ROOT:
+			if (a.name_len == 2 && a.name[0] == '$' && a.name[1] == 0 && a.name[2] == 'R' &&
+			    a.name[3] == 0 && a.value && (rc = reparse_index(s, &a)) < 0) {
+				s->err = rc;
+				return;
+			}
+			break;
 		case NL_AT_FILE_NAME: {
 			struct nl_file_name fn;
 
@@ -229,6 +279,8 @@ static void walk(struct scan *s, uint64_t recno, uint32_t owner, const uint8_t *
 				problem(s, recno, reason);
 				break;
 			}
+			if ((fn.file_attributes & NL_FA_REPARSE_POINT) && fn.reparse_tag)
+				fn_tag = fn.reparse_tag;
 			if ((rc = add_name(s, owner, &fn)) < 0) {
 				s->err = rc;
 				return;
@@ -293,6 +345,11 @@ static void walk(struct scan *s, uint64_t recno, uint32_t owner, const uint8_t *
 	}
 	if (rc < 0)
 		problem(s, recno, reason);
+	/* non-resident reparse data: until (unless) it is read, the tag is the
+	 * one the $FILE_NAMEs carry */
+	if (fn_tag && m->nrps && m->rps[m->nrps - 1].mft == owner &&
+	    m->rps[m->nrps - 1].off == RP_UNREADABLE && m->rps[m->nrps - 1].tag == 0)
+		m->rps[m->nrps - 1].tag = fn_tag;
 }
 
 /* process: one raw record @recno in @buf (s->rs bytes, modified in place).
@@ -633,6 +690,19 @@ int nl_scan(nl_volume *vol, const struct nl_scan_options *opt, nl_model **out)
 			goto fail;
 		}
 	}
+	/* a raw $MFT that ends inside a record */
+	{
+		struct nl_volume_info vi;
+
+		nl_volume_get_info(vol, &vi);
+		if (vi.kind == NL_VOLUME_RAW_MFT && vi.size % s.rs) {
+			char msg[128];
+
+			snprintf(msg, sizeof(msg), "record cut short: the file ends after %llu of its %u bytes",
+				 (unsigned long long)(vi.size % s.rs), s.rs);
+			problem(&s, m->nrec, msg);
+		}
+	}
 	/* extension records that came before their base */
 	for (size_t i = 0; i < s.ndeferred; i++) {
 		uint64_t recno = s.deferred[i];
@@ -644,6 +714,10 @@ int nl_scan(nl_volume *vol, const struct nl_scan_options *opt, nl_model **out)
 			goto fail;
 		}
 	}
+	for (size_t i = 0; i < m->nrps; i++)
+		for (size_t k = 0; m->rps[i].off == RP_UNREADABLE && !m->rps[i].tag && k < s.nrtags; k++)
+			if (s.rtags[k].mft == m->rps[i].mft)
+				m->rps[i].tag = s.rtags[k].tag;
 	finish(&s);
 	free(s.lc_tmp);
 	s.lc_tmp = NULL;
@@ -664,6 +738,7 @@ int nl_scan(nl_volume *vol, const struct nl_scan_options *opt, nl_model **out)
 	free(buf);
 	free(s.deferred);
 	free(s.rp_pending);
+	free(s.rtags);
 	*out = m;
 	return 0;
 fail:
@@ -671,6 +746,7 @@ fail:
 	free(s.deferred);
 	free(s.rp_pending);
 	free(s.lc_tmp);
+	free(s.rtags);
 	nl_model_free(&m);
 	return rc;
 }
