@@ -830,6 +830,61 @@ START_TEST(test_many_files_cache)
 }
 END_TEST
 
+/* A volume inside a disk image, 1 MiB in: written at its offset only. */
+START_TEST(test_offset)
+{
+	char disk[320], part[320], cmd[1024];
+	unsigned char head[4096];
+	struct nl_writer *w = NULL;
+	uint64_t f;
+	ntfs_volume *v;
+	ntfs_inode *ni;
+	FILE *fp;
+	size_t i;
+
+	snprintf(disk, sizeof(disk), "%s/disk.img", tmpdir);
+	snprintf(part, sizeof(part), "%s/part.img", tmpdir);
+	/* 1 MiB of 0xAB, then the formatted volume */
+	snprintf(cmd, sizeof(cmd), "head -c 1048576 /dev/zero | tr '\\000' '\\253' >'%s' && cat '%s' >>'%s'",
+		 disk, image, disk);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(nl_writer_open(&w, disk, 1 << 20, 0), 0);
+	ck_assert_int_eq(nl_writer_create_u8(w, NL_WRITER_ROOT, "in-partition.txt", NL_NS_POSIX,
+					     NL_NODE_FILE, &f), 0);
+	ck_assert_int_eq(nl_writer_write(w, f, NULL, 0, 0, "offset", 6), 0);
+	wclose(&w);
+	/* the bytes before the partition are untouched */
+	fp = fopen(disk, "rb");
+	ck_assert_ptr_nonnull(fp);
+	for (i = 0; i < 256; i++) {
+		ck_assert_uint_eq(fread(head, 1, sizeof(head), fp), sizeof(head));
+		for (size_t k = 0; k < sizeof(head); k++)
+			ck_assert_uint_eq(head[k], 0xAB);
+	}
+	fclose(fp);
+	/* the partition, cut out, is a volume holding the file */
+	snprintf(cmd, sizeof(cmd), "tail -c +1048577 '%s' >'%s'", disk, part);
+	ck_assert_int_eq(system(cmd), 0);
+	v = ntfs_mount(part, NTFS_MNT_RDONLY);
+	ck_assert_ptr_nonnull(v);
+	ni = ntfs_pathname_to_inode(v, NULL, "/in-partition.txt");
+	ck_assert_ptr_nonnull(ni);
+	{
+		char back[8] = {0};
+		s64 size;
+		ck_assert_int_eq(read_stream(ni, NULL, back, 6, &size), 6);
+		ck_assert_str_eq(back, "offset");
+	}
+	ntfs_inode_close(ni);
+	ck_assert_int_eq(ntfs_umount(v, FALSE), 0);
+	/* no NTFS at the wrong offset */
+	ck_assert_int_ne(nl_writer_open(&w, disk, 4096, 0), 0);
+	ck_assert_ptr_null(w);
+	unlink(disk);
+	unlink(part);
+}
+END_TEST
+
 static Suite *writer_suite(void)
 {
 	Suite *s = suite_create("writer");
@@ -850,6 +905,7 @@ static Suite *writer_suite(void)
 	tcase_add_test(tc, test_security);
 	tcase_add_test(tc, test_close_error);
 	tcase_add_test(tc, test_many_files_cache);
+	tcase_add_test(tc, test_offset);
 	suite_add_tcase(s, tc);
 	return s;
 }

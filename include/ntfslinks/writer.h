@@ -18,7 +18,8 @@ extern "C" {
  * lookups. The writer keeps a bounded cache of open inodes (directories being
  * filled stay open); callers never see libntfs-3g inodes.
  *
- * Names are UTF-16 code units (uint16_t, host order) with an explicit length,
+ * Names are UTF-16 code units (uint16_t, little-endian as on disk, like
+ * unistr.h; the same as host order on the machines we build for) with an explicit length,
  * so unpaired surrogates and any other unit sequence are written exactly;
  * the *_u8 variants take WTF-8 (see unistr.h) and convert losslessly.
  *
@@ -98,11 +99,13 @@ int nl_writer_format(const char *image, const struct nl_format_opts *opts,
 		     char *err, size_t errsize);
 
 /**
- * nl_writer_open - mount the NTFS volume at byte OFFSET of IMAGE read-write.
+ * nl_writer_open - mount the NTFS volume at byte OFFSET of IMAGE read-write
+ * (OFFSET 0: IMAGE is the volume; otherwise, e.g., a partition inside a disk
+ * image, reached without a loop device). IMAGE may be a block device.
  * @flags: 0.
  * On success *wp is a new handle the caller must pass to nl_writer_close().
- * Returns 0, -EOPNOTSUPP for an offset the build cannot handle, or the error
- * of ntfs_mount (e.g. -EINVAL no NTFS there, -EPERM dirty/hibernated).
+ * Returns 0 or the error of libntfs-3g's mount (e.g. -EINVAL no NTFS there,
+ * -EPERM dirty/hibernated).
  */
 int nl_writer_open(struct nl_writer **wp, const char *image, uint64_t offset,
 		   unsigned flags);

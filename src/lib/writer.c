@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "device.h"
 #include "writer_int.h"
 
 #include <ntfs-3g/dir.h>
@@ -478,12 +479,11 @@ int nl_writer_open(struct nl_writer **wp, const char *image, uint64_t offset,
 		   unsigned flags)
 {
 	struct nl_writer *w;
+	int rc;
 
 	if (!wp || !image || flags)
 		return -EINVAL;
 	*wp = NULL;
-	if (offset != 0)
-		return -EOPNOTSUPP;
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return -ENOMEM;
@@ -495,9 +495,15 @@ int nl_writer_open(struct nl_writer **wp, const char *image, uint64_t offset,
 	}
 	w->lru.next = w->lru.prev = &w->lru;
 	w->cap = DEFAULT_CACHE;
-	w->vol = ntfs_mount(image, NTFS_MNT_EXCLUSIVE);
-	if (!w->vol) {
-		int rc = nl_w_errno();
+	if (offset == 0) {
+		w->vol = ntfs_mount(image, NTFS_MNT_EXCLUSIVE);
+		rc = w->vol ? 0 : nl_w_errno();
+	} else {
+		/* a partition inside a disk image: libntfs-3g device
+		 * operations that add the offset (device.c) */
+		rc = nl_device_mount(image, offset, 0, true, 0, &w->vol);
+	}
+	if (rc) {
 		free(w->tab);
 		free(w);
 		return rc;
