@@ -33,6 +33,16 @@ expect_eq "hardlinks: summary" \
 expect_match "copy-names: the deep path is longer than 2,000 characters" '^n/(a-long-folder[^/]*/){11}a-long[^/]*/deep\.txt #1/2 file' \
 	"$(dump "$T_TMP/copy-names.img")"
 
+# ---- security descriptors: copied image to image, not with --no-acl
+expect_match "acl: Case has its own descriptor in the source" '^n/Case file .* sd=82842362e6aa7b87$' \
+	"$(dump -S "$T_TMP/copy-names.img")"
+empty_image "$T_TMP/out.img"
+run_nl copy --no-acl "$T_TMP/copy-names.img:/n" "$T_TMP/out.img:/n"
+expect_rc "no-acl: exit status" 0
+expect_eq "no-acl: Case gets the default descriptor like its siblings" \
+	"$(dump -S "$T_TMP/out.img" /n | sed -n 's/^case file .* sd=//p')" \
+	"$(dump -S "$T_TMP/out.img" /n | sed -n 's/^Case file .* sd=//p')"
+
 # ---- every reparse tag: raw tags copied as they are, inner links rewritten
 build_fixture reparse "$T_TMP/reparse.img"
 empty_image "$T_TMP/out.img"
@@ -231,6 +241,20 @@ EOF
 expect_file_eq "several sources: destination" "$T_TMP/want" "$T_TMP/got"
 expect_match "several sources: the second level is outer" '^cropped +junction .*links\.img:/outer/level2 \[C:\\outer2\]' "$T_OUT"
 
+# two volumes never mix: the same record numbers in two images are two files
+cp "$T_TMP/links.img" "$T_TMP/links2.img"
+empty_image "$T_TMP/two.img"
+run_nl copy "$T_TMP/links.img:/src/a.txt" "$T_TMP/links2.img:/src/a.txt" "$T_TMP/links.img:/src/sub" "$T_TMP/two.img:/t"
+expect_rc "two volumes: exit status" 0
+dump "$T_TMP/two.img" /t >"$T_TMP/got"
+cat >"$T_TMP/want" <<'EOF'
+a - Copy.txt file data=2:9babf300c65b0f64 stream meta=12:dc03df39bfc55d97
+a.txt #1/2 file data=2:9babf300c65b0f64 stream meta=12:dc03df39bfc55d97
+sub dir
+sub/a-link.txt #1/2 file data=2:9babf300c65b0f64 stream meta=12:dc03df39bfc55d97
+EOF
+expect_file_eq "two volumes: a file of each volume, hardlinked only within its own" "$T_TMP/want" "$T_TMP/got"
+
 # --into: the contents go straight into an existing folder
 run_nl copy --into --dest-drive E: "$T_TMP/links.img:/outer2" "$T_TMP/out.img:/multi/sub"
 expect_rc "into: exit status" 0
@@ -264,6 +288,33 @@ run_nl copy "$T_TMP/same.img:/src" "$T_TMP/same.img:/dst"
 expect_rc "same image: exit status" 0
 dump "$T_TMP/same.img" /dst >"$T_TMP/got"
 expect_file_eq "same image: destination" "$T_TMP/common" "$T_TMP/got"
+
+# ---- an unreadable source record is an error for that entry only
+cp "$T_TMP/links.img" "$T_TMP/bad.img"
+python3 - "$T_TMP/bad.img" <<'PY' || { echo "FAIL: could not damage the record"; exit 99; }
+import sys
+name = "LongFileName.txt".encode("utf-16-le")
+data = bytearray(open(sys.argv[1], "rb").read())
+pos, hits = 0, 0
+while True:
+    pos = data.find(name, pos)
+    if pos < 0:
+        break
+    rec = pos - pos % 1024
+    if data[rec:rec + 4] == b"FILE" and not data[rec + 0x16] & 2:  # a file's record, not its folder's
+        data[rec:rec + 4] = b"BAAD"
+        hits += 1
+    pos += 1
+open(sys.argv[1], "wb").write(data)
+sys.exit(0 if hits == 1 else 1)
+PY
+empty_image "$T_TMP/out.img"
+run_nl copy "$T_TMP/bad.img:/src" "$T_TMP/out.img:/dst"
+expect_rc "unreadable record: some entries failed" 1
+expect_match "unreadable record: message" "bad\\.img:/src/LongFileName\\.txt': cannot read: " "$T_ERR"
+grep -v '^LongFileName' "$T_TMP/common" >"$T_TMP/want"
+dump "$T_TMP/out.img" /dst >"$T_TMP/got"
+expect_file_eq "unreadable record: the rest is copied" "$T_TMP/want" "$T_TMP/got"
 
 # ---- refusals
 run_nl copy "$T_TMP/links.img:/src" "$T_TMP/links.img:/src/sub/inner"
