@@ -10,8 +10,17 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include <ntfs-3g/types.h>
+#include <ntfs-3g/attrib.h>
+#include <ntfs-3g/dir.h>
+#include <ntfs-3g/inode.h>
+#include <ntfs-3g/layout.h>
+#include <ntfs-3g/unistr.h>
+#include <ntfs-3g/volume.h>
+
 #include <ntfslinks/volume.h>
 #include <ntfslinks/record.h>
+#include "device.h"
 #include "testutil.h"
 
 static char tmpdir[4096];
@@ -380,6 +389,54 @@ START_TEST(test_4k_sectors)
 }
 END_TEST
 
+/* a dirty volume with an active hibernation file still opens read-only, unchanged */
+START_TEST(test_dirty_hibernated)
+{
+	char p[4300], err[NL_ERRMSG_SIZE], h1[65], h2[65];
+	nl_volume *v = NULL;
+	struct nl_volume_info info;
+	ntfs_volume *w = NULL;
+
+	snprintf(p, sizeof(p), "%s/dirty.img", tmpdir);
+	ck_assert_int_eq(tu_copy_file(base_img, p, 0), 0);
+	ck_assert_int_eq(nl_device_mount(p, 0, 0, true, 0, &w), 0);
+	{
+		/* hiberfil.sys starting with "hibr": Windows is hibernated */
+		ntfs_inode *root = ntfs_pathname_to_inode(w, NULL, "/"), *ni;
+		ntfschar *u = NULL;
+		int len = ntfs_mbstoucs("hiberfil.sys", &u);
+		char data[4096];
+
+		ck_assert_ptr_nonnull(root);
+		ni = ntfs_create(root, const_cpu_to_le32(0), u, (u8)len, S_IFREG);
+		ck_assert_ptr_nonnull(ni);
+		free(u);
+		memset(data, 0x5A, sizeof(data));
+		memcpy(data, "hibr", 4);
+		ntfs_attr *na = ntfs_attr_open(ni, AT_DATA, AT_UNNAMED, 0);
+
+		ck_assert_ptr_nonnull(na);
+		ck_assert_int_eq(ntfs_attr_pwrite(na, 0, sizeof(data), data), sizeof(data));
+		ntfs_attr_close(na);
+		ck_assert_int_eq(ntfs_inode_close(ni), 0);
+		ck_assert_int_eq(ntfs_inode_close(root), 0);
+	}
+	ck_assert_int_eq(ntfs_volume_write_flags(w, VOLUME_IS_DIRTY), 0);
+	ck_assert_int_eq(nl_device_umount(&w), 0);
+	/* libntfs-3g itself refuses it read-write */
+	ck_assert_int_ne(nl_device_mount(p, 0, 0, true, 0, &w), 0);
+	ck_assert_ptr_null(w);
+
+	ck_assert_int_eq(tu_sha256_file(p, h1), 0);
+	ck_assert_msg(nl_volume_open(&v, p, NULL, err, sizeof(err)) == 0, "%s", err);
+	nl_volume_get_info(v, &info);
+	ck_assert(info.dirty);
+	nl_volume_close(&v);
+	ck_assert_int_eq(tu_sha256_file(p, h2), 0);
+	ck_assert_str_eq(h1, h2);
+}
+END_TEST
+
 START_TEST(test_locate)
 {
 	char spec[4400], err[NL_ERRMSG_SIZE], *path = NULL;
@@ -504,6 +561,7 @@ static Suite *volume_suite(void)
 	tcase_add_test(tc, test_raw_mft);
 	tcase_add_test(tc, test_4k_sectors);
 	tcase_add_test(tc, test_locate);
+	tcase_add_test(tc, test_dirty_hibernated);
 	suite_add_tcase(s, tc);
 
 	TCase *cc = tcase_create("corpus");
