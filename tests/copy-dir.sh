@@ -79,6 +79,24 @@ expect_match "image to folder: the stream of a.txt was dropped with a warning" \
 	"^ntfslinks: '.*links\.img:/src/a\.txt': warning: 1 named stream dropped$" "$T_ERR"
 expect_eq "source never written" "$h" "$(hash_of "$T_TMP/links.img")"
 
+# ---- a partition of a whole-disk image, as source and as destination
+python3 - "$T_TMP/links.img" "$T_TMP/disk.img" <<'PY' || { echo "FAIL: could not build the disk image"; exit 99; }
+import struct, sys
+img = open(sys.argv[1], "rb").read()
+mbr = bytearray(1024 * 1024)
+mbr[446:462] = struct.pack("<B3sB3sII", 0, b"\0\0\0", 0x07, b"\0\0\0", 2048, len(img) // 512)
+mbr[510:512] = b"\x55\xaa"
+open(sys.argv[2], "wb").write(bytes(mbr) + img)
+PY
+run_nl copy "$T_TMP/disk.img@1:/src/sub" "$T_TMP/part"
+expect_rc "partition source: exit status" 0
+expect_eq "partition source: copied" "a|" "$(cat "$T_TMP/part/a-link.txt" | tr '\n' '|')"
+run_nl copy "$T_TMP/links.img:/outer2" "$T_TMP/disk.img@1:/copied"
+expect_rc "partition destination: exit status" 0
+run_nl copy "$T_TMP/disk.img:/copied" "$T_TMP/part2"
+expect_rc "partition destination: read back (the one NTFS partition)" 0
+expect_eq "partition destination: contents" "deep|" "$(cat "$T_TMP/part2/deep.txt" | tr '\n' '|')"
+
 # ---- streams as extended attributes, sparse files, times, read-only
 build_fixture basic "$T_TMP/basic.img"
 run_nl copy --streams=xattr "$T_TMP/basic.img:/docs" "$T_TMP/docs"
