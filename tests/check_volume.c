@@ -389,6 +389,20 @@ START_TEST(test_4k_sectors)
 }
 END_TEST
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NL_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(NL_ASAN)
+#include <sanitizer/lsan_interface.h>
+static void lsan_off(void) { __lsan_disable(); }
+static void lsan_on(void) { __lsan_enable(); }
+#else
+static void lsan_off(void) {}
+static void lsan_on(void) {}
+#endif
+
 /* a dirty volume with an active hibernation file still opens read-only, unchanged */
 START_TEST(test_dirty_hibernated)
 {
@@ -399,6 +413,9 @@ START_TEST(test_dirty_hibernated)
 
 	snprintf(p, sizeof(p), "%s/dirty.img", tmpdir);
 	ck_assert_int_eq(tu_copy_file(base_img, p, 0), 0);
+	/* libntfs-3g 2022.10 leaks the root inode of this read-write session
+	 * (plain ntfs_mount()/ntfs_umount() do the same): not ours to report */
+	lsan_off();
 	ck_assert_int_eq(nl_device_mount(p, 0, 0, true, 0, &w), 0);
 	{
 		/* hiberfil.sys starting with "hibr": Windows is hibernated */
@@ -423,6 +440,7 @@ START_TEST(test_dirty_hibernated)
 	}
 	ck_assert_int_eq(ntfs_volume_write_flags(w, VOLUME_IS_DIRTY), 0);
 	ck_assert_int_eq(nl_device_umount(&w), 0);
+	lsan_on();
 	/* libntfs-3g itself refuses it read-write */
 	ck_assert_int_ne(nl_device_mount(p, 0, 0, true, 0, &w), 0);
 	ck_assert_ptr_null(w);

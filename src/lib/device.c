@@ -304,7 +304,10 @@ int nl_device_mount(const char *path, uint64_t offset, uint64_t size, bool rw,
 {
 	struct ntfs_device *dev;
 	ntfs_volume *vol;
-	unsigned long flags = rw ? NTFS_MNT_NONE : (NTFS_MNT_RDONLY | NTFS_MNT_FORENSIC);
+	/* read-only: a dirty or hibernated volume, or one with an unclean
+	 * $LogFile, must open too; nothing is ever replayed or reset */
+	unsigned long flags = rw ? NTFS_MNT_NONE
+				 : (NTFS_MNT_RDONLY | NTFS_MNT_FORENSIC | NTFS_MNT_IGNORE_HIBERFILE);
 	int err;
 
 	*out = NULL;
