@@ -81,14 +81,6 @@ dosname /a.txt toolongforeightdotthree.txt
 EOF
 bad_spec dos 3 "DOS name toolongforeightdotthree.txt for /a.txt: not a valid upper-case 8.3 name"
 
-cat >"$T_TMP/reuse.spec" <<'EOF'
-image size=16M
-file /a text="x"
-delete /a
-file /b text="y"
-EOF
-bad_spec reuse 4 "new objects would reuse the record freed by the 'delete' on line 3; put deletes after everything else"
-
 cat >"$T_TMP/range.spec" <<'EOF'
 image size=16M
 dir /d

@@ -150,6 +150,31 @@ expect_file_eq "deleted: fls -d lists the deleted names" "$T_TMP/want" "$T_TMP/g
 expect_eq "deleted: six freed records" "6" "$(wc -l <"$T_TMP/want")"
 expect_eq "deleted: linked.txt keeps two names" "2" "$(istat "$img" "$(mft_of deleted keep/linked.txt)" | sed -n 's/^Links: //p')"
 
+# a record freed by a delete and taken by a later new object is no longer a
+# deleted record: the truth says what fls -d finds
+cat >"$T_TMP/reuse.spec" <<'EOF'
+image size=16M
+dir /keep
+file /keep/small-gone.txt text="small"
+file /keep/big-gone.bin size=50000 pattern=BIG
+delete /keep/small-gone.txt
+delete /keep/big-gone.bin
+dir /gone-dir
+file /gone-dir/inner.txt text="inner"
+delete /gone-dir/inner.txt
+delete /gone-dir
+file /keep/linked.txt text="linked"
+file /keep/after.txt text="after"
+EOF
+"$MKFIXTURE" --truth "$T_TMP/reuse.truth" "$T_TMP/reuse.spec" "$T_TMP/reuse.img"
+expect_eq "reuse: builds" "0" "$?"
+fls -r -p -d "$T_TMP/reuse.img" | sed -n 's/^[^ ]* \* \([0-9]*\)-[^:]*:\t/\1\t/p' | sort >"$T_TMP/got"
+awk -F'\t' '$1 == "deleted" { print $4 "\t" substr($2, 2) }' "$T_TMP/reuse.truth" | sort >"$T_TMP/want"
+expect_file_eq "reuse: the deleted records fls sees" "$T_TMP/want" "$T_TMP/got"
+[ "$(wc -l <"$T_TMP/want")" -lt 4 ]
+expect_eq "reuse: some freed records were taken again" "0" "$?"
+expect_eq "reuse: --describe lists every delete" "4" "$("$MKFIXTURE" --describe "$T_TMP/reuse.spec" | grep -c '^deleted')"
+
 # reparse: attributes and sizes
 img=$T_TMP/reparse.img
 for p in junction link-rel.txt wof.dll unknown-3rd-party.bin; do
