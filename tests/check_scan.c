@@ -15,6 +15,7 @@
 #include <ntfs-3g/dir.h>
 #include <ntfs-3g/inode.h>
 #include <ntfs-3g/reparse.h>
+#include <ntfs-3g/runlist.h>
 #include <ntfs-3g/unistr.h>
 #include <ntfs-3g/volume.h>
 
@@ -236,6 +237,65 @@ static void build(const char *path, uint64_t size, const char *mkopts, struct fx
 		die("umount");
 }
 
+/* a volume filled with small files until it is full: $MFT has to grow outside
+ * its zone, between the files' clusters, and ends up in many runs */
+static char imgfrag[4200];
+static int frag_files, frag_runs;
+static bool frag_exists[5000];
+
+static void build_fragmented(const char *path)
+{
+	ntfs_volume *vol;
+	char data[4096];
+
+	memset(data, 7, sizeof(data));
+	if (tu_mkntfs(path, 32ULL << 20, NULL) || nl_device_mount(path, 0, 0, true, 0, &vol) < 0)
+		die("fragmented image");
+	for (int i = 0; i < 5000; i++) {
+		ntfs_inode *root = op(vol, "/"), *ni;
+		char name[16];
+		ntfschar *u = NULL;
+		int len;
+
+		snprintf(name, sizeof(name), "f%05d", i);
+		len = ntfs_mbstoucs(name, &u);
+		ni = ntfs_create(root, const_cpu_to_le32(0), u, (u8)len, S_IFREG);
+		free(u);
+		if (!ni) {
+			cl(root);
+			break;  /* the volume is full */
+		}
+		ntfs_attr *na = ntfs_attr_open(ni, AT_DATA, AT_UNNAMED, 0);
+
+		/* near the end the data no longer fits: that is the point */
+		if (na) {
+			(void)ntfs_attr_pwrite(na, 0, sizeof(data), data);
+			ntfs_attr_close(na);
+		}
+		(void)ntfs_inode_close(ni);
+		cl(root);
+	}
+	if (ntfs_attr_map_whole_runlist(vol->mft_na) == 0)
+		for (runlist_element *r = vol->mft_na->rl; r && r->length; r++)
+			frag_runs++;
+	(void)nl_device_umount(&vol);
+	/* which names exist: asked of libntfs-3g, through the directory index */
+	if (nl_device_mount(path, 0, 0, false, 0, &vol) < 0)
+		die("remount");
+	for (int i = 0; i < 5000; i++) {
+		char name[16];
+		ntfs_inode *ni;
+
+		snprintf(name, sizeof(name), "/f%05d", i);
+		frag_exists[i] = (ni = ntfs_pathname_to_inode(vol, NULL, name)) != NULL;
+		if (ni) {
+			frag_files++;
+			cl(ni);
+		}
+	}
+	(void)nl_device_umount(&vol);
+}
+
 static void global_setup(void)
 {
 	if (!tu_mkdtemp(tmpdir, sizeof(tmpdir), "check_scan")) {
@@ -246,6 +306,8 @@ static void global_setup(void)
 	snprintf(img4k, sizeof(img4k), "%s/fx4k.img", tmpdir);
 	build(img, 16ULL << 20, NULL, &fx);
 	build(img4k, 32ULL << 20, "-s 4096", &fx4k);
+	snprintf(imgfrag, sizeof(imgfrag), "%s/frag.img", tmpdir);
+	build_fragmented(imgfrag);
 }
 
 /* ---- helpers ------------------------------------------------------------------ */
@@ -761,6 +823,43 @@ START_TEST(test_orphan)
 }
 END_TEST
 
+START_TEST(test_fragmented_mft)
+{
+	nl_volume *v = NULL;
+	struct probs pr;
+	int found = 0;
+	char want[16];
+	uint64_t cur = 0, mft;
+
+	ck_assert_int_ge(frag_runs, 3);
+	ck_assert_int_ge(frag_files, 1000);
+	nl_model *m = scan(imgfrag, 0, &v, &pr);
+
+	ck_assert_int_eq(pr.n, 0);
+	/* exactly the files created, each once, under the root */
+	/* every name libntfs-3g finds through the directory index is there (a
+	 * few more may be: records written before the volume filled up whose
+	 * index entries were not) */
+	for (int i = 0; i < 5000; i++) {
+		snprintf(want, sizeof(want), "/f%05d", i);
+		if (frag_exists[i])
+			ck_assert_int_eq(nl_model_lookup_path(m, want, &mft), 0);
+	}
+	while (nl_model_next(m, &cur, NL_ITER_ALL, &mft) == 0) {
+		struct nl_name n;
+		uint64_t nc = 0;
+
+		while (nl_model_name_next(m, mft, 0, &nc, &n) == 0)
+			if (n.parent == NL_ROOT_MFT && n.len == 6 && n.name[0] == 'f')
+				found++;
+	}
+	ck_assert_int_ge(found, frag_files);
+	ck_assert_int_le(found, frag_files + 16);
+	nl_model_free(&m);
+	nl_volume_close(&v);
+}
+END_TEST
+
 static int cancel_cb(void *ctx, uint64_t done, uint64_t total)
 {
 	(*(int *)ctx)++;
@@ -996,6 +1095,7 @@ static Suite *scan_suite(void)
 	tcase_add_test(tc, test_corrupt_records);
 	tcase_add_test(tc, test_truncated);
 	tcase_add_test(tc, test_orphan);
+	tcase_add_test(tc, test_fragmented_mft);
 	tcase_add_test(tc, test_progress_cancel);
 	suite_add_tcase(s, tc);
 	const char *mk = getenv("MKFIXTURE");
