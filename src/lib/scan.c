@@ -49,6 +49,7 @@ struct scan {
 	size_t nrp_pending, rp_pending_cap;
 	int err;                      /* -ENOMEM etc.: stop */
 	bool quiet;                   /* the record being parsed is not in use: no reports */
+	bool raw;                     /* a raw $MFT: reparse data may be unreadable */
 };
 
 static void problem(struct scan *s, uint64_t mft, const char *reason)
@@ -198,10 +199,14 @@ static int add_reparse(struct scan *s, uint32_t owner, uint32_t tag, const uint8
 	return 0;
 }
 
-/* reparse_index: collect the (tag, record) keys of the resident $R index
- * root of $Extend/$Reparse: the tags of reparse points whose data cannot be
- * read (raw $MFT).  Entries in a non-resident $INDEX_ALLOCATION are not seen. */
-static int reparse_index(struct scan *s, const struct nl_attr *a)
+/* index_tags: reparse tags found in a resident index root, for reparse points
+ * whose data cannot be read (raw $MFT).  Two kinds:
+ *  - $Extend/$Reparse:$R, whose keys are (tag, file reference);
+ *  - a directory's $I30, whose keys are $FILE_NAMEs: the copies in the index
+ *    carry the file attributes and the reparse tag (the $FILE_NAME in the
+ *    file's own record usually does not).
+ * Entries in a non-resident $INDEX_ALLOCATION are not seen. */
+static int index_tags(struct scan *s, const struct nl_attr *a, bool r_index)
 {
 	const uint8_t *v = a->value;
 	size_t vlen = a->value_len;
@@ -216,21 +221,29 @@ static int reparse_index(struct scan *s, const struct nl_attr *a)
 	for (int guard = 0; guard < 4096 && pos + 0x10 <= end; guard++) {
 		size_t elen = rd16(v + pos + 8), klen = rd16(v + pos + 10);
 		uint16_t fl = rd16(v + pos + 12);
+		const uint8_t *k = v + pos + 0x10;
+		uint32_t tag = 0;
+		uint64_t ref = 0;
 
-		if (fl & 2 || elen < 0x10 || pos + elen > end)
+		if (fl & 2 || elen < 0x10 || pos + elen > end || pos + 0x10 + klen > end)
 			break;
-		if (klen >= 12 && pos + 0x10 + 12 <= end) {
-			const uint8_t *k = v + pos + 0x10;
-			uint32_t tag = (uint32_t)k[0] | (uint32_t)k[1] << 8 | (uint32_t)k[2] << 16 |
-				       (uint32_t)k[3] << 24;
-			uint64_t ref = rd64(k + 4);
+		if (r_index && klen >= 12) {
+			tag = (uint32_t)k[0] | (uint32_t)k[1] << 8 | (uint32_t)k[2] << 16 |
+			      (uint32_t)k[3] << 24;
+			ref = rd64(k + 4);
+		} else if (!r_index && klen >= 0x42) {
+			uint32_t fa = (uint32_t)k[0x38] | (uint32_t)k[0x39] << 8 |
+				      (uint32_t)k[0x3A] << 16 | (uint32_t)k[0x3B] << 24;
 
-			if (NL_MREF_RECORD(ref) < s->m->nrec) {
-				if (grow((void **)&s->rtags, &s->rtags_cap, s->nrtags + 1,
-					 sizeof(*s->rtags)) < 0)
-					return -ENOMEM;
-				s->rtags[s->nrtags++] = (struct rtag){ (uint32_t)NL_MREF_RECORD(ref), tag };
-			}
+			if (fa & NL_FA_REPARSE_POINT)
+				tag = (uint32_t)k[0x3C] | (uint32_t)k[0x3D] << 8 |
+				      (uint32_t)k[0x3E] << 16 | (uint32_t)k[0x3F] << 24;
+			ref = rd64(v + pos);
+		}
+		if (tag && NL_MREF_RECORD(ref) < s->m->nrec) {
+			if (grow((void **)&s->rtags, &s->rtags_cap, s->nrtags + 1, sizeof(*s->rtags)) < 0)
+				return -ENOMEM;
+			s->rtags[s->nrtags++] = (struct rtag){ (uint32_t)NL_MREF_RECORD(ref), tag };
 		}
 		pos += elen;
 	}
@@ -266,8 +279,14 @@ static void walk(struct scan *s, uint64_t recno, uint32_t owner, const uint8_t *
 			r->flags |= NL_REC_ATTR_LIST;
 			break;
 		case NL_AT_INDEX_ROOT:
-			if (a.name_len == 2 && a.name[0] == '$' && a.name[1] == 0 && a.name[2] == 'R' &&
-			    a.name[3] == 0 && a.value && (rc = reparse_index(s, &a)) < 0) {
+			/* only needed when reparse data may be unreadable */
+			if (!s->raw || !a.value)
+				break;
+			if (a.name_len == 2 && !memcmp(a.name, "$\0R\0", 4))
+				rc = index_tags(s, &a, true);
+			else if (a.name_len == 4 && !memcmp(a.name, "$\0I\0" "3\0" "0\0", 8))
+				rc = index_tags(s, &a, false);
+			if (rc < 0) {
 				s->err = rc;
 				return;
 			}
@@ -663,6 +682,7 @@ int nl_scan(nl_volume *vol, const struct nl_scan_options *opt, nl_model **out)
 	s.source = nl_volume_source(vol);
 	s.rs = nl_volume_record_size(vol);
 	s.deleted = opt->flags & NL_SCAN_DELETED;
+	s.raw = nl_volume_is_raw_mft(vol) || (opt->flags & NL_SCAN_NO_REPARSE_READ);
 	if (!s.rs || s.rs > CHUNK_BYTES) {
 		free(m);
 		return -EINVAL;
