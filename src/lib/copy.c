@@ -2081,12 +2081,7 @@ static void set_meta(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n, b
 		return;
 	if (!d->ntfs && n->st.type == CP_T_REPARSE)
 		attrs &= ~CP_FA_READONLY;
-	/* images: new files are made with ARCHIVE and folders with nothing set;
-	 * every change costs an index update, so leave the defaults alone */
-	if (d->kind == CP_EP_IMAGE && !n->failed &&
-	    (attrs & CP_FA_SETTABLE) == (n->st.is_dir || n->st.type == CP_T_DIR ? 0 : CP_FA_ARCHIVE))
-		;
-	else if (d->ops->set_attrs(d, &n->dh, attrs, false))
+	if (d->ops->set_attrs(d, &n->dh, attrs, false))
 		report(c, x, n, NL_COPY_ACT_WARNING, d->ops->errmsg(d), 0, false);
 	if (times && n->st.has_times && d->ops->set_times(d, &n->dh, &n->st.t))
 		report(c, x, n, NL_COPY_ACT_WARNING, d->ops->errmsg(d), 0, false);
