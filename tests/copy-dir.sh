@@ -123,6 +123,17 @@ expect_eq "four times: atime of times.txt (2004-05-06T07:08:09Z)" "2004-05-06 07
 	"$(TZ=UTC stat -c %x "$T_TMP/all/times.txt")"
 expect_eq "empty folder" "" "$(ls -A "$T_TMP/all/docs/empty-dir")"
 
+# ---- other reparse tags into a Linux folder: data copied, the point dropped with a warning
+build_fixture reparse "$T_TMP/reparse.img"
+run_nl copy "$T_TMP/reparse.img" "$T_TMP/rp"
+expect_rc "reparse to a folder: exit status" 0
+expect_eq "reparse to a folder: one warning per raw tag" 8 "$(grep -c ': warning: reparse point 0x[0-9a-f]* dropped$' "$T_TMP/err")"
+expect_match "reparse to a folder: the WOF stream too" "wof\\.dll': warning: 1 named stream dropped$" "$T_ERR"
+expect_eq "reparse to a folder: the cloud placeholder folder is a folder" yes \
+	"$([ -d "$T_TMP/rp/cloud" ] && [ ! -L "$T_TMP/rp/cloud" ] && echo yes || echo no)"
+expect_eq "reparse to a folder: inner links as relative symlinks, a link above the root left out" "target target/file.txt none" \
+	"$(readlink "$T_TMP/rp/junction") $(readlink "$T_TMP/rp/link-rel.txt") $(readlink "$T_TMP/rp/link-up.txt" 2>/dev/null || echo none)"
+
 # ---- names: an unpaired surrogate as WTF-8 bytes, a name too long for Linux
 printf '%s\n' 'image size=16M' 'set C 中' 'file /n/{100*${C}}.txt -p text="cjk\n"' \
 	'file "/n/{U+D800}lone" text="lone\n"' >"$T_TMP/names.spec"

@@ -2278,6 +2278,12 @@ static void exec_dir(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n)
 		}
 	}
 	report(c, x, n, n->unrolled ? NL_COPY_ACT_UNROLLED : NL_COPY_ACT_FOLDER, NULL, bytes, true);
+	if (n->st.type == CP_T_REPARSE && !d->ntfs) {
+		char msg[96];
+
+		snprintf(msg, sizeof(msg), "reparse point 0x%08x dropped", rp_tag(&n->st));
+		report(c, x, n, NL_COPY_ACT_WARNING, msg, 0, false);
+	}
 	if (lost) {
 		char msg[96];
 
