@@ -649,15 +649,15 @@ START_TEST(test_attributes_times)
 	ck_assert_int_eq(ntfs_attr_lookup(AT_STANDARD_INFORMATION, AT_UNNAMED, 0, CASE_SENSITIVE,
 					  0, NULL, 0, ctx), 0);
 	si = (STANDARD_INFORMATION *)((u8 *)ctx->attr + le16_to_cpu(ctx->attr->value_offset));
-	ck_assert_int_eq(sle64_to_cpu(si->creation_time), t.creation);
-	ck_assert_int_eq(sle64_to_cpu(si->last_data_change_time), t.modification);
-	ck_assert_int_eq(sle64_to_cpu(si->last_mft_change_time), t.mft_change);
-	ck_assert_int_eq(sle64_to_cpu(si->last_access_time), t.access);
+	ck_assert_int_eq(sle64_to_cpu(si->creation_time), t.crtime);
+	ck_assert_int_eq(sle64_to_cpu(si->last_data_change_time), t.mtime);
+	ck_assert_int_eq(sle64_to_cpu(si->last_mft_change_time), t.ctime);
+	ck_assert_int_eq(sle64_to_cpu(si->last_access_time), t.atime);
 	ntfs_attr_put_search_ctx(ctx);
 	file_names(ni, fi);
 	ck_assert_int_eq(fi->count, 2);
-	ck_assert_int_eq(fi->ctime[0], t.creation);
-	ck_assert_int_eq(fi->ctime[1], t.creation);
+	ck_assert_int_eq(fi->ctime[0], t.crtime);
+	ck_assert_int_eq(fi->ctime[1], t.crtime);
 	ntfs_inode_close(ni);
 	ni = lookup(v, "/c");
 	{

@@ -49,6 +49,18 @@ typedef void (*nl_problem_fn)(void *ctx, const char *source, uint64_t mft,
  */
 typedef int (*nl_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 
+/**
+ * struct nl_times - the four NTFS timestamps of a file, in NTFS units
+ * (100 ns intervals since 1601-01-01 UTC), as in $STANDARD_INFORMATION.
+ * Used by the scanner (read) and the writer (write) alike.
+ */
+struct nl_times {
+	int64_t crtime;	/* creation */
+	int64_t mtime;	/* last data change */
+	int64_t ctime;	/* last $MFT record change */
+	int64_t atime;	/* last access */
+};
+
 /** nl_version - the library's version string (static storage). */
 const char *nl_version(void);
 

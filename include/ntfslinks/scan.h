@@ -136,10 +136,7 @@ struct nl_record_info {
  */
 int nl_model_record(const nl_model *m, uint64_t mft, struct nl_record_info *info);
 
-/** Times of $STANDARD_INFORMATION, NTFS format (100 ns since 1601-01-01 UTC). */
-struct nl_times {
-	int64_t crtime, mtime, ctime, atime;
-};
+/* struct nl_times (times of $STANDARD_INFORMATION) is defined in common.h. */
 
 /**
  * nl_model_times - the four $STANDARD_INFORMATION times of record @mft.

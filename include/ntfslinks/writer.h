@@ -64,13 +64,7 @@ enum nl_node_type {
 #define NL_ATTR_OFFLINE       0x00001000u
 #define NL_ATTR_NOT_INDEXED   0x00002000u
 
-/** The four timestamps, NTFS units (100 ns since 1601). */
-struct nl_times {
-	int64_t creation;
-	int64_t modification; /* last data change */
-	int64_t mft_change;   /* last $MFT record change */
-	int64_t access;
-};
+/* struct nl_times (the four timestamps) is defined in common.h. */
 
 /** Options of nl_writer_format(). Zero means the default. */
 struct nl_format_opts {

@@ -238,10 +238,10 @@ static int dn_set_times(struct cp_dst *d, struct cp_dh *h, const struct cp_times
 {
 	struct dst_ntfs *p = d->priv;
 	struct nl_times nt = {
-		.creation = t->creation,
-		.modification = t->modification,
-		.mft_change = t->mft_change,
-		.access = t->access,
+		.crtime = t->creation,
+		.mtime = t->modification,
+		.ctime = t->mft_change,
+		.atime = t->access,
 	};
 	int rc = nl_writer_set_times(p->w, h->ref, &nt);
 

@@ -307,10 +307,10 @@ int nl_writer_set_times(struct nl_writer *w, uint64_t ref,
 	}
 	si = (STANDARD_INFORMATION *)((u8 *)ctx->attr +
 				      le16_to_cpu(ctx->attr->value_offset));
-	ni->creation_time = si->creation_time = cpu_to_sle64(t->creation);
-	ni->last_data_change_time = si->last_data_change_time = cpu_to_sle64(t->modification);
-	ni->last_mft_change_time = si->last_mft_change_time = cpu_to_sle64(t->mft_change);
-	ni->last_access_time = si->last_access_time = cpu_to_sle64(t->access);
+	ni->creation_time = si->creation_time = cpu_to_sle64(t->crtime);
+	ni->last_data_change_time = si->last_data_change_time = cpu_to_sle64(t->mtime);
+	ni->last_mft_change_time = si->last_mft_change_time = cpu_to_sle64(t->ctime);
+	ni->last_access_time = si->last_access_time = cpu_to_sle64(t->atime);
 	ntfs_inode_mark_dirty(ctx->ntfs_ino);
 	ntfs_attr_reinit_search_ctx(ctx);
 	while (!ntfs_attr_lookup(AT_FILE_NAME, AT_UNNAMED, 0, CASE_SENSITIVE, 0,
