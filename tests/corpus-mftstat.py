@@ -11,6 +11,10 @@
 #   groups   "MFT SEQ COUNT" for each file with 2+ non-DOS names
 #   reparse  "MFT 0xTAG" for each in-use base record with a $REPARSE_POINT
 #   names    "MFT PARENT NAMESPACE NAME" for every $FILE_NAME of in-use records
+#   deleted  "MFT" of every record not in use that still holds a non-DOS name
+#   paths    "MFT<TAB>PATH<TAB>DOS" for every non-DOS name of an in-use record whose
+#            parent chain reaches the root through in-use folders with matching
+#            sequence numbers; DOS is the 8.3 alias in the same folder, or "-"
 import struct
 import sys
 
@@ -89,8 +93,10 @@ def main():
                 name = val[0x42:0x42 + 2 * nlen].decode("utf-16-le", "surrogatepass")
                 if ns == 2:
                     ent["dos"] += 1
+                    ent.setdefault("dosnames", []).append((parent & 0xFFFFFFFFFFFF, name))
                 else:
                     ent["names"].append((parent & 0xFFFFFFFFFFFF, ns, name))
+                    ent.setdefault("pseq", []).append(parent >> 48)
             elif atype == 0xC0:
                 tag = struct.unpack_from("<I", val, 0)[0] if val else None
                 ent["reparse"] = tag
@@ -105,6 +111,39 @@ def main():
         print("dos_names=%d" % sum(v["dos"] for v in live.values()))
         print("groups=%d" % sum(1 for v in live.values() if len(v["names"]) > 1))
         print("reparse=%d" % sum(1 for v in live.values() if v["reparse"] is not None))
+        print("deleted=%d" % sum(1 for v in files.values()
+                                 if v["seq"] is not None and not v["inuse"] and v["names"]))
+    elif what == "deleted":
+        for k in sorted(files):
+            v = files[k]
+            if v["seq"] is not None and not v["inuse"] and v["names"]:
+                print(k)
+    elif what == "paths":
+        def dirpath(rec, depth=0):
+            if rec == 5:
+                return ""
+            v = files.get(rec)
+            if v is None or not v["inuse"] or not v["names"] or depth > 256:
+                return None
+            (parent, ns, name), pseq = v["names"][0], v.get("pseq", [0])[0]
+            pv = files.get(parent)
+            if pv is None or pv["seq"] != pseq:
+                return None
+            up = dirpath(parent, depth + 1)
+            return None if up is None else up + "/" + name
+        for k in sorted(files):
+            v = files[k]
+            if k == 5 or v["seq"] is None or not v["inuse"]:
+                continue
+            for (parent, ns, name), pseq in zip(v["names"], v.get("pseq", [])):
+                pv = files.get(parent)
+                if pv is None or pv["seq"] != pseq:
+                    continue
+                up = dirpath(parent)
+                if up is None:
+                    continue
+                dos = [d for p, d in v.get("dosnames", []) if p == parent and ns == 1]
+                print("%d\t%s/%s\t%s" % (k, up, name, dos[0] if dos else "-"))
     elif what == "groups":
         for k in sorted(live):
             v = live[k]
