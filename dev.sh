@@ -2,7 +2,8 @@
 # dev.sh: set up a fresh Debian 12 machine, build ntfslinks, and run the demo or the whole test suite.
 #
 #   ./dev.sh demo    install what is missing, build, build the demo image, run the main job on it
-#   ./dev.sh test    install what is missing, build, run every test (plain build, then ASan+UBSan build)
+#   ./dev.sh test    install what is missing, build, run every test (plain build, ASan+UBSan build,
+#                    then make distcheck)
 #   ./dev.sh build   install what is missing and build only
 #
 # Builds go to build/ (and build-san/ for the sanitizer run), out of the source tree.
@@ -130,6 +131,16 @@ test)
 		tail -n 40 build-san/make.out >&2; say "sanitizer build failed"; status=1
 	fi
 	counts build build-san
+	say "make distcheck (release tarball: build and test it from a separate tree)"
+	if make -C build distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror >build/distcheck.out 2>&1; then
+		echo "distcheck PASS: make distcheck"
+		pass=$((pass + 1))
+	else
+		grep -E '^(FAIL|ERROR): ' build/distcheck.out | sed 's/^/distcheck /' || true
+		tail -n 30 build/distcheck.out >&2
+		echo "distcheck FAIL: make distcheck"
+		failn=$((failn + 1))
+	fi
 	echo "tests: $pass passed, $failn failed, $skipn skipped"
 	[ "$failn" = 0 ] || status=1
 	exit $status
