@@ -158,6 +158,42 @@ int nl_model_times(const nl_model *m, uint64_t mft, struct nl_times *t);
 int nl_model_reparse(const nl_model *m, uint64_t mft, uint32_t *tag,
 		     const uint8_t **data, size_t *len);
 
+/** One $DATA attribute of a record, as handed to an nl_model_streams() callback. */
+struct nl_stream {
+	const char *name;          /* WTF-8, NUL-terminated; "" = the unnamed $DATA */
+	size_t name_len;           /* bytes */
+	uint64_t size;             /* logical size (resident: the value length) */
+	uint64_t alloc_size;       /* bytes of clusters allocated to it (compressed or
+	                              sparse: the clusters really used); 0 if resident */
+	bool resident;
+	bool sparse;               /* attribute flag 0x8000 */
+	bool compressed;           /* attribute flags 0x00FF */
+	bool encrypted;            /* attribute flag 0x4000 */
+	uint64_t in_record;        /* the MFT record holding its header (the base record
+	                              or one of its extension records) */
+};
+
+/** nl_model_stream_fn - callback of nl_model_streams(): return 0 to go on;
+ *  anything else stops the walk and is returned by nl_model_streams(). */
+typedef int (*nl_model_stream_fn)(void *ctx, const struct nl_stream *s);
+
+/**
+ * nl_model_streams - call @fn for every $DATA attribute (stream) of record @mft.
+ * The record is re-read from the volume, and so are its extension records
+ * (the ones the scan credited to it): nothing per stream is kept in the
+ * model.  Works the same on a raw $MFT: everything comes from the attribute
+ * headers.  A non-resident stream split over several records is reported
+ * once, from its first extent (the one that holds the sizes).  Order: the
+ * base record's attributes as on disk, then each extension record's, by
+ * record number.
+ * @s and its strings are owned by the library and valid only during the call.
+ * Returns 0 when all were visited (also for a record without $DATA, e.g. a
+ * directory); the callback's nonzero value; -ENOENT (no such record in the
+ * model); -EIO (a record could not be read, failed its fixups or has a
+ * corrupt attribute: nothing more is reported after that point); -ENOMEM.
+ */
+int nl_model_streams(const nl_model *m, uint64_t mft, nl_model_stream_fn fn, void *ctx);
+
 /* ---- names ---------------------------------------------------------------- */
 
 /** One name of a record, as handed out by nl_model_name_next(). */
