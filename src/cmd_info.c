@@ -169,14 +169,8 @@ static int run(int argc, char **argv)
 	fe_audit_anchor(&a);
 	fe_audit_analyse(&a);
 	drive = a.windows_paths ? fe_audit_drive(&a) : 0;
-	while (nl_model_name_next(a.model, mft, 0, &nc, &nm) == 0) {
-		size_t len;
-		unsigned pf;
-		const char *p = fe_audit_name_path(&a, nm.id, &len, &pf);
-
-		if (p)
-			fe_rows_add(&rows, p, len, mft, nm.id, pf, 0);
-	}
+	while (nl_model_name_next(a.model, mft, 0, &nc, &nm) == 0)
+		fe_rows_add(&a, &rows, mft, nm.id, 0);
 	fe_rows_sort(&rows);
 
 	memcpy(cols, cols_def, sizeof(cols));
@@ -204,7 +198,7 @@ static int run(int argc, char **argv)
 	nl_cell_strs_empty(t, I_DOS);
 	nl_cell_strs_empty(t, I_NAMESPACES);
 	for (size_t i = 0; i < rows.n; i++) {
-		const char *d = fe_audit_display(&a, rows.v[i].path, drive);
+		const char *d = fe_audit_display(&a, fe_row_path(&a, &rows.v[i]), drive);
 		const char *ns;
 
 		nl_cell_strs_add(t, I_NAMES, d, strlen(d));

@@ -161,14 +161,8 @@ static void deleted_names(struct fe_audit *a, char drive)
 		struct nl_name nm;
 		uint64_t nc = 0;
 
-		while (nl_model_name_next(a->model, mft, 0, &nc, &nm) == 0) {
-			size_t len;
-			unsigned pf;
-			const char *p = fe_audit_name_path(a, nm.id, &len, &pf);
-
-			if (p)
-				fe_rows_add(&rows, p, len, mft, nm.id, pf, 0);
-		}
+		while (nl_model_name_next(a->model, mft, 0, &nc, &nm) == 0)
+			fe_rows_add(a, &rows, mft, nm.id, 0);
 	}
 	fe_rows_sort(&rows);
 	t = fe_audit_table(a, "deleted", del_cols, D_NCOLS, 0);
@@ -181,7 +175,7 @@ static void deleted_names(struct fe_audit *a, char drive)
 			continue;
 		nl_cell_uint(t, D_MFT, r->mft);
 		nl_cell_uint(t, D_SEQ, ri.seq);
-		nl_cell_str(t, D_PATH, fe_audit_display(a, r->path, drive));
+		nl_cell_str(t, D_PATH, fe_audit_display(a, fe_row_path(a, r), drive));
 		if (nl_model_name_get(a->model, r->name_id, &nm) == 0 && nm.dos_alias)
 			nl_cell_strn(t, D_DOS, nm.dos_alias, nm.dos_len);
 		nl_cell_bool(t, D_DIR, (ri.flags & NL_REC_DIRECTORY) != 0);

@@ -68,14 +68,8 @@ static int run(int argc, char **argv)
 		fe_audit_close(&a);
 		return FE_EXIT_PARTIAL;
 	}
-	while (nl_model_name_next(a.model, mft, 0, &nc, &nm) == 0) {
-		size_t len;
-		unsigned pf;
-		const char *p = fe_audit_name_path(&a, nm.id, &len, &pf);
-
-		if (p)
-			fe_rows_add(&rows, p, len, mft, nm.id, pf, 0);
-	}
+	while (nl_model_name_next(a.model, mft, 0, &nc, &nm) == 0)
+		fe_rows_add(&a, &rows, mft, nm.id, 0);
 	fe_rows_sort(&rows);
 	drive = a.windows_paths ? fe_audit_drive(&a) : 0;
 	memcpy(cols, cols_def, sizeof(cols));
@@ -91,7 +85,7 @@ static int run(int argc, char **argv)
 		nl_cell_uint(t, C_MFT, mft);
 		nl_cell_uint(t, C_SEQ, ri.seq);
 		nl_cell_str(t, C_NAMESPACE, fe_namespace_name(nm.name_space));
-		nl_cell_str(t, C_PATH, fe_audit_display(&a, r->path, drive));
+		nl_cell_str(t, C_PATH, fe_audit_display(&a, fe_row_path(&a, r), drive));
 		if (nm.dos_alias)
 			nl_cell_strn(t, C_DOS, nm.dos_alias, nm.dos_len);
 		if (a.deleted)

@@ -231,6 +231,8 @@ void fe_audit_scan(struct fe_audit *a)
 	nl_model_stats(a->model, &a->stats);
 }
 
+static void dirs_free(struct fe_dirs **dp);
+
 void fe_audit_problem(void *ctx, const char *source, uint64_t mft, const char *path,
 		      const char *reason)
 {
@@ -243,6 +245,7 @@ void fe_audit_problem(void *ctx, const char *source, uint64_t mft, const char *p
 
 void fe_audit_close(struct fe_audit *a)
 {
+	dirs_free(&a->dirs);
 	nl_analysis_close(&a->an);
 	nl_model_free(&a->model);
 	nl_volume_close(&a->vol);
@@ -375,12 +378,161 @@ const char *fe_namespace_name(unsigned ns)
 
 #define ARENA_BLOCK (1u << 20)
 
-struct fe_row *fe_rows_add(struct fe_rows *r, const char *path, size_t len, uint64_t mft,
-			   uint32_t name_id, unsigned pflags, uint64_t aux)
+/* The sorted paths of every directory of the model (and of the orphan
+ * prefixes), in an arena. */
+struct fe_dirs {
+	const char **p;
+	uint32_t *len;
+	size_t n, cap;
+	char **blocks;
+	size_t nblocks, used;
+};
+
+static void dirs_add(struct fe_dirs *d, const char *path, size_t len)
 {
-	struct fe_row *row;
 	char *dst;
 
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 1024;
+		const char **p = realloc(d->p, cap * sizeof(*p));
+		uint32_t *l = p ? realloc(d->len, cap * sizeof(*l)) : NULL;
+
+		if (p)
+			d->p = p;
+		if (!p || !l)
+			fe_audit_nomem();
+		d->len = l;
+		d->cap = cap;
+	}
+	if (!d->nblocks || d->used + len + 1 > ARENA_BLOCK) {
+		size_t sz = len + 1 > ARENA_BLOCK ? len + 1 : ARENA_BLOCK;
+		char **b = realloc(d->blocks, (d->nblocks + 1) * sizeof(*b));
+
+		if (!b)
+			fe_audit_nomem();
+		d->blocks = b;
+		b[d->nblocks] = malloc(sz);
+		if (!b[d->nblocks])
+			fe_audit_nomem();
+		d->nblocks++;
+		d->used = len + 1 > ARENA_BLOCK ? sz : 0;
+		dst = b[d->nblocks - 1];
+	} else {
+		dst = d->blocks[d->nblocks - 1] + d->used;
+		d->used += len + 1;
+	}
+	memcpy(dst, path, len);
+	dst[len] = '\0';
+	d->p[d->n] = dst;
+	d->len[d->n] = (uint32_t)len;
+	d->n++;
+}
+
+static void dirs_free(struct fe_dirs **dp)
+{
+	struct fe_dirs *d = *dp;
+
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->nblocks; i++)
+		free(d->blocks[i]);
+	free(d->blocks);
+	free(d->p);
+	free(d->len);
+	free(d);
+	*dp = NULL;
+}
+
+static const struct fe_dirs *sort_dirs_ctx;
+
+static int dir_idx_cmp(const void *pa, const void *pb)
+{
+	const struct fe_dirs *d = sort_dirs_ctx;
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+
+	return fe_path_cmp(d->p[a], d->len[a], d->p[b], d->len[b]);
+}
+
+static void build_dirs(struct fe_audit *a)
+{
+	unsigned filter = a->deleted ? NL_ITER_DELETED : NL_ITER_ALL;
+	struct fe_dirs *d = calloc(1, sizeof(*d));
+	const char **p;
+	uint32_t *l, *idx;
+	uint64_t cursor = 0, mft;
+
+	if (!d)
+		fe_audit_nomem();
+	dirs_add(d, NL_ORPHAN_PREFIX, strlen(NL_ORPHAN_PREFIX));
+	dirs_add(d, NL_ORPHAN_PREFIX "/$Loop", strlen(NL_ORPHAN_PREFIX "/$Loop"));
+	while (nl_model_next(a->model, &cursor, filter, &mft) == 0) {
+		struct nl_record_info ri;
+		const char *path;
+		size_t len;
+
+		if (nl_model_record(a->model, mft, &ri) < 0 || !(ri.flags & NL_REC_DIRECTORY))
+			continue;
+		path = fe_audit_record_path(a, mft, &len, NULL);
+		if (path)
+			dirs_add(d, path, len);
+	}
+	/* sort through an index so that paths and lengths move together */
+	idx = malloc(d->n * sizeof(*idx));
+	p = malloc(d->n * sizeof(*p));
+	l = malloc(d->n * sizeof(*l));
+	if (!idx || !p || !l)
+		fe_audit_nomem();
+	for (size_t i = 0; i < d->n; i++)
+		idx[i] = (uint32_t)i;
+	sort_dirs_ctx = d;
+	qsort(idx, d->n, sizeof(*idx), dir_idx_cmp);
+	for (size_t i = 0; i < d->n; i++) {
+		p[i] = d->p[idx[i]];
+		l[i] = d->len[idx[i]];
+	}
+	free(idx);
+	free(d->p);
+	free(d->len);
+	d->p = p;
+	d->len = l;
+	d->cap = d->n;
+	a->dirs = d;
+}
+
+/* Number of directory paths that sort before @path. */
+static uint32_t dirs_lower_bound(const struct fe_dirs *d, const char *path, size_t len)
+{
+	size_t lo = 0, hi = d->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (fe_path_cmp(d->p[mid], d->len[mid], path, len) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (uint32_t)lo;
+}
+
+void fe_rows_add(struct fe_audit *a, struct fe_rows *r, uint64_t mft, uint32_t name_id,
+		 uint64_t aux)
+{
+	struct fe_row *row;
+	struct nl_name nm;
+	const char *path;
+	size_t len;
+	uint32_t depth = 0;
+
+	if (!a->dirs)
+		build_dirs(a);
+	if (nl_model_name_get(a->model, name_id, &nm) < 0)
+		return;
+	path = fe_audit_name_path(a, name_id, &len, NULL);
+	if (!path)
+		return;
+	for (size_t i = 0; i < len; i++)
+		depth += path[i] == '/';
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 256;
 		struct fe_row *v = realloc(r->v, cap * sizeof(*v));
@@ -390,59 +542,37 @@ struct fe_row *fe_rows_add(struct fe_rows *r, const char *path, size_t len, uint
 		r->v = v;
 		r->cap = cap;
 	}
-	if (len + 1 > ARENA_BLOCK) {
-		/* a path longer than a block gets a block of its own, placed
-		 * before the current one so that the current one stays last */
-		char **b = realloc(r->blocks, (r->nblocks + 1) * sizeof(*b));
-
-		if (!b)
-			fe_audit_nomem();
-		r->blocks = b;
-		dst = malloc(len + 1);
-		if (!dst)
-			fe_audit_nomem();
-		if (r->nblocks) {
-			b[r->nblocks] = b[r->nblocks - 1];
-			b[r->nblocks - 1] = dst;
-		} else {
-			b[0] = dst;
-			r->used = ARENA_BLOCK;	/* full: next path opens a new block */
-		}
-		r->nblocks++;
-	} else {
-		if (!r->nblocks || r->used + len + 1 > ARENA_BLOCK) {
-			char **b = realloc(r->blocks, (r->nblocks + 1) * sizeof(*b));
-
-			if (!b)
-				fe_audit_nomem();
-			r->blocks = b;
-			b[r->nblocks] = malloc(ARENA_BLOCK);
-			if (!b[r->nblocks])
-				fe_audit_nomem();
-			r->nblocks++;
-			r->used = 0;
-		}
-		dst = r->blocks[r->nblocks - 1] + r->used;
-		r->used += len + 1;
-	}
-	memcpy(dst, path, len);
-	dst[len] = '\0';
 	row = &r->v[r->n++];
-	row->path = dst;
-	row->len = len;
 	row->mft = mft;
-	row->name_id = name_id;
-	row->pflags = pflags;
 	row->aux = aux;
-	return row;
+	row->name = nm.name;
+	row->nlen = (uint32_t)nm.len;
+	row->name_id = name_id;
+	row->pos = dirs_lower_bound(a->dirs, path, len);
+	row->depth = depth;
+}
+
+const char *fe_row_path(struct fe_audit *a, const struct fe_row *r)
+{
+	return fe_audit_name_path(a, r->name_id, NULL, NULL);
 }
 
 /* Component-wise order is byte order with '/' below every other byte. */
 int fe_path_cmp(const char *a, size_t alen, const char *b, size_t blen)
 {
-	size_t n = alen < blen ? alen : blen;
+	size_t n = alen < blen ? alen : blen, i = 0;
 
-	for (size_t i = 0; i < n; i++) {
+	/* skip the common prefix a word at a time */
+	while (i + 8 <= n) {
+		uint64_t x, y;
+
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			break;
+		i += 8;
+	}
+	for (; i < n; i++) {
 		unsigned ca = (unsigned char)a[i], cb = (unsigned char)b[i];
 
 		if (ca == cb)
@@ -459,10 +589,17 @@ int fe_path_cmp(const char *a, size_t alen, const char *b, size_t blen)
 static int row_cmp(const void *pa, const void *pb)
 {
 	const struct fe_row *a = pa, *b = pb;
-	int c = fe_path_cmp(a->path, a->len, b->path, b->len);
+	int c;
 
+	if (a->pos != b->pos)
+		return a->pos < b->pos ? -1 : 1;
+	if (a->depth != b->depth)
+		return a->depth > b->depth ? -1 : 1;	/* deeper first */
+	c = memcmp(a->name, b->name, a->nlen < b->nlen ? a->nlen : b->nlen);
 	if (c)
 		return c;
+	if (a->nlen != b->nlen)
+		return a->nlen < b->nlen ? -1 : 1;
 	if (a->mft != b->mft)
 		return a->mft < b->mft ? -1 : 1;
 	if (a->name_id != b->name_id)
@@ -494,11 +631,8 @@ static int row_group_cmp(const void *pa, const void *pb)
 {
 	const struct fe_row *a = pa, *b = pb;
 
-	/* aux = (first position of the group << 32 | own position) fits for
-	 * up to 4G rows; compare as a pair to be safe */
-	if (a->aux != b->aux)
-		return a->aux < b->aux ? -1 : 1;
-	return 0;
+	/* aux = first position of the group << 32 | own position */
+	return a->aux < b->aux ? -1 : a->aux > b->aux;
 }
 
 void fe_rows_sort_grouped(struct fe_rows *r)
@@ -525,9 +659,6 @@ void fe_rows_sort_grouped(struct fe_rows *r)
 
 void fe_rows_free(struct fe_rows *r)
 {
-	for (size_t i = 0; i < r->nblocks; i++)
-		free(r->blocks[i]);
-	free(r->blocks);
 	free(r->v);
 	memset(r, 0, sizeof(*r));
 }

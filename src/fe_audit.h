@@ -64,6 +64,7 @@ struct fe_audit {
 	char *pathbuf;			/* for fe_audit_name_path() */
 	size_t pathcap;
 	char *winbuf;			/* for fe_audit_display() */
+	struct fe_dirs *dirs;		/* sorted directory paths, for fe_rows_add() */
 	size_t wincap;
 };
 
@@ -200,27 +201,37 @@ void fe_audit_reparse_check(struct fe_audit *a);
 
 /* ---- sorting rows by path ---------------------------------------------- */
 
-/* One row to print: a path (in the list's arena) and what it is about. */
+/*
+ * Rows are sorted by path without keeping path strings: only the paths of
+ * the directories are held (sorted once), and each row keeps the position
+ * of its path among them, its depth and a pointer to its own name in the
+ * model.  Names in one interval between two consecutive directory paths
+ * have parents on one chain of folders, so (position, deeper first, name)
+ * is exactly the path order.  32 bytes per row.
+ */
 struct fe_row {
-	const char *path;	/* '/'-path, NUL-terminated, owned by the list */
-	size_t len;
 	uint64_t mft;
-	uint32_t name_id;	/* name the path was built from (UINT32_MAX: none) */
-	unsigned pflags;	/* NL_PATH_* */
 	uint64_t aux;		/* for the caller */
+	const char *name;	/* last component (the model's WTF-8 name) */
+	uint32_t nlen;
+	uint32_t name_id;	/* the name the row is about */
+	uint32_t pos;		/* directories whose path sorts before the row's */
+	uint32_t depth;		/* '/' in the row's path */
 };
 
 struct fe_rows {
 	struct fe_row *v;
 	size_t n, cap;
-	char **blocks;		/* arena blocks for the paths */
-	size_t nblocks;
-	size_t used;		/* bytes used in the last block */
 };
 
-/* fe_rows_add - append a row with a copy of @path.  Exits on out of memory. */
-struct fe_row *fe_rows_add(struct fe_rows *r, const char *path, size_t len, uint64_t mft,
-			   uint32_t name_id, unsigned pflags, uint64_t aux);
+/* fe_rows_add - append a row for name @name_id of record @mft (exits on out
+ * of memory; a name without a path is skipped). */
+void fe_rows_add(struct fe_audit *a, struct fe_rows *r, uint64_t mft, uint32_t name_id,
+		 uint64_t aux);
+
+/* fe_row_path - the '/'-path of a row, in a buffer of @a (as
+ * fe_audit_name_path()). */
+const char *fe_row_path(struct fe_audit *a, const struct fe_row *r);
 
 /*
  * fe_rows_sort - sort by path, component by component (the contents of a
@@ -229,6 +240,7 @@ struct fe_row *fe_rows_add(struct fe_rows *r, const char *path, size_t len, uint
  * does not depend on the locale or the order of the records on disk.
  */
 void fe_rows_sort(struct fe_rows *r);
+int fe_path_cmp(const char *a, size_t alen, const char *b, size_t blen);
 
 /*
  * fe_rows_sort_grouped - sort by path, then bring the rows of one record
@@ -236,7 +248,6 @@ void fe_rows_sort(struct fe_rows *r);
  * group.  Overwrites row.aux.
  */
 void fe_rows_sort_grouped(struct fe_rows *r);
-int fe_path_cmp(const char *a, size_t alen, const char *b, size_t blen);
 
 /* fe_rows_free - release everything and zero @r. */
 void fe_rows_free(struct fe_rows *r);

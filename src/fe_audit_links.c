@@ -138,14 +138,10 @@ static void collect_hardlinks(struct fe_audit *a, struct fe_rows *rows, struct h
 				s->unsaturated++;
 		}
 		while (nl_model_name_next(a->model, mft, 0, &nc, &nm) == 0) {
-			size_t len;
-			unsigned pf;
-			const char *p = fe_audit_name_path(a, nm.id, &len, &pf);
+			size_t before = rows->n;
 
-			if (!p)
-				continue;
-			fe_rows_add(rows, p, len, mft, nm.id, pf, 0);
-			names++;
+			fe_rows_add(a, rows, mft, nm.id, 0);
+			names += rows->n - before;
 		}
 		if (names) {
 			s->groups++;
@@ -186,7 +182,7 @@ static void emit_groups_json(struct fe_audit *a, struct fe_rows *rows, char driv
 			nl_cell_strs_empty(t, G_OUTSIDE);
 		for (j = i; j < rows->n && rows->v[j].mft == mft; j++) {
 			const struct fe_row *r = &rows->v[j];
-			const char *d = fe_audit_display(a, r->path, drive);
+			const char *d = fe_audit_display(a, fe_row_path(a, r), drive);
 			struct nl_name nm;
 
 			nl_cell_strs_add(t, G_NAMES, d, strlen(d));
@@ -244,7 +240,7 @@ static void emit_names(struct fe_audit *a, struct fe_rows *rows, char drive)
 			nl_cell_uint(t, H_SEQ, ri.seq);
 			nl_cell_uint(t, H_NAMES, j - i);
 			nl_cell_uint(t, H_SIZE, ri.data_size);
-			cell_path(a, t, H_PATH, r->path, drive);
+			cell_path(a, t, H_PATH, fe_row_path(a, r), drive);
 			if (nl_model_name_get(a->model, r->name_id, &nm) == 0 && nm.dos_alias)
 				nl_cell_strn(t, H_DOS, nm.dos_alias, nm.dos_len);
 			if (a->under) {
@@ -509,7 +505,7 @@ static void emit_link(struct fe_audit *a, nl_table *t, const struct fe_row *r,
 	nl_cell_str(t, R_TYPE, rp ? rp->name : nl_reparse_tag_name(li->tag ? li->tag : ri.reparse_tag));
 	if (li->cls != NL_CLASS_NONE)
 		nl_cell_str(t, R_CLASS, nl_link_class_name(li->cls));
-	cell_path(a, t, R_PATH, r->path, drive);
+	cell_path(a, t, R_PATH, fe_row_path(a, r), drive);
 	target = link_target(a, li, drive);
 	if (target)
 		nl_cell_str(t, R_TARGET, target);
@@ -577,17 +573,12 @@ uint64_t fe_audit_reparse(struct fe_audit *a, bool summary)
 		if (!keep_link(&f, &li))
 			continue;
 		while (nl_model_name_next(a->model, li.mft, 0, &nc, &nm) == 0) {
-			size_t len;
-			unsigned pf;
-			const char *p;
+			size_t before = rows.n;
 
 			if (a->under && nl_model_name_is_under(a->model, nm.id, a->anchor) != 1)
 				continue;
-			p = fe_audit_name_path(a, nm.id, &len, &pf);
-			if (!p)
-				continue;
-			fe_rows_add(&rows, p, len, li.mft, nm.id, pf, 0);
-			any = true;
+			fe_rows_add(a, &rows, li.mft, nm.id, 0);
+			any |= rows.n > before;
 		}
 		if (!any)
 			continue;

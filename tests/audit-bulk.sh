@@ -44,6 +44,15 @@ key = lambda s: s.replace(b"/", b"\x00")
 sys.exit(0 if p == sorted(p, key=key) else 1)
 ' "$T_TMP/paths"
 expect_eq "reparse points sorted by path, component by component" 0 "$?"
+python3 -c '
+import json, sys
+key = lambda s: s.encode().replace(b"/", b"\x00")
+groups = [json.loads(l)["names"] for l in open(sys.argv[1]) if "hardlink_group" in l]
+ok = all(g == sorted(g, key=key) for g in groups)
+firsts = [g[0] for g in groups]
+sys.exit(0 if ok and firsts == sorted(firsts, key=key) and len(groups) > 100 else 1)
+' "$T_TMP/h"
+expect_eq "hardlink names sorted in each group, groups by their first path" 0 "$?"
 "$NTFSLINKS" hardlinks --json "$img" >"$T_TMP/h2" 2>/dev/null
 expect_file_eq "hardlinks: the same output twice" "$T_TMP/h" "$T_TMP/h2"
 ro_check "bulk" "$img" "$h0"
