@@ -30,7 +30,7 @@ static char img[4200], img4k[4200];
 
 /* record numbers of the fixture, filled in when it is built */
 static struct fx {
-	uint64_t d1, d2, sub, f, l, u, s, j, m, nr, g, od, of, nd;
+	uint64_t d1, d2, sub, f, l, u, s, j, m, nr, g, od, of, nd, st, pk;
 	uint8_t junction[64];
 	size_t junction_len;
 	uint8_t *longlink;
@@ -175,6 +175,76 @@ static void set_reparse(ntfs_volume *vol, const char *path, const uint8_t *data,
 	cl(ni);
 }
 
+/* add_stream: create stream @name (UTF-8; NULL = the unnamed one, which exists)
+ * of @ni and write @len bytes of @data at @off. */
+static void add_stream(ntfs_inode *ni, const char *name, const void *data, size_t len, s64 off)
+{
+	ntfschar *u = NULL;
+	int ulen = 0;
+	ntfs_attr *na;
+
+	if (name) {
+		ulen = ntfs_mbstoucs(name, &u);
+		if (ulen < 0 || ntfs_attr_add(ni, AT_DATA, u, (u8)ulen, NULL, 0))
+			die(name);
+	}
+	na = ntfs_attr_open(ni, AT_DATA, name ? u : AT_UNNAMED, (u32)ulen);
+	if (!na || ntfs_attr_pwrite(na, off, (s64)len, data) != (s64)len)
+		die(name ? name : "unnamed stream");
+	ntfs_attr_close(na);
+	free(u);
+}
+
+/* streams.bin: unnamed non-resident data, a resident named stream, a named
+ * stream with a non-BMP name, a sparse one; packed.txt: compressed; m00 (40
+ * names, base record full) gets a named stream that has to go to an extension
+ * record. */
+static void build_streams(ntfs_volume *vol, struct fx *x)
+{
+	static char data[65536];
+	ntfs_inode *ni;
+	ntfs_attr *na = NULL;
+	ntfschar *u = NULL;
+	int ulen;
+
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = "streams of ntfslinks "[i % 21];
+	x->st = create(vol, "/dir2", "streams.bin", S_IFREG);
+	ni = op(vol, "/dir2/streams.bin");
+	add_stream(ni, NULL, data, 6000, 0);
+	add_stream(ni, "ads", "0123456789", 10, 0);
+	add_stream(ni, "zon\xc3\xa9\xf0\x9f\x98\x80", data, 5000, 0);
+	/* a hole, 100 bytes at 512 KiB, a hole up to 1 MiB */
+	ulen = ntfs_mbstoucs("holes", &u);
+	if (ulen < 0 || ntfs_attr_add(ni, AT_DATA, u, (u8)ulen, NULL, 0) ||
+	    !(na = ntfs_attr_open(ni, AT_DATA, u, (u32)ulen)) || ntfs_attr_force_non_resident(na) ||
+	    ntfs_attr_pwrite(na, 512 * 1024, 100, data) != 100 || ntfs_attr_truncate(na, 1 << 20))
+		die("sparse stream");
+	if (!(na->data_flags & ATTR_IS_SPARSE)) {
+		errno = EINVAL;
+		die("the stream did not become sparse");
+	}
+	ntfs_attr_close(na);
+	free(u);
+	cl(ni);
+
+	x->pk = create(vol, "/dir2", "packed.txt", S_IFREG);
+	ni = op(vol, "/dir2/packed.txt");
+	ni->flags |= FILE_ATTR_COMPRESSED;
+	NInoFileNameSetDirty(ni);
+	ntfs_inode_mark_dirty(ni);
+	na = ntfs_attr_open(ni, AT_DATA, AT_UNNAMED, 0);
+	if (!na || !(na->data_flags & ATTR_COMPRESSION_MASK) ||
+	    ntfs_attr_pwrite(na, 0, sizeof(data), data) != (s64)sizeof(data) || ntfs_attr_pclose(na))
+		die("compressed stream");
+	ntfs_attr_close(na);
+	cl(ni);
+
+	ni = op(vol, "/dir2/m00");
+	add_stream(ni, "ext", "in an extension record", 22, 0);
+	cl(ni);
+}
+
 static void build(const char *path, uint64_t size, const char *mkopts, struct fx *x)
 {
 	ntfs_volume *vol;
@@ -232,6 +302,7 @@ static void build(const char *path, uint64_t size, const char *mkopts, struct fx
 	del(vol, "/olddir", "f.txt");
 	del(vol, "/", "olddir");
 	x->nd = create(vol, "/", "newdir", S_IFDIR);
+	build_streams(vol, x);
 	x->mft_offset = (uint64_t)vol->mft_lcn * vol->cluster_size;
 	if (nl_device_umount(&vol) < 0)
 		die("umount");
@@ -514,6 +585,179 @@ static void check_links(const nl_model *m, const struct fx *x, bool raw)
 	ck_assert_uint_eq(st.deleted, 0);
 }
 
+/* ---- streams ------------------------------------------------------------------- */
+
+struct strm {
+	char name[64];
+	uint64_t size, alloc, rec;
+	bool resident, sparse, compressed;
+};
+
+struct strms {
+	int n, stop_at;
+	struct strm v[16];
+};
+
+static int on_stream(void *ctx, const struct nl_stream *s)
+{
+	struct strms *c = ctx;
+
+	ck_assert_int_lt(c->n, 16);
+	ck_assert_uint_eq(strlen(s->name), s->name_len);
+	ck_assert_uint_lt(s->name_len, sizeof(c->v[0].name));
+	struct strm *v = &c->v[c->n++];
+
+	memcpy(v->name, s->name, s->name_len + 1);
+	v->size = s->size;
+	v->alloc = s->alloc_size;
+	v->rec = s->in_record;
+	v->resident = s->resident;
+	v->sparse = s->sparse;
+	v->compressed = s->compressed;
+	ck_assert(!s->encrypted);
+	return c->n == c->stop_at ? 42 : 0;
+}
+
+static int cmp_strm(const void *a, const void *b)
+{
+	return strcmp(((const struct strm *)a)->name, ((const struct strm *)b)->name);
+}
+
+/* the $DATA attributes of record @mft as libntfs-3g sees them, sorted by name */
+static void ntfs3g_streams(const char *path, uint64_t mft, struct strms *c)
+{
+	ntfs_volume *vol;
+	ntfs_inode *ni;
+	ntfs_attr_search_ctx *ctx;
+
+	memset(c, 0, sizeof(*c));
+	ck_assert_int_eq(nl_device_mount(path, 0, 0, false, 0, &vol), 0);
+	ni = ntfs_inode_open(vol, (MFT_REF)mft);
+	ck_assert_ptr_nonnull(ni);
+	ctx = ntfs_attr_get_search_ctx(ni, NULL);
+	ck_assert_ptr_nonnull(ctx);
+	while (!ntfs_attr_lookup(AT_DATA, NULL, 0, CASE_SENSITIVE, 0, NULL, 0, ctx)) {
+		ATTR_RECORD *a = ctx->attr;
+		char *name = NULL;
+		struct strm *v;
+
+		if (a->non_resident && sle64_to_cpu(a->lowest_vcn) != 0)
+			continue;
+		ck_assert_int_lt(c->n, 16);
+		v = &c->v[c->n++];
+		if (a->name_length) {
+			ck_assert_int_gt(ntfs_ucstombs((ntfschar *)((u8 *)a + le16_to_cpu(a->name_offset)),
+						       a->name_length, &name, 0), 0);
+			snprintf(v->name, sizeof(v->name), "%s", name);
+			free(name);
+		}
+		v->resident = !a->non_resident;
+		v->sparse = a->flags & ATTR_IS_SPARSE;
+		v->compressed = a->flags & ATTR_COMPRESSION_MASK;
+		v->rec = ctx->ntfs_ino->mft_no;
+		if (a->non_resident) {
+			v->size = (uint64_t)sle64_to_cpu(a->data_size);
+			v->alloc = (uint64_t)sle64_to_cpu((v->sparse || v->compressed) ? a->compressed_size
+											 : a->allocated_size);
+		} else {
+			v->size = le32_to_cpu(a->value_length);
+		}
+	}
+	ntfs_attr_put_search_ctx(ctx);
+	ck_assert_int_eq(ntfs_inode_close(ni), 0);
+	ck_assert_int_eq(nl_device_umount(&vol), 0);
+	qsort(c->v, (size_t)c->n, sizeof(c->v[0]), cmp_strm);
+}
+
+static void streams_of(const nl_model *m, uint64_t mft, struct strms *c)
+{
+	memset(c, 0, sizeof(*c));
+	ck_assert_int_eq(nl_model_streams(m, mft, on_stream, c), 0);
+}
+
+/* check_streams: the streams of the fixture from @m, against how they were
+ * built and against libntfs-3g reading image @path */
+static void check_streams(const nl_model *m, const struct fx *x, const char *path, uint32_t rs)
+{
+	struct strms got, want;
+	uint64_t records[] = { x->st, x->pk, x->m, x->f, x->nr, x->j };
+
+	/* streams.bin, in disk order: unnamed first, then by name (NTFS keeps
+	 * the attributes of a record sorted by type, then name) */
+	streams_of(m, x->st, &got);
+	ck_assert_int_eq(got.n, 4);
+	ck_assert_str_eq(got.v[0].name, "");
+	ck_assert_uint_eq(got.v[0].size, 6000);
+	ck_assert(!got.v[0].resident);
+	ck_assert_uint_eq(got.v[0].alloc, 8192);  /* two 4 KiB clusters */
+	ck_assert_str_eq(got.v[1].name, "ads");
+	ck_assert_uint_eq(got.v[1].size, 10);
+	ck_assert(got.v[1].resident);
+	ck_assert_uint_eq(got.v[1].alloc, 0);
+	ck_assert_str_eq(got.v[2].name, "holes");
+	ck_assert_uint_eq(got.v[2].size, 1 << 20);
+	ck_assert(got.v[2].sparse && !got.v[2].compressed && !got.v[2].resident);
+	ck_assert_uint_gt(got.v[2].alloc, 0);
+	ck_assert_uint_le(got.v[2].alloc, 65536);  /* at most one compression unit is allocated */
+	ck_assert_str_eq(got.v[3].name, "zon\xc3\xa9\xf0\x9f\x98\x80");
+	ck_assert_uint_eq(got.v[3].size, 5000);
+	ck_assert_uint_eq(got.v[3].alloc, 8192);
+	for (int i = 0; i < 4; i++)
+		ck_assert_uint_eq(got.v[i].rec, x->st);
+	/* packed.txt: 64 KiB of a 21-byte pattern, compressed into fewer clusters */
+	streams_of(m, x->pk, &got);
+	ck_assert_int_eq(got.n, 1);
+	ck_assert_str_eq(got.v[0].name, "");
+	ck_assert_uint_eq(got.v[0].size, 65536);
+	ck_assert(got.v[0].compressed && !got.v[0].resident);
+	ck_assert_uint_lt(got.v[0].alloc, 65536);
+	ck_assert_uint_gt(got.v[0].alloc, 0);
+	/* m00: the empty unnamed stream and "ext"; with 1 KiB records the base
+	 * is full of names and "ext" sits in an extension record */
+	streams_of(m, x->m, &got);
+	ck_assert_int_eq(got.n, 2);
+	qsort(got.v, (size_t)got.n, sizeof(got.v[0]), cmp_strm);
+	ck_assert_str_eq(got.v[0].name, "");
+	ck_assert_uint_eq(got.v[0].size, 0);
+	ck_assert_str_eq(got.v[1].name, "ext");
+	ck_assert_uint_eq(got.v[1].size, 22);
+	ck_assert(got.v[1].resident);
+	if (rs == 1024)
+		ck_assert_uint_ne(got.v[1].rec, x->m);
+	/* the model's totals agree */
+	struct nl_record_info ri;
+
+	ck_assert_int_eq(nl_model_record(m, x->st, &ri), 0);
+	ck_assert_uint_eq(ri.stream_count, 3);
+	ck_assert_uint_eq(ri.streams_size, 10 + 5000 + (1 << 20));
+	ck_assert_uint_eq(ri.data_size, 6000);
+	/* every record against libntfs-3g */
+	for (size_t k = 0; k < sizeof(records) / sizeof(records[0]); k++) {
+		streams_of(m, records[k], &got);
+		ntfs3g_streams(path, records[k], &want);
+		qsort(got.v, (size_t)got.n, sizeof(got.v[0]), cmp_strm);
+		ck_assert_int_eq(got.n, want.n);
+		for (int i = 0; i < got.n; i++) {
+			ck_assert_str_eq(got.v[i].name, want.v[i].name);
+			ck_assert_uint_eq(got.v[i].size, want.v[i].size);
+			ck_assert_uint_eq(got.v[i].alloc, want.v[i].alloc);
+			ck_assert_uint_eq(got.v[i].rec, want.v[i].rec);
+			ck_assert_int_eq(got.v[i].resident, want.v[i].resident);
+			ck_assert_int_eq(got.v[i].sparse, want.v[i].sparse);
+			ck_assert_int_eq(got.v[i].compressed, want.v[i].compressed);
+		}
+	}
+	/* a directory has none; the callback stops the walk; unknown records */
+	streams_of(m, x->d1, &got);
+	ck_assert_int_eq(got.n, 0);
+	memset(&got, 0, sizeof(got));
+	got.stop_at = 2;
+	ck_assert_int_eq(nl_model_streams(m, x->st, on_stream, &got), 42);
+	ck_assert_int_eq(got.n, 2);
+	ck_assert_int_eq(nl_model_streams(m, x->g, on_stream, &got), -ENOENT);
+	ck_assert_int_eq(nl_model_streams(m, UINT64_MAX, on_stream, &got), -ENOENT);
+}
+
 START_TEST(test_scan_fixture)
 {
 	nl_volume *v = NULL;
@@ -525,6 +769,7 @@ START_TEST(test_scan_fixture)
 
 	ck_assert_int_eq(pr.n, 0);
 	check_links(m, &fx, false);
+	check_streams(m, &fx, img, 1024);
 	ck_assert_ptr_eq(nl_model_volume(m), v);
 	struct nl_times t;
 
@@ -573,6 +818,7 @@ START_TEST(test_scan_4k)
 	ck_assert_uint_eq(nl_volume_record_size(v), 4096);
 	ck_assert_int_eq(pr.n, 0);
 	check_links(m, &fx4k, false);
+	check_streams(m, &fx4k, img4k, 4096);
 	nl_model_free(&m);
 	nl_volume_close(&v);
 }
@@ -592,6 +838,7 @@ START_TEST(test_scan_raw_mft)
 	ck_assert(nl_volume_is_raw_mft(v));
 	ck_assert_int_eq(pr.n, 0);
 	check_links(m, &fx, true);
+	check_streams(m, &fx, img, 1024);  /* the same from the bare $MFT */
 	/* times come from the raw file too */
 	struct nl_times t;
 

@@ -25,6 +25,7 @@ void nl_model_free(nl_model **mp)
 	free(m->streams);
 	free(m->rps);
 	free(m->rpdata);
+	free(m->exts);
 	free(m->htab);
 	free(m);
 	*mp = NULL;
@@ -223,6 +224,104 @@ int nl_model_reparse(const nl_model *m, uint64_t mft, uint32_t *tag,
 	if (len)
 		*len = rp->len;
 	return 0;
+}
+
+/* ---- streams -------------------------------------------------------------- */
+
+/* read_checked: record @mft into @buf (@rs bytes), fixups applied, header decoded. */
+static int read_checked(const struct nl_model *m, uint64_t mft, uint8_t *buf, uint32_t rs,
+			struct nl_rec_header *h)
+{
+	if (nl_volume_read_record(m->vol, mft, buf) < 0 || nl_record_fixup(buf, rs, NULL) < 0 ||
+	    nl_record_header(buf, rs, h, NULL) < 0)
+		return -EIO;
+	return 0;
+}
+
+int nl_model_streams(const nl_model *m, uint64_t mft, nl_model_stream_fn fn, void *ctx)
+{
+	const struct mrec *r = kept(m, mft);
+	uint32_t rs = nl_volume_record_size(m->vol);
+	char name[NL_WTF8_SIZE(NL_NAME_MAX_UNITS)];
+	size_t lo = 0, hi = m->nexts, first, nrec;
+	struct nl_rec_header *hdr = NULL;
+	uint8_t *bufs = NULL;
+	int rc = 0;
+
+	if (!r)
+		return -ENOENT;
+	/* the extension records credited to @mft: exts[first .. first + nrec - 1) */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->exts[mid].base < mft)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	first = lo;
+	while (lo < m->nexts && m->exts[lo].base == mft)
+		lo++;
+	nrec = 1 + (lo - first);
+	bufs = malloc(nrec * rs);
+	hdr = malloc(nrec * sizeof(*hdr));
+	if (!bufs || !hdr) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	/* read and check them all before the first callback */
+	for (size_t i = 0; i < nrec; i++) {
+		uint64_t rec = i ? m->exts[first + i - 1].ext : mft;
+
+		if ((rc = read_checked(m, rec, bufs + i * rs, rs, &hdr[i])) < 0)
+			goto out;
+		if (i && NL_MREF_RECORD(hdr[i].base_ref) != mft) {
+			rc = -EIO;
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < nrec && rc == 0; i++) {
+		const uint8_t *buf = bufs + i * rs;
+		size_t pos = 0;
+		struct nl_attr a;
+		int step;
+
+		while ((step = nl_record_attr_next(buf, rs, &hdr[i], &pos, &a, NULL)) == 0) {
+			struct nl_stream st;
+			ssize_t len;
+
+			if (a.type != NL_AT_DATA || (a.non_resident && a.lowest_vcn != 0))
+				continue;
+			len = nl_utf16le_to_wtf8_buf(a.name, a.name_len, name, sizeof(name));
+			if (len < 0) {
+				rc = -EIO;
+				goto out;
+			}
+			memset(&st, 0, sizeof(st));
+			st.name = name;
+			st.name_len = (size_t)len;
+			st.resident = !a.non_resident;
+			st.sparse = a.flags & 0x8000;
+			st.compressed = a.flags & 0x00FF;
+			st.encrypted = a.flags & 0x4000;
+			st.in_record = i ? m->exts[first + i - 1].ext : mft;
+			if (a.non_resident) {
+				st.size = a.data_size;
+				st.alloc_size = (st.sparse || st.compressed) ? a.compressed_size
+									     : a.alloc_size;
+			} else {
+				st.size = a.value_len;
+			}
+			if ((rc = fn(ctx, &st)) != 0)
+				goto out;
+		}
+		if (step < 0)
+			rc = -EIO;
+	}
+out:
+	free(bufs);
+	free(hdr);
+	return rc;
 }
 
 /* ---- names ---------------------------------------------------------------- */

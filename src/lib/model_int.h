@@ -19,7 +19,10 @@
  *    name is found by walking to the end of its list (no per-name owner);
  *  - sizes that do not fit 32 bits, header link counts that differ from the
  *    number of names, reparse data and named-stream totals in small sorted
- *    side tables.
+ *    side tables;
+ *  - the extension records credited to each base record (8 bytes each, a
+ *    sorted side table), so that a record's attributes can be re-read on
+ *    demand (nl_model_streams) instead of being kept.
  */
 
 /* Internal record flags, above the public NL_REC_* bits (low 10 bits). */
@@ -68,6 +71,11 @@ struct mstream {
 	uint64_t size;               /* their logical sizes */
 };
 
+struct mext {
+	uint32_t base;               /* base record */
+	uint32_t ext;                /* an extension record credited to it */
+};
+
 #define RP_UNREADABLE UINT32_MAX
 struct mreparse {
 	uint32_t mft;
@@ -95,6 +103,8 @@ struct nl_model {
 	size_t nrps, rps_cap;
 	uint8_t *rpdata;
 	size_t rpdata_len, rpdata_cap;
+	struct mext *exts;           /* sorted by (base, ext) */
+	size_t nexts, exts_cap;
 
 	/* child index (open addressing over name ids), built on demand */
 	uint32_t *htab;

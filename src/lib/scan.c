@@ -436,6 +436,11 @@ static void process(struct scan *s, uint64_t recno, uint8_t *buf, bool late)
 		if (in_use)
 			m->st.extension++;
 		owner = (uint32_t)base;
+		if (grow((void **)&m->exts, &m->exts_cap, m->nexts + 1, sizeof(*m->exts)) < 0) {
+			s->err = -ENOMEM;
+			return;
+		}
+		m->exts[m->nexts++] = (struct mext){ owner, (uint32_t)recno };
 	} else {
 		struct mrec *r = &m->recs[recno];
 
@@ -566,6 +571,15 @@ static int cmp_big(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static int cmp_ext(const void *a, const void *b)
+{
+	const struct mext *x = a, *y = b;
+
+	if (x->base != y->base)
+		return x->base < y->base ? -1 : 1;
+	return x->ext < y->ext ? -1 : x->ext > y->ext;
+}
+
 static int cmp_reparse(const void *a, const void *b)
 {
 	uint32_t x = ((const struct mreparse *)a)->mft, y = ((const struct mreparse *)b)->mft;
@@ -649,6 +663,13 @@ static void finish(struct scan *s)
 		if (m->recs[m->rps[i].mft].flags & MR_KEPT)
 			m->rps[w++] = m->rps[i];
 	m->nrps = w;
+	w = 0;
+	for (size_t i = 0; i < m->nexts; i++)
+		if (m->recs[m->exts[i].base].flags & MR_KEPT)
+			m->exts[w++] = m->exts[i];
+	m->nexts = w;
+	if (m->nexts)
+		qsort(m->exts, m->nexts, sizeof(*m->exts), cmp_ext);
 }
 
 int nl_scan(nl_volume *vol, const struct nl_scan_options *opt, nl_model **out)
