@@ -327,6 +327,9 @@ static void lsan_on(void) {}
 static char imgfrag[4200];
 static int frag_files, frag_runs;
 static bool frag_exists[5000];
+static uint64_t frag_mft[5000];             /* record of /fNNNNN */
+static struct { int64_t vcn, lcn, len; } frag_rl[64];  /* $MFT runs (first 64) */
+static uint32_t frag_cluster;
 
 static void build_fragmented(const char *path)
 {
@@ -361,8 +364,15 @@ static void build_fragmented(const char *path)
 		cl(root);
 	}
 	if (ntfs_attr_map_whole_runlist(vol->mft_na) == 0)
-		for (runlist_element *r = vol->mft_na->rl; r && r->length; r++)
+		for (runlist_element *r = vol->mft_na->rl; r && r->length; r++) {
+			if (frag_runs < 64) {
+				frag_rl[frag_runs].vcn = r->vcn;
+				frag_rl[frag_runs].lcn = r->lcn;
+				frag_rl[frag_runs].len = r->length;
+			}
 			frag_runs++;
+		}
+	frag_cluster = vol->cluster_size;
 	(void)nl_device_umount(&vol);
 	/* which names exist: asked of libntfs-3g, through the directory index */
 	if (nl_device_mount(path, 0, 0, false, 0, &vol) < 0)
@@ -374,6 +384,7 @@ static void build_fragmented(const char *path)
 		snprintf(name, sizeof(name), "/f%05d", i);
 		frag_exists[i] = (ni = ntfs_pathname_to_inode(vol, NULL, name)) != NULL;
 		if (ni) {
+			frag_mft[i] = ni->mft_no;
 			frag_files++;
 			cl(ni);
 		}
@@ -1029,7 +1040,7 @@ START_TEST(test_truncated)
 	ck_assert_uint_eq(nl_volume_record_count(v), fx.f + 1);
 	ck_assert_int_eq(pr.n, 1);
 	ck_assert_uint_eq(pr.mft[0], fx.f + 1);
-	ck_assert_str_eq(pr.reason[0], "record cut short: the file ends after 300 of its 1024 bytes");
+	ck_assert_str_eq(pr.reason[0], "truncated record (300 of 1024 bytes)");
 	struct nl_record_info ri;
 
 	ck_assert_int_eq(nl_model_record(m, fx.f, &ri), 0);
@@ -1121,6 +1132,120 @@ START_TEST(test_fragmented_mft)
 	ck_assert_int_le(found, frag_files + 16);
 	nl_model_free(&m);
 	nl_volume_close(&v);
+}
+END_TEST
+
+/* an image cut inside its (fragmented) $MFT, after everything needed to open
+ * it: the records that are gone are reported as ranges, the rest is scanned */
+START_TEST(test_truncated_image_mft)
+{
+	char p[4300], err[NL_ERRMSG_SIZE], want[16][160];
+	int nwant = 0;
+	nl_volume *v = NULL;
+	struct probs pr;
+	int64_t cut = -1;
+	uint64_t nrec = 0, fsize = 0, per = frag_cluster / 1024;
+	struct stat sb;
+
+	ck_assert_int_ge(frag_runs, 3);
+	ck_assert_int_le(frag_runs, 64);
+	ck_assert_int_eq(stat(imgfrag, &sb), 0);
+	fsize = (uint64_t)sb.st_size;
+	snprintf(p, sizeof(p), "%s/fragcut.img", tmpdir);
+	/* the lowest cluster, among the starts of $MFT runs other than the
+	 * first, at which the image can be cut and still be opened */
+	for (;;) {
+		int64_t best = -1;
+
+		for (int i = 1; i < frag_runs; i++)
+			if (frag_rl[i].lcn > cut && (best < 0 || frag_rl[i].lcn < best))
+				best = frag_rl[i].lcn;
+		ck_assert_msg(best >= 0, "no cut of the image can be opened");
+		cut = best;
+		ck_assert_int_eq(tu_copy_file(imgfrag, p, 0), 0);
+		ck_assert_int_eq(truncate(p, (off_t)(cut * frag_cluster)), 0);
+		if (nl_volume_open(&v, p, NULL, err, sizeof(err)) == 0)
+			break;
+	}
+	nrec = nl_volume_record_count(v);
+	struct nl_volume_info vi;
+
+	nl_volume_get_info(v, &vi);
+	fsize = vi.size;  /* bytes of the file system: clusters x cluster size */
+	/* mkntfs: whole clusters, less the last sector (backup boot sector) */
+	ck_assert_uint_eq(fsize, (uint64_t)sb.st_size - frag_cluster);
+	nl_volume_close(&v);
+	/* expected: the records of every run at or past the cut, adjacent runs
+	 * (by VCN) merged into one range, in record order */
+	uint64_t from = UINT64_MAX, to = 0;
+
+	for (int i = 0; i < frag_runs; i++) {
+		uint64_t r0 = (uint64_t)frag_rl[i].vcn * per, r1 = r0 + (uint64_t)frag_rl[i].len * per;
+
+		if (r1 > nrec)
+			r1 = nrec;
+		if (frag_rl[i].lcn >= cut && r0 < r1) {
+			if (from == UINT64_MAX)
+				from = r0;
+			to = r1 - 1;
+			continue;
+		}
+		if (from != UINT64_MAX) {
+			snprintf(want[nwant++], sizeof(want[0]),
+				 "%llu cannot read records %llu-%llu: Input/output error (the image is truncated: %llu of %llu bytes)",
+				 (unsigned long long)from, (unsigned long long)from,
+				 (unsigned long long)to, (unsigned long long)(cut * frag_cluster),
+				 (unsigned long long)fsize);
+			from = UINT64_MAX;
+		}
+	}
+	if (from != UINT64_MAX)
+		snprintf(want[nwant++], sizeof(want[0]),
+			 "%llu cannot read records %llu-%llu: Input/output error (the image is truncated: %llu of %llu bytes)",
+			 (unsigned long long)from, (unsigned long long)from, (unsigned long long)to,
+			 (unsigned long long)(cut * frag_cluster), (unsigned long long)fsize);
+	ck_assert_int_ge(nwant, 1);
+
+	nl_model *m = scan(p, 0, &v, &pr);
+	struct nl_scan_stats st;
+	int found = 0, lost = 0;
+
+	ck_assert_int_eq(pr.n, nwant);
+	for (int i = 0; i < nwant && i < 16; i++) {
+		char got[200];
+
+		snprintf(got, sizeof(got), "%llu %s", (unsigned long long)pr.mft[i], pr.reason[i]);
+		ck_assert_str_eq(got, want[i]);
+	}
+	nl_model_stats(m, &st);
+	ck_assert_uint_eq(st.problems, (uint64_t)nwant);
+	/* every file whose record was read is there, the others are not */
+	for (int i = 0; i < 5000; i++) {
+		char name[16];
+		uint64_t mft = 0;
+		bool gone = false;
+
+		if (!frag_exists[i])
+			continue;
+		for (int k = 0; k < frag_runs; k++)
+			if (frag_rl[k].lcn >= cut && frag_mft[i] >= (uint64_t)frag_rl[k].vcn * per &&
+			    frag_mft[i] < (uint64_t)(frag_rl[k].vcn + frag_rl[k].len) * per)
+				gone = true;
+		snprintf(name, sizeof(name), "/f%05d", i);
+		if (gone) {
+			ck_assert_int_eq(nl_model_lookup_path(m, name, &mft), -ENOENT);
+			lost++;
+		} else {
+			ck_assert_int_eq(nl_model_lookup_path(m, name, &mft), 0);
+			ck_assert_uint_eq(mft, frag_mft[i]);
+			found++;
+		}
+	}
+	ck_assert_int_gt(lost, 0);
+	ck_assert_int_gt(found, 1000);
+	nl_model_free(&m);
+	nl_volume_close(&v);
+	unlink(p);
 }
 END_TEST
 
@@ -1360,6 +1485,7 @@ static Suite *scan_suite(void)
 	tcase_add_test(tc, test_truncated);
 	tcase_add_test(tc, test_orphan);
 	tcase_add_test(tc, test_fragmented_mft);
+	tcase_add_test(tc, test_truncated_image_mft);
 	tcase_add_test(tc, test_progress_cancel);
 	suite_add_tcase(s, tc);
 	const char *mk = getenv("MKFIXTURE");

@@ -63,6 +63,13 @@ struct nl_scan_options {
  * NL_REC_REPARSE_UNREADABLE and counted in reparse_unreadable, but NOT
  * reported as problems (the caller says so per entry); a failed read on a
  * volume is reported as a problem.
+ * Incomplete input is reported too, and the scan goes on with what it has:
+ * records that cannot be read (a truncated image, bad sectors) as one
+ * problem per run of consecutive records, with the first record's number:
+ * "cannot read records 4092-4155: Input/output error" (a truncated image
+ * file adds " (the image is truncated: N of M bytes)"); a raw $MFT file
+ * that ends inside a record as "truncated record (868 of 1024 bytes)" with
+ * that record's number (= the number of whole records).
  * Progress is reported after every chunk of about 1 MiB of $MFT.
  * Returns 0; -ECANCELED if the progress callback asked to stop; -ENOMEM;
  * -EIO if $MFT could not be read at all (a read error in the middle is

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <ntfs-3g/types.h>
 #include <ntfs-3g/attrib.h>
@@ -47,6 +48,11 @@ struct scan {
 	/* records whose $REPARSE_POINT is non-resident */
 	uint32_t *rp_pending;
 	size_t nrp_pending, rp_pending_cap;
+	/* records that could not be read, as one range reported when it ends
+	 * (it may span chunks) */
+	uint64_t bad_from, bad_to;    /* bad_from == UINT64_MAX: none pending */
+	int bad_err;
+	char short_image[96];         /* "" or why reads fail: the image is truncated */
 	int err;                      /* -ENOMEM etc.: stop */
 	bool quiet;                   /* the record being parsed is not in use: no reports */
 	bool raw;                     /* a raw $MFT: reparse data may be unreadable */
@@ -457,47 +463,52 @@ static void process(struct scan *s, uint64_t recno, uint8_t *buf, bool late)
 	s->quiet = false;
 }
 
+/* flush_bad: report the pending range of unreadable records, if any. */
+static void flush_bad(struct scan *s)
+{
+	char msg[256];
+
+	if (s->bad_from == UINT64_MAX)
+		return;
+	if (s->bad_from == s->bad_to)
+		snprintf(msg, sizeof(msg), "cannot read record %llu: %s%s",
+			 (unsigned long long)s->bad_from, strerror(-s->bad_err), s->short_image);
+	else
+		snprintf(msg, sizeof(msg), "cannot read records %llu-%llu: %s%s",
+			 (unsigned long long)s->bad_from, (unsigned long long)s->bad_to,
+			 strerror(-s->bad_err), s->short_image);
+	problem(s, s->bad_from, msg);
+	s->bad_from = UINT64_MAX;
+}
+
 static int chunk(struct scan *s, uint64_t first, uint64_t count, uint8_t *buf)
 {
 	int64_t n = nl_volume_read_mft(s->vol, first, count, buf);
-	char msg[160];
 
 	if (n < 0 || (uint64_t)n < count) {
-		/* read what can be read record by record; report the rest as ranges */
-		uint64_t bad_from = UINT64_MAX;
-		int err = 0;
-
+		/* read what can be read record by record; the rest is reported
+		 * as ranges of record numbers */
 		for (uint64_t i = 0; i < count; i++) {
 			uint8_t *rb = buf + i * s->rs;
 			int rc = nl_volume_read_record(s->vol, first + i, rb);
 
 			if (rc == 0) {
-				if (bad_from != UINT64_MAX) {
-					snprintf(msg, sizeof(msg), "cannot read records %llu-%llu: %s",
-						 (unsigned long long)bad_from,
-						 (unsigned long long)(first + i - 1), strerror(-err));
-					problem(s, bad_from, msg);
-					bad_from = UINT64_MAX;
-				}
+				flush_bad(s);
 				s->m->st.bytes_read += s->rs;
 				process(s, first + i, rb, false);
 				if (s->err)
 					return s->err;
 				continue;
 			}
-			if (bad_from == UINT64_MAX) {
-				bad_from = first + i;
-				err = rc;
+			if (s->bad_from == UINT64_MAX) {
+				s->bad_from = first + i;
+				s->bad_err = rc;
 			}
-		}
-		if (bad_from != UINT64_MAX) {
-			snprintf(msg, sizeof(msg), "cannot read records %llu-%llu: %s",
-				 (unsigned long long)bad_from, (unsigned long long)(first + count - 1),
-				 strerror(-err));
-			problem(s, bad_from, msg);
+			s->bad_to = first + i;
 		}
 		return 0;
 	}
+	flush_bad(s);
 	s->m->st.bytes_read += (uint64_t)n * s->rs;
 	for (uint64_t i = 0; i < count; i++) {
 		process(s, first + i, buf + i * s->rs, false);
@@ -721,6 +732,21 @@ int nl_scan(nl_volume *vol, const struct nl_scan_options *opt, nl_model **out)
 		goto fail;
 	}
 	memset(m->arena, 0, 4);
+	s.bad_from = UINT64_MAX;
+	{
+		/* an image file shorter than its file system: say so with the
+		 * records that cannot be read */
+		struct nl_volume_info vi;
+		struct stat sb;
+
+		nl_volume_get_info(vol, &vi);
+		if (vi.kind == NL_VOLUME_NTFS && vi.path && stat(vi.path, &sb) == 0 &&
+		    S_ISREG(sb.st_mode) && (uint64_t)sb.st_size < vi.offset + vi.size)
+			snprintf(s.short_image, sizeof(s.short_image),
+				 " (the image is truncated: %llu of %llu bytes)",
+				 (unsigned long long)sb.st_size,
+				 (unsigned long long)(vi.offset + vi.size));
+	}
 	for (uint64_t first = 0; first < m->nrec; first += per) {
 		uint64_t count = m->nrec - first < per ? m->nrec - first : per;
 
@@ -731,6 +757,7 @@ int nl_scan(nl_volume *vol, const struct nl_scan_options *opt, nl_model **out)
 			goto fail;
 		}
 	}
+	flush_bad(&s);
 	/* a raw $MFT that ends inside a record */
 	{
 		struct nl_volume_info vi;
@@ -739,7 +766,7 @@ int nl_scan(nl_volume *vol, const struct nl_scan_options *opt, nl_model **out)
 		if (vi.kind == NL_VOLUME_RAW_MFT && vi.size % s.rs) {
 			char msg[128];
 
-			snprintf(msg, sizeof(msg), "record cut short: the file ends after %llu of its %u bytes",
+			snprintf(msg, sizeof(msg), "truncated record (%llu of %u bytes)",
 				 (unsigned long long)(vi.size % s.rs), s.rs);
 			problem(&s, m->nrec, msg);
 		}
