@@ -162,9 +162,9 @@ static void deleted_names(struct fe_audit *a, char drive)
 		uint64_t nc = 0;
 
 		while (nl_model_name_next(a->model, mft, 0, &nc, &nm) == 0)
-			fe_rows_add(a, &rows, mft, nm.id, 0);
+			fe_rows_add(a, &rows, mft, nm.id);
 	}
-	fe_rows_sort(&rows);
+	fe_rows_sort(a, &rows);
 	t = fe_audit_table(a, "deleted", del_cols, D_NCOLS, 0);
 	for (size_t i = 0; i < rows.n; i++) {
 		const struct fe_row *r = &rows.v[i];
@@ -193,12 +193,17 @@ static int run(int argc, char **argv)
 		       FE_A_FORMATS | FE_A_PATHS | FE_A_DELETED | FE_A_VOLUME, argc, argv, 1, 1);
 	fe_audit_scan(&a);
 	fe_audit_anchor(&a);
-	fe_audit_analyse(&a);
+	/* The analysis (and its index of every name) is needed first only for
+	 * the text header or a drive letter; otherwise it comes after the
+	 * hardlink groups, whose sort keys are freed by then: a lower peak. */
+	if (a.format == FE_FMT_TEXT || a.windows_paths)
+		fe_audit_analyse(&a);
 	drive = a.windows_paths ? fe_audit_drive(&a) : 0;
 	fe_audit_emit_open(&a);
 	if (a.format == FE_FMT_TEXT)
 		summary(&a);
 	fe_audit_hardlinks(&a, false);
+	fe_audit_analyse(&a);
 	fe_audit_reparse(&a, false);
 	if (a.deleted)
 		deleted_names(&a, drive);

@@ -515,19 +515,15 @@ static uint32_t dirs_lower_bound(const struct fe_dirs *d, const char *path, size
 	return (uint32_t)lo;
 }
 
-void fe_rows_add(struct fe_audit *a, struct fe_rows *r, uint64_t mft, uint32_t name_id,
-		 uint64_t aux)
+void fe_rows_add(struct fe_audit *a, struct fe_rows *r, uint64_t mft, uint32_t name_id)
 {
 	struct fe_row *row;
-	struct nl_name nm;
 	const char *path;
 	size_t len;
 	uint32_t depth = 0;
 
 	if (!a->dirs)
 		build_dirs(a);
-	if (nl_model_name_get(a->model, name_id, &nm) < 0)
-		return;
 	path = fe_audit_name_path(a, name_id, &len, NULL);
 	if (!path)
 		return;
@@ -544,12 +540,22 @@ void fe_rows_add(struct fe_audit *a, struct fe_rows *r, uint64_t mft, uint32_t n
 	}
 	row = &r->v[r->n++];
 	row->mft = mft;
-	row->aux = aux;
-	row->name = nm.name;
-	row->nlen = (uint32_t)nm.len;
 	row->name_id = name_id;
 	row->pos = dirs_lower_bound(a->dirs, path, len);
-	row->depth = depth;
+	row->depth = depth > 0xFFFF ? 0xFFFF : depth;
+}
+
+void fe_rows_reserve(struct fe_rows *r, size_t n)
+{
+	struct fe_row *v;
+
+	if (r->n + n <= r->cap)
+		return;
+	v = realloc(r->v, (r->n + n) * sizeof(*v));
+	if (!v)
+		fe_audit_nomem();
+	r->v = v;
+	r->cap = r->n + n;
 }
 
 const char *fe_row_path(struct fe_audit *a, const struct fe_row *r)
@@ -586,80 +592,125 @@ int fe_path_cmp(const char *a, size_t alen, const char *b, size_t blen)
 	return alen < blen ? -1 : alen > blen ? 1 : 0;
 }
 
-static int row_cmp(const void *pa, const void *pb)
+/* A row with its name fetched once for sorting (the model's name lookup
+ * checks the id and is not free). */
+struct sort_item {
+	struct fe_row row;
+	const char *name;
+	size_t nlen;
+	uint32_t start;		/* fe_rows_sort_grouped: the group's first row */
+	uint32_t len;		/* ... and its number of rows */
+};
+
+static int item_cmp(const void *pa, const void *pb)
 {
-	const struct fe_row *a = pa, *b = pb;
+	const struct sort_item *x = pa, *y = pb;
+	const struct fe_row *a = &x->row, *b = &y->row;
 	int c;
 
 	if (a->pos != b->pos)
 		return a->pos < b->pos ? -1 : 1;
 	if (a->depth != b->depth)
 		return a->depth > b->depth ? -1 : 1;	/* deeper first */
-	c = memcmp(a->name, b->name, a->nlen < b->nlen ? a->nlen : b->nlen);
+	/* same folder: compare the names themselves */
+	c = memcmp(x->name, y->name, x->nlen < y->nlen ? x->nlen : y->nlen);
 	if (c)
 		return c;
-	if (a->nlen != b->nlen)
-		return a->nlen < b->nlen ? -1 : 1;
+	if (x->nlen != y->nlen)
+		return x->nlen < y->nlen ? -1 : 1;
 	if (a->mft != b->mft)
 		return a->mft < b->mft ? -1 : 1;
-	if (a->name_id != b->name_id)
-		return a->name_id < b->name_id ? -1 : 1;
-	return a->aux < b->aux ? -1 : a->aux > b->aux;
+	return a->name_id < b->name_id ? -1 : a->name_id > b->name_id;
 }
 
-void fe_rows_sort(struct fe_rows *r)
+static void fill_item(const struct fe_audit *a, struct sort_item *it, const struct fe_row *r)
 {
-	if (r->n > 1)
-		qsort(r->v, r->n, sizeof(r->v[0]), row_cmp);
+	struct nl_name nm;
+
+	it->row = *r;
+	if (nl_model_name_get(a->model, r->name_id, &nm) == 0) {
+		it->name = nm.name;
+		it->nlen = nm.len;
+	} else {
+		it->name = "";
+		it->nlen = 0;
+	}
 }
 
-struct grp_key {
-	uint64_t mft;
-	size_t pos;
-};
-
-static int grp_key_cmp(const void *pa, const void *pb)
+/* Sort rows v[0..n) through @items (room for n). */
+static void sort_slice(const struct fe_audit *a, struct fe_row *v, size_t n,
+		       struct sort_item *items)
 {
-	const struct grp_key *a = pa, *b = pb;
-
-	if (a->mft != b->mft)
-		return a->mft < b->mft ? -1 : 1;
-	return a->pos < b->pos ? -1 : a->pos > b->pos;
+	for (size_t i = 0; i < n; i++)
+		fill_item(a, &items[i], &v[i]);
+	qsort(items, n, sizeof(*items), item_cmp);
+	for (size_t i = 0; i < n; i++)
+		v[i] = items[i].row;
 }
 
-static int row_group_cmp(const void *pa, const void *pb)
+void fe_rows_sort(struct fe_audit *a, struct fe_rows *r)
 {
-	const struct fe_row *a = pa, *b = pb;
+	struct sort_item *items;
 
-	/* aux = first position of the group << 32 | own position */
-	return a->aux < b->aux ? -1 : a->aux > b->aux;
-}
-
-void fe_rows_sort_grouped(struct fe_rows *r)
-{
-	struct grp_key *k;
-	size_t i, j;
-
-	fe_rows_sort(r);
 	if (r->n < 2)
 		return;
-	k = malloc(r->n * sizeof(*k));
-	if (!k)
+	items = malloc(r->n * sizeof(*items));
+	if (!items)
 		fe_audit_nomem();
-	for (i = 0; i < r->n; i++)
-		k[i] = (struct grp_key){ r->v[i].mft, i };
-	qsort(k, r->n, sizeof(*k), grp_key_cmp);
+	sort_slice(a, r->v, r->n, items);
+	free(items);
+}
+
+void fe_rows_sort_grouped(struct fe_audit *a, struct fe_rows *r)
+{
+	struct sort_item *items = NULL, *groups;
+	size_t i, j, g = 0, cap = 0;
+
+	free(r->gstart);
+	free(r->glen);
+	r->ngroups = 0;
 	for (i = 0; i < r->n; i = j) {
-		for (j = i; j < r->n && k[j].mft == k[i].mft; j++)
-			r->v[k[j].pos].aux = ((uint64_t)k[i].pos << 32) | k[j].pos;
+		for (j = i; j < r->n && r->v[j].mft == r->v[i].mft; j++)
+			;
+		r->ngroups++;
 	}
-	free(k);
-	qsort(r->v, r->n, sizeof(r->v[0]), row_group_cmp);
+	r->gstart = malloc((r->ngroups + 1) * sizeof(*r->gstart));
+	r->glen = malloc((r->ngroups + 1) * sizeof(*r->glen));
+	groups = malloc((r->ngroups + 1) * sizeof(*groups));
+	if (!r->gstart || !r->glen || !groups)
+		fe_audit_nomem();
+	for (i = 0; i < r->n; i = j) {
+		for (j = i; j < r->n && r->v[j].mft == r->v[i].mft; j++)
+			;
+		if (j - i > 1) {
+			if (j - i > cap) {
+				free(items);
+				cap = j - i;
+				items = malloc(cap * sizeof(*items));
+				if (!items)
+					fe_audit_nomem();
+			}
+			sort_slice(a, r->v + i, j - i, items);
+		}
+		fill_item(a, &groups[g], &r->v[i]);
+		groups[g].start = (uint32_t)i;
+		groups[g].len = (uint32_t)(j - i);
+		g++;
+	}
+	free(items);
+	qsort(groups, r->ngroups, sizeof(*groups), item_cmp);
+	for (g = 0; g < r->ngroups; g++) {
+		r->gstart[g] = groups[g].start;
+		r->glen[g] = groups[g].len;
+	}
+	free(groups);
 }
 
 void fe_rows_free(struct fe_rows *r)
 {
 	free(r->v);
+	free(r->gstart);
+	free(r->glen);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -207,27 +207,29 @@ void fe_audit_reparse_check(struct fe_audit *a);
  * of its path among them, its depth and a pointer to its own name in the
  * model.  Names in one interval between two consecutive directory paths
  * have parents on one chain of folders, so (position, deeper first, name)
- * is exactly the path order.  32 bytes per row.
+ * is exactly the path order.  16 bytes per row.
  */
 struct fe_row {
-	uint64_t mft;
-	uint64_t aux;		/* for the caller */
-	const char *name;	/* last component (the model's WTF-8 name) */
-	uint32_t nlen;
-	uint32_t name_id;	/* the name the row is about */
+	uint64_t mft : 48;	/* record number */
+	uint64_t depth : 16;	/* '/' in the row's path (at most 4096) */
+	uint32_t name_id;	/* the name the row is about (its last component) */
 	uint32_t pos;		/* directories whose path sorts before the row's */
-	uint32_t depth;		/* '/' in the row's path */
 };
 
 struct fe_rows {
 	struct fe_row *v;
 	size_t n, cap;
+	/* after fe_rows_sort_grouped(): the groups in output order */
+	uint32_t *gstart, *glen;
+	size_t ngroups;
 };
 
 /* fe_rows_add - append a row for name @name_id of record @mft (exits on out
  * of memory; a name without a path is skipped). */
-void fe_rows_add(struct fe_audit *a, struct fe_rows *r, uint64_t mft, uint32_t name_id,
-		 uint64_t aux);
+void fe_rows_add(struct fe_audit *a, struct fe_rows *r, uint64_t mft, uint32_t name_id);
+
+/* fe_rows_reserve - make room for @n more rows (a hint; exits on out of memory). */
+void fe_rows_reserve(struct fe_rows *r, size_t n);
 
 /* fe_row_path - the '/'-path of a row, in a buffer of @a (as
  * fe_audit_name_path()). */
@@ -239,15 +241,15 @@ const char *fe_row_path(struct fe_audit *a, const struct fe_row *r);
  * code point order), then by record number and name id: a stable order that
  * does not depend on the locale or the order of the records on disk.
  */
-void fe_rows_sort(struct fe_rows *r);
+void fe_rows_sort(struct fe_audit *a, struct fe_rows *r);
 int fe_path_cmp(const char *a, size_t alen, const char *b, size_t blen);
 
 /*
- * fe_rows_sort_grouped - sort by path, then bring the rows of one record
- * together: groups ordered by their first path, paths sorted inside each
- * group.  Overwrites row.aux.
+ * fe_rows_sort_grouped - for rows added record by record (the rows of one
+ * record are consecutive): sort the paths inside each record's group, and
+ * order the groups by their first path in r->gstart / r->glen.
  */
-void fe_rows_sort_grouped(struct fe_rows *r);
+void fe_rows_sort_grouped(struct fe_audit *a, struct fe_rows *r);
 
 /* fe_rows_free - release everything and zero @r. */
 void fe_rows_free(struct fe_rows *r);

@@ -119,6 +119,7 @@ static void collect_hardlinks(struct fe_audit *a, struct fe_rows *rows, struct h
 	unsigned filter = NL_ITER_HARDLINKS | (a->deleted ? NL_ITER_DELETED : 0);
 	uint64_t cursor = 0, mft;
 
+	fe_rows_reserve(rows, a->stats.hardlink_names);
 	while (nl_model_next(a->model, &cursor, filter, &mft) == 0) {
 		struct nl_saturation sat = { 0, 0, false };
 		struct nl_record_info ri;
@@ -140,7 +141,7 @@ static void collect_hardlinks(struct fe_audit *a, struct fe_rows *rows, struct h
 		while (nl_model_name_next(a->model, mft, 0, &nc, &nm) == 0) {
 			size_t before = rows->n;
 
-			fe_rows_add(a, rows, mft, nm.id, 0);
+			fe_rows_add(a, rows, mft, nm.id);
 			names += rows->n - before;
 		}
 		if (names) {
@@ -150,7 +151,7 @@ static void collect_hardlinks(struct fe_audit *a, struct fe_rows *rows, struct h
 				s->deleted++;
 		}
 	}
-	fe_rows_sort_grouped(rows);
+	fe_rows_sort_grouped(a, rows);
 }
 
 static void emit_groups_json(struct fe_audit *a, struct fe_rows *rows, char drive)
@@ -166,10 +167,12 @@ static void emit_groups_json(struct fe_audit *a, struct fe_rows *rows, char driv
 	if (!a->deleted)
 		cols[G_DELETED].flags = HIDE;
 	t = fe_audit_table(a, "hardlink_group", cols, G_NCOLS, 0);
-	for (i = 0; i < rows->n; i = j) {
-		uint64_t mft = rows->v[i].mft;
+	for (size_t g = 0; g < rows->ngroups; g++) {
+		uint64_t mft = rows->v[rows->gstart[g]].mft;
 		struct nl_record_info ri;
 		uint64_t inside = 0;
+
+		i = rows->gstart[g];
 
 		if (nl_model_record(a->model, mft, &ri) < 0)
 			memset(&ri, 0, sizeof(ri));
@@ -180,7 +183,7 @@ static void emit_groups_json(struct fe_audit *a, struct fe_rows *rows, char driv
 		nl_cell_strs_empty(t, G_DOS);
 		if (a->under)
 			nl_cell_strs_empty(t, G_OUTSIDE);
-		for (j = i; j < rows->n && rows->v[j].mft == mft; j++) {
+		for (j = i; j < i + rows->glen[g]; j++) {
 			const struct fe_row *r = &rows->v[j];
 			const char *d = fe_audit_display(a, fe_row_path(a, r), drive);
 			struct nl_name nm;
@@ -222,13 +225,14 @@ static void emit_names(struct fe_audit *a, struct fe_rows *rows, char drive)
 	if (!a->deleted)
 		cols[H_DELETED].flags = HIDE;
 	t = fe_audit_table(a, "hardlink", cols, H_NCOLS, 0);
-	for (i = 0; i < rows->n; i = j) {
-		uint64_t mft = rows->v[i].mft, inside = 0;
+	for (size_t g = 0; g < rows->ngroups; g++) {
+		uint64_t mft = rows->v[rows->gstart[g]].mft, inside = 0;
 		struct nl_record_info ri;
 
+		i = rows->gstart[g];
 		if (nl_model_record(a->model, mft, &ri) < 0)
 			memset(&ri, 0, sizeof(ri));
-		for (j = i; j < rows->n && rows->v[j].mft == mft; j++)
+		for (j = i; j < i + rows->glen[g]; j++)
 			if (a->under &&
 			    nl_model_name_is_under(a->model, rows->v[j].name_id, a->anchor) == 1)
 				inside++;
@@ -577,7 +581,7 @@ uint64_t fe_audit_reparse(struct fe_audit *a, bool summary)
 
 			if (a->under && nl_model_name_is_under(a->model, nm.id, a->anchor) != 1)
 				continue;
-			fe_rows_add(a, &rows, li.mft, nm.id, 0);
+			fe_rows_add(a, &rows, li.mft, nm.id);
 			any |= rows.n > before;
 		}
 		if (!any)
@@ -589,7 +593,7 @@ uint64_t fe_audit_reparse(struct fe_audit *a, bool summary)
 			fe_audit_problem(a, a->image, li.mft, NULL, unreadable_reason(a));
 		}
 	}
-	fe_rows_sort(&rows);
+	fe_rows_sort(a, &rows);
 	if (summary && summary_first(a))
 		reparse_summary(a, &s);
 	memcpy(cols, rp_cols, sizeof(cols));
