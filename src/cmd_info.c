@@ -1,6 +1,7 @@
 /* cmd_info.c: 'ntfslinks info': everything about one name: record, siblings, attributes, times, reparse data. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,7 +26,9 @@ static void usage(FILE *out)
 		"Show everything about one file: record and sequence number, the header's\n"
 		"link count (which counts DOS names too), every name (hardlink) with its\n"
 		"8.3 DOS alias, file attributes, data and stream sizes, the four\n"
-		"$STANDARD_INFORMATION times, and its reparse point decoded and classified.\n"
+		"$STANDARD_INFORMATION times, its reparse point decoded and classified, and\n"
+		"a table of its data streams (name, size, allocated, resident, sparse,\n"
+		"compressed, encrypted; the unnamed stream has the name \"\").\n"
 		"\n"
 		"Options:\n"
 		"      --json            JSON Lines: one object\n"
@@ -91,6 +94,56 @@ static const struct { uint32_t bit; const char *name; } attr_names[] = {
 	{ 0x00040000, "recall_on_open" }, { 0x00080000, "pinned" },
 	{ 0x00100000, "unpinned" }, { 0x00400000, "recall_on_data_access" },
 };
+
+enum { ST_MFT, ST_NAME, ST_SIZE, ST_ALLOC, ST_RESIDENT, ST_SPARSE, ST_COMPRESSED,
+       ST_ENCRYPTED, ST_NCOLS };
+
+static const struct nl_column st_cols[ST_NCOLS] = {
+	[ST_MFT] = { "mft", "MFT", NL_COL_RIGHT | NL_COL_NO_TEXT, 0 },
+	[ST_NAME] = { "name", "STREAM", 0, 0 },
+	[ST_SIZE] = { "size", "SIZE", NL_COL_RIGHT, 0 },
+	[ST_ALLOC] = { "allocated", "ALLOCATED", NL_COL_RIGHT, 0 },
+	[ST_RESIDENT] = { "resident", "RESIDENT", 0, 0 },
+	[ST_SPARSE] = { "sparse", "SPARSE", 0, 0 },
+	[ST_COMPRESSED] = { "compressed", "COMPRESSED", 0, 0 },
+	[ST_ENCRYPTED] = { "encrypted", "ENCRYPTED", 0, 0 },
+};
+
+struct stream_ctx {
+	struct fe_audit *a;
+	nl_table *t;
+	uint64_t mft;
+};
+
+static int stream_row(void *ctx, const struct nl_stream *st)
+{
+	struct stream_ctx *c = ctx;
+
+	nl_cell_uint(c->t, ST_MFT, c->mft);
+	nl_cell_strn(c->t, ST_NAME, st->name, st->name_len);
+	nl_cell_uint(c->t, ST_SIZE, st->size);
+	nl_cell_uint(c->t, ST_ALLOC, st->alloc_size);
+	nl_cell_bool(c->t, ST_RESIDENT, st->resident);
+	nl_cell_bool(c->t, ST_SPARSE, st->sparse);
+	nl_cell_bool(c->t, ST_COMPRESSED, st->compressed);
+	nl_cell_bool(c->t, ST_ENCRYPTED, st->encrypted);
+	fe_audit_row_end(c->a, c->t);
+	return 0;
+}
+
+/* One "stream" row per $DATA attribute (the unnamed one has the name ""). */
+static void streams(struct fe_audit *a, uint64_t mft)
+{
+	struct stream_ctx c = { a, NULL, mft };
+	int rc;
+
+	c.t = fe_audit_table(a, "stream", st_cols, ST_NCOLS, 0);
+	rc = nl_model_streams(a->model, mft, stream_row, &c);
+	if (rc == -ENOMEM)
+		fe_audit_nomem();
+	if (rc < 0)
+		fe_audit_problem(a, a->image, mft, NULL, "cannot read the data streams");
+}
 
 static void reparse_cells(struct fe_audit *a, nl_table *t, uint64_t mft, char drive)
 {
@@ -225,6 +278,8 @@ static int run(int argc, char **argv)
 	if (ri.flags & NL_REC_REPARSE)
 		reparse_cells(&a, t, mft, drive);
 	fe_audit_row_end(&a, t);
+	if (!(ri.flags & NL_REC_DIRECTORY) || ri.stream_count)
+		streams(&a, mft);
 	fe_rows_free(&rows);
 	return fe_audit_exit(&a);
 }

@@ -125,10 +125,20 @@ expect_eq "basic: the four times" "2001-02-03T04:05:06.0000000Z	2002-03-04T05:06
 	"$(jfields info crtime mtime ctime atime <"$T_TMP/out")"
 nl_json info "$img" /docs/hello.txt
 expect_eq "basic: size and named streams" "13	3	200026" "$(jfields info size streams streams_size <"$T_TMP/out")"
+expect_eq "basic: the streams of a file, the unnamed one first" "	13	0	true
+big	200000	200704	false
+empty	0	0	true
+Zone.Identifier	26	0	true" "$(jfields stream name size allocated resident <"$T_TMP/out")"
+PATH="$PATH:/usr/sbin:/sbin" ntfscat "$img" '$MFT' >"$T_TMP/basic.mft" 2>/dev/null
+"$NTFSLINKS" info --json "$T_TMP/basic.mft" /docs/hello.txt | grep '"type":"stream"' >"$T_TMP/raw-streams"
+expect_eq "basic: the same streams from a raw \$MFT" "$(grep '"type":"stream"' "$T_TMP/out")" "$(cat "$T_TMP/raw-streams")"
+nl_json info "$img" /attr/compressed.txt
+expect_eq "basic: a compressed stream" "65536	true	false" "$(jfields stream size compressed resident <"$T_TMP/out")"
 nl_json info "$img" /attr/readonly.txt
 expect_eq "basic: attributes" "0x00000021	readonly|archive" "$(jfields info attributes attribute_names <"$T_TMP/out")"
 nl_json info "$img" /sparse.bin
 expect_eq "basic: a sparse file: size and allocated" "16777216	12288" "$(jfields info size allocated <"$T_TMP/out")"
+expect_eq "basic: a sparse stream" "16777216	12288	true" "$(jfields stream size allocated sparse <"$T_TMP/out")"
 nl_json hardlinks "$img"
 expect_eq "basic: no hardlinks" "0	0" "$(jfields summary groups names <"$T_TMP/out")"
 
