@@ -52,6 +52,10 @@ for cmd in $("$NTFSLINKS" --help | sed -n '/^Commands:/,/^$/p' | awk 'NF && !/^C
 	run_nl "$cmd" --no-such-option
 	expect_rc "$cmd with a bad option is misuse" 2
 	expect_match "$cmd misuse hints at help" "^Try 'ntfslinks help $cmd' for more information.$" "$T_ERR"
+	# every long option in the help text is documented in a man page (mdoc "Fl -name")
+	for o in $(printf '%s\n' "$h1" | sed -n 's/^ \{1,\}\(-[[:alnum:]], \)\{0,1\}--\([[:alnum:]][[:alnum:]-]*\).*/\2/p' | sort -u); do
+		if grep -qE "Fl -$o([^[:alnum:]-]|\$)" "$TESTS_SRCDIR/../man/"*.1; then ok; else fail "$cmd: option --$o is not in the man pages"; fi
+	done
 	# the man page documents each command
 	grep -q "^\.It Cm $cmd\b\|^\.Sh.*$cmd\|^\.Ss $cmd\b\|Nm ntfslinks Cm $cmd" "$TESTS_SRCDIR/../man/"*.1 ||
 		fail "no man page documents '$cmd'"
