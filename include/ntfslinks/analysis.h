@@ -30,7 +30,9 @@ extern "C" {
  *                 already followed, or to the link itself or one of its
  *                 ancestor folders, or needs more than max_depth hops
  *   unknown       the reparse data is malformed or unreadable, or the
- *                 target cannot be parsed
+ *                 target cannot be parsed: unreadable data (a non-resident
+ *                 $REPARSE_POINT in a bare $MFT) whose tag is a name
+ *                 surrogate or is not known at all (tag 0: it may be a link)
  *
  * Precedence: unknown, other-volume (first hop), dangling (first hop),
  * loop, dangling (further hops), then inner/outer by where the first hop

@@ -61,8 +61,16 @@ struct nl_scan_options {
  * cannot be read from a raw $MFT (nor for deleted records, nor with
  * NL_SCAN_NO_REPARSE_READ): such records are flagged
  * NL_REC_REPARSE_UNREADABLE and counted in reparse_unreadable, but NOT
- * reported as problems (the caller says so per entry); a failed read on a
- * volume is reported as a problem.
+ * reported through opt->problem: the caller reports them, once per entry it
+ * lists.  A read that fails on a volume IS reported as a problem here.
+ * The tag of data that was not read is taken from copies, first found wins:
+ * the record's own $FILE_NAMEs (file attribute 0x400 with the tag in the
+ * EA-size field, as Windows writes them; libntfs-3g does not), the keys of
+ * $Extend/$Reparse:$R, the $I30 entries of resident directory index roots
+ * (Microsoft tags only: libntfs-3g writes 0xC0 there for non-resident
+ * data); index copies only when their file reference (sequence number
+ * included) is this record's.  Copies in non-resident indexes are not read:
+ * the tag is then 0 (unknown).
  * Incomplete input is reported too, and the scan goes on with what it has:
  * records that cannot be read (a truncated image, bad sectors) as one
  * problem per run of consecutive records, with the first record's number:
@@ -160,7 +168,8 @@ int nl_model_times(const nl_model *m, uint64_t mft, struct nl_times *t);
  *        system.ntfs_reparse_data xattr); owned by the model
  * Returns 0; -ENOENT if the record has no reparse point; -EIO if the data
  * could not be read (non-resident data from a raw $MFT, read error): @tag is
- * still set and *@data is NULL.
+ * still set, from the copies described at nl_scan() (0 when none was
+ * found), and *@data is NULL.
  */
 int nl_model_reparse(const nl_model *m, uint64_t mft, uint32_t *tag,
 		     const uint8_t **data, size_t *len);

@@ -298,8 +298,16 @@ static int classify(nl_analysis *a, struct entry *x)
 	struct entry *y;
 
 	if (!x->rp) {
-		x->cls = (x->tag & NL_TAG_BIT_NAME_SURROGATE) ? NL_CLASS_UNKNOWN : NL_CLASS_NONE;
-		x->reason = x->cls ? "reparse data unreadable" : NULL;
+		/* unreadable (or undecodable) data: a link we cannot follow,
+		 * unless the tag says it is no link; with no tag known it may be */
+		if (x->tag && !(x->tag & NL_TAG_BIT_NAME_SURROGATE)) {
+			x->cls = NL_CLASS_NONE;
+			x->reason = NULL;
+		} else {
+			x->cls = NL_CLASS_UNKNOWN;
+			x->reason = x->tag ? "reparse data unreadable"
+					   : "reparse data unreadable and its tag unknown";
+		}
 		return 0;
 	}
 	if (!x->has_target) {

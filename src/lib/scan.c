@@ -43,7 +43,10 @@ struct scan {
 	uint32_t *deferred;
 	size_t ndeferred, deferred_cap;
 	/* (record, tag) pairs from the resident root of $Extend/$Reparse:$R */
-	struct rtag { uint32_t mft, tag; } *rtags;
+	/* reparse tags known from elsewhere, for reparse data that cannot be
+	 * read: prio 0 from the record's own $FILE_NAMEs, 1 from the keys of
+	 * $Extend/$Reparse:$R, 2 from $I30 entries (resident index roots) */
+	struct rtag { uint32_t mft, tag, ord; uint16_t seq; uint8_t prio; } *rtags;
 	size_t nrtags, rtags_cap;
 	/* records whose $REPARSE_POINT is non-resident */
 	uint32_t *rp_pending;
@@ -205,12 +208,24 @@ static int add_reparse(struct scan *s, uint32_t owner, uint32_t tag, const uint8
 	return 0;
 }
 
+static int push_rtag(struct scan *s, uint64_t ref, uint32_t tag, uint8_t prio)
+{
+	if (grow((void **)&s->rtags, &s->rtags_cap, s->nrtags + 1, sizeof(*s->rtags)) < 0)
+		return -ENOMEM;
+	s->rtags[s->nrtags] = (struct rtag){ (uint32_t)NL_MREF_RECORD(ref), tag, (uint32_t)s->nrtags,
+					      NL_MREF_SEQ(ref), prio };
+	s->nrtags++;
+	return 0;
+}
+
 /* index_tags: reparse tags found in a resident index root, for reparse points
  * whose data cannot be read (raw $MFT).  Two kinds:
  *  - $Extend/$Reparse:$R, whose keys are (tag, file reference);
  *  - a directory's $I30, whose keys are $FILE_NAMEs: the copies in the index
  *    carry the file attributes and the reparse tag (the $FILE_NAME in the
- *    file's own record usually does not).
+ *    file's own record usually does not).  Only tags with the Microsoft
+ *    bit and no reserved bits are taken from there: for non-resident
+ *    reparse data libntfs-3g writes 0xC0 (the attribute type) in that field.
  * Entries in a non-resident $INDEX_ALLOCATION are not seen. */
 static int index_tags(struct scan *s, const struct nl_attr *a, bool r_index)
 {
@@ -244,13 +259,13 @@ static int index_tags(struct scan *s, const struct nl_attr *a, bool r_index)
 			if (fa & NL_FA_REPARSE_POINT)
 				tag = (uint32_t)k[0x3C] | (uint32_t)k[0x3D] << 8 |
 				      (uint32_t)k[0x3E] << 16 | (uint32_t)k[0x3F] << 24;
+			if (!(tag & 0x80000000u) || (tag & 0x0FFF0000u))
+				tag = 0;
 			ref = rd64(v + pos);
 		}
-		if (tag && NL_MREF_RECORD(ref) < s->m->nrec) {
-			if (grow((void **)&s->rtags, &s->rtags_cap, s->nrtags + 1, sizeof(*s->rtags)) < 0)
-				return -ENOMEM;
-			s->rtags[s->nrtags++] = (struct rtag){ (uint32_t)NL_MREF_RECORD(ref), tag };
-		}
+		if (tag && NL_MREF_RECORD(ref) < s->m->nrec &&
+		    push_rtag(s, ref, tag, r_index ? 1 : 2) < 0)
+			return -ENOMEM;
 		pos += elen;
 	}
 	return 0;
@@ -265,7 +280,7 @@ static void walk(struct scan *s, uint64_t recno, uint32_t owner, const uint8_t *
 	size_t pos = 0;
 	struct nl_attr a;
 	const char *reason = NULL;
-	uint32_t fn_tag = 0;  /* the reparse tag the $FILE_NAMEs repeat */
+	bool fn_tagged = false;  /* the reparse tag the $FILE_NAMEs repeat was noted */
 	int rc;
 
 	while ((rc = nl_record_attr_next(buf, s->rs, h, &pos, &a, &reason)) == 0) {
@@ -304,8 +319,14 @@ static void walk(struct scan *s, uint64_t recno, uint32_t owner, const uint8_t *
 				problem(s, recno, reason);
 				break;
 			}
-			if ((fn.file_attributes & NL_FA_REPARSE_POINT) && fn.reparse_tag)
-				fn_tag = fn.reparse_tag;
+			/* seq 0: any; only in-use records are looked up */
+			if ((fn.file_attributes & NL_FA_REPARSE_POINT) && fn.reparse_tag && !fn_tagged) {
+				fn_tagged = true;
+				if ((rc = push_rtag(s, owner, fn.reparse_tag, 0)) < 0) {
+					s->err = rc;
+					return;
+				}
+			}
 			if ((rc = add_name(s, owner, &fn)) < 0) {
 				s->err = rc;
 				return;
@@ -370,11 +391,6 @@ static void walk(struct scan *s, uint64_t recno, uint32_t owner, const uint8_t *
 	}
 	if (rc < 0)
 		problem(s, recno, reason);
-	/* non-resident reparse data: until (unless) it is read, the tag is the
-	 * one the $FILE_NAMEs carry */
-	if (fn_tag && m->nrps && m->rps[m->nrps - 1].mft == owner &&
-	    m->rps[m->nrps - 1].off == RP_UNREADABLE && m->rps[m->nrps - 1].tag == 0)
-		m->rps[m->nrps - 1].tag = fn_tag;
 }
 
 /* process: one raw record @recno in @buf (s->rs bytes, modified in place).
@@ -582,6 +598,17 @@ static int cmp_big(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static int cmp_rtag(const void *a, const void *b)
+{
+	const struct rtag *x = a, *y = b;
+
+	if (x->mft != y->mft)
+		return x->mft < y->mft ? -1 : 1;
+	if (x->prio != y->prio)
+		return x->prio < y->prio ? -1 : 1;
+	return x->ord < y->ord ? -1 : x->ord > y->ord;
+}
+
 static int cmp_ext(const void *a, const void *b)
 {
 	const struct mext *x = a, *y = b;
@@ -782,10 +809,31 @@ int nl_scan(nl_volume *vol, const struct nl_scan_options *opt, nl_model **out)
 			goto fail;
 		}
 	}
-	for (size_t i = 0; i < m->nrps; i++)
-		for (size_t k = 0; m->rps[i].off == RP_UNREADABLE && !m->rps[i].tag && k < s.nrtags; k++)
-			if (s.rtags[k].mft == m->rps[i].mft)
-				m->rps[i].tag = s.rtags[k].tag;
+	/* the tag of unreadable reparse data: from the record's own
+	 * $FILE_NAMEs, else the first index copy that names this very file
+	 * (sequence number too) */
+	if (s.nrtags)
+		qsort(s.rtags, s.nrtags, sizeof(*s.rtags), cmp_rtag);
+	for (size_t i = 0; i < m->nrps; i++) {
+		struct mreparse *rp = &m->rps[i];
+		size_t lo = 0, hi = s.nrtags;
+
+		if (rp->off != RP_UNREADABLE || rp->tag)
+			continue;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (s.rtags[mid].mft < rp->mft)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < s.nrtags && s.rtags[lo].mft == rp->mft; lo++)
+			if (!s.rtags[lo].seq || s.rtags[lo].seq == m->recs[rp->mft].seq) {
+				rp->tag = s.rtags[lo].tag;
+				break;
+			}
+	}
 	finish(&s);
 	free(s.lc_tmp);
 	s.lc_tmp = NULL;
