@@ -50,9 +50,15 @@
  *   /wslabs                          WSL symlink /mnt/c/x
  *   /compressed.bin                  WOF reparse point (not a link)
  *   /odd                             tag 0xA0001234 (name surrogate, unknown)
+ *   /rel/longsym                     symlink \??\C:\Users\Public\doc.txt with a
+ *                                    600-character print name: its reparse
+ *                                    data is non-resident
+ *
+ * Its $MFT is also saved as a bare file (mft_raw), and once more with record
+ * 5 zeroed (mft_noroot): a carved $MFT without its root folder.
  */
 
-static char image[4096];
+static char image[4096], mft_raw[4200], mft_noroot[4200];
 
 #define GUID "{6b29fc40-ca47-1067-b31d-00dd010662da}"
 
@@ -210,6 +216,39 @@ static void build_image(void)
 	mkraw(vol, "/", "wslabs", NL_TAG_LX_SYMLINK, "\x02\x00\x00\x00/mnt/c/x", 12);
 	mkraw(vol, "/", "compressed.bin", NL_TAG_WOF, wof, sizeof(wof));
 	mkraw(vol, "/", "odd", 0xA0001234, "\x01\x02", 2);
+	{
+		char print[601];
+
+		memset(print, 'p', 600);
+		print[600] = 0;
+		mklink(vol, "/rel", "longsym", NL_TAG_SYMLINK, false,
+		       "\\??\\C:\\Users\\Public\\doc.txt", print, 0);
+	}
+	if (ntfs_umount(vol, FALSE))
+		die("umount");
+}
+
+/* save_mft: the $MFT of the image as stored (update sequences in place) into
+ * @out; record @zero (if not UINT64_MAX) is zeroed: never used */
+static void save_mft(const char *out, uint64_t zero)
+{
+	ntfs_volume *vol = ntfs_mount(image, NTFS_MNT_RDONLY);
+	s64 size;
+	char *buf;
+	FILE *f;
+
+	if (!vol)
+		die("mount for $MFT");
+	size = vol->mft_na->data_size;
+	buf = malloc((size_t)size);
+	if (!buf || ntfs_attr_pread(vol->mft_na, 0, size, buf) != size)
+		die("read $MFT");
+	if (zero != UINT64_MAX)
+		memset(buf + zero * vol->mft_record_size, 0, vol->mft_record_size);
+	f = fopen(out, "wb");
+	if (!f || fwrite(buf, 1, (size_t)size, f) != (size_t)size || fclose(f))
+		die(out);
+	free(buf);
 	if (ntfs_umount(vol, FALSE))
 		die("umount");
 }
@@ -277,6 +316,7 @@ static const struct want wants[] = {
 	{ "/wslabs", NL_CLASS_OTHER_VOLUME, NL_CLASS_OTHER_VOLUME, NULL, NULL },
 	{ "/compressed.bin", NL_CLASS_NONE, NL_CLASS_NONE, NULL, NULL },
 	{ "/odd", NL_CLASS_UNKNOWN, NL_CLASS_UNKNOWN, NULL, "target not decoded for this tag" },
+	{ "/rel/longsym", NL_CLASS_INNER, NL_CLASS_INNER, "/Users/Public/doc.txt", NULL },
 };
 
 static void check_one(const nl_analysis *a, const struct want *w, enum nl_link_class cls)
@@ -312,15 +352,15 @@ START_TEST(test_classes_root)
 	ck_assert_int_eq(nl_analysis_drive(a, &g), 0);
 	ck_assert_int_eq(g.drive, 'C');
 	ck_assert(!g.given);
-	/* 11 targets on C:, 9 of which exist as named (the two that do not:
+	/* 12 targets on C:, 10 of which exist as named (the two that do not:
 	 * \nothing\here, and the path through the junction "Documents and Settings"),
 	 * and one on D: */
-	ck_assert_uint_eq(g.drive_targets, 12);
-	ck_assert_uint_eq(g.support, 9);
+	ck_assert_uint_eq(g.drive_targets, 13);
+	ck_assert_uint_eq(g.support, 10);
 	for (size_t i = 0; i < sizeof(wants) / sizeof(wants[0]); i++)
 		check_one(a, &wants[i], wants[i].cls);
 	ck_assert_int_eq(nl_analysis_counts(a, counts), 0);
-	ck_assert_uint_eq(counts[NL_CLASS_INNER], 8);
+	ck_assert_uint_eq(counts[NL_CLASS_INNER], 9);
 	ck_assert_uint_eq(counts[NL_CLASS_OUTER], 0);
 	ck_assert_uint_eq(counts[NL_CLASS_OTHER_VOLUME], 4);
 	ck_assert_uint_eq(counts[NL_CLASS_DANGLING], 3);
@@ -359,7 +399,7 @@ START_TEST(test_classes_under_users)
 	for (size_t i = 0; i < sizeof(wants) / sizeof(wants[0]); i++)
 		check_one(a, &wants[i], wants[i].cls_users);
 	nl_analysis_counts(a, counts);
-	ck_assert_uint_eq(counts[NL_CLASS_INNER], 6);
+	ck_assert_uint_eq(counts[NL_CLASS_INNER], 7);
 	ck_assert_uint_eq(counts[NL_CLASS_OUTER], 2);
 	nl_analysis_close(&a);
 
@@ -386,7 +426,7 @@ START_TEST(test_drive_given_and_guid)
 	ck_assert_int_eq(g.drive, 'D');
 	ck_assert(g.given);
 	ck_assert_uint_eq(g.support, 0);
-	ck_assert_uint_eq(g.drive_targets, 12);
+	ck_assert_uint_eq(g.drive_targets, 13);
 	/* C: is now another volume; D:\data is here and missing */
 	nl_analysis_link(a, rec("/Users/All Users"), &li);
 	ck_assert_int_eq(li.cls, NL_CLASS_OTHER_VOLUME);
@@ -461,10 +501,11 @@ START_TEST(test_truesize)
 	struct nl_truesize t;
 
 	open_model();
-	/* /rel: link.txt, up, self (empty symlink files), doc-link.txt + doc-link2.txt (one 100-byte file) */
+	/* /rel: link.txt, up, self, longsym (empty symlink files), doc-link.txt +
+	 * doc-link2.txt (one 100-byte file) */
 	ck_assert_int_eq(nl_truesize(model, rec("/rel"), &t), 0);
-	ck_assert_uint_eq(t.names, 5);
-	ck_assert_uint_eq(t.files, 4);
+	ck_assert_uint_eq(t.names, 6);
+	ck_assert_uint_eq(t.files, 5);
 	ck_assert_uint_eq(t.dirs, 0);
 	ck_assert_uint_eq(t.hardlinked, 1);
 	ck_assert_uint_eq(t.naive_bytes, 200);
@@ -488,6 +529,196 @@ START_TEST(test_truesize)
 }
 END_TEST
 
+/* ---- bare $MFT files ------------------------------------------------------------- */
+
+static void on_problem(void *ctx, const char *source, uint64_t mft, const char *path,
+		       const char *reason)
+{
+	(void)source;
+	(void)path;
+	(void)mft;
+	(void)reason;
+	(*(int *)ctx)++;
+}
+
+static nl_model *scan_file(const char *path, nl_volume **v, int *problems)
+{
+	struct nl_scan_options so = { .problem = on_problem, .problem_ctx = problems };
+	char err[512];
+	nl_model *m = NULL;
+
+	*problems = 0;
+	ck_assert_msg(nl_volume_open(v, path, NULL, err, sizeof(err)) == 0, "open: %s", err);
+	ck_assert(nl_volume_is_raw_mft(*v));
+	ck_assert_int_eq(nl_scan(*v, &so, &m), 0);
+	return m;
+}
+
+/* From the bare $MFT every link reads as from the image, except the one whose
+ * data is non-resident: unknown, with the tag if a copy in the $MFT has it */
+START_TEST(test_raw_mft)
+{
+	nl_volume *rv = NULL;
+	nl_model *rm;
+	nl_analysis *a = NULL, *ra = NULL;
+	struct nl_link_info li, rli;
+	struct nl_drive_guess g;
+	uint64_t counts[NL_CLASS_COUNT], longsym;
+	int problems;
+	uint32_t tag = 1;
+
+	open_model();
+	longsym = rec("/rel/longsym");
+	ck_assert_int_eq(nl_analysis_open(model, NULL, &a), 0);
+	rm = scan_file(mft_raw, &rv, &problems);
+	ck_assert_int_eq(problems, 0);
+	ck_assert_int_eq(nl_analysis_open(rm, NULL, &ra), 0);
+	for (size_t i = 0; i < sizeof(wants) / sizeof(wants[0]); i++) {
+		uint64_t mft = rec(wants[i].path);
+
+		ck_assert_int_eq(nl_analysis_link(a, mft, &li), 0);
+		ck_assert_int_eq(nl_analysis_link(ra, mft, &rli), 0);
+		if (mft == longsym)
+			continue;
+		ck_assert_msg(li.cls == rli.cls, "%s: %s from the $MFT", wants[i].path,
+			      nl_link_class_name(rli.cls));
+		ck_assert_uint_eq(li.tag, rli.tag);
+		if (li.target_path)
+			ck_assert_str_eq(li.target_path, rli.target_path);
+		else
+			ck_assert_ptr_null(rli.target_path);
+	}
+	/* the tag of longsym is in no copy in this $MFT (libntfs-3g writes none
+	 * into $FILE_NAMEs, 0xC0 into $I30 entries, and $R has grown out of its
+	 * record): unknown */
+	ck_assert_int_eq(nl_model_reparse(rm, longsym, &tag, NULL, NULL), -EIO);
+	ck_assert_uint_eq(tag, 0);
+	ck_assert_int_eq(nl_analysis_link(ra, longsym, &rli), 0);
+	ck_assert_int_eq(rli.cls, NL_CLASS_UNKNOWN);
+	ck_assert_uint_eq(rli.tag, 0);
+	ck_assert_ptr_null(rli.rp);
+	ck_assert_ptr_null(rli.target_path);
+	ck_assert_str_eq(rli.reason, "reparse data unreadable and its tag unknown");
+	nl_analysis_counts(ra, counts);
+	ck_assert_uint_eq(counts[NL_CLASS_INNER], 8);
+	ck_assert_uint_eq(counts[NL_CLASS_UNKNOWN], 2);
+	ck_assert_uint_eq(counts[NL_CLASS_NONE], 1);
+	nl_analysis_drive(ra, &g);
+	ck_assert_int_eq(g.drive, 'C');
+	ck_assert_uint_eq(g.drive_targets, 12);
+	ck_assert_uint_eq(g.support, 9);
+	nl_analysis_close(&ra);
+	nl_analysis_close(&a);
+	nl_model_free(&rm);
+	nl_volume_close(&rv);
+	close_model();
+}
+END_TEST
+
+#define NO_ROOT "the root folder is not in the model: targets on this volume cannot be resolved"
+#define NOT_CONNECTED "the link is not connected to the root: its relative target cannot be placed"
+
+/* A $MFT without record 5: links still decoded and classified */
+START_TEST(test_no_root)
+{
+	static const struct {
+		const char *path;
+		enum nl_link_class cls;
+		const char *target_path, *reason;
+	} nr[] = {
+		{ "/Users/All Users", NL_CLASS_UNKNOWN, "/ProgramData", NO_ROOT },
+		{ "/ProgramData/Application Data", NL_CLASS_UNKNOWN, "/ProgramData", NO_ROOT },
+		{ "/ProgramData/Desktop", NL_CLASS_UNKNOWN, "/Users/Public", NO_ROOT },
+		{ "/Documents and Settings", NL_CLASS_UNKNOWN, "/Users", NO_ROOT },
+		{ "/rel/link.txt", NL_CLASS_UNKNOWN, NULL, NOT_CONNECTED },
+		{ "/rel/up", NL_CLASS_UNKNOWN, NULL, NOT_CONNECTED },
+		{ "/rel/self", NL_CLASS_UNKNOWN, NULL, NOT_CONNECTED },
+		{ "/dangling", NL_CLASS_UNKNOWN, "/nothing/here", NO_ROOT },
+		{ "/otherdrive", NL_CLASS_OTHER_VOLUME, NULL, NULL },
+		{ "/unc", NL_CLASS_OTHER_VOLUME, NULL, NULL },
+		{ "/mnt", NL_CLASS_OTHER_VOLUME, NULL, NULL },
+		{ "/chainA", NL_CLASS_UNKNOWN, "/chainB", NO_ROOT },
+		{ "/chainB", NL_CLASS_UNKNOWN, "/chainA", NO_ROOT },
+		{ "/via", NL_CLASS_UNKNOWN, "/Documents and Settings/Public/doc.txt", NO_ROOT },
+		{ "/tochain", NL_CLASS_UNKNOWN, "/Documents and Settings", NO_ROOT },
+		{ "/broken_chain", NL_CLASS_UNKNOWN, "/dangling", NO_ROOT },
+		{ "/lower", NL_CLASS_UNKNOWN, "/users", NO_ROOT },
+		{ "/wsl", NL_CLASS_UNKNOWN, NULL, NOT_CONNECTED },
+		{ "/wslabs", NL_CLASS_OTHER_VOLUME, NULL, NULL },
+		{ "/compressed.bin", NL_CLASS_NONE, NULL, NULL },
+		{ "/odd", NL_CLASS_UNKNOWN, NULL, "target not decoded for this tag" },
+		{ "/rel/longsym", NL_CLASS_UNKNOWN, NULL, "reparse data unreadable and its tag unknown" },
+	};
+	uint64_t mft[sizeof(nr) / sizeof(nr[0])], users, big, counts[NL_CLASS_COUNT];
+	nl_volume *rv = NULL;
+	nl_model *rm;
+	nl_analysis *a = NULL;
+	struct nl_analysis_options o = { 0 };
+	struct nl_link_info li;
+	struct nl_record_info ri;
+	struct nl_drive_guess g;
+	size_t cursor = 0, n = 0;
+	int problems;
+
+	ck_assert_uint_eq(sizeof(nr) / sizeof(nr[0]), sizeof(wants) / sizeof(wants[0]));
+	open_model();
+	for (size_t i = 0; i < sizeof(nr) / sizeof(nr[0]); i++)
+		mft[i] = rec(nr[i].path);
+	users = rec("/Users");
+	big = rec("/Users/big.bin");
+	close_model();
+
+	rm = scan_file(mft_noroot, &rv, &problems);
+	ck_assert_int_eq(problems, 0);
+	ck_assert_int_eq(nl_model_record(rm, NL_ROOT_MFT, &ri), -ENOENT);
+	for (int pass = 0; pass < 2; pass++) {
+		/* the default anchor, then an explicit one that is there */
+		o.anchor = pass ? users : 0;
+		ck_assert_int_eq(nl_analysis_open(rm, pass ? &o : NULL, &a), 0);
+		for (size_t i = 0; i < sizeof(nr) / sizeof(nr[0]); i++) {
+			ck_assert_int_eq(nl_analysis_link(a, mft[i], &li), 0);
+			ck_assert_msg(li.cls == nr[i].cls, "%s: %s (%s)", nr[i].path,
+				      nl_link_class_name(li.cls), li.reason ? li.reason : "");
+			if (nr[i].target_path)
+				ck_assert_str_eq(li.target_path, nr[i].target_path);
+			else
+				ck_assert_ptr_null(li.target_path);
+			if (nr[i].reason)
+				ck_assert_str_eq(li.reason, nr[i].reason);
+			else
+				ck_assert_ptr_null(li.reason);
+			ck_assert(!li.target_found);
+		}
+		nl_analysis_counts(a, counts);
+		ck_assert_uint_eq(counts[NL_CLASS_INNER] + counts[NL_CLASS_OUTER] +
+				  counts[NL_CLASS_DANGLING] + counts[NL_CLASS_LOOP], 0);
+		ck_assert_uint_eq(counts[NL_CLASS_OTHER_VOLUME], 4);
+		ck_assert_uint_eq(counts[NL_CLASS_UNKNOWN], 17);
+		ck_assert_uint_eq(counts[NL_CLASS_NONE], 1);
+		cursor = n = 0;
+		while (nl_analysis_next(a, &cursor, &li) == 0)
+			n++;
+		ck_assert_uint_eq(n, sizeof(nr) / sizeof(nr[0]));
+		/* no drive target resolves: the most frequent letter, unsupported */
+		nl_analysis_drive(a, &g);
+		ck_assert_int_eq(g.drive, 'C');
+		ck_assert(!g.given);
+		ck_assert_uint_eq(g.support, 0);
+		ck_assert_uint_eq(g.drive_targets, 12);
+		nl_analysis_close(&a);
+	}
+	/* explicit anchors that are no directory of the model are still refused */
+	o.anchor = NL_ROOT_MFT;
+	ck_assert_int_eq(nl_analysis_open(rm, &o, &a), -EINVAL);
+	ck_assert_ptr_null(a);
+	o.anchor = big;
+	ck_assert_int_eq(nl_analysis_open(rm, &o, &a), -EINVAL);
+	ck_assert_ptr_null(a);
+	nl_model_free(&rm);
+	nl_volume_close(&rv);
+}
+END_TEST
+
 static Suite *analysis_suite(void)
 {
 	Suite *s = suite_create("analysis");
@@ -499,6 +730,8 @@ static Suite *analysis_suite(void)
 	tcase_add_test(tc, test_class_names);
 	tcase_add_test(tc, test_saturation);
 	tcase_add_test(tc, test_truesize);
+	tcase_add_test(tc, test_raw_mft);
+	tcase_add_test(tc, test_no_root);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
@@ -510,10 +743,16 @@ int main(void)
 	int failed;
 
 	build_image();
+	snprintf(mft_raw, sizeof(mft_raw), "%s.mft", image);
+	snprintf(mft_noroot, sizeof(mft_noroot), "%s.noroot.mft", image);
+	save_mft(mft_raw, UINT64_MAX);
+	save_mft(mft_noroot, NL_ROOT_MFT);
 	sr = srunner_create(analysis_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	unlink(image);
+	unlink(mft_raw);
+	unlink(mft_noroot);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

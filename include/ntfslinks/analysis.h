@@ -30,9 +30,13 @@ extern "C" {
  *                 already followed, or to the link itself or one of its
  *                 ancestor folders, or needs more than max_depth hops
  *   unknown       the reparse data is malformed or unreadable, or the
- *                 target cannot be parsed: unreadable data (a non-resident
- *                 $REPARSE_POINT in a bare $MFT) whose tag is a name
- *                 surrogate or is not known at all (tag 0: it may be a link)
+ *                 target cannot be parsed or placed: unreadable data (a
+ *                 non-resident $REPARSE_POINT in a bare $MFT) whose tag is
+ *                 a name surrogate or is not known at all (tag 0: it may
+ *                 be a link); a relative target of a link whose own path
+ *                 does not reach the root (orphaned); any target on this
+ *                 volume when the model has no root folder (see
+ *                 nl_analysis_open)
  *
  * Precedence: unknown, other-volume (first hop), dangling (first hop),
  * loop, dangling (further hops), then inner/outer by where the first hop
@@ -85,8 +89,14 @@ struct nl_analysis_options {
  * @m must outlive the analysis (it is used for lookups; not modified except
  * that its child index is built).
  * @opt may be NULL (root anchor, inferred drive).
- * Returns 0, -EINVAL (bad drive letter, anchor not a directory of the model),
- * -ENOMEM.
+ * Without an anchor in @opt the root is the anchor.  If the model has no
+ * root folder (a carved fragment of a $MFT without record 5) the analysis is
+ * still made: links to other volumes are other-volume, links whose target
+ * would be on this volume are unknown (nothing there can be resolved), and
+ * nothing is inner, outer, dangling or loop.  An explicit @opt->anchor must
+ * be a directory of the model.
+ * Returns 0, -EINVAL (bad drive letter, explicit anchor not a directory of
+ * the model), -ENOMEM.
  */
 int nl_analysis_open(nl_model *m, const struct nl_analysis_options *opt, nl_analysis **out);
 

@@ -28,6 +28,7 @@ struct entry {
 struct nl_analysis {
 	nl_model *m;
 	uint64_t anchor;
+	bool no_root;           /* the model has no root folder: nothing on this volume resolves */
 	char drive;
 	bool drive_given;
 	uint64_t support, drive_targets;
@@ -84,17 +85,21 @@ static bool is_link(const struct entry *x)
 
 enum hop { HOP_HERE, HOP_OTHER, HOP_DANGLING, HOP_BAD, HOP_NOMEM };
 
-/* The folder holding the link: its record path minus the last component. */
+/* The folder holding the link: its record path minus the last component.
+ * -ENOENT when the link has no path from the root (orphaned, a loop). */
 static int link_dir(const nl_analysis *a, uint64_t mft, char **out)
 {
 	char *buf = malloc(NL_PATH_BUF);
 	size_t len = 0;
+	unsigned pf = 0;
 	char *slash;
 	int rc;
 
 	if (!buf)
 		return -ENOMEM;
-	rc = nl_model_record_path(a->m, mft, buf, NL_PATH_BUF, &len, NULL);
+	rc = nl_model_record_path(a->m, mft, buf, NL_PATH_BUF, &len, &pf);
+	if (!rc && (pf & (NL_PATH_ORPHAN | NL_PATH_LOOP)))
+		rc = -ENOENT;
 	if (rc) {
 		free(buf);
 		return rc;
@@ -155,7 +160,7 @@ static enum hop first_hop(const nl_analysis *a, const struct entry *x, char **pa
 		if (rc == -ENOMEM)
 			return HOP_NOMEM;
 		if (rc) {
-			*reason = "the link's own path is unknown";
+			*reason = "the link is not connected to the root: its relative target cannot be placed";
 			return HOP_BAD;
 		}
 		rc = nl_path_resolve(dir, t->path, path, &above);
@@ -335,6 +340,11 @@ static int classify(nl_analysis *a, struct entry *x)
 		return 0;
 	case HOP_HERE:
 		break;
+	}
+	if (a->no_root) {
+		x->cls = NL_CLASS_UNKNOWN;
+		x->reason = "the root folder is not in the model: targets on this volume cannot be resolved";
+		return 0;
 	}
 	a->nvisited = 0;
 	push_visited(a, x->mft);
@@ -547,7 +557,11 @@ int nl_analysis_open(nl_model *m, const struct nl_analysis_options *opt, nl_anal
 		a->drive = d;
 		a->drive_given = true;
 	}
-	if (nl_model_record(m, a->anchor, &ri) != 0 || !(ri.flags & NL_REC_DIRECTORY)) {
+	/* no root (a fragment of a $MFT): decode and classify all the same,
+	 * but nothing on this volume can be resolved */
+	a->no_root = nl_model_record(m, NL_ROOT_MFT, &ri) != 0 || !(ri.flags & NL_REC_DIRECTORY);
+	if (opt && opt->anchor &&
+	    (nl_model_record(m, a->anchor, &ri) != 0 || !(ri.flags & NL_REC_DIRECTORY))) {
 		free(a);
 		return -EINVAL;
 	}
