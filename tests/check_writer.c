@@ -15,6 +15,7 @@
 #include <ntfs-3g/types.h>
 #include <ntfs-3g/attrib.h>
 #include <ntfs-3g/dir.h>
+#include <ntfs-3g/index.h>
 #include <ntfs-3g/inode.h>
 #include <ntfs-3g/layout.h>
 #include <ntfs-3g/mft.h>
@@ -488,6 +489,55 @@ static void *read_reparse(ntfs_inode *ni, s64 *size)
 	return ntfs_attr_readall(ni, AT_REPARSE_POINT, AT_UNNAMED, 0, size);
 }
 
+/*
+ * Every $FILE_NAME of NI (record and extension records) and its copy in the
+ * parent's index must carry the reparse bit and TAG (tag 0: neither, as for
+ * an ordinary file). Returns the number of names checked.
+ */
+static int check_fn_tags(ntfs_volume *v, ntfs_inode *ni, uint32_t tag)
+{
+	ntfs_attr_search_ctx *ctx = ntfs_attr_get_search_ctx(ni, NULL);
+	FILE_NAME_ATTR *fn, *fnx;
+	int count = 0;
+
+	ck_assert_ptr_nonnull(ctx);
+	while (!ntfs_attr_lookup(AT_FILE_NAME, AT_UNNAMED, 0, CASE_SENSITIVE, 0, NULL, 0, ctx)) {
+		ntfs_index_context *ictx;
+		ntfs_inode *dir;
+
+		fn = (FILE_NAME_ATTR *)((u8 *)ctx->attr + le16_to_cpu(ctx->attr->value_offset));
+		ck_assert_msg(!!(fn->file_attributes & FILE_ATTR_REPARSE_POINT) == !!tag,
+			      "record %llu name %d: attributes 0x%x", (unsigned long long)ni->mft_no,
+			      count, le32_to_cpu(fn->file_attributes));
+		ck_assert_msg(le32_to_cpu(fn->reparse_point_tag) == tag,
+			      "record %llu name %d (ns %d): tag 0x%x, want 0x%x",
+			      (unsigned long long)ni->mft_no, count, fn->file_name_type,
+			      le32_to_cpu(fn->reparse_point_tag), tag);
+		/* the copy of this $FILE_NAME in the parent's index */
+		dir = ntfs_inode_open(v, MREF_LE(fn->parent_directory));
+		ck_assert_ptr_nonnull(dir);
+		ictx = ntfs_index_ctx_get(dir, NTFS_INDEX_I30, 4);
+		ck_assert_ptr_nonnull(ictx);
+		ck_assert_int_eq(ntfs_index_lookup(fn, (int)(sizeof(FILE_NAME_ATTR) +
+							  fn->file_name_length * 2), ictx), 0);
+		fnx = (FILE_NAME_ATTR *)ictx->data;
+		ck_assert_int_eq(fnx->file_name_type, fn->file_name_type);
+		ck_assert_int_eq(le64_to_cpu(ictx->entry->indexed_file) & 0xffffffffffffULL,
+				 ni->mft_no);
+		ck_assert_msg(!!(fnx->file_attributes & FILE_ATTR_REPARSE_POINT) == !!tag,
+			      "index entry of record %llu: attributes 0x%x",
+			      (unsigned long long)ni->mft_no, le32_to_cpu(fnx->file_attributes));
+		ck_assert_uint_eq(le32_to_cpu(fnx->reparse_point_tag), tag);
+		ntfs_index_ctx_put(ictx);
+		ck_assert_int_eq(ntfs_inode_close(dir), 0);
+		count++;
+	}
+	ntfs_attr_put_search_ctx(ctx);
+	/* and $STANDARD_INFORMATION (the inode's flags come from it) */
+	ck_assert(!!(ni->flags & FILE_ATTR_REPARSE_POINT) == !!tag);
+	return count;
+}
+
 START_TEST(test_reparse)
 {
 	struct nl_writer *w = wopen();
@@ -496,7 +546,9 @@ START_TEST(test_reparse)
 	unsigned char raw[] = { 0x99, 0, 0, 0x80, 4, 0, 0, 0, 0xde, 0xad, 0xbe, 0xef };
 	uint16_t p[32];
 	size_t sl, pl, jlen, llen, i;
-	uint64_t j, l, r, dir;
+	uint64_t j, l, r, dir, pre;
+	uint16_t ln[32], dn[16];
+	size_t lnl, dnl;
 	ntfs_volume *v;
 	ntfs_inode *ni;
 	s64 size;
@@ -525,6 +577,17 @@ START_TEST(test_reparse)
 	raw[4] = 4;
 	ck_assert_int_eq(nl_writer_set_reparse(w, r, raw, sizeof(raw)), 0);
 	ck_assert_int_eq(nl_writer_create_u8(w, NL_WRITER_ROOT, "dir", NL_NS_POSIX, NL_NODE_DIR, &dir), 0);
+	/* names added after the reparse data: a hard link and a DOS name */
+	ck_assert_int_eq(nl_writer_link_u8(w, r, dir, "raw link", NL_NS_POSIX), 0);
+	lnl = asc16("Documents and Settings", ln);
+	dnl = asc16("DOCUME~1", dn);
+	ck_assert_int_eq(nl_writer_set_dos_name(w, j, NL_WRITER_ROOT, ln, lnl, dn, dnl), 0);
+	/* names made before the reparse data: a link in another folder */
+	ck_assert_int_eq(nl_writer_create_u8(w, dir, "pre.bin", NL_NS_POSIX, NL_NODE_FILE, &pre), 0);
+	ck_assert_int_eq(nl_writer_link_u8(w, pre, NL_WRITER_ROOT, "pre link", NL_NS_POSIX), 0);
+	raw[0] = 0x98;
+	ck_assert_int_eq(nl_writer_set_reparse(w, pre, raw, sizeof(raw)), 0);
+	raw[0] = 0x99;
 	wclose(&w);
 
 	v = ro();
@@ -556,6 +619,23 @@ START_TEST(test_reparse)
 	ntfs_inode_close(ni);
 	ni = lookup(v, "/dir");
 	ck_assert(!(ni->flags & FILE_ATTR_REPARSE_POINT));
+	ck_assert_int_eq(check_fn_tags(v, ni, 0), 1);
+	ntfs_inode_close(ni);
+	/* the tag in every $FILE_NAME and index entry, as Windows writes it */
+	ni = lookup(v, "/Documents and Settings");
+	ck_assert_int_eq(check_fn_tags(v, ni, 0xA0000003), 2);	/* Win32 + DOS */
+	ntfs_inode_close(ni);
+	ni = lookup(v, "/DOCUME~1");
+	ck_assert_int_eq(ni->mft_no, NL_MREF_RECORD(j));
+	ntfs_inode_close(ni);
+	ni = lookup(v, "/long");
+	ck_assert_int_eq(check_fn_tags(v, ni, 0xA000000C), 1);	/* non-resident data */
+	ntfs_inode_close(ni);
+	ni = lookup(v, "/dir/raw link");
+	ck_assert_int_eq(check_fn_tags(v, ni, 0x80000099), 2);
+	ntfs_inode_close(ni);
+	ni = lookup(v, "/pre link");
+	ck_assert_int_eq(check_fn_tags(v, ni, 0x80000098), 2);
 	ntfs_inode_close(ni);
 	ro_done(v);
 }

@@ -342,6 +342,30 @@ static le32 reparse_tag_of(ntfs_inode *ni)
 }
 
 /*
+ * Make the reparse fields of the $FILE_NAME FN (in a record or in an index
+ * entry) agree with the file attributes FLAGS and TAG, as Windows keeps them:
+ * a reparse point has FILE_ATTR_REPARSE_POINT and its tag in the EA-size
+ * field; otherwise a stale bit and tag are cleared (an extended-attribute
+ * size, the field's other use, is left alone). Returns true if FN changed.
+ */
+static bool fn_set_reparse(FILE_NAME_ATTR *fn, le32 flags, le32 tag)
+{
+	if (flags & FILE_ATTR_REPARSE_POINT) {
+		if ((fn->file_attributes & FILE_ATTR_REPARSE_POINT) &&
+		    fn->reparse_point_tag == tag)
+			return false;
+		fn->file_attributes |= FILE_ATTR_REPARSE_POINT;
+		fn->reparse_point_tag = tag;
+		return true;
+	}
+	if (!(fn->file_attributes & FILE_ATTR_REPARSE_POINT))
+		return false;
+	fn->file_attributes &= ~FILE_ATTR_REPARSE_POINT;
+	fn->reparse_point_tag = const_cpu_to_le32(0);
+	return true;
+}
+
+/*
  * Update the index entries of every $FILE_NAME of N in their directories,
  * taking the directories from the cache (libntfs-3g would open them a
  * second time, which corrupts directories the cache holds open).
@@ -396,6 +420,11 @@ static int sync_names(struct nl_writer *w, struct wnode *n)
 			continue;
 		}
 		fnx = (FILE_NAME_ATTR *)ictx->data;
+		/* Windows repeats the reparse tag in every $FILE_NAME, in the
+		 * record (DOS names too) as well as in the index entry */
+		if (fn_set_reparse(fn, ni->flags, tag))
+			ntfs_inode_mark_dirty(ctx->ntfs_ino);
+		fn_set_reparse(fnx, ni->flags, tag);
 		fnx->file_attributes = (fnx->file_attributes & ~FILE_ATTR_VALID_FLAGS) |
 				       (ni->flags & FILE_ATTR_VALID_FLAGS);
 		if (ni->mrec->flags & MFT_RECORD_IS_DIRECTORY) {
@@ -408,7 +437,6 @@ static int sync_names(struct nl_writer *w, struct wnode *n)
 				ntfs_inode_mark_dirty(ctx->ntfs_ino);
 			}
 		}
-		fnx->reparse_point_tag = tag;
 		if (times_set) {
 			fnx->creation_time = fn->creation_time;
 			fnx->last_data_change_time = fn->last_data_change_time;

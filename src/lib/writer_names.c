@@ -300,6 +300,14 @@ int nl_writer_create_u8(struct nl_writer *w, uint64_t parent, const char *name,
 	return nl_writer_create(w, parent, units, (size_t)n, ns, type, ref);
 }
 
+/* A name added to a reparse point gets the reparse bit and tag (in the
+ * record and in the index) when the node is closed, like its other names. */
+static void reparse_name_sync(struct wnode *f)
+{
+	if (f->ni->flags & FILE_ATTR_REPARSE_POINT)
+		NInoFileNameSetDirty(f->ni);
+}
+
 int nl_writer_link(struct nl_writer *w, uint64_t ref, uint64_t parent,
 		   const uint16_t *name, size_t len, enum nl_name_space ns)
 {
@@ -338,8 +346,10 @@ int nl_writer_link(struct nl_writer *w, uint64_t ref, uint64_t parent,
 		if (ntfs_link(f->ni, d->ni, (const ntfschar *)name, (u8)len)) {
 			rc = nl_w_errno();
 			nl_w_fail(w, rc, "cannot link: %s", strerror(-rc));
-		} else if (ns != NL_NS_POSIX) {
-			rc = set_ns(w, f->ni, d->ni, name, len, ns);
+		} else {
+			reparse_name_sync(f);
+			if (ns != NL_NS_POSIX)
+				rc = set_ns(w, f->ni, d->ni, name, len, ns);
 		}
 	}
 	nl_w_end(w);
@@ -479,6 +489,8 @@ int nl_writer_set_dos_name(struct nl_writer *w, uint64_t ref, uint64_t parent,
 			if (ntfs_link(f->ni, d->ni, (const ntfschar *)dosname, (u8)doslen)) {
 				rc = nl_w_errno();
 				nl_w_fail(w, rc, "cannot add the DOS name: %s", strerror(-rc));
+			} else {
+				reparse_name_sync(f);
 			}
 		}
 		if (!rc)
