@@ -131,6 +131,35 @@ nl_json hardlinks --windows-paths "$img"
 expect_eq "--windows-paths without a drive letter" '\a\second-name.txt|\b\Long File Name.txt' \
 	"$(jfields hardlink_group names <"$T_TMP/out" | sed -n 2p)"
 
+# Windows paths and NT targets print with single backslashes; the visible escaping
+# (unistr.h) doubles a run of backslashes only right before an escape or a
+# literal "x{" / "u{": here the separator before a name starting with ESC.
+cat >"$T_TMP/win.spec" <<'EOF'
+image size=16M
+file -p /users/u.txt text=u
+dir /x86
+link /users/u.txt /x86/{U+001B}.txt
+link /users/u.txt /x86/u{U+007B}x.txt
+junction /j86 \??\C:\x86 print=C:\x86
+symlink /unc \??\UNC\server\share dir print=\\server\share
+EOF
+build_fixture "$T_TMP/win.spec" "$T_TMP/win.img"
+nl_json hardlinks --windows-paths --drive C: "$T_TMP/win.img"
+expect_eq "--windows-paths: backslashes single, doubled only before an escape or a literal u{" \
+	'C:\users\u.txt|C:\x86\\\x{1b}.txt|C:\x86\\u{x.txt' \
+	"$(jfields hardlink_group names <"$T_TMP/out")"
+expect_eq "--windows-paths: JSON doubles each backslash once more" \
+	'"names":["C:\\users\\u.txt","C:\\x86\\\\\\x{1b}.txt","C:\\x86\\\\u{x.txt"]' \
+	"$(grep -o '"names":\[[^]]*\]' "$T_TMP/out")"
+run_nl hardlinks --windows-paths --drive C: "$T_TMP/win.img"
+expect_eq "--windows-paths: text" 'C:\users\u.txt|C:\x86\\\x{1b}.txt|C:\x86\\u{x.txt' \
+	"$(printf '%s\n' "$T_OUT" | sed -n 's/^ *[0-9][0-9]*  *1  *3  *1  \(C:.*[^ ]\)  *-$/\1/p' | tr '\n' '|' | sed 's/|$//')"
+nl_json reparse --drive C: "$T_TMP/win.img"
+expect_eq "NT and UNC targets print as they are" \
+	'/j86	\??\C:\x86	C:\x86
+/unc	\??\UNC\server\share	\\server\share' \
+	"$(jfields reparse path substitute_name print_name <"$T_TMP/out")"
+
 run_nl hardlinks --json --csv "$img"
 expect_rc "two formats at once" 2
 expect_eq "two formats: message" "ntfslinks: --json and --csv cannot be used together

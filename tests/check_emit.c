@@ -99,7 +99,7 @@ START_TEST(test_json)
 		"{\"type\":\"reparse\",\"mft\":64,\"path\":\"/Users/All Users\",\"tag\":\"0xa000000c\","
 		"\"relative\":false,\"names\":[\"a\",\"b,\\\"c\\\"\"],\"target\":\"/ProgramData\","
 		"\"mtime\":\"1970-01-01T00:16:40.0000005Z\"}\n"
-		"{\"type\":\"reparse\",\"mft\":1234567,\"path\":\"/x\\\\uD800\\\\x1b|y\",\"tag\":\"0xa0000003\","
+		"{\"type\":\"reparse\",\"mft\":1234567,\"path\":\"/x\\\\u{d800}\\\\x{1b}|y\",\"tag\":\"0xa0000003\","
 		"\"relative\":true,\"names\":[],\"target\":null,\"mtime\":null}\n"
 		"{\"type\":\"reparse\",\"mft\":7,\"path\":\"/\xE6\x97\xA5\",\"tag\":\"0x00001234\","
 		"\"relative\":null,\"names\":null,\"target\":null,\"mtime\":null}\n"
@@ -114,10 +114,10 @@ START_TEST(test_text_buffered)
 	emit_sample(NL_EMIT_TEXT, NULL, &m);
 	/* widths over all rows; the wide character counts 2 columns; last column not padded */
 	ck_assert_str_eq(m.buf,
-		"    MFT  PATH              TAG         REL    NAMES     TARGET\n"
-		"     64  /Users/All Users  0xa000000c  false  a, b,\"c\"  /ProgramData\n"
-		"1234567  /x\\uD800\\x1b|y    0xa0000003  true             -\n"
-		"      7  /\xE6\x97\xA5               0x00001234  -      -         -\n"
+		"    MFT  PATH                TAG         REL    NAMES     TARGET\n"
+		"     64  /Users/All Users    0xa000000c  false  a, b,\"c\"  /ProgramData\n"
+		"1234567  /x\\u{d800}\\x{1b}|y  0xa0000003  true             -\n"
+		"      7  /\xE6\x97\xA5                 0x00001234  -      -         -\n"
 		"\n"
 		"Links:        3\n"
 		"Drive letter: C:\n");
@@ -134,7 +134,7 @@ START_TEST(test_text_streaming)
 	ck_assert_str_eq(m.buf,
 		"MFT  PATH              TAG         REL    NAMES     TARGET\n"
 		" 64  /Users/All Users  0xa000000c  false  a, b,\"c\"  /ProgramData\n"
-		"1234567  /x\\uD800\\x1b|y    0xa0000003  true             -\n"
+		"1234567  /x\\u{d800}\\x{1b}|y  0xa0000003  true             -\n"
 		"  7  /\xE6\x97\xA5               0x00001234  -      -         -\n"
 		"\n"
 		"Links:        3\n"
@@ -187,7 +187,7 @@ START_TEST(test_csv)
 	ck_assert_str_eq(m.buf,
 		"mft,path,tag,relative,names,target,mtime\r\n"
 		"64,/Users/All Users,0xa000000c,false,\"a; b,\"\"c\"\"\",/ProgramData,1970-01-01T00:16:40.0000005Z\r\n"
-		"1234567,/x\\uD800\\x1b|y,0xa0000003,true,,,\r\n"
+		"1234567,/x\\u{d800}\\x{1b}|y,0xa0000003,true,,,\r\n"
 		"7,/\xE6\x97\xA5,0x00001234,,,,\r\n");
 }
 END_TEST
@@ -199,7 +199,7 @@ START_TEST(test_bodyfile)
 	emit_sample(NL_EMIT_BODYFILE, NULL, &m);
 	ck_assert_str_eq(m.buf,
 		"0|/Users/All Users -> /ProgramData|64|l/lrwxrwxrwx|0|0|0|0|1000|0|0\n"
-		"0|/x\\uD800\\x1b\\x7cy|1234567|r/rrwxrwxrwx|0|0|0|0|0|0|0\n"
+		"0|/x\\u{d800}\\x{1b}\\x{7c}y|1234567|r/rrwxrwxrwx|0|0|0|0|0|0|0\n"
 		"0|/\xE6\x97\xA5|7|r/rrwxrwxrwx|0|0|0|0|0|0|0\n");
 }
 END_TEST
@@ -208,7 +208,7 @@ START_TEST(test_nul)
 {
 	struct mem m = { .n = 0 };
 	struct nl_emit_options raw = { .flags = NL_EMIT_RAW_NAMES, .text_buffer_rows = 0 };
-	static const char want[] = "/Users/All Users\0/x\\uD800\\x1b|y\0/\xE6\x97\xA5\0";
+	static const char want[] = "/Users/All Users\0/x\\u{d800}\\x{1b}|y\0/\xE6\x97\xA5\0";
 	static const char want_raw[] = "/Users/All Users\0/x\xED\xA0\x80\x1b|y\0/\xE6\x97\xA5\0";
 
 	emit_sample(NL_EMIT_NUL, NULL, &m);

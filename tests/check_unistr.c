@@ -213,27 +213,40 @@ static const struct {
 	{ "plain.txt", 9, "plain.txt" },
 	{ "", 0, "" },
 	{ "caf\xC3\xA9 \xE6\x97\xA5\xF0\x9F\x98\x80", 13, "caf\xC3\xA9 \xE6\x97\xA5\xF0\x9F\x98\x80" },
-	{ "a\x1b[31m", 6, "a\\x1b[31m" },
-	{ "tab\there\n", 9, "tab\\x09here\\x0a" },
-	{ "nul\0x", 5, "nul\\x00x" },
-	{ "del\x7f", 4, "del\\x7f" },
-	{ "bad\xFF\xFE", 5, "bad\\xff\\xfe" },
-	{ "\xC3", 1, "\\xc3" },
-	{ "\xE0\x80\xAF", 3, "\\xe0\\x80\\xaf" },
-	{ "x\xED\xA0\x80y", 5, "x\\uD800y" },
-	{ "\xED\xA0\xBD\xED\xB8\x80", 6, "\\uD83D\\uDE00" },
-	{ "c1\xC2\x85", 4, "c1\\u0085" },
-	{ "rtl\xE2\x80\xAEgpj.exe", 13, "rtl\\u202Egpj.exe" },
-	{ "\xEF\xBB\xBF" "bom", 6, "\\uFEFFbom" },
+	{ "a\x1b[31m", 6, "a\\x{1b}[31m" },
+	{ "tab\there\n", 9, "tab\\x{09}here\\x{0a}" },
+	{ "nul\0x", 5, "nul\\x{00}x" },
+	{ "del\x7f", 4, "del\\x{7f}" },
+	{ "bad\xFF\xFE", 5, "bad\\x{ff}\\x{fe}" },
+	{ "\xC3", 1, "\\x{c3}" },
+	{ "\xE0\x80\xAF", 3, "\\x{e0}\\x{80}\\x{af}" },
+	{ "x\xED\xA0\x80y", 5, "x\\u{d800}y" },
+	{ "\xED\xA0\xBD\xED\xB8\x80", 6, "\\u{d83d}\\u{de00}" },
+	{ "c1\xC2\x85", 4, "c1\\u{0085}" },
+	{ "rtl\xE2\x80\xAEgpj.exe", 13, "rtl\\u{202e}gpj.exe" },
+	{ "\xEF\xBB\xBF" "bom", 6, "\\u{feff}bom" },
+	/* backslashes: doubled only as a run right before an escape or "x{"/"u{" */
 	{ "a\\b", 3, "a\\b" },
 	{ "a\\", 2, "a\\" },
-	{ "a\\x", 3, "a\\\\x" },
-	{ "a\\u", 3, "a\\\\u" },
-	{ "\\\\", 2, "\\\\\\" },
-	{ "\\\x1b", 2, "\\\\\\x1b" },
-	{ "\\x1b", 4, "\\\\x1b" },
+	{ "a\\x", 3, "a\\x" },
+	{ "a\\u", 3, "a\\u" },
+	{ "\\\\", 2, "\\\\" },
+	{ "\\x1b", 4, "\\x1b" },
 	{ "C:\\Users\\Public", 15, "C:\\Users\\Public" },
+	{ "C:\\users\\u.txt", 14, "C:\\users\\u.txt" },
+	{ "\\\\server\\share", 14, "\\\\server\\share" },
+	{ "\\??\\C:\\x86", 10, "\\??\\C:\\x86" },
 	{ "\\X\\U", 4, "\\X\\U" },
+	{ "x{1b}u{d800}", 12, "x{1b}u{d800}" },
+	{ "a\\}", 3, "a\\}" },
+	{ "a\\x{", 4, "a\\\\x{" },
+	{ "\\x{1b}", 6, "\\\\x{1b}" },
+	{ "\\\\u{d800}", 9, "\\\\\\\\u{d800}" },
+	{ "\\\x1b", 2, "\\\\\\x{1b}" },
+	{ "\\\\\\\x1b", 4, "\\\\\\\\\\\\\\x{1b}" },
+	{ "\\\xFF", 2, "\\\\\\x{ff}" },
+	{ "\\\xED\xA0\x80", 4, "\\\\\\u{d800}" },
+	{ "\x1b\\x{", 4, "\\x{1b}\\\\x{" },
 };
 
 START_TEST(test_escape)
@@ -265,7 +278,7 @@ START_TEST(test_escape_truncate_and_flags)
 {
 	char buf[5];
 
-	ck_assert_uint_eq(nl_escape("ab\x1b" "cd", 5, buf, sizeof(buf), 0), 8);
+	ck_assert_uint_eq(nl_escape("ab\x1b" "cd", 5, buf, sizeof(buf), 0), 10);
 	ck_assert_str_eq(buf, "ab\\x");
 	ck_assert_uint_eq(nl_escape("abc", 3, NULL, 0, 0), 3);
 	ck_assert_uint_eq(nl_escape("a\\b", 3, buf, sizeof(buf), NL_ESC_ALL_BACKSLASHES), 4);
@@ -274,8 +287,8 @@ START_TEST(test_escape_truncate_and_flags)
 		char big[32], *back = NULL;
 		size_t n;
 
-		ck_assert_uint_eq(nl_escape("a\\|b|", 5, big, sizeof(big), NL_ESC_PIPE), 12);
-		ck_assert_str_eq(big, "a\\\\\\x7cb\\x7c");
+		ck_assert_uint_eq(nl_escape("a\\|b|", 5, big, sizeof(big), NL_ESC_PIPE), 16);
+		ck_assert_str_eq(big, "a\\\\\\x{7c}b\\x{7c}");
 		ck_assert_int_eq(nl_unescape(big, strlen(big), &back, &n), 0);
 		ck_assert_str_eq(back, "a\\|b|");
 		free(back);
@@ -306,7 +319,7 @@ START_TEST(test_escape_roundtrip_random)
 		}
 	}
 	for (int it = 0; it < 20000; it++) {
-		static const char alphabet[] = "\\xuXU0aF\x1b\xED\xA0\xB0\x80\xC3\xA9\xF0\x9F\xE2";
+		static const char alphabet[] = "\\\\xuXU{}0aF\x1b\xED\xA0\xB0\x80\xC3\xA9\xF0\x9F\xE2";
 		size_t len = (size_t)(it % 12);
 
 		for (size_t k = 0; k < len; k++) {
@@ -323,17 +336,71 @@ START_TEST(test_escape_roundtrip_random)
 }
 END_TEST
 
+/*
+ * Every string of up to 5 bytes over the characters that matter to the
+ * backslash rule (with and without NL_ESC_PIPE): escape, then unescape.
+ */
+START_TEST(test_escape_roundtrip_small_alphabet)
+{
+	static const char alpha[] = { '\\', 'x', 'u', '{', '}', '1', '|', '\x1b', '\xED', '\xA0', '\x80' };
+	const size_t na = sizeof(alpha);
+	char in[5], *esc = NULL, *back = NULL;
+	size_t backlen;
+
+	for (size_t len = 0; len <= 5; len++) {
+		size_t total = 1;
+
+		for (size_t k = 0; k < len; k++)
+			total *= na;
+		for (size_t v = 0; v < total; v++) {
+			size_t x = v;
+
+			for (size_t k = 0; k < len; k++, x /= na)
+				in[k] = alpha[x % na];
+			for (unsigned fl = 0; fl <= NL_ESC_PIPE; fl += NL_ESC_PIPE) {
+				ck_assert_int_eq(nl_escape_dup(in, len, fl, &esc), 0);
+				ck_assert_int_eq(nl_unescape(esc, strlen(esc), &back, &backlen), 0);
+				ck_assert_uint_eq(backlen, len);
+				ck_assert_mem_eq(back, in, len);
+				if (fl == 0)
+					ck_assert(nl_escape_needed(in, len) ==
+						  (strlen(esc) != len || memcmp(esc, in, len) != 0));
+				free(esc);
+				free(back);
+			}
+		}
+	}
+}
+END_TEST
+
 START_TEST(test_unescape_literal)
 {
 	char *out = NULL;
 	size_t n;
 
-	ck_assert_int_eq(nl_unescape("\\xZZ\\u12", 8, &out, &n), 0);
-	ck_assert_str_eq(out, "\\xZZ\\u12");
+	/* no brace: not an escape */
+	ck_assert_int_eq(nl_unescape("\\xZZ\\u12\\x1b", 12, &out, &n), 0);
+	ck_assert_str_eq(out, "\\xZZ\\u12\\x1b");
 	free(out);
-	ck_assert_int_eq(nl_unescape("\\uD800", 6, &out, &n), 0);
+	/* malformed braced forms are taken literally */
+	ck_assert_int_eq(nl_unescape("\\x{ZZ}\\u{110000}\\x{123}\\u{}", 27, &out, &n), 0);
+	ck_assert_str_eq(out, "\\x{ZZ}\\u{110000}\\x{123}\\u{}");
+	free(out);
+	/* upper-case digits and other digit counts are read too */
+	ck_assert_int_eq(nl_unescape("\\u{D800}", 8, &out, &n), 0);
 	ck_assert_uint_eq(n, 3);
 	ck_assert_mem_eq(out, "\xED\xA0\x80", 3);
+	free(out);
+	ck_assert_int_eq(nl_unescape("\\u{1f600}\\x{A}", 14, &out, &n), 0);
+	ck_assert_uint_eq(n, 5);
+	ck_assert_mem_eq(out, "\xF0\x9F\x98\x80\n", 5);
+	free(out);
+	/* parity: even run = literal backslashes, odd = the last starts an escape */
+	ck_assert_int_eq(nl_unescape("\\\\x{41}", 7, &out, &n), 0);
+	ck_assert_str_eq(out, "\\x{41}");
+	free(out);
+	ck_assert_int_eq(nl_unescape("\\\\\\x{41}", 8, &out, &n), 0);
+	ck_assert_str_eq(out, "\\A");
 	free(out);
 }
 END_TEST
@@ -369,6 +436,7 @@ static Suite *unistr_suite(void)
 	tcase_add_loop_test(tc, test_escape, 0, sizeof(esc_cases) / sizeof(esc_cases[0]));
 	tcase_add_test(tc, test_escape_truncate_and_flags);
 	tcase_add_test(tc, test_escape_roundtrip_random);
+	tcase_add_test(tc, test_escape_roundtrip_small_alphabet);
 	tcase_add_test(tc, test_unescape_literal);
 	tcase_add_test(tc, test_display_width);
 	tcase_set_timeout(tc, 60);

@@ -66,7 +66,7 @@ j-outer2/to-src rdir junction \??\C:\dst\sub print=C:\dst\sub
 s-abs rdir symlink \??\C:\dst\sub print=C:\dst\sub flags=0
 s-file-rel.txt #4/2 file data=2:9bb61500c6639daf
 s-file.txt #4/2 file data=2:9bb61500c6639daf
-s-other rdir symlink \??\D:\\x print=D:\\x flags=0
+s-other rdir symlink \??\D:\x print=D:\x flags=0
 s-rel.txt rfile data=0:14650fb0739d0383 symlink sub\a-link.txt print=sub\a-link.txt flags=1
 s-up-rel rdir symlink sub print=sub flags=1
 sub dir

@@ -60,7 +60,7 @@ junction-noprint rdir junction \??\C:\r\target print=
 junction-other-drive rdir junction \??\D:\Data print=D:\Data
 link-dir rdir symlink \??\C:\r\target print=C:\r\target flags=0
 link-rel.txt rfile data=0:14650fb0739d0383 symlink target\file.txt print=target\file.txt flags=1
-link-unc rdir symlink \??\UNC\server\share\folder print=\\\server\share\folder flags=0
+link-unc rdir symlink \??\UNC\server\share\folder print=\\server\share\folder flags=0
 link-up.txt rfile data=0:14650fb0739d0383 symlink ..\target\file.txt print=..\target\file.txt flags=1
 mount rdir junction \??\Volume{4f1e5a2c-9d3b-11e0-a5c1-806e6f6e6963}\ print=
 EOF
@@ -96,7 +96,7 @@ cropped    junction links.img:/src/j-outer2 [C:\outer] (target outside the copie
 loop       junction links.img:/src/j-root [C:\] (the target contains the link: not followed)
 cropped    symlink  links.img:/src/s-file-rel.txt [..\files\f.txt] (target outside the copied set)
 cropped    symlink  links.img:/src/s-file.txt [C:\files\f.txt] (target outside the copied set)
-cropped    symlink  links.img:/src/s-other [D:\\x] (target on another volume)
+cropped    symlink  links.img:/src/s-other [D:\x] (target on another volume)
 2 files copied (19 bytes), 1 hardlinked, 2 folders, 1 junctions, 3 symlinks; cropped 6, spliced 0, unrolled 0, dangling 1, loops 1, excluded 0, warnings 0, errors 0
 EOF
 expect_file_eq "crop: report" "$T_TMP/want" "$T_TMP/got"
@@ -113,7 +113,7 @@ j-outer rdir junction \??\C:\outer print=C:\outer
 j-outer2 rdir junction \??\C:\outer print=C:\outer
 s-file-rel.txt rfile data=0:14650fb0739d0383 symlink ..\files\f.txt print=..\files\f.txt flags=1
 s-file.txt rfile data=0:14650fb0739d0383 symlink \??\C:\files\f.txt print=C:\files\f.txt flags=0
-s-other rdir symlink \??\D:\\x print=D:\\x flags=0
+s-other rdir symlink \??\D:\x print=D:\x flags=0
 EOF
 } | LC_ALL=C sort >"$T_TMP/want"
 LC_ALL=C sort "$T_TMP/got" >"$T_TMP/got.s"
@@ -152,7 +152,7 @@ j-outer2/to-src rdir junction \??\C:\dst\sub print=C:\dst\sub
 s-abs rdir symlink \??\C:\dst\sub print=C:\dst\sub flags=0
 s-file-rel.txt #4/2 file data=2:9bb61500c6639daf
 s-file.txt #4/2 file data=2:9bb61500c6639daf
-s-other rdir symlink \??\D:\\x print=D:\\x flags=0
+s-other rdir symlink \??\D:\x print=D:\x flags=0
 s-rel.txt rfile data=0:14650fb0739d0383 symlink sub\a-link.txt print=sub\a-link.txt flags=1
 s-up-rel rdir symlink sub print=sub flags=1
 sub dir
@@ -170,7 +170,7 @@ unrolled   folder   links.img:/outer/level2 -> out.img:/dst/j-outer2/level2 [C:\
 loop       junction links.img:/src/j-root [C:\] (the target contains the link: not followed)
 unrolled   file     links.img:/src/s-file-rel.txt -> out.img:/dst/s-file-rel.txt [..\files\f.txt]
 unrolled   file     links.img:/src/s-file.txt -> out.img:/dst/s-file.txt [C:\files\f.txt]
-spliced    symlink  links.img:/src/s-other -> out.img:/dst/s-other [D:\\x => D:\\x] (target on another volume: cannot be unrolled, spliced)
+spliced    symlink  links.img:/src/s-other -> out.img:/dst/s-other [D:\x => D:\x] (target on another volume: cannot be unrolled, spliced)
 4 files copied (32 bytes), 3 hardlinked, 2 folders, 7 junctions, 5 symlinks; cropped 0, spliced 1, unrolled 6, dangling 1, loops 2, excluded 0, warnings 0, errors 0
 EOF
 expect_file_eq "unroll: report" "$T_TMP/want" "$T_TMP/got"

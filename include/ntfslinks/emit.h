@@ -52,7 +52,7 @@ extern "C" {
  *                 Unix seconds (NTFS 100-ns ticks since 1601 converted and
  *                 rounded down; 0 when null); name gets " -> target" appended
  *                 when an NL_ROLE_LINK_TARGET cell is set.  A '|' in a name is
- *                 written as "\x7c" so the line keeps 11 fields.  Other
+ *                 written as "\x{7c}" so the line keeps 11 fields.  Other
  *                 tables are not written.
  *   NL_EMIT_NUL   the NL_ROLE_NAME cell of each row followed by a NUL byte
  *                 (escaped like everywhere unless NL_EMIT_RAW_NAMES); rows

@@ -126,31 +126,35 @@ int nl_wtf8_casecmp(const char *a, const char *b,
  *   - valid, printable UTF-8 passes unchanged (U+0020..U+007E, and
  *     everything from U+00A0 up except the code points listed next);
  *   - a byte that is not part of a valid UTF-8 sequence, and every C0
- *     control (0x00..0x1F) and DEL (0x7F), becomes "\xHH" (two lowercase hex
- *     digits): "\x1b", "\x0a", "\xff";
- *   - an encoded lone surrogate becomes "\uD800" (four uppercase hex digits),
- *     each half of a pair spelled as two three-byte sequences separately;
- *     C1 controls (U+0080..U+009F), the line/paragraph separators U+2028,
- *     U+2029, the bidirectional controls U+200E, U+200F, U+202A..U+202E,
- *     U+2066..U+2069 and U+FEFF become "\u0085", "\u202E" and so on, so a
- *     name cannot reorder or break the line it is printed on;
- *   - a backslash is written as "\\" only where it would otherwise be
- *     misread: when the next character written is 'x', 'u' or '\' (that
- *     includes the first character of another escape).  Any other backslash,
- *     including one at the end, stays single: "a\b" -> "a\b",
- *     "a\x" -> "a\\x", "\\" -> "\\\".
+ *     control (0x00..0x1F) and DEL (0x7F), becomes "\x{HH}" (exactly two
+ *     hex digits): "\x{1b}", "\x{0a}", "\x{ff}";
+ *   - an encoded lone surrogate becomes "\u{d800}" (exactly four hex
+ *     digits), each half of a pair spelled as two three-byte sequences
+ *     separately; C1 controls (U+0080..U+009F), the line/paragraph
+ *     separators U+2028, U+2029, the bidirectional controls U+200E, U+200F,
+ *     U+202A..U+202E, U+2066..U+2069 and U+FEFF become "\u{0085}",
+ *     "\u{202e}" and so on, so a name cannot reorder or break the line it
+ *     is printed on.  Hex digits are always lowercase;
+ *   - backslashes pass through unchanged, except that a run of backslashes
+ *     is written doubled when what follows it is an escape or the literal
+ *     text "x{" or "u{".  So "C:\users\u.txt", "\\server\share" and
+ *     "\??\C:\x86" print as they are, while "a\x{" -> "a\\x{",
+ *     "\\" + ESC (0x1b) -> "\\\\\x{1b}" (two doubled, then the escape).
  *
- * Reading back (nl_unescape): "\\" is one backslash; "\xHH" is the byte HH;
- * "\uHHHH" is the code point HHHH in its WTF-8 form (two or three bytes); a
- * backslash followed by anything else is itself.  So unescape(escape(s)) == s
- * for every byte string s, and the output of nl_escape is also the input
- * unchanged whenever the input is valid printable UTF-8 without a
- * backslash before 'x', 'u' or '\'.
+ * Reading back (nl_unescape): a run of N backslashes followed by "x{" or
+ * "u{" stands for N/2 backslashes, and when N is odd the last one starts an
+ * escape: "\x{HH}" is the byte HH, "\u{HHHH}" the code point HHHH in its
+ * WTF-8 form; any other run of backslashes is itself.  The parity of the
+ * run is what tells a literal "\x{" from an escape, so unescape(escape(s))
+ * == s for every byte string s, and the output of nl_escape is the input
+ * unchanged whenever the input is valid printable UTF-8 in which no
+ * backslash stands right before "x{" or "u{".
  */
 
 /** Flags for nl_escape(). */
-#define NL_ESC_ALL_BACKSLASHES 0x1 /* write every backslash as "\\" */
-#define NL_ESC_PIPE            0x2 /* also write '|' as "\x7c" (bodyfile fields) */
+#define NL_ESC_ALL_BACKSLASHES 0x1 /* write every backslash doubled (not read back
+                                      by nl_unescape: for display only) */
+#define NL_ESC_PIPE            0x2 /* also write '|' as "\x{7c}" (bodyfile fields) */
 
 /**
  * nl_escape - escape @src[0..len) visibly into @dst, snprintf-style.

@@ -362,7 +362,15 @@ static bool cp_needs_escape(uint32_t cp)
 	}
 }
 
-/* Classify the input at @pos (< len). */
+/*
+ * Bytes that end a run of plain ASCII: C0 controls, DEL, the backslash and
+ * every byte >= 0x80 (bit 0); '|' too with NL_ESC_PIPE (bit 1).
+ */
+static const uint8_t esc_class[256] = {
+	[0x00 ... 0x1F] = 1, ['\\'] = 1, ['|'] = 2, [0x7F ... 0xFF] = 1,
+};
+
+/* Classify the input at @pos (< len); @s[pos] is not a backslash. */
 static struct tok next_tok(const char *s, size_t len, size_t pos, unsigned flags)
 {
 	struct tok t;
@@ -388,6 +396,19 @@ static struct tok next_tok(const char *s, size_t len, size_t pos, unsigned flags
 	return t;
 }
 
+/*
+ * True if a run of literal backslashes ending before @s[pos] must be written
+ * doubled: what follows is an escape or the literal text "x{" or "u{".
+ */
+static bool run_needs_doubling(const char *s, size_t len, size_t pos, unsigned flags)
+{
+	if (pos >= len)
+		return false;
+	if ((s[pos] == 'x' || s[pos] == 'u') && pos + 1 < len && s[pos + 1] == '{')
+		return true;
+	return next_tok(s, len, pos, flags).kind != TOK_PLAIN;
+}
+
 /* Output sink that counts everything and stores what fits. */
 struct sink {
 	char *dst;
@@ -396,40 +417,70 @@ struct sink {
 
 static inline void sink_put(struct sink *k, const char *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++, k->n++)
-		if (k->n + 1 < k->cap)
-			k->dst[k->n] = p[i];
+	if (k->n + n < k->cap) {
+		memcpy(k->dst + k->n, p, n);
+	} else if (k->n + 1 < k->cap) {
+		memcpy(k->dst + k->n, p, k->cap - 1 - k->n);
+	}
+	k->n += n;
+}
+
+static inline void sink_backslashes(struct sink *k, size_t n)
+{
+	static const char bs[] = "\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\";
+
+	while (n) {
+		size_t c = n < sizeof(bs) - 1 ? n : sizeof(bs) - 1;
+
+		sink_put(k, bs, c);
+		n -= c;
+	}
 }
 
 size_t nl_escape(const char *src, size_t len, char *dst, size_t cap, unsigned flags)
 {
-	static const char hex_lo[] = "0123456789abcdef", hex_up[] = "0123456789ABCDEF";
+	static const char hex[] = "0123456789abcdef";
+	const uint8_t *u = (const uint8_t *)src;
+	uint8_t stop = (flags & NL_ESC_PIPE) ? 3 : 1;
 	struct sink k = { dst, cap, 0 };
 	size_t pos = 0;
 
 	while (pos < len) {
-		struct tok t = next_tok(src, len, pos, flags);
-		char e[6];
+		size_t run = pos;
+		struct tok t;
+		char e[8];
 
+		/* fast path: a run of printable ASCII other than '\\' */
+		while (run < len && !(esc_class[u[run]] & stop))
+			run++;
+		if (run > pos) {
+			sink_put(&k, src + pos, run - pos);
+			pos = run;
+			continue;
+		}
+		if (u[pos] == '\\') {
+			while (run < len && u[run] == '\\')
+				run++;
+			if ((flags & NL_ESC_ALL_BACKSLASHES) ||
+			    run_needs_doubling(src, len, run, flags))
+				sink_backslashes(&k, 2 * (run - pos));
+			else
+				sink_backslashes(&k, run - pos);
+			pos = run;
+			continue;
+		}
+		t = next_tok(src, len, pos, flags);
 		if (t.kind == TOK_BYTE) {
-			e[0] = '\\'; e[1] = 'x';
-			e[2] = hex_lo[t.val >> 4]; e[3] = hex_lo[t.val & 15];
-			sink_put(&k, e, 4);
-		} else if (t.kind == TOK_CODE) {
-			e[0] = '\\'; e[1] = 'u';
-			e[2] = hex_up[(t.val >> 12) & 15]; e[3] = hex_up[(t.val >> 8) & 15];
-			e[4] = hex_up[(t.val >> 4) & 15]; e[5] = hex_up[t.val & 15];
+			memcpy(e, "\\x{", 3);
+			e[3] = hex[t.val >> 4]; e[4] = hex[t.val & 15];
+			e[5] = '}';
 			sink_put(&k, e, 6);
-		} else if (t.val == '\\') {
-			bool dbl = (flags & NL_ESC_ALL_BACKSLASHES) != 0;
-
-			if (!dbl && pos + 1 < len) {
-				struct tok nx = next_tok(src, len, pos + 1, flags);
-
-				dbl = nx.kind != TOK_PLAIN || nx.val == '\\' ||
-				      nx.val == 'x' || nx.val == 'u';
-			}
-			sink_put(&k, "\\\\", dbl ? 2 : 1);
+		} else if (t.kind == TOK_CODE) {
+			memcpy(e, "\\u{", 3);
+			e[3] = hex[(t.val >> 12) & 15]; e[4] = hex[(t.val >> 8) & 15];
+			e[5] = hex[(t.val >> 4) & 15]; e[6] = hex[t.val & 15];
+			e[7] = '}';
+			sink_put(&k, e, 8);
 		} else {
 			sink_put(&k, src + pos, t.n);
 		}
@@ -454,21 +505,26 @@ int nl_escape_dup(const char *src, size_t len, unsigned flags, char **out)
 
 bool nl_escape_needed(const char *src, size_t len)
 {
+	const uint8_t *u = (const uint8_t *)src;
 	size_t pos = 0;
-	unsigned flags = 0;
 
 	while (pos < len) {
-		struct tok t = next_tok(src, len, pos, flags);
+		struct tok t;
 
+		if (!(esc_class[u[pos]] & 1)) {
+			pos++;
+			continue;
+		}
+		if (u[pos] == '\\') {
+			while (pos < len && u[pos] == '\\')
+				pos++;
+			if (run_needs_doubling(src, len, pos, 0))
+				return true;
+			continue;
+		}
+		t = next_tok(src, len, pos, 0);
 		if (t.kind != TOK_PLAIN)
 			return true;
-		if (t.val == '\\' && pos + 1 < len) {
-			struct tok nx = next_tok(src, len, pos + 1, flags);
-
-			if (nx.kind != TOK_PLAIN || nx.val == '\\' ||
-			    nx.val == 'x' || nx.val == 'u')
-				return true;
-		}
 		pos += t.n;
 	}
 	return false;
@@ -485,6 +541,34 @@ static int hexval(char c)
 	return -1;
 }
 
+/*
+ * Parse "\x{H}" / "\x{HH}" or "\u{H..HHHHHH}" (<= 10FFFF) at @s[i] (a
+ * backslash).  Returns the bytes taken (0 if malformed); *@out gets the
+ * decoded bytes, *@on their number.
+ */
+static size_t parse_escape(const char *s, size_t len, size_t i, char *out, size_t *on)
+{
+	size_t j = i + 3, maxd;
+	uint32_t v = 0;
+	bool is_x;
+
+	if (i + 3 > len || s[i + 2] != '{')
+		return 0;
+	is_x = s[i + 1] == 'x';
+	maxd = is_x ? 2 : 6;
+	while (j < len && j - (i + 3) < maxd && hexval(s[j]) >= 0)
+		v = v << 4 | (uint32_t)hexval(s[j++]);
+	if (j == i + 3 || j >= len || s[j] != '}' || v > 0x10FFFF)
+		return 0;
+	if (is_x) {
+		out[0] = (char)v;
+		*on = 1;
+	} else {
+		*on = put_cp(out, v);
+	}
+	return j + 1 - i;
+}
+
 int nl_unescape(const char *src, size_t len, char **out, size_t *outlen)
 {
 	char *buf = malloc(len + 1); /* never grows: escapes are longer than what they stand for */
@@ -493,36 +577,41 @@ int nl_unescape(const char *src, size_t len, char **out, size_t *outlen)
 	if (!buf)
 		return -ENOMEM;
 	while (i < len) {
-		if (src[i] != '\\' || i + 1 >= len) {
+		size_t j = i, n, lit;
+
+		if (src[i] != '\\') {
 			buf[o++] = src[i++];
 			continue;
 		}
-		if (src[i + 1] == '\\') {
-			buf[o++] = '\\';
-			i += 2;
-			continue;
-		}
-		if (src[i + 1] == 'x' && i + 3 < len && hexval(src[i + 2]) >= 0 &&
-		    hexval(src[i + 3]) >= 0) {
-			buf[o++] = (char)(hexval(src[i + 2]) << 4 | hexval(src[i + 3]));
-			i += 4;
-			continue;
-		}
-		if (src[i + 1] == 'u' && i + 5 < len) {
-			int h[4], k;
+		while (j < len && src[j] == '\\')
+			j++;
+		n = j - i;
+		if (j + 1 < len && (src[j] == 'x' || src[j] == 'u') && src[j + 1] == '{') {
+			/* a doubled run; an odd last one starts an escape */
+			size_t took = 0, dn = 0;
+			char dec[4];
 
-			for (k = 0; k < 4; k++)
-				if ((h[k] = hexval(src[i + 2 + k])) < 0)
-					break;
-			if (k == 4) {
-				uint32_t cp = (uint32_t)(h[0] << 12 | h[1] << 8 | h[2] << 4 | h[3]);
-
-				o += put_cp(buf + o, cp);
-				i += 6;
-				continue;
+			lit = n / 2;
+			memset(buf + o, '\\', lit);
+			o += lit;
+			if (n & 1) {
+				took = parse_escape(src, len, j - 1, dec, &dn);
+				if (took) {
+					memcpy(buf + o, dec, dn);
+					o += dn;
+					i = j - 1 + took;
+				} else {
+					buf[o++] = '\\'; /* malformed: literal */
+					i = j;
+				}
+			} else {
+				i = j;
 			}
+			continue;
 		}
-		buf[o++] = src[i++];
+		memset(buf + o, '\\', n);
+		o += n;
+		i = j;
 	}
 	buf[o] = '\0';
 	*out = buf;
