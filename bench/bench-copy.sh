@@ -21,14 +21,18 @@
 # Mounts, unmounts and the ntfs-3g daemons' exit are inside the timed part
 # for rsync and cp; formatting DST (mkntfs) is outside for every method.
 # Each timed run starts after 'sync' and with the source image read once.
+# wall-s is elapsed time; cpu-s is user + system time of every process the
+# method ran (ntfs-3g daemons and wimlib included), a figure that depends
+# less on other load on the machine. The targets are judged on wall time.
 #
 # Environment:
 #   FILES     files in the source image                   (default 50000)
 #   AVG_SIZE  mean file size in bytes (--avg-size)        (default 30000, ~1.5 GB)
 #   SEED      bulk seed                                   (default 1)
 #   WORKDIR   where images are kept between runs          (default $BUILD_DIR/bench-images)
-#   RUNS      timed runs per method, best one taken       (default 1)
-#   SKIP      methods to leave out, e.g. "rsync cp"       (default none)
+#   RUNS      rounds (each method once per round, so all see the same
+#             background load); the best round per method counts (default 1)
+#   SKIP      methods to leave out: rsync cp wimlib tmpfs rss (default none)
 #   TMPFS     a tmpfs folder to use for 'tmpfs'           (default: mount one if root,
 #             else /dev/shm)
 #
@@ -161,40 +165,31 @@ umount_ntfs() {
 	wait "$p" || say "bench-copy: ntfs-3g for $1 exited with status $?"
 }
 
-# Results: one line per method in $tmp/res: NAME SECONDS RSS_KB STATUS
-record() { printf '%s %s %s %s\n' "$1" "$2" "$3" "$4" >>"$tmp/res"; }
-: >"$tmp/res"
-
-# best_of NAME CMD...: run CMD (a shell function) RUNS times; record the best.
-best_of() {
-	name=$1; shift
-	b_s=; b_kb=-; b_st=0
-	i=0
-	while [ $i -lt "$RUNS" ]; do
-		run_s=; run_kb=-; run_st=0
-		"$@"
-		if [ -z "$b_s" ] || awk "BEGIN{exit !($run_s < $b_s)}"; then
-			b_s=$run_s; b_kb=$run_kb; b_st=$run_st
-		fi
-		i=$((i + 1))
-	done
-	record "$name" "$b_s" "$b_kb" "$b_st"
-	say "bench-copy: $name: $b_s s (exit $b_st; load $(cut -d' ' -f1-3 /proc/loadavg))"
+# CPU seconds (user + system) of everything the shell has waited for so far:
+# with the ntfs-3g daemons and wimlib's programs, they count too.
+# ('times' must run in this shell, not in a command substitution.)
+cpu_read() {
+	awk 'END { t = 0; for (i = 1; i <= NF; i++) { split($i, a, "m"); t += a[1] * 60 + a[2] }
+		printf "%.2f", t }' "$tmp/times"
 }
+# timer_start / timer_stop: wall and CPU time of the part in between (run_s, run_cpu)
+timer_start() { times >"$tmp/times"; c0=$(cpu_read); t0=$(now); }
+timer_stop() { run_s=$(sub "$(now)" "$t0"); times >"$tmp/times"; run_cpu=$(sub "$(cpu_read)" "$c0"); }
 
 run_ntfslinks() { # [SOURCE_IMAGE]
 	s=${1:-$src}
 	fresh_dst; cat "$s" >/dev/null; sync
-	run_st=0
+	timer_start
 	/usr/bin/time -f '%e %M' -o "$tmp/t" "$ntfslinks" copy "$s:/" "$dst:/tree" \
 		>"$tmp/ntfslinks.out" 2>"$tmp/ntfslinks.err" || run_st=$?
+	timer_stop
 	read -r run_s run_kb <"$tmp/t"
 	[ $run_st = 0 ] || { say "bench-copy: ntfslinks copy exit $run_st:"; tail -5 "$tmp/ntfslinks.err" >&2; }
 }
+run_rss_small() { run_ntfslinks "$src_small"; }
 run_mounted() { # TOOL: rsync or cp between two ntfs-3g mounts
 	fresh_dst; warm
-	run_st=0
-	t0=$(now)
+	timer_start
 	mount_ntfs "$src" "$tmp/m-src" ro
 	mount_ntfs "$dst" "$tmp/m-dst"
 	mkdir "$tmp/m-dst/tree"
@@ -205,38 +200,46 @@ run_mounted() { # TOOL: rsync or cp between two ntfs-3g mounts
 	fi
 	umount_ntfs "$tmp/m-src"
 	umount_ntfs "$tmp/m-dst"
-	run_s=$(sub "$(now)" "$t0")
+	timer_stop
 	[ $run_st = 0 ] || { say "bench-copy: $1 exit $run_st:"; tail -3 "$tmp/$1.err" >&2; }
 }
 run_rsync() { run_mounted rsync; }
 run_cp() { run_mounted cp; }
 run_wimlib() {
 	fresh_dst; rm -f "$wim"; warm
-	run_st=0
-	t0=$(now)
+	timer_start
 	wimcapture "$src" "$wim" --compress=none >"$tmp/wim.out" 2>&1 || run_st=$?
 	[ $run_st != 0 ] || wimapply "$wim" 1 "$dst" >>"$tmp/wim.out" 2>&1 || run_st=$?
-	run_s=$(sub "$(now)" "$t0")
+	timer_stop
 	[ $run_st = 0 ] || { say "bench-copy: wimlib exit $run_st:"; tail -3 "$tmp/wim.out" >&2; }
 	rm -f "$wim"
 }
 run_tmpfs() {
 	rm -rf "$tfs/b"; mkdir "$tfs/b"; sync
-	run_st=0
-	t0=$(now)
+	timer_start
 	cp -a "$tfs/a/tree" "$tfs/b/tree" 2>"$tmp/tmpfs.err" || run_st=$?
-	run_s=$(sub "$(now)" "$t0")
+	timer_stop
 	[ $run_st = 0 ] || { say "bench-copy: tmpfs cp -a exit $run_st:"; tail -3 "$tmp/tmpfs.err" >&2; }
 }
 
+# one METHOD: run it once and keep the best wall time (with its CPU, RSS, status)
+one() {
+	run_s=; run_cpu=; run_kb=-; run_st=0
+	"run_$1"
+	say "bench-copy: $1: $run_s s, cpu $run_cpu s (exit $run_st; load $(cut -d' ' -f1-3 /proc/loadavg))"
+	eval "b=\${best_$1:-}"
+	if [ -z "$b" ] || awk "BEGIN{exit !($run_s < $b)}"; then
+		eval "best_$1=\$run_s cpu_$1=\$run_cpu kb_$1=\$run_kb st_$1=\$run_st"
+	fi
+}
+
 say "bench-copy: source $src ($FILES files, avg-size $AVG_SIZE, image $((imgsize >> 20)) MiB)"
-best_of ntfslinks run_ntfslinks
-# What the copy did, from its own summary (last line), and the data copied.
-summary=$(tail -n 1 "$tmp/ntfslinks.out")
-[ $do_rsync = yes ] && best_of rsync run_rsync
-[ $do_cp = yes ] && best_of cp run_cp
-[ $do_wim = yes ] && best_of wimlib run_wimlib
+methods=ntfslinks
+[ $do_rsync = no ] || methods="$methods rsync"
+[ $do_cp = no ] || methods="$methods cp"
+[ $do_wim = no ] || methods="$methods wimlib"
 if [ $do_tmpfs = yes ]; then
+	methods="$methods tmpfs"
 	tfs=$TMPFS
 	if [ -z "$tfs" ]; then
 		if [ "$(id -u)" = 0 ]; then
@@ -254,58 +257,71 @@ if [ $do_tmpfs = yes ]; then
 		say "bench-copy: extracting the tree to tmpfs: exit $? ($(tail -n 1 "$tmp/extract.err"))"
 	tree_mb=$(du -sm "$tfs/a/tree" | cut -f1)
 	tree_n=$(find "$tfs/a/tree" | wc -l)
-	best_of tmpfs run_tmpfs
+fi
+# Rounds: every method once per round, so that all of them see the same
+# background load; the best round of each counts.
+round=1
+while [ $round -le "$RUNS" ]; do
+	for m in $methods; do one "$m"; done
+	[ $round -gt 1 ] || summary=$(tail -n 1 "$tmp/ntfslinks.out")
+	round=$((round + 1))
+done
+if [ $do_tmpfs = yes ]; then
 	rm -rf "$tfs/a" "$tfs/b"
 	[ -n "$own_tmpfs" ] || [ -n "$TMPFS" ] || rmdir "$tfs"
 fi
-if [ $do_rss = yes ]; then
-	RUNS_SAVE=$RUNS; RUNS=1
-	best_of rss-small run_ntfslinks "$src_small"
-	RUNS=$RUNS_SAVE
-fi
+[ $do_rss = no ] || { methods="$methods rss_small"; one rss_small; }
+
+# Results: one line per method in $tmp/res: NAME SECONDS RSS_KB STATUS CPU
+: >"$tmp/res"
+for m in $methods; do
+	eval "printf '%s %s %s %s %s\n' $m \"\$best_$m\" \"\$kb_$m\" \"\$st_$m\" \"\$cpu_$m\"" >>"$tmp/res"
+done
 
 # ---- the table ---------------------------------------------------------------
 get() { awk -v n="$1" -v f="$2" '$1 == n { print $f }' "$tmp/res"; }
 ratio() { awk "BEGIN{ if ($2 > 0) printf \"%.1f\", $1 / $2; else print \"inf\" }"; }
 verdict() { awk "BEGIN{ print ($1) ? \"met\" : \"NOT met\" }"; }
 
-nl_s=$(get ntfslinks 2); nl_kb=$(get ntfslinks 3)
+nl_s=$(get ntfslinks 2); nl_kb=$(get ntfslinks 3); nl_cpu=$(get ntfslinks 5)
 echo
 printf 'source: %s files (bulk seed %s, avg-size %s), %s; image %s MiB\n' "$FILES" "$SEED" \
 	"$AVG_SIZE" "${tree_mb:+extracted tree $tree_mb MiB, $tree_n paths}" "$((imgsize >> 20))"
 printf 'ntfslinks copy summary: %s\n' "$summary"
 printf '%s, best of %s run(s), page cache warm, load %s\n\n' "$(date -u +%Y-%m-%d)" "$RUNS" \
 	"$(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-34s %9s %8s %6s  %-34s %s\n' method seconds RSS-MB exit "ratio" target
+printf '%-33s %8s %7s %7s %5s  %-38s %s\n' method wall-s cpu-s RSS-MB exit \
+	"ratio (wall; cpu)" "target (wall)"
 line() { # NAME LABEL RATIO_TEXT TARGET_TEXT
 	s=$(get "$1" 2); [ -n "$s" ] || return 0
 	kb=$(get "$1" 3); st=$(get "$1" 4)
-	printf '%-34s %9s %8s %6s  %-34s %s\n' "$2" "$s" \
+	printf '%-33s %8s %7s %7s %5s  %-38s %s\n' "$2" "$s" "$(get "$1" 5)" \
 		"$( [ "$kb" = - ] && echo - || echo $((kb / 1024)))" "$st" "$3" "$4"
 }
+# rt OTHER: "OTHER/ntfslinks" as "wall; cpu"
+rt() { printf '%s; %s' "$(ratio "$(get "$1" 2)" "$nl_s")" "$(ratio "$(get "$1" 5)" "$nl_cpu")"; }
 line ntfslinks "ntfslinks copy (image -> image)" "-" ""
 if [ -n "$(get rsync 2)" ]; then
-	r=$(ratio "$(get rsync 2)" "$nl_s")
-	line rsync "rsync -aHAX (ntfs-3g mounts)" "rsync/ntfslinks = $r" \
-		">= 10: $(verdict "$r >= 10")"
+	line rsync "rsync -aHAX (ntfs-3g mounts)" "rsync/ntfslinks = $(rt rsync)" \
+		">= 10: $(verdict "$(get rsync 2) >= 10 * $nl_s")"
 fi
 if [ -n "$(get cp 2)" ]; then
-	r=$(ratio "$(get cp 2)" "$nl_s")
-	line cp "cp -a (ntfs-3g mounts)" "cp/ntfslinks = $r" "> 1: $(verdict "$(get cp 2) > $nl_s")"
+	line cp "cp -a (ntfs-3g mounts)" "cp/ntfslinks = $(rt cp)" \
+		"> 1: $(verdict "$(get cp 2) > $nl_s")"
 fi
 if [ -n "$(get wimlib 2)" ]; then
-	r=$(ratio "$(get wimlib 2)" "$nl_s")
-	line wimlib "wimcapture + wimapply (none)" "wimlib/ntfslinks = $r" \
-		">= 2: $(verdict "$r >= 2")"
+	line wimlib "wimcapture + wimapply (none)" "wimlib/ntfslinks = $(rt wimlib)" \
+		">= 2: $(verdict "$(get wimlib 2) >= 2 * $nl_s")"
 fi
 if [ -n "$(get tmpfs 2)" ]; then
-	r=$(ratio "$nl_s" "$(get tmpfs 2)")
-	line tmpfs "cp -a tmpfs -> tmpfs" "ntfslinks/tmpfs = $r" "<= 3: $(verdict "$r <= 3")"
+	line tmpfs "cp -a tmpfs -> tmpfs" \
+		"ntfslinks/tmpfs = $(ratio "$nl_s" "$(get tmpfs 2)"); $(ratio "$nl_cpu" "$(get tmpfs 5)")" \
+		"<= 3: $(verdict "$nl_s <= 3 * $(get tmpfs 2)")"
 fi
-if [ -n "$(get rss-small 2)" ]; then
-	sk=$(get rss-small 3)
-	line rss-small "ntfslinks copy, files 8x smaller" \
-		"RSS large/small = $(ratio "$nl_kb" "$sk")" \
+if [ -n "$(get rss_small 2)" ]; then
+	sk=$(get rss_small 3)
+	line rss_small "ntfslinks copy, files 8x smaller" \
+		"peak RSS large/small = $(ratio "$nl_kb" "$sk")" \
 		"flat: $(verdict "$nl_kb <= $sk * 1.1 + 4096")"
 fi
 [ -z "$skipped" ] || printf '\nskipped:\n%s' "$skipped"
