@@ -17,6 +17,7 @@
 #include <ntfslinks/copy.h>
 #include <ntfslinks/reparse.h>
 #include <ntfslinks/unistr.h>
+#include <ntfslinks/volume.h>
 
 #include "copy_internal.h"
 
@@ -87,6 +88,41 @@ bool cp_is_ntfs3g_dir(const char *path, char **mount_root)
 	}
 	*mount_root = p;
 	return true;
+}
+
+int cp_image_key(const char *file, uint64_t off, char **key)
+{
+	struct stat sb;
+	int r;
+
+	if (stat(file, &sb))
+		r = asprintf(key, "path:%s@%llu", file, (unsigned long long)off);
+	else if (S_ISBLK(sb.st_mode))
+		r = asprintf(key, "blk:%llx@%llu", (unsigned long long)sb.st_rdev,
+			     (unsigned long long)off);
+	else
+		r = asprintf(key, "file:%llx:%llx@%llu", (unsigned long long)sb.st_dev,
+			     (unsigned long long)sb.st_ino, (unsigned long long)off);
+	if (r < 0) {
+		*key = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* The volume identity (cp_image_key) of image spec @image, without mounting. */
+static int image_key(const char *image, char **key)
+{
+	char err[256], *file = NULL;
+	uint64_t off = 0, size = 0;
+	unsigned part = 0;
+	enum nl_volume_kind kind;
+	int rc = nl_volume_locate(image, NULL, &file, &off, &size, &part, &kind, err, sizeof(err));
+
+	if (rc == 0)
+		rc = cp_image_key(file, off, key);
+	free(file);
+	return rc;
 }
 
 static char *xstrdup(const char *s)
@@ -380,8 +416,18 @@ int nl_copy_add_source(struct nl_copy *c, const char *spec)
 		return -ENOMEM;
 	}
 	if (parse_image_spec(spec, &image, &path)) {
+		struct nl_writer *w = c->dst ? cp_dst_ntfs_writer(c->dst) : NULL;
+		char *key = NULL;
+
 		s->image = image;
-		rc = cp_src_ntfs_open(s, image, path, err, sizeof(err));
+		if (w && image_key(image, &key) == 0 && !strcmp(key, c->dst->vol_key)) {
+			/* in the destination image: read through its writer */
+			s->shared = true;
+			rc = cp_src_ntfs_open_shared(s, w, key, path, err, sizeof(err));
+		} else {
+			rc = cp_src_ntfs_open(s, image, path, err, sizeof(err));
+		}
+		free(key);
 		free(path);
 	} else {
 		struct stat sb;
@@ -437,6 +483,39 @@ static void dst_free(struct cp_dst *d)
 	free(d);
 }
 
+/*
+ * After the destination image @d was opened (status @rc), let the sources
+ * marked in @moved (unmounted by cp_src_ntfs_detach) read through its writer;
+ * when that is not possible, close the destination and mount them read-only
+ * again. Returns @rc or the first error (message in @err).
+ */
+static int move_sources(struct nl_copy *c, struct cp_dst *d, const bool *moved, int rc,
+			char *err, size_t errlen)
+{
+	struct nl_writer *w = rc ? NULL : cp_dst_ntfs_writer(d);
+	char e[NL_COPY_ERRLEN_INTERNAL];
+
+	for (size_t i = 0; i < c->nsrc && !rc; i++)
+		if (moved[i]) {
+			rc = cp_src_ntfs_attach(c->src[i], w, e, sizeof(e));
+			if (rc)
+				snprintf(err, errlen, "'%.200s': %.700s", c->src[i]->spec, e);
+			c->src[i]->shared = !rc;
+		}
+	if (!rc)
+		return 0;
+	for (size_t i = 0; i < c->nsrc; i++)
+		if (moved[i]) {
+			cp_src_ntfs_detach(c->src[i]);
+			c->src[i]->shared = false;
+		}
+	d->ops->free(d);	/* the writer's mount goes first */
+	for (size_t i = 0; i < c->nsrc; i++)
+		if (moved[i])
+			(void)cp_src_ntfs_attach(c->src[i], NULL, e, sizeof(e));
+	return rc;
+}
+
 int nl_copy_set_dest(struct nl_copy *c, const char *spec)
 {
 	struct cp_dst *d = calloc(1, sizeof(*d));
@@ -458,8 +537,28 @@ int nl_copy_set_dest(struct nl_copy *c, const char *spec)
 		return -ENOMEM;
 	}
 	if (parse_image_spec(spec, &image, &path)) {
+		bool *moved = NULL;
+		char *key = NULL;
+
 		d->image = image;
-		rc = cp_dst_ntfs_open(d, image, path, c->o.dry_run, err, sizeof(err));
+		rc = 0;
+		if (!c->o.dry_run && c->nsrc && image_key(image, &key) == 0) {
+			moved = calloc(c->nsrc, sizeof(*moved));
+			if (!moved)
+				rc = -ENOMEM;
+			for (size_t i = 0; moved && i < c->nsrc; i++)
+				if (c->src[i]->kind == CP_EP_IMAGE && !strcmp(c->src[i]->vol_key, key)) {
+					/* unmount it before the writer mounts the same volume */
+					cp_src_ntfs_detach(c->src[i]);
+					moved[i] = true;
+				}
+		}
+		if (!rc)
+			rc = cp_dst_ntfs_open(d, image, path, c->o.dry_run, err, sizeof(err));
+		if (moved)
+			rc = move_sources(c, d, moved, rc, err, sizeof(err));
+		free(moved);
+		free(key);
 		free(path);
 	} else {
 		char *probe, *mnt = NULL;
@@ -2539,6 +2638,10 @@ int nl_copy_run(struct nl_copy *c)
 	exec_children(c, &x, c->top);
 	owed_times(c, &x);
 	if (!c->o.dry_run) {
+		/* sources read through the writer are done before it unmounts */
+		for (size_t i = 0; i < c->nsrc; i++)
+			if (c->src[i]->shared)
+				cp_src_ntfs_detach(c->src[i]);
 		rc = d->ops->finish(d);
 		if (rc) {
 			set_err(c, "%s", d->ops->errmsg(d));

@@ -329,6 +329,13 @@ static const struct cp_dst_ops dn_ops = {
 	.free = dn_free,
 };
 
+struct nl_writer *cp_dst_ntfs_writer(struct cp_dst *d)
+{
+	struct dst_ntfs *p = d && d->kind == CP_EP_IMAGE && d->ops == &dn_ops ? d->priv : NULL;
+
+	return p ? p->w : NULL;
+}
+
 /* Split "/a/b/c" into the parent part and the leaf; the root has no leaf. */
 static int split_path(const char *path, char **parent, char **leaf)
 {
@@ -383,10 +390,10 @@ int cp_dst_ntfs_open(struct cp_dst *d, const char *image, const char *path, bool
 		free(file);
 		return -EINVAL;
 	}
-	if (asprintf(&d->vol_key, "%s@%llu", file, (unsigned long long)off) < 0) {
-		d->vol_key = NULL;
+	rc = cp_image_key(file, off, &d->vol_key);
+	if (rc) {
 		free(file);
-		return -ENOMEM;
+		return rc;
 	}
 	rc = split_path(path, &parent, &leaf);
 	if (rc)

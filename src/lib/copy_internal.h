@@ -126,6 +126,7 @@ struct cp_src {
 	struct cp_stat root_st;
 	char *vol_key;		/* identifies the volume (for same-volume tests) */
 	char *mnt;		/* ntfs-3g sources: host path of the mount's root */
+	bool shared;		/* in the destination image: read through its writer */
 	void *priv;
 };
 
@@ -239,6 +240,26 @@ struct cp_group {
 
 /* Backends. */
 int cp_src_ntfs_open(struct cp_src *s, const char *image, const char *path, char *err, size_t errlen);
+/* Sources in the destination image: one read-write mount serves both (two
+ * mounts of one volume, one of them writing, would read stale records).
+ * open_shared reads through the writer @w (borrowed, see
+ * nl_writer_ntfs_volume(); inodes are taken from the writer's cache) and never
+ * mounts; @vol_key as from cp_image_key(). A source opened read-only before
+ * the destination was set is moved over: detach() unmounts it (before the
+ * writer mounts), attach() reads through @w, or with NULL mounts it
+ * read-only again; both check that the source folder is still there.
+ * The source side never writes. */
+struct nl_writer;
+int cp_src_ntfs_open_shared(struct cp_src *s, struct nl_writer *w, const char *vol_key,
+			    const char *path, char *err, size_t errlen);
+void cp_src_ntfs_detach(struct cp_src *s);
+int cp_src_ntfs_attach(struct cp_src *s, struct nl_writer *w, char *err, size_t errlen);
+/* The writer of an image destination (NULL in a dry run). */
+struct nl_writer *cp_dst_ntfs_writer(struct cp_dst *d);
+/* Identity of the volume at byte @off of the file or block device @file
+ * (device and inode, or the block device's number, and the offset), so that
+ * two spellings of one image compare equal. 0 or -ENOMEM; *@key malloc'ed. */
+int cp_image_key(const char *file, uint64_t off, char **key);
 int cp_src_dir_open(struct cp_src *s, const char *path, bool ntfs3g, char *err, size_t errlen);
 int cp_dst_ntfs_open(struct cp_dst *d, const char *image, const char *path, bool dry_run,
 		     char *err, size_t errlen);

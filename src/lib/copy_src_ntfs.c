@@ -18,12 +18,15 @@
 
 #include <ntfslinks/unistr.h>
 #include <ntfslinks/volume.h>
+#include <ntfslinks/writer.h>
 
 #include "copy_internal.h"
+#include "writer_int.h"
 
 struct src_ntfs {
-	nl_volume *nv;
+	nl_volume *nv;		/* our own read-only mount, or NULL when shared */
 	ntfs_volume *vol;
+	struct nl_writer *w;	/* shared: the destination's writer (borrowed) */
 };
 
 struct sn_stream {
@@ -43,6 +46,43 @@ struct sn_file {
 static int neg_errno(int def)
 {
 	return errno > 0 ? -errno : -def;
+}
+
+/*
+ * Open inode @mref for reading. When the source lives in the destination
+ * image, the inode comes from the writer's cache, so that libntfs-3g never
+ * has one record open twice (the writer may hold it, e.g. the folder that
+ * receives the copy); it stays pinned (no eviction) until sn_iput(). Returns
+ * NULL with errno set on failure.
+ */
+static ntfs_inode *sn_iget(struct src_ntfs *p, uint64_t mref)
+{
+	struct wnode *n;
+	int rc;
+
+	if (!p->vol) {
+		errno = ESTALE;	/* detached: the volume is gone */
+		return NULL;
+	}
+	if (!p->w)
+		return ntfs_inode_open(p->vol, mref);
+	nl_w_begin(p->w);
+	rc = nl_w_get(p->w, mref, &n);
+	if (rc) {
+		nl_w_end(p->w);
+		errno = -rc;
+		return NULL;
+	}
+	return n->ni;
+}
+
+/* Done with an inode of sn_iget(). */
+static void sn_iput(struct src_ntfs *p, ntfs_inode *ni)
+{
+	if (!p->w)
+		ntfs_inode_close(ni);
+	else
+		nl_w_end(p->w);	/* the writer closes it when it leaves its cache */
 }
 
 /* The DOS name of @ni in folder @parent and the count of non-DOS names. */
@@ -212,12 +252,12 @@ static int sn_list(struct cp_src *s, const struct cp_loc *dir, cp_list_fn fn, vo
 	s64 pos = 0;
 	int rc = 0;
 
-	dni = ntfs_inode_open(p->vol, dir->mref);
+	dni = sn_iget(p, dir->mref);
 	if (!dni)
 		return neg_errno(EIO);
 	if (ntfs_readdir(dni, &pos, &l, sn_filldir) && !l.err)
 		l.err = neg_errno(EIO);
-	ntfs_inode_close(dni);
+	sn_iput(p, dni);
 	rc = l.err;
 	for (size_t i = 0; i < l.n && !rc; i++) {
 		struct cp_stat st;
@@ -230,7 +270,7 @@ static int sn_list(struct cp_src *s, const struct cp_loc *dir, cp_list_fn fn, vo
 			rc = r;
 			break;
 		}
-		ni = ntfs_inode_open(p->vol, l.e[i].mref);
+		ni = sn_iget(p, l.e[i].mref);
 		if (!ni) {
 			memset(&st, 0, sizeof(st));
 			st.type = CP_T_OTHER;
@@ -241,7 +281,7 @@ static int sn_list(struct cp_src *s, const struct cp_loc *dir, cp_list_fn fn, vo
 			r = fn(ctx, name, &st);
 		} else {
 			r = sn_fill(p, ni, dir->mref, l.e[i].type, &st);
-			ntfs_inode_close(ni);
+			sn_iput(p, ni);
 			if (r) {
 				memset(&st, 0, sizeof(st));
 				st.type = CP_T_OTHER;
@@ -337,7 +377,7 @@ static int sn_lookup(struct cp_src *s, const struct cp_loc *dir, const char *nam
 	rc = nl_wtf8_to_utf16le(name, strlen(name), NL_NAME_MAX_UNITS, &u, &ulen);
 	if (rc)
 		return rc == -ENAMETOOLONG || rc == -EILSEQ ? -ENOENT : rc;
-	dni = ntfs_inode_open(p->vol, dir->mref);
+	dni = sn_iget(p, dir->mref);
 	if (!dni) {
 		free(u);
 		return neg_errno(EIO);
@@ -345,16 +385,16 @@ static int sn_lookup(struct cp_src *s, const struct cp_loc *dir, const char *nam
 	mref = ntfs_inode_lookup_by_name(dni, (ntfschar *)u, (int)ulen);
 	if (mref == (u64)-1) {
 		rc = errno == ENOENT ? -ENOENT : neg_errno(EIO);
-		ntfs_inode_close(dni);
+		sn_iput(p, dni);
 		free(u);
 		return rc;
 	}
-	ntfs_inode_close(dni);
+	sn_iput(p, dni);
 	if (MREF(mref) < FILE_first_user && MREF(mref) != FILE_root) {
 		free(u);
 		return -ENOENT;	/* metadata files are not part of any copy */
 	}
-	ni = ntfs_inode_open(p->vol, MREF(mref));
+	ni = sn_iget(p, MREF(mref));
 	if (!ni) {
 		free(u);
 		return neg_errno(EIO);
@@ -367,7 +407,7 @@ static int sn_lookup(struct cp_src *s, const struct cp_loc *dir, const char *nam
 			*real = NULL;
 		}
 	}
-	ntfs_inode_close(ni);
+	sn_iput(p, ni);
 	free(u);
 	return rc;
 }
@@ -375,13 +415,13 @@ static int sn_lookup(struct cp_src *s, const struct cp_loc *dir, const char *nam
 static int sn_stat(struct cp_src *s, const struct cp_loc *loc, struct cp_stat *st)
 {
 	struct src_ntfs *p = s->priv;
-	ntfs_inode *ni = ntfs_inode_open(p->vol, loc->mref);
+	ntfs_inode *ni = sn_iget(p, loc->mref);
 	int rc;
 
 	if (!ni)
 		return neg_errno(EIO);
 	rc = sn_fill(p, ni, 0, FILE_NAME_POSIX, st);
-	ntfs_inode_close(ni);
+	sn_iput(p, ni);
 	return rc;
 }
 
@@ -389,7 +429,6 @@ static void sn_close(struct cp_src *s, void *fh)
 {
 	struct sn_file *f = fh;
 
-	(void)s;
 	if (!f)
 		return;
 	if (f->na)
@@ -401,7 +440,7 @@ static void sn_close(struct cp_src *s, void *fh)
 	free(f->streams);
 	free(f->un);
 	if (f->ni)
-		ntfs_inode_close(f->ni);
+		sn_iput(s->priv, f->ni);
 	free(f);
 }
 
@@ -416,7 +455,7 @@ static int sn_open(struct cp_src *s, const struct cp_loc *loc, const struct cp_s
 	(void)st;
 	if (!f)
 		return -ENOMEM;
-	f->ni = ntfs_inode_open(p->vol, loc->mref);
+	f->ni = sn_iget(p, loc->mref);
 	if (!f->ni) {
 		rc = neg_errno(EIO);
 		free(f);
@@ -621,22 +660,11 @@ static const struct cp_src_ops sn_ops = {
 	.free = sn_free,
 };
 
-int cp_src_ntfs_open(struct cp_src *s, const char *image, const char *path, char *err, size_t errlen)
+/* Our own read-only mount of @image into @p. */
+static int sn_mount(struct src_ntfs *p, const char *image, char *err, size_t errlen)
 {
-	struct src_ntfs *p = calloc(1, sizeof(*p));
-	struct nl_volume_info info;
-	struct cp_loc loc;
-	char *canon = NULL;
-	size_t clen = 0;
-	const char *q;
-	int rc;
+	int rc = nl_volume_open(&p->nv, image, NULL, err, errlen);
 
-	if (!p)
-		return -ENOMEM;
-	s->ops = &sn_ops;
-	s->kind = CP_EP_IMAGE;
-	s->priv = p;
-	rc = nl_volume_open(&p->nv, image, NULL, err, errlen);
 	if (rc)
 		return rc;
 	if (nl_volume_is_raw_mft(p->nv)) {
@@ -644,11 +672,95 @@ int cp_src_ntfs_open(struct cp_src *s, const char *image, const char *path, char
 		return -EINVAL;
 	}
 	p->vol = (ntfs_volume *)nl_volume_ntfs(p->nv);
-	nl_volume_get_info(p->nv, &info);
-	if (asprintf(&s->vol_key, "%s@%llu", info.path, (unsigned long long)info.offset) < 0) {
-		s->vol_key = NULL;
+	return 0;
+}
+
+static int sn_walk_root(struct cp_src *s, const char *path, char *err, size_t errlen);
+
+int cp_src_ntfs_open(struct cp_src *s, const char *image, const char *path, char *err, size_t errlen)
+{
+	struct src_ntfs *p = calloc(1, sizeof(*p));
+	struct nl_volume_info info;
+	int rc;
+
+	if (!p)
 		return -ENOMEM;
+	s->ops = &sn_ops;
+	s->kind = CP_EP_IMAGE;
+	s->priv = p;
+	rc = sn_mount(p, image, err, errlen);
+	if (rc)
+		return rc;
+	nl_volume_get_info(p->nv, &info);
+	rc = cp_image_key(info.path, info.offset, &s->vol_key);
+	if (rc)
+		return rc;
+	return sn_walk_root(s, path, err, errlen);
+}
+
+int cp_src_ntfs_open_shared(struct cp_src *s, struct nl_writer *w, const char *vol_key,
+			    const char *path, char *err, size_t errlen)
+{
+	struct src_ntfs *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	s->ops = &sn_ops;
+	s->kind = CP_EP_IMAGE;
+	s->priv = p;
+	p->w = w;
+	p->vol = (ntfs_volume *)nl_writer_ntfs_volume(w);
+	s->vol_key = strdup(vol_key);
+	if (!s->vol_key)
+		return -ENOMEM;
+	return sn_walk_root(s, path, err, errlen);
+}
+
+void cp_src_ntfs_detach(struct cp_src *s)
+{
+	struct src_ntfs *p = s->priv;
+
+	if (!p)
+		return;
+	nl_volume_close(&p->nv);
+	p->vol = NULL;
+	p->w = NULL;
+}
+
+int cp_src_ntfs_attach(struct cp_src *s, struct nl_writer *w, char *err, size_t errlen)
+{
+	struct src_ntfs *p = s->priv;
+	struct cp_stat st;
+	int rc;
+
+	memset(&st, 0, sizeof(st));
+	if (w) {
+		p->w = w;
+		p->vol = (ntfs_volume *)nl_writer_ntfs_volume(w);
+	} else {
+		rc = sn_mount(p, s->image, err, errlen);
+		if (rc)
+			return rc;
 	}
+	/* the source folder must still be the one found before */
+	rc = sn_stat(s, &s->root_loc, &st);
+	if (rc == 0 && st.mref != s->root_st.mref)
+		rc = -ESTALE;
+	cp_stat_clear(&st);
+	if (rc)
+		snprintf(err, errlen, "the source folder changed in the image");
+	return rc;
+}
+
+/* Find @path from the root, keeping the names as stored: s->root, root_loc, root_st. */
+static int sn_walk_root(struct cp_src *s, const char *path, char *err, size_t errlen)
+{
+	struct cp_loc loc;
+	char *canon = NULL;
+	size_t clen = 0;
+	const char *q;
+	int rc;
+
 	/* Walk the path from the root, keeping the names as stored. */
 	loc.mref = FILE_root;
 	loc.path = NULL;
