@@ -37,19 +37,27 @@ cat >"$T_TMP/rp.py" <<'EOF'
 import struct, sys
 
 def unesc(s):
-    # the visible escaping of unistr.h: "\\" -> "\", "\xHH", "\uHHHH"
+    # the visible escaping of unistr.h: a run of N backslashes before "x{" or
+    # "u{" stands for N/2 backslashes, and an odd N starts an escape
+    # ("\\x{HH}" a byte, "\\u{HHHH}" a code point); any other run is itself
     out, i = [], 0
     while i < len(s):
-        c = s[i]
-        if c == '\\' and i + 1 < len(s):
-            n = s[i + 1]
-            if n == '\\':
-                out.append('\\'); i += 2; continue
-            if n == 'x' and i + 3 < len(s) + 0 and all(ch in '0123456789abcdef' for ch in s[i+2:i+4]):
-                out.append(chr(int(s[i+2:i+4], 16))); i += 4; continue
-            if n == 'u' and all(ch in '0123456789ABCDEF' for ch in s[i+2:i+6]) and len(s[i+2:i+6]) == 4:
-                out.append(chr(int(s[i+2:i+6], 16))); i += 6; continue
-        out.append(c); i += 1
+        if s[i] != '\\':
+            out.append(s[i]); i += 1; continue
+        j = i
+        while j < len(s) and s[j] == '\\':
+            j += 1
+        n = j - i
+        if s[j:j + 2] in ('x{', 'u{') and '}' in s[j:]:
+            out.append('\\' * (n // 2))
+            if n % 2:
+                k = s.index('}', j)
+                out.append(chr(int(s[j + 2:k], 16)))
+                i = k + 1
+                continue
+        else:
+            out.append('\\' * n)
+        i = j
     return ''.join(out)
 
 def u16(s):
