@@ -523,6 +523,16 @@ START_TEST(test_truesize)
 	ck_assert_uint_eq(t.true_alloc, 8192); /* two 4 KiB clusters for big.bin */
 	ck_assert_uint_eq(t.naive_alloc, 8192);
 
+	/* the root: doc.txt (100 bytes, 4 names) and big.bin (5000); the
+	 * reparse-point files hold no data; the NTFS metadata files ($MFT,
+	 * $LogFile, $BadClus:$Bad as large as the volume, $Extend...) are not
+	 * user data and are not counted */
+	ck_assert_int_eq(nl_truesize(model, 5, &t), 0);
+	ck_assert_uint_eq(t.hardlinked, 1);
+	ck_assert_uint_eq(t.true_bytes, 5100);
+	ck_assert_uint_eq(t.naive_bytes, 5400);
+	ck_assert_uint_eq(t.true_alloc, 8192);
+
 	ck_assert_int_eq(nl_truesize(model, rec("/Users/big.bin"), &t), -ENOTDIR);
 	ck_assert_int_eq(nl_truesize(model, 999999, &t), -ENOENT);
 	close_model();

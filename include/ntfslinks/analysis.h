@@ -182,7 +182,9 @@ struct nl_truesize {
 };
 
 /**
- * nl_truesize - sizes under folder @dir (record number).
+ * nl_truesize - sizes under folder @dir (record number). NTFS metadata files
+ * (records 0-15 such as $MFT, $LogFile, $BadClus, and everything under
+ * $Extend) are never counted, even under the root.
  * Returns 0, -ENOENT (@dir not in the model), -ENOTDIR, -ENOMEM.
  */
 int nl_truesize(const nl_model *m, uint64_t dir, struct nl_truesize *out);

@@ -690,6 +690,12 @@ int nl_hardlink_saturation(const nl_model *m, uint64_t mft, uint64_t dir,
 	return 0;
 }
 
+/* Records 0-15 are the NTFS metadata files ($MFT ... $Extend); record 11 is
+ * $Extend, whose contents ($Reparse, $ObjId, $Quota, $UsnJrnl, ...) are
+ * metadata too. truesize counts user data only. */
+#define NL_FIRST_NON_SYSTEM 16
+#define NL_RECORD_EXTEND 11
+
 int nl_truesize(const nl_model *m, uint64_t dir, struct nl_truesize *out)
 {
 	struct nl_record_info ri;
@@ -704,11 +710,17 @@ int nl_truesize(const nl_model *m, uint64_t dir, struct nl_truesize *out)
 		struct nl_name nm;
 		uint64_t nc = 0, inside = 0, bytes, alloc;
 
-		if (mft == dir)
+		if (mft == dir || mft < NL_FIRST_NON_SYSTEM)
 			continue;
-		while (nl_model_name_next(m, mft, 0, &nc, &nm) == 0)
+		while (nl_model_name_next(m, mft, 0, &nc, &nm) == 0) {
+			if (nm.parent == NL_RECORD_EXTEND ||
+			    nl_model_name_is_under(m, nm.id, NL_RECORD_EXTEND) == 1) {
+				inside = 0;	/* NTFS metadata ($Extend\...) */
+				break;
+			}
 			if (nl_model_name_is_under(m, nm.id, dir) == 1)
 				inside++;
+		}
 		if (!inside || nl_model_record(m, mft, &ri) != 0)
 			continue;
 		out->names += inside;
