@@ -24,6 +24,8 @@
 
 #include <ntfslinks/writer.h>
 
+#include "writer_int.h"
+
 /* ---- per-test image ------------------------------------------------------ */
 
 static char tmpdir[256], image[300];
@@ -911,6 +913,75 @@ START_TEST(test_many_files_cache)
 END_TEST
 
 /* A volume inside a disk image, 1 MiB in: written at its offset only. */
+/* deterministic pseudo-random numbers for the cache test */
+static uint32_t rnd_state;
+static uint32_t rnd(void)
+{
+	rnd_state = rnd_state * 1103515245u + 12345u;
+	return rnd_state >> 8;
+}
+
+/*
+ * The writer's device cache (writer_dev.c) against a plain model: random
+ * reads and writes of every size class (1-byte bitmap updates, records,
+ * blocks, I/O large enough to bypass the cache) over free clusters of the
+ * volume, with a cache of only 16 blocks so that dirty blocks are evicted
+ * and merged all the time. Every read must see the latest writes; after
+ * the unmount the image file must hold exactly the model.
+ */
+START_TEST(test_device_cache)
+{
+	const uint64_t base = 12u << 20, len = 2u << 20;	/* free: 12-14 MiB */
+	static uint8_t model[2u << 20], got[64 * 1024], data[64 * 1024];
+	unsigned old_cap = nl_w_dev_cap;
+	ntfs_volume *vol;
+	int fd, i;
+	size_t k;
+
+	fd = open(image, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pread(fd, model, len, (off_t)base), (ssize_t)len);
+	close(fd);
+	nl_w_dev_cap = 16;
+	ck_assert_int_eq(nl_w_dev_mount(image, 0, &vol), 0);
+	nl_w_dev_cap = old_cap;
+	rnd_state = 42;
+	for (i = 0; i < 4000; i++) {
+		uint32_t kind = rnd() % 8, n;
+		uint64_t off;
+
+		switch (rnd() % 4) {
+		case 0: n = 1 + rnd() % 8; break;		/* bitmap bytes */
+		case 1: n = 1024 * (1 + rnd() % 4); break;	/* records, blocks */
+		case 2: n = 1 + rnd() % 12000; break;		/* anything cached */
+		default: n = 16 * 1024 + rnd() % (48 * 1024); break; /* direct */
+		}
+		off = rnd() % (len - n);
+		if (rnd() % 2)
+			off &= ~(uint64_t)1023;
+		if (kind < 4) {
+			for (k = 0; k < n; k++)
+				data[k] = (uint8_t)rnd();
+			ck_assert_int_eq(ntfs_pwrite(vol->dev, (s64)(base + off), n, data), n);
+			memcpy(model + off, data, n);
+		} else {
+			ck_assert_int_eq(ntfs_pread(vol->dev, (s64)(base + off), n, got), n);
+			ck_assert_msg(!memcmp(got, model + off, n),
+				      "op %d: read of %u bytes at %llu differs", i, n,
+				      (unsigned long long)off);
+		}
+	}
+	ck_assert_int_eq(ntfs_umount(vol, FALSE), 0);
+	fd = open(image, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	for (k = 0; k < len; k += sizeof(got)) {
+		ck_assert_int_eq(pread(fd, got, sizeof(got), (off_t)(base + k)), (ssize_t)sizeof(got));
+		ck_assert_msg(!memcmp(got, model + k, sizeof(got)), "image differs at %zu", k);
+	}
+	close(fd);
+}
+END_TEST
+
 START_TEST(test_offset)
 {
 	char disk[320], part[320], cmd[1024];
@@ -986,6 +1057,7 @@ static Suite *writer_suite(void)
 	tcase_add_test(tc, test_close_error);
 	tcase_add_test(tc, test_many_files_cache);
 	tcase_add_test(tc, test_offset);
+	tcase_add_test(tc, test_device_cache);
 	suite_add_tcase(s, tc);
 	return s;
 }

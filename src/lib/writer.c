@@ -11,7 +11,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "device.h"
 #include "writer_int.h"
 
 #include <ntfs-3g/dir.h>
@@ -523,14 +522,9 @@ int nl_writer_open(struct nl_writer **wp, const char *image, uint64_t offset,
 	}
 	w->lru.next = w->lru.prev = &w->lru;
 	w->cap = DEFAULT_CACHE;
-	if (offset == 0) {
-		w->vol = ntfs_mount(image, NTFS_MNT_EXCLUSIVE);
-		rc = w->vol ? 0 : nl_w_errno();
-	} else {
-		/* a partition inside a disk image: libntfs-3g device
-		 * operations that add the offset (device.c) */
-		rc = nl_device_mount(image, offset, 0, true, 0, &w->vol);
-	}
+	/* device.c's operations (which add OFFSET, e.g. for a partition
+	 * inside a disk image) behind the writer's block cache */
+	rc = nl_w_dev_mount(image, offset, &w->vol);
 	if (rc) {
 		free(w->tab);
 		free(w);

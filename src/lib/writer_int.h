@@ -70,6 +70,16 @@ int nl_w_close_node(struct nl_writer *w, struct wnode *n);
 /* Close the cached data stream of a node, if any. Returns 0 or -errno. */
 int nl_w_release_stream(struct nl_writer *w, struct wnode *n);
 
+/* Mount the volume at byte OFFSET of IMAGE read-write through the writer's
+ * device (writer_dev.c: device.c behind a write-back cache of small blocks;
+ * everything reaches the image at the latest when ntfs_umount() syncs and
+ * closes the device, which report any failure). Returns 0 or -errno. */
+int nl_w_dev_mount(const char *image, uint64_t offset, ntfs_volume **out);
+
+/* Blocks of 4 KiB the device cache of later mounts holds (default 4096,
+ * rounded up to a power of two, at least 16); tests make it small. */
+extern unsigned nl_w_dev_cap;
+
 /* MFT reference of an open inode. */
 static inline uint64_t nl_w_ref(const ntfs_inode *ni)
 {

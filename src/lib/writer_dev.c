@@ -1,0 +1,579 @@
+/* writer_dev.c: the writer's device: a write-back cache of 4 KiB blocks in front of device.c, so that metadata libntfs-3g rewrites over and over reaches the image once, in large sorted writes. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <linux/fs.h>
+
+#include <ntfs-3g/cache.h>
+
+#include "device.h"
+#include "writer_int.h"
+
+/*
+ * libntfs-3g has no block cache of its own: every index insert reads and
+ * writes its index block, every cluster or record allocation reads and
+ * writes a byte or a block of a bitmap, every new record rewrites $MFT's own
+ * record and $MFTMirr, one pread/pwrite each. This layer keeps such small
+ * I/O in memory and writes dirty blocks out when they are evicted (with the
+ * dirty blocks next to them, as one write) and at sync/close (all of them,
+ * sorted, adjacent ones merged). I/O of WB_DIRECT bytes or more (file
+ * contents) goes straight to the image; cached copies are kept in step.
+ *
+ * Errors: a failed write-back is remembered; from then on every write fails
+ * with that error, and so do sync and close, so ntfs_umount() reports it.
+ * The device's d_private points to the cache (device.c does not use it).
+ */
+
+#define WB_SHIFT 12
+#define WB_SIZE (1u << WB_SHIFT)
+#define WB_DIRECT (16u * 1024)    /* I/O at least this long bypasses the cache */
+#define WB_RUN_MAX 256u           /* blocks per merged write (1 MiB) */
+#define WB_CAP_DEFAULT 4096u      /* cached blocks (16 MiB) */
+
+unsigned nl_w_dev_cap = WB_CAP_DEFAULT;
+
+struct wb_block {
+	uint64_t no;                  /* block number: byte offset >> WB_SHIFT */
+	struct wb_block *hnext;       /* hash chain */
+	struct wb_block *prev, *next; /* LRU list, most recent first */
+	bool dirty;
+	uint8_t *data;
+};
+
+struct wb_cache {
+	struct ntfs_device_operations *lower;
+	size_t cap;                   /* blocks at most (nl_w_dev_cap, a power of two) */
+	struct wb_block *blocks;      /* cap entries */
+	uint8_t *mem;                 /* cap * WB_SIZE bytes, touched on use */
+	uint8_t *run;                 /* WB_RUN_MAX * WB_SIZE bytes: merged writes */
+	struct wb_block **tab;        /* hash table, cap * 2 slots */
+	struct wb_block lru;          /* sentinel */
+	size_t used;                  /* blocks handed out so far */
+	uint64_t limit;               /* bytes that may be cached: the volume
+					 size rounded down to a block */
+	int err;                      /* first write-back error (errno), sticky */
+	int excl_fd;                  /* block devices: held open O_EXCL */
+};
+
+static struct ntfs_device_operations wb_ops;
+
+static inline struct wb_cache *C(struct ntfs_device *dev)
+{
+	return dev->d_private;
+}
+
+static size_t wb_hash(const struct wb_cache *c, uint64_t no)
+{
+	return (size_t)((no * 0x9E3779B97F4A7C15ULL) >> 40) & (2 * c->cap - 1);
+}
+
+static struct wb_block *wb_find(struct wb_cache *c, uint64_t no)
+{
+	struct wb_block *b;
+
+	for (b = c->tab[wb_hash(c, no)]; b; b = b->hnext)
+		if (b->no == no)
+			return b;
+	return NULL;
+}
+
+static void lru_unlink(struct wb_block *b)
+{
+	b->prev->next = b->next;
+	b->next->prev = b->prev;
+}
+
+static void lru_front(struct wb_cache *c, struct wb_block *b)
+{
+	b->next = c->lru.next;
+	b->prev = &c->lru;
+	c->lru.next->prev = b;
+	c->lru.next = b;
+}
+
+static void wb_touch(struct wb_cache *c, struct wb_block *b)
+{
+	lru_unlink(b);
+	lru_front(c, b);
+}
+
+/* Write N bytes of BUF at byte OFF through the lower device, all of them.
+ * Returns 0 or -1 with errno set. */
+static int lower_write_all(struct ntfs_device *dev, struct wb_cache *c,
+			   const uint8_t *buf, size_t n, uint64_t off)
+{
+	while (n > 0) {
+		s64 r = c->lower->pwrite(dev, buf, (s64)n, (s64)off);
+
+		if (r <= 0) {
+			if (r == 0)
+				errno = EIO;
+			return -1;
+		}
+		buf += r;
+		n -= (size_t)r;
+		off += (uint64_t)r;
+	}
+	return 0;
+}
+
+/* Write the dirty blocks FIRST..FIRST+N-1 (all cached and dirty) as one
+ * write and mark them clean. A failure is remembered in c->err. */
+static int wb_write_run(struct ntfs_device *dev, struct wb_cache *c,
+			uint64_t first, size_t n)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		struct wb_block *b = wb_find(c, first + i);
+
+		memcpy(c->run + i * WB_SIZE, b->data, WB_SIZE);
+		b->dirty = false;
+	}
+	rc = lower_write_all(dev, c, c->run, n * WB_SIZE, first << WB_SHIFT);
+	if (rc && !c->err)
+		c->err = errno ? errno : EIO;
+	return rc;
+}
+
+static bool is_dirty(struct wb_cache *c, uint64_t no)
+{
+	struct wb_block *b = wb_find(c, no);
+
+	return b && b->dirty;
+}
+
+/* Write out dirty block B together with the dirty blocks adjacent to it. */
+static int wb_write_around(struct ntfs_device *dev, struct wb_cache *c,
+			   struct wb_block *b)
+{
+	uint64_t first = b->no, last = b->no;
+
+	while (first > 0 && last - first + 1 < WB_RUN_MAX && is_dirty(c, first - 1))
+		first--;
+	while (last - first + 1 < WB_RUN_MAX && is_dirty(c, last + 1))
+		last++;
+	return wb_write_run(dev, c, first, (size_t)(last - first + 1));
+}
+
+static void wb_unhash(struct wb_cache *c, struct wb_block *b)
+{
+	struct wb_block **pp = &c->tab[wb_hash(c, b->no)];
+
+	while (*pp && *pp != b)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = b->hnext;
+}
+
+/* A block for NO, not yet filled: a new one while there are, else the least
+ * recently used one (written out first if dirty). NULL if a write-back failed. */
+static struct wb_block *wb_alloc(struct ntfs_device *dev, struct wb_cache *c,
+				 uint64_t no)
+{
+	struct wb_block *b;
+
+	if (c->used < c->cap) {
+		b = &c->blocks[c->used];
+		b->data = c->mem + c->used * WB_SIZE;
+		c->used++;
+	} else {
+		b = c->lru.prev;
+		if (b->dirty && wb_write_around(dev, c, b))
+			return NULL;
+		lru_unlink(b);
+		wb_unhash(c, b);
+	}
+	b->no = no;
+	b->dirty = false;
+	b->hnext = c->tab[wb_hash(c, no)];
+	c->tab[wb_hash(c, no)] = b;
+	lru_front(c, b);
+	return b;
+}
+
+/* Drop block B (just allocated, could not be filled). */
+static void wb_drop(struct wb_cache *c, struct wb_block *b)
+{
+	wb_unhash(c, b);
+	lru_unlink(b);
+	/* put it at the LRU end, under a number nothing uses, to be reused */
+	b->no = UINT64_MAX;
+	b->dirty = false;
+	b->hnext = c->tab[wb_hash(c, b->no)];
+	c->tab[wb_hash(c, b->no)] = b;
+	b->next = &c->lru;
+	b->prev = c->lru.prev;
+	c->lru.prev->next = b;
+	c->lru.prev = b;
+}
+
+/* Block NO, read from the image if not cached. NULL with errno set. */
+static struct wb_block *wb_get(struct ntfs_device *dev, struct wb_cache *c,
+			       uint64_t no, bool whole)
+{
+	struct wb_block *b = wb_find(c, no);
+	size_t got = 0;
+
+	if (b) {
+		wb_touch(c, b);
+		return b;
+	}
+	b = wb_alloc(dev, c, no);
+	if (!b) {
+		errno = c->err;
+		return NULL;
+	}
+	if (whole)	/* about to be overwritten completely */
+		return b;
+	while (got < WB_SIZE) {
+		s64 r = c->lower->pread(dev, b->data + got, (s64)(WB_SIZE - got),
+					(s64)((no << WB_SHIFT) + got));
+
+		if (r <= 0) {
+			if (r == 0)
+				errno = EIO;
+			wb_drop(c, b);
+			return NULL;
+		}
+		got += (size_t)r;
+	}
+	return b;
+}
+
+static bool cacheable(const struct wb_cache *c, s64 count, s64 offset)
+{
+	return count < (s64)WB_DIRECT && (uint64_t)offset + (uint64_t)count <= c->limit;
+}
+
+static s64 wb_pread(struct ntfs_device *dev, void *buf, s64 count, s64 offset)
+{
+	struct wb_cache *c = C(dev);
+	uint8_t *p = buf;
+	uint64_t off, end, no;
+
+	if (count < 0 || offset < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (!cacheable(c, count, offset)) {
+		s64 r = c->lower->pread(dev, buf, count, offset);
+
+		if (r <= 0)
+			return r;
+		/* what is cached dirty is newer than the image */
+		end = (uint64_t)offset + (uint64_t)r;
+		for (no = (uint64_t)offset >> WB_SHIFT; no << WB_SHIFT < end; no++) {
+			struct wb_block *b = wb_find(c, no);
+			uint64_t bs = no << WB_SHIFT, lo, hi;
+
+			if (!b || !b->dirty)
+				continue;
+			lo = bs > (uint64_t)offset ? bs : (uint64_t)offset;
+			hi = bs + WB_SIZE < end ? bs + WB_SIZE : end;
+			memcpy(p + (lo - (uint64_t)offset), b->data + (lo - bs), hi - lo);
+		}
+		return r;
+	}
+	off = (uint64_t)offset;
+	end = off + (uint64_t)count;
+	while (off < end) {
+		uint64_t bs = off & ~(uint64_t)(WB_SIZE - 1);
+		size_t in = (size_t)(off - bs);
+		size_t n = WB_SIZE - in < end - off ? WB_SIZE - in : (size_t)(end - off);
+		struct wb_block *b = wb_get(dev, c, bs >> WB_SHIFT, false);
+
+		if (!b)
+			return off > (uint64_t)offset ? (s64)(off - (uint64_t)offset) : -1;
+		memcpy(p, b->data + in, n);
+		p += n;
+		off += n;
+	}
+	return count;
+}
+
+static s64 wb_pwrite(struct ntfs_device *dev, const void *buf, s64 count, s64 offset)
+{
+	struct wb_cache *c = C(dev);
+	const uint8_t *p = buf;
+	uint64_t off, end, no;
+
+	if (c->err) {
+		errno = c->err;
+		return -1;
+	}
+	if (count < 0 || offset < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (NDevReadOnly(dev)) {
+		errno = EROFS;
+		return -1;
+	}
+	if (!cacheable(c, count, offset)) {
+		s64 r = c->lower->pwrite(dev, buf, count, offset);
+
+		if (r <= 0)
+			return r;
+		/* keep cached copies equal to what the image now holds */
+		end = (uint64_t)offset + (uint64_t)r;
+		for (no = (uint64_t)offset >> WB_SHIFT; no << WB_SHIFT < end; no++) {
+			struct wb_block *b = wb_find(c, no);
+			uint64_t bs = no << WB_SHIFT, lo, hi;
+
+			if (!b)
+				continue;
+			lo = bs > (uint64_t)offset ? bs : (uint64_t)offset;
+			hi = bs + WB_SIZE < end ? bs + WB_SIZE : end;
+			memcpy(b->data + (lo - bs), p + (lo - (uint64_t)offset), hi - lo);
+			if (lo == bs && hi == bs + WB_SIZE)
+				b->dirty = false;
+		}
+		return r;
+	}
+	off = (uint64_t)offset;
+	end = off + (uint64_t)count;
+	while (off < end) {
+		uint64_t bs = off & ~(uint64_t)(WB_SIZE - 1);
+		size_t in = (size_t)(off - bs);
+		size_t n = WB_SIZE - in < end - off ? WB_SIZE - in : (size_t)(end - off);
+		struct wb_block *b = wb_get(dev, c, bs >> WB_SHIFT, n == WB_SIZE);
+
+		if (!b)
+			return off > (uint64_t)offset ? (s64)(off - (uint64_t)offset) : -1;
+		memcpy(b->data + in, p, n);
+		b->dirty = true;
+		p += n;
+		off += n;
+	}
+	return count;
+}
+
+static int cmp_no(const void *a, const void *b)
+{
+	uint64_t x = (*(struct wb_block *const *)a)->no;
+	uint64_t y = (*(struct wb_block *const *)b)->no;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Write every dirty block, sorted, adjacent ones merged. 0 or -1/errno. */
+static int wb_flush(struct ntfs_device *dev, struct wb_cache *c)
+{
+	struct wb_block **v;
+	size_t n = 0, i, j;
+	int rc = 0;
+
+	v = malloc((c->used ? c->used : 1) * sizeof(*v));
+	if (!v) {
+		errno = ENOMEM;
+		return -1;
+	}
+	for (i = 0; i < c->used; i++)
+		if (c->blocks[i].dirty)
+			v[n++] = &c->blocks[i];
+	qsort(v, n, sizeof(*v), cmp_no);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && j - i < WB_RUN_MAX && v[j]->no == v[j - 1]->no + 1; j++)
+			;
+		if (wb_write_run(dev, c, v[i]->no, j - i))
+			rc = -1;
+	}
+	free(v);
+	if (c->err) {
+		errno = c->err;
+		rc = -1;
+	}
+	return rc;
+}
+
+static void wb_free(struct wb_cache *c)
+{
+	if (c->excl_fd >= 0)
+		close(c->excl_fd);
+	free(c->blocks);
+	free(c->mem);
+	free(c->run);
+	free(c->tab);
+	free(c);
+}
+
+static int wb_open(struct ntfs_device *dev, int flags)
+{
+	struct wb_cache *c = C(dev);
+	uint64_t size = 0;
+
+	if (c->lower->open(dev, flags))
+		return -1;
+	if (c->lower->ioctl(dev, BLKGETSIZE64, &size))
+		size = 0;	/* nothing is cached */
+	c->limit = size & ~(uint64_t)(WB_SIZE - 1);
+	return 0;
+}
+
+static int wb_close(struct ntfs_device *dev)
+{
+	struct wb_cache *c = C(dev);
+	int rc = 0, e = 0;
+
+	if (NDevOpen(dev) && !NDevReadOnly(dev) && wb_flush(dev, c)) {
+		rc = -1;
+		e = errno;
+	}
+	if (c->lower->close(dev)) {
+		if (!rc)
+			e = errno;
+		rc = -1;
+	}
+	/* the device goes back to device.c's operations (it is freed by
+	 * ntfs_device_free, which calls none) */
+	dev->d_ops = c->lower;
+	dev->d_private = NULL;
+	wb_free(c);
+	if (rc)
+		errno = e;
+	return rc;
+}
+
+static int wb_sync(struct ntfs_device *dev)
+{
+	struct wb_cache *c = C(dev);
+	int rc = 0, e = 0;
+
+	if (!NDevReadOnly(dev) && wb_flush(dev, c)) {
+		rc = -1;
+		e = errno;
+	}
+	if (c->lower->sync(dev)) {
+		if (!rc)
+			e = errno;
+		rc = -1;
+	}
+	if (rc)
+		errno = e;
+	return rc;
+}
+
+static s64 wb_seek(struct ntfs_device *dev, s64 offset, int whence)
+{
+	return C(dev)->lower->seek(dev, offset, whence);
+}
+
+static s64 wb_read(struct ntfs_device *dev, void *buf, s64 count)
+{
+	s64 pos = wb_seek(dev, 0, SEEK_CUR), n;
+
+	if (pos < 0)
+		return -1;
+	n = wb_pread(dev, buf, count, pos);
+	if (n > 0)
+		wb_seek(dev, pos + n, SEEK_SET);
+	return n;
+}
+
+static s64 wb_write(struct ntfs_device *dev, const void *buf, s64 count)
+{
+	s64 pos = wb_seek(dev, 0, SEEK_CUR), n;
+
+	if (pos < 0)
+		return -1;
+	n = wb_pwrite(dev, buf, count, pos);
+	if (n > 0)
+		wb_seek(dev, pos + n, SEEK_SET);
+	return n;
+}
+
+static int wb_stat(struct ntfs_device *dev, struct stat *st)
+{
+	return C(dev)->lower->stat(dev, st);
+}
+
+static int wb_ioctl(struct ntfs_device *dev, unsigned long request, void *argp)
+{
+	return C(dev)->lower->ioctl(dev, request, argp);
+}
+
+static struct ntfs_device_operations wb_ops = {
+	.open = wb_open,
+	.close = wb_close,
+	.seek = wb_seek,
+	.read = wb_read,
+	.write = wb_write,
+	.pread = wb_pread,
+	.pwrite = wb_pwrite,
+	.sync = wb_sync,
+	.stat = wb_stat,
+	.ioctl = wb_ioctl,
+};
+
+int nl_w_dev_mount(const char *image, uint64_t offset, ntfs_volume **out)
+{
+	struct ntfs_device *dev;
+	struct wb_cache *c;
+	ntfs_volume *vol;
+	unsigned long mnt = 0;
+	struct stat st;
+	int err;
+
+	*out = NULL;
+	/* as ntfs_mount() does: refuse a volume the system has mounted */
+	if (offset == 0 && ntfs_check_if_mounted(image, &mnt) == 0 &&
+	    (mnt & NTFS_MF_MOUNTED))
+		return -EBUSY;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->excl_fd = -1;
+	for (c->cap = 16; c->cap < nl_w_dev_cap && c->cap < (1u << 20); c->cap *= 2)
+		;
+	c->blocks = calloc(c->cap, sizeof(*c->blocks));
+	c->tab = calloc(2 * c->cap, sizeof(*c->tab));
+	c->mem = malloc(c->cap * WB_SIZE);
+	c->run = malloc((size_t)WB_RUN_MAX * WB_SIZE);
+	c->lru.next = c->lru.prev = &c->lru;
+	dev = nl_device_new(image, offset, 0, true);
+	if (!dev || !c->blocks || !c->tab || !c->mem || !c->run) {
+		err = dev ? ENOMEM : errno;
+		if (dev)
+			ntfs_device_free(dev);
+		wb_free(c);
+		return -err;
+	}
+	/* a block device: nobody else may open it exclusively meanwhile
+	 * (ntfs_mount's NTFS_MNT_EXCLUSIVE) */
+	if (stat(image, &st) == 0 && S_ISBLK(st.st_mode)) {
+		c->excl_fd = open(image, O_RDONLY | O_EXCL | O_CLOEXEC);
+		if (c->excl_fd < 0) {
+			err = errno;
+			ntfs_device_free(dev);
+			wb_free(c);
+			return -err;
+		}
+	}
+	c->lower = dev->d_ops;
+	dev->d_private = c;
+	dev->d_ops = &wb_ops;
+	vol = ntfs_device_mount(dev, NTFS_MNT_NONE);
+	if (!vol) {
+		err = errno ? errno : EIO;
+		if (NDevOpen(dev))
+			dev->d_ops->close(dev);	/* frees the cache */
+		else if (dev->d_ops == &wb_ops) {
+			dev->d_ops = c->lower;
+			dev->d_private = NULL;
+			wb_free(c);
+		}
+		ntfs_device_free(dev);
+		return -err;
+	}
+	/* what ntfs_mount() does after ntfs_device_mount() */
+	ntfs_create_lru_caches(vol);
+	*out = vol;
+	return 0;
+}
