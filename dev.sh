@@ -19,7 +19,7 @@ die() { say "$*"; exit 1; }
 # Debian packages needed to build and to run every test.
 DEPS="build-essential autoconf automake autoconf-archive libtool pkg-config
 ntfs-3g ntfs-3g-dev check clang libclang-rt-14-dev sleuthkit attr fuse3 xz-utils gzip tar
-util-linux python3 rsync time"
+util-linux python3 rsync time strace"
 
 install_deps() {
 	missing=
