@@ -223,7 +223,7 @@ static int run(int argc, char **argv)
 	fe_audit_analyse(&a);
 	drive = a.windows_paths ? fe_audit_drive(&a) : 0;
 	while (nl_model_name_next(a.model, mft, 0, &nc, &nm) == 0)
-		fe_rows_add(&a, &rows, mft, nm.id);
+		fe_rows_add(&a, &rows, &nm);
 	fe_rows_sort(&a, &rows);
 
 	memcpy(cols, cols_def, sizeof(cols));

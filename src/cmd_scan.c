@@ -162,7 +162,7 @@ static void deleted_names(struct fe_audit *a, char drive)
 		uint64_t nc = 0;
 
 		while (nl_model_name_next(a->model, mft, 0, &nc, &nm) == 0)
-			fe_rows_add(a, &rows, mft, nm.id);
+			fe_rows_add(a, &rows, &nm);
 	}
 	fe_rows_sort(a, &rows);
 	t = fe_audit_table(a, "deleted", del_cols, D_NCOLS, 0);

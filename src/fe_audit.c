@@ -378,17 +378,28 @@ const char *fe_namespace_name(unsigned ns)
 
 #define ARENA_BLOCK (1u << 20)
 
+/* A directory record and the index of its path among the sorted ones. */
+struct dir_rank {
+	uint64_t mft;
+	uint32_t idx;
+};
+
 /* The sorted paths of every directory of the model (and of the orphan
  * prefixes), in an arena. */
 struct fe_dirs {
 	const char **p;
 	uint32_t *len;
+	uint64_t *mft;		/* the record of each path (UINT64_MAX: a prefix) */
+	uint32_t *end;		/* after sorting: end of each path's subtree */
+	uint16_t *slashes;	/* after sorting: '/' in each path */
+	struct dir_rank *rank;	/* by record number: usable for the fast path */
+	size_t nrank;
 	size_t n, cap;
 	char **blocks;
 	size_t nblocks, used;
 };
 
-static void dirs_add(struct fe_dirs *d, const char *path, size_t len)
+static void dirs_add(struct fe_dirs *d, const char *path, size_t len, uint64_t mft)
 {
 	char *dst;
 
@@ -396,12 +407,15 @@ static void dirs_add(struct fe_dirs *d, const char *path, size_t len)
 		size_t cap = d->cap ? d->cap * 2 : 1024;
 		const char **p = realloc(d->p, cap * sizeof(*p));
 		uint32_t *l = p ? realloc(d->len, cap * sizeof(*l)) : NULL;
+		uint64_t *m = l ? realloc(d->mft, cap * sizeof(*m)) : NULL;
 
 		if (p)
 			d->p = p;
-		if (!p || !l)
+		if (l)
+			d->len = l;
+		if (!p || !l || !m)
 			fe_audit_nomem();
-		d->len = l;
+		d->mft = m;
 		d->cap = cap;
 	}
 	if (!d->nblocks || d->used + len + 1 > ARENA_BLOCK) {
@@ -415,7 +429,7 @@ static void dirs_add(struct fe_dirs *d, const char *path, size_t len)
 		if (!b[d->nblocks])
 			fe_audit_nomem();
 		d->nblocks++;
-		d->used = len + 1 > ARENA_BLOCK ? sz : 0;
+		d->used = len + 1 > ARENA_BLOCK ? sz : len + 1;
 		dst = b[d->nblocks - 1];
 	} else {
 		dst = d->blocks[d->nblocks - 1] + d->used;
@@ -425,6 +439,7 @@ static void dirs_add(struct fe_dirs *d, const char *path, size_t len)
 	dst[len] = '\0';
 	d->p[d->n] = dst;
 	d->len[d->n] = (uint32_t)len;
+	d->mft[d->n] = mft;
 	d->n++;
 }
 
@@ -439,6 +454,10 @@ static void dirs_free(struct fe_dirs **dp)
 	free(d->blocks);
 	free(d->p);
 	free(d->len);
+	free(d->mft);
+	free(d->end);
+	free(d->slashes);
+	free(d->rank);
 	free(d);
 	*dp = NULL;
 }
@@ -453,18 +472,42 @@ static int dir_idx_cmp(const void *pa, const void *pb)
 	return fe_path_cmp(d->p[a], d->len[a], d->p[b], d->len[b]);
 }
 
+static int rank_cmp(const void *pa, const void *pb)
+{
+	const struct dir_rank *a = pa, *b = pb;
+
+	return a->mft < b->mft ? -1 : a->mft > b->mft;
+}
+
+/* Is @path (length @len) below @dir (length @dlen) — inside its subtree? */
+static bool path_below(const char *dir, size_t dlen, const char *path, size_t len)
+{
+	if (dlen == 1) /* the root "/" */
+		return len > 1 && path[0] == '/';
+	return len > dlen && path[dlen] == '/' && memcmp(dir, path, dlen) == 0;
+}
+
+static bool is_orphan_path(const char *p, size_t len)
+{
+	size_t n = strlen(NL_ORPHAN_PREFIX);
+
+	return len >= n && memcmp(p, NL_ORPHAN_PREFIX, n) == 0 && (len == n || p[n] == '/');
+}
+
 static void build_dirs(struct fe_audit *a)
 {
 	unsigned filter = a->deleted ? NL_ITER_DELETED : NL_ITER_ALL;
 	struct fe_dirs *d = calloc(1, sizeof(*d));
 	const char **p;
-	uint32_t *l, *idx;
+	uint32_t *l, *idx, *stack;
+	uint64_t *m;
 	uint64_t cursor = 0, mft;
+	size_t top = 0;
 
 	if (!d)
 		fe_audit_nomem();
-	dirs_add(d, NL_ORPHAN_PREFIX, strlen(NL_ORPHAN_PREFIX));
-	dirs_add(d, NL_ORPHAN_PREFIX "/$Loop", strlen(NL_ORPHAN_PREFIX "/$Loop"));
+	dirs_add(d, NL_ORPHAN_PREFIX, strlen(NL_ORPHAN_PREFIX), UINT64_MAX);
+	dirs_add(d, NL_ORPHAN_PREFIX "/$Loop", strlen(NL_ORPHAN_PREFIX "/$Loop"), UINT64_MAX);
 	while (nl_model_next(a->model, &cursor, filter, &mft) == 0) {
 		struct nl_record_info ri;
 		const char *path;
@@ -474,13 +517,18 @@ static void build_dirs(struct fe_audit *a)
 			continue;
 		path = fe_audit_record_path(a, mft, &len, NULL);
 		if (path)
-			dirs_add(d, path, len);
+			dirs_add(d, path, len, mft);
 	}
 	/* sort through an index so that paths and lengths move together */
 	idx = malloc(d->n * sizeof(*idx));
 	p = malloc(d->n * sizeof(*p));
 	l = malloc(d->n * sizeof(*l));
-	if (!idx || !p || !l)
+	m = malloc(d->n * sizeof(*m));
+	d->end = malloc(d->n * sizeof(*d->end));
+	d->slashes = malloc(d->n * sizeof(*d->slashes));
+	d->rank = malloc(d->n * sizeof(*d->rank));
+	stack = malloc(d->n * sizeof(*stack));
+	if (!idx || !p || !l || !m || !d->end || !d->slashes || !d->rank || !stack)
 		fe_audit_nomem();
 	for (size_t i = 0; i < d->n; i++)
 		idx[i] = (uint32_t)i;
@@ -489,14 +537,58 @@ static void build_dirs(struct fe_audit *a)
 	for (size_t i = 0; i < d->n; i++) {
 		p[i] = d->p[idx[i]];
 		l[i] = d->len[idx[i]];
+		m[i] = d->mft[idx[i]];
 	}
 	free(idx);
 	free(d->p);
 	free(d->len);
+	free(d->mft);
 	d->p = p;
 	d->len = l;
+	d->mft = m;
 	d->cap = d->n;
+	/* subtree ends (a stack of the open ancestors), depths, and the
+	 * record -> index table of the paths a name's path can be built on:
+	 * not the orphan ones (their names' paths are built differently) and
+	 * not two folders with the same path */
+	for (size_t i = 0; i < d->n; i++) {
+		unsigned sl = 0;
+
+		while (top && !path_below(p[stack[top - 1]], l[stack[top - 1]], p[i], l[i]))
+			d->end[stack[--top]] = (uint32_t)i;
+		stack[top++] = (uint32_t)i;
+		for (size_t k = 0; k < l[i]; k++)
+			sl += p[i][k] == '/';
+		d->slashes[i] = sl > 0xFFFF ? 0xFFFF : (uint16_t)sl;
+		if (m[i] == UINT64_MAX || is_orphan_path(p[i], l[i]) ||
+		    (i > 0 && l[i] == l[i - 1] && memcmp(p[i], p[i - 1], l[i]) == 0) ||
+		    (i + 1 < d->n && l[i] == l[i + 1] && memcmp(p[i], p[i + 1], l[i]) == 0))
+			continue;
+		d->rank[d->nrank].mft = m[i];
+		d->rank[d->nrank].idx = (uint32_t)i;
+		d->nrank++;
+	}
+	while (top)
+		d->end[stack[--top]] = (uint32_t)d->n;
+	free(stack);
+	qsort(d->rank, d->nrank, sizeof(*d->rank), rank_cmp);
 	a->dirs = d;
+}
+
+/* The index of directory record @mft's path for the fast path, or FE_NO_DIR. */
+static uint32_t dir_index(const struct fe_dirs *d, uint64_t mft)
+{
+	size_t lo = 0, hi = d->nrank;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (d->rank[mid].mft < mft)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < d->nrank && d->rank[lo].mft == mft ? d->rank[lo].idx : FE_NO_DIR;
 }
 
 /* Number of directory paths that sort before @path. */
@@ -515,20 +607,57 @@ static uint32_t dirs_lower_bound(const struct fe_dirs *d, const char *path, size
 	return (uint32_t)lo;
 }
 
-void fe_rows_add(struct fe_audit *a, struct fe_rows *r, uint64_t mft, uint32_t name_id)
+/*
+ * Number of directory paths that sort before DIR/NAME, DIR being path @k:
+ * every path up to DIR itself, then those of DIR's subtree (the paths right
+ * after it) whose part after "DIR/" sorts before NAME.
+ */
+static uint32_t dirs_lower_bound_in(const struct fe_dirs *d, uint32_t k, const char *name,
+				    size_t nlen)
+{
+	size_t off = d->len[k] == 1 ? 1 : d->len[k] + 1;
+	size_t lo = k + 1, hi = d->end[k];
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (fe_path_cmp(d->p[mid] + off, d->len[mid] - off, name, nlen) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (uint32_t)lo;
+}
+
+uint32_t fe_name_dir(struct fe_audit *a, const struct nl_name *nm)
+{
+	if (!a->dirs || nm->orphan || nm->mft == NL_ROOT_MFT || nm->parent == nm->mft ||
+	    nm->len > 2047 || memchr(nm->name, '/', nm->len) != NULL)
+		return FE_NO_DIR;
+	return dir_index(a->dirs, nm->parent);
+}
+
+void fe_rows_add(struct fe_audit *a, struct fe_rows *r, const struct nl_name *nm)
 {
 	struct fe_row *row;
-	const char *path;
-	size_t len;
-	uint32_t depth = 0;
+	uint32_t depth = 0, pos, k;
 
 	if (!a->dirs)
 		build_dirs(a);
-	path = fe_audit_name_path(a, name_id, &len, NULL);
-	if (!path)
-		return;
-	for (size_t i = 0; i < len; i++)
-		depth += path[i] == '/';
+	k = fe_name_dir(a, nm);
+	if (k != FE_NO_DIR) {
+		depth = a->dirs->len[k] == 1 ? 1 : a->dirs->slashes[k] + 1u;
+		pos = dirs_lower_bound_in(a->dirs, k, nm->name, nm->len);
+	} else {
+		size_t len;
+		const char *path = fe_audit_name_path(a, nm->id, &len, NULL);
+
+		if (!path)
+			return;
+		for (size_t i = 0; i < len; i++)
+			depth += path[i] == '/';
+		pos = dirs_lower_bound(a->dirs, path, len);
+	}
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 256;
 		struct fe_row *v = realloc(r->v, cap * sizeof(*v));
@@ -539,10 +668,12 @@ void fe_rows_add(struct fe_audit *a, struct fe_rows *r, uint64_t mft, uint32_t n
 		r->cap = cap;
 	}
 	row = &r->v[r->n++];
-	row->mft = mft;
-	row->name_id = name_id;
-	row->pos = dirs_lower_bound(a->dirs, path, len);
-	row->depth = depth > 0xFFFF ? 0xFFFF : depth;
+	row->mft = nm->mft;
+	row->name_id = nm->id;
+	row->pos = pos;
+	row->depth = depth > 0x1FFF ? 0x1FFF : depth;
+	row->name = nm->name;
+	row->nlen = nm->len > 2047 ? 2047 : nm->len; /* cannot be: 255 units at most */
 }
 
 void fe_rows_reserve(struct fe_rows *r, size_t n)
@@ -561,6 +692,32 @@ void fe_rows_reserve(struct fe_rows *r, size_t n)
 const char *fe_row_path(struct fe_audit *a, const struct fe_row *r)
 {
 	return fe_audit_name_path(a, r->name_id, NULL, NULL);
+}
+
+const char *fe_row_path_in(struct fe_audit *a, const struct fe_row *r, uint32_t dir)
+{
+	const struct fe_dirs *d = a->dirs;
+	size_t plen, need;
+	char *o;
+
+	if (dir == FE_NO_DIR || !d || dir >= d->n)
+		return fe_audit_name_path(a, r->name_id, NULL, NULL);
+	plen = d->len[dir];
+	need = plen + 1 + r->nlen + 1;
+	if (need > a->pathcap) {
+		free(a->pathbuf);
+		a->pathcap = need * 2 > 4096 ? need * 2 : 4096;
+		a->pathbuf = malloc(a->pathcap);
+		if (!a->pathbuf)
+			fe_audit_nomem();
+	}
+	o = a->pathbuf;
+	memcpy(o, d->p[dir], plen);
+	if (plen != 1)
+		o[plen++] = '/';
+	memcpy(o + plen, r->name, r->nlen);
+	o[plen + r->nlen] = '\0';
+	return o;
 }
 
 /* Component-wise order is byte order with '/' below every other byte. */
@@ -592,20 +749,9 @@ int fe_path_cmp(const char *a, size_t alen, const char *b, size_t blen)
 	return alen < blen ? -1 : alen > blen ? 1 : 0;
 }
 
-/* A row with its name fetched once for sorting (the model's name lookup
- * checks the id and is not free). */
-struct sort_item {
-	struct fe_row row;
-	const char *name;
-	size_t nlen;
-	uint32_t start;		/* fe_rows_sort_grouped: the group's first row */
-	uint32_t len;		/* ... and its number of rows */
-};
-
-static int item_cmp(const void *pa, const void *pb)
+static int row_cmp(const void *pa, const void *pb)
 {
-	const struct sort_item *x = pa, *y = pb;
-	const struct fe_row *a = &x->row, *b = &y->row;
+	const struct fe_row *a = pa, *b = pb;
 	int c;
 
 	if (a->pos != b->pos)
@@ -613,59 +759,37 @@ static int item_cmp(const void *pa, const void *pb)
 	if (a->depth != b->depth)
 		return a->depth > b->depth ? -1 : 1;	/* deeper first */
 	/* same folder: compare the names themselves */
-	c = memcmp(x->name, y->name, x->nlen < y->nlen ? x->nlen : y->nlen);
+	c = memcmp(a->name, b->name, a->nlen < b->nlen ? a->nlen : b->nlen);
 	if (c)
 		return c;
-	if (x->nlen != y->nlen)
-		return x->nlen < y->nlen ? -1 : 1;
+	if (a->nlen != b->nlen)
+		return a->nlen < b->nlen ? -1 : 1;
 	if (a->mft != b->mft)
 		return a->mft < b->mft ? -1 : 1;
 	return a->name_id < b->name_id ? -1 : a->name_id > b->name_id;
 }
 
-static void fill_item(const struct fe_audit *a, struct sort_item *it, const struct fe_row *r)
-{
-	struct nl_name nm;
-
-	it->row = *r;
-	if (nl_model_name_get(a->model, r->name_id, &nm) == 0) {
-		it->name = nm.name;
-		it->nlen = nm.len;
-	} else {
-		it->name = "";
-		it->nlen = 0;
-	}
-}
-
-/* Sort rows v[0..n) through @items (room for n). */
-static void sort_slice(const struct fe_audit *a, struct fe_row *v, size_t n,
-		       struct sort_item *items)
-{
-	for (size_t i = 0; i < n; i++)
-		fill_item(a, &items[i], &v[i]);
-	qsort(items, n, sizeof(*items), item_cmp);
-	for (size_t i = 0; i < n; i++)
-		v[i] = items[i].row;
-}
-
 void fe_rows_sort(struct fe_audit *a, struct fe_rows *r)
 {
-	struct sort_item *items;
-
+	(void)a;
 	if (r->n < 2)
 		return;
-	items = malloc(r->n * sizeof(*items));
-	if (!items)
-		fe_audit_nomem();
-	sort_slice(a, r->v, r->n, items);
-	free(items);
+	qsort(r->v, r->n, sizeof(*r->v), row_cmp);
+}
+
+static const struct fe_row *sort_rows_ctx;
+
+/* Groups by their first rows (gstart values: indexes of those rows). */
+static int group_cmp(const void *pa, const void *pb)
+{
+	return row_cmp(&sort_rows_ctx[*(const uint32_t *)pa], &sort_rows_ctx[*(const uint32_t *)pb]);
 }
 
 void fe_rows_sort_grouped(struct fe_audit *a, struct fe_rows *r)
 {
-	struct sort_item *items = NULL, *groups;
-	size_t i, j, g = 0, cap = 0;
+	size_t i, j, g = 0;
 
+	(void)a;
 	free(r->gstart);
 	free(r->glen);
 	r->ngroups = 0;
@@ -676,34 +800,24 @@ void fe_rows_sort_grouped(struct fe_audit *a, struct fe_rows *r)
 	}
 	r->gstart = malloc((r->ngroups + 1) * sizeof(*r->gstart));
 	r->glen = malloc((r->ngroups + 1) * sizeof(*r->glen));
-	groups = malloc((r->ngroups + 1) * sizeof(*groups));
-	if (!r->gstart || !r->glen || !groups)
+	if (!r->gstart || !r->glen)
 		fe_audit_nomem();
 	for (i = 0; i < r->n; i = j) {
 		for (j = i; j < r->n && r->v[j].mft == r->v[i].mft; j++)
 			;
-		if (j - i > 1) {
-			if (j - i > cap) {
-				free(items);
-				cap = j - i;
-				items = malloc(cap * sizeof(*items));
-				if (!items)
-					fe_audit_nomem();
-			}
-			sort_slice(a, r->v + i, j - i, items);
-		}
-		fill_item(a, &groups[g], &r->v[i]);
-		groups[g].start = (uint32_t)i;
-		groups[g].len = (uint32_t)(j - i);
-		g++;
+		if (j - i > 1)
+			qsort(r->v + i, j - i, sizeof(*r->v), row_cmp);
+		r->gstart[g++] = (uint32_t)i;
 	}
-	free(items);
-	qsort(groups, r->ngroups, sizeof(*groups), item_cmp);
+	sort_rows_ctx = r->v;
+	qsort(r->gstart, r->ngroups, sizeof(*r->gstart), group_cmp);
 	for (g = 0; g < r->ngroups; g++) {
-		r->gstart[g] = groups[g].start;
-		r->glen[g] = groups[g].len;
+		uint32_t s = r->gstart[g];
+
+		for (j = s + 1; j < r->n && r->v[j].mft == r->v[s].mft; j++)
+			;
+		r->glen[g] = (uint32_t)(j - s);
 	}
-	free(groups);
 }
 
 void fe_rows_free(struct fe_rows *r)

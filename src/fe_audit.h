@@ -207,13 +207,20 @@ void fe_audit_reparse_check(struct fe_audit *a);
  * of its path among them, its depth and a pointer to its own name in the
  * model.  Names in one interval between two consecutive directory paths
  * have parents on one chain of folders, so (position, deeper first, name)
- * is exactly the path order.  16 bytes per row.
+ * is exactly the path order.  For a name whose parent is one of those
+ * sorted directories (nearly all) the position is found among that
+ * directory's subfolders only, and its path is that directory's path plus
+ * its name (fe_row_path_in()), without walking the parents again.
+ * 24 bytes per row.
  */
+#define FE_NO_DIR UINT32_MAX
 struct fe_row {
-	uint64_t mft : 48;	/* record number */
-	uint64_t depth : 16;	/* '/' in the row's path (at most 4096) */
+	uint64_t mft : 40;	/* record number (a $MFT of 2^40 records would be 1 PiB) */
+	uint64_t depth : 13;	/* '/' in the row's path (at most 4096 + the orphan prefix) */
+	uint64_t nlen : 11;	/* length of the name (at most 255 UTF-16 units: 765 bytes) */
 	uint32_t name_id;	/* the name the row is about (its last component) */
 	uint32_t pos;		/* directories whose path sorts before the row's */
+	const char *name;	/* its text (WTF-8, owned by the model) */
 };
 
 struct fe_rows {
@@ -224,9 +231,10 @@ struct fe_rows {
 	size_t ngroups;
 };
 
-/* fe_rows_add - append a row for name @name_id of record @mft (exits on out
- * of memory; a name without a path is skipped). */
-void fe_rows_add(struct fe_audit *a, struct fe_rows *r, uint64_t mft, uint32_t name_id);
+/* fe_rows_add - append a row for name @nm (from nl_model_name_next(); its
+ * text must stay valid: the model's) (exits on out of memory; a name without
+ * a path is skipped). */
+void fe_rows_add(struct fe_audit *a, struct fe_rows *r, const struct nl_name *nm);
 
 /* fe_rows_reserve - make room for @n more rows (a hint; exits on out of memory). */
 void fe_rows_reserve(struct fe_rows *r, size_t n);
@@ -234,6 +242,15 @@ void fe_rows_reserve(struct fe_rows *r, size_t n);
 /* fe_row_path - the '/'-path of a row, in a buffer of @a (as
  * fe_audit_name_path()). */
 const char *fe_row_path(struct fe_audit *a, const struct fe_row *r);
+
+/* fe_name_dir - for name @nm (from nl_model_name_next()): the index of its
+ * parent's sorted path when its path is that path plus its name, else
+ * FE_NO_DIR.  Only after a first fe_rows_add(). */
+uint32_t fe_name_dir(struct fe_audit *a, const struct nl_name *nm);
+
+/* fe_row_path_in - fe_row_path() for a row whose fe_name_dir() is @dir
+ * (FE_NO_DIR: the same as fe_row_path()), without walking the parents. */
+const char *fe_row_path_in(struct fe_audit *a, const struct fe_row *r, uint32_t dir);
 
 /*
  * fe_rows_sort - sort by path, component by component (the contents of a

@@ -141,7 +141,7 @@ static void collect_hardlinks(struct fe_audit *a, struct fe_rows *rows, struct h
 		while (nl_model_name_next(a->model, mft, 0, &nc, &nm) == 0) {
 			size_t before = rows->n;
 
-			fe_rows_add(a, rows, mft, nm.id);
+			fe_rows_add(a, rows, &nm);
 			names += rows->n - before;
 		}
 		if (names) {
@@ -154,8 +154,57 @@ static void collect_hardlinks(struct fe_audit *a, struct fe_rows *rows, struct h
 	fe_rows_sort_grouped(a, rows);
 }
 
+/* The DOS aliases of one record's names, fetched once per group (looking a
+ * name up by its id checks the id, which costs more than this). */
+struct dos_list {
+	struct dos_ent {
+		uint32_t id;
+		uint32_t len;
+		const char *alias;
+		uint32_t dir;	/* fe_name_dir() */
+	} *v;
+	size_t n, cap;
+};
+
+static void dos_load(struct fe_audit *a, struct dos_list *l, uint64_t mft)
+{
+	struct nl_name nm;
+	uint64_t nc = 0;
+
+	l->n = 0;
+	while (nl_model_name_next(a->model, mft, 0, &nc, &nm) == 0) {
+		if (l->n == l->cap) {
+			size_t cap = l->cap ? l->cap * 2 : 16;
+			struct dos_ent *v = realloc(l->v, cap * sizeof(*v));
+
+			if (!v)
+				fe_audit_nomem();
+			l->v = v;
+			l->cap = cap;
+		}
+		l->v[l->n].id = nm.id;
+		l->v[l->n].alias = nm.dos_alias;
+		l->v[l->n].len = (uint32_t)nm.dos_len;
+		l->v[l->n].dir = fe_name_dir(a, &nm);
+		l->n++;
+	}
+}
+
+/* The entry of name @id (NULL if none); @hint: where to look first. */
+static const struct dos_ent *dos_find(const struct dos_list *l, uint32_t id, size_t hint)
+{
+	for (size_t k = 0; k < l->n; k++) {
+		const struct dos_ent *d = &l->v[(hint + k) % l->n];
+
+		if (d->id == id)
+			return d;
+	}
+	return NULL;
+}
+
 static void emit_groups_json(struct fe_audit *a, struct fe_rows *rows, char drive)
 {
+	struct dos_list dl = { 0 };
 	struct nl_column cols[G_NCOLS];
 	nl_table *t;
 	size_t i, j;
@@ -183,14 +232,16 @@ static void emit_groups_json(struct fe_audit *a, struct fe_rows *rows, char driv
 		nl_cell_strs_empty(t, G_DOS);
 		if (a->under)
 			nl_cell_strs_empty(t, G_OUTSIDE);
+		dos_load(a, &dl, mft);
 		for (j = i; j < i + rows->glen[g]; j++) {
 			const struct fe_row *r = &rows->v[j];
-			const char *d = fe_audit_display(a, fe_row_path(a, r), drive);
-			struct nl_name nm;
+			const struct dos_ent *de = dos_find(&dl, r->name_id, j - i);
+			const char *d = fe_audit_display(a, fe_row_path_in(a, r, de ? de->dir : FE_NO_DIR),
+							 drive);
 
 			nl_cell_strs_add(t, G_NAMES, d, strlen(d));
-			if (nl_model_name_get(a->model, r->name_id, &nm) == 0 && nm.dos_alias)
-				nl_cell_strs_add(t, G_DOS, nm.dos_alias, nm.dos_len);
+			if (de && de->alias)
+				nl_cell_strs_add(t, G_DOS, de->alias, de->len);
 			else
 				nl_cell_strs_add(t, G_DOS, "", 0);
 			if (a->under) {
@@ -210,6 +261,7 @@ static void emit_groups_json(struct fe_audit *a, struct fe_rows *rows, char driv
 			nl_cell_bool(t, G_DELETED, (ri.flags & NL_REC_DELETED) != 0);
 		fe_audit_row_end(a, t);
 	}
+	free(dl.v);
 }
 
 static void emit_names(struct fe_audit *a, struct fe_rows *rows, char drive)
@@ -581,7 +633,7 @@ uint64_t fe_audit_reparse(struct fe_audit *a, bool summary)
 
 			if (a->under && nl_model_name_is_under(a->model, nm.id, a->anchor) != 1)
 				continue;
-			fe_rows_add(a, &rows, li.mft, nm.id);
+			fe_rows_add(a, &rows, &nm);
 			any |= rows.n > before;
 		}
 		if (!any)

@@ -15,16 +15,20 @@
 
 enum cell_type { C_NULL = 0, C_STR, C_INT, C_UINT, C_BOOL, C_HEX, C_TIME, C_STRS };
 
+/*
+ * A cell keeps its buffers from row to row (cleared, not freed), so a
+ * stream of rows allocates nothing once the buffers have grown.
+ */
 struct cell {
 	enum cell_type type;
 	int64_t i;
 	uint64_t u;
 	unsigned digits;
-	char *s;            /* C_STR */
-	size_t slen;
-	char **arr;         /* C_STRS */
-	size_t *arrlen;
-	size_t n, cap;
+	char *s;            /* C_STR: the string; C_STRS: all elements back to back */
+	size_t slen, scap;  /* bytes used (C_STR: the string's length), allocated */
+	size_t *off;        /* C_STRS: element k is s[off[k] .. off[k] + len[k]) */
+	size_t *len;
+	size_t n, cap;      /* C_STRS: elements, room in off/len */
 };
 
 /* A growing byte buffer. */
@@ -53,6 +57,8 @@ struct nl_table {
 };
 
 struct nl_emit {
+	struct obuf row;    /* the row being formatted (reused) */
+	struct obuf tmp;    /* escaping scratch (reused) */
 	enum nl_emit_format fmt;
 	nl_write_fn fn;
 	void *ctx;
@@ -67,24 +73,37 @@ struct nl_emit {
 
 /* ---- output ------------------------------------------------------------------ */
 
-static void ob_add(struct obuf *b, const char *p, size_t n)
+/* Make room for @n more bytes plus a NUL; false (and oom set) if impossible. */
+static bool ob_grow(struct obuf *b, size_t n)
 {
-	if (b->oom)
-		return;
-	if (b->n + n + 1 > b->cap) {
-		size_t nc = b->cap ? b->cap : 256;
-		char *np;
+	size_t nc = b->cap ? b->cap : 256;
+	char *np;
 
-		while (nc < b->n + n + 1)
-			nc *= 2;
-		np = realloc(b->p, nc);
-		if (!np) {
-			b->oom = true;
-			return;
-		}
-		b->p = np;
-		b->cap = nc;
+	if (b->oom)
+		return false;
+	while (nc < b->n + n + 1)
+		nc *= 2;
+	np = realloc(b->p, nc);
+	if (!np) {
+		b->oom = true;
+		return false;
 	}
+	b->p = np;
+	b->cap = nc;
+	return true;
+}
+
+static inline bool ob_reserve(struct obuf *b, size_t n)
+{
+	if (b->n + n + 1 <= b->cap && !b->oom)
+		return true;
+	return ob_grow(b, n);
+}
+
+static inline void ob_add(struct obuf *b, const char *p, size_t n)
+{
+	if (!ob_reserve(b, n))
+		return;
 	memcpy(b->p + b->n, p, n);
 	b->n += n;
 	b->p[b->n] = '\0';
@@ -107,29 +126,20 @@ static void ob_pad(struct obuf *b, size_t n)
 	}
 }
 
-/* Append @s escaped visibly (with @flags). */
+/* Append @s escaped visibly (with @flags): one pass when the room suffices
+ * (it does for most names: escapes are rare), a second one otherwise. */
 static void ob_escaped(struct obuf *b, const char *s, size_t len, unsigned flags)
 {
-	size_t need = nl_escape(s, len, NULL, 0, flags);
+	size_t need;
 
-	if (b->oom)
+	if (!ob_reserve(b, len + 16))
 		return;
-	ob_add(b, "", 0); /* make sure p exists */
-	if (b->n + need + 1 > b->cap) {
-		size_t nc = b->cap;
-		char *np;
-
-		while (nc < b->n + need + 1)
-			nc *= 2;
-		np = realloc(b->p, nc);
-		if (!np) {
-			b->oom = true;
+	need = nl_escape(s, len, b->p + b->n, b->cap - b->n, flags);
+	if (need + 1 > b->cap - b->n) {
+		if (!ob_reserve(b, need))
 			return;
-		}
-		b->p = np;
-		b->cap = nc;
+		nl_escape(s, len, b->p + b->n, need + 1, flags);
 	}
-	nl_escape(s, len, b->p + b->n, need + 1, flags);
 	b->n += need;
 }
 
@@ -217,14 +227,39 @@ enum nl_emit_format nl_emit_get_format(const nl_emit *e)
 	return e->fmt;
 }
 
+/* Empty @c (null), keeping its buffers for the next row. */
 static void cell_clear(struct cell *c)
 {
+	c->type = C_NULL;
+	c->slen = 0;
+	c->n = 0;
+}
+
+static void cell_free(struct cell *c)
+{
 	free(c->s);
-	for (size_t i = 0; i < c->n; i++)
-		free(c->arr[i]);
-	free(c->arr);
-	free(c->arrlen);
+	free(c->off);
+	free(c->len);
 	memset(c, 0, sizeof(*c));
+}
+
+/* Room for @n more bytes (plus a NUL) in c->s.  Returns false on ENOMEM. */
+static bool cell_room(struct cell *c, size_t n)
+{
+	size_t nc;
+	char *np;
+
+	if (c->slen + n + 1 <= c->scap)
+		return true;
+	nc = c->scap ? c->scap : 64;
+	while (nc < c->slen + n + 1)
+		nc *= 2;
+	np = realloc(c->s, nc);
+	if (!np)
+		return false;
+	c->s = np;
+	c->scap = nc;
+	return true;
 }
 
 static void free_rows(nl_table *t)
@@ -269,12 +304,14 @@ int nl_emit_close(nl_emit **ep)
 		free_rows(t);
 		free(t->rows);
 		for (size_t c = 0; c < t->ncols; c++)
-			cell_clear(&t->cur[c]);
+			cell_free(&t->cur[c]);
 		free(t->cur);
 		free(t->cols);
 		free(t->widths);
 		free(t);
 	}
+	free(e->row.p);
+	free(e->tmp.p);
 	free(e);
 	*ep = NULL;
 	return rc;
@@ -335,8 +372,7 @@ int nl_cell_strn(nl_table *t, size_t col, const char *s, size_t len)
 		return -ERANGE;
 	if (!s)
 		return 0;
-	c->s = malloc(len + 1);
-	if (!c->s)
+	if (!cell_room(c, len))
 		return -ENOMEM;
 	memcpy(c->s, s, len);
 	c->s[len] = '\0';
@@ -429,24 +465,25 @@ int nl_cell_strs_add(nl_table *t, size_t col, const char *s, size_t len)
 	}
 	if (c->n == c->cap) {
 		size_t nc = c->cap ? 2 * c->cap : 4;
-		char **na = realloc(c->arr, nc * sizeof(*na));
-		size_t *nl;
+		size_t *no = realloc(c->off, nc * sizeof(*no)), *nl;
 
-		if (!na)
+		if (!no)
 			return -ENOMEM;
-		c->arr = na;
-		nl = realloc(c->arrlen, nc * sizeof(*nl));
+		c->off = no;
+		nl = realloc(c->len, nc * sizeof(*nl));
 		if (!nl)
 			return -ENOMEM;
-		c->arrlen = nl;
+		c->len = nl;
 		c->cap = nc;
 	}
-	c->arr[c->n] = malloc(len + 1);
-	if (!c->arr[c->n])
+	if (!cell_room(c, len))
 		return -ENOMEM;
-	memcpy(c->arr[c->n], s, len);
-	c->arr[c->n][len] = '\0';
-	c->arrlen[c->n] = len;
+	if (len)
+		memcpy(c->s + c->slen, s, len);
+	c->off[c->n] = c->slen;
+	c->len[c->n] = len;
+	c->slen += len;
+	c->s[c->slen] = '\0';
 	c->n++;
 	return 0;
 }
@@ -533,7 +570,7 @@ static void cell_plain(const struct cell *c, struct obuf *b, const char *null_te
 		for (size_t i = 0; i < c->n; i++) {
 			if (i)
 				ob_adds(b, join);
-			ob_escaped(b, c->arr[i], c->arrlen[i], 0);
+			ob_escaped(b, c->s + c->off[i], c->len[i], 0);
 		}
 		break;
 	default:
@@ -542,39 +579,78 @@ static void cell_plain(const struct cell *c, struct obuf *b, const char *null_te
 	}
 }
 
-/* JSON string: the visible escaping, then JSON's own for '"' and '\'. */
-static void json_string(struct obuf *b, const char *s, size_t len)
-{
-	struct obuf tmp = { 0 };
+/* Bytes that need more than a copy in a JSON string: C0 controls, '"',
+ * '\\', DEL and everything >= 0x80 (bit 0); '"' and '\\' need JSON's own
+ * escaping after the visible one (bit 1). */
+static const uint8_t json_class[256] = {
+	[0x00 ... 0x1F] = 1, ['"'] = 3, ['\\'] = 3, [0x7F ... 0xFF] = 1,
+};
 
-	ob_escaped(&tmp, s, len, 0);
-	ob_add(b, "\"", 1);
-	for (size_t i = 0; i < tmp.n; i++) {
-		if (tmp.p[i] == '"' || tmp.p[i] == '\\')
-			ob_add(b, "\\", 1);
-		ob_add(b, tmp.p + i, 1);
+/* Append @s[0..n) with JSON's escaping of '"' and '\\' (@s is already
+ * visibly escaped: no control characters, valid UTF-8). */
+static void json_quote_escaped(struct obuf *b, const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t j = i;
+
+		while (j < n && !(json_class[(uint8_t)s[j]] & 2))
+			j++;
+		ob_add(b, s + i, j - i);
+		if (j < n) {
+			char q[2] = { '\\', s[j] };
+
+			ob_add(b, q, 2);
+			j++;
+		}
+		i = j;
 	}
-	ob_add(b, "\"", 1);
-	if (tmp.oom)
-		b->oom = true;
-	free(tmp.p);
 }
 
-static void cell_json(const struct cell *c, struct obuf *b)
+/* JSON string: the visible escaping, then JSON's own for '"' and '\\'.
+ * Plain printable ASCII (nearly every name) is copied in one go. */
+static void json_string(nl_emit *e, struct obuf *b, const char *s, size_t len)
+{
+	const uint8_t *u = (const uint8_t *)s;
+	size_t i = 0;
+
+	while (i < len && !json_class[u[i]])
+		i++;
+	if (!ob_reserve(b, len + 2))
+		return;
+	b->p[b->n++] = '"';
+	if (i == len) {
+		memcpy(b->p + b->n, s, len);
+		b->n += len;
+	} else {
+		e->tmp.n = 0;
+		ob_escaped(&e->tmp, s, len, 0);
+		if (e->tmp.oom) {
+			e->tmp.oom = false;
+			b->oom = true;
+			return;
+		}
+		json_quote_escaped(b, e->tmp.p, e->tmp.n);
+	}
+	ob_add(b, "\"", 1);
+}
+
+static void cell_json(nl_emit *e, const struct cell *c, struct obuf *b)
 {
 	switch (c->type) {
 	case C_NULL:
 		ob_adds(b, "null");
 		break;
 	case C_STR:
-		json_string(b, c->s, c->slen);
+		json_string(e, b, c->s, c->slen);
 		break;
 	case C_STRS:
 		ob_add(b, "[", 1);
 		for (size_t i = 0; i < c->n; i++) {
 			if (i)
 				ob_add(b, ",", 1);
-			json_string(b, c->arr[i], c->arrlen[i]);
+			json_string(e, b, c->s + c->off[i], c->len[i]);
 		}
 		ob_add(b, "]", 1);
 		break;
@@ -604,23 +680,22 @@ static const char *col_header(const nl_table *t, size_t i)
 
 static int row_json(nl_table *t)
 {
-	struct obuf b = { 0 };
-	int rc;
+	nl_emit *e = t->e;
+	struct obuf *b = &e->row;
 
-	ob_adds(&b, "{\"type\":");
-	json_string(&b, t->type, strlen(t->type));
+	b->n = 0;
+	ob_adds(b, "{\"type\":");
+	json_string(e, b, t->type, strlen(t->type));
 	for (size_t i = 0; i < t->ncols; i++) {
 		if (t->cols[i].flags & NL_COL_NO_JSON)
 			continue;
-		ob_add(&b, ",", 1);
-		json_string(&b, t->cols[i].key, strlen(t->cols[i].key));
-		ob_add(&b, ":", 1);
-		cell_json(&t->cur[i], &b);
+		ob_add(b, ",", 1);
+		json_string(e, b, t->cols[i].key, strlen(t->cols[i].key));
+		ob_add(b, ":", 1);
+		cell_json(e, &t->cur[i], b);
 	}
-	ob_add(&b, "}\n", 2);
-	rc = emit_out(t->e, &b);
-	free(b.p);
-	return rc;
+	ob_add(b, "}\n", 2);
+	return emit_out(e, b);
 }
 
 static void csv_field(struct obuf *b, const char *s, size_t n)
