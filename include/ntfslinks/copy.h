@@ -158,7 +158,8 @@ int nl_copy_new(struct nl_copy **out, const struct nl_copy_options *opt);
 
 /**
  * nl_copy_add_source - add one source endpoint (see the syntax above).
- * Opens the source read-only at once. Returns 0, -ENOENT (missing), -ENOTDIR
+ * Opens the source read-only at once (in the image of a destination already
+ * set, it is read through the destination's handle instead). Returns 0, -ENOENT (missing), -ENOTDIR
  * (not a folder: a single file may be a source, this is only for bad paths),
  * -EINVAL (bad syntax), or another -errno from opening the volume. A short
  * reason for the user is then available from nl_copy_error().
@@ -167,8 +168,12 @@ int nl_copy_add_source(struct nl_copy *c, const char *spec);
 
 /**
  * nl_copy_set_dest - set the destination endpoint. For images the volume is
- * opened read-write unless dry_run (or it is the image of a source: then one
- * handle serves both). Returns 0 or -errno; see nl_copy_error().
+ * opened read-write unless dry_run. When it is the image of a source (same
+ * file by device and inode, or same block device, and same partition), one
+ * read-write handle serves both: the source's read-only mount is closed
+ * first and the source is then only read through the destination's mount
+ * (if the destination cannot be opened, the source is mounted read-only
+ * again). Returns 0 or -errno; see nl_copy_error().
  */
 int nl_copy_set_dest(struct nl_copy *c, const char *spec);
 
