@@ -73,12 +73,15 @@ PY
 	} | sha256sum | cut -d' ' -f1
 }
 
-# mounts TRACE IMAGE: checks an strace -f -e trace=openat,close log: IMAGE
-# is opened read-write exactly once, and never while another descriptor of it
-# is open (no second mount next to the writer's). Prints "ok" or the reason.
+# mounts TRACE IMAGE[|PATH...]: checks an strace -f -e trace=openat,close
+# log: the image (under any of the |-separated names) is opened read-write
+# exactly once, and never while another descriptor of it is open (no second
+# mount next to the writer's). Prints "ok" or the reason.
 mounts() {
 	awk -v img="$2" '
-	/openat\(/ && index($0, "\"" img "\"") && /= [0-9]+$/ {
+	BEGIN { nn = split(img, names, "|") }
+	function hit(l,  i) { for (i = 1; i <= nn; i++) if (index(l, "\"" names[i] "\"")) return 1; return 0 }
+	/openat\(/ && hit($0) && /= [0-9]+$/ {
 		fd = $NF; pid = $1
 		if (rw_open) bad = bad "opened again while mounted read-write; "
 		if ($0 ~ /O_RDWR|O_WRONLY/) {
@@ -210,6 +213,30 @@ if [ -n "$STRACE" ]; then
 	expect_eq "several sources: one read-write mount of the image" ok "$(mounts "$T_TMP/trace" "$IMG")"
 	expect_eq "several sources: the other image only read" 0 \
 		"$(grep -F "\"$T_TMP/other.img\"" "$T_TMP/trace" | grep -c 'O_RDWR\|O_WRONLY')"
+fi
+
+# ---- the image as a loop device (source) and as its file (destination): one
+#      volume, one mount
+dev=
+if [ "$(id -u)" = 0 ] && command -v losetup >/dev/null 2>&1; then
+	cp "$T_TMP/orig.img" "$IMG"
+	dev=$(losetup -r -f --show "$IMG" 2>/dev/null) || dev=
+fi
+if [ -n "$dev" ] && [ -b "$dev" ]; then
+	trap 'losetup -d "$dev" 2>/dev/null; rm -rf "$T_TMP"' EXIT
+	traced copy "$dev:/a" "$IMG:/l"
+	expect_rc "loop device: exit status" 0
+	want_copy l >"$T_TMP/want"
+	dump -t -a -S "$IMG" /l >"$T_TMP/got"
+	expect_file_eq "loop device: /l is /a" "$T_TMP/want" "$T_TMP/got"
+	[ -n "$STRACE" ] && expect_eq "loop device: its read-only mount is closed before the file is mounted read-write" \
+		ok "$(mounts "$T_TMP/trace" "$IMG|$dev")"
+	run_nl copy "$dev:/a" "$IMG:/a/sub/x"
+	expect_rc "loop device: destination inside the source: misuse" 2
+	losetup -d "$dev"
+	trap 'rm -rf "$T_TMP"' EXIT
+else
+	echo "SKIP (part): no read-only loop device (needs root and losetup): loop-device case left out"
 fi
 
 # ---- unroll into a folder inside the unrolled target: the plan is the tree

@@ -169,7 +169,8 @@ int nl_copy_add_source(struct nl_copy *c, const char *spec);
 /**
  * nl_copy_set_dest - set the destination endpoint. For images the volume is
  * opened read-write unless dry_run. When it is the image of a source (same
- * file by device and inode, or same block device, and same partition), one
+ * file by device and inode, or same block device, a loop device counting as
+ * its backing file, and same partition), one
  * read-write handle serves both: the source's read-only mount is closed
  * first and the source is then only read through the destination's mount
  * (if the destination cannot be opened, the source is mounted read-only

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/xattr.h>
 #include <time.h>
@@ -90,6 +91,42 @@ bool cp_is_ntfs3g_dir(const char *path, char **mount_root)
 	return true;
 }
 
+/*
+ * A loop device stands for its backing file: *@sb becomes the file's stat and
+ * *@off grows by the loop's offset. Returns true when that was done.
+ */
+static bool loop_backing(struct stat *sb, uint64_t *off)
+{
+	char p[128], line[4096];
+	unsigned long long loff = 0;
+	struct stat fb;
+	size_t n;
+	FILE *f;
+
+	snprintf(p, sizeof(p), "/sys/dev/block/%u:%u/loop/backing_file", major(sb->st_rdev),
+		 minor(sb->st_rdev));
+	f = fopen(p, "re");
+	if (!f)
+		return false;
+	n = fread(line, 1, sizeof(line) - 1, f);
+	fclose(f);
+	line[n] = 0;
+	line[strcspn(line, "\n")] = 0;
+	if (!*line || stat(line, &fb) || !S_ISREG(fb.st_mode))
+		return false;
+	snprintf(p, sizeof(p), "/sys/dev/block/%u:%u/loop/offset", major(sb->st_rdev),
+		 minor(sb->st_rdev));
+	f = fopen(p, "re");
+	if (f) {
+		if (fscanf(f, "%llu", &loff) != 1)
+			loff = 0;
+		fclose(f);
+	}
+	*sb = fb;
+	*off += loff;
+	return true;
+}
+
 int cp_image_key(const char *file, uint64_t off, char **key)
 {
 	struct stat sb;
@@ -97,7 +134,7 @@ int cp_image_key(const char *file, uint64_t off, char **key)
 
 	if (stat(file, &sb))
 		r = asprintf(key, "path:%s@%llu", file, (unsigned long long)off);
-	else if (S_ISBLK(sb.st_mode))
+	else if (S_ISBLK(sb.st_mode) && !loop_backing(&sb, &off))
 		r = asprintf(key, "blk:%llx@%llu", (unsigned long long)sb.st_rdev,
 			     (unsigned long long)off);
 	else
