@@ -629,7 +629,9 @@ static uint32_t dirs_lower_bound_in(const struct fe_dirs *d, uint32_t k, const c
 	return (uint32_t)lo;
 }
 
-uint32_t fe_name_dir(struct fe_audit *a, const struct nl_name *nm)
+/* The index of @nm's parent's sorted path when @nm's path is that path plus
+ * its name, else FE_NO_DIR. */
+static uint32_t name_dir(struct fe_audit *a, const struct nl_name *nm)
 {
 	if (!a->dirs || nm->orphan || nm->mft == NL_ROOT_MFT || nm->parent == nm->mft ||
 	    nm->len > 2047 || memchr(nm->name, '/', nm->len) != NULL)
@@ -644,7 +646,7 @@ void fe_rows_add(struct fe_audit *a, struct fe_rows *r, const struct nl_name *nm
 
 	if (!a->dirs)
 		build_dirs(a);
-	k = fe_name_dir(a, nm);
+	k = name_dir(a, nm);
 	if (k != FE_NO_DIR) {
 		depth = a->dirs->len[k] == 1 ? 1 : a->dirs->slashes[k] + 1u;
 		pos = dirs_lower_bound_in(a->dirs, k, nm->name, nm->len);
@@ -674,6 +676,29 @@ void fe_rows_add(struct fe_audit *a, struct fe_rows *r, const struct nl_name *nm
 	row->depth = depth > 0x1FFF ? 0x1FFF : depth;
 	row->name = nm->name;
 	row->nlen = nm->len > 2047 ? 2047 : nm->len; /* cannot be: 255 units at most */
+	row->by_dir = 0;
+	row->dos = NULL;
+	if (r->by_dir && k != FE_NO_DIR &&
+	    (!nm->dos_alias || strnlen(nm->dos_alias, nm->dos_len + 1) == nm->dos_len)) {
+		row->by_dir = 1;
+		row->dir = k;
+		row->dos = nm->dos_alias;
+	}
+}
+
+const char *fe_row_dos(struct fe_audit *a, const struct fe_row *r, size_t *len)
+{
+	struct nl_name nm;
+
+	if (r->by_dir) {
+		if (r->dos)
+			*len = strlen(r->dos);
+		return r->dos;
+	}
+	if (nl_model_name_get(a->model, r->name_id, &nm) < 0 || !nm.dos_alias)
+		return NULL;
+	*len = nm.dos_len;
+	return nm.dos_alias;
 }
 
 void fe_rows_reserve(struct fe_rows *r, size_t n)
@@ -691,16 +716,12 @@ void fe_rows_reserve(struct fe_rows *r, size_t n)
 
 const char *fe_row_path(struct fe_audit *a, const struct fe_row *r)
 {
-	return fe_audit_name_path(a, r->name_id, NULL, NULL);
-}
-
-const char *fe_row_path_in(struct fe_audit *a, const struct fe_row *r, uint32_t dir)
-{
 	const struct fe_dirs *d = a->dirs;
+	uint32_t dir = r->dir;
 	size_t plen, need;
 	char *o;
 
-	if (dir == FE_NO_DIR || !d || dir >= d->n)
+	if (!r->by_dir || !d || dir >= d->n)
 		return fe_audit_name_path(a, r->name_id, NULL, NULL);
 	plen = d->len[dir];
 	need = plen + 1 + r->nlen + 1;
@@ -766,7 +787,27 @@ static int row_cmp(const void *pa, const void *pb)
 		return a->nlen < b->nlen ? -1 : 1;
 	if (a->mft != b->mft)
 		return a->mft < b->mft ? -1 : 1;
-	return a->name_id < b->name_id ? -1 : a->name_id > b->name_id;
+	/* the same name twice in one folder (corrupt): where the model keeps it */
+	return (uintptr_t)a->name < (uintptr_t)b->name ? -1 : (uintptr_t)a->name > (uintptr_t)b->name;
+}
+
+/* Sort @n rows: insertion sort for the small groups most records have. */
+static void sort_rows(struct fe_row *v, size_t n)
+{
+	if (n > 16) {
+		qsort(v, n, sizeof(*v), row_cmp);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		struct fe_row x = v[i];
+		size_t j = i;
+
+		while (j > 0 && row_cmp(&v[j - 1], &x) > 0) {
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = x;
+	}
 }
 
 void fe_rows_sort(struct fe_audit *a, struct fe_rows *r)
@@ -806,7 +847,7 @@ void fe_rows_sort_grouped(struct fe_audit *a, struct fe_rows *r)
 		for (j = i; j < r->n && r->v[j].mft == r->v[i].mft; j++)
 			;
 		if (j - i > 1)
-			qsort(r->v + i, j - i, sizeof(*r->v), row_cmp);
+			sort_rows(r->v + i, j - i);
 		r->gstart[g++] = (uint32_t)i;
 	}
 	sort_rows_ctx = r->v;
@@ -935,10 +976,16 @@ void fe_audit_row_end(struct fe_audit *a, nl_table *t)
 {
 	int rc = nl_row_end(t);
 
+	if (rc < 0)
+		fe_audit_fail(a, rc);
+}
+
+void fe_audit_fail(struct fe_audit *a, int rc)
+{
 	if (rc == -ENOMEM)
 		fe_audit_nomem();
-	if (rc < 0)
-		write_failed(a, rc);
+	write_failed(a, rc < 0 ? rc : -EIO);
+	exit(FE_EXIT_PARTIAL); /* not reached */
 }
 
 void fe_audit_times(struct fe_audit *a, nl_table *t, size_t col_crtime, uint64_t mft)

@@ -121,6 +121,11 @@ nl_table *fe_audit_table(struct fe_audit *a, const char *type, const struct nl_c
 /* fe_audit_row_end - end a row; a write error stops the program (exit 1). */
 void fe_audit_row_end(struct fe_audit *a, nl_table *t);
 
+/* fe_audit_fail - what fe_audit_row_end() does with error @rc (< 0) of
+ * nl_row_end() or of writing to stdout: out of memory, or a write error
+ * (exit 1; a closed pipe exits quietly).  Does not return. */
+void fe_audit_fail(struct fe_audit *a, int rc) __attribute__((noreturn));
+
 /* fe_audit_exit - close everything and return the exit status. */
 int fe_audit_exit(struct fe_audit *a);
 
@@ -209,23 +214,30 @@ void fe_audit_reparse_check(struct fe_audit *a);
  * have parents on one chain of folders, so (position, deeper first, name)
  * is exactly the path order.  For a name whose parent is one of those
  * sorted directories (nearly all) the position is found among that
- * directory's subfolders only, and its path is that directory's path plus
- * its name (fe_row_path_in()), without walking the parents again.
- * 24 bytes per row.
+ * directory's subfolders only.  In rows of a "by_dir" list (the hardlink
+ * listing without --under) such a row keeps that directory's index instead
+ * of the name id, and its DOS alias: its path is then that directory's path
+ * plus its name, built without looking the name up again.  32 bytes per row.
  */
 #define FE_NO_DIR UINT32_MAX
 struct fe_row {
-	uint64_t mft : 40;	/* record number (a $MFT of 2^40 records would be 1 PiB) */
+	uint64_t mft : 39;	/* record number (a $MFT of 2^39 records would be 512 TiB) */
+	uint64_t by_dir : 1;	/* dir and dos are set, name_id is not */
 	uint64_t depth : 13;	/* '/' in the row's path (at most 4096 + the orphan prefix) */
 	uint64_t nlen : 11;	/* length of the name (at most 255 UTF-16 units: 765 bytes) */
-	uint32_t name_id;	/* the name the row is about (its last component) */
+	union {
+		uint32_t name_id;	/* the name the row is about (its last component) */
+		uint32_t dir;		/* by_dir: index of the parent's sorted path */
+	};
 	uint32_t pos;		/* directories whose path sorts before the row's */
 	const char *name;	/* its text (WTF-8, owned by the model) */
+	const char *dos;	/* by_dir: its DOS alias (NUL-terminated) or NULL */
 };
 
 struct fe_rows {
 	struct fe_row *v;
 	size_t n, cap;
+	bool by_dir;		/* set before adding: rows may be by_dir (see above) */
 	/* after fe_rows_sort_grouped(): the groups in output order */
 	uint32_t *gstart, *glen;
 	size_t ngroups;
@@ -243,14 +255,9 @@ void fe_rows_reserve(struct fe_rows *r, size_t n);
  * fe_audit_name_path()). */
 const char *fe_row_path(struct fe_audit *a, const struct fe_row *r);
 
-/* fe_name_dir - for name @nm (from nl_model_name_next()): the index of its
- * parent's sorted path when its path is that path plus its name, else
- * FE_NO_DIR.  Only after a first fe_rows_add(). */
-uint32_t fe_name_dir(struct fe_audit *a, const struct nl_name *nm);
-
-/* fe_row_path_in - fe_row_path() for a row whose fe_name_dir() is @dir
- * (FE_NO_DIR: the same as fe_row_path()), without walking the parents. */
-const char *fe_row_path_in(struct fe_audit *a, const struct fe_row *r, uint32_t dir);
+/* fe_row_dos - the DOS alias of a row's name (NULL if none; *@len its
+ * length), owned by the model. */
+const char *fe_row_dos(struct fe_audit *a, const struct fe_row *r, size_t *len);
 
 /*
  * fe_rows_sort - sort by path, component by component (the contents of a

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,20 +113,73 @@ static void hardlinks_summary(struct fe_audit *a, const struct hl_sum *s)
 	fe_audit_row_end(a, t);
 }
 
+/* What the listing needs of a group's record, kept from the collection (in
+ * the order of the rows: by first row). */
+struct hl_info {
+	struct hl_rec {
+		uint32_t start;		/* first row */
+		uint16_t seq, flags;
+		uint64_t size;
+	} *v;
+	size_t n, cap;
+};
+
+static void info_add(struct hl_info *in, uint32_t start, const struct nl_record_info *ri)
+{
+	if (in->n == in->cap) {
+		size_t cap = in->cap ? in->cap * 2 : 1024;
+		struct hl_rec *v = realloc(in->v, cap * sizeof(*v));
+
+		if (!v)
+			fe_audit_nomem();
+		in->v = v;
+		in->cap = cap;
+	}
+	in->v[in->n].start = start;
+	in->v[in->n].seq = ri->seq;
+	in->v[in->n].flags = ri->flags;
+	in->v[in->n].size = ri->data_size;
+	in->n++;
+}
+
+/* The record info of the group starting at row @start. */
+static void info_get(const struct hl_info *in, uint32_t start, struct nl_record_info *ri)
+{
+	size_t lo = 0, hi = in->n;
+
+	memset(ri, 0, sizeof(*ri));
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (in->v[mid].start < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < in->n && in->v[lo].start == start) {
+		ri->seq = in->v[lo].seq;
+		ri->flags = in->v[lo].flags;
+		ri->data_size = in->v[lo].size;
+	}
+}
+
 /* Collect one row per non-DOS name of every hardlinked record (filtered by
  * --under), sorted by group. */
-static void collect_hardlinks(struct fe_audit *a, struct fe_rows *rows, struct hl_sum *s)
+static void collect_hardlinks(struct fe_audit *a, struct fe_rows *rows, struct hl_sum *s,
+			      struct hl_info *info)
 {
 	unsigned filter = NL_ITER_HARDLINKS | (a->deleted ? NL_ITER_DELETED : 0);
 	uint64_t cursor = 0, mft;
 
 	fe_rows_reserve(rows, a->stats.hardlink_names);
+	rows->by_dir = !a->under;	/* --under needs the name ids */
 	while (nl_model_next(a->model, &cursor, filter, &mft) == 0) {
 		struct nl_saturation sat = { 0, 0, false };
 		struct nl_record_info ri;
 		struct nl_name nm;
 		uint64_t nc = 0;
 		unsigned names = 0;
+		size_t first = rows->n;
 
 		if (nl_model_record(a->model, mft, &ri) < 0)
 			continue;
@@ -145,6 +199,7 @@ static void collect_hardlinks(struct fe_audit *a, struct fe_rows *rows, struct h
 			names += rows->n - before;
 		}
 		if (names) {
+			info_add(info, (uint32_t)first, &ri);
 			s->groups++;
 			s->names += names;
 			if (ri.flags & NL_REC_DELETED)
@@ -154,60 +209,11 @@ static void collect_hardlinks(struct fe_audit *a, struct fe_rows *rows, struct h
 	fe_rows_sort_grouped(a, rows);
 }
 
-/* The DOS aliases of one record's names, fetched once per group (looking a
- * name up by its id checks the id, which costs more than this). */
-struct dos_list {
-	struct dos_ent {
-		uint32_t id;
-		uint32_t len;
-		const char *alias;
-		uint32_t dir;	/* fe_name_dir() */
-	} *v;
-	size_t n, cap;
-};
-
-static void dos_load(struct fe_audit *a, struct dos_list *l, uint64_t mft)
+/* Declare the hardlink_group table on @e. */
+static nl_table *groups_table(struct fe_audit *a, nl_emit *e)
 {
-	struct nl_name nm;
-	uint64_t nc = 0;
-
-	l->n = 0;
-	while (nl_model_name_next(a->model, mft, 0, &nc, &nm) == 0) {
-		if (l->n == l->cap) {
-			size_t cap = l->cap ? l->cap * 2 : 16;
-			struct dos_ent *v = realloc(l->v, cap * sizeof(*v));
-
-			if (!v)
-				fe_audit_nomem();
-			l->v = v;
-			l->cap = cap;
-		}
-		l->v[l->n].id = nm.id;
-		l->v[l->n].alias = nm.dos_alias;
-		l->v[l->n].len = (uint32_t)nm.dos_len;
-		l->v[l->n].dir = fe_name_dir(a, &nm);
-		l->n++;
-	}
-}
-
-/* The entry of name @id (NULL if none); @hint: where to look first. */
-static const struct dos_ent *dos_find(const struct dos_list *l, uint32_t id, size_t hint)
-{
-	for (size_t k = 0; k < l->n; k++) {
-		const struct dos_ent *d = &l->v[(hint + k) % l->n];
-
-		if (d->id == id)
-			return d;
-	}
-	return NULL;
-}
-
-static void emit_groups_json(struct fe_audit *a, struct fe_rows *rows, char drive)
-{
-	struct dos_list dl = { 0 };
 	struct nl_column cols[G_NCOLS];
-	nl_table *t;
-	size_t i, j;
+	nl_table *t = NULL;
 
 	memcpy(cols, grp_cols, sizeof(cols));
 	if (!a->under)
@@ -215,16 +221,26 @@ static void emit_groups_json(struct fe_audit *a, struct fe_rows *rows, char driv
 			cols[G_OUTSIDE].flags = HIDE;
 	if (!a->deleted)
 		cols[G_DELETED].flags = HIDE;
-	t = fe_audit_table(a, "hardlink_group", cols, G_NCOLS, 0);
-	for (size_t g = 0; g < rows->ngroups; g++) {
+	if (nl_emit_table(e, "hardlink_group", cols, G_NCOLS, 0, &t) < 0)
+		return NULL;
+	return t;
+}
+
+/* One hardlink_group object per group g0 .. g1-1.  Returns 0 or the first
+ * error of nl_row_end(). */
+static int groups_json(struct fe_audit *a, nl_table *t, const struct fe_rows *rows,
+		       const struct hl_info *info, char drive, size_t g0, size_t g1)
+{
+	size_t i, j;
+	int rc;
+
+	for (size_t g = g0; g < g1; g++) {
 		uint64_t mft = rows->v[rows->gstart[g]].mft;
 		struct nl_record_info ri;
 		uint64_t inside = 0;
 
 		i = rows->gstart[g];
-
-		if (nl_model_record(a->model, mft, &ri) < 0)
-			memset(&ri, 0, sizeof(ri));
+		info_get(info, (uint32_t)i, &ri);
 		nl_cell_uint(t, G_MFT, mft);
 		nl_cell_uint(t, G_SEQ, ri.seq);
 		nl_cell_uint(t, G_SIZE, ri.data_size);
@@ -232,18 +248,14 @@ static void emit_groups_json(struct fe_audit *a, struct fe_rows *rows, char driv
 		nl_cell_strs_empty(t, G_DOS);
 		if (a->under)
 			nl_cell_strs_empty(t, G_OUTSIDE);
-		dos_load(a, &dl, mft);
 		for (j = i; j < i + rows->glen[g]; j++) {
 			const struct fe_row *r = &rows->v[j];
-			const struct dos_ent *de = dos_find(&dl, r->name_id, j - i);
-			const char *d = fe_audit_display(a, fe_row_path_in(a, r, de ? de->dir : FE_NO_DIR),
-							 drive);
+			const char *d = fe_audit_display(a, fe_row_path(a, r), drive);
+			size_t doslen = 0;
+			const char *dos = fe_row_dos(a, r, &doslen);
 
 			nl_cell_strs_add(t, G_NAMES, d, strlen(d));
-			if (de && de->alias)
-				nl_cell_strs_add(t, G_DOS, de->alias, de->len);
-			else
-				nl_cell_strs_add(t, G_DOS, "", 0);
+			nl_cell_strs_add(t, G_DOS, dos ? dos : "", dos ? doslen : 0);
 			if (a->under) {
 				if (nl_model_name_is_under(a->model, r->name_id, a->anchor) == 1)
 					inside++;
@@ -259,12 +271,210 @@ static void emit_groups_json(struct fe_audit *a, struct fe_rows *rows, char driv
 		}
 		if (a->deleted)
 			nl_cell_bool(t, G_DELETED, (ri.flags & NL_REC_DELETED) != 0);
-		fe_audit_row_end(a, t);
+		rc = nl_row_end(t);
+		if (rc < 0)
+			return rc;
 	}
-	free(dl.v);
+	return 0;
 }
 
-static void emit_names(struct fe_audit *a, struct fe_rows *rows, char drive)
+/*
+ * Two threads format the groups: the listing is cut into chunks of
+ * CHUNK_GROUPS groups; this thread formats the even chunks straight to the
+ * output, a worker the odd ones into two memory buffers that this thread
+ * writes out in turn, so the output order is the sorted order.  The model
+ * and the sorted folder paths are only read; each thread has its own path
+ * buffers (a copy of struct fe_audit) and its own emitter.
+ */
+#define CHUNK_GROUPS 1024
+
+/* The chunk size: CHUNK_GROUPS, or NTFSLINKS_JSON_CHUNK_GROUPS (for the
+ * tests, which need small chunks to run the two threads on small images). */
+static size_t chunk_groups(void)
+{
+	const char *s = getenv("NTFSLINKS_JSON_CHUNK_GROUPS");
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s)
+		return CHUNK_GROUPS;
+	v = strtoul(s, &end, 10);
+	return *end || v == 0 || v > (1ul << 30) ? CHUNK_GROUPS : (size_t)v;
+}
+
+struct jbuf {
+	char *p;
+	size_t n, cap;
+	long chunk;		/* chunk held, -1 if free */
+	bool oom;
+};
+
+struct jshare {
+	struct fe_audit *a;
+	struct fe_audit wa;	/* the worker's copy, with its own buffers */
+	const struct fe_rows *rows;
+	const struct hl_info *info;
+	char drive;
+	size_t chunk, nchunks;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct jbuf buf[2];
+	struct jbuf *cur;	/* the worker's buffer being filled */
+	bool stop;		/* this thread gave up: the worker ends */
+	int err;		/* the worker's error */
+};
+
+static int jbuf_write(void *ctx, const void *p, size_t n)
+{
+	struct jshare *sh = ctx;
+	struct jbuf *b = sh->cur;
+
+	if (b->n + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 1 << 20;
+		char *np;
+
+		while (cap < b->n + n)
+			cap *= 2;
+		np = realloc(b->p, cap);
+		if (!np)
+			return -ENOMEM;
+		b->p = np;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->n, p, n);
+	b->n += n;
+	return 0;
+}
+
+static void chunk_range(const struct jshare *sh, size_t c, size_t *g0, size_t *g1)
+{
+	*g0 = c * sh->chunk;
+	*g1 = *g0 + sh->chunk < sh->rows->ngroups ? *g0 + sh->chunk : sh->rows->ngroups;
+}
+
+static void *json_worker(void *arg)
+{
+	struct jshare *sh = arg;
+	struct fe_audit *wa = &sh->wa;
+	nl_emit *e = NULL;
+	nl_table *t;
+	int rc = nl_emit_open_cb(&e, NL_EMIT_JSON, jbuf_write, sh, NULL);
+
+	t = rc == 0 ? groups_table(wa, e) : NULL;
+	if (!t)
+		rc = -ENOMEM;
+	for (size_t c = 1; rc == 0 && c < sh->nchunks; c += 2) {
+		struct jbuf *b = &sh->buf[(c / 2) % 2];
+		size_t g0, g1;
+
+		pthread_mutex_lock(&sh->mu);
+		while (b->chunk >= 0 && !sh->stop)
+			pthread_cond_wait(&sh->cv, &sh->mu);
+		pthread_mutex_unlock(&sh->mu);
+		if (sh->stop)
+			break;
+		sh->cur = b;
+		b->n = 0;
+		chunk_range(sh, c, &g0, &g1);
+		rc = groups_json(wa, t, sh->rows, sh->info, sh->drive, g0, g1);
+		pthread_mutex_lock(&sh->mu);
+		b->chunk = (long)c;
+		pthread_cond_broadcast(&sh->cv);
+		pthread_mutex_unlock(&sh->mu);
+	}
+	if (rc == 0)
+		rc = nl_emit_close(&e);
+	else
+		nl_emit_close(&e);
+	free(wa->pathbuf);
+	free(wa->winbuf);
+	wa->pathbuf = wa->winbuf = NULL;
+	pthread_mutex_lock(&sh->mu);
+	sh->err = rc;
+	sh->stop = true;
+	pthread_cond_broadcast(&sh->cv);
+	pthread_mutex_unlock(&sh->mu);
+	return NULL;
+}
+
+/* Stop and wait for the worker; then report @rc (this thread's error) or
+ * the worker's as fe_audit_row_end() would. */
+static void json_finish(struct jshare *sh, pthread_t th, bool started, int rc)
+{
+	if (started) {
+		pthread_mutex_lock(&sh->mu);
+		sh->stop = true;
+		pthread_cond_broadcast(&sh->cv);
+		pthread_mutex_unlock(&sh->mu);
+		pthread_join(th, NULL);
+	}
+	free(sh->buf[0].p);
+	free(sh->buf[1].p);
+	pthread_mutex_destroy(&sh->mu);
+	pthread_cond_destroy(&sh->cv);
+	if (rc == 0 && sh->err < 0)
+		rc = sh->err;
+	if (rc < 0)
+		fe_audit_fail(sh->a, rc);
+}
+
+static void emit_groups_json(struct fe_audit *a, struct fe_rows *rows, const struct hl_info *info,
+			     char drive)
+{
+	nl_table *t = groups_table(a, a->emit);
+	struct jshare sh;
+	pthread_t th;
+	bool started = false;
+	int rc = 0;
+
+	if (!t)
+		fe_audit_nomem();
+	memset(&sh, 0, sizeof(sh));
+	memset(&th, 0, sizeof(th));
+	sh.a = a;
+	sh.wa = *a;
+	sh.wa.pathbuf = sh.wa.winbuf = NULL;
+	sh.wa.pathcap = sh.wa.wincap = 0;
+	sh.rows = rows;
+	sh.info = info;
+	sh.drive = drive;
+	sh.chunk = chunk_groups();
+	sh.nchunks = (rows->ngroups + sh.chunk - 1) / sh.chunk;
+	sh.buf[0].chunk = sh.buf[1].chunk = -1;
+	pthread_mutex_init(&sh.mu, NULL);
+	pthread_cond_init(&sh.cv, NULL);
+	if (sh.nchunks > 1 && pthread_create(&th, NULL, json_worker, &sh) == 0)
+		started = true;
+	for (size_t c = 0; c < sh.nchunks && rc == 0; c++) {
+		size_t g0, g1;
+
+		if (!started || c % 2 == 0) {
+			chunk_range(&sh, c, &g0, &g1);
+			rc = groups_json(a, t, rows, info, drive, g0, g1);
+			continue;
+		}
+		/* the worker's chunk c: wait for it, write it, hand the buffer back */
+		struct jbuf *b = &sh.buf[(c / 2) % 2];
+
+		pthread_mutex_lock(&sh.mu);
+		while (b->chunk != (long)c && !(sh.stop && sh.err))
+			pthread_cond_wait(&sh.cv, &sh.mu);
+		pthread_mutex_unlock(&sh.mu);
+		if (b->chunk != (long)c)
+			break;	/* the worker failed: its error is reported below */
+		if (b->n && fwrite(b->p, 1, b->n, stdout) != b->n)
+			rc = errno ? -errno : -EIO;
+		pthread_mutex_lock(&sh.mu);
+		b->n = 0;
+		b->chunk = -1;
+		pthread_cond_broadcast(&sh.cv);
+		pthread_mutex_unlock(&sh.mu);
+	}
+	json_finish(&sh, th, started, rc);
+}
+
+static void emit_names(struct fe_audit *a, struct fe_rows *rows, const struct hl_info *info,
+		       char drive)
 {
 	struct nl_column cols[H_NCOLS];
 	bool body = a->format == FE_FMT_BODYFILE;
@@ -282,23 +492,24 @@ static void emit_names(struct fe_audit *a, struct fe_rows *rows, char drive)
 		struct nl_record_info ri;
 
 		i = rows->gstart[g];
-		if (nl_model_record(a->model, mft, &ri) < 0)
-			memset(&ri, 0, sizeof(ri));
+		info_get(info, (uint32_t)i, &ri);
 		for (j = i; j < i + rows->glen[g]; j++)
 			if (a->under &&
 			    nl_model_name_is_under(a->model, rows->v[j].name_id, a->anchor) == 1)
 				inside++;
 		for (size_t k = i; k < j; k++) {
 			const struct fe_row *r = &rows->v[k];
-			struct nl_name nm;
+			const char *dos;
+			size_t doslen = 0;
 
 			nl_cell_uint(t, H_MFT, mft);
 			nl_cell_uint(t, H_SEQ, ri.seq);
 			nl_cell_uint(t, H_NAMES, j - i);
 			nl_cell_uint(t, H_SIZE, ri.data_size);
 			cell_path(a, t, H_PATH, fe_row_path(a, r), drive);
-			if (nl_model_name_get(a->model, r->name_id, &nm) == 0 && nm.dos_alias)
-				nl_cell_strn(t, H_DOS, nm.dos_alias, nm.dos_len);
+			dos = fe_row_dos(a, r, &doslen);
+			if (dos)
+				nl_cell_strn(t, H_DOS, dos, doslen);
 			if (a->under) {
 				nl_cell_uint(t, H_INSIDE, inside);
 				nl_cell_bool(t, H_SATURATED, inside == j - i);
@@ -318,15 +529,17 @@ uint64_t fe_audit_hardlinks(struct fe_audit *a, bool summary)
 {
 	struct fe_rows rows = { 0 };
 	struct hl_sum s = { 0 };
+	struct hl_info info = { 0 };
 	char drive = a->windows_paths ? fe_audit_drive(a) : 0;
 
-	collect_hardlinks(a, &rows, &s);
+	collect_hardlinks(a, &rows, &s, &info);
 	if (summary && summary_first(a))
 		hardlinks_summary(a, &s);
 	if (a->format == FE_FMT_JSON)
-		emit_groups_json(a, &rows, drive);
+		emit_groups_json(a, &rows, &info, drive);
 	else
-		emit_names(a, &rows, drive);
+		emit_names(a, &rows, &info, drive);
+	free(info.v);
 	if (summary && !summary_first(a))
 		hardlinks_summary(a, &s);
 	fe_rows_free(&rows);
