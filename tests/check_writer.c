@@ -24,6 +24,7 @@
 
 #include <ntfslinks/writer.h>
 
+#include "device.h"
 #include "writer_int.h"
 
 /* ---- per-test image ------------------------------------------------------ */
@@ -982,6 +983,39 @@ START_TEST(test_device_cache)
 }
 END_TEST
 
+/* The read cache (nl_w_dev_read_cache) on a read-only mount: random reads
+ * of record, index-block, byte and file-content sizes all over the image,
+ * with 16 cached blocks, must return what the image file holds. */
+START_TEST(test_read_cache)
+{
+	static uint8_t img[16u << 20], got[64 * 1024];
+	const uint32_t sizes[] = { 1, 3, 80, 1024, 4096, 5000, 20000 };
+	ntfs_volume *vol;
+	int fd, i;
+
+	fd = open(image, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pread(fd, img, sizeof(img), 0), (ssize_t)sizeof(img));
+	close(fd);
+	ck_assert_int_eq(nl_device_mount(image, 0, 0, false, 0, &vol), 0);
+	ck_assert_int_eq(nl_w_dev_read_cache(vol, 16), 0);
+	ck_assert_int_eq(nl_w_dev_read_cache(vol, 16), -EINVAL);	/* once */
+	rnd_state = 7;
+	for (i = 0; i < 3000; i++) {
+		uint32_t n = sizes[rnd() % 7];
+		uint64_t off = rnd() % (sizeof(img) - n);
+
+		if (rnd() % 2)
+			off &= ~(uint64_t)1023;
+		ck_assert_int_eq(ntfs_pread(vol->dev, (s64)off, n, got), n);
+		ck_assert_msg(!memcmp(got, img + off, n), "read %d: %u bytes at %llu differ",
+			      i, n, (unsigned long long)off);
+	}
+	ck_assert_int_eq(ntfs_pwrite(vol->dev, 0, 1, got), -1);	/* read-only */
+	ck_assert_int_eq(nl_device_umount(&vol), 0);
+}
+END_TEST
+
 START_TEST(test_offset)
 {
 	char disk[320], part[320], cmd[1024];
@@ -1058,6 +1092,7 @@ static Suite *writer_suite(void)
 	tcase_add_test(tc, test_many_files_cache);
 	tcase_add_test(tc, test_offset);
 	tcase_add_test(tc, test_device_cache);
+	tcase_add_test(tc, test_read_cache);
 	suite_add_tcase(s, tc);
 	return s;
 }

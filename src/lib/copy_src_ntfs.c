@@ -672,6 +672,10 @@ static int sn_mount(struct src_ntfs *p, const char *image, char *err, size_t err
 		return -EINVAL;
 	}
 	p->vol = (ntfs_volume *)nl_volume_ntfs(p->nv);
+	/* libntfs-3g reads each record and index block by itself, several
+	 * times per file: a read cache of 8 MiB saves most of those reads
+	 * (without it, only slower) */
+	(void)nl_w_dev_read_cache(p->vol, 2048);
 	return 0;
 }
 

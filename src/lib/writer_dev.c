@@ -57,6 +57,8 @@ struct wb_cache {
 	uint64_t limit;               /* bytes that may be cached: the volume
 					 size rounded down to a block */
 	int err;                      /* first write-back error (errno), sticky */
+	uint32_t meta1, meta2;        /* read caches: the only read sizes above
+					 512 bytes cached (record, index block) */
 	int excl_fd;                  /* block devices: held open O_EXCL */
 };
 
@@ -252,6 +254,16 @@ static bool cacheable(const struct wb_cache *c, s64 count, s64 offset)
 	return count < (s64)WB_DIRECT && (uint64_t)offset + (uint64_t)count <= c->limit;
 }
 
+/* A read cache keeps what is read again (records, index blocks, bitmap
+ * bytes), not file contents, which are read once and would only push
+ * those out. */
+static bool read_cacheable(const struct wb_cache *c, s64 count, s64 offset)
+{
+	if (c->meta1 && count > 512 && count != c->meta1 && count != c->meta2)
+		return false;
+	return cacheable(c, count, offset);
+}
+
 static s64 wb_pread(struct ntfs_device *dev, void *buf, s64 count, s64 offset)
 {
 	struct wb_cache *c = C(dev);
@@ -262,7 +274,7 @@ static s64 wb_pread(struct ntfs_device *dev, void *buf, s64 count, s64 offset)
 		errno = EINVAL;
 		return -1;
 	}
-	if (!cacheable(c, count, offset)) {
+	if (!read_cacheable(c, count, offset)) {
 		s64 r = c->lower->pread(dev, buf, count, offset);
 
 		if (r <= 0)
@@ -512,6 +524,50 @@ static struct ntfs_device_operations wb_ops = {
 	.ioctl = wb_ioctl,
 };
 
+/* A new, empty cache of (at least 16, a power of two) CAP blocks, or NULL. */
+static struct wb_cache *wb_new(unsigned cap)
+{
+	struct wb_cache *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->excl_fd = -1;
+	for (c->cap = 16; c->cap < cap && c->cap < (1u << 20); c->cap *= 2)
+		;
+	c->blocks = calloc(c->cap, sizeof(*c->blocks));
+	c->tab = calloc(2 * c->cap, sizeof(*c->tab));
+	c->mem = malloc(c->cap * WB_SIZE);
+	c->run = malloc((size_t)WB_RUN_MAX * WB_SIZE);
+	c->lru.next = c->lru.prev = &c->lru;
+	if (!c->blocks || !c->tab || !c->mem || !c->run) {
+		wb_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+int nl_w_dev_read_cache(ntfs_volume *vol, unsigned cap)
+{
+	struct ntfs_device *dev = vol->dev;
+	struct wb_cache *c;
+	uint64_t size = 0;
+
+	if (!NDevReadOnly(dev) || dev->d_ops == &wb_ops)
+		return -EINVAL;
+	c = wb_new(cap);
+	if (!c)
+		return -ENOMEM;
+	c->lower = dev->d_ops;
+	if (c->lower->ioctl(dev, BLKGETSIZE64, &size))
+		size = 0;	/* nothing is cached */
+	c->limit = size & ~(uint64_t)(WB_SIZE - 1);
+	c->meta1 = vol->mft_record_size;
+	c->meta2 = vol->indx_record_size;
+	dev->d_private = c;
+	dev->d_ops = &wb_ops;
+	return 0;
+}
+
 int nl_w_dev_mount(const char *image, uint64_t offset, ntfs_volume **out)
 {
 	struct ntfs_device *dev;
@@ -526,22 +582,12 @@ int nl_w_dev_mount(const char *image, uint64_t offset, ntfs_volume **out)
 	if (offset == 0 && ntfs_check_if_mounted(image, &mnt) == 0 &&
 	    (mnt & NTFS_MF_MOUNTED))
 		return -EBUSY;
-	c = calloc(1, sizeof(*c));
+	c = wb_new(nl_w_dev_cap);
 	if (!c)
 		return -ENOMEM;
-	c->excl_fd = -1;
-	for (c->cap = 16; c->cap < nl_w_dev_cap && c->cap < (1u << 20); c->cap *= 2)
-		;
-	c->blocks = calloc(c->cap, sizeof(*c->blocks));
-	c->tab = calloc(2 * c->cap, sizeof(*c->tab));
-	c->mem = malloc(c->cap * WB_SIZE);
-	c->run = malloc((size_t)WB_RUN_MAX * WB_SIZE);
-	c->lru.next = c->lru.prev = &c->lru;
 	dev = nl_device_new(image, offset, 0, true);
-	if (!dev || !c->blocks || !c->tab || !c->mem || !c->run) {
-		err = dev ? ENOMEM : errno;
-		if (dev)
-			ntfs_device_free(dev);
+	if (!dev) {
+		err = errno;
 		wb_free(c);
 		return -err;
 	}

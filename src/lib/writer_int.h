@@ -76,6 +76,13 @@ int nl_w_release_stream(struct nl_writer *w, struct wnode *n);
  * closes the device, which report any failure). Returns 0 or -errno. */
 int nl_w_dev_mount(const char *image, uint64_t offset, ntfs_volume **out);
 
+/* Put a read cache of CAP 4 KiB blocks (see nl_w_dev_cap) in front of the
+ * device of the read-only volume VOL (e.g. a copy source: libntfs-3g reads
+ * every record and index block by itself, one pread each). It goes away
+ * when the volume is unmounted. Returns 0, -EINVAL (not read-only, or
+ * already cached), -ENOMEM. */
+int nl_w_dev_read_cache(ntfs_volume *vol, unsigned cap);
+
 /* Blocks of 4 KiB the device cache of later mounts holds (default 4096,
  * rounded up to a power of two, at least 16); tests make it small. */
 extern unsigned nl_w_dev_cap;
