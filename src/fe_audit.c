@@ -701,6 +701,12 @@ const char *fe_row_dos(struct fe_audit *a, const struct fe_row *r, size_t *len)
 	return nm.dos_alias;
 }
 
+void fe_rows_prepare(struct fe_audit *a)
+{
+	if (!a->dirs)
+		build_dirs(a);
+}
+
 void fe_rows_reserve(struct fe_rows *r, size_t n)
 {
 	struct fe_row *v;

@@ -248,6 +248,11 @@ struct fe_rows {
  * a path is skipped). */
 void fe_rows_add(struct fe_audit *a, struct fe_rows *r, const struct nl_name *nm);
 
+/* fe_rows_prepare - sort the folder paths fe_rows_add() needs (done by the
+ * first fe_rows_add() otherwise; call it first when threads add rows: they
+ * only read them then). */
+void fe_rows_prepare(struct fe_audit *a);
+
 /* fe_rows_reserve - make room for @n more rows (a hint; exits on out of memory). */
 void fe_rows_reserve(struct fe_rows *r, size_t n);
 

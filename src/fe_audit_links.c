@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <unistd.h>
+#include <sys/mman.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,24 +165,33 @@ static void info_get(const struct hl_info *in, uint32_t start, struct nl_record_
 	}
 }
 
-/* Collect one row per non-DOS name of every hardlinked record (filtered by
- * --under), sorted by group. */
-static void collect_hardlinks(struct fe_audit *a, struct fe_rows *rows, struct hl_sum *s,
-			      struct hl_info *info)
+/* One thread's share of the collection: the hardlinked records lo .. hi-1. */
+struct cpart {
+	struct fe_audit *a;	/* the thread's own (its path buffer) */
+	uint64_t lo, hi;
+	struct fe_rows *rows;
+	struct hl_info info;
+	struct hl_sum s;
+};
+
+static void collect_range(struct cpart *p)
 {
+	struct fe_audit *a = p->a;
 	unsigned filter = NL_ITER_HARDLINKS | (a->deleted ? NL_ITER_DELETED : 0);
 	uint64_t cursor = 0, mft;
 
-	fe_rows_reserve(rows, a->stats.hardlink_names);
-	rows->by_dir = !a->under;	/* --under needs the name ids */
 	while (nl_model_next(a->model, &cursor, filter, &mft) == 0) {
 		struct nl_saturation sat = { 0, 0, false };
 		struct nl_record_info ri;
 		struct nl_name nm;
 		uint64_t nc = 0;
 		unsigned names = 0;
-		size_t first = rows->n;
+		size_t first = p->rows->n;
 
+		if (mft < p->lo)
+			continue;
+		if (mft >= p->hi)
+			break;
 		if (nl_model_record(a->model, mft, &ri) < 0)
 			continue;
 		if (a->under) {
@@ -188,23 +199,121 @@ static void collect_hardlinks(struct fe_audit *a, struct fe_rows *rows, struct h
 			    sat.inside == 0)
 				continue;
 			if (sat.saturated)
-				s->saturated++;
+				p->s.saturated++;
 			else
-				s->unsaturated++;
+				p->s.unsaturated++;
 		}
 		while (nl_model_name_next(a->model, mft, 0, &nc, &nm) == 0) {
-			size_t before = rows->n;
+			size_t before = p->rows->n;
 
-			fe_rows_add(a, rows, &nm);
-			names += rows->n - before;
+			fe_rows_add(a, p->rows, &nm);
+			names += p->rows->n - before;
 		}
 		if (names) {
-			info_add(info, (uint32_t)first, &ri);
-			s->groups++;
-			s->names += names;
+			info_add(&p->info, (uint32_t)first, &ri);
+			p->s.groups++;
+			p->s.names += names;
 			if (ri.flags & NL_REC_DELETED)
-				s->deleted++;
+				p->s.deleted++;
 		}
+	}
+}
+
+static void *collect_worker(void *arg)
+{
+	collect_range(arg);
+	return NULL;
+}
+
+/* Append @src's rows to @dst, giving back @src's memory as it goes (the
+ * two lists never take more than the rows themselves), and free @src. */
+static void rows_move(struct fe_rows *dst, struct fe_rows *src)
+{
+	const size_t step = (size_t)1 << 20;
+	long pg = sysconf(_SC_PAGESIZE);
+	char *from = (char *)src->v;
+	size_t bytes = src->n * sizeof(*src->v);
+
+	fe_rows_reserve(dst, src->n);
+	for (size_t off = 0; off < bytes; off += step) {
+		size_t k = bytes - off < step ? bytes - off : step;
+		uintptr_t b, e;
+
+		memcpy((char *)(dst->v + dst->n) + off, from + off, k);
+		if (pg <= 0)
+			continue;
+		/* the whole pages inside this piece are not needed any more */
+		b = ((uintptr_t)from + off + (uintptr_t)pg - 1) & ~((uintptr_t)pg - 1);
+		e = ((uintptr_t)from + off + k) & ~((uintptr_t)pg - 1);
+		if (e > b)
+			madvise((void *)b, e - b, MADV_DONTNEED);
+	}
+	dst->n += src->n;
+	fe_rows_free(src);
+}
+
+/*
+ * Collect one row per non-DOS name of every hardlinked record (filtered by
+ * --under), sorted by group.  Without --under two threads share the work:
+ * this one the first half of the records, a worker the second half into
+ * rows of its own, appended at the end (the groups are sorted afterwards).
+ */
+static void collect_hardlinks(struct fe_audit *a, struct fe_rows *rows, struct hl_sum *s,
+			      struct hl_info *info)
+{
+	struct cpart p1, p2;
+	struct fe_rows rows2 = { 0 };
+	struct fe_audit a2;
+	pthread_t th;
+	bool threaded = false;
+	uint64_t mid = a->stats.mft_records / 2;
+
+	fe_rows_reserve(rows, a->stats.hardlink_names / 2 + 1);
+	rows->by_dir = !a->under;	/* --under needs the name ids */
+	fe_rows_prepare(a);
+	memset(&p1, 0, sizeof(p1));
+	memset(&p2, 0, sizeof(p2));
+	p1.a = a;
+	p1.lo = 0;
+	p1.hi = UINT64_MAX;
+	p1.rows = rows;
+	if (!a->under && mid > 0) {
+		a2 = *a;
+		a2.pathbuf = a2.winbuf = NULL;
+		a2.pathcap = a2.wincap = 0;
+		rows2.by_dir = rows->by_dir;
+		fe_rows_reserve(&rows2, a->stats.hardlink_names / 2 + 1);
+		p2.a = &a2;
+		p2.lo = mid;
+		p2.hi = UINT64_MAX;
+		p2.rows = &rows2;
+		if (pthread_create(&th, NULL, collect_worker, &p2) == 0) {
+			threaded = true;
+			p1.hi = mid;
+		}
+	}
+	collect_range(&p1);
+	*info = p1.info;
+	*s = p1.s;
+	if (threaded) {
+		size_t base = rows->n;
+
+		pthread_join(th, NULL);
+		free(a2.pathbuf);
+		free(a2.winbuf);
+		rows_move(rows, &rows2);
+		for (size_t i = 0; i < p2.info.n; i++) {
+			p2.info.v[i].start += (uint32_t)base;
+			info_add(info, p2.info.v[i].start, &(struct nl_record_info){
+				.seq = p2.info.v[i].seq, .flags = p2.info.v[i].flags,
+				.data_size = p2.info.v[i].size });
+		}
+		free(p2.info.v);
+		s->groups += p2.s.groups;
+		s->names += p2.s.names;
+		s->deleted += p2.s.deleted;
+		s->saturated += p2.s.saturated;
+		s->unsaturated += p2.s.unsaturated;
 	}
 	fe_rows_sort_grouped(a, rows);
 }
