@@ -7,6 +7,8 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
 
 #include <ntfslinks/ntfslinks.h>
 #include <ntfslinks/volume.h>
@@ -824,12 +826,12 @@ void fe_rows_sort(struct fe_audit *a, struct fe_rows *r)
 	qsort(r->v, r->n, sizeof(*r->v), row_cmp);
 }
 
-static const struct fe_row *sort_rows_ctx;
-
-/* Groups by their first rows (gstart values: indexes of those rows). */
-static int group_cmp(const void *pa, const void *pb)
+/* Groups by their first rows (gstart values: indexes of those rows in @ctx). */
+static int group_cmp(const void *pa, const void *pb, void *ctx)
 {
-	return row_cmp(&sort_rows_ctx[*(const uint32_t *)pa], &sort_rows_ctx[*(const uint32_t *)pb]);
+	const struct fe_row *v = ctx;
+
+	return row_cmp(&v[*(const uint32_t *)pa], &v[*(const uint32_t *)pb]);
 }
 
 void fe_rows_sort_grouped(struct fe_audit *a, struct fe_rows *r)
@@ -856,8 +858,7 @@ void fe_rows_sort_grouped(struct fe_audit *a, struct fe_rows *r)
 			sort_rows(r->v + i, j - i);
 		r->gstart[g++] = (uint32_t)i;
 	}
-	sort_rows_ctx = r->v;
-	qsort(r->gstart, r->ngroups, sizeof(*r->gstart), group_cmp);
+	qsort_r(r->gstart, r->ngroups, sizeof(*r->gstart), group_cmp, r->v);
 	for (g = 0; g < r->ngroups; g++) {
 		uint32_t s = r->gstart[g];
 
@@ -865,6 +866,54 @@ void fe_rows_sort_grouped(struct fe_audit *a, struct fe_rows *r)
 			;
 		r->glen[g] = (uint32_t)(j - s);
 	}
+}
+
+void fe_rows_append_grouped(struct fe_rows *dst, struct fe_rows *src)
+{
+	const size_t step = (size_t)1 << 20;
+	long pg = sysconf(_SC_PAGESIZE);
+	char *from = (char *)src->v;
+	size_t bytes = src->n * sizeof(*src->v), base = dst->n, i = 0, j = 0, k = 0;
+	uint32_t *gs, *gl;
+
+	/* the rows, giving back the pages of @src as they are copied */
+	fe_rows_reserve(dst, src->n);
+	for (size_t off = 0; off < bytes; off += step) {
+		size_t n = bytes - off < step ? bytes - off : step;
+		uintptr_t b, e;
+
+		memcpy((char *)(dst->v + base) + off, from + off, n);
+		if (pg <= 0)
+			continue;
+		b = ((uintptr_t)from + off + (uintptr_t)pg - 1) & ~((uintptr_t)pg - 1);
+		e = ((uintptr_t)from + off + n) & ~((uintptr_t)pg - 1);
+		if (e > b)
+			madvise((void *)b, e - b, MADV_DONTNEED);
+	}
+	dst->n += src->n;
+	/* the two group orders, merged */
+	gs = malloc((dst->ngroups + src->ngroups + 1) * sizeof(*gs));
+	gl = malloc((dst->ngroups + src->ngroups + 1) * sizeof(*gl));
+	if (!gs || !gl)
+		fe_audit_nomem();
+	while (i < dst->ngroups || j < src->ngroups) {
+		uint32_t sj = j < src->ngroups ? (uint32_t)(src->gstart[j] + base) : 0;
+
+		if (j >= src->ngroups ||
+		    (i < dst->ngroups && row_cmp(&dst->v[dst->gstart[i]], &dst->v[sj]) <= 0)) {
+			gs[k] = dst->gstart[i];
+			gl[k++] = dst->glen[i++];
+		} else {
+			gs[k] = sj;
+			gl[k++] = src->glen[j++];
+		}
+	}
+	free(dst->gstart);
+	free(dst->glen);
+	dst->gstart = gs;
+	dst->glen = gl;
+	dst->ngroups = k;
+	fe_rows_free(src);
 }
 
 void fe_rows_free(struct fe_rows *r)

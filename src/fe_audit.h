@@ -280,6 +280,12 @@ int fe_path_cmp(const char *a, size_t alen, const char *b, size_t blen);
  */
 void fe_rows_sort_grouped(struct fe_audit *a, struct fe_rows *r);
 
+/* fe_rows_append_grouped - append the rows of @src to @dst, both sorted by
+ * fe_rows_sort_grouped(), merging their group orders (as if sorted together:
+ * a record's rows must not be in both).  Frees @src; its memory is given
+ * back as the rows are copied, so the two never hold more than the rows. */
+void fe_rows_append_grouped(struct fe_rows *dst, struct fe_rows *src);
+
 /* fe_rows_free - release everything and zero @r. */
 void fe_rows_free(struct fe_rows *r);
 

@@ -3,8 +3,6 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <unistd.h>
-#include <sys/mman.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,42 +219,18 @@ static void collect_range(struct cpart *p)
 
 static void *collect_worker(void *arg)
 {
-	collect_range(arg);
+	struct cpart *p = arg;
+
+	collect_range(p);
+	fe_rows_sort_grouped(p->a, p->rows);
 	return NULL;
-}
-
-/* Append @src's rows to @dst, giving back @src's memory as it goes (the
- * two lists never take more than the rows themselves), and free @src. */
-static void rows_move(struct fe_rows *dst, struct fe_rows *src)
-{
-	const size_t step = (size_t)1 << 20;
-	long pg = sysconf(_SC_PAGESIZE);
-	char *from = (char *)src->v;
-	size_t bytes = src->n * sizeof(*src->v);
-
-	fe_rows_reserve(dst, src->n);
-	for (size_t off = 0; off < bytes; off += step) {
-		size_t k = bytes - off < step ? bytes - off : step;
-		uintptr_t b, e;
-
-		memcpy((char *)(dst->v + dst->n) + off, from + off, k);
-		if (pg <= 0)
-			continue;
-		/* the whole pages inside this piece are not needed any more */
-		b = ((uintptr_t)from + off + (uintptr_t)pg - 1) & ~((uintptr_t)pg - 1);
-		e = ((uintptr_t)from + off + k) & ~((uintptr_t)pg - 1);
-		if (e > b)
-			madvise((void *)b, e - b, MADV_DONTNEED);
-	}
-	dst->n += src->n;
-	fe_rows_free(src);
 }
 
 /*
  * Collect one row per non-DOS name of every hardlinked record (filtered by
  * --under), sorted by group.  Without --under two threads share the work:
  * this one the first half of the records, a worker the second half into
- * rows of its own, appended at the end (the groups are sorted afterwards).
+ * rows of its own; each sorts its groups, and the two orders are merged.
  */
 static void collect_hardlinks(struct fe_audit *a, struct fe_rows *rows, struct hl_sum *s,
 			      struct hl_info *info)
@@ -293,6 +267,7 @@ static void collect_hardlinks(struct fe_audit *a, struct fe_rows *rows, struct h
 		}
 	}
 	collect_range(&p1);
+	fe_rows_sort_grouped(a, rows);
 	*info = p1.info;
 	*s = p1.s;
 	if (threaded) {
@@ -301,7 +276,7 @@ static void collect_hardlinks(struct fe_audit *a, struct fe_rows *rows, struct h
 		pthread_join(th, NULL);
 		free(a2.pathbuf);
 		free(a2.winbuf);
-		rows_move(rows, &rows2);
+		fe_rows_append_grouped(rows, &rows2);
 		for (size_t i = 0; i < p2.info.n; i++) {
 			p2.info.v[i].start += (uint32_t)base;
 			info_add(info, p2.info.v[i].start, &(struct nl_record_info){
@@ -315,7 +290,6 @@ static void collect_hardlinks(struct fe_audit *a, struct fe_rows *rows, struct h
 		s->saturated += p2.s.saturated;
 		s->unsaturated += p2.s.unsaturated;
 	}
-	fe_rows_sort_grouped(a, rows);
 }
 
 /* Declare the hardlink_group table on @e. */
