@@ -896,9 +896,16 @@ START_TEST(test_many_files_cache)
 		ck_assert_int_eq(nl_writer_link_u8(w, f, hub, name, NL_NS_POSIX), 0);
 	}
 	ck_assert_int_eq(nl_writer_flush(w), 0);
+	/* after a flush the image file holds everything, the writer still open */
+	v = ro();
+	ntfs_inode_close(lookup(v, "/dir1499/file"));
+	ntfs_inode_close(lookup(v, "/hub/dir1499"));
+	ro_done(v);
+	ck_assert_int_eq(nl_writer_link_u8(w, f, hub, "after flush", NL_NS_POSIX), 0);
 	wclose(&w);
 
 	v = ro();
+	ntfs_inode_close(lookup(v, "/hub/after flush"));
 	ni = lookup(v, "/hub/dir1234");
 	{
 		char back[16] = {0};

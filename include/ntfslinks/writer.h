@@ -114,8 +114,11 @@ int nl_writer_open(struct nl_writer **wp, const char *image, uint64_t offset,
 int nl_writer_close(struct nl_writer **wp);
 
 /**
- * nl_writer_flush - close every cached inode (writing it out).
- * Returns 0 or the first error (also remembered for nl_writer_close).
+ * nl_writer_flush - close every cached inode (writing it out) and write
+ * the writer's block cache to the image file (no fsync; nl_writer_close
+ * does that), so that another reader of the file sees everything written
+ * so far. Returns 0 or the first error (also remembered for
+ * nl_writer_close).
  */
 int nl_writer_flush(struct nl_writer *w);
 

@@ -534,12 +534,10 @@ int nl_writer_open(struct nl_writer **wp, const char *image, uint64_t offset,
 	return 0;
 }
 
-int nl_writer_flush(struct nl_writer *w)
+int nl_w_close_all(struct nl_writer *w)
 {
 	int rc = 0, r;
 
-	if (!w)
-		return -EINVAL;
 	w->busy++;
 	while (w->lru.prev != &w->lru) {
 		r = nl_w_close_node(w, w->lru.prev);
@@ -547,6 +545,21 @@ int nl_writer_flush(struct nl_writer *w)
 			rc = r;
 	}
 	w->busy--;
+	return rc;
+}
+
+int nl_writer_flush(struct nl_writer *w)
+{
+	int rc, r;
+
+	if (!w)
+		return -EINVAL;
+	rc = nl_w_close_all(w);
+	/* and what the device cache holds, so that the image file has it */
+	r = nl_w_dev_writeback(w->vol);
+	if (r && !rc)
+		rc = nl_w_fail(w, r, "cannot write to the image: %s", strerror(-r));
+	nl_w_defer(w, rc);
 	return rc;
 }
 
@@ -559,7 +572,7 @@ int nl_writer_close(struct nl_writer **wp)
 		return 0;
 	w = *wp;
 	*wp = NULL;
-	nl_writer_flush(w);
+	nl_w_close_all(w);	/* the unmount writes the device cache */
 	rc = w->err;
 	if (w->secure_open && ntfs_close_secure(w->vol) && !rc)
 		rc = nl_w_errno();

@@ -524,6 +524,17 @@ static struct ntfs_device_operations wb_ops = {
 	.ioctl = wb_ioctl,
 };
 
+int nl_w_dev_writeback(ntfs_volume *vol)
+{
+	struct ntfs_device *dev = vol->dev;
+
+	if (dev->d_ops != &wb_ops || NDevReadOnly(dev))
+		return 0;
+	if (wb_flush(dev, C(dev)))
+		return errno > 0 ? -errno : -EIO;
+	return 0;
+}
+
 /* A new, empty cache of (at least 16, a power of two) CAP blocks, or NULL. */
 static struct wb_cache *wb_new(unsigned cap)
 {

@@ -67,6 +67,9 @@ int nl_w_insert(struct nl_writer *w, ntfs_inode *ni, struct wnode **out);
  * -errno, also remembered as deferred error. */
 int nl_w_close_node(struct nl_writer *w, struct wnode *n);
 
+/* Close every cached node (nl_w_close_node). Returns 0 or the first error. */
+int nl_w_close_all(struct nl_writer *w);
+
 /* Close the cached data stream of a node, if any. Returns 0 or -errno. */
 int nl_w_release_stream(struct nl_writer *w, struct wnode *n);
 
@@ -82,6 +85,11 @@ int nl_w_dev_mount(const char *image, uint64_t offset, ntfs_volume **out);
  * when the volume is unmounted. Returns 0, -EINVAL (not read-only, or
  * already cached), -ENOMEM. */
 int nl_w_dev_read_cache(ntfs_volume *vol, unsigned cap);
+
+/* Write the dirty blocks of VOL's device cache (a writer's volume) to the
+ * image, without fsync. Returns 0 or -errno (also for an earlier failed
+ * write-back). */
+int nl_w_dev_writeback(ntfs_volume *vol);
 
 /* Blocks of 4 KiB the device cache of later mounts holds (default 4096,
  * rounded up to a power of two, at least 16); tests make it small. */

@@ -563,7 +563,7 @@ int nl_writer_unlink(struct nl_writer *w, uint64_t ref, uint64_t parent,
 	 * libntfs-3g open their parent directories by itself: nothing may be
 	 * held open in the cache meanwhile.
 	 */
-	rc = nl_writer_flush(w);
+	rc = nl_w_close_all(w);
 	if (!rc) {
 		ni = ntfs_inode_open(w->vol, (MFT_REF)fref);
 		dir = ni ? ntfs_inode_open(w->vol, (MFT_REF)dref) : NULL;
