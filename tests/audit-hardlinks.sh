@@ -160,6 +160,23 @@ expect_eq "NT and UNC targets print as they are" \
 /unc	\??\UNC\server\share	\\server\share' \
 	"$(jfields reparse path substitute_name print_name <"$T_TMP/out")"
 
+# More than 1 MiB of folder paths (the sorted folder paths are kept in 1 MiB
+# blocks): 4,600 folders of 238-byte paths, one file linked into 600 of them
+# with names that sort the other way round from the folders.
+cat >"$T_TMP/arena.spec" <<'EOF'
+image size=64M
+set D {230*d}
+dir -p /${D}/x{0001..4600}
+file /${D}/x4600/f.txt text=f
+link /${D}/x4600/f.txt /${D}/x{4001..4599}/n{599..1}.txt
+EOF
+build_fixture "$T_TMP/arena.spec" "$T_TMP/arena.img"
+nl_json hardlinks "$T_TMP/arena.img"
+D=$(printf '%230s' '' | tr ' ' d)
+expect_eq "1 MiB of folder paths: the 600 names in path order" \
+	"$(i=4001; while [ $i -le 4599 ]; do printf '/%s/x%d/n%d.txt|' "$D" $i $((4600 - i)); i=$((i + 1)); done; printf '/%s/x4600/f.txt' "$D")" \
+	"$(jfields hardlink_group names <"$T_TMP/out")"
+
 run_nl hardlinks --json --csv "$img"
 expect_rc "two formats at once" 2
 expect_eq "two formats: message" "ntfslinks: --json and --csv cannot be used together
