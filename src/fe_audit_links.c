@@ -113,54 +113,11 @@ static void hardlinks_summary(struct fe_audit *a, const struct hl_sum *s)
 	fe_audit_row_end(a, t);
 }
 
-/* What the listing needs of a group's record, kept from the collection (in
- * the order of the rows: by first row). */
-struct hl_info {
-	struct hl_rec {
-		uint32_t start;		/* first row */
-		uint16_t seq, flags;
-		uint64_t size;
-	} *v;
-	size_t n, cap;
-};
-
-static void info_add(struct hl_info *in, uint32_t start, const struct nl_record_info *ri)
+/* The record info a group's row needs (seq, size, flags). */
+static void group_info(struct fe_audit *a, uint64_t mft, struct nl_record_info *ri)
 {
-	if (in->n == in->cap) {
-		size_t cap = in->cap ? in->cap * 2 : 1024;
-		struct hl_rec *v = realloc(in->v, cap * sizeof(*v));
-
-		if (!v)
-			fe_audit_nomem();
-		in->v = v;
-		in->cap = cap;
-	}
-	in->v[in->n].start = start;
-	in->v[in->n].seq = ri->seq;
-	in->v[in->n].flags = ri->flags;
-	in->v[in->n].size = ri->data_size;
-	in->n++;
-}
-
-/* The record info of the group starting at row @start. */
-static void info_get(const struct hl_info *in, uint32_t start, struct nl_record_info *ri)
-{
-	size_t lo = 0, hi = in->n;
-
-	memset(ri, 0, sizeof(*ri));
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (in->v[mid].start < start)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < in->n && in->v[lo].start == start) {
-		ri->seq = in->v[lo].seq;
-		ri->flags = in->v[lo].flags;
-		ri->data_size = in->v[lo].size;
-	}
+	if (nl_model_record(a->model, mft, ri) < 0)
+		memset(ri, 0, sizeof(*ri));
 }
 
 /* One thread's share of the collection: the hardlinked records lo .. hi-1. */
@@ -168,7 +125,6 @@ struct cpart {
 	struct fe_audit *a;	/* the thread's own (its path buffer) */
 	uint64_t lo, hi;
 	struct fe_rows *rows;
-	struct hl_info info;
 	struct hl_sum s;
 };
 
@@ -184,7 +140,6 @@ static void collect_range(struct cpart *p)
 		struct nl_name nm;
 		uint64_t nc = 0;
 		unsigned names = 0;
-		size_t first = p->rows->n;
 
 		if (mft < p->lo)
 			continue;
@@ -208,7 +163,6 @@ static void collect_range(struct cpart *p)
 			names += p->rows->n - before;
 		}
 		if (names) {
-			info_add(&p->info, (uint32_t)first, &ri);
 			p->s.groups++;
 			p->s.names += names;
 			if (ri.flags & NL_REC_DELETED)
@@ -232,8 +186,7 @@ static void *collect_worker(void *arg)
  * this one the first half of the records, a worker the second half into
  * rows of its own; each sorts its groups, and the two orders are merged.
  */
-static void collect_hardlinks(struct fe_audit *a, struct fe_rows *rows, struct hl_sum *s,
-			      struct hl_info *info)
+static void collect_hardlinks(struct fe_audit *a, struct fe_rows *rows, struct hl_sum *s)
 {
 	struct cpart p1, p2;
 	struct fe_rows rows2 = { 0 };
@@ -268,22 +221,12 @@ static void collect_hardlinks(struct fe_audit *a, struct fe_rows *rows, struct h
 	}
 	collect_range(&p1);
 	fe_rows_sort_grouped(a, rows);
-	*info = p1.info;
 	*s = p1.s;
 	if (threaded) {
-		size_t base = rows->n;
-
 		pthread_join(th, NULL);
 		free(a2.pathbuf);
 		free(a2.winbuf);
 		fe_rows_append_grouped(rows, &rows2);
-		for (size_t i = 0; i < p2.info.n; i++) {
-			p2.info.v[i].start += (uint32_t)base;
-			info_add(info, p2.info.v[i].start, &(struct nl_record_info){
-				.seq = p2.info.v[i].seq, .flags = p2.info.v[i].flags,
-				.data_size = p2.info.v[i].size });
-		}
-		free(p2.info.v);
 		s->groups += p2.s.groups;
 		s->names += p2.s.names;
 		s->deleted += p2.s.deleted;
@@ -312,7 +255,7 @@ static nl_table *groups_table(struct fe_audit *a, nl_emit *e)
 /* One hardlink_group object per group g0 .. g1-1.  Returns 0 or the first
  * error of nl_row_end(). */
 static int groups_json(struct fe_audit *a, nl_table *t, const struct fe_rows *rows,
-		       const struct hl_info *info, char drive, size_t g0, size_t g1)
+		       char drive, size_t g0, size_t g1)
 {
 	size_t i, j;
 	int rc;
@@ -323,7 +266,7 @@ static int groups_json(struct fe_audit *a, nl_table *t, const struct fe_rows *ro
 		uint64_t inside = 0;
 
 		i = rows->gstart[g];
-		info_get(info, (uint32_t)i, &ri);
+		group_info(a, mft, &ri);
 		nl_cell_uint(t, G_MFT, mft);
 		nl_cell_uint(t, G_SEQ, ri.seq);
 		nl_cell_uint(t, G_SIZE, ri.data_size);
@@ -396,7 +339,6 @@ struct jshare {
 	struct fe_audit *a;
 	struct fe_audit wa;	/* the worker's copy, with its own buffers */
 	const struct fe_rows *rows;
-	const struct hl_info *info;
 	char drive;
 	size_t chunk, nchunks;
 	pthread_mutex_t mu;
@@ -459,7 +401,7 @@ static void *json_worker(void *arg)
 		sh->cur = b;
 		b->n = 0;
 		chunk_range(sh, c, &g0, &g1);
-		rc = groups_json(wa, t, sh->rows, sh->info, sh->drive, g0, g1);
+		rc = groups_json(wa, t, sh->rows, sh->drive, g0, g1);
 		pthread_mutex_lock(&sh->mu);
 		b->chunk = (long)c;
 		pthread_cond_broadcast(&sh->cv);
@@ -501,8 +443,7 @@ static void json_finish(struct jshare *sh, pthread_t th, bool started, int rc)
 		fe_audit_fail(sh->a, rc);
 }
 
-static void emit_groups_json(struct fe_audit *a, struct fe_rows *rows, const struct hl_info *info,
-			     char drive)
+static void emit_groups_json(struct fe_audit *a, struct fe_rows *rows, char drive)
 {
 	nl_table *t = groups_table(a, a->emit);
 	struct jshare sh;
@@ -519,7 +460,6 @@ static void emit_groups_json(struct fe_audit *a, struct fe_rows *rows, const str
 	sh.wa.pathbuf = sh.wa.winbuf = NULL;
 	sh.wa.pathcap = sh.wa.wincap = 0;
 	sh.rows = rows;
-	sh.info = info;
 	sh.drive = drive;
 	sh.chunk = chunk_groups();
 	sh.nchunks = (rows->ngroups + sh.chunk - 1) / sh.chunk;
@@ -533,7 +473,7 @@ static void emit_groups_json(struct fe_audit *a, struct fe_rows *rows, const str
 
 		if (!started || c % 2 == 0) {
 			chunk_range(&sh, c, &g0, &g1);
-			rc = groups_json(a, t, rows, info, drive, g0, g1);
+			rc = groups_json(a, t, rows, drive, g0, g1);
 			continue;
 		}
 		/* the worker's chunk c: wait for it, write it, hand the buffer back */
@@ -556,8 +496,7 @@ static void emit_groups_json(struct fe_audit *a, struct fe_rows *rows, const str
 	json_finish(&sh, th, started, rc);
 }
 
-static void emit_names(struct fe_audit *a, struct fe_rows *rows, const struct hl_info *info,
-		       char drive)
+static void emit_names(struct fe_audit *a, struct fe_rows *rows, char drive)
 {
 	struct nl_column cols[H_NCOLS];
 	bool body = a->format == FE_FMT_BODYFILE;
@@ -575,7 +514,7 @@ static void emit_names(struct fe_audit *a, struct fe_rows *rows, const struct hl
 		struct nl_record_info ri;
 
 		i = rows->gstart[g];
-		info_get(info, (uint32_t)i, &ri);
+		group_info(a, mft, &ri);
 		for (j = i; j < i + rows->glen[g]; j++)
 			if (a->under &&
 			    nl_model_name_is_under(a->model, rows->v[j].name_id, a->anchor) == 1)
@@ -612,17 +551,15 @@ uint64_t fe_audit_hardlinks(struct fe_audit *a, bool summary)
 {
 	struct fe_rows rows = { 0 };
 	struct hl_sum s = { 0 };
-	struct hl_info info = { 0 };
 	char drive = a->windows_paths ? fe_audit_drive(a) : 0;
 
-	collect_hardlinks(a, &rows, &s, &info);
+	collect_hardlinks(a, &rows, &s);
 	if (summary && summary_first(a))
 		hardlinks_summary(a, &s);
 	if (a->format == FE_FMT_JSON)
-		emit_groups_json(a, &rows, &info, drive);
+		emit_groups_json(a, &rows, drive);
 	else
-		emit_names(a, &rows, &info, drive);
-	free(info.v);
+		emit_names(a, &rows, drive);
 	if (summary && !summary_first(a))
 		hardlinks_summary(a, &s);
 	fe_rows_free(&rows);
