@@ -527,18 +527,32 @@ size_t nl_format_ntfs_time(int64_t t, char *buf, size_t size)
 
 /* ---- rendering of one value --------------------------------------------------------- */
 
+/* Decimal digits of @v, ending at @end; returns where they start. */
+static char *fmt_u64(char *end, uint64_t v)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
+}
+
 /* Scalar (non-string, non-null) value as text. */
 static void scalar_text(const struct cell *c, struct obuf *b)
 {
-	char tmp[64];
+	char tmp[64], *p;
 
 	switch (c->type) {
 	case C_INT:
-		snprintf(tmp, sizeof(tmp), "%" PRId64, c->i);
-		break;
+		p = fmt_u64(tmp + sizeof(tmp), c->i < 0 ? 0 - (uint64_t)c->i : (uint64_t)c->i);
+		if (c->i < 0)
+			*--p = '-';
+		ob_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
+		return;
 	case C_UINT:
-		snprintf(tmp, sizeof(tmp), "%" PRIu64, c->u);
-		break;
+		p = fmt_u64(tmp + sizeof(tmp), c->u);
+		ob_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
+		return;
 	case C_BOOL:
 		snprintf(tmp, sizeof(tmp), "%s", c->u ? "true" : "false");
 		break;
