@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <unistd.h>
 #include <sys/mman.h>
 
@@ -496,31 +497,119 @@ static bool is_orphan_path(const char *p, size_t len)
 	return len >= n && memcmp(p, NL_ORPHAN_PREFIX, n) == 0 && (len == n || p[n] == '/');
 }
 
-static void build_dirs(struct fe_audit *a)
-{
-	unsigned filter = a->deleted ? NL_ITER_DELETED : NL_ITER_ALL;
-	struct fe_dirs *d = calloc(1, sizeof(*d));
-	const char **p;
-	uint32_t *l, *idx, *stack;
-	uint64_t *m;
-	uint64_t cursor = 0, mft;
-	size_t top = 0;
+/* One thread's share of build_dirs(): the folders among records lo .. hi-1. */
+struct dpart {
+	struct fe_audit *a;	/* the thread's own (its path buffer) */
+	struct fe_dirs *d;
+	uint64_t lo, hi;
+};
 
-	if (!d)
-		fe_audit_nomem();
-	dirs_add(d, NL_ORPHAN_PREFIX, strlen(NL_ORPHAN_PREFIX), UINT64_MAX);
-	dirs_add(d, NL_ORPHAN_PREFIX "/$Loop", strlen(NL_ORPHAN_PREFIX "/$Loop"), UINT64_MAX);
+static void dirs_range(struct dpart *p)
+{
+	struct fe_audit *a = p->a;
+	unsigned filter = a->deleted ? NL_ITER_DELETED : NL_ITER_ALL;
+	uint64_t cursor = 0, mft;
+
 	while (nl_model_next(a->model, &cursor, filter, &mft) == 0) {
 		struct nl_record_info ri;
 		const char *path;
 		size_t len;
 
+		if (mft < p->lo)
+			continue;
+		if (mft >= p->hi)
+			break;
 		if (nl_model_record(a->model, mft, &ri) < 0 || !(ri.flags & NL_REC_DIRECTORY))
 			continue;
 		path = fe_audit_record_path(a, mft, &len, NULL);
 		if (path)
-			dirs_add(d, path, len, mft);
+			dirs_add(p->d, path, len, mft);
 	}
+}
+
+static void *dirs_worker(void *arg)
+{
+	dirs_range(arg);
+	return NULL;
+}
+
+/* Move the paths of @src (and its arena blocks) to the end of @dst; free @src. */
+static void dirs_adopt(struct fe_dirs *dst, struct fe_dirs *src)
+{
+	char **b = realloc(dst->blocks, (dst->nblocks + src->nblocks) * sizeof(*b));
+
+	if (!b && dst->nblocks + src->nblocks)
+		fe_audit_nomem();
+	dst->blocks = b;
+	for (size_t i = 0; i < src->nblocks; i++)
+		dst->blocks[dst->nblocks++] = src->blocks[i];
+	dst->used = ARENA_BLOCK; /* a later dirs_add() starts a block of its own */
+	for (size_t i = 0; i < src->n; i++) {
+		if (dst->n == dst->cap) {
+			size_t cap = dst->cap ? dst->cap * 2 : 1024;
+			const char **p = realloc(dst->p, cap * sizeof(*p));
+			uint32_t *l = p ? realloc(dst->len, cap * sizeof(*l)) : NULL;
+			uint64_t *m = l ? realloc(dst->mft, cap * sizeof(*m)) : NULL;
+
+			if (p)
+				dst->p = p;
+			if (l)
+				dst->len = l;
+			if (!p || !l || !m)
+				fe_audit_nomem();
+			dst->mft = m;
+			dst->cap = cap;
+		}
+		dst->p[dst->n] = src->p[i];
+		dst->len[dst->n] = src->len[i];
+		dst->mft[dst->n] = src->mft[i];
+		dst->n++;
+	}
+	free(src->blocks);
+	free(src->p);
+	free(src->len);
+	free(src->mft);
+	free(src);
+}
+
+static void build_dirs(struct fe_audit *a)
+{
+	struct fe_dirs *d = calloc(1, sizeof(*d)), *d2 = calloc(1, sizeof(*d2));
+	struct dpart p1 = { a, d, 0, UINT64_MAX }, p2;
+	struct fe_audit a2;
+	const char **p;
+	uint32_t *l, *idx, *stack;
+	uint64_t *m;
+	size_t top = 0;
+	pthread_t th;
+	bool threaded = false;
+
+	if (!d || !d2)
+		fe_audit_nomem();
+	dirs_add(d, NL_ORPHAN_PREFIX, strlen(NL_ORPHAN_PREFIX), UINT64_MAX);
+	dirs_add(d, NL_ORPHAN_PREFIX "/$Loop", strlen(NL_ORPHAN_PREFIX "/$Loop"), UINT64_MAX);
+	/* two threads: this one the first half of the records, a worker the rest */
+	if (a->stats.mft_records > 1) {
+		a2 = *a;
+		a2.pathbuf = a2.winbuf = NULL;
+		a2.pathcap = a2.wincap = 0;
+		a2.dirs = NULL;
+		p2.a = &a2;
+		p2.d = d2;
+		p2.lo = a->stats.mft_records / 2;
+		p2.hi = UINT64_MAX;
+		if (pthread_create(&th, NULL, dirs_worker, &p2) == 0) {
+			threaded = true;
+			p1.hi = p2.lo;
+		}
+	}
+	dirs_range(&p1);
+	if (threaded) {
+		pthread_join(th, NULL);
+		free(a2.pathbuf);
+		free(a2.winbuf);
+	}
+	dirs_adopt(d, d2);
 	/* sort through an index so that paths and lengths move together */
 	idx = malloc(d->n * sizeof(*idx));
 	p = malloc(d->n * sizeof(*p));
