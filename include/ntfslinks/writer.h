@@ -16,7 +16,10 @@ extern "C" {
  * Objects are addressed by MFT reference (NL_MREF_MAKE(record, sequence), as
  * returned by the create calls), never by path, so bulk work does no path
  * lookups. The writer keeps a bounded cache of open inodes (directories being
- * filled stay open); callers never see libntfs-3g inodes.
+ * filled stay open); callers never see libntfs-3g inodes. Below libntfs-3g
+ * it keeps a bounded write-back cache of small blocks (index blocks, bitmaps,
+ * records), so that metadata rewritten for every new file reaches the image
+ * once; file contents are written straight through.
  *
  * Names are UTF-16 code units (uint16_t, little-endian as on disk, like
  * unistr.h; the same as host order on the machines we build for) with an explicit length,
