@@ -22,6 +22,7 @@
 #include <ntfs-3g/security.h>
 #include <ntfs-3g/volume.h>
 
+#include <ntfslinks/reparse.h>
 #include <ntfslinks/writer.h>
 
 #include "device.h"
@@ -455,19 +456,17 @@ static const unsigned char win10_symlink[] = {
 
 START_TEST(test_build_link_reparse)
 {
-	uint16_t t[16], s[32], p[32];
-	unsigned char buf[256];
-	size_t n = asc16("target.txt", t), len = 0, sl, pl;
+	const char *s = "\\??\\C:\\x", *p = "C:\\x";
+	uint8_t *buf = NULL;
+	size_t len = 0, sl = strlen(s), pl = strlen(p);
 
-	ck_assert_int_eq(nl_writer_build_link_reparse(0xA000000C, t, n, t, n, 1, buf,
-						      sizeof(buf), &len), 0);
+	ck_assert_int_eq(nl_reparse_build_link(0xA000000C, "target.txt", "target.txt", 1, &buf,
+					       &len), 0);
 	ck_assert_uint_eq(len, sizeof(win10_symlink));
 	ck_assert(!memcmp(buf, win10_symlink, len));
+	free(buf);
 	/* junction: substitute, NUL, print, NUL */
-	sl = asc16("\\??\\C:\\x", s);
-	pl = asc16("C:\\x", p);
-	ck_assert_int_eq(nl_writer_build_link_reparse(0xA0000003, s, sl, p, pl, 0, buf,
-						      sizeof(buf), &len), 0);
+	ck_assert_int_eq(nl_reparse_build_link(0xA0000003, s, p, 0, &buf, &len), 0);
 	ck_assert_uint_eq(len, 8 + 8 + (sl + 1 + pl + 1) * 2);
 	ck_assert_uint_eq(buf[4] | buf[5] << 8, len - 8);
 	ck_assert_uint_eq(buf[8] | buf[9] << 8, 0);                 /* subst offset */
@@ -476,14 +475,12 @@ START_TEST(test_build_link_reparse)
 	ck_assert_uint_eq(buf[14] | buf[15] << 8, pl * 2);          /* print length */
 	ck_assert_uint_eq(buf[16 + sl * 2] | buf[17 + sl * 2], 0);
 	ck_assert_uint_eq(buf[16] , '\\');
+	free(buf);
 	/* empty print name */
-	ck_assert_int_eq(nl_writer_build_link_reparse(0xA0000003, s, sl, NULL, 0, 0, buf,
-						      sizeof(buf), &len), 0);
+	ck_assert_int_eq(nl_reparse_build_link(0xA0000003, s, NULL, 0, &buf, &len), 0);
 	ck_assert_uint_eq(len, 8 + 8 + (sl + 2) * 2);
-	ck_assert_int_eq(nl_writer_build_link_reparse(0xA0000003, s, sl, NULL, 0, 0, buf, 10, &len),
-			 -ENOSPC);
-	ck_assert_int_eq(nl_writer_build_link_reparse(0x80000017, s, sl, NULL, 0, 0, buf,
-						      sizeof(buf), &len), -EINVAL);
+	free(buf);
+	ck_assert_int_eq(nl_reparse_build_link(0x80000017, s, NULL, 0, &buf, &len), -EINVAL);
 }
 END_TEST
 
@@ -544,11 +541,10 @@ static int check_fn_tags(ntfs_volume *v, ntfs_inode *ni, uint32_t tag)
 START_TEST(test_reparse)
 {
 	struct nl_writer *w = wopen();
-	static uint16_t s[6000];
-	static unsigned char jbuf[16384], lbuf[16384];
+	static char s[6000];
+	uint8_t *jbuf = NULL, *lbuf = NULL;
 	unsigned char raw[] = { 0x99, 0, 0, 0x80, 4, 0, 0, 0, 0xde, 0xad, 0xbe, 0xef };
-	uint16_t p[32];
-	size_t sl, pl, jlen, llen, i;
+	size_t sl, jlen, llen, i;
 	uint64_t j, l, r, dir, pre;
 	uint16_t ln[32], dn[16];
 	size_t lnl, dnl;
@@ -557,20 +553,19 @@ START_TEST(test_reparse)
 	s64 size;
 	void *got;
 
-	sl = asc16("\\??\\C:\\Users", s);
-	pl = asc16("C:\\Users", p);
-	ck_assert_int_eq(nl_writer_build_link_reparse(0xA0000003, s, sl, p, pl, 0, jbuf,
-						      sizeof(jbuf), &jlen), 0);
+	ck_assert_int_eq(nl_reparse_build_link(0xA0000003, "\\??\\C:\\Users", "C:\\Users", 0,
+					       &jbuf, &jlen), 0);
 	ck_assert_int_eq(nl_writer_create_u8(w, NL_WRITER_ROOT, "Documents and Settings",
 					     NL_NS_WIN32, NL_NODE_DIR, &j), 0);
 	ck_assert_int_eq(nl_writer_set_reparse(w, j, jbuf, jlen), 0);
 	ck_assert_int_eq(nl_writer_set_reparse(w, j, jbuf, jlen), -EEXIST);
 	/* a long target: non-resident reparse data */
-	sl = asc16("\\??\\C:", s);
+	strcpy(s, "\\??\\C:");
+	sl = strlen(s);
 	for (i = 0; i < 1200; i++)
-		s[sl++] = (uint16_t)(i % 5 ? 'a' + i % 26 : '\\');
-	ck_assert_int_eq(nl_writer_build_link_reparse(0xA000000C, s, sl, s + 4, sl - 4, 0, lbuf,
-						      sizeof(lbuf), &llen), 0);
+		s[sl++] = (char)(i % 5 ? 'a' + i % 26 : '\\');
+	s[sl] = 0;
+	ck_assert_int_eq(nl_reparse_build_link(0xA000000C, s, s + 4, 0, &lbuf, &llen), 0);
 	ck_assert_int_gt(llen, 4000);
 	ck_assert_int_eq(nl_writer_create_u8(w, NL_WRITER_ROOT, "long", NL_NS_POSIX, NL_NODE_DIR, &l), 0);
 	ck_assert_int_eq(nl_writer_set_reparse(w, l, lbuf, llen), 0);
@@ -641,6 +636,8 @@ START_TEST(test_reparse)
 	ck_assert_int_eq(check_fn_tags(v, ni, 0x80000098), 2);
 	ntfs_inode_close(ni);
 	ro_done(v);
+	free(jbuf);
+	free(lbuf);
 }
 END_TEST
 

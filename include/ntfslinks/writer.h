@@ -317,25 +317,6 @@ int nl_writer_set_times(struct nl_writer *w, uint64_t ref,
 int nl_writer_set_security(struct nl_writer *w, uint64_t ref, const void *sd,
 			   size_t len);
 
-/**
- * nl_writer_build_link_reparse - build a reparse buffer exactly as Windows
- * does for a junction/mount point (TAG 0xA0000003) or a symbolic link
- * (TAG 0xA000000C). Junctions: substitute name, NUL unit, print name, NUL
- * unit (as FSCTL_SET_REPARSE_POINT callers like mklink /J write them).
- * Symlinks: print name first, then substitute name, no NULs, and the le32
- * FLAGS word (1 = relative), as CreateSymbolicLink writes them. Offsets
- * are relative to the path buffer.
- * @subst, @slen: substitute name, e.g. "\??\C:\Users" (units)
- * @print, @plen: print name, e.g. "C:\Users"; plen 0: empty print name
- * @buf, @bufsize: output; @outlen receives the buffer's length.
- * Returns 0, -EINVAL (other tag, or longer than the 16 KiB maximum),
- * -ENOSPC (bufsize too small; *outlen says how much is needed).
- */
-int nl_writer_build_link_reparse(uint32_t tag, const uint16_t *subst,
-				 size_t slen, const uint16_t *print,
-				 size_t plen, uint32_t flags, void *buf,
-				 size_t bufsize, size_t *outlen);
-
 #ifdef __cplusplus
 }
 #endif
