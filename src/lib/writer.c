@@ -391,10 +391,7 @@ static int sync_names(struct nl_writer *w, struct wnode *n)
 	ctx = ntfs_attr_get_search_ctx(ni, NULL);
 	if (!ctx)
 		return nl_w_errno();
-	while (!ntfs_attr_lookup(AT_FILE_NAME, AT_UNNAMED, 0, CASE_SENSITIVE, 0,
-				 NULL, 0, ctx)) {
-		fn = (FILE_NAME_ATTR *)((u8 *)ctx->attr +
-					le16_to_cpu(ctx->attr->value_offset));
+	while ((fn = nl_w_next_fn(ctx))) {
 		if (MREF_LE(fn->parent_directory) == ni->mft_no) {
 			index_ni = ni;
 		} else {

@@ -313,10 +313,7 @@ int nl_writer_set_times(struct nl_writer *w, uint64_t ref,
 	ni->last_access_time = si->last_access_time = cpu_to_sle64(t->atime);
 	ntfs_inode_mark_dirty(ctx->ntfs_ino);
 	ntfs_attr_reinit_search_ctx(ctx);
-	while (!ntfs_attr_lookup(AT_FILE_NAME, AT_UNNAMED, 0, CASE_SENSITIVE, 0,
-				 NULL, 0, ctx)) {
-		fn = (FILE_NAME_ATTR *)((u8 *)ctx->attr +
-				       le16_to_cpu(ctx->attr->value_offset));
+	while ((fn = nl_w_next_fn(ctx))) {
 		fn->creation_time = ni->creation_time;
 		fn->last_data_change_time = ni->last_data_change_time;
 		fn->last_mft_change_time = ni->last_mft_change_time;

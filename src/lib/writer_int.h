@@ -48,6 +48,17 @@ void nl_w_defer(struct nl_writer *w, int rc);
 /* -errno of the last libntfs-3g failure (-EIO if errno is 0). */
 int nl_w_errno(void);
 
+/* The next $FILE_NAME value of CTX's inode (pointing into the record; CTX
+ * stays on its attribute), or NULL at the end (errno ENOENT) or on error. */
+static inline FILE_NAME_ATTR *nl_w_next_fn(ntfs_attr_search_ctx *ctx)
+{
+	if (ntfs_attr_lookup(AT_FILE_NAME, AT_UNNAMED, 0, CASE_SENSITIVE, 0,
+			     NULL, 0, ctx))
+		return NULL;
+	return (FILE_NAME_ATTR *)((u8 *)ctx->attr +
+				  le16_to_cpu(ctx->attr->value_offset));
+}
+
 /*
  * Cache of open inodes. Operations bracket their work with nl_w_begin() /
  * nl_w_end() so that nodes they hold are not evicted meanwhile.

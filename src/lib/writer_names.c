@@ -91,6 +91,21 @@ static int need_dir(struct nl_writer *w, struct wnode *d)
 	return 0;
 }
 
+/* Move CTX to NI's $FILE_NAME NAME (LEN units) in directory DNO and return
+ * its value, or NULL if NI has no such name. */
+static FILE_NAME_ATTR *seek_name(ntfs_attr_search_ctx *ctx, uint64_t dno,
+				 const uint16_t *name, size_t len)
+{
+	FILE_NAME_ATTR *fn;
+
+	while ((fn = nl_w_next_fn(ctx)))
+		if (MREF_LE(fn->parent_directory) == dno &&
+		    fn->file_name_length == len &&
+		    !memcmp(fn->file_name, name, len * 2))
+			return fn;
+	return NULL;
+}
+
 /*
  * Change the namespace of NI's name NAME in directory DIR, in the
  * $FILE_NAME and in the index entry. Returns 0, -ENOENT or -errno.
@@ -100,26 +115,16 @@ static int set_ns(struct nl_writer *w, ntfs_inode *ni, ntfs_inode *dir,
 {
 	ntfs_attr_search_ctx *actx;
 	ntfs_index_context *ictx;
-	FILE_NAME_ATTR *fn = NULL;
-	int rc = -ENOENT;
+	FILE_NAME_ATTR *fn;
+	int rc = 0;
 
 	actx = ntfs_attr_get_search_ctx(ni, NULL);
 	if (!actx)
 		return nl_w_errno();
-	while (!ntfs_attr_lookup(AT_FILE_NAME, AT_UNNAMED, 0, CASE_SENSITIVE, 0,
-				 NULL, 0, actx)) {
-		fn = (FILE_NAME_ATTR *)((u8 *)actx->attr +
-				       le16_to_cpu(actx->attr->value_offset));
-		if (MREF_LE(fn->parent_directory) == dir->mft_no &&
-		    fn->file_name_length == len &&
-		    !memcmp(fn->file_name, name, len * 2)) {
-			rc = 0;
-			break;
-		}
-	}
-	if (rc) {
+	fn = seek_name(actx, dir->mft_no, name, len);
+	if (!fn) {
 		ntfs_attr_put_search_ctx(actx);
-		return nl_w_fail(w, rc, "no such name in record %llu",
+		return nl_w_fail(w, -ENOENT, "no such name in record %llu",
 				 (unsigned long long)ni->mft_no);
 	}
 	ictx = ntfs_index_ctx_get(dir, NTFS_INDEX_I30, 4);
@@ -153,10 +158,7 @@ static int count_links(ntfs_inode *ni)
 	ctx = ntfs_attr_get_search_ctx(ni, NULL);
 	if (!ctx)
 		return nl_w_errno();
-	while (!ntfs_attr_lookup(AT_FILE_NAME, AT_UNNAMED, 0, CASE_SENSITIVE, 0,
-				 NULL, 0, ctx)) {
-		fn = (FILE_NAME_ATTR *)((u8 *)ctx->attr +
-				       le16_to_cpu(ctx->attr->value_offset));
+	while ((fn = nl_w_next_fn(ctx))) {
 		if (fn->file_name_type != FILE_NAME_DOS)
 			count++;
 	}
@@ -382,18 +384,11 @@ static int find_name(ntfs_inode *ni, uint64_t dno, const uint16_t *name,
 	ctx = ntfs_attr_get_search_ctx(ni, NULL);
 	if (!ctx)
 		return nl_w_errno();
-	while (!ntfs_attr_lookup(AT_FILE_NAME, AT_UNNAMED, 0, CASE_SENSITIVE, 0,
-				 NULL, 0, ctx)) {
-		fn = (FILE_NAME_ATTR *)((u8 *)ctx->attr +
-				       le16_to_cpu(ctx->attr->value_offset));
-		if (MREF_LE(fn->parent_directory) == dno &&
-		    fn->file_name_length == len &&
-		    !memcmp(fn->file_name, name, len * 2)) {
-			if (ns)
-				*ns = fn->file_name_type;
-			rc = 0;
-			break;
-		}
+	fn = seek_name(ctx, dno, name, len);
+	if (fn) {
+		if (ns)
+			*ns = fn->file_name_type;
+		rc = 0;
 	}
 	ntfs_attr_put_search_ctx(ctx);
 	return rc;
@@ -409,10 +404,7 @@ static int has_dos_name(ntfs_inode *ni, uint64_t dno)
 	ctx = ntfs_attr_get_search_ctx(ni, NULL);
 	if (!ctx)
 		return nl_w_errno();
-	while (!ntfs_attr_lookup(AT_FILE_NAME, AT_UNNAMED, 0, CASE_SENSITIVE, 0,
-				 NULL, 0, ctx)) {
-		fn = (FILE_NAME_ATTR *)((u8 *)ctx->attr +
-				       le16_to_cpu(ctx->attr->value_offset));
+	while ((fn = nl_w_next_fn(ctx))) {
 		if (MREF_LE(fn->parent_directory) == dno &&
 		    (fn->file_name_type & FILE_NAME_DOS))
 			found = 1;
