@@ -516,6 +516,21 @@ static char *sb_take(struct sbuf *b)
 	return b->s;
 }
 
+/* The next component of the '\' or '/' separated path *@p: *@c gets its
+ * start, *@p moves past it. Returns its length, 0 at the end. */
+static size_t next_comp(const char **p, const char **c)
+{
+	const char *q = *p;
+
+	while (is_sep(*q))
+		q++;
+	*c = q;
+	while (*q && !is_sep(*q))
+		q++;
+	*p = q;
+	return (size_t)(q - *c);
+}
+
 /*
  * Normalise the absolute path @p ('\' or '/' separated, leading separator
  * optional) lexically onto @b (which already holds a prefix, typically
@@ -524,19 +539,10 @@ static char *sb_take(struct sbuf *b)
 static bool norm_abs(struct sbuf *b, size_t base, const char *p)
 {
 	bool above = false;
+	const char *c;
+	size_t n;
 
-	while (*p) {
-		const char *c;
-		size_t n;
-
-		while (is_sep(*p))
-			p++;
-		if (!*p)
-			break;
-		c = p;
-		while (*p && !is_sep(*p))
-			p++;
-		n = (size_t)(p - c);
+	while ((n = next_comp(&p, &c))) {
 		if (n == 1 && c[0] == '.')
 			continue;
 		if (n == 2 && c[0] == '.' && c[1] == '.') {
@@ -563,19 +569,10 @@ static bool norm_abs(struct sbuf *b, size_t base, const char *p)
 static void norm_rel(struct sbuf *b, const char *p)
 {
 	bool first = true;
+	const char *c;
+	size_t n;
 
-	while (*p) {
-		const char *c;
-		size_t n;
-
-		while (is_sep(*p))
-			p++;
-		if (!*p)
-			break;
-		c = p;
-		while (*p && !is_sep(*p))
-			p++;
-		n = (size_t)(p - c);
+	while ((n = next_comp(&p, &c))) {
 		if (n == 1 && c[0] == '.')
 			continue;
 		if (!first)
