@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,33 +47,44 @@ static inline const struct mrec *kept(const struct nl_model *m, uint64_t mft)
 	return &m->recs[mft];
 }
 
-const struct mreparse *nl_model_find_reparse(const struct nl_model *m, uint64_t mft)
+/* Index of the first of the @n entries of @size bytes at @base (sorted by
+ * their leading uint32_t mft field) whose mft is not below @mft; @n if none. */
+static inline size_t mft_lower_bound(const void *base, size_t n, size_t size, uint64_t mft)
 {
-	size_t lo = 0, hi = m->nrps;
+	const unsigned char *b = base;
+	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
+		uint32_t v;
 
-		if (m->rps[mid].mft < mft)
+		memcpy(&v, b + mid * size, sizeof(v));
+		if (v < mft)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+/* mft_lower_bound() over the array @a of @n entries (a struct whose first
+ * member is the uint32_t mft). */
+#define MFT_LOWER_BOUND(a, n, mft) mft_lower_bound((a), (n), sizeof(*(a)), (mft))
+_Static_assert(offsetof(struct mbig, mft) == 0 && offsetof(struct mlc, mft) == 0 &&
+	       offsetof(struct mstream, mft) == 0 && offsetof(struct mreparse, mft) == 0,
+	       "mft_lower_bound() reads the mft field at offset 0");
+
+const struct mreparse *nl_model_find_reparse(const struct nl_model *m, uint64_t mft)
+{
+	size_t lo = MFT_LOWER_BOUND(m->rps, m->nrps, mft);
+
 	return lo < m->nrps && m->rps[lo].mft == mft ? &m->rps[lo] : NULL;
 }
 
 const struct mstream *nl_model_find_stream(const struct nl_model *m, uint64_t mft)
 {
-	size_t lo = 0, hi = m->nstreams;
+	size_t lo = MFT_LOWER_BOUND(m->streams, m->nstreams, mft);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (m->streams[mid].mft < mft)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	return lo < m->nstreams && m->streams[lo].mft == mft ? &m->streams[lo] : NULL;
 }
 
@@ -84,16 +96,8 @@ void nl_model_sizes(const struct nl_model *m, uint64_t mft, uint64_t *data, uint
 	*alloc = r->alloc;
 	if (!(r->flags & MR_BIGSIZE))
 		return;
-	size_t lo = 0, hi = m->nbig;
+	size_t lo = MFT_LOWER_BOUND(m->big, m->nbig, mft);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (m->big[mid].mft < mft)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	if (lo < m->nbig && m->big[lo].mft == mft) {
 		*data = m->big[lo].data;
 		*alloc = m->big[lo].alloc;
@@ -121,16 +125,8 @@ static uint16_t link_count(const struct nl_model *m, uint64_t mft, unsigned name
 {
 	if (!(m->recs[mft].flags & MR_LC_SIDE))
 		return (uint16_t)names;
-	size_t lo = 0, hi = m->nlc;
+	size_t lo = MFT_LOWER_BOUND(m->lc, m->nlc, mft);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (m->lc[mid].mft < mft)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	return lo < m->nlc && m->lc[lo].mft == mft ? m->lc[lo].link_count : (uint16_t)names;
 }
 
