@@ -1208,29 +1208,19 @@ static int walk_dir(struct nl_copy *c, struct cp_node *attach, struct cp_src *s,
 static int split_path(const char *path, char ***out, size_t *n)
 {
 	char **v = NULL;
-	size_t k = 0;
-	const char *q = path;
+	size_t k = 0, len;
+	const char *q = path, *c;
 
-	while (*q) {
-		const char *e;
-		char **nv;
+	while ((len = cp_next_comp(&q, &c))) {
+		char **nv = realloc(v, (k + 1) * sizeof(*v));
 
-		while (*q == '/' || *q == '\\')
-			q++;
-		if (!*q)
-			break;
-		e = q;
-		while (*e && *e != '/' && *e != '\\')
-			e++;
-		nv = realloc(v, (k + 1) * sizeof(*v));
 		if (!nv)
 			goto nomem;
 		v = nv;
-		v[k] = strndup(q, (size_t)(e - q));
+		v[k] = strndup(c, len);
 		if (!v[k])
 			goto nomem;
 		k++;
-		q = e;
 	}
 	*out = v;
 	*n = k;

@@ -26,6 +26,21 @@
 #define CP_NS_DOS 2
 #define CP_NS_WIN32_AND_DOS 3
 
+/* The next component of the '/' or '\' separated path *@p: *@c gets its
+ * start and *@p moves past it. Returns its length, 0 at the end. */
+static inline size_t cp_next_comp(const char **p, const char **c)
+{
+	const char *q = *p;
+
+	while (*q == '/' || *q == '\\')
+		q++;
+	*c = q;
+	while (*q && *q != '/' && *q != '\\')
+		q++;
+	*p = q;
+	return (size_t)(q - *c);
+}
+
 /** The four times in NTFS units (100 ns since 1601). */
 struct cp_times {
 	int64_t creation, modification, mft_change, access;

@@ -762,7 +762,8 @@ static int sn_walk_root(struct cp_src *s, const char *path, char *err, size_t er
 	struct cp_loc loc;
 	char *canon = NULL;
 	size_t clen = 0;
-	const char *q;
+	const char *q, *c;
+	size_t len;
 	int rc;
 
 	/* Walk the path from the root, keeping the names as stored. */
@@ -779,19 +780,11 @@ static int sn_walk_root(struct cp_src *s, const char *path, char *err, size_t er
 		return rc;
 	}
 	q = path;
-	while (*q) {
-		const char *e;
+	while ((len = cp_next_comp(&q, &c))) {
 		char *comp, *real = NULL, *nc;
 		struct cp_stat st;
 
-		while (*q == '/' || *q == '\\')
-			q++;
-		if (!*q)
-			break;
-		e = q;
-		while (*e && *e != '/' && *e != '\\')
-			e++;
-		comp = strndup(q, (size_t)(e - q));
+		comp = strndup(c, len);
 		if (!comp) {
 			free(canon);
 			return -ENOMEM;
@@ -824,7 +817,6 @@ static int sn_walk_root(struct cp_src *s, const char *path, char *err, size_t er
 		cp_stat_clear(&s->root_st);
 		s->root_st = st;
 		loc.mref = st.mref;
-		q = e;
 	}
 	s->root = canon;
 	s->root_loc.mref = loc.mref;
