@@ -85,16 +85,10 @@ static void sn_iput(struct src_ntfs *p, ntfs_inode *ni)
 		nl_w_end(p->w);	/* the writer closes it when it leaves its cache */
 }
 
-/* The DOS name of @ni in folder @parent and the count of non-DOS names. */
-static int sn_names(ntfs_inode *ni, uint64_t parent, char **dos, uint32_t *nlink)
+/* The next resident $FILE_NAME of @ctx's inode whose name fits in its
+ * attribute (others are skipped), or NULL at the end. */
+static const FILE_NAME_ATTR *sn_next_fn(ntfs_attr_search_ctx *ctx)
 {
-	ntfs_attr_search_ctx *ctx;
-	int rc = 0;
-
-	*nlink = 0;
-	ctx = ntfs_attr_get_search_ctx(ni, NULL);
-	if (!ctx)
-		return -ENOMEM;
 	while (ntfs_attr_lookup(AT_FILE_NAME, NULL, 0, CASE_SENSITIVE, 0, NULL, 0, ctx) == 0) {
 		const ATTR_RECORD *a = ctx->attr;
 		const FILE_NAME_ATTR *fn;
@@ -105,6 +99,23 @@ static int sn_names(ntfs_inode *ni, uint64_t parent, char **dos, uint32_t *nlink
 		if ((size_t)le16_to_cpu(a->value_offset) + sizeof(FILE_NAME_ATTR) +
 		    fn->file_name_length * 2u > le32_to_cpu(a->length))
 			continue;
+		return fn;
+	}
+	return NULL;
+}
+
+/* The DOS name of @ni in folder @parent and the count of non-DOS names. */
+static int sn_names(ntfs_inode *ni, uint64_t parent, char **dos, uint32_t *nlink)
+{
+	ntfs_attr_search_ctx *ctx;
+	const FILE_NAME_ATTR *fn;
+	int rc = 0;
+
+	*nlink = 0;
+	ctx = ntfs_attr_get_search_ctx(ni, NULL);
+	if (!ctx)
+		return -ENOMEM;
+	while ((fn = sn_next_fn(ctx))) {
 		if (fn->file_name_type != FILE_NAME_DOS) {
 			(*nlink)++;
 			continue;
@@ -308,6 +319,7 @@ static int sn_real_name(struct src_ntfs *p, ntfs_inode *ni, uint64_t parent,
 			const ntfschar *u, size_t ulen, char **real, int *ns)
 {
 	ntfs_attr_search_ctx *ctx = ntfs_attr_get_search_ctx(ni, NULL);
+	const FILE_NAME_ATTR *fn;
 	ntfschar fname[256];
 	int best = 0, rc = -ENOENT;
 	bool dos_hit = false;
@@ -315,17 +327,9 @@ static int sn_real_name(struct src_ntfs *p, ntfs_inode *ni, uint64_t parent,
 	if (!ctx)
 		return -ENOMEM;
 	*real = NULL;
-	while (ntfs_attr_lookup(AT_FILE_NAME, NULL, 0, CASE_SENSITIVE, 0, NULL, 0, ctx) == 0) {
-		const ATTR_RECORD *a = ctx->attr;
-		const FILE_NAME_ATTR *fn;
+	while ((fn = sn_next_fn(ctx))) {
 		int score;
 
-		if (a->non_resident || le32_to_cpu(a->value_length) < sizeof(FILE_NAME_ATTR))
-			continue;
-		fn = (const FILE_NAME_ATTR *)((const u8 *)a + le16_to_cpu(a->value_offset));
-		if ((size_t)le16_to_cpu(a->value_offset) + sizeof(FILE_NAME_ATTR) +
-		    fn->file_name_length * 2u > le32_to_cpu(a->length))
-			continue;
 		if (MREF_LE(fn->parent_directory) != MREF(parent))
 			continue;
 		memcpy(fname, (const u8 *)fn + offsetof(FILE_NAME_ATTR, file_name),
