@@ -927,6 +927,22 @@ static int walk_push(struct nl_copy *c, struct cp_node *n)
 	return 0;
 }
 
+/* Append @li to the array *@v (*@n used of *@cap). 0 or -ENOMEM. */
+static int link_vec_push(struct cp_link ***v, size_t *n, size_t *cap, struct cp_link *li)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 64;
+		struct cp_link **nv = realloc(*v, nc * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		*v = nv;
+		*cap = nc;
+	}
+	(*v)[(*n)++] = li;
+	return 0;
+}
+
 static struct cp_link *link_new(struct nl_copy *c, struct cp_node *n)
 {
 	struct cp_link *li = calloc(1, sizeof(*li));
@@ -934,18 +950,10 @@ static struct cp_link *link_new(struct nl_copy *c, struct cp_node *n)
 	if (!li)
 		return NULL;
 	li->n = n;
-	if (c->nlinks == c->caplinks) {
-		size_t nc = c->caplinks ? c->caplinks * 2 : 64;
-		struct cp_link **nl = realloc(c->links, nc * sizeof(*nl));
-
-		if (!nl) {
-			free(li);
-			return NULL;
-		}
-		c->links = nl;
-		c->caplinks = nc;
+	if (link_vec_push(&c->links, &c->nlinks, &c->caplinks, li)) {
+		free(li);
+		return NULL;
 	}
-	c->links[c->nlinks++] = li;
 	return li;
 }
 
@@ -971,17 +979,7 @@ static void link_free(struct cp_link *li)
 
 static int pend_push(struct nl_copy *c, struct cp_link *li)
 {
-	if (c->npend == c->cappend) {
-		size_t nc = c->cappend ? c->cappend * 2 : 64;
-		struct cp_link **np = realloc(c->pend, nc * sizeof(*np));
-
-		if (!np)
-			return -ENOMEM;
-		c->pend = np;
-		c->cappend = nc;
-	}
-	c->pend[c->npend++] = li;
-	return 0;
+	return link_vec_push(&c->pend, &c->npend, &c->cappend, li);
 }
 
 static void node_fail(struct nl_copy *c, struct cp_node *n, const char *fmt, ...)
