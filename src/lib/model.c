@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,9 @@ void nl_model_free(nl_model **mp)
 	free(m->rps);
 	free(m->rpdata);
 	free(m->exts);
-	free(m->htab);
+	free(m->kid_start);
+	free(m->kids);
+	free(m->kid_sorted);
 	free(m);
 	*mp = NULL;
 }
@@ -653,53 +656,118 @@ static uint32_t name_hash(const struct nl_model *m, uint32_t parent, const char 
 	return h;
 }
 
+/* Directories with more children than this are searched by hash. */
+#define KIDS_LINEAR 32
+
 int nl_model_index_children(nl_model *m)
 {
-	uint64_t count = m->st.names + m->st.dos_names;
-	uint64_t size = 16;
+	uint32_t *start, *kids = NULL;
+	uint8_t *sorted;
+	uint64_t sum = 0;
 
-	if (m->htab)
+	if (m->kid_start)
 		return 0;
-	while (size < count + count / 3 + 1)
-		size <<= 1;
-	if (size > (1ULL << 31))
+	if (m->nrec >= UINT32_MAX - 2)
 		return -ENOMEM;
-	m->htab = calloc(size, sizeof(uint32_t));
-	if (!m->htab)
-		return -ENOMEM;
-	m->hmask = (uint32_t)(size - 1);
-	/* Every name in the arena belongs to a kept record (names are only
-	 * added to records the scan keeps), so walk the arena in order and
-	 * insert in batches, prefetching the slots. */
-	enum { BATCH = 16 };
-	uint32_t ids[BATCH], slots[BATCH];
-	size_t at = 4;
-
-	while (at < m->arena_len) {
-		unsigned n = 0;
-
-		for (; n < BATCH && at < m->arena_len; ) {
+	start = calloc(m->nrec + 2, sizeof(*start));
+	sorted = calloc(m->nrec ? m->nrec : 1, 1);
+	if (!start || !sorted)
+		goto nomem;
+	/* Two walks over the arena (every name in it belongs to a kept
+	 * record): count the children of each parent into start[p + 2], sum,
+	 * then place each id at start[p + 1]++, which leaves start[p] at the
+	 * first child of p (a counting sort, stable: arena order per parent). */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t at = 4; at < m->arena_len; ) {
 			uint32_t id = (uint32_t)at;
 			struct mname nm = nm_load(m, id);
 
 			at += (NAME_HDR + mn_len(&nm) + 1 + 1) & ~(size_t)1;
-			if (nm.parent == BAD_PARENT ||
+			if (nm.parent >= m->nrec ||
 			    (nm.parent == NL_ROOT_MFT && mn_len(&nm) == 1 && nm_text(m, id)[0] == '.'))
-				continue;  /* the root's own name is no child */
-			ids[n] = id;
-			slots[n] = name_hash(m, nm.parent, nm_text(m, id), mn_len(&nm)) & m->hmask;
-			__builtin_prefetch(&m->htab[slots[n]], 1);
-			n++;
+				continue;  /* no directory of this model; the root's own name */
+			if (pass == 0)
+				start[nm.parent + 2]++;
+			else
+				kids[start[nm.parent + 1]++] = id;
 		}
-		for (unsigned i = 0; i < n; i++) {
-			uint32_t b = slots[i];
-
-			while (m->htab[b] != NO_NAME)
-				b = (b + 1) & m->hmask;
-			m->htab[b] = ids[i];
+		if (pass == 0) {
+			for (uint64_t d = 2; d < m->nrec + 2; d++) {
+				sum += start[d];
+				if (sum >= UINT32_MAX)
+					goto nomem;
+				start[d] = (uint32_t)sum;
+			}
+			kids = malloc((sum ? sum : 1) * sizeof(*kids));
+			if (!kids)
+				goto nomem;
 		}
 	}
+	m->kids = kids;
+	m->kid_sorted = sorted;
+	m->kid_start = start;
 	return 0;
+nomem:
+	free(start);
+	free(kids);
+	free(sorted);
+	return -ENOMEM;
+}
+
+struct hashed {
+	uint32_t hash, id;
+};
+
+static int cmp_hashed(const void *a, const void *b)
+{
+	const struct hashed *x = a, *y = b;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static uint32_t kid_hash(const struct nl_model *m, uint32_t dir, uint32_t id)
+{
+	struct mname nm = nm_load(m, id);
+
+	return name_hash(m, dir, nm_text(m, id), mn_len(&nm));
+}
+
+/*
+ * Sort the children of @dir by (name hash, id) the first time it is looked
+ * up, so that lookups in a large directory are binary searches.  The only
+ * change a lookup makes to the model: done under a lock, published with
+ * release/acquire, so concurrent lookups stay safe.
+ */
+static pthread_mutex_t kid_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int sort_kids(struct nl_model *m, uint32_t dir)
+{
+	uint32_t *v = m->kids + m->kid_start[dir];
+	size_t n = m->kid_start[dir + 1] - m->kid_start[dir];
+	int rc = 0;
+
+	if (__atomic_load_n(&m->kid_sorted[dir], __ATOMIC_ACQUIRE))
+		return 0;
+	pthread_mutex_lock(&kid_lock);
+	if (!m->kid_sorted[dir]) {
+		struct hashed *h = malloc(n * sizeof(*h));
+
+		if (!h) {
+			rc = -ENOMEM;
+		} else {
+			for (size_t i = 0; i < n; i++)
+				h[i] = (struct hashed){ kid_hash(m, dir, v[i]), v[i] };
+			qsort(h, n, sizeof(*h), cmp_hashed);
+			for (size_t i = 0; i < n; i++)
+				v[i] = h[i].id;
+			free(h);
+			__atomic_store_n(&m->kid_sorted[dir], 1, __ATOMIC_RELEASE);
+		}
+	}
+	pthread_mutex_unlock(&kid_lock);
+	return rc;
 }
 
 int nl_model_lookup_child(nl_model *m, uint64_t dir, const char *name, size_t len,
@@ -716,13 +784,34 @@ int nl_model_lookup_child(nl_model *m, uint64_t dir, const char *name, size_t le
 		return rc;
 	memcpy(key, name, len);
 	key[len] = 0;
-	uint32_t b = name_hash(m, (uint32_t)dir, key, len) & m->hmask;
 
-	for (uint32_t k; (k = m->htab[b]) != NO_NAME; b = (b + 1) & m->hmask) {
+	/* the candidates, in arena order (or, when sorted, in (hash, arena)
+	 * order: names that compare equal have equal hashes, so the matches
+	 * come in arena order either way) */
+	const uint32_t *v = m->kids + m->kid_start[dir];
+	size_t lo = 0, hi = m->kid_start[dir + 1] - m->kid_start[dir];
+	uint32_t h = 0;
+	bool hashed = hi > KIDS_LINEAR;
+
+	if (hashed) {
+		if ((rc = sort_kids(m, (uint32_t)dir)) < 0)
+			return rc;
+		h = name_hash(m, (uint32_t)dir, key, len);
+		for (size_t n = hi; lo < n; ) {
+			size_t mid = lo + (n - lo) / 2;
+
+			if (kid_hash(m, (uint32_t)dir, v[mid]) < h)
+				lo = mid + 1;
+			else
+				n = mid;
+		}
+	}
+	for (size_t i = lo; i < hi; i++) {
+		uint32_t k = v[i];
 		struct mname n = nm_load(m, k);
 
-		if (n.parent != dir)
-			continue;
+		if (hashed && kid_hash(m, (uint32_t)dir, k) != h)
+			break;
 		if ((d->flags & NL_REC_IN_USE) && n.parent_seq != d->seq)
 			continue;  /* a stale name of a reused directory */
 		if (nl_wtf8_casecmp(nm_text(m, k), key, m->upcase, m->upcase_len) != 0)

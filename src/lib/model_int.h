@@ -106,9 +106,13 @@ struct nl_model {
 	struct mext *exts;           /* sorted by (base, ext) */
 	size_t nexts, exts_cap;
 
-	/* child index (open addressing over name ids), built on demand */
-	uint32_t *htab;
-	uint32_t hmask;
+	/* child index, built on demand: the name ids grouped by parent record
+	 * (kids[kid_start[d] .. kid_start[d + 1]), arena order); a large
+	 * directory's group is re-sorted by name hash on its first lookup
+	 * (kid_sorted[d] set, under a lock: see model.c) */
+	uint32_t *kid_start;         /* nrec + 2 entries */
+	uint32_t *kids;
+	uint8_t *kid_sorted;         /* nrec entries */
 
 	const uint16_t *upcase;
 	size_t upcase_len;
