@@ -245,6 +245,21 @@ int nl_writer_lookup_path(struct nl_writer *w, const char *path, uint64_t *ref)
 	return 0;
 }
 
+/* The WTF-8 NAME as UTF-16LE in UNITS. Returns the number of units,
+ * -EINVAL (NULL), -EILSEQ or -ENAMETOOLONG (recorded as "bad name"). */
+static ssize_t u8_name(struct nl_writer *w, const char *name,
+		       uint16_t units[NL_NAME_MAX_UNITS])
+{
+	ssize_t n;
+
+	if (!name)
+		return -EINVAL;
+	n = nl_wtf8_to_utf16le_buf(name, strlen(name), units, NL_NAME_MAX_UNITS);
+	if (n < 0)
+		return nl_w_fail(w, (int)n, "bad name");
+	return n;
+}
+
 int nl_writer_create(struct nl_writer *w, uint64_t parent,
 		     const uint16_t *name, size_t len, enum nl_name_space ns,
 		     enum nl_node_type type, uint64_t *ref)
@@ -292,13 +307,10 @@ int nl_writer_create_u8(struct nl_writer *w, uint64_t parent, const char *name,
 			uint64_t *ref)
 {
 	uint16_t units[NL_NAME_MAX_UNITS];
-	ssize_t n;
+	ssize_t n = u8_name(w, name, units);
 
-	if (!name)
-		return -EINVAL;
-	n = nl_wtf8_to_utf16le_buf(name, strlen(name), units, NL_NAME_MAX_UNITS);
 	if (n < 0)
-		return nl_w_fail(w, (int)n, "bad name");
+		return (int)n;
 	return nl_writer_create(w, parent, units, (size_t)n, ns, type, ref);
 }
 
@@ -308,6 +320,29 @@ static void reparse_name_sync(struct wnode *f)
 {
 	if (f->ni->flags & FILE_ATTR_REPARSE_POINT)
 		NInoFileNameSetDirty(f->ni);
+}
+
+/*
+ * Add the hard link NAME (POSIX namespace) to F in directory D, after
+ * checking D has no such name yet. EXISTS and WHAT are the messages for
+ * -EEXIST and for a failed ntfs_link(). Returns 0 or -errno.
+ */
+static int add_name(struct nl_writer *w, struct wnode *f, struct wnode *d,
+		    const uint16_t *name, size_t len, const char *exists, const char *what)
+{
+	int rc = index_has(w, d->ni, name, len, NULL);
+
+	if (rc == 1)
+		return nl_w_fail(w, -EEXIST, "%s", exists);
+	if (rc)
+		return rc;
+	nl_w_release_stream(w, f);
+	if (ntfs_link(f->ni, d->ni, (const ntfschar *)name, (u8)len)) {
+		rc = nl_w_errno();
+		return nl_w_fail(w, rc, "%s: %s", what, strerror(-rc));
+	}
+	reparse_name_sync(f);
+	return 0;
 }
 
 int nl_writer_link(struct nl_writer *w, uint64_t ref, uint64_t parent,
@@ -338,22 +373,10 @@ int nl_writer_link(struct nl_writer *w, uint64_t ref, uint64_t parent,
 		else if (rc > 0)
 			rc = 0;
 	}
-	if (!rc) {
-		rc = index_has(w, d->ni, name, len, NULL);
-		if (rc == 1)
-			rc = nl_w_fail(w, -EEXIST, "name exists");
-	}
-	if (!rc) {
-		nl_w_release_stream(w, f);
-		if (ntfs_link(f->ni, d->ni, (const ntfschar *)name, (u8)len)) {
-			rc = nl_w_errno();
-			nl_w_fail(w, rc, "cannot link: %s", strerror(-rc));
-		} else {
-			reparse_name_sync(f);
-			if (ns != NL_NS_POSIX)
-				rc = set_ns(w, f->ni, d->ni, name, len, ns);
-		}
-	}
+	if (!rc)
+		rc = add_name(w, f, d, name, len, "name exists", "cannot link");
+	if (!rc && ns != NL_NS_POSIX)
+		rc = set_ns(w, f->ni, d->ni, name, len, ns);
 	nl_w_end(w);
 	return rc;
 }
@@ -362,13 +385,10 @@ int nl_writer_link_u8(struct nl_writer *w, uint64_t ref, uint64_t parent,
 		      const char *name, enum nl_name_space ns)
 {
 	uint16_t units[NL_NAME_MAX_UNITS];
-	ssize_t n;
+	ssize_t n = u8_name(w, name, units);
 
-	if (!name)
-		return -EINVAL;
-	n = nl_wtf8_to_utf16le_buf(name, strlen(name), units, NL_NAME_MAX_UNITS);
 	if (n < 0)
-		return nl_w_fail(w, (int)n, "bad name");
+		return (int)n;
 	return nl_writer_link(w, ref, parent, units, (size_t)n, ns);
 }
 
@@ -473,18 +493,8 @@ int nl_writer_set_dos_name(struct nl_writer *w, uint64_t ref, uint64_t parent,
 	if (!rc && doslen == longlen && !memcmp(dosname, longname, doslen * 2)) {
 		rc = set_ns(w, f->ni, d->ni, longname, longlen, FILE_NAME_WIN32_AND_DOS);
 	} else if (!rc) {
-		rc = index_has(w, d->ni, dosname, doslen, NULL);
-		if (rc == 1)
-			rc = nl_w_fail(w, -EEXIST, "DOS name exists in the directory");
-		if (!rc) {
-			nl_w_release_stream(w, f);
-			if (ntfs_link(f->ni, d->ni, (const ntfschar *)dosname, (u8)doslen)) {
-				rc = nl_w_errno();
-				nl_w_fail(w, rc, "cannot add the DOS name: %s", strerror(-rc));
-			} else {
-				reparse_name_sync(f);
-			}
-		}
+		rc = add_name(w, f, d, dosname, doslen, "DOS name exists in the directory",
+			      "cannot add the DOS name");
 		if (!rc)
 			rc = set_ns(w, f->ni, d->ni, dosname, doslen, FILE_NAME_DOS);
 		if (!rc)
