@@ -66,7 +66,7 @@ bool cp_is_ntfs3g_dir(const char *path, char **mount_root)
 
 	if (statfs(path, &sf) || sf.f_type != FUSE_SUPER_MAGIC)
 		return false;
-	if (getxattr(path, "system.ntfs_attrib", b, sizeof(b)) != 4)
+	if (getxattr(path, XA_ATTRIB, b, sizeof(b)) != 4)
 		return false;
 	if (!mount_root)
 		return true;

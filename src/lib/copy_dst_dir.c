@@ -22,12 +22,6 @@
  * or change anything outside the destination folder.
  */
 
-#define XA_REPARSE "system.ntfs_reparse_data"
-#define XA_ATTRIB "system.ntfs_attrib"
-#define XA_TIMES "system.ntfs_times"
-#define XA_DOS "system.ntfs_dos_name"
-#define XA_ACL "system.ntfs_acl"
-#define XA_STREAM_PREFIX "user."
 #define XATTR_MAX 65536
 
 struct dst_dir {

@@ -20,6 +20,15 @@
 /* Bits a destination may set directly. */
 #define CP_FA_SETTABLE   0x00003DA7u
 
+/* Extended attributes of an ntfs-3g mount (directory sources and
+ * destinations); named streams are "user." + name. */
+#define XA_REPARSE "system.ntfs_reparse_data"
+#define XA_ATTRIB "system.ntfs_attrib"
+#define XA_TIMES "system.ntfs_times"
+#define XA_DOS "system.ntfs_dos_name"
+#define XA_ACL "system.ntfs_acl"
+#define XA_STREAM_PREFIX "user."
+
 /* Name spaces, as on disk. */
 #define CP_NS_POSIX 0
 #define CP_NS_WIN32 1

@@ -15,13 +15,6 @@
 
 #include "copy_internal.h"
 
-#define XA_REPARSE "system.ntfs_reparse_data"
-#define XA_ATTRIB "system.ntfs_attrib"
-#define XA_TIMES "system.ntfs_times"
-#define XA_DOS "system.ntfs_dos_name"
-#define XA_ACL "system.ntfs_acl"
-#define XA_STREAM_PREFIX "user."
-
 struct src_dir {
 	bool ntfs3g;
 };
