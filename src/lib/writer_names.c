@@ -91,6 +91,20 @@ static int need_dir(struct nl_writer *w, struct wnode *d)
 	return 0;
 }
 
+/* The cached nodes of REF (*@f) and of the directory PARENT (*@d).
+ * Returns 0, or -errno as nl_w_get() and need_dir() do. */
+static int get_node_in_dir(struct nl_writer *w, uint64_t ref, uint64_t parent,
+			   struct wnode **f, struct wnode **d)
+{
+	int rc = nl_w_get(w, ref, f);
+
+	if (!rc)
+		rc = nl_w_get(w, parent, d);
+	if (!rc)
+		rc = need_dir(w, *d);
+	return rc;
+}
+
 /* Move CTX to NI's $FILE_NAME NAME (LEN units) in directory DNO and return
  * its value, or NULL if NI has no such name. */
 static FILE_NAME_ATTR *seek_name(ntfs_attr_search_ctx *ctx, uint64_t dno,
@@ -357,11 +371,7 @@ int nl_writer_link(struct nl_writer *w, uint64_t ref, uint64_t parent,
 	if (ns == NL_NS_DOS)
 		return nl_w_fail(w, -EINVAL, "use nl_writer_set_dos_name for DOS names");
 	nl_w_begin(w);
-	rc = nl_w_get(w, ref, &f);
-	if (!rc)
-		rc = nl_w_get(w, parent, &d);
-	if (!rc)
-		rc = need_dir(w, d);
+	rc = get_node_in_dir(w, ref, parent, &f, &d);
 	if (!rc && (f->ni->mrec->flags & MFT_RECORD_IS_DIRECTORY))
 		rc = nl_w_fail(w, -EPERM, "cannot hard-link a directory");
 	if (!rc && le16_to_cpu(f->ni->mrec->link_count) >= NL_MAX_LINKS) {
@@ -411,6 +421,18 @@ static int find_name(ntfs_inode *ni, uint64_t dno, const uint16_t *name,
 		rc = 0;
 	}
 	ntfs_attr_put_search_ctx(ctx);
+	return rc;
+}
+
+/* find_name() for F's NAME in D, recording the message when it is missing. */
+static int name_in_dir(struct nl_writer *w, struct wnode *f, struct wnode *d,
+		       const uint16_t *name, size_t len, unsigned *ns)
+{
+	int rc = find_name(f->ni, d->no, name, len, ns);
+
+	if (rc)
+		nl_w_fail(w, rc, "record %llu has no such name in directory %llu",
+			  (unsigned long long)f->no, (unsigned long long)d->no);
 	return rc;
 }
 
@@ -471,17 +493,10 @@ int nl_writer_set_dos_name(struct nl_writer *w, uint64_t ref, uint64_t parent,
 	if (!longname || !longlen || longlen > NL_NAME_MAX_UNITS)
 		return nl_w_fail(w, -EINVAL, "bad long name");
 	nl_w_begin(w);
-	rc = nl_w_get(w, ref, &f);
-	if (!rc)
-		rc = nl_w_get(w, parent, &d);
-	if (!rc)
-		rc = need_dir(w, d);
+	rc = get_node_in_dir(w, ref, parent, &f, &d);
 	if (!rc) {
-		rc = find_name(f->ni, d->no, longname, longlen, &ns);
-		if (rc)
-			nl_w_fail(w, rc, "record %llu has no such name in directory %llu",
-				  (unsigned long long)f->no, (unsigned long long)d->no);
-		else if (ns == FILE_NAME_DOS)
+		rc = name_in_dir(w, f, d, longname, longlen, &ns);
+		if (!rc && ns == FILE_NAME_DOS)
 			rc = nl_w_fail(w, -EINVAL, "the long name is a DOS name");
 	}
 	if (!rc) {
@@ -515,11 +530,7 @@ int nl_writer_set_name_space(struct nl_writer *w, uint64_t ref,
 	    len > NL_NAME_MAX_UNITS)
 		return nl_w_fail(w, -EINVAL, "bad arguments");
 	nl_w_begin(w);
-	rc = nl_w_get(w, ref, &f);
-	if (!rc)
-		rc = nl_w_get(w, parent, &d);
-	if (!rc)
-		rc = need_dir(w, d);
+	rc = get_node_in_dir(w, ref, parent, &f, &d);
 	if (!rc)
 		rc = set_ns(w, f->ni, d->ni, name, len, ns);
 	nl_w_end(w);
@@ -537,17 +548,9 @@ int nl_writer_unlink(struct nl_writer *w, uint64_t ref, uint64_t parent,
 	if (!name || !len || len > NL_NAME_MAX_UNITS)
 		return nl_w_fail(w, -EINVAL, "bad name");
 	nl_w_begin(w);
-	rc = nl_w_get(w, ref, &f);
+	rc = get_node_in_dir(w, ref, parent, &f, &d);
 	if (!rc)
-		rc = nl_w_get(w, parent, &d);
-	if (!rc)
-		rc = need_dir(w, d);
-	if (!rc) {
-		rc = find_name(f->ni, d->no, name, len, NULL);
-		if (rc)
-			nl_w_fail(w, rc, "record %llu has no such name in directory %llu",
-				  (unsigned long long)f->no, (unsigned long long)d->no);
-	}
+		rc = name_in_dir(w, f, d, name, len, NULL);
 	if (!rc && (f->ni->mrec->flags & MFT_RECORD_IS_DIRECTORY)) {
 		int e = ntfs_check_empty_dir(f->ni);
 		if (e)
