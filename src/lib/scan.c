@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -497,10 +498,10 @@ static void flush_bad(struct scan *s)
 	s->bad_from = UINT64_MAX;
 }
 
-static int chunk(struct scan *s, uint64_t first, uint64_t count, uint8_t *buf)
+/* Parse the @count records from @first in @buf, where reading them all at
+ * once gave @n (records read, or -errno). */
+static int chunk(struct scan *s, uint64_t first, uint64_t count, uint8_t *buf, int64_t n)
 {
-	int64_t n = nl_volume_read_mft(s->vol, first, count, buf);
-
 	if (n < 0 || (uint64_t)n < count) {
 		/* read what can be read record by record; the rest is reported
 		 * as ranges of record numbers */
@@ -532,6 +533,116 @@ static int chunk(struct scan *s, uint64_t first, uint64_t count, uint8_t *buf)
 			return s->err;
 	}
 	return 0;
+}
+
+/*
+ * Read-ahead: a second thread reads the next chunk of $MFT while this one
+ * parses the current one (the kernel's copy is about a third of the pass).
+ * It only ever calls nl_volume_read_mft(), and only between pf_start() and
+ * the matching pf_wait(); nothing else touches the volume meanwhile (the
+ * record-by-record reads of a short chunk come after pf_wait() and before
+ * the next pf_start()).  Without the thread, pf_wait() reads itself.
+ */
+struct prefetch {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t th;
+	bool threaded, want, done, quit;
+	nl_volume *vol;
+	uint64_t first, count;        /* the request */
+	uint8_t *buf;
+	int64_t n;                    /* its result */
+};
+
+static void *pf_main(void *arg)
+{
+	struct prefetch *p = arg;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (!p->want && !p->quit)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->quit)
+			break;
+		p->want = false;
+		uint64_t first = p->first, count = p->count;
+		uint8_t *buf = p->buf;
+
+		pthread_mutex_unlock(&p->mu);
+		int64_t n = nl_volume_read_mft(p->vol, first, count, buf);
+
+		pthread_mutex_lock(&p->mu);
+		p->n = n;
+		p->done = true;
+		pthread_cond_broadcast(&p->cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+static void pf_init(struct prefetch *p, nl_volume *vol)
+{
+	memset(p, 0, sizeof(*p));
+	p->vol = vol;
+	if (pthread_mutex_init(&p->mu, NULL) != 0)
+		return;
+	if (pthread_cond_init(&p->cv, NULL) != 0) {
+		pthread_mutex_destroy(&p->mu);
+		return;
+	}
+	p->threaded = pthread_create(&p->th, NULL, pf_main, p) == 0;
+	if (!p->threaded) {
+		pthread_cond_destroy(&p->cv);
+		pthread_mutex_destroy(&p->mu);
+	}
+}
+
+static void pf_start(struct prefetch *p, uint64_t first, uint64_t count, uint8_t *buf)
+{
+	if (p->threaded)
+		pthread_mutex_lock(&p->mu);
+	p->first = first;
+	p->count = count;
+	p->buf = buf;
+	p->want = true;
+	p->done = false;
+	if (p->threaded) {
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+}
+
+/* The result of the last pf_start(): records read or -errno. */
+static int64_t pf_wait(struct prefetch *p)
+{
+	int64_t n;
+
+	if (!p->threaded) {
+		p->want = false;
+		return nl_volume_read_mft(p->vol, p->first, p->count, p->buf);
+	}
+	pthread_mutex_lock(&p->mu);
+	while (!p->done)
+		pthread_cond_wait(&p->cv, &p->mu);
+	p->done = false;
+	n = p->n;
+	pthread_mutex_unlock(&p->mu);
+	return n;
+}
+
+/* Stop the thread (after it finishes a read under way). */
+static void pf_stop(struct prefetch *p)
+{
+	if (!p->threaded)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->quit = true;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(p->th, NULL);
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+	p->threaded = false;
 }
 
 /* read_reparse: the non-resident $REPARSE_POINT of @mft through libntfs-3g. */
@@ -715,7 +826,8 @@ int nl_scan(nl_volume *vol, const struct nl_scan_options *opt, nl_model **out)
 	static const struct nl_scan_options defaults;
 	struct scan s = { 0 };
 	struct nl_model *m;
-	uint8_t *buf = NULL;
+	struct prefetch pf = { .threaded = false };
+	uint8_t *buf = NULL, *bufs[2] = { NULL, NULL };
 	int rc = 0;
 
 	if (!out || !vol)
@@ -753,8 +865,9 @@ int nl_scan(nl_volume *vol, const struct nl_scan_options *opt, nl_model **out)
 	m->arena_len = 4;  /* id 0 means "none" */
 	uint64_t per = CHUNK_BYTES / s.rs;
 
-	buf = malloc((size_t)per * s.rs);
-	if (!m->recs || !s.lc_tmp || !m->arena || !buf) {
+	buf = bufs[0] = malloc((size_t)per * s.rs);
+	bufs[1] = malloc((size_t)per * s.rs);
+	if (!m->recs || !s.lc_tmp || !m->arena || !bufs[0] || !bufs[1]) {
 		rc = -ENOMEM;
 		goto fail;
 	}
@@ -774,16 +887,32 @@ int nl_scan(nl_volume *vol, const struct nl_scan_options *opt, nl_model **out)
 				 (unsigned long long)sb.st_size,
 				 (unsigned long long)(vi.offset + vi.size));
 	}
-	for (uint64_t first = 0; first < m->nrec; first += per) {
+	/* chunk k in bufs[k % 2]; the next one is read meanwhile, unless this
+	 * one came short and is read again record by record */
+	pf_init(&pf, vol);
+	if (m->nrec)
+		pf_start(&pf, 0, m->nrec < per ? m->nrec : per, bufs[0]);
+	for (uint64_t first = 0, k = 0; first < m->nrec; first += per, k ^= 1) {
 		uint64_t count = m->nrec - first < per ? m->nrec - first : per;
+		uint64_t next = first + per;
+		uint64_t ncount = next < m->nrec ? (m->nrec - next < per ? m->nrec - next : per) : 0;
+		int64_t n = pf_wait(&pf);
+		bool ahead = ncount && n >= 0 && (uint64_t)n == count;
 
-		if ((rc = chunk(&s, first, count, buf)) < 0)
+		if (ahead)
+			pf_start(&pf, next, ncount, bufs[k ^ 1]);
+		if ((rc = chunk(&s, first, count, bufs[k], n)) < 0)
 			goto fail;
+		if (ncount && !ahead)
+			pf_start(&pf, next, ncount, bufs[k ^ 1]);
 		if (opt->progress && opt->progress(opt->progress_ctx, first + count, m->nrec)) {
 			rc = -ECANCELED;
 			goto fail;
 		}
 	}
+	pf_stop(&pf);
+	free(bufs[1]);
+	bufs[1] = NULL;
 	flush_bad(&s);
 	/* a raw $MFT that ends inside a record */
 	{
@@ -858,7 +987,9 @@ int nl_scan(nl_volume *vol, const struct nl_scan_options *opt, nl_model **out)
 	*out = m;
 	return 0;
 fail:
+	pf_stop(&pf);
 	free(buf);
+	free(bufs[1]);
 	free(s.deferred);
 	free(s.rp_pending);
 	free(s.lc_tmp);
