@@ -507,20 +507,15 @@ struct dpart {
 static void dirs_range(struct dpart *p)
 {
 	struct fe_audit *a = p->a;
-	unsigned filter = a->deleted ? NL_ITER_DELETED : NL_ITER_ALL;
-	uint64_t cursor = 0, mft;
+	unsigned filter = NL_ITER_DIRS | (a->deleted ? NL_ITER_DELETED : NL_ITER_ALL);
+	uint64_t cursor = p->lo, mft;
 
 	while (nl_model_next(a->model, &cursor, filter, &mft) == 0) {
-		struct nl_record_info ri;
 		const char *path;
 		size_t len;
 
-		if (mft < p->lo)
-			continue;
 		if (mft >= p->hi)
 			break;
-		if (nl_model_record(a->model, mft, &ri) < 0 || !(ri.flags & NL_REC_DIRECTORY))
-			continue;
 		path = fe_audit_record_path(a, mft, &len, NULL);
 		if (path)
 			dirs_add(p->d, path, len, mft);

@@ -132,7 +132,7 @@ static void collect_range(struct cpart *p)
 {
 	struct fe_audit *a = p->a;
 	unsigned filter = NL_ITER_HARDLINKS | (a->deleted ? NL_ITER_DELETED : 0);
-	uint64_t cursor = 0, mft;
+	uint64_t cursor = p->lo, mft;
 
 	while (nl_model_next(a->model, &cursor, filter, &mft) == 0) {
 		struct nl_saturation sat = { 0, 0, false };
@@ -141,8 +141,6 @@ static void collect_range(struct cpart *p)
 		uint64_t nc = 0;
 		unsigned names = 0;
 
-		if (mft < p->lo)
-			continue;
 		if (mft >= p->hi)
 			break;
 		if (nl_model_record(a->model, mft, &ri) < 0)

@@ -232,7 +232,8 @@ struct nl_name {
 
 /**
  * nl_model_name_next - iterate over the names of record @mft.
- * @cursor: set *cursor to 0 before the first call
+ * @cursor: set *cursor to 0 (or the first record number to consider)
+ *          before the first call
  * Without NL_NAMES_WITH_DOS returns only the non-DOS names (the hardlinks),
  * each with its DOS alias.  Order: the order found on disk.
  * Returns 0 with @out filled, 1 at the end, -ENOENT for an unknown record.
@@ -340,6 +341,7 @@ int nl_model_lookup_path(nl_model *m, const char *path, uint64_t *mft);
 #define NL_ITER_REPARSE   0x2  /* records with a reparse point */
 #define NL_ITER_DELETED   0x4  /* include deleted records (kept with NL_SCAN_DELETED) */
 #define NL_ITER_ONLY_DELETED 0x8 /* only deleted records */
+#define NL_ITER_DIRS      0x10 /* only directories (with any of the above) */
 
 /**
  * nl_model_next - iterate over kept records in ascending record number.

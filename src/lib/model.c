@@ -913,6 +913,8 @@ static bool matches(const struct nl_model *m, const struct mrec *r, unsigned fil
 	} else if (filter & NL_ITER_ONLY_DELETED) {
 		return false;
 	}
+	if ((filter & NL_ITER_DIRS) && !(r->flags & NL_REC_DIRECTORY))
+		return false;
 	unsigned what = filter & (NL_ITER_HARDLINKS | NL_ITER_REPARSE);
 
 	if (!what)
