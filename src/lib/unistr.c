@@ -57,6 +57,10 @@ ssize_t nl_utf16le_to_wtf8_buf(const void *src, size_t units, char *dst, size_t 
 	for (i = 0; i < units; i++) {
 		uint32_t cp = get_unit(p, i);
 
+		if (cp < 0x80 && o + 2 <= cap) {  /* ASCII, room for it and the NUL */
+			dst[o++] = (char)cp;
+			continue;
+		}
 		if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < units) {
 			uint16_t lo = get_unit(p, i + 1);
 
