@@ -224,7 +224,7 @@ static int on_progress(void *ctx, const struct nl_copy_stats *st)
 		return 0;
 	t = now_s();
 	el = t - f->start;
-	if (el < 0.25 || t - f->prog_last < 0.1)
+	if (el < fe_progress_delay() || t - f->prog_last < 0.1)
 		return 0;
 	f->prog_last = t;
 	f->prog_shown = true;

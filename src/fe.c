@@ -137,6 +137,20 @@ static double now_seconds(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+double fe_progress_delay(void)
+{
+	const char *e = getenv("NTFSLINKS_PROGRESS_DELAY_MS");
+	char *end;
+	long ms;
+
+	if (!e || !*e)
+		return 0.25;
+	ms = strtol(e, &end, 10);
+	if (*end || ms < 0)
+		return 0.25;
+	return ms / 1000.0;
+}
+
 void fe_progress_init(struct fe_progress *p, const char *what, const char *unit)
 {
 	memset(p, 0, sizeof(*p));
@@ -155,7 +169,7 @@ int fe_progress_cb(void *ctx, uint64_t done, uint64_t total)
 		return 0;
 	t = now_seconds();
 	el = t - p->start;
-	if (el < 0.25 || t - p->last < 0.1)
+	if (el < fe_progress_delay() || t - p->last < 0.1)
 		return 0;
 	p->last = t;
 	p->shown = true;

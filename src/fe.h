@@ -56,6 +56,9 @@ struct fe_progress {
 	double last;
 };
 void fe_progress_init(struct fe_progress *p, const char *what, const char *unit);
+/* Seconds a long operation runs before progress is shown: 0.25, or
+ * NTFSLINKS_PROGRESS_DELAY_MS from the environment (for tests). */
+double fe_progress_delay(void);
 int fe_progress_cb(void *ctx, uint64_t done, uint64_t total);
 void fe_progress_end(struct fe_progress *p);
 
