@@ -1,7 +1,6 @@
 /* cmd_scan.c: 'ntfslinks scan': the one-pass report: summary, every hardlink group, every reparse point. */
 #include "config.h"
 
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,8 +82,7 @@ static void summary(struct fe_audit *a)
 	struct nl_column cols[S_NCOLS];
 	struct nl_volume_info vi;
 	uint64_t counts[NL_CLASS_COUNT];
-	const struct nl_drive_guess *g = &a->guess;
-	char buf[160], d[3] = { g->drive, ':', 0 };
+	char buf[160];
 	nl_table *t;
 
 	memcpy(cols, sum_cols, sizeof(cols));
@@ -120,20 +118,8 @@ static void summary(struct fe_audit *a)
 	nl_cell_uint(t, S_LOOP, counts[NL_CLASS_LOOP]);
 	nl_cell_uint(t, S_UNKNOWN, counts[NL_CLASS_UNKNOWN]);
 	nl_cell_uint(t, S_NOT_LINKS, counts[NL_CLASS_NONE]);
-	if (g->drive)
-		nl_cell_str(t, S_DRIVE, d);
-	if (g->given)
-		snprintf(buf, sizeof(buf), "%s given with --drive", d);
-	else if (!g->drive)
-		snprintf(buf, sizeof(buf), "none needed: no drive-letter targets");
-	else
-		snprintf(buf, sizeof(buf),
-			 "%s inferred: %" PRIu64 " of %" PRIu64 " drive-letter targets resolve on this volume with it",
-			 d, g->support, g->drive_targets);
-	nl_cell_str(t, S_DRIVE_SRC, buf);
-	nl_cell_bool(t, S_DRIVE_GIVEN, g->given);
-	nl_cell_uint(t, S_DRIVE_SUPPORT, g->support);
-	nl_cell_uint(t, S_DRIVE_TARGETS, g->drive_targets);
+	fe_audit_fill_drive(a, t, S_DRIVE, S_DRIVE_SRC, S_DRIVE_GIVEN, S_DRIVE_SUPPORT,
+			    S_DRIVE_TARGETS);
 	if (a->deleted)
 		nl_cell_uint(t, S_DELETED, a->stats.deleted);
 	nl_cell_uint(t, S_PROBLEMS, a->problems);

@@ -118,6 +118,12 @@ void fe_audit_emit_close(struct fe_audit *a);
 nl_table *fe_audit_table(struct fe_audit *a, const char *type, const struct nl_column *cols,
 			 size_t ncols, unsigned flags);
 
+/* fe_audit_fill_drive - the drive-letter cells of a summary row: the letter,
+ * how it was chosen (given or inferred, with its support), and the raw
+ * given/support/targets numbers, into the columns named. */
+void fe_audit_fill_drive(struct fe_audit *a, nl_table *t, size_t c_drive, size_t c_src,
+			 size_t c_given, size_t c_support, size_t c_targets);
+
 /* fe_audit_row_end - end a row; a write error stops the program (exit 1). */
 void fe_audit_row_end(struct fe_audit *a, nl_table *t);
 

@@ -636,8 +636,8 @@ struct rp_sum {
 	uint64_t cls[NL_CLASS_COUNT];
 };
 
-static void fill_drive(struct fe_audit *a, nl_table *t, size_t c_drive, size_t c_src,
-		       size_t c_given, size_t c_support, size_t c_targets)
+void fe_audit_fill_drive(struct fe_audit *a, nl_table *t, size_t c_drive, size_t c_src,
+			 size_t c_given, size_t c_support, size_t c_targets)
 {
 	const struct nl_drive_guess *g = &a->guess;
 	char buf[160], d[3] = { g->drive, ':', 0 };
@@ -674,7 +674,7 @@ static void reparse_summary(struct fe_audit *a, const struct rp_sum *s)
 		if (p)
 			cell_path(a, t, RS_UNDER, p, fe_audit_drive(a));
 	}
-	fill_drive(a, t, RS_DRIVE, RS_DRIVE_SRC, RS_DRIVE_GIVEN, RS_DRIVE_SUPPORT,
+	fe_audit_fill_drive(a, t, RS_DRIVE, RS_DRIVE_SRC, RS_DRIVE_GIVEN, RS_DRIVE_SUPPORT,
 		   RS_DRIVE_TARGETS);
 	nl_cell_uint(t, RS_INNER, s->cls[NL_CLASS_INNER]);
 	nl_cell_uint(t, RS_OUTER, s->cls[NL_CLASS_OUTER]);
