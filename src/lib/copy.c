@@ -2191,6 +2191,11 @@ static int copy_contents(struct nl_copy *c, struct cp_node *n, uint64_t *bytes, 
 		free(sd);
 	}
 	s->ops->close(s, fh);
+	if (!rc && n->st.type == CP_T_REPARSE && d->ntfs) {
+		rc = d->ops->set_reparse(d, &n->dh, n->st.reparse, n->st.reparse_len);
+		if (rc)
+			snprintf(why, whylen, "%s", d->ops->errmsg(d));
+	}
 	if (rc == -ECANCELED)
 		snprintf(why, whylen, "stopped");
 	return rc;
@@ -2278,11 +2283,6 @@ static void exec_file(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n)
 	if (d->ntfs && (n->st.attrs & CP_FA_COMPRESSED))
 		d->ops->set_attrs(d, &n->dh, n->st.attrs, true);
 	rc = copy_contents(c, n, &bytes, &lost, why, sizeof(why));
-	if (!rc && n->st.type == CP_T_REPARSE && d->ntfs) {
-		rc = d->ops->set_reparse(d, &n->dh, n->st.reparse, n->st.reparse_len);
-		if (rc)
-			snprintf(why, sizeof(why), "%s", d->ops->errmsg(d));
-	}
 	if (rc) {
 		d->ops->close(d, &n->dh);
 		d->ops->remove(d, &n->parent->dh, &n->dh, n->name, false);
@@ -2388,11 +2388,6 @@ static void exec_dir(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n)
 	set_dos(c, x, n);
 	if (n->src) {
 		rc = copy_contents(c, n, &bytes, &lost, why, sizeof(why));
-		if (!rc && n->st.type == CP_T_REPARSE && d->ntfs) {
-			rc = d->ops->set_reparse(d, &n->dh, n->st.reparse, n->st.reparse_len);
-			if (rc)
-				snprintf(why, sizeof(why), "%s", d->ops->errmsg(d));
-		}
 		if (rc) {
 			d->ops->close(d, &n->dh);
 			d->ops->remove(d, &n->parent->dh, &n->dh, n->name, true);
