@@ -63,7 +63,7 @@ say() { printf '%s\n' "$*" >&2; }
 die() { say "bench-copy: $*"; exit 1; }
 
 mkfixture=$build/fixtures/mkfixture
-ntfslinks=$build/src/ntfslinks
+ntfslinks=$build/src/cli/ntfslinks
 [ -x "$mkfixture" ] || die "$mkfixture not built (make -C $build)"
 [ -x "$ntfslinks" ] || die "$ntfslinks not built (make -C $build)"
 "$ntfslinks" help copy >/dev/null 2>&1 || die "$ntfslinks has no copy command"

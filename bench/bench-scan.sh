@@ -27,7 +27,7 @@ say() { printf '%s\n' "$*" >&2; }
 die() { say "bench-scan: $*"; exit 1; }
 
 mkfixture=$build/fixtures/mkfixture
-ntfslinks=$build/src/ntfslinks
+ntfslinks=$build/src/cli/ntfslinks
 scandump=$build/tests/scandump
 [ -x "$mkfixture" ] || die "$mkfixture not built (make -C $build)"
 [ -x /usr/bin/time ] || die "/usr/bin/time missing: apt-get install time"

@@ -23,7 +23,7 @@
 #include <ntfslinks/scan.h>
 #include <ntfslinks/record.h>
 #include <ntfslinks/analysis.h>
-#include "device.h"
+#include "image/device_int.h"
 #include "testutil.h"
 
 static char tmpdir[4096];

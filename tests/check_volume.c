@@ -20,7 +20,7 @@
 
 #include <ntfslinks/volume.h>
 #include <ntfslinks/record.h>
-#include "device.h"
+#include "image/device_int.h"
 #include "testutil.h"
 
 static char tmpdir[4096];

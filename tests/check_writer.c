@@ -25,8 +25,8 @@
 #include <ntfslinks/reparse.h>
 #include <ntfslinks/writer.h>
 
-#include "device.h"
-#include "writer_int.h"
+#include "image/device_int.h"
+#include "writer/writer_int.h"
 
 /* ---- per-test image ------------------------------------------------------ */
 

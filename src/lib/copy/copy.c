@@ -20,7 +20,7 @@
 #include <ntfslinks/unistr.h>
 #include <ntfslinks/volume.h>
 
-#include "copy_internal.h"
+#include "copy/copy_int.h"
 
 #define FUSE_SUPER_MAGIC 0x65735546
 #define NTFS_EPOCH_OFFSET 116444736000000000LL	/* 1601 -> 1970 in 100 ns */

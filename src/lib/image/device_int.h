@@ -1,4 +1,4 @@
-/* device.h (internal): libntfs-3g device operations that read (or write) a byte range of a file or block device. */
+/* device_int.h (internal): libntfs-3g device operations that read (or write) a byte range of a file or block device. */
 #ifndef NL_DEVICE_H
 #define NL_DEVICE_H
 

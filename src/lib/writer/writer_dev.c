@@ -11,8 +11,8 @@
 
 #include <ntfs-3g/cache.h>
 
-#include "device.h"
-#include "writer_int.h"
+#include "image/device_int.h"
+#include "writer/writer_int.h"
 
 /*
  * libntfs-3g has no block cache of its own: every index insert reads and

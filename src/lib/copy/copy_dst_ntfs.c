@@ -10,7 +10,7 @@
 #include <ntfslinks/volume.h>
 #include <ntfslinks/writer.h>
 
-#include "copy_internal.h"
+#include "copy/copy_int.h"
 
 struct dst_ntfs {
 	struct nl_writer *w;	/* NULL in a dry run */

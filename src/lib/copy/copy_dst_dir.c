@@ -12,7 +12,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "copy_internal.h"
+#include "copy/copy_int.h"
 
 /*
  * Safety: every object is created and opened relative to a directory fd

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "writer_int.h"
+#include "writer/writer_int.h"
 
 #include <ntfs-3g/reparse.h>
 #include <ntfs-3g/security.h>

@@ -20,8 +20,8 @@
 #include <ntfslinks/volume.h>
 #include <ntfslinks/writer.h>
 
-#include "copy_internal.h"
-#include "writer_int.h"
+#include "copy/copy_int.h"
+#include "writer/writer_int.h"
 
 struct src_ntfs {
 	nl_volume *nv;		/* our own read-only mount, or NULL when shared */

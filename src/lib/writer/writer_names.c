@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "writer_int.h"
+#include "writer/writer_int.h"
 
 #include <ntfs-3g/dir.h>
 #include <ntfs-3g/index.h>

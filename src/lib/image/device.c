@@ -13,7 +13,7 @@
 
 #include <ntfs-3g/cache.h>
 
-#include "device.h"
+#include "image/device_int.h"
 
 /* One allocation: libntfs-3g's ntfs_device_free() frees the device with a
  * single free(), which then releases our fields too, whoever calls it. */

@@ -17,8 +17,8 @@
 #include <ntfslinks/scan.h>
 #include <ntfslinks/record.h>
 #include <ntfslinks/unistr.h>
-#include "volume_int.h"
-#include "model_int.h"
+#include "image/volume_int.h"
+#include "mft/model_int.h"
 
 #define CHUNK_BYTES (1u << 20)   /* bytes of $MFT read per call */
 

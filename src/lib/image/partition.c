@@ -14,8 +14,8 @@
 
 #include <ntfslinks/volume.h>
 #include <ntfslinks/unistr.h>
-#include "device.h"
-#include "volume_int.h"
+#include "image/device_int.h"
+#include "image/volume_int.h"
 
 #define MAX_PARTS 256
 

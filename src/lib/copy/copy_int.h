@@ -1,4 +1,4 @@
-/* copy_internal.h: the copy engine's source and destination backend interfaces (not public). */
+/* copy_int.h: the copy engine's source and destination backend interfaces (not public). */
 #ifndef NTFSLINKS_COPY_INTERNAL_H
 #define NTFSLINKS_COPY_INTERNAL_H
 

@@ -10,8 +10,8 @@
 #include <ntfslinks/scan.h>
 #include <ntfslinks/record.h>
 #include <ntfslinks/unistr.h>
-#include "volume_int.h"
-#include "model_int.h"
+#include "image/volume_int.h"
+#include "mft/model_int.h"
 
 void nl_model_free(nl_model **mp)
 {

@@ -18,8 +18,8 @@
 
 #include <ntfslinks/volume.h>
 #include <ntfslinks/record.h>
-#include "device.h"
-#include "volume_int.h"
+#include "image/device_int.h"
+#include "image/volume_int.h"
 
 static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
 static inline uint32_t rd32(const uint8_t *p)

@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "writer_int.h"
+#include "writer/writer_int.h"
 
 #include <ntfs-3g/dir.h>
 #include <ntfs-3g/index.h>
