@@ -15,6 +15,8 @@
 #   cp          the same with cp -a
 #   wimlib      wimcapture SRC.img X.wim --compress=none; wimapply X.wim 1 DST.img
 #   tmpfs       cp -a of the extracted tree between two folders on tmpfs
+#   baseline    the same copy by another build's program (BASELINE), in the
+#               same rounds, so that a change is judged side by side
 #   rss         ntfslinks copy of a second source with the same tree and files
 #               8x smaller on average: peak RSS must not grow with file sizes
 #
@@ -33,6 +35,8 @@
 #   RUNS      rounds (each method once per round, so all see the same
 #             background load); the best round per method counts (default 1)
 #   SKIP      methods to leave out: rsync cp wimlib tmpfs rss (default none)
+#   BASELINE  another build's ntfslinks program (e.g. of an earlier version) to
+#             time as the method 'baseline'                (default none)
 #   TMPFS     a tmpfs folder to use for 'tmpfs'           (default: mount one if root,
 #             else /dev/shm)
 #
@@ -58,6 +62,7 @@ WORKDIR=${WORKDIR:-$build/bench-images}
 RUNS=${RUNS:-1}
 SKIP=${SKIP:-}
 TMPFS=${TMPFS:-}
+BASELINE=${BASELINE:-}
 
 say() { printf '%s\n' "$*" >&2; }
 die() { say "bench-copy: $*"; exit 1; }
@@ -67,6 +72,7 @@ ntfslinks=$build/src/cli/ntfslinks
 [ -x "$mkfixture" ] || die "$mkfixture not built (make -C $build)"
 [ -x "$ntfslinks" ] || die "$ntfslinks not built (make -C $build)"
 "$ntfslinks" help copy >/dev/null 2>&1 || die "$ntfslinks has no copy command"
+[ -z "$BASELINE" ] || [ -x "$BASELINE" ] || die "BASELINE $BASELINE is not a program"
 [ -x /usr/bin/time ] || die "/usr/bin/time missing: apt-get install time"
 command -v mkntfs >/dev/null || die "mkntfs missing: apt-get install ntfs-3g"
 
@@ -176,17 +182,18 @@ cpu_read() {
 timer_start() { times >"$tmp/times"; c0=$(cpu_read); t0=$(now); }
 timer_stop() { run_s=$(sub "$(now)" "$t0"); times >"$tmp/times"; run_cpu=$(sub "$(cpu_read)" "$c0"); }
 
-run_ntfslinks() { # [SOURCE_IMAGE]
+run_ntfslinks() { # [SOURCE_IMAGE [PROGRAM]]
 	s=${1:-$src}
 	fresh_dst; cat "$s" >/dev/null; sync
 	timer_start
-	/usr/bin/time -f '%e %M' -o "$tmp/t" "$ntfslinks" copy "$s:/" "$dst:/tree" \
+	/usr/bin/time -f '%e %M' -o "$tmp/t" "${2:-$ntfslinks}" copy "$s:/" "$dst:/tree" \
 		>"$tmp/ntfslinks.out" 2>"$tmp/ntfslinks.err" || run_st=$?
 	timer_stop
 	read -r run_s run_kb <"$tmp/t"
 	[ $run_st = 0 ] || { say "bench-copy: ntfslinks copy exit $run_st:"; tail -5 "$tmp/ntfslinks.err" >&2; }
 }
 run_rss_small() { run_ntfslinks "$src_small"; }
+run_baseline() { run_ntfslinks "$src" "$BASELINE"; }
 run_mounted() { # TOOL: rsync or cp between two ntfs-3g mounts
 	fresh_dst; warm
 	timer_start
@@ -235,6 +242,7 @@ one() {
 
 say "bench-copy: source $src ($FILES files, avg-size $AVG_SIZE, image $((imgsize >> 20)) MiB)"
 methods=ntfslinks
+[ -z "$BASELINE" ] || methods="$methods baseline"
 [ $do_rsync = no ] || methods="$methods rsync"
 [ $do_cp = no ] || methods="$methods cp"
 [ $do_wim = no ] || methods="$methods wimlib"
@@ -301,6 +309,9 @@ line() { # NAME LABEL RATIO_TEXT TARGET_TEXT
 # rt OTHER: "OTHER/ntfslinks" as "wall; cpu"
 rt() { printf '%s; %s' "$(ratio "$(get "$1" 2)" "$nl_s")" "$(ratio "$(get "$1" 5)" "$nl_cpu")"; }
 line ntfslinks "ntfslinks copy (image -> image)" "-" ""
+if [ -n "$(get baseline 2)" ]; then
+	line baseline "BASELINE ntfslinks copy" "baseline/ntfslinks = $(rt baseline)" ""
+fi
 if [ -n "$(get rsync 2)" ]; then
 	line rsync "rsync -aHAX (ntfs-3g mounts)" "rsync/ntfslinks = $(rt rsync)" \
 		">= 10: $(verdict "$(get rsync 2) >= 10 * $nl_s")"

@@ -10,6 +10,10 @@
 #   WORKDIR where images are kept between runs  (default $BUILD_DIR/bench-images)
 #   RUNS    timed runs per command, best taken  (default 3)
 #   NO_FLS  set to skip fls (it takes minutes on 1M files)
+#   BASELINE another build's ntfslinks program (e.g. of an earlier version):
+#           timed in the same run, interleaved with this one, and shown as
+#           base-s and base/scan, so that a change is judged side by side
+#           under the same load
 #
 # Targets (issue 3): scan >= 20x faster than 'fls -r -p', no slower than
 # 'ntfscat IMAGE $MFT', peak RSS <= 96 MB on 1M files, time(1M)/time(100k) <= 11.
@@ -22,6 +26,7 @@ SIZES=${SIZES:-"100000 1000000"}
 SEED=${SEED:-1}
 WORKDIR=${WORKDIR:-$build/bench-images}
 RUNS=${RUNS:-3}
+BASELINE=${BASELINE:-}
 
 say() { printf '%s\n' "$*" >&2; }
 die() { say "bench-scan: $*"; exit 1; }
@@ -30,6 +35,7 @@ mkfixture=$build/fixtures/mkfixture
 ntfslinks=$build/src/cli/ntfslinks
 scandump=$build/tests/scandump
 [ -x "$mkfixture" ] || die "$mkfixture not built (make -C $build)"
+[ -z "$BASELINE" ] || [ -x "$BASELINE" ] || die "BASELINE $BASELINE is not a program"
 [ -x /usr/bin/time ] || die "/usr/bin/time missing: apt-get install time"
 command -v ntfscat >/dev/null || die "ntfscat missing: apt-get install ntfs-3g"
 have_fls=yes
@@ -66,8 +72,8 @@ measure() {
 
 ratio() { awk "BEGIN{ if ($2 > 0) printf \"%.1f\", $1 / $2; else print \"inf\" }"; }
 
-printf '%-10s %-12s %8s %8s %8s %8s %10s %8s %8s %10s %12s\n' files mft-records lib-s lib-MB \
-	scan-s scan-MB ntfscat-s fls-s fls-MB fls/scan ntfscat/scan
+printf '%-10s %-12s %8s %8s %8s %8s %10s %8s %8s %10s %12s %8s %10s\n' files mft-records lib-s lib-MB \
+	scan-s scan-MB ntfscat-s fls-s fls-MB fls/scan ntfscat/scan base-s base/scan
 prev_n=; prev_s=; prev_lib=
 for n in $SIZES; do
 	img=$WORKDIR/bulk-$n-$SEED.img
@@ -87,6 +93,14 @@ for n in $SIZES; do
 		measure "$scandump" -s "$img"
 	fi
 	scan_s=$best_s; scan_kb=$best_kb
+	base_s=-; r_base=-
+	if [ -n "$BASELINE" ]; then
+		measure "$BASELINE" scan --json "$img"; base_s=$best_s
+		# this build once more, so that both saw the same load
+		measure "$ntfslinks" scan --json "$img"
+		awk "BEGIN{exit !($best_s < $scan_s)}" && { scan_s=$best_s; scan_kb=$best_kb; }
+		r_base=$(ratio "$base_s" "$scan_s")
+	fi
 	fls_s=-; fls_kb=-; r_fls=-
 	if [ $have_fls = yes ]; then
 		RUNS_SAVE=$RUNS; RUNS=1
@@ -94,10 +108,10 @@ for n in $SIZES; do
 		RUNS=$RUNS_SAVE
 		r_fls=$(ratio "$fls_s" "$scan_s")
 	fi
-	printf '%-10s %-12s %8s %8s %8s %8s %10s %8s %8s %10s %12s\n' "$n" "$records" "$lib_s" \
+	printf '%-10s %-12s %8s %8s %8s %8s %10s %8s %8s %10s %12s %8s %10s\n' "$n" "$records" "$lib_s" \
 		"$((lib_kb / 1024))" "$scan_s" "$((scan_kb / 1024))" "$cat_s" "$fls_s" \
 		"$( [ "$fls_kb" = - ] && echo - || echo $((fls_kb / 1024)))" "$r_fls" \
-		"$(ratio "$cat_s" "$scan_s")"
+		"$(ratio "$cat_s" "$scan_s")" "$base_s" "$r_base"
 	if [ -n "$prev_n" ]; then
 		printf 'scaling %s -> %s files (x%s): scan time x%s, lib time x%s\n' "$prev_n" "$n" \
 			"$(ratio "$n" "$prev_n")" "$(ratio "$scan_s" "$prev_s")" "$(ratio "$lib_s" "$prev_lib")"
@@ -106,3 +120,4 @@ for n in $SIZES; do
 done
 printf 'lib: the library scan alone (tests/scandump -q); scan: %s\n' "$scan_name"
 printf 'best of %s runs, warm cache; fls once; MB = peak RSS\n' "$RUNS"
+[ -z "$BASELINE" ] || printf 'base: %s scan --json (base/scan > 1: this build is faster)\n' "$BASELINE"
