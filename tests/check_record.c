@@ -110,8 +110,8 @@ static void check_sample(size_t size, bool v31)
 	if (v31)
 		ck_assert_uint_eq(h.recno, 42);
 	ck_assert_int_eq(w.nattrs, 7);
-	ck_assert_int_eq(w.si.crtime, 130000000000000000LL);
-	ck_assert_int_eq(w.si.atime, 130000000000000003LL);
+	ck_assert_int_eq(w.si.times.crtime, 130000000000000000LL);
+	ck_assert_int_eq(w.si.times.atime, 130000000000000003LL);
 	ck_assert_uint_eq(w.si.file_attributes, 0x420);
 	ck_assert(w.si.has_v3);
 	ck_assert_uint_eq(w.si.security_id, 0x100);

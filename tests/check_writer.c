@@ -708,17 +708,17 @@ START_TEST(test_attributes_times)
 	ck_assert_int_eq(nl_writer_create_u8(w, NL_WRITER_ROOT, "dir", NL_NS_POSIX, NL_NODE_DIR, &dir), 0);
 	ck_assert_int_eq(nl_writer_create_u8(w, dir, "f", NL_NS_POSIX, NL_NODE_FILE, &f), 0);
 	ck_assert_int_eq(nl_writer_link_u8(w, f, NL_WRITER_ROOT, "f2", NL_NS_POSIX), 0);
-	ck_assert_int_eq(nl_writer_set_attributes(w, f, NL_ATTR_READONLY | NL_ATTR_HIDDEN |
-						  NL_ATTR_SYSTEM), 0);
+	ck_assert_int_eq(nl_writer_set_attributes(w, f, NL_FA_READONLY | NL_FA_HIDDEN |
+						  NL_FA_SYSTEM), 0);
 	ck_assert_int_eq(nl_writer_get_attributes(w, f, &a), 0);
-	ck_assert_uint_eq(a, NL_ATTR_READONLY | NL_ATTR_HIDDEN | NL_ATTR_SYSTEM);
+	ck_assert_uint_eq(a, NL_FA_READONLY | NL_FA_HIDDEN | NL_FA_SYSTEM);
 	ck_assert_int_eq(nl_writer_get_attributes(w, dir, &a), 0);
-	ck_assert(a & NL_ATTR_DIRECTORY);
+	ck_assert(a & NL_FA_DIRECTORY);
 	ck_assert_int_eq(nl_writer_set_times(w, f, &t), 0);
 	ck_assert_int_eq(nl_writer_create_u8(w, NL_WRITER_ROOT, "c", NL_NS_POSIX, NL_NODE_FILE, &c), 0);
-	ck_assert_int_eq(nl_writer_set_attributes(w, c, NL_ATTR_ARCHIVE | NL_ATTR_COMPRESSED), 0);
+	ck_assert_int_eq(nl_writer_set_attributes(w, c, NL_FA_ARCHIVE | NL_FA_COMPRESSED), 0);
 	ck_assert_int_eq(nl_writer_write(w, c, NULL, 0, 0, data, sizeof(data)), 0);
-	ck_assert_int_eq(nl_writer_set_attributes(w, c, NL_ATTR_ARCHIVE), -EBUSY);
+	ck_assert_int_eq(nl_writer_set_attributes(w, c, NL_FA_ARCHIVE), -EBUSY);
 	ck_assert_int_eq(nl_writer_set_times(w, dir, &t), 0);
 	wclose(&w);
 

@@ -21,15 +21,6 @@ extern "C" {
  *  - every getter says in its header comment who owns returned memory.
  */
 
-/** MFT reference: 48-bit record number and 16-bit sequence number. */
-#define NL_MREF_RECORD(r)   ((uint64_t)(r) & 0x0000FFFFFFFFFFFFULL)
-#define NL_MREF_SEQ(r)      ((uint16_t)((uint64_t)(r) >> 48))
-#define NL_MREF_MAKE(rec, seq) \
-	(((uint64_t)(seq) << 48) | ((uint64_t)(rec) & 0x0000FFFFFFFFFFFFULL))
-
-/** Windows' limit of hard links to one file, enforced by ln.exe too. */
-#define NL_MAX_LINKS 1023
-
 /**
  * nl_problem_fn - report a problem with one entry and let the work go on.
  * @ctx:    the caller's private pointer
@@ -48,18 +39,6 @@ typedef void (*nl_problem_fn)(void *ctx, const char *source, uint64_t mft,
  * Return nonzero to ask the operation to stop early (it then returns -ECANCELED).
  */
 typedef int (*nl_progress_fn)(void *ctx, uint64_t done, uint64_t total);
-
-/**
- * struct nl_times - the four NTFS timestamps of a file, in NTFS units
- * (100 ns intervals since 1601-01-01 UTC), as in $STANDARD_INFORMATION.
- * Used by the scanner (read) and the writer (write) alike.
- */
-struct nl_times {
-	int64_t crtime;	/* creation */
-	int64_t mtime;	/* last data change */
-	int64_t ctime;	/* last $MFT record change */
-	int64_t atime;	/* last access */
-};
 
 /** nl_version - the library's version string (static storage). */
 const char *nl_version(void);

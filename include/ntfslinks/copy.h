@@ -3,6 +3,7 @@
 #define NTFSLINKS_COPY_H
 
 #include <ntfslinks/common.h>
+#include <ntfslinks/ondisk.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -14,7 +15,7 @@ extern "C" {
  *   struct nl_copy_options o;
  *   nl_copy_options_init(&o);           // defaults: crop, drop streams on dirs
  *   o.outer = NL_COPY_UNROLL; ...
- *   struct nl_copy *c;
+ *   nl_copy *c;
  *   nl_copy_new(&c, &o);
  *   nl_copy_add_source(c, "disk.img:/Users");     // once per source
  *   nl_copy_add_source(c, "/srv/tree");
@@ -43,8 +44,8 @@ extern "C" {
  * callback; the copy continues where that is safe and nl_copy_run() returns 1.
  */
 
-/** A copy job (opaque). */
-struct nl_copy;
+/** Opaque handle of a copy job. */
+typedef struct nl_copy nl_copy;
 
 /** What to do with junctions and symbolic links that point outside the copied set. */
 enum nl_copy_outer_policy {
@@ -154,7 +155,7 @@ void nl_copy_options_init(struct nl_copy_options *o);
  * nl_copy_new - create a copy job. @opt is copied (its arrays are not).
  * Returns 0 and sets *@out (free with nl_copy_free()), or -ENOMEM / -EINVAL.
  */
-int nl_copy_new(struct nl_copy **out, const struct nl_copy_options *opt);
+int nl_copy_new(nl_copy **out, const struct nl_copy_options *opt);
 
 /**
  * nl_copy_add_source - add one source endpoint (see the syntax above).
@@ -164,7 +165,7 @@ int nl_copy_new(struct nl_copy **out, const struct nl_copy_options *opt);
  * -EINVAL (bad syntax), or another -errno from opening the volume. A short
  * reason for the user is then available from nl_copy_error().
  */
-int nl_copy_add_source(struct nl_copy *c, const char *spec);
+int nl_copy_add_source(nl_copy *c, const char *spec);
 
 /**
  * nl_copy_set_dest - set the destination endpoint. For images the volume is
@@ -176,7 +177,7 @@ int nl_copy_add_source(struct nl_copy *c, const char *spec);
  * (if the destination cannot be opened, the source is mounted read-only
  * again). Returns 0 or -errno; see nl_copy_error().
  */
-int nl_copy_set_dest(struct nl_copy *c, const char *spec);
+int nl_copy_set_dest(nl_copy *c, const char *spec);
 
 /**
  * nl_copy_run - plan the copy (walk the sources, group hardlinks, classify
@@ -187,19 +188,19 @@ int nl_copy_set_dest(struct nl_copy *c, const char *spec);
  * start or the destination could not be finished (e.g. the final unmount of a
  * destination image failed): the destination is then not to be trusted.
  */
-int nl_copy_run(struct nl_copy *c);
+int nl_copy_run(nl_copy *c);
 
 /** nl_copy_get_stats - the totals so far; copied into *@st. */
-void nl_copy_get_stats(const struct nl_copy *c, struct nl_copy_stats *st);
+void nl_copy_get_stats(const nl_copy *c, struct nl_copy_stats *st);
 
 /**
  * nl_copy_error - a short lowercase reason for the last failing call of
  * nl_copy_add_source / set_dest / run, or "" (owned by @c).
  */
-const char *nl_copy_error(const struct nl_copy *c);
+const char *nl_copy_error(const nl_copy *c);
 
 /** nl_copy_free - release the job and close its volumes (unchecked; use run's result). */
-void nl_copy_free(struct nl_copy **c);
+void nl_copy_free(nl_copy **c);
 
 /** nl_copy_action_name - "copied", "hardlinked", ... (static storage). */
 const char *nl_copy_action_name(enum nl_copy_action a);

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include <ntfslinks/common.h>
+#include <ntfslinks/ondisk.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -22,48 +23,6 @@ extern "C" {
  * in host order.  Sizes: records of 256..65536 bytes, multiples of 256 (1024
  * and 4096 in practice) are accepted.
  */
-
-/* Attribute type codes (the ones the scanner cares about). */
-#define NL_AT_STANDARD_INFORMATION 0x10
-#define NL_AT_ATTRIBUTE_LIST       0x20
-#define NL_AT_FILE_NAME            0x30
-#define NL_AT_OBJECT_ID            0x40
-#define NL_AT_SECURITY_DESCRIPTOR  0x50
-#define NL_AT_VOLUME_NAME          0x60
-#define NL_AT_VOLUME_INFORMATION   0x70
-#define NL_AT_DATA                 0x80
-#define NL_AT_INDEX_ROOT           0x90
-#define NL_AT_INDEX_ALLOCATION     0xA0
-#define NL_AT_BITMAP               0xB0
-#define NL_AT_REPARSE_POINT        0xC0
-#define NL_AT_EA_INFORMATION       0xD0
-#define NL_AT_EA                   0xE0
-#define NL_AT_LOGGED_UTILITY_STREAM 0x100
-#define NL_AT_END                  0xFFFFFFFFu
-
-/* Record header flags (nl_rec_header.flags). */
-#define NL_MFT_IN_USE     0x0001
-#define NL_MFT_DIRECTORY  0x0002
-#define NL_MFT_IS_4       0x0004
-#define NL_MFT_VIEW_INDEX 0x0008
-
-/* $FILE_NAME namespaces. */
-#define NL_NS_POSIX     0
-#define NL_NS_WIN32     1
-#define NL_NS_DOS       2
-#define NL_NS_WIN32_DOS 3
-
-/* File attribute bits ($STANDARD_INFORMATION / $FILE_NAME). */
-#define NL_FA_READONLY      0x00000001u
-#define NL_FA_HIDDEN        0x00000002u
-#define NL_FA_SYSTEM        0x00000004u
-#define NL_FA_DIRECTORY     0x00000010u /* only in DOS-era; NTFS uses 0x10000000 in $FILE_NAME */
-#define NL_FA_ARCHIVE       0x00000020u
-#define NL_FA_SPARSE        0x00000200u
-#define NL_FA_REPARSE_POINT 0x00000400u
-#define NL_FA_COMPRESSED    0x00000800u
-#define NL_FA_ENCRYPTED     0x00004000u
-#define NL_FA_DUP_DIRECTORY 0x10000000u /* "is a directory" copy in $FILE_NAME */
 
 /**
  * nl_record_fixup - apply the update sequence array in place.
@@ -146,7 +105,7 @@ int nl_record_attr_next(const uint8_t *buf, size_t size, const struct nl_rec_hea
 
 /** Decoded $STANDARD_INFORMATION (times are NTFS times: 100 ns since 1601, UTC). */
 struct nl_std_info {
-	int64_t crtime, mtime, ctime, atime;  /* creation, data modification, MFT change, access */
+	struct nl_times times;
 	uint32_t file_attributes;             /* NL_FA_* */
 	bool has_v3;                          /* NTFS 3.x extended fields present */
 	uint32_t owner_id, security_id;
@@ -160,12 +119,12 @@ int nl_attr_std_info(const struct nl_attr *a, struct nl_std_info *si, const char
 /** Decoded $FILE_NAME; name points into the record (UTF-16LE, unaligned). */
 struct nl_file_name {
 	uint64_t parent_ref;     /* parent MFT reference (record | seq << 48) */
-	int64_t crtime, mtime, ctime, atime;
+	struct nl_times times;
 	uint64_t alloc_size, data_size;
 	uint32_t file_attributes;
 	uint32_t reparse_tag;    /* the "EA size / reparse tag" field when NL_FA_REPARSE_POINT */
 	uint8_t name_len;        /* in UTF-16 units, 1..255 (0 refused) */
-	uint8_t name_space;      /* NL_NS_* (values above 3 are refused) */
+	uint8_t name_space;      /* enum nl_name_space (values above 3 are refused) */
 	const uint8_t *name;
 };
 

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include <ntfslinks/common.h>
+#include <ntfslinks/ondisk.h>
 #include <ntfslinks/volume.h>
 
 #ifdef __cplusplus
@@ -32,9 +33,6 @@ extern "C" {
  */
 
 typedef struct nl_model nl_model;
-
-/** Root directory record number. */
-#define NL_ROOT_MFT 5
 
 /* Flags for nl_scan_options.flags. */
 #define NL_SCAN_DELETED    0x1  /* keep records not in use that still hold names */
@@ -134,7 +132,7 @@ struct nl_record_info {
 	uint16_t link_count;       /* header link count (for 'info' only; counts DOS names) */
 	uint16_t names;            /* non-DOS names (= hardlinks) */
 	uint16_t dos_names;        /* DOS-namespace names */
-	uint32_t file_attributes;  /* from $STANDARD_INFORMATION (NL_FA_*) */
+	uint32_t file_attributes;  /* from $STANDARD_INFORMATION (NL_FA_*, ondisk.h) */
 	uint32_t reparse_tag;      /* 0 if none */
 	uint64_t data_size;        /* logical size of the unnamed $DATA */
 	uint64_t streams_size;     /* logical size of all named $DATA streams */
@@ -150,8 +148,6 @@ struct nl_record_info {
  * seen, not in use, or no names and not the root).
  */
 int nl_model_record(const nl_model *m, uint64_t mft, struct nl_record_info *info);
-
-/* struct nl_times (times of $STANDARD_INFORMATION) is defined in common.h. */
 
 /**
  * nl_model_times - the four $STANDARD_INFORMATION times of record @mft.
@@ -220,10 +216,10 @@ struct nl_name {
 	size_t len;                /* bytes */
 	uint64_t parent;           /* parent record number */
 	uint16_t parent_seq;       /* sequence number in the parent reference */
-	uint8_t name_space;        /* NL_NS_POSIX/WIN32/DOS/WIN32_DOS (record.h) */
+	uint8_t name_space;        /* enum nl_name_space (ondisk.h) */
 	bool orphan;               /* parent missing or its sequence does not match */
 	const char *dos_alias;     /* the 8.3 DOS name attached to this name, or NULL;
-	                              for NL_NS_WIN32_DOS this is NULL (the name is its own alias) */
+	                              for NL_NS_WIN32_AND_DOS this is NULL (the name is its own alias) */
 	size_t dos_len;
 };
 

@@ -3,6 +3,7 @@
 #define NTFSLINKS_WRITER_H
 
 #include <ntfslinks/common.h>
+#include <ntfslinks/ondisk.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -37,15 +38,8 @@ extern "C" {
  * reproducible; set a directory's times after its contents are complete.
  */
 
-struct nl_writer;
-
-/** Namespace of a $FILE_NAME (values as on disk). */
-enum nl_name_space {
-	NL_NS_POSIX = 0,        /* case-sensitive, any unit except '/' and NUL */
-	NL_NS_WIN32 = 1,        /* long name that has a separate DOS name */
-	NL_NS_DOS = 2,          /* 8.3 alias of a Win32 name */
-	NL_NS_WIN32_AND_DOS = 3 /* one name that is valid as both */
-};
+/** Opaque handle of a volume open for writing. */
+typedef struct nl_writer nl_writer;
 
 /** What nl_writer_create() makes. */
 enum nl_node_type {
@@ -53,21 +47,19 @@ enum nl_node_type {
 	NL_NODE_DIR = 1
 };
 
-/** File attribute bits (as in $STANDARD_INFORMATION). */
-#define NL_ATTR_READONLY      0x00000001u
-#define NL_ATTR_HIDDEN        0x00000002u
-#define NL_ATTR_SYSTEM        0x00000004u
-#define NL_ATTR_DIRECTORY     0x00000010u /* read-only: reflects the type */
-#define NL_ATTR_ARCHIVE       0x00000020u
-#define NL_ATTR_NORMAL        0x00000080u
-#define NL_ATTR_TEMPORARY     0x00000100u
-#define NL_ATTR_SPARSE        0x00000200u /* read-only: see nl_writer_set_sparse */
-#define NL_ATTR_REPARSE_POINT 0x00000400u /* read-only: see nl_writer_set_reparse */
-#define NL_ATTR_COMPRESSED    0x00000800u
-#define NL_ATTR_OFFLINE       0x00001000u
-#define NL_ATTR_NOT_INDEXED   0x00002000u
-
-/* struct nl_times (the four timestamps) is defined in common.h. */
+/* Older spellings of the NL_FA_* bits (ondisk.h), kept until the copy engine uses NL_FA_. */
+#define NL_ATTR_READONLY NL_FA_READONLY
+#define NL_ATTR_HIDDEN NL_FA_HIDDEN
+#define NL_ATTR_SYSTEM NL_FA_SYSTEM
+#define NL_ATTR_DIRECTORY NL_FA_DIRECTORY
+#define NL_ATTR_ARCHIVE NL_FA_ARCHIVE
+#define NL_ATTR_NORMAL NL_FA_NORMAL
+#define NL_ATTR_TEMPORARY NL_FA_TEMPORARY
+#define NL_ATTR_SPARSE NL_FA_SPARSE
+#define NL_ATTR_REPARSE_POINT NL_FA_REPARSE_POINT
+#define NL_ATTR_COMPRESSED NL_FA_COMPRESSED
+#define NL_ATTR_OFFLINE NL_FA_OFFLINE
+#define NL_ATTR_NOT_INDEXED NL_FA_NOT_INDEXED
 
 /** Options of nl_writer_format(). Zero means the default. */
 struct nl_format_opts {
@@ -82,7 +74,7 @@ struct nl_format_opts {
 #define NL_WRITER_KEEP_OPEN_MAX 0   /* reserved, pass 0 */
 
 /** The root directory's MFT reference (record 5, sequence 5). */
-#define NL_WRITER_ROOT NL_MREF_MAKE(5, 5)
+#define NL_WRITER_ROOT NL_MREF_MAKE(NL_ROOT_MFT, NL_ROOT_MFT)
 
 /**
  * nl_writer_format - create (or overwrite) IMAGE as a sparse file of
@@ -104,7 +96,7 @@ int nl_writer_format(const char *image, const struct nl_format_opts *opts,
  * Returns 0 or the error of libntfs-3g's mount (e.g. -EINVAL no NTFS there,
  * -EPERM dirty/hibernated).
  */
-int nl_writer_open(struct nl_writer **wp, const char *image, uint64_t offset,
+int nl_writer_open(nl_writer **wp, const char *image, uint64_t offset,
 		   unsigned flags);
 
 /**
@@ -114,7 +106,7 @@ int nl_writer_open(struct nl_writer **wp, const char *image, uint64_t offset,
  * including errors remembered from earlier background closes. Clears *wp
  * (NULL is accepted and returns 0).
  */
-int nl_writer_close(struct nl_writer **wp);
+int nl_writer_close(nl_writer **wp);
 
 /**
  * nl_writer_flush - close every cached inode (writing it out) and write
@@ -123,19 +115,19 @@ int nl_writer_close(struct nl_writer **wp);
  * so far. Returns 0 or the first error (also remembered for
  * nl_writer_close).
  */
-int nl_writer_flush(struct nl_writer *w);
+int nl_writer_flush(nl_writer *w);
 
 /**
  * nl_writer_errmsg - text describing the last failure (lowercase, no full
  * stop), or "" when none. Owned by the handle, valid until the next call.
  */
-const char *nl_writer_errmsg(const struct nl_writer *w);
+const char *nl_writer_errmsg(const nl_writer *w);
 
 /**
  * nl_writer_geometry - cluster size, MFT record size and sector size of the
  * open volume, any pointer may be NULL. Returns 0.
  */
-int nl_writer_geometry(const struct nl_writer *w, uint32_t *cluster_size,
+int nl_writer_geometry(const nl_writer *w, uint32_t *cluster_size,
 		       uint32_t *mft_record_size, uint32_t *sector_size);
 
 /**
@@ -148,14 +140,14 @@ int nl_writer_geometry(const struct nl_writer *w, uint32_t *cluster_size,
  * Cast to ntfs_volume * after including <ntfs-3g/types.h> and
  * <ntfs-3g/volume.h>.
  */
-struct _ntfs_volume *nl_writer_ntfs_volume(const struct nl_writer *w);
+struct _ntfs_volume *nl_writer_ntfs_volume(const nl_writer *w);
 
 /**
  * nl_writer_lookup - find NAME (exact units, then case-insensitively as
  * NTFS does) in directory PARENT. Sets *ref to its MFT reference.
  * Returns 0, -ENOENT, -ENOTDIR.
  */
-int nl_writer_lookup(struct nl_writer *w, uint64_t parent,
+int nl_writer_lookup(nl_writer *w, uint64_t parent,
 		     const uint16_t *name, size_t len, uint64_t *ref);
 
 /**
@@ -163,7 +155,7 @@ int nl_writer_lookup(struct nl_writer *w, uint64_t parent,
  * '\' separate components; empty path or "/" is the root). Reparse points
  * are not followed. Returns 0, -ENOENT, -ENOTDIR, -EILSEQ (bad WTF-8).
  */
-int nl_writer_lookup_path(struct nl_writer *w, const char *path,
+int nl_writer_lookup_path(nl_writer *w, const char *path,
 			  uint64_t *ref);
 
 /**
@@ -177,12 +169,12 @@ int nl_writer_lookup_path(struct nl_writer *w, const char *path,
  * Returns 0, -EEXIST (name taken), -ENAMETOOLONG (> 255 units), -EINVAL
  * (empty name, name containing '/' or NUL), -ENOTDIR, -ENOSPC.
  */
-int nl_writer_create(struct nl_writer *w, uint64_t parent,
+int nl_writer_create(nl_writer *w, uint64_t parent,
 		     const uint16_t *name, size_t len, enum nl_name_space ns,
 		     enum nl_node_type type, uint64_t *ref);
 
 /** nl_writer_create_u8 - nl_writer_create() with a WTF-8 name (-EILSEQ if bad). */
-int nl_writer_create_u8(struct nl_writer *w, uint64_t parent, const char *name,
+int nl_writer_create_u8(nl_writer *w, uint64_t parent, const char *name,
 			enum nl_name_space ns, enum nl_node_type type,
 			uint64_t *ref);
 
@@ -191,11 +183,11 @@ int nl_writer_create_u8(struct nl_writer *w, uint64_t parent, const char *name,
  * REF (directories cannot be linked: -EPERM). -EMLINK when the file already
  * has NL_MAX_LINKS (1023) non-DOS names. Other errors as nl_writer_create.
  */
-int nl_writer_link(struct nl_writer *w, uint64_t ref, uint64_t parent,
+int nl_writer_link(nl_writer *w, uint64_t ref, uint64_t parent,
 		   const uint16_t *name, size_t len, enum nl_name_space ns);
 
 /** nl_writer_link_u8 - nl_writer_link() with a WTF-8 name. */
-int nl_writer_link_u8(struct nl_writer *w, uint64_t ref, uint64_t parent,
+int nl_writer_link_u8(nl_writer *w, uint64_t ref, uint64_t parent,
 		      const char *name, enum nl_name_space ns);
 
 /**
@@ -203,7 +195,7 @@ int nl_writer_link_u8(struct nl_writer *w, uint64_t ref, uint64_t parent,
  * in the DOS namespace) of REF, i.e. the hard links as Windows counts them.
  * Returns the count (>= 0) or -errno.
  */
-int nl_writer_link_count(struct nl_writer *w, uint64_t ref);
+int nl_writer_link_count(nl_writer *w, uint64_t ref);
 
 /**
  * nl_writer_unlink - remove name NAME in directory PARENT of REF (and the
@@ -212,7 +204,7 @@ int nl_writer_link_count(struct nl_writer *w, uint64_t ref);
  * $FILE_NAME and other resident attributes (a "deleted record").
  * Directories must be empty (-ENOTEMPTY). Returns 0, -ENOENT.
  */
-int nl_writer_unlink(struct nl_writer *w, uint64_t ref, uint64_t parent,
+int nl_writer_unlink(nl_writer *w, uint64_t ref, uint64_t parent,
 		     const uint16_t *name, size_t len);
 
 /**
@@ -223,7 +215,7 @@ int nl_writer_unlink(struct nl_writer *w, uint64_t ref, uint64_t parent,
  * upper-case 8.3 name (-EINVAL). Returns 0, -ENOENT (no such long name),
  * -EEXIST (DOSNAME taken in PARENT or REF already has a DOS name there).
  */
-int nl_writer_set_dos_name(struct nl_writer *w, uint64_t ref, uint64_t parent,
+int nl_writer_set_dos_name(nl_writer *w, uint64_t ref, uint64_t parent,
 			   const uint16_t *longname, size_t longlen,
 			   const uint16_t *dosname, size_t doslen);
 
@@ -233,7 +225,7 @@ int nl_writer_set_dos_name(struct nl_writer *w, uint64_t ref, uint64_t parent,
  * any check of consistency (for copying names exactly as found).
  * Returns 0, -ENOENT.
  */
-int nl_writer_set_name_space(struct nl_writer *w, uint64_t ref,
+int nl_writer_set_name_space(nl_writer *w, uint64_t ref,
 			     uint64_t parent, const uint16_t *name, size_t len,
 			     enum nl_name_space ns);
 
@@ -244,14 +236,14 @@ int nl_writer_set_name_space(struct nl_writer *w, uint64_t ref,
  * in a sparse stream (nl_writer_set_sparse) skipped ranges stay holes.
  * Returns 0, -ENOSPC, -EISDIR (unnamed stream of a directory), -EFBIG.
  */
-int nl_writer_write(struct nl_writer *w, uint64_t ref, const uint16_t *stream,
+int nl_writer_write(nl_writer *w, uint64_t ref, const uint16_t *stream,
 		    size_t slen, uint64_t offset, const void *buf, size_t n);
 
 /**
  * nl_writer_add_stream - create the (empty) stream STREAM of REF if it does
  * not exist. Directories may carry named streams. Returns 0 or -errno.
  */
-int nl_writer_add_stream(struct nl_writer *w, uint64_t ref,
+int nl_writer_add_stream(nl_writer *w, uint64_t ref,
 			 const uint16_t *stream, size_t slen);
 
 /**
@@ -259,7 +251,7 @@ int nl_writer_add_stream(struct nl_writer *w, uint64_t ref,
  * one), creating the stream if needed. Growing a sparse stream adds a hole;
  * growing another one writes zeros. Returns 0 or -errno.
  */
-int nl_writer_set_size(struct nl_writer *w, uint64_t ref,
+int nl_writer_set_size(nl_writer *w, uint64_t ref,
 		       const uint16_t *stream, size_t slen, uint64_t size);
 
 /**
@@ -267,7 +259,7 @@ int nl_writer_set_size(struct nl_writer *w, uint64_t ref,
  * that what is never written stays unallocated, and set the file's sparse
  * attribute. Must be called before data is written. Returns 0 or -errno.
  */
-int nl_writer_set_sparse(struct nl_writer *w, uint64_t ref,
+int nl_writer_set_sparse(nl_writer *w, uint64_t ref,
 			 const uint16_t *stream, size_t slen);
 
 /**
@@ -278,25 +270,25 @@ int nl_writer_set_sparse(struct nl_writer *w, uint64_t ref,
  * and the tag in the $FILE_NAMEs and indexes, and $Extend/$Reparse.
  * Returns 0, -EINVAL, -EEXIST (already a reparse point), -errno.
  */
-int nl_writer_set_reparse(struct nl_writer *w, uint64_t ref, const void *data,
+int nl_writer_set_reparse(nl_writer *w, uint64_t ref, const void *data,
 			  size_t len);
 
 /**
  * nl_writer_set_attributes - set the file attribute bits of REF to ATTRS
- * (the NL_ATTR_* bits READONLY, HIDDEN, SYSTEM, ARCHIVE, NORMAL, TEMPORARY,
+ * (the NL_FA_* bits READONLY, HIDDEN, SYSTEM, ARCHIVE, NORMAL, TEMPORARY,
  * OFFLINE, NOT_INDEXED, COMPRESSED; DIRECTORY, SPARSE and REPARSE_POINT
  * are ignored, they follow the object's state). Turning COMPRESSED on for
  * a file compresses its unnamed stream from then on (-EOPNOTSUPP with
  * clusters above 4 KiB, -EBUSY if it already holds data); for a directory
  * it only sets the flag that new files inherit. Returns 0 or -errno.
  */
-int nl_writer_set_attributes(struct nl_writer *w, uint64_t ref, uint32_t attrs);
+int nl_writer_set_attributes(nl_writer *w, uint64_t ref, uint32_t attrs);
 
 /**
  * nl_writer_get_attributes - the attribute bits of REF into *attrs.
  * Returns 0 or -errno.
  */
-int nl_writer_get_attributes(struct nl_writer *w, uint64_t ref,
+int nl_writer_get_attributes(nl_writer *w, uint64_t ref,
 			     uint32_t *attrs);
 
 /**
@@ -306,7 +298,7 @@ int nl_writer_get_attributes(struct nl_writer *w, uint64_t ref,
  * may set clock times again: set a directory's times last.
  * Returns 0 or -errno.
  */
-int nl_writer_set_times(struct nl_writer *w, uint64_t ref,
+int nl_writer_set_times(nl_writer *w, uint64_t ref,
 			const struct nl_times *t);
 
 /**
@@ -314,7 +306,7 @@ int nl_writer_set_times(struct nl_writer *w, uint64_t ref,
  * the LEN bytes of the self-relative descriptor SD (validated: -EINVAL).
  * Returns 0 or -errno.
  */
-int nl_writer_set_security(struct nl_writer *w, uint64_t ref, const void *sd,
+int nl_writer_set_security(nl_writer *w, uint64_t ref, const void *sd,
 			   size_t len);
 
 #ifdef __cplusplus

@@ -372,7 +372,7 @@ const char *fe_namespace_name(unsigned ns)
 	case NL_NS_POSIX: return "posix";
 	case NL_NS_WIN32: return "win32";
 	case NL_NS_DOS: return "dos";
-	case NL_NS_WIN32_DOS: return "win32_dos";
+	case NL_NS_WIN32_AND_DOS: return "win32_dos";
 	default: return "unknown";
 	}
 }

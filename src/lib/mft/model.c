@@ -190,10 +190,7 @@ int nl_model_times(const nl_model *m, uint64_t mft, struct nl_times *t)
 	}
 	while (nl_record_attr_next(buf, rs, &h, &pos, &a, NULL) == 0)
 		if (a.type == NL_AT_STANDARD_INFORMATION && nl_attr_std_info(&a, &si, NULL) == 0) {
-			t->crtime = si.crtime;
-			t->mtime = si.mtime;
-			t->ctime = si.ctime;
-			t->atime = si.atime;
+			*t = si.times;
 			rc = 0;
 			break;
 		}

@@ -191,10 +191,10 @@ int nl_attr_std_info(const struct nl_attr *a, struct nl_std_info *si, const char
 	const uint8_t *v = a->value;
 
 	memset(si, 0, sizeof(*si));
-	si->crtime = (int64_t)le64(v);
-	si->mtime = (int64_t)le64(v + 0x08);
-	si->ctime = (int64_t)le64(v + 0x10);
-	si->atime = (int64_t)le64(v + 0x18);
+	si->times.crtime = (int64_t)le64(v);
+	si->times.mtime = (int64_t)le64(v + 0x08);
+	si->times.ctime = (int64_t)le64(v + 0x10);
+	si->times.atime = (int64_t)le64(v + 0x18);
 	si->file_attributes = le32(v + 0x20);
 	if (a->value_len >= 0x48) {
 		si->has_v3 = true;
@@ -218,10 +218,10 @@ int nl_attr_file_name(const struct nl_attr *a, struct nl_file_name *fn, const ch
 
 	memset(fn, 0, sizeof(*fn));
 	fn->parent_ref = le64(v);
-	fn->crtime = (int64_t)le64(v + 0x08);
-	fn->mtime = (int64_t)le64(v + 0x10);
-	fn->ctime = (int64_t)le64(v + 0x18);
-	fn->atime = (int64_t)le64(v + 0x20);
+	fn->times.crtime = (int64_t)le64(v + 0x08);
+	fn->times.mtime = (int64_t)le64(v + 0x10);
+	fn->times.ctime = (int64_t)le64(v + 0x18);
+	fn->times.atime = (int64_t)le64(v + 0x20);
 	fn->alloc_size = le64(v + 0x28);
 	fn->data_size = le64(v + 0x30);
 	fn->file_attributes = le32(v + 0x38);
@@ -232,7 +232,7 @@ int nl_attr_file_name(const struct nl_attr *a, struct nl_file_name *fn, const ch
 		FAIL(reason, "empty file name");
 	if (0x42u + 2u * fn->name_len > a->value_len)
 		FAIL(reason, "file name length out of range");
-	if (fn->name_space > NL_NS_WIN32_DOS)
+	if (fn->name_space > NL_NS_WIN32_AND_DOS)
 		FAIL(reason, "bad file name namespace");
 	fn->name = v + 0x42;
 	return 0;

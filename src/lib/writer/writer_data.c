@@ -194,9 +194,9 @@ int nl_writer_set_reparse(struct nl_writer *w, uint64_t ref, const void *data,
 	return rc;
 }
 
-#define SETTABLE (NL_ATTR_READONLY | NL_ATTR_HIDDEN | NL_ATTR_SYSTEM | \
-		  NL_ATTR_ARCHIVE | NL_ATTR_NORMAL | NL_ATTR_TEMPORARY | \
-		  NL_ATTR_OFFLINE | NL_ATTR_NOT_INDEXED)
+#define SETTABLE (NL_FA_READONLY | NL_FA_HIDDEN | NL_FA_SYSTEM | \
+		  NL_FA_ARCHIVE | NL_FA_NORMAL | NL_FA_TEMPORARY | \
+		  NL_FA_OFFLINE | NL_FA_NOT_INDEXED)
 
 int nl_writer_get_attributes(struct nl_writer *w, uint64_t ref, uint32_t *attrs)
 {
@@ -206,9 +206,9 @@ int nl_writer_get_attributes(struct nl_writer *w, uint64_t ref, uint32_t *attrs)
 	nl_w_begin(w);
 	rc = nl_w_get(w, ref, &node);
 	if (!rc) {
-		uint32_t a = le32_to_cpu(node->ni->flags) & ~NL_ATTR_DIRECTORY;
+		uint32_t a = le32_to_cpu(node->ni->flags) & ~NL_FA_DIRECTORY;
 		if (node->ni->mrec->flags & MFT_RECORD_IS_DIRECTORY)
-			a |= NL_ATTR_DIRECTORY;
+			a |= NL_FA_DIRECTORY;
 		*attrs = a;
 	}
 	nl_w_end(w);
@@ -230,8 +230,8 @@ int nl_writer_set_attributes(struct nl_writer *w, uint64_t ref, uint32_t attrs)
 	ni = node->ni;
 	isdir = ni->mrec->flags & MFT_RECORD_IS_DIRECTORY;
 	cur = le32_to_cpu(ni->flags);
-	want_c = attrs & NL_ATTR_COMPRESSED;
-	have_c = cur & NL_ATTR_COMPRESSED;
+	want_c = attrs & NL_FA_COMPRESSED;
+	have_c = cur & NL_FA_COMPRESSED;
 	if (want_c != have_c) {
 		if (isdir) {
 			if (ntfs_attr_set_flags(ni, AT_INDEX_ROOT, NTFS_INDEX_I30, 4,
@@ -257,8 +257,8 @@ int nl_writer_set_attributes(struct nl_writer *w, uint64_t ref, uint32_t attrs)
 			}
 		}
 	}
-	cur = (cur & ~(SETTABLE | NL_ATTR_COMPRESSED)) | (attrs & SETTABLE) |
-	      (want_c ? NL_ATTR_COMPRESSED : 0);
+	cur = (cur & ~(SETTABLE | NL_FA_COMPRESSED)) | (attrs & SETTABLE) |
+	      (want_c ? NL_FA_COMPRESSED : 0);
 	ni->flags = cpu_to_le32(cur);
 	NInoFileNameSetDirty(ni);
 	ntfs_inode_mark_dirty(ni);
