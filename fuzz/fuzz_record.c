@@ -109,7 +109,7 @@ static void scan_mft(const uint8_t *data, size_t size)
 	uint64_t cur = 0, mft;
 	unsigned budget = 256;
 
-	while (nl_model_next(m, &cur, NL_ITER_DELETED, &mft) == 0 && budget) {
+	while (nl_model_next(m, NL_ITER_DELETED, &cur, &mft) == 0 && budget) {
 		struct nl_record_info ri;
 		struct nl_times t;
 		struct nl_name n;

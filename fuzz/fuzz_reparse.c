@@ -21,10 +21,10 @@ static void exercise_name(const char *name, size_t len, bool relative)
 
 	if (!name)
 		return;
-	n = nl_escape(name, len, NULL, 0, 0);
+	n = nl_escape(name, len, 0, NULL, 0);
 	s = malloc(n + 1);
 	if (s) {
-		nl_escape(name, len, s, n + 1, 0);
+		nl_escape(name, len, 0, s, n + 1);
 		free(s);
 	}
 	if (nl_target_parse(name, relative, &t) == 0) {

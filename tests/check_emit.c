@@ -55,7 +55,7 @@ static void emit_sample(enum nl_emit_format fmt, const struct nl_emit_options *o
 	nl_emit *e = NULL;
 	nl_table *t = NULL, *s = NULL;
 
-	ck_assert_int_eq(nl_emit_open_cb(&e, fmt, mem_write, m, opt), 0);
+	ck_assert_int_eq(nl_emit_open_cb(fmt, mem_write, m, opt, &e), 0);
 	ck_assert_int_eq(nl_emit_table(e, "reparse", cols, C_NCOLS, 0, &t), 0);
 	ck_assert_int_eq(nl_emit_table(e, "summary", sum_cols, 2, NL_TABLE_SUMMARY, &s), 0);
 
@@ -154,7 +154,7 @@ START_TEST(test_text_min_width_and_blocks)
 	nl_emit *e = NULL;
 	nl_table *a = NULL, *b = NULL;
 
-	ck_assert_int_eq(nl_emit_open_cb(&e, NL_EMIT_TEXT, mem_write, &m, NULL), 0);
+	ck_assert_int_eq(nl_emit_open_cb(NL_EMIT_TEXT, mem_write, &m, NULL, &e), 0);
 	ck_assert_int_eq(nl_emit_table(e, "a", c2, 3, 0, &a), 0);
 	ck_assert_int_eq(nl_emit_table(e, "b", c3, 1, 0, &b), 0);
 	nl_cell_int(a, 0, -3);
@@ -227,7 +227,7 @@ START_TEST(test_write_error)
 	nl_emit *e = NULL;
 	nl_table *t = NULL;
 
-	ck_assert_int_eq(nl_emit_open_cb(&e, NL_EMIT_JSON, mem_write, &m, NULL), 0);
+	ck_assert_int_eq(nl_emit_open_cb(NL_EMIT_JSON, mem_write, &m, NULL, &e), 0);
 	ck_assert_int_eq(nl_emit_table(e, "x", sum_cols, 2, 0, &t), 0);
 	nl_cell_int(t, 0, 1);
 	ck_assert_int_eq(nl_row_end(t), -ENOSPC);
@@ -238,7 +238,7 @@ START_TEST(test_write_error)
 
 	/* text: the error shows when held-back rows are written, at the latest by close */
 	m.fail = -EIO;
-	ck_assert_int_eq(nl_emit_open_cb(&e, NL_EMIT_TEXT, mem_write, &m, NULL), 0);
+	ck_assert_int_eq(nl_emit_open_cb(NL_EMIT_TEXT, mem_write, &m, NULL, &e), 0);
 	ck_assert_int_eq(nl_emit_table(e, "x", sum_cols, 2, 0, &t), 0);
 	ck_assert_int_eq(nl_row_end(t), 0);
 	ck_assert_int_eq(nl_emit_close(&e), -EIO);
@@ -254,7 +254,7 @@ START_TEST(test_file_output)
 	nl_table *t = NULL;
 
 	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(nl_emit_open(&e, NL_EMIT_JSON, f, NULL), 0);
+	ck_assert_int_eq(nl_emit_open(NL_EMIT_JSON, f, NULL, &e), 0);
 	ck_assert_int_eq(nl_emit_get_format(e), NL_EMIT_JSON);
 	ck_assert_int_eq(nl_emit_table(e, "summary", sum_cols, 2, NL_TABLE_SUMMARY, &t), 0);
 	nl_cell_int(t, 0, -1);
@@ -263,8 +263,8 @@ START_TEST(test_file_output)
 	ck_assert_int_eq(fclose(f), 0);
 	ck_assert_str_eq(p, "{\"type\":\"summary\",\"links\":-1,\"drive\":null}\n");
 	free(p);
-	ck_assert_int_eq(nl_emit_open(&e, NL_EMIT_JSON, NULL, NULL), -EINVAL);
-	ck_assert_int_eq(nl_emit_open_cb(&e, (enum nl_emit_format)42, mem_write, NULL, NULL), -EINVAL);
+	ck_assert_int_eq(nl_emit_open(NL_EMIT_JSON, NULL, NULL, &e), -EINVAL);
+	ck_assert_int_eq(nl_emit_open_cb((enum nl_emit_format)42, mem_write, NULL, NULL, &e), -EINVAL);
 }
 END_TEST
 

@@ -587,20 +587,20 @@ static void check_links(const nl_model *m, const struct fx *x, bool raw)
 	uint64_t c = 0, mft, got[8];
 	int n = 0;
 
-	while (nl_model_next(m, &c, NL_ITER_HARDLINKS, &mft) == 0 && n < 8)
+	while (nl_model_next(m, NL_ITER_HARDLINKS, &c, &mft) == 0 && n < 8)
 		got[n++] = mft;
 	ck_assert_int_eq(n, 2);
 	ck_assert_uint_eq(got[0], x->f < x->m ? x->f : x->m);
 	ck_assert_uint_eq(got[1], x->f < x->m ? x->m : x->f);
 	c = 0;
 	n = 0;
-	while (nl_model_next(m, &c, NL_ITER_REPARSE, &mft) == 0 && n < 8)
+	while (nl_model_next(m, NL_ITER_REPARSE, &c, &mft) == 0 && n < 8)
 		got[n++] = mft;
 	ck_assert_int_eq(n, 3);
 	ck_assert_uint_eq(got[0], x->j);
 	ck_assert_uint_eq(got[1], x->nr);
 	ck_assert_uint_eq(got[2], x->far);
-	ck_assert_int_eq(nl_model_next(m, &c, NL_ITER_REPARSE, &mft), 1);
+	ck_assert_int_eq(nl_model_next(m, NL_ITER_REPARSE, &c, &mft), 1);
 
 	/* deleted records are not there without NL_SCAN_DELETED */
 	ck_assert_int_eq(nl_model_record(m, x->g, &ri), -ENOENT);
@@ -908,12 +908,12 @@ START_TEST(test_deleted_and_orphans)
 	uint64_t c = 0, mft;
 	int n = 0;
 
-	while (nl_model_next(m, &c, NL_ITER_ONLY_DELETED, &mft) == 0)
+	while (nl_model_next(m, NL_ITER_ONLY_DELETED, &c, &mft) == 0)
 		n++;
 	ck_assert_int_eq(n, 3);
 	/* default iteration leaves them out */
 	c = 0;
-	while (nl_model_next(m, &c, NL_ITER_ALL, &mft) == 0)
+	while (nl_model_next(m, NL_ITER_ALL, &c, &mft) == 0)
 		ck_assert(mft != fx.g && mft != fx.of);
 	nl_model_free(&m);
 	nl_volume_close(&v);
@@ -1368,7 +1368,7 @@ START_TEST(test_fragmented_mft)
 		if (frag_exists[i])
 			ck_assert_int_eq(nl_model_lookup_path(m, want, &mft), 0);
 	}
-	while (nl_model_next(m, &cur, NL_ITER_ALL, &mft) == 0) {
+	while (nl_model_next(m, NL_ITER_ALL, &cur, &mft) == 0) {
 		struct nl_name n;
 		uint64_t nc = 0;
 
@@ -1600,7 +1600,7 @@ START_TEST(test_bulk_ground_truth)
 	uint64_t cur = 0, mft;
 
 	ck_assert_int_eq(pr.n, 0);
-	while (nl_model_next(m, &cur, NL_ITER_ALL, &mft) == 0) {
+	while (nl_model_next(m, NL_ITER_ALL, &cur, &mft) == 0) {
 		struct nl_record_info ri;
 		struct nl_name n;
 		uint64_t nc = 0;

@@ -255,7 +255,7 @@ START_TEST(test_escape)
 	size_t n, backlen = 0;
 	bool needed;
 
-	n = nl_escape(esc_cases[_i].in, esc_cases[_i].len, buf, sizeof(buf), 0);
+	n = nl_escape(esc_cases[_i].in, esc_cases[_i].len, 0, buf, sizeof(buf));
 	ck_assert_str_eq(buf, esc_cases[_i].out);
 	ck_assert_uint_eq(n, strlen(esc_cases[_i].out));
 	ck_assert(nl_utf8_valid(buf, n));
@@ -278,21 +278,21 @@ START_TEST(test_escape_truncate_and_flags)
 {
 	char buf[5];
 
-	ck_assert_uint_eq(nl_escape("ab\x1b" "cd", 5, buf, sizeof(buf), 0), 10);
+	ck_assert_uint_eq(nl_escape("ab\x1b" "cd", 5, 0, buf, sizeof(buf)), 10);
 	ck_assert_str_eq(buf, "ab\\x");
-	ck_assert_uint_eq(nl_escape("abc", 3, NULL, 0, 0), 3);
-	ck_assert_uint_eq(nl_escape("a\\b", 3, buf, sizeof(buf), NL_ESC_ALL_BACKSLASHES), 4);
+	ck_assert_uint_eq(nl_escape("abc", 3, 0, NULL, 0), 3);
+	ck_assert_uint_eq(nl_escape("a\\b", 3, NL_ESC_ALL_BACKSLASHES, buf, sizeof(buf)), 4);
 	ck_assert_str_eq(buf, "a\\\\b");
 	{
 		char big[32], *back = NULL;
 		size_t n;
 
-		ck_assert_uint_eq(nl_escape("a\\|b|", 5, big, sizeof(big), NL_ESC_PIPE), 16);
+		ck_assert_uint_eq(nl_escape("a\\|b|", 5, NL_ESC_PIPE, big, sizeof(big)), 16);
 		ck_assert_str_eq(big, "a\\\\\\x{7c}b\\x{7c}");
 		ck_assert_int_eq(nl_unescape(big, strlen(big), &back, &n), 0);
 		ck_assert_str_eq(back, "a\\|b|");
 		free(back);
-		nl_escape("a|b", 3, big, sizeof(big), 0);
+		nl_escape("a|b", 3, 0, big, sizeof(big));
 		ck_assert_str_eq(big, "a|b");
 	}
 }

@@ -71,7 +71,7 @@ int main(int argc, char **argv)
 
 		if (links_only)
 			filter |= NL_ITER_HARDLINKS | NL_ITER_REPARSE;
-		while (nl_model_next(m, &cur, filter, &mft) == 0) {
+		while (nl_model_next(m, filter, &cur, &mft) == 0) {
 			struct nl_record_info ri;
 			uint64_t nc = 0;
 			struct nl_name n;

@@ -21,7 +21,7 @@ extern "C" {
  * same everywhere; JSON and CSV quoting is applied on top of that.
  *
  * Protocol:
- *   nl_emit_open(&e, NL_EMIT_JSON, stdout, NULL);
+ *   nl_emit_open(NL_EMIT_JSON, stdout, NULL, &e);
  *   nl_emit_table(e, "reparse", cols, ncols, 0, &t);   // once per table
  *   for each row: nl_cell_*(t, COL, ...) ...; nl_row_end(t);
  *   nl_emit_close(&e);                                   // flushes; check it
@@ -100,12 +100,12 @@ struct nl_emit_options {
  * @opt may be NULL for the defaults.
  * Returns 0 or -ENOMEM / -EINVAL (unknown format).
  */
-int nl_emit_open(nl_emit **e, enum nl_emit_format fmt, FILE *fp,
-		 const struct nl_emit_options *opt);
+int nl_emit_open(enum nl_emit_format fmt, FILE *fp, const struct nl_emit_options *opt,
+		 nl_emit **e);
 
 /** nl_emit_open_cb - the same, writing through @fn(@ctx, ...). */
-int nl_emit_open_cb(nl_emit **e, enum nl_emit_format fmt, nl_write_fn fn, void *ctx,
-		    const struct nl_emit_options *opt);
+int nl_emit_open_cb(enum nl_emit_format fmt, nl_write_fn fn, void *ctx,
+		    const struct nl_emit_options *opt, nl_emit **e);
 
 /**
  * nl_emit_flush - write out rows held back for text widths (a later row of

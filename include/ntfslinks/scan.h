@@ -346,7 +346,7 @@ int nl_model_lookup_path(nl_model *m, const char *path, uint64_t *mft);
  * @mft:    receives the next record number
  * Returns 0, or 1 at the end.
  */
-int nl_model_next(const nl_model *m, uint64_t *cursor, unsigned filter, uint64_t *mft);
+int nl_model_next(const nl_model *m, unsigned filter, uint64_t *cursor, uint64_t *mft);
 
 /** nl_model_record_fn - callback of nl_model_foreach(): return 0 to go on,
  *  anything else stops the walk and is returned by nl_model_foreach(). */

@@ -162,7 +162,7 @@ int nl_wtf8_casecmp(const char *a, const char *b,
  * 0).  Returns the full length of the escaped string (without NUL); the
  * output was truncated if that is >= @cap.  Never fails.
  */
-size_t nl_escape(const char *src, size_t len, char *dst, size_t cap, unsigned flags);
+size_t nl_escape(const char *src, size_t len, unsigned flags, char *dst, size_t cap);
 
 /**
  * nl_escape_dup - like nl_escape() into a new malloc'ed string (caller frees).
@@ -170,7 +170,7 @@ size_t nl_escape(const char *src, size_t len, char *dst, size_t cap, unsigned fl
  */
 int nl_escape_dup(const char *src, size_t len, unsigned flags, char **out);
 
-/** nl_escape_needed - true if nl_escape(@src, @len, .., 0) would change it. */
+/** nl_escape_needed - true if nl_escape(@src, @len, 0, ..) would change it. */
 bool nl_escape_needed(const char *src, size_t len);
 
 /**

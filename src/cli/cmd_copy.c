@@ -450,7 +450,7 @@ static int run(int argc, char **argv)
 		return FE_EXIT_USAGE;
 	}
 	if (f.json) {
-		if (nl_emit_open(&f.em, NL_EMIT_JSON, stdout, NULL) ||
+		if (nl_emit_open(NL_EMIT_JSON, stdout, NULL, &f.em) ||
 		    nl_emit_table(f.em, "action", act_cols, sizeof(act_cols) / sizeof(act_cols[0]),
 				  0, &f.tact) ||
 		    nl_emit_table(f.em, "summary", sum_cols, sizeof(sum_cols) / sizeof(sum_cols[0]),

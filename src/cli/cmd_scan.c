@@ -143,7 +143,7 @@ static void deleted_names(struct fe_audit *a, char drive)
 	uint64_t cursor = 0, mft;
 	nl_table *t;
 
-	while (nl_model_next(a->model, &cursor, NL_ITER_ONLY_DELETED, &mft) == 0) {
+	while (nl_model_next(a->model, NL_ITER_ONLY_DELETED, &cursor, &mft) == 0) {
 		struct nl_name nm;
 		uint64_t nc = 0;
 

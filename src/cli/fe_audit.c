@@ -510,7 +510,7 @@ static void dirs_range(struct dpart *p)
 	unsigned filter = NL_ITER_DIRS | (a->deleted ? NL_ITER_DELETED : NL_ITER_ALL);
 	uint64_t cursor = p->lo, mft;
 
-	while (nl_model_next(a->model, &cursor, filter, &mft) == 0) {
+	while (nl_model_next(a->model, filter, &cursor, &mft) == 0) {
 		const char *path;
 		size_t len;
 
@@ -1069,7 +1069,7 @@ void fe_audit_emit_open(struct fe_audit *a)
 		[FE_FMT_CSV] = NL_EMIT_CSV, [FE_FMT_BODYFILE] = NL_EMIT_BODYFILE,
 		[FE_FMT_NUL] = NL_EMIT_NUL,
 	};
-	int rc = nl_emit_open(&a->emit, map[a->format], stdout, NULL);
+	int rc = nl_emit_open(map[a->format], stdout, NULL, &a->emit);
 
 	if (rc < 0)
 		fe_audit_nomem();

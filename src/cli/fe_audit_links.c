@@ -134,7 +134,7 @@ static void collect_range(struct cpart *p)
 	unsigned filter = NL_ITER_HARDLINKS | (a->deleted ? NL_ITER_DELETED : 0);
 	uint64_t cursor = p->lo, mft;
 
-	while (nl_model_next(a->model, &cursor, filter, &mft) == 0) {
+	while (nl_model_next(a->model, filter, &cursor, &mft) == 0) {
 		struct nl_saturation sat = { 0, 0, false };
 		struct nl_record_info ri;
 		struct nl_name nm;
@@ -381,7 +381,7 @@ static void *json_worker(void *arg)
 	struct fe_audit *wa = &sh->wa;
 	nl_emit *e = NULL;
 	nl_table *t;
-	int rc = nl_emit_open_cb(&e, NL_EMIT_JSON, jbuf_write, sh, NULL);
+	int rc = nl_emit_open_cb(NL_EMIT_JSON, jbuf_write, sh, NULL, &e);
 
 	t = rc == 0 ? groups_table(wa, e) : NULL;
 	if (!t)

@@ -441,7 +441,7 @@ static inline void sink_backslashes(struct sink *k, size_t n)
 	}
 }
 
-size_t nl_escape(const char *src, size_t len, char *dst, size_t cap, unsigned flags)
+size_t nl_escape(const char *src, size_t len, unsigned flags, char *dst, size_t cap)
 {
 	static const char hex[] = "0123456789abcdef";
 	const uint8_t *u = (const uint8_t *)src;
@@ -497,12 +497,12 @@ size_t nl_escape(const char *src, size_t len, char *dst, size_t cap, unsigned fl
 
 int nl_escape_dup(const char *src, size_t len, unsigned flags, char **out)
 {
-	size_t n = nl_escape(src, len, NULL, 0, flags);
+	size_t n = nl_escape(src, len, flags, NULL, 0);
 	char *buf = malloc(n + 1);
 
 	if (!buf)
 		return -ENOMEM;
-	nl_escape(src, len, buf, n + 1, flags);
+	nl_escape(src, len, flags, buf, n + 1);
 	*out = buf;
 	return 0;
 }

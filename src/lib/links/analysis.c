@@ -589,7 +589,7 @@ int nl_analysis_open(nl_model *m, const struct nl_analysis_options *opt, nl_anal
 	rc = nl_model_index_children(m);
 	if (rc)
 		goto fail;
-	while (nl_model_next(m, &cursor, NL_ITER_REPARSE | NL_ITER_DELETED, &mft) == 0) {
+	while (nl_model_next(m, NL_ITER_REPARSE | NL_ITER_DELETED, &cursor, &mft) == 0) {
 		if (a->n == cap) {
 			size_t nc = cap ? 2 * cap : 64;
 			struct entry *ne = realloc(a->e, nc * sizeof(*ne));
@@ -706,7 +706,7 @@ int nl_truesize(const nl_model *m, uint64_t dir, struct nl_truesize *out)
 		return -ENOENT;
 	if (!(ri.flags & NL_REC_DIRECTORY))
 		return -ENOTDIR;
-	while (nl_model_next(m, &cursor, NL_ITER_ALL, &mft) == 0) {
+	while (nl_model_next(m, NL_ITER_ALL, &cursor, &mft) == 0) {
 		struct nl_name nm;
 		uint64_t nc = 0, inside = 0, bytes, alloc;
 

@@ -921,7 +921,7 @@ static bool matches(const struct nl_model *m, const struct mrec *r, unsigned fil
 	return (what & NL_ITER_HARDLINKS) && two_names(m, r);
 }
 
-int nl_model_next(const nl_model *m, uint64_t *cursor, unsigned filter, uint64_t *mft)
+int nl_model_next(const nl_model *m, unsigned filter, uint64_t *cursor, uint64_t *mft)
 {
 	for (uint64_t i = *cursor; i < m->nrec; i++) {
 		if (matches(m, &m->recs[i], filter)) {

@@ -134,11 +134,11 @@ static void ob_escaped(struct obuf *b, const char *s, size_t len, unsigned flags
 
 	if (!ob_reserve(b, len + 16))
 		return;
-	need = nl_escape(s, len, b->p + b->n, b->cap - b->n, flags);
+	need = nl_escape(s, len, flags, b->p + b->n, b->cap - b->n);
 	if (need + 1 > b->cap - b->n) {
 		if (!ob_reserve(b, need))
 			return;
-		nl_escape(s, len, b->p + b->n, need + 1, flags);
+		nl_escape(s, len, flags, b->p + b->n, need + 1);
 	}
 	b->n += need;
 }
@@ -189,8 +189,8 @@ int nl_emit_format_from_name(const char *name)
 	return -EINVAL;
 }
 
-int nl_emit_open_cb(nl_emit **out, enum nl_emit_format fmt, nl_write_fn fn, void *ctx,
-		    const struct nl_emit_options *opt)
+int nl_emit_open_cb(enum nl_emit_format fmt, nl_write_fn fn, void *ctx,
+		    const struct nl_emit_options *opt, nl_emit **out)
 {
 	nl_emit *e;
 
@@ -209,14 +209,14 @@ int nl_emit_open_cb(nl_emit **out, enum nl_emit_format fmt, nl_write_fn fn, void
 	return 0;
 }
 
-int nl_emit_open(nl_emit **out, enum nl_emit_format fmt, FILE *fp,
-		 const struct nl_emit_options *opt)
+int nl_emit_open(enum nl_emit_format fmt, FILE *fp, const struct nl_emit_options *opt,
+		 nl_emit **out)
 {
 	int rc;
 
 	if (!fp)
 		return -EINVAL;
-	rc = nl_emit_open_cb(out, fmt, file_write, fp, opt);
+	rc = nl_emit_open_cb(fmt, file_write, fp, opt, out);
 	if (rc == 0)
 		(*out)->fp = fp;
 	return rc;
