@@ -12,7 +12,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "copy/copy_int.h"
+#include "copy/copy_backend_int.h"
 
 /*
  * Safety: every object is created and opened relative to a directory fd
@@ -135,35 +135,46 @@ static int dd_exists(struct cp_dst *d, struct cp_dh *parent, const char *name)
 	return errno == ENOENT ? 0 : -errno;
 }
 
-/* Open the folder that holds the plan node @n, walking from the top without following links. */
-static int open_parent_of(struct cp_dst *d, const struct cp_node *n)
+/*
+ * Open the folder that holds @rel (a '/'-separated path below the top
+ * folder), walking from the top without following links; *@leaf gets the
+ * last name of @rel. Returns the fd or -errno.
+ */
+static int open_parent_of(struct cp_dst *d, const char *rel, const char **leaf)
 {
-	const struct cp_node *chain[4096];
-	size_t k = 0;
+	char name[256];
+	const char *slash;
+	unsigned depth = 0;
 	int fd;
 
-	for (const struct cp_node *p = n->parent; p && p->parent; p = p->parent) {
-		if (k == sizeof(chain) / sizeof(chain[0]))
-			return -ENAMETOOLONG;
-		chain[k++] = p;
-	}
 	fd = fcntl(d->root.fd, F_DUPFD_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	while (k-- > 0) {
-		int nfd = openat(fd, chain[k]->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	while ((slash = strchr(rel, '/'))) {
+		size_t n = (size_t)(slash - rel);
+		int nfd;
 
+		if (n >= sizeof(name) || ++depth > 4096) {
+			close(fd);
+			return -ENAMETOOLONG;
+		}
+		memcpy(name, rel, n);
+		name[n] = 0;
+		nfd = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		close(fd);
 		if (nfd < 0)
 			return -errno;
 		fd = nfd;
+		rel = slash + 1;
 	}
+	*leaf = rel;
 	return fd;
 }
 
-static int dd_link(struct cp_dst *d, const struct cp_node *first, struct cp_dh *file,
+static int dd_link(struct cp_dst *d, struct cp_dh *file, const char *first_rel,
 		   struct cp_dh *parent, const char *name, uint8_t ns)
 {
+	const char *first_name;
 	int rc, fd;
 
 	(void)file;
@@ -171,10 +182,10 @@ static int dd_link(struct cp_dst *d, const struct cp_node *first, struct cp_dh *
 	rc = check_name(d, name);
 	if (rc)
 		return rc;
-	fd = open_parent_of(d, first);
+	fd = open_parent_of(d, first_rel, &first_name);
 	if (fd < 0)
 		return fail(d, fd, "cannot reach the first name");
-	rc = linkat(fd, first->name, parent->fd, name, 0) ? -errno : 0;
+	rc = linkat(fd, first_name, parent->fd, name, 0) ? -errno : 0;
 	close(fd);
 	if (rc)
 		return fail(d, rc, "cannot make hard link");

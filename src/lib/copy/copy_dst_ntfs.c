@@ -10,7 +10,7 @@
 #include <ntfslinks/volume.h>
 #include <ntfslinks/writer.h>
 
-#include "copy/copy_int.h"
+#include "copy/copy_backend_int.h"
 
 struct dst_ntfs {
 	struct nl_writer *w;	/* NULL in a dry run */
@@ -134,14 +134,14 @@ static int dn_exists(struct cp_dst *d, struct cp_dh *parent, const char *name)
 	return rc == -ENOENT ? 0 : rc;
 }
 
-static int dn_link(struct cp_dst *d, const struct cp_node *first, struct cp_dh *file,
+static int dn_link(struct cp_dst *d, struct cp_dh *file, const char *first_rel,
 		   struct cp_dh *parent, const char *name, uint8_t ns)
 {
 	struct dst_ntfs *p = d->priv;
 	int rc;
 
-	(void)file;
-	rc = nl_writer_link_u8(p->w, first->dh.ref, parent->ref, name, create_ns(ns));
+	(void)first_rel;
+	rc = nl_writer_link_u8(p->w, file->ref, parent->ref, name, create_ns(ns));
 	if (rc)
 		return werr(d, rc, "cannot make hard link");
 	return 0;

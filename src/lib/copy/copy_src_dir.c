@@ -13,7 +13,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "copy/copy_int.h"
+#include "copy/copy_backend_int.h"
 
 struct src_dir {
 	bool ntfs3g;

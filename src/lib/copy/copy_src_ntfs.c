@@ -20,7 +20,7 @@
 #include <ntfslinks/volume.h>
 #include <ntfslinks/writer.h>
 
-#include "copy/copy_int.h"
+#include "copy/copy_backend_int.h"
 #include "writer/writer_int.h"
 
 struct src_ntfs {

@@ -1,6 +1,7 @@
-/* copy_int.h: the copy engine's source and destination backend interfaces (not public). */
-#ifndef NTFSLINKS_COPY_INTERNAL_H
-#define NTFSLINKS_COPY_INTERNAL_H
+/* copy_backend_int.h: the interface between the copy engine and its source and destination
+ * backends: entry types, operation tables and the functions the backends share (not public). */
+#ifndef NTFSLINKS_COPY_BACKEND_INT_H
+#define NTFSLINKS_COPY_BACKEND_INT_H
 
 #include <stdint.h>
 #include <stdbool.h>
@@ -160,8 +161,6 @@ struct cp_dh {
 	int fd;
 };
 
-struct cp_node;
-
 struct cp_dst_ops {
 	/* Create folder @name in @parent; *out open until close(). */
 	int (*mkdir)(struct cp_dst *d, struct cp_dh *parent, const char *name,
@@ -173,8 +172,10 @@ struct cp_dst_ops {
 	int (*open_dir)(struct cp_dst *d, struct cp_dh *parent, const char *name, struct cp_dh *out);
 	/* Does @name exist in @parent? 1 yes, 0 no, -errno. */
 	int (*exists)(struct cp_dst *d, struct cp_dh *parent, const char *name);
-	/* Another name for the file first created as @first (node in the plan). */
-	int (*link)(struct cp_dst *d, const struct cp_node *first, struct cp_dh *file,
+	/* Another name @name in @parent for the file @file, first created as
+	 * @first_rel (its path below the destination's top folder, '/'-separated;
+	 * given to directory destinations only, NULL for images). */
+	int (*link)(struct cp_dst *d, struct cp_dh *file, const char *first_rel,
 		    struct cp_dh *parent, const char *name, uint8_t ns);
 	/* Linux symbolic link (directory destinations only). */
 	int (*symlink)(struct cp_dst *d, struct cp_dh *parent, const char *name, const char *target);
@@ -222,46 +223,6 @@ struct cp_dst {
 	char err[256];
 };
 
-/* The plan: one node per destination entry. */
-struct cp_group;
-
-struct cp_node {
-	struct cp_node *parent, *child, *last, *next;
-	struct cp_src *src;
-	char *name;		/* destination name (WTF-8) */
-	char *anchor;		/* source path of this entry when it does not follow from the
-				   parent (roots, unrolled targets); NULL otherwise */
-	char *src_name;		/* source name when it differs from the destination name */
-	char *link_source;	/* unrolled: where the link itself was (for reports) */
-	struct cp_stat st;
-	enum nl_copy_action action;	/* planned action */
-	enum nl_copy_kind kind;
-	bool create;		/* something is made in the destination */
-	bool is_root;		/* a source root (or the --into folder) */
-	bool failed;
-	bool linux_symlink;	/* create as a Linux symlink (directory destinations) */
-	bool unrolled;		/* an outer link replaced by a copy of its target */
-	uint8_t *rp;		/* reparse buffer to write (rewritten or raw), or NULL */
-	size_t rp_len;
-	char *target;		/* links: the target as stored */
-	char *new_target;	/* links: the target written (reported) */
-	char *reason;
-	struct cp_group *group;
-	struct cp_dh dh;
-	uint32_t depth;
-};
-
-struct cp_group {
-	struct cp_group *hnext;
-	unsigned src;
-	uint64_t dev, ino;
-	struct cp_node *first;	/* the name whose data was written */
-	uint32_t planned, made;
-	int state;		/* 0 not yet, 1 made, -1 failed */
-	struct cp_times t;
-	uint32_t attrs;
-};
-
 /* Backends. */
 int cp_src_ntfs_open(struct cp_src *s, const char *image, const char *path, char *err, size_t errlen);
 /* Sources in the destination image: one read-write mount serves both (two
@@ -294,8 +255,7 @@ int cp_dst_dir_open(struct cp_dst *d, const char *path, bool ntfs3g, bool dry_ru
 struct nl_volume;
 int cp_ntfs_ro_lookup(struct nl_volume *v, const char *path, bool *is_dir);
 
-/* Helpers shared by the backends (copy.c). */
-bool cp_is_ntfs3g_dir(const char *path, char **mount_root);
+/* Shared by the backends (copy_backend.c). */
 int64_t cp_unix_to_ntfs(int64_t sec, long nsec);
 void cp_ntfs_to_unix(int64_t t, struct timespec *ts);
 

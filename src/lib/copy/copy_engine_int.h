@@ -1,0 +1,255 @@
+/* copy_engine_int.h: the copy engine's own types (the job, the plan, pending links) and the
+ * functions its files share: copy_job.c (the job, endpoints), copy_plan.c (nodes, hardlink
+ * groups, anchors, the walk), copy_links.c (link targets and policies), copy_exec.c (making
+ * the plan), copy_run.c (nl_copy_run). Backends never include it. */
+#ifndef NTFSLINKS_COPY_ENGINE_INT_H
+#define NTFSLINKS_COPY_ENGINE_INT_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ntfslinks/reparse.h>
+
+#include "copy/copy_backend_int.h"
+
+#define MAX_CHAIN 32		/* links followed one after another by unroll */
+
+/* The plan: one node per destination entry. */
+struct cp_group;
+
+struct cp_node {
+	struct cp_node *parent, *child, *last, *next;
+	struct cp_src *src;
+	char *name;		/* destination name (WTF-8) */
+	char *anchor;		/* source path of this entry when it does not follow from the
+				   parent (roots, unrolled targets); NULL otherwise */
+	char *src_name;		/* source name when it differs from the destination name */
+	char *link_source;	/* unrolled: where the link itself was (for reports) */
+	struct cp_stat st;
+	enum nl_copy_action action;	/* planned action */
+	enum nl_copy_kind kind;
+	bool create;		/* something is made in the destination */
+	bool is_root;		/* a source root (or the --into folder) */
+	bool failed;
+	bool linux_symlink;	/* create as a Linux symlink (directory destinations) */
+	bool unrolled;		/* an outer link replaced by a copy of its target */
+	uint8_t *rp;		/* reparse buffer to write (rewritten or raw), or NULL */
+	size_t rp_len;
+	char *target;		/* links: the target as stored */
+	char *new_target;	/* links: the target written (reported) */
+	char *reason;
+	struct cp_group *group;
+	struct cp_dh dh;
+	uint32_t depth;
+};
+
+struct cp_group {
+	struct cp_group *hnext;
+	unsigned src;
+	uint64_t dev, ino;
+	struct cp_node *first;	/* the name whose data was written */
+	uint32_t planned, made;
+	int state;		/* 0 not yet, 1 made, -1 failed */
+	struct cp_times t;
+	uint32_t attrs;
+};
+
+/* An anchor: a copied source folder that inner links may point into. */
+struct cp_map {
+	const char *vol_key;
+	char *path;		/* canonical source path of the anchor */
+	struct cp_node *node;
+	bool global;		/* a source root: holds for every link; an unrolled
+				   target holds only for the links copied inside it */
+};
+
+/* What a link entry points at (cp_link_resolve). */
+struct cp_target {
+	int rc;			/* 0, -ENOENT dangling, -ELOOP, -EXDEV other volume, -EINVAL bad */
+	bool junction;
+	bool relative;
+	bool print_empty;
+	char *canon;		/* resolved target (canonical source path); with -ENOENT
+				   the lexical path when it stays on the volume, or NULL */
+	struct cp_stat tst;	/* the target entry */
+	char *orig_rel;		/* relative targets: the text, '/'-separated */
+};
+
+/* A pending link of the plan, its target worked out once. */
+struct cp_link {
+	struct cp_node *n;
+	bool done;		/* resolved */
+	struct cp_target t;
+	struct cp_map *map;	/* inner: the anchor it falls under */
+	bool inner;		/* decided: recreate pointing into the copy */
+	bool splice;		/* decided: recreate with the original target */
+	char *visited[MAX_CHAIN];
+	int nvisited;
+};
+
+/* The copy job. */
+struct nl_copy {
+	struct nl_copy_options o;
+	struct cp_src **src;
+	size_t nsrc;
+	struct cp_dst *dst;
+	struct cp_node *top;
+	struct cp_map *maps;
+	size_t nmaps, capmaps;
+	struct cp_group **ht;
+	size_t htcap, ngroups;
+	struct cp_link **pend;
+	size_t npend, cappend;
+	struct cp_node **walkq;
+	size_t nq, capq;
+	struct cp_link **links;	/* every link record, for freeing */
+	size_t nlinks, caplinks;
+	struct nl_copy_stats st;
+	uint8_t *buf;
+	size_t bufsz;
+	char err[512];
+	bool ran;
+	bool partial;
+	bool stop;
+};
+
+/* ---- small inline functions -------------------------------------------------- */
+
+static inline char *xstrdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static inline char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	return s;
+}
+
+static inline uint32_t rp_tag(const struct cp_stat *st)
+{
+	const uint8_t *b = st->reparse;
+
+	if (!b || st->reparse_len < 4)
+		return 0;
+	return b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+static inline bool is_link_stat(const struct cp_stat *st)
+{
+	uint32_t t;
+
+	if (st->type == CP_T_LSYMLINK)
+		return true;
+	if (st->type != CP_T_REPARSE)
+		return false;
+	t = rp_tag(st);
+	return t == NL_TAG_MOUNT_POINT || t == NL_TAG_SYMLINK;
+}
+
+/* "/a/b" + "c" */
+static inline char *path_join(const char *a, const char *b)
+{
+	size_t al = strlen(a);
+
+	if (!*b)
+		return strdup(a);
+	return xasprintf("%s%s%s", a, al && a[al - 1] == '/' ? "" : "/", b);
+}
+
+static inline char *path_dirname(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	if (!s || s == p)
+		return strdup("/");
+	return strndup(p, (size_t)(s - p));
+}
+
+/* Is @p equal to or under @dir (component-wise)? */
+static inline bool path_under(const char *p, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (n == 1 && dir[0] == '/')
+		return p[0] == '/';
+	return !strncmp(p, dir, n) && (p[n] == 0 || p[n] == '/');
+}
+
+/* ---- copy_job.c ----------------------------------------------------------------- */
+
+/* Set the job's error message. */
+void cp_set_err(struct nl_copy *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- copy_plan.c ---------------------------------------------------------------- */
+
+/* A new plan node @name (copied) below @parent (NULL for the top), from source @s. */
+struct cp_node *cp_node_new(struct nl_copy *c, struct cp_node *parent, struct cp_src *s,
+			    const char *name);
+void cp_node_free_tree(struct cp_node *root);
+/* Paths of a node (malloc'ed, NULL when out of memory): in its source, in the
+ * destination below the top folder, and "IMAGE:/path" or "/host/path" for reports. */
+char *cp_node_srcpath(const struct cp_node *n);
+char *cp_node_destrel(const struct cp_node *n);
+char *cp_node_srcdisplay(const struct cp_node *n);
+/* Mark @n failed with a reason; the run ends partial. */
+void cp_node_fail(struct nl_copy *c, struct cp_node *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Next node after @n in pre-order below @root (into @n's children when @descend). */
+struct cp_node *cp_next_pre(struct cp_node *n, const struct cp_node *root, bool descend);
+/* File @n joins its hardlink group. 0 or -ENOMEM. */
+int cp_group_add(struct nl_copy *c, struct cp_node *n);
+/* Record source folder @path (volume @vol_key), copied as @n, as an anchor. */
+int cp_map_add(struct nl_copy *c, const char *vol_key, const char *path, struct cp_node *n,
+	       bool global);
+struct cp_map *cp_map_find(struct nl_copy *c, const char *vk, const char *path,
+			   const struct cp_node *n);
+/* Pending links: queue @li again, forget its target, free it. */
+int cp_pend_push(struct nl_copy *c, struct cp_link *li);
+void cp_link_reset(struct cp_link *li);
+void cp_link_free(struct cp_link *li);
+/* Decide what a freshly planned node is; folders and links are queued. */
+int cp_classify(struct nl_copy *c, struct cp_node *n);
+/* Plan the entries of source folder @dirst below @attach. */
+int cp_walk_dir(struct nl_copy *c, struct cp_node *attach, struct cp_src *s,
+		const struct cp_stat *dirst, const char *into_base);
+/* Plan the queued folders. */
+int cp_drain_walk(struct nl_copy *c, size_t *head);
+/* @name, or a free "name - Copy" variant of it in @parent (malloc'ed). */
+char *cp_auto_name(struct nl_copy *c, struct cp_node *parent, const char *name, bool is_dir);
+/* After the walk: the first name of each hardlink group, link limits, total bytes. */
+void cp_finalize(struct nl_copy *c);
+
+/* ---- copy_links.c --------------------------------------------------------------- */
+
+/*
+ * Where link entry @st, found in folder @dir (canonical path) of source @s,
+ * leads: fills @t (t->rc says how it ended; see struct cp_target). Absolute
+ * targets on drive @src_drive belong to the source's volume. Returns 0, or
+ * -ENOMEM (then @t is partly filled; cp_target_clear() frees it).
+ */
+int cp_link_resolve(struct cp_src *s, char src_drive, const struct cp_stat *st, const char *dir,
+		    struct cp_target *t);
+void cp_target_clear(struct cp_target *t);
+/* Resolve the pending links and apply the policies, planning what they bring in. */
+int cp_plan_links(struct nl_copy *c);
+/* The reparse data (or Linux symlink text) of every link that is made. */
+int cp_rewrite_links(struct nl_copy *c);
+
+/* ---- copy_exec.c ---------------------------------------------------------------- */
+
+/* Report progress; -ECANCELED (and the job stops) when the callback says so. */
+int cp_progress(struct nl_copy *c);
+/* Make the plan in the destination (a dry run only reports). 0 or -ENOMEM. */
+int cp_execute(struct nl_copy *c);
+
+#endif
