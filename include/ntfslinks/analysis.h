@@ -42,7 +42,10 @@ extern "C" {
  * loop, dangling (further hops), then inner/outer by where the first hop
  * lands.  A path is resolved component by component, NTFS
  * case-insensitively; a name-surrogate link met in the middle of a path is
- * followed (as Windows does), one at the end is the target itself.
+ * followed (as Windows does), one at the end is the target itself.  Inner
+ * or outer follows the path, not the record: a target reached through a
+ * name outside the anchor is outer even when the file has another name
+ * under it.  The same resolver classes links for the copy engine.
  *
  * The drive letter: absolute drive targets (\??\C:\...) point into this
  * volume only if their letter is this volume's letter.  It is given
