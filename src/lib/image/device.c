@@ -1,4 +1,4 @@
-/* device.c: libntfs-3g device operations over a byte range of a file or block device (no loop device). */
+/* device.c: byte sources: whole reads of files and block devices, and libntfs-3g device operations over a byte range of one (no loop device). */
 #include "config.h"
 
 #include <errno.h>
@@ -27,29 +27,48 @@ struct nl_dev {
 	s64 pos;                  /* for seek/read/write */
 };
 
-static inline struct nl_dev *D(struct ntfs_device *dev) { return (struct nl_dev *)dev; }
+/* to_nl_dev: our device around libntfs-3g's (its first member). */
+static inline struct nl_dev *to_nl_dev(struct ntfs_device *dev) { return (struct nl_dev *)dev; }
 
-static int file_size(int fd, uint64_t *size)
+ssize_t nl_pread_full(int fd, void *buf, size_t len, uint64_t off)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	if (done < len)
+		memset((char *)buf + done, 0, len - done);
+	return (ssize_t)done;
+}
+
+int nl_fd_size(int fd, uint64_t *size)
 {
 	struct stat st;
 
 	if (fstat(fd, &st) < 0)
 		return -errno;
 	if (S_ISBLK(st.st_mode)) {
-		uint64_t b = 0;
-
-		if (ioctl(fd, BLKGETSIZE64, &b) < 0)
+		if (ioctl(fd, BLKGETSIZE64, size) < 0)
 			return -errno;
-		*size = b;
-	} else {
-		*size = (uint64_t)st.st_size;
+		return 0;
 	}
+	*size = (uint64_t)st.st_size;
 	return 0;
 }
 
 static int nd_open(struct ntfs_device *dev, int flags)
 {
-	struct nl_dev *d = D(dev);
+	struct nl_dev *d = to_nl_dev(dev);
 	int acc = flags & O_ACCMODE;
 	struct stat st;
 	uint64_t fsize = 0;
@@ -65,7 +84,7 @@ static int nd_open(struct ntfs_device *dev, int flags)
 	d->fd = open(dev->d_name, (acc == O_RDONLY ? O_RDONLY : O_RDWR) | O_CLOEXEC);
 	if (d->fd < 0)
 		return -1;
-	if (fstat(d->fd, &st) < 0 || file_size(d->fd, &fsize) < 0)
+	if (fstat(d->fd, &st) < 0 || nl_fd_size(d->fd, &fsize) < 0)
 		goto fail;
 	if (d->offset > fsize) {
 		errno = EINVAL;
@@ -93,7 +112,7 @@ fail:;
 
 static int nd_close(struct ntfs_device *dev)
 {
-	struct nl_dev *d = D(dev);
+	struct nl_dev *d = to_nl_dev(dev);
 	int rc = 0;
 
 	if (!NDevOpen(dev)) {
@@ -111,7 +130,7 @@ static int nd_close(struct ntfs_device *dev)
 
 static s64 nd_seek(struct ntfs_device *dev, s64 offset, int whence)
 {
-	struct nl_dev *d = D(dev);
+	struct nl_dev *d = to_nl_dev(dev);
 	s64 np;
 
 	switch (whence) {
@@ -130,7 +149,7 @@ static s64 nd_seek(struct ntfs_device *dev, s64 offset, int whence)
 
 static s64 nd_pread(struct ntfs_device *dev, void *buf, s64 count, s64 offset)
 {
-	struct nl_dev *d = D(dev);
+	struct nl_dev *d = to_nl_dev(dev);
 	s64 done = 0;
 
 	if (count < 0 || offset < 0) {
@@ -158,7 +177,7 @@ static s64 nd_pread(struct ntfs_device *dev, void *buf, s64 count, s64 offset)
 
 static s64 nd_pwrite(struct ntfs_device *dev, const void *buf, s64 count, s64 offset)
 {
-	struct nl_dev *d = D(dev);
+	struct nl_dev *d = to_nl_dev(dev);
 	s64 done = 0;
 
 	if (!d->rw || NDevReadOnly(dev)) {
@@ -191,25 +210,25 @@ static s64 nd_pwrite(struct ntfs_device *dev, const void *buf, s64 count, s64 of
 
 static s64 nd_read(struct ntfs_device *dev, void *buf, s64 count)
 {
-	s64 n = nd_pread(dev, buf, count, D(dev)->pos);
+	s64 n = nd_pread(dev, buf, count, to_nl_dev(dev)->pos);
 
 	if (n > 0)
-		D(dev)->pos += n;
+		to_nl_dev(dev)->pos += n;
 	return n;
 }
 
 static s64 nd_write(struct ntfs_device *dev, const void *buf, s64 count)
 {
-	s64 n = nd_pwrite(dev, buf, count, D(dev)->pos);
+	s64 n = nd_pwrite(dev, buf, count, to_nl_dev(dev)->pos);
 
 	if (n > 0)
-		D(dev)->pos += n;
+		to_nl_dev(dev)->pos += n;
 	return n;
 }
 
 static int nd_sync(struct ntfs_device *dev)
 {
-	struct nl_dev *d = D(dev);
+	struct nl_dev *d = to_nl_dev(dev);
 
 	if (NDevReadOnly(dev) || !NDevDirty(dev))
 		return 0;
@@ -221,7 +240,7 @@ static int nd_sync(struct ntfs_device *dev)
 
 static int nd_stat(struct ntfs_device *dev, struct stat *st)
 {
-	struct nl_dev *d = D(dev);
+	struct nl_dev *d = to_nl_dev(dev);
 
 	if (fstat(d->fd, st) < 0)
 		return -1;
@@ -233,7 +252,7 @@ static int nd_stat(struct ntfs_device *dev, struct stat *st)
 
 static int nd_ioctl(struct ntfs_device *dev, unsigned long request, void *argp)
 {
-	struct nl_dev *d = D(dev);
+	struct nl_dev *d = to_nl_dev(dev);
 
 	switch (request) {
 	case BLKGETSIZE64:

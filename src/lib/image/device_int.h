@@ -1,9 +1,11 @@
-/* device_int.h (internal): libntfs-3g device operations that read (or write) a byte range of a file or block device. */
-#ifndef NL_DEVICE_H
-#define NL_DEVICE_H
+/* device_int.h (internal): byte sources: reads of files and block devices, and libntfs-3g device operations over a byte range of one. */
+#ifndef NL_DEVICE_INT_H
+#define NL_DEVICE_INT_H
 
 #include <stdint.h>
 #include <stdbool.h>
+
+#include <sys/types.h>
 
 #include <ntfs-3g/types.h>
 #include <ntfs-3g/device.h>
@@ -46,9 +48,18 @@ int nl_device_umount(ntfs_volume **vol);
 /**
  * nl_boot_sector_check - is the 512-byte @bs an NTFS boot sector?
  * Returns NULL if yes, else a static lowercase reason ("bad oem id",
- * "bad bytes per sector", "bad sectors per cluster", "bad boot signature",
- * "bad mft record size").
+ * "bad bytes per sector", "bad sectors per cluster", "bad mft record size").
  */
 const char *nl_boot_sector_check(const uint8_t *bs);
+
+/**
+ * nl_pread_full - read exactly @len bytes at @off of @fd, retrying short
+ * reads; what lies past the end of the file is zero-filled.
+ * Returns the bytes really read (< @len at the end of the file) or -errno.
+ */
+ssize_t nl_pread_full(int fd, void *buf, size_t len, uint64_t off);
+
+/** nl_fd_size - the size of a regular file or block device.  Returns 0 or -errno. */
+int nl_fd_size(int fd, uint64_t *size);
 
 #endif

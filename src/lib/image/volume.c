@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,17 @@ static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] <
 static inline uint32_t rd32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+void nl_set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
 }
 
 /* split_spec: "PATH@N" -> PATH and N when PATH exists and the whole does not. */
@@ -78,19 +90,129 @@ static bool looks_like_mft(const uint8_t *b, size_t n, uint32_t *rsize)
 	return true;
 }
 
+/* Where a spec leads: what nl_volume_locate() returns besides the path. */
+struct located {
+	uint64_t offset, size;
+	unsigned partition;
+	enum nl_volume_kind kind;
+};
+
+/* locate_at_offset: the caller gave the offset; an NTFS boot sector must be there. */
+static int locate_at_offset(int fd, uint64_t offset, struct located *at, char *err, size_t errlen)
+{
+	uint8_t s0[512];
+	ssize_t n = nl_pread_full(fd, s0, sizeof(s0), offset);
+	const char *why;
+
+	if (n < 512) {
+		nl_set_err(err, errlen, "nothing to read at offset %llu", (unsigned long long)offset);
+		return n < 0 ? (int)n : -EINVAL;
+	}
+	if ((why = nl_boot_sector_check(s0)) != NULL) {
+		nl_set_err(err, errlen, "no ntfs boot sector at offset %llu: %s",
+			   (unsigned long long)offset, why);
+		return -EINVAL;
+	}
+	at->offset = offset;
+	return 0;
+}
+
+/* pick_partition: partition @part of @t, which must be NTFS, or with @part 0
+ * the one NTFS partition of @t.  @list describes @t for the messages. */
+static int pick_partition(const struct nl_partition_table *t, unsigned part, const char *list,
+			  struct located *at, char *err, size_t errlen)
+{
+	size_t nntfs = 0, which = 0;
+
+	for (size_t i = 0; i < t->count; i++) {
+		if (part ? t->part[i].number != part : !t->part[i].is_ntfs)
+			continue;
+		if (part && !t->part[i].is_ntfs) {
+			nl_set_err(err, errlen, "partition %u is not ntfs; partitions: %s", part, list);
+			return -EINVAL;
+		}
+		if (nntfs++ == 0)
+			which = i;
+		if (part)
+			break;
+	}
+	if (nntfs == 1) {
+		at->offset = t->part[which].offset;
+		at->size = t->part[which].size;
+		at->partition = t->part[which].number;
+		return 0;
+	}
+	if (part)
+		nl_set_err(err, errlen, "no partition %u; partitions: %s", part, list);
+	else if (nntfs == 0)
+		nl_set_err(err, errlen, "no ntfs partition; partitions: %s", list);
+	else
+		nl_set_err(err, errlen, "%zu ntfs partitions, pick one with IMAGE@N; partitions: %s",
+			   nntfs, list);
+	return -EINVAL;
+}
+
+/* locate_in_file: the start of the file decides: an NTFS boot sector (unless
+ * a partition was asked for), a raw $MFT, or a partition table to pick from. */
+static int locate_in_file(int fd, unsigned part, bool no_raw_mft, struct located *at,
+			  char *err, size_t errlen)
+{
+	uint8_t s0[4096];
+	ssize_t n = nl_pread_full(fd, s0, sizeof(s0), 0);
+	struct nl_partition_table *t = NULL;
+	uint32_t rsize;
+	const char *why;
+	int rc;
+
+	if (n < 0) {
+		nl_set_err(err, errlen, "cannot read: %s", strerror((int)-n));
+		return (int)n;
+	}
+	if (n < 512) {
+		nl_set_err(err, errlen, "too small to hold an ntfs volume (%zd bytes)", n);
+		return -EINVAL;
+	}
+	why = nl_boot_sector_check(s0);
+	if (!part && !why)
+		return 0;
+	if (!part && looks_like_mft(s0, (size_t)n, &rsize)) {
+		if (no_raw_mft) {
+			nl_set_err(err, errlen, "a raw $MFT file, not a volume");
+			return -EINVAL;
+		}
+		at->kind = NL_VOLUME_RAW_MFT;
+		return 0;
+	}
+	if ((rc = nl_partitions_read_fd(fd, &t)) < 0) {
+		nl_set_err(err, errlen, "cannot read the partition table: %s", strerror(-rc));
+		return rc;
+	}
+	if (t->scheme == NL_PT_NONE) {
+		if (part)
+			nl_set_err(err, errlen, "no partition table, so no partition %u", part);
+		else
+			nl_set_err(err, errlen, "not an ntfs volume (%s), no partition table, not a raw $MFT",
+				   why);
+		rc = -EINVAL;
+	} else {
+		char list[NL_ERRMSG_SIZE - 128];
+
+		nl_partitions_describe(t, list, sizeof(list));
+		rc = pick_partition(t, part, list, at, err, errlen);
+	}
+	nl_partitions_free(&t);
+	return rc;
+}
+
 int nl_volume_locate(const char *spec, const struct nl_open_options *opt,
 		     char **pathp, uint64_t *offset, uint64_t *size, unsigned *partition,
 		     enum nl_volume_kind *kind, char *err, size_t errlen)
 {
 	static const struct nl_open_options none;
+	struct located at = { .kind = NL_VOLUME_NTFS };
 	char *path = NULL;
 	unsigned part = 0;
-	int fd = -1, rc;
-	uint8_t s0[4096];
-	ssize_t n;
-	struct nl_partition_table *t = NULL;
-	uint32_t rsize;
-	const char *why;
+	int fd, rc;
 
 	if (!opt)
 		opt = &none;
@@ -108,130 +230,41 @@ int nl_volume_locate(const char *spec, const struct nl_open_options *opt,
 		nl_set_err(err, errlen, "%s", strerror(-rc));
 		return rc;
 	}
-	if (opt->partition) {
-		if (part && part != opt->partition) {
-			nl_set_err(err, errlen, "partition %u given twice, as @%u and %u", part, part,
-				   opt->partition);
-			rc = -EINVAL;
-			goto out;
-		}
-		part = opt->partition;
+	if (opt->partition && part && part != opt->partition) {
+		nl_set_err(err, errlen, "partition %u given twice, as @%u and %u", part, part,
+			   opt->partition);
+		free(path);
+		return -EINVAL;
 	}
+	if (opt->partition)
+		part = opt->partition;
 	if (part && opt->has_offset) {
 		nl_set_err(err, errlen, "give either a partition or an offset, not both");
-		rc = -EINVAL;
-		goto out;
+		free(path);
+		return -EINVAL;
 	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		rc = -errno;
 		nl_set_err(err, errlen, "%s", strerror(errno));
-		goto out;
+		free(path);
+		return rc;
 	}
-	if (opt->has_offset) {
-		n = nl_pread_full(fd, s0, 512, opt->offset);
-		if (n < 512) {
-			rc = n < 0 ? (int)n : -EINVAL;
-			nl_set_err(err, errlen, "nothing to read at offset %llu",
-				   (unsigned long long)opt->offset);
-			goto out;
-		}
-		if ((why = nl_boot_sector_check(s0)) != NULL) {
-			nl_set_err(err, errlen, "no ntfs boot sector at offset %llu: %s",
-				   (unsigned long long)opt->offset, why);
-			rc = -EINVAL;
-			goto out;
-		}
-		*offset = opt->offset;
-		goto found;
-	}
-	n = nl_pread_full(fd, s0, sizeof(s0), 0);
-	if (n < 0) {
-		rc = (int)n;
-		nl_set_err(err, errlen, "cannot read: %s", strerror(-rc));
-		goto out;
-	}
-	if (n < 512) {
-		nl_set_err(err, errlen, "too small to hold an ntfs volume (%zd bytes)", n);
-		rc = -EINVAL;
-		goto out;
-	}
-	why = nl_boot_sector_check(s0);
-	if (!part && !why)
-		goto found;
-	if (!part && looks_like_mft(s0, (size_t)n, &rsize)) {
-		if (opt->no_raw_mft) {
-			nl_set_err(err, errlen, "a raw $MFT file, not a volume");
-			rc = -EINVAL;
-			goto out;
-		}
-		*kind = NL_VOLUME_RAW_MFT;
-		goto found;
-	}
-	if ((rc = nl_partitions_read_fd(fd, &t)) < 0) {
-		nl_set_err(err, errlen, "cannot read the partition table: %s", strerror(-rc));
-		goto out;
-	}
-	if (t->scheme == NL_PT_NONE) {
-		if (part)
-			nl_set_err(err, errlen, "no partition table, so no partition %u", part);
-		else
-			nl_set_err(err, errlen, "not an ntfs volume (%s), no partition table, not a raw $MFT",
-				   why);
-		rc = -EINVAL;
-		goto out;
-	}
-	char list[NL_ERRMSG_SIZE - 128];
-
-	nl_partitions_describe(t, list, sizeof(list));
-	if (part) {
-		for (size_t i = 0; i < t->count; i++) {
-			if (t->part[i].number != part)
-				continue;
-			if (!t->part[i].is_ntfs) {
-				nl_set_err(err, errlen, "partition %u is not ntfs; partitions: %s", part, list);
-				rc = -EINVAL;
-				goto out;
-			}
-			*offset = t->part[i].offset;
-			*size = t->part[i].size;
-			*partition = part;
-			goto found;
-		}
-		nl_set_err(err, errlen, "no partition %u; partitions: %s", part, list);
-		rc = -EINVAL;
-		goto out;
-	}
-	size_t nntfs = 0, which = 0;
-
-	for (size_t i = 0; i < t->count; i++)
-		if (t->part[i].is_ntfs) {
-			nntfs++;
-			which = i;
-		}
-	if (nntfs == 1) {
-		*offset = t->part[which].offset;
-		*size = t->part[which].size;
-		*partition = t->part[which].number;
-		goto found;
-	}
-	if (nntfs == 0)
-		nl_set_err(err, errlen, "no ntfs partition; partitions: %s", list);
+	if (opt->has_offset)
+		rc = locate_at_offset(fd, opt->offset, &at, err, errlen);
 	else
-		nl_set_err(err, errlen, "%zu ntfs partitions, pick one with IMAGE@N; partitions: %s",
-			   nntfs, list);
-	rc = -EINVAL;
-	goto out;
-found:
+		rc = locate_in_file(fd, part, opt->no_raw_mft, &at, err, errlen);
+	close(fd);
+	if (rc < 0) {
+		free(path);
+		return rc;
+	}
 	*pathp = path;
-	path = NULL;
-	rc = 0;
-out:
-	nl_partitions_free(&t);
-	if (fd >= 0)
-		close(fd);
-	free(path);
-	return rc;
+	*offset = at.offset;
+	*size = at.size;
+	*partition = at.partition;
+	*kind = at.kind;
+	return 0;
 }
 
 static int open_raw_mft(nl_volume *v, char *err, size_t errlen)

@@ -1,4 +1,4 @@
-/* volume_int.h (internal): the nl_volume structure and helpers shared by volume.c, partition.c and scan.c. */
+/* volume_int.h (internal): the nl_volume structure, error messages and partition helpers shared inside the library. */
 #ifndef NL_VOLUME_INT_H
 #define NL_VOLUME_INT_H
 
@@ -29,11 +29,12 @@ struct nl_volume {
 	char label[128 * 3 + 1];
 };
 
+/* nl_set_err: format a message into @err (@errlen bytes; nothing if NULL or 0). */
 void nl_set_err(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-ssize_t nl_pread_full(int fd, void *buf, size_t len, uint64_t off);
-int nl_fd_size(int fd, uint64_t *size);
+/* nl_partitions_read_fd: nl_partitions_read() on an open file. */
 int nl_partitions_read_fd(int fd, struct nl_partition_table **out);
+/* nl_partitions_describe: "1 ntfs at 1048576 (10485760 bytes), ..." (or "none") into @buf. */
 void nl_partitions_describe(const struct nl_partition_table *t, char *buf, size_t len);
 
 #endif
