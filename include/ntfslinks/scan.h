@@ -15,9 +15,10 @@ extern "C" {
 #endif
 
 /*
- * nl_scan() reads $MFT once, in large sequential chunks, and builds an
- * nl_model: for every record that holds at least one $FILE_NAME (plus the
- * root), its header facts, sizes, file attributes, its names (in a string
+ * nl_scan() reads $MFT once, in large sequential chunks (the next chunk is
+ * read in a second thread while this one is parsed), and builds an nl_model:
+ * for every record that holds at least one $FILE_NAME (plus the root), its
+ * header facts, sizes, file attributes, its names (in a string
  * pool, WTF-8) and its reparse point.  Attributes found in extension records
  * are credited to their base record via base_mft_record.  No path strings are
  * stored: paths are built on demand from parent references.
@@ -44,8 +45,8 @@ struct nl_scan_options {
 	void *problem_ctx;
 	nl_progress_fn progress;       /* records done / total (may be NULL) */
 	void *progress_ctx;
-	unsigned threads;              /* reserved: the scan is single-threaded (it keeps
-	                                  up with reading $MFT); set 0 */
+	unsigned threads;              /* ignored, set 0: the calling thread parses while
+	                                  one more thread reads the next chunk of $MFT */
 };
 
 /**
@@ -61,9 +62,10 @@ struct nl_scan_options {
  * NL_REC_REPARSE_UNREADABLE and counted in reparse_unreadable, but NOT
  * reported through opt->problem: the caller reports them, once per entry it
  * lists.  A read that fails on a volume IS reported as a problem here.
- * The tag of data that was not read is taken from copies, first found wins:
- * the record's own $FILE_NAMEs (file attribute 0x400 with the tag in the
- * EA-size field, as Windows writes them; libntfs-3g does not), the keys of
+ * The tag of data that was not read is taken from copies, in this order of
+ * preference (the first found of each kind): the record's own $FILE_NAMEs
+ * (file attribute 0x400 with the tag in the EA-size field, as Windows
+ * writes them; libntfs-3g does not), the keys of
  * $Extend/$Reparse:$R, the $I30 entries of resident directory index roots
  * (Microsoft tags only: libntfs-3g writes 0xC0 there for non-resident
  * data); index copies only when their file reference (sequence number
@@ -77,9 +79,11 @@ struct nl_scan_options {
  * that ends inside a record as "truncated record (868 of 1024 bytes)" with
  * that record's number (= the number of whole records).
  * Progress is reported after every chunk of about 1 MiB of $MFT.
- * Returns 0; -ECANCELED if the progress callback asked to stop; -ENOMEM;
- * -EIO if $MFT could not be read at all (a read error in the middle is
- * reported as a problem for the records concerned and the scan continues).
+ * Returns 0 (read errors are problems, as above, even when no record could
+ * be read); -ECANCELED if the progress callback asked to stop; -ENOMEM;
+ * -EFBIG (2^31 MFT records or more) or -EOVERFLOW (over 2 GiB of names):
+ * more than the model can hold; -EINVAL (no volume or @out, or an MFT
+ * record size over 1 MiB).
  */
 int nl_scan(nl_volume *vol, const struct nl_scan_options *opt, nl_model **out);
 

@@ -1,9 +1,11 @@
-/* model_int.h (internal): the compact in-memory link model shared by scan.c (builder) and model.c (queries). */
+/* model_int.h (internal): the compact in-memory link model: its layout, shared by the scan that builds it and the queries (model.c). */
 #ifndef NL_MODEL_INT_H
 #define NL_MODEL_INT_H
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <ntfslinks/scan.h>
@@ -155,6 +157,25 @@ static inline uint32_t nm_step(const struct nl_model *m, uint32_t id)
 	uint32_t v = nm_next(m, id);
 
 	return (v & NEXT_OWNER) ? NO_NAME : v;
+}
+
+/* grow_array: make room for @need elements of @elem bytes in *@p (capacity
+ * *@cap, doubled as needed).  Returns 0 or -ENOMEM (*@p unchanged). */
+static inline int grow_array(void **p, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return 0;
+	size_t nc = *cap ? *cap : 64;
+
+	while (nc < need)
+		nc *= 2;
+	void *np = realloc(*p, nc * elem);
+
+	if (!np)
+		return -ENOMEM;
+	*p = np;
+	*cap = nc;
+	return 0;
 }
 
 /* shared helpers (model.c) */

@@ -2,7 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
-#include <pthread.h>
+#include <pthread.h>  /* declares time(), which libntfs-3g's ntfstime.h uses undeclared */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +19,8 @@
 #include <ntfslinks/unistr.h>
 #include "image/volume_int.h"
 #include "mft/model_int.h"
+#include "mft/readahead_int.h"
+#include "mft/reparse_tags_int.h"
 
 #define CHUNK_BYTES (1u << 20)   /* bytes of $MFT read per call */
 
@@ -43,12 +45,7 @@ struct scan {
 	/* extension records met before their base: processed after the pass */
 	uint32_t *deferred;
 	size_t ndeferred, deferred_cap;
-	/* (record, tag) pairs from the resident root of $Extend/$Reparse:$R */
-	/* reparse tags known from elsewhere, for reparse data that cannot be
-	 * read: prio 0 from the record's own $FILE_NAMEs, 1 from the keys of
-	 * $Extend/$Reparse:$R, 2 from $I30 entries (resident index roots) */
-	struct rtag { uint32_t mft, tag, ord; uint16_t seq; uint8_t prio; } *rtags;
-	size_t nrtags, rtags_cap;
+	struct reparse_tags tags;     /* for reparse data that cannot be read */
 	/* records whose $REPARSE_POINT is non-resident */
 	uint32_t *rp_pending;
 	size_t nrp_pending, rp_pending_cap;
@@ -60,6 +57,8 @@ struct scan {
 	int err;                      /* -ENOMEM etc.: stop */
 	bool quiet;                   /* the record being parsed is not in use: no reports */
 	bool raw;                     /* a raw $MFT: reparse data may be unreadable */
+	uint64_t per;                 /* records per chunk */
+	uint8_t *bufs[2];             /* the chunk being parsed and the one read ahead */
 };
 
 static void problem(struct scan *s, uint64_t mft, const char *reason)
@@ -76,26 +75,9 @@ static void problem(struct scan *s, uint64_t mft, const char *reason)
 		s->m->recs[mft].flags |= NL_REC_PROBLEM;
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return 0;
-	size_t nc = *cap ? *cap : 64;
-
-	while (nc < need)
-		nc *= 2;
-	void *np = realloc(*p, nc * elem);
-
-	if (!np)
-		return -ENOMEM;
-	*p = np;
-	*cap = nc;
-	return 0;
-}
-
 static int push_u32(uint32_t **arr, size_t *n, size_t *cap, uint32_t v)
 {
-	if (grow((void **)arr, cap, *n + 1, sizeof(uint32_t)) < 0)
+	if (grow_array((void **)arr, cap, *n + 1, sizeof(uint32_t)) < 0)
 		return -ENOMEM;
 	(*arr)[(*n)++] = v;
 	return 0;
@@ -108,7 +90,7 @@ static int add_name(struct scan *s, uint32_t owner, const struct nl_file_name *f
 	struct nl_model *m = s->m;
 	size_t need = NAME_HDR + NL_WTF8_SIZE(NL_NAME_MAX_UNITS) + 1;
 
-	if (grow((void **)&m->arena, &m->arena_cap, m->arena_len + need, 1) < 0)
+	if (grow_array((void **)&m->arena, &m->arena_cap, m->arena_len + need, 1) < 0)
 		return -ENOMEM;
 	if (m->arena_len + need >= NEXT_OWNER)
 		return -EOVERFLOW;
@@ -164,7 +146,7 @@ static int add_sizes(struct scan *s, uint32_t owner, bool set_data, uint64_t dat
 		r->alloc = (uint32_t)na;
 		return 0;
 	}
-	if (grow((void **)&m->big, &m->big_cap, m->nbig + 1, sizeof(*m->big)) < 0)
+	if (grow_array((void **)&m->big, &m->big_cap, m->nbig + 1, sizeof(*m->big)) < 0)
 		return -ENOMEM;
 	m->big[m->nbig++] = (struct mbig){ owner, nd, na };
 	r->data = r->alloc = SIZE32_BIG;
@@ -181,7 +163,7 @@ static int add_stream(struct scan *s, uint32_t owner, uint64_t size)
 		m->streams[m->nstreams - 1].size += size;
 		return 0;
 	}
-	if (grow((void **)&m->streams, &m->streams_cap, m->nstreams + 1, sizeof(*m->streams)) < 0)
+	if (grow_array((void **)&m->streams, &m->streams_cap, m->nstreams + 1, sizeof(*m->streams)) < 0)
 		return -ENOMEM;
 	m->streams[m->nstreams++] = (struct mstream){ owner, 1, size };
 	return 0;
@@ -193,14 +175,14 @@ static int add_reparse(struct scan *s, uint32_t owner, uint32_t tag, const uint8
 	struct mreparse rp = { owner, tag, RP_UNREADABLE, 0 };
 
 	if (data) {
-		if (grow((void **)&m->rpdata, &m->rpdata_cap, m->rpdata_len + len, 1) < 0)
+		if (grow_array((void **)&m->rpdata, &m->rpdata_cap, m->rpdata_len + len, 1) < 0)
 			return -ENOMEM;
 		memcpy(m->rpdata + m->rpdata_len, data, len);
 		rp.off = (uint32_t)m->rpdata_len;
 		rp.len = (uint32_t)len;
 		m->rpdata_len += len;
 	}
-	if (grow((void **)&m->rps, &m->rps_cap, m->nrps + 1, sizeof(*m->rps)) < 0)
+	if (grow_array((void **)&m->rps, &m->rps_cap, m->nrps + 1, sizeof(*m->rps)) < 0)
 		return -ENOMEM;
 	m->rps[m->nrps++] = rp;
 	m->recs[owner].flags |= NL_REC_REPARSE;
@@ -209,75 +191,111 @@ static int add_reparse(struct scan *s, uint32_t owner, uint32_t tag, const uint8
 	return 0;
 }
 
-static int push_rtag(struct scan *s, uint64_t ref, uint32_t tag, uint8_t prio)
+/* note_std_info: the file attributes from $STANDARD_INFORMATION. */
+static void note_std_info(struct scan *s, uint64_t recno, struct mrec *r, const struct nl_attr *a)
 {
-	if (grow((void **)&s->rtags, &s->rtags_cap, s->nrtags + 1, sizeof(*s->rtags)) < 0)
-		return -ENOMEM;
-	s->rtags[s->nrtags] = (struct rtag){ (uint32_t)NL_MREF_RECORD(ref), tag, (uint32_t)s->nrtags,
-					      NL_MREF_SEQ(ref), prio };
-	s->nrtags++;
+	struct nl_std_info si;
+	const char *reason = NULL;
+
+	if (nl_attr_std_info(a, &si, &reason) < 0) {
+		problem(s, recno, reason);
+		return;
+	}
+	r->fattr = si.file_attributes;
+	r->flags |= NL_REC_HAS_SI;
+}
+
+/* note_index_root: the reparse tags an index root holds, needed only when
+ * reparse data may be unreadable. */
+static int note_index_root(struct scan *s, const struct nl_attr *a)
+{
+	if (!s->raw || !a->value)
+		return 0;
+	if (a->name_len == 2 && !memcmp(a->name, "$\0R\0", 4))
+		return reparse_tags_from_index(&s->tags, a, true, s->m->nrec);
+	if (a->name_len == 4 && !memcmp(a->name, "$\0I\0" "3\0" "0\0", 8))
+		return reparse_tags_from_index(&s->tags, a, false, s->m->nrec);
 	return 0;
 }
 
-/* index_tags: reparse tags found in a resident index root, for reparse points
- * whose data cannot be read (raw $MFT).  Two kinds:
- *  - $Extend/$Reparse:$R, whose keys are (tag, file reference);
- *  - a directory's $I30, whose keys are $FILE_NAMEs: the copies in the index
- *    carry the file attributes and the reparse tag (the $FILE_NAME in the
- *    file's own record usually does not).  Only tags with the Microsoft
- *    bit and no reserved bits are taken from there: for non-resident
- *    reparse data libntfs-3g writes 0xC0 (the attribute type) in that field.
- * Entries in a non-resident $INDEX_ALLOCATION are not seen. */
-static int index_tags(struct scan *s, const struct nl_attr *a, bool r_index)
+/* note_file_name: a name of @owner; the first one that repeats a reparse tag
+ * also notes the tag (*@fn_tagged). */
+static int note_file_name(struct scan *s, uint64_t recno, uint32_t owner, const struct nl_attr *a,
+			  bool *fn_tagged)
 {
-	const uint8_t *v = a->value;
-	size_t vlen = a->value_len;
+	struct nl_file_name fn;
+	const char *reason = NULL;
+	int rc;
 
-	if (vlen < 0x20)
+	if (nl_attr_file_name(a, &fn, &reason) < 0) {
+		problem(s, recno, reason);
 		return 0;
-	size_t hdr = 0x10, pos = hdr + (size_t)(v[hdr] | v[hdr + 1] << 8 | v[hdr + 2] << 16);
-	size_t end = hdr + (size_t)(v[hdr + 4] | v[hdr + 5] << 8 | v[hdr + 6] << 16);
-
-	if (end > vlen)
-		end = vlen;
-	for (int guard = 0; guard < 4096 && pos + 0x10 <= end; guard++) {
-		size_t elen = rd16(v + pos + 8), klen = rd16(v + pos + 10);
-		uint16_t fl = rd16(v + pos + 12);
-		const uint8_t *k = v + pos + 0x10;
-		uint32_t tag = 0;
-		uint64_t ref = 0;
-
-		if (fl & 2 || elen < 0x10 || pos + elen > end || pos + 0x10 + klen > end)
-			break;
-		if (r_index && klen >= 12) {
-			tag = (uint32_t)k[0] | (uint32_t)k[1] << 8 | (uint32_t)k[2] << 16 |
-			      (uint32_t)k[3] << 24;
-			ref = rd64(k + 4);
-		} else if (!r_index && klen >= 0x42) {
-			uint32_t fa = (uint32_t)k[0x38] | (uint32_t)k[0x39] << 8 |
-				      (uint32_t)k[0x3A] << 16 | (uint32_t)k[0x3B] << 24;
-
-			if (fa & NL_FA_REPARSE_POINT)
-				tag = (uint32_t)k[0x3C] | (uint32_t)k[0x3D] << 8 |
-				      (uint32_t)k[0x3E] << 16 | (uint32_t)k[0x3F] << 24;
-			if (!(tag & 0x80000000u) || (tag & 0x0FFF0000u))
-				tag = 0;
-			ref = rd64(v + pos);
-		}
-		if (tag && NL_MREF_RECORD(ref) < s->m->nrec &&
-		    push_rtag(s, ref, tag, r_index ? 1 : 2) < 0)
-			return -ENOMEM;
-		pos += elen;
 	}
+	/* seq 0: any; only in-use records are looked up */
+	if ((fn.file_attributes & NL_FA_REPARSE_POINT) && fn.reparse_tag && !*fn_tagged) {
+		*fn_tagged = true;
+		if ((rc = reparse_tags_add(&s->tags, owner, fn.reparse_tag, TAG_FROM_FILE_NAME)) < 0)
+			return rc;
+	}
+	return add_name(s, owner, &fn);
+}
+
+/* note_data: the sizes of a $DATA attribute (from its first extent), and
+ * the named streams. */
+static int note_data(struct scan *s, uint32_t owner, const struct nl_attr *a)
+{
+	struct mrec *r = &s->m->recs[owner];
+	uint64_t size = 0, alloc = 0;
+	int rc;
+
+	if (a->non_resident) {
+		if (a->lowest_vcn != 0)
+			return 0;  /* sizes are in the first extent only */
+		size = a->data_size;
+		alloc = (a->flags & (0x00FF | 0x8000)) ? a->compressed_size : a->alloc_size;
+	} else {
+		size = a->value_len;
+	}
+	if ((rc = add_sizes(s, owner, !a->name_len, size, alloc)) < 0)
+		return rc;
+	if (a->name_len) {
+		r->flags |= NL_REC_NAMED_STREAMS;
+		return add_stream(s, owner, size);
+	}
+	if (a->non_resident)
+		r->flags |= NL_REC_DATA_NONRES;
 	return 0;
+}
+
+/* note_reparse: a resident $REPARSE_POINT is kept; a non-resident one is
+ * read through libntfs-3g after the pass. */
+static int note_reparse(struct scan *s, uint64_t recno, uint32_t owner, const struct nl_attr *a)
+{
+	uint32_t tag = 0;
+	const uint8_t *data;
+	size_t len;
+	const char *reason = NULL;
+	int rc;
+
+	if (s->m->recs[owner].flags & NL_REC_REPARSE)
+		return 0;  /* only one per file; a second extent adds nothing */
+	if (a->non_resident) {
+		if ((rc = add_reparse(s, owner, 0, NULL, 0)) < 0)
+			return rc;
+		return push_u32(&s->rp_pending, &s->nrp_pending, &s->rp_pending_cap, owner);
+	}
+	if (nl_attr_reparse(a, &tag, &data, &len, &reason) < 0) {
+		problem(s, recno, reason);
+		return 0;
+	}
+	return add_reparse(s, owner, tag, data, len);
 }
 
 /* walk: the attributes of a fixed-up record, credited to @owner. */
 static void walk(struct scan *s, uint64_t recno, uint32_t owner, const uint8_t *buf,
 		 const struct nl_rec_header *h)
 {
-	struct nl_model *m = s->m;
-	struct mrec *r = &m->recs[owner];
+	struct mrec *r = &s->m->recs[owner];
 	size_t pos = 0;
 	struct nl_attr a;
 	const char *reason = NULL;
@@ -285,143 +303,126 @@ static void walk(struct scan *s, uint64_t recno, uint32_t owner, const uint8_t *
 	int rc;
 
 	while ((rc = nl_record_attr_next(buf, s->rs, h, &pos, &a, &reason)) == 0) {
-		switch (a.type) {
-		case NL_AT_STANDARD_INFORMATION: {
-			struct nl_std_info si;
+		int err = 0;
 
-			if (nl_attr_std_info(&a, &si, &reason) < 0) {
-				problem(s, recno, reason);
-				break;
-			}
-			r->fattr = si.file_attributes;
-			r->flags |= NL_REC_HAS_SI;
+		switch (a.type) {
+		case NL_AT_STANDARD_INFORMATION:
+			note_std_info(s, recno, r, &a);
 			break;
-		}
 		case NL_AT_ATTRIBUTE_LIST:
 			r->flags |= NL_REC_ATTR_LIST;
 			break;
 		case NL_AT_INDEX_ROOT:
-			/* only needed when reparse data may be unreadable */
-			if (!s->raw || !a.value)
-				break;
-			if (a.name_len == 2 && !memcmp(a.name, "$\0R\0", 4))
-				rc = index_tags(s, &a, true);
-			else if (a.name_len == 4 && !memcmp(a.name, "$\0I\0" "3\0" "0\0", 8))
-				rc = index_tags(s, &a, false);
-			if (rc < 0) {
-				s->err = rc;
-				return;
-			}
+			err = note_index_root(s, &a);
 			break;
-		case NL_AT_FILE_NAME: {
-			struct nl_file_name fn;
-
-			if (nl_attr_file_name(&a, &fn, &reason) < 0) {
-				problem(s, recno, reason);
-				break;
-			}
-			/* seq 0: any; only in-use records are looked up */
-			if ((fn.file_attributes & NL_FA_REPARSE_POINT) && fn.reparse_tag && !fn_tagged) {
-				fn_tagged = true;
-				if ((rc = push_rtag(s, owner, fn.reparse_tag, 0)) < 0) {
-					s->err = rc;
-					return;
-				}
-			}
-			if ((rc = add_name(s, owner, &fn)) < 0) {
-				s->err = rc;
-				return;
-			}
+		case NL_AT_FILE_NAME:
+			err = note_file_name(s, recno, owner, &a, &fn_tagged);
 			break;
-		}
-		case NL_AT_DATA: {
-			uint64_t size = 0, alloc = 0;
-
-			if (a.non_resident) {
-				if (a.lowest_vcn != 0)
-					break;  /* sizes are in the first extent only */
-				size = a.data_size;
-				alloc = (a.flags & (0x00FF | 0x8000)) ? a.compressed_size : a.alloc_size;
-			} else {
-				size = a.value_len;
-			}
-			if ((rc = add_sizes(s, owner, !a.name_len, size, alloc)) < 0) {
-				s->err = rc;
-				return;
-			}
-			if (a.name_len) {
-				r->flags |= NL_REC_NAMED_STREAMS;
-				if ((rc = add_stream(s, owner, size)) < 0) {
-					s->err = rc;
-					return;
-				}
-			} else if (a.non_resident) {
-				r->flags |= NL_REC_DATA_NONRES;
-			}
+		case NL_AT_DATA:
+			err = note_data(s, owner, &a);
 			break;
-		}
-		case NL_AT_REPARSE_POINT: {
-			uint32_t tag = 0;
-			const uint8_t *data;
-			size_t len;
-
-			if (r->flags & NL_REC_REPARSE)
-				break;  /* only one per file; a second extent adds nothing */
-			if (a.non_resident) {
-				if ((rc = add_reparse(s, owner, 0, NULL, 0)) < 0 ||
-				    (rc = push_u32(&s->rp_pending, &s->nrp_pending, &s->rp_pending_cap,
-						   owner)) < 0) {
-					s->err = rc;
-					return;
-				}
-				break;
-			}
-			if (nl_attr_reparse(&a, &tag, &data, &len, &reason) < 0) {
-				problem(s, recno, reason);
-				break;
-			}
-			if ((rc = add_reparse(s, owner, tag, data, len)) < 0) {
-				s->err = rc;
-				return;
-			}
+		case NL_AT_REPARSE_POINT:
+			err = note_reparse(s, recno, owner, &a);
 			break;
-		}
 		default:
 			break;
+		}
+		if (err < 0) {
+			s->err = err;
+			return;
 		}
 	}
 	if (rc < 0)
 		problem(s, recno, reason);
 }
 
+/* unused_or_bad: true if @buf is not a FILE record (a never-used record is
+ * all zero; anything else is reported). */
+static bool unused_or_bad(struct scan *s, uint64_t recno, const uint8_t *buf)
+{
+	if (memcmp(buf, "FILE", 4) == 0)
+		return false;
+	if (memcmp(buf, "BAAD", 4) == 0)
+		problem(s, recno, "baad record (torn write found by chkdsk)");
+	else if (rd64(buf) != 0)
+		problem(s, recno, "bad magic");
+	return true;
+}
+
+/* credit_extension: the base record an extension record @recno is credited
+ * to, into *@owner.  Returns false when the record is skipped: a bad base
+ * reference, or a base that comes later in the pass (@recno is deferred to
+ * after it unless @late). */
+static bool credit_extension(struct scan *s, uint64_t recno, const struct nl_rec_header *h,
+			     bool in_use, bool late, uint32_t *owner)
+{
+	struct nl_model *m = s->m;
+	uint64_t base = NL_MREF_RECORD(h->base_ref);
+	int rc;
+
+	if (base >= m->nrec || base == recno) {
+		if (in_use)
+			problem(s, recno, "bad base record reference");
+		return false;
+	}
+	if (base > recno && !late) {
+		if ((rc = push_u32(&s->deferred, &s->ndeferred, &s->deferred_cap,
+				   (uint32_t)recno)) < 0)
+			s->err = rc;
+		return false;
+	}
+	struct mrec *b = &m->recs[base];
+	bool base_ok = (b->flags & (NL_REC_IN_USE | NL_REC_DELETED)) &&
+		       b->seq == NL_MREF_SEQ(h->base_ref) &&
+		       (in_use == !!(b->flags & NL_REC_IN_USE));
+
+	if (!base_ok) {
+		if (in_use)
+			problem(s, recno, "extension record of a base record not in use");
+		return false;
+	}
+	if (in_use)
+		m->st.extension++;
+	if (grow_array((void **)&m->exts, &m->exts_cap, m->nexts + 1, sizeof(*m->exts)) < 0) {
+		s->err = -ENOMEM;
+		return false;
+	}
+	m->exts[m->nexts++] = (struct mext){ (uint32_t)base, (uint32_t)recno };
+	*owner = (uint32_t)base;
+	return true;
+}
+
+/* fill_slot: the slot of base record @recno from its header. */
+static void fill_slot(struct scan *s, uint64_t recno, const struct nl_rec_header *h, bool in_use)
+{
+	struct mrec *r = &s->m->recs[recno];
+
+	r->seq = h->seq;
+	s->lc_tmp[recno] = h->link_count;
+	r->flags = (uint16_t)((r->flags & NL_REC_PROBLEM) |
+			      (in_use ? NL_REC_IN_USE : NL_REC_DELETED) |
+			      ((h->flags & NL_MFT_DIRECTORY) ? NL_REC_DIRECTORY : 0));
+	if (in_use)
+		s->m->st.in_use++;
+}
+
 /* process: one raw record @recno in @buf (s->rs bytes, modified in place).
  * @late: it is an extension record processed after the pass. */
 static void process(struct scan *s, uint64_t recno, uint8_t *buf, bool late)
 {
-	struct nl_model *m = s->m;
 	const char *reason = NULL;
 	struct nl_rec_header h;
-	int rc;
+	uint32_t owner = (uint32_t)recno;
 
-	if (memcmp(buf, "FILE", 4) != 0) {
-		if (memcmp(buf, "BAAD", 4) == 0)
-			problem(s, recno, "baad record (torn write found by chkdsk)");
-		else if (rd64(buf) != 0)
-			problem(s, recno, "bad magic");
-		return;  /* a never-used record is all zero */
-	}
+	if (unused_or_bad(s, recno, buf))
+		return;
 	uint16_t hflags = rd16(buf + 0x16);  /* not covered by the update sequence */
 	bool in_use = hflags & NL_MFT_IN_USE;
 
 	if (!in_use && !s->deleted)
 		return;
-	rc = nl_record_fixup(buf, s->rs, &reason);
-	if (rc < 0) {
-		if (in_use)
-			problem(s, recno, reason);
-		return;
-	}
-	if (nl_record_header(buf, s->rs, &h, &reason) < 0) {
+	if (nl_record_fixup(buf, s->rs, &reason) < 0 ||
+	    nl_record_header(buf, s->rs, &h, &reason) < 0) {
 		if (in_use)
 			problem(s, recno, reason);
 		return;
@@ -430,50 +431,11 @@ static void process(struct scan *s, uint64_t recno, uint8_t *buf, bool late)
 		/* a record stored in the wrong place: still parse it where it is */
 		problem(s, recno, "record number in the header does not match its position");
 	}
-	uint32_t owner = (uint32_t)recno;
-
 	if (h.base_ref) {
-		uint64_t base = NL_MREF_RECORD(h.base_ref);
-
-		if (base >= m->nrec || base == recno) {
-			if (in_use)
-				problem(s, recno, "bad base record reference");
+		if (!credit_extension(s, recno, &h, in_use, late, &owner))
 			return;
-		}
-		if (base > recno && !late) {
-			if ((rc = push_u32(&s->deferred, &s->ndeferred, &s->deferred_cap,
-					   (uint32_t)recno)) < 0)
-				s->err = rc;
-			return;
-		}
-		struct mrec *b = &m->recs[base];
-		bool base_ok = (b->flags & (NL_REC_IN_USE | NL_REC_DELETED)) &&
-			       b->seq == NL_MREF_SEQ(h.base_ref) &&
-			       (in_use == !!(b->flags & NL_REC_IN_USE));
-
-		if (!base_ok) {
-			if (in_use)
-				problem(s, recno, "extension record of a base record not in use");
-			return;
-		}
-		if (in_use)
-			m->st.extension++;
-		owner = (uint32_t)base;
-		if (grow((void **)&m->exts, &m->exts_cap, m->nexts + 1, sizeof(*m->exts)) < 0) {
-			s->err = -ENOMEM;
-			return;
-		}
-		m->exts[m->nexts++] = (struct mext){ owner, (uint32_t)recno };
 	} else {
-		struct mrec *r = &m->recs[recno];
-
-		r->seq = h.seq;
-		s->lc_tmp[recno] = h.link_count;
-		r->flags = (uint16_t)((r->flags & NL_REC_PROBLEM) |
-				      (in_use ? NL_REC_IN_USE : NL_REC_DELETED) |
-				      ((h.flags & NL_MFT_DIRECTORY) ? NL_REC_DIRECTORY : 0));
-		if (in_use)
-			m->st.in_use++;
+		fill_slot(s, recno, &h, in_use);
 	}
 	s->quiet = !in_use;
 	walk(s, recno, owner, buf, &h);
@@ -535,116 +497,6 @@ static int chunk(struct scan *s, uint64_t first, uint64_t count, uint8_t *buf, i
 	return 0;
 }
 
-/*
- * Read-ahead: a second thread reads the next chunk of $MFT while this one
- * parses the current one (the kernel's copy is about a third of the pass).
- * It only ever calls nl_volume_read_mft(), and only between pf_start() and
- * the matching pf_wait(); nothing else touches the volume meanwhile (the
- * record-by-record reads of a short chunk come after pf_wait() and before
- * the next pf_start()).  Without the thread, pf_wait() reads itself.
- */
-struct prefetch {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	pthread_t th;
-	bool threaded, want, done, quit;
-	nl_volume *vol;
-	uint64_t first, count;        /* the request */
-	uint8_t *buf;
-	int64_t n;                    /* its result */
-};
-
-static void *pf_main(void *arg)
-{
-	struct prefetch *p = arg;
-
-	pthread_mutex_lock(&p->mu);
-	for (;;) {
-		while (!p->want && !p->quit)
-			pthread_cond_wait(&p->cv, &p->mu);
-		if (p->quit)
-			break;
-		p->want = false;
-		uint64_t first = p->first, count = p->count;
-		uint8_t *buf = p->buf;
-
-		pthread_mutex_unlock(&p->mu);
-		int64_t n = nl_volume_read_mft(p->vol, first, count, buf);
-
-		pthread_mutex_lock(&p->mu);
-		p->n = n;
-		p->done = true;
-		pthread_cond_broadcast(&p->cv);
-	}
-	pthread_mutex_unlock(&p->mu);
-	return NULL;
-}
-
-static void pf_init(struct prefetch *p, nl_volume *vol)
-{
-	memset(p, 0, sizeof(*p));
-	p->vol = vol;
-	if (pthread_mutex_init(&p->mu, NULL) != 0)
-		return;
-	if (pthread_cond_init(&p->cv, NULL) != 0) {
-		pthread_mutex_destroy(&p->mu);
-		return;
-	}
-	p->threaded = pthread_create(&p->th, NULL, pf_main, p) == 0;
-	if (!p->threaded) {
-		pthread_cond_destroy(&p->cv);
-		pthread_mutex_destroy(&p->mu);
-	}
-}
-
-static void pf_start(struct prefetch *p, uint64_t first, uint64_t count, uint8_t *buf)
-{
-	if (p->threaded)
-		pthread_mutex_lock(&p->mu);
-	p->first = first;
-	p->count = count;
-	p->buf = buf;
-	p->want = true;
-	p->done = false;
-	if (p->threaded) {
-		pthread_cond_broadcast(&p->cv);
-		pthread_mutex_unlock(&p->mu);
-	}
-}
-
-/* The result of the last pf_start(): records read or -errno. */
-static int64_t pf_wait(struct prefetch *p)
-{
-	int64_t n;
-
-	if (!p->threaded) {
-		p->want = false;
-		return nl_volume_read_mft(p->vol, p->first, p->count, p->buf);
-	}
-	pthread_mutex_lock(&p->mu);
-	while (!p->done)
-		pthread_cond_wait(&p->cv, &p->mu);
-	p->done = false;
-	n = p->n;
-	pthread_mutex_unlock(&p->mu);
-	return n;
-}
-
-/* Stop the thread (after it finishes a read under way). */
-static void pf_stop(struct prefetch *p)
-{
-	if (!p->threaded)
-		return;
-	pthread_mutex_lock(&p->mu);
-	p->quit = true;
-	pthread_cond_broadcast(&p->cv);
-	pthread_mutex_unlock(&p->mu);
-	pthread_join(p->th, NULL);
-	pthread_cond_destroy(&p->cv);
-	pthread_mutex_destroy(&p->mu);
-	p->threaded = false;
-}
-
 /* read_reparse: the non-resident $REPARSE_POINT of @mft through libntfs-3g. */
 static void read_reparse(struct scan *s, uint32_t mft)
 {
@@ -680,7 +532,7 @@ static void read_reparse(struct scan *s, uint32_t mft)
 		problem(s, mft, msg);
 		return;
 	}
-	if (grow((void **)&m->rpdata, &m->rpdata_cap, m->rpdata_len + (size_t)size, 1) < 0) {
+	if (grow_array((void **)&m->rpdata, &m->rpdata_cap, m->rpdata_len + (size_t)size, 1) < 0) {
 		free(data);
 		s->err = -ENOMEM;
 		return;
@@ -709,17 +561,6 @@ static int cmp_big(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int cmp_rtag(const void *a, const void *b)
-{
-	const struct rtag *x = a, *y = b;
-
-	if (x->mft != y->mft)
-		return x->mft < y->mft ? -1 : 1;
-	if (x->prio != y->prio)
-		return x->prio < y->prio ? -1 : 1;
-	return x->ord < y->ord ? -1 : x->ord > y->ord;
-}
-
 static int cmp_ext(const void *a, const void *b)
 {
 	const struct mext *x = a, *y = b;
@@ -736,16 +577,13 @@ static int cmp_reparse(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* finish: sort side tables, reverse name lists, decide what is kept, count. */
-static void finish(struct scan *s)
+/* merge_streams: one entry per record (extension records add theirs later). */
+static void merge_streams(struct nl_model *m)
 {
-	struct nl_model *m = s->m;
-
-	/* streams: merge entries of one record (extension records add later) */
-	if (m->nstreams)
-		qsort(m->streams, m->nstreams, sizeof(*m->streams), cmp_stream);
 	size_t w = 0;
 
+	if (m->nstreams)
+		qsort(m->streams, m->nstreams, sizeof(*m->streams), cmp_stream);
 	for (size_t i = 0; i < m->nstreams; i++) {
 		if (w && m->streams[w - 1].mft == m->streams[i].mft) {
 			m->streams[w - 1].count += m->streams[i].count;
@@ -755,59 +593,69 @@ static void finish(struct scan *s)
 		}
 	}
 	m->nstreams = w;
-	if (m->nrps)
-		qsort(m->rps, m->nrps, sizeof(*m->rps), cmp_reparse);
+}
 
-	for (uint64_t i = 0; i < m->nrec; i++) {
-		struct mrec *r = &m->recs[i];
-		uint32_t prev = NEXT_OWNER | (uint32_t)i, cur = r->first;
+/* reverse_names: the name list of @r into disk order; the owner tag moves
+ * to the end. */
+static void reverse_names(struct nl_model *m, struct mrec *r, uint32_t owner)
+{
+	uint32_t prev = NEXT_OWNER | owner, cur = r->first;
 
-		/* reverse the list into disk order; the owner tag moves to the end */
-		if (cur != NO_NAME) {
-			while (!(cur & NEXT_OWNER)) {
-				uint32_t next = nm_next(m, cur);
+	if (cur == NO_NAME)
+		return;
+	while (!(cur & NEXT_OWNER)) {
+		uint32_t next = nm_next(m, cur);
 
-				nm_set_next(m, cur, prev);
-				prev = cur;
-				cur = next;
-			}
-			r->first = prev;
-		}
-		if (!(r->flags & (NL_REC_IN_USE | NL_REC_DELETED)))
-			continue;
-		if (r->first == NO_NAME && !(i == NL_ROOT_MFT && (r->flags & NL_REC_IN_USE)))
-			continue;
-		r->flags |= MR_KEPT;
-		unsigned ndos = 0, nnames = nl_model_count_names(m, r, &ndos);
-
-		if (s->lc_tmp[i] != nnames + ndos) {
-			if (grow((void **)&m->lc, &m->lc_cap, m->nlc + 1, sizeof(*m->lc)) < 0) {
-				s->err = -ENOMEM;
-				return;
-			}
-			m->lc[m->nlc++] = (struct mlc){ (uint32_t)i, s->lc_tmp[i] };
-			r->flags |= MR_LC_SIDE;
-		}
-		m->st.names += nnames;
-		m->st.dos_names += ndos;
-		if (r->flags & NL_REC_DELETED) {
-			m->st.deleted++;
-		} else {
-			m->st.files++;
-			if (r->flags & NL_REC_DIRECTORY)
-				m->st.directories++;
-			if (nnames >= 2) {
-				m->st.hardlink_groups++;
-				m->st.hardlink_names += nnames;
-			}
-		}
-		if (r->flags & NL_REC_REPARSE)
-			m->st.reparse_points++;
+		nm_set_next(m, cur, prev);
+		prev = cur;
+		cur = next;
 	}
-	if (m->nbig)
-		qsort(m->big, m->nbig, sizeof(*m->big), cmp_big);
-	/* drop side-table entries of records not kept */
-	w = 0;
+	r->first = prev;
+}
+
+/* keep_record: mark record @i kept (a named or root record in use or
+ * deleted), note a header link count that differs from its names, count it. */
+static int keep_record(struct scan *s, uint64_t i)
+{
+	struct nl_model *m = s->m;
+	struct mrec *r = &m->recs[i];
+
+	if (!(r->flags & (NL_REC_IN_USE | NL_REC_DELETED)))
+		return 0;
+	if (r->first == NO_NAME && !(i == NL_ROOT_MFT && (r->flags & NL_REC_IN_USE)))
+		return 0;
+	r->flags |= MR_KEPT;
+	unsigned ndos = 0, nnames = nl_model_count_names(m, r, &ndos);
+
+	if (s->lc_tmp[i] != nnames + ndos) {
+		if (grow_array((void **)&m->lc, &m->lc_cap, m->nlc + 1, sizeof(*m->lc)) < 0)
+			return -ENOMEM;
+		m->lc[m->nlc++] = (struct mlc){ (uint32_t)i, s->lc_tmp[i] };
+		r->flags |= MR_LC_SIDE;
+	}
+	m->st.names += nnames;
+	m->st.dos_names += ndos;
+	if (r->flags & NL_REC_DELETED) {
+		m->st.deleted++;
+	} else {
+		m->st.files++;
+		if (r->flags & NL_REC_DIRECTORY)
+			m->st.directories++;
+		if (nnames >= 2) {
+			m->st.hardlink_groups++;
+			m->st.hardlink_names += nnames;
+		}
+	}
+	if (r->flags & NL_REC_REPARSE)
+		m->st.reparse_points++;
+	return 0;
+}
+
+/* drop_unkept: the reparse and extension entries of records not kept. */
+static void drop_unkept(struct nl_model *m)
+{
+	size_t w = 0;
+
 	for (size_t i = 0; i < m->nrps; i++)
 		if (m->recs[m->rps[i].mft].flags & MR_KEPT)
 			m->rps[w++] = m->rps[i];
@@ -817,25 +665,36 @@ static void finish(struct scan *s)
 		if (m->recs[m->exts[i].base].flags & MR_KEPT)
 			m->exts[w++] = m->exts[i];
 	m->nexts = w;
+}
+
+/* finish: sort side tables, reverse name lists, decide what is kept, count. */
+static void finish(struct scan *s)
+{
+	struct nl_model *m = s->m;
+
+	merge_streams(m);
+	if (m->nrps)
+		qsort(m->rps, m->nrps, sizeof(*m->rps), cmp_reparse);
+	for (uint64_t i = 0; i < m->nrec; i++) {
+		reverse_names(m, &m->recs[i], (uint32_t)i);
+		if (keep_record(s, i) < 0) {
+			s->err = -ENOMEM;
+			return;
+		}
+	}
+	if (m->nbig)
+		qsort(m->big, m->nbig, sizeof(*m->big), cmp_big);
+	drop_unkept(m);
 	if (m->nexts)
 		qsort(m->exts, m->nexts, sizeof(*m->exts), cmp_ext);
 }
 
-int nl_scan(nl_volume *vol, const struct nl_scan_options *opt, nl_model **out)
+/* scan_begin: the model (its slots and name arena) and the scan's buffers.
+ * On failure after the model exists, scan_end() and nl_model_free() clean up. */
+static int scan_begin(struct scan *s, nl_volume *vol, const struct nl_scan_options *opt)
 {
-	static const struct nl_scan_options defaults;
-	struct scan s = { 0 };
-	struct nl_model *m;
-	struct prefetch pf = { .threaded = false };
-	uint8_t *buf = NULL, *bufs[2] = { NULL, NULL };
-	int rc = 0;
+	struct nl_model *m = calloc(1, sizeof(*m));
 
-	if (!out || !vol)
-		return -EINVAL;
-	*out = NULL;
-	if (!opt)
-		opt = &defaults;
-	m = calloc(1, sizeof(*m));
 	if (!m)
 		return -ENOMEM;
 	m->vol = vol;
@@ -843,157 +702,173 @@ int nl_scan(nl_volume *vol, const struct nl_scan_options *opt, nl_model **out)
 	m->nrec = nl_volume_record_count(vol);
 	m->st.mft_records = m->nrec;
 	m->upcase = nl_volume_upcase(vol, &m->upcase_len);
-	if (m->nrec >= NEXT_OWNER) {
+	s->rs = nl_volume_record_size(vol);
+	if (m->nrec >= NEXT_OWNER || !s->rs || s->rs > CHUNK_BYTES) {
+		int rc = m->nrec >= NEXT_OWNER ? -EFBIG : -EINVAL;
+
 		free(m);
-		return -EFBIG;
+		return rc;
 	}
-	s.m = m;
-	s.vol = vol;
-	s.opt = opt;
-	s.source = nl_volume_source(vol);
-	s.rs = nl_volume_record_size(vol);
-	s.deleted = opt->flags & NL_SCAN_DELETED;
-	s.raw = nl_volume_is_raw_mft(vol) || (opt->flags & NL_SCAN_NO_REPARSE_READ);
-	if (!s.rs || s.rs > CHUNK_BYTES) {
-		free(m);
-		return -EINVAL;
-	}
+	s->m = m;
+	s->vol = vol;
+	s->opt = opt;
+	s->source = nl_volume_source(vol);
+	s->deleted = opt->flags & NL_SCAN_DELETED;
+	s->raw = nl_volume_is_raw_mft(vol) || (opt->flags & NL_SCAN_NO_REPARSE_READ);
+	s->bad_from = UINT64_MAX;
+	s->per = CHUNK_BYTES / s->rs;
 	m->recs = calloc(m->nrec ? m->nrec : 1, sizeof(*m->recs));
-	s.lc_tmp = calloc(m->nrec ? m->nrec : 1, sizeof(*s.lc_tmp));
+	s->lc_tmp = calloc(m->nrec ? m->nrec : 1, sizeof(*s->lc_tmp));
 	m->arena_cap = 1 << 16;
 	m->arena = malloc(m->arena_cap);
 	m->arena_len = 4;  /* id 0 means "none" */
-	uint64_t per = CHUNK_BYTES / s.rs;
-
-	buf = bufs[0] = malloc((size_t)per * s.rs);
-	bufs[1] = malloc((size_t)per * s.rs);
-	if (!m->recs || !s.lc_tmp || !m->arena || !bufs[0] || !bufs[1]) {
-		rc = -ENOMEM;
-		goto fail;
-	}
+	s->bufs[0] = malloc((size_t)s->per * s->rs);
+	s->bufs[1] = malloc((size_t)s->per * s->rs);
+	if (!m->recs || !s->lc_tmp || !m->arena || !s->bufs[0] || !s->bufs[1])
+		return -ENOMEM;
 	memset(m->arena, 0, 4);
-	s.bad_from = UINT64_MAX;
-	{
-		/* an image file shorter than its file system: say so with the
-		 * records that cannot be read */
-		struct nl_volume_info vi;
-		struct stat sb;
+	return 0;
+}
 
-		nl_volume_get_info(vol, &vi);
-		if (vi.kind == NL_VOLUME_NTFS && vi.path && stat(vi.path, &sb) == 0 &&
-		    S_ISREG(sb.st_mode) && (uint64_t)sb.st_size < vi.offset + vi.size)
-			snprintf(s.short_image, sizeof(s.short_image),
-				 " (the image is truncated: %llu of %llu bytes)",
-				 (unsigned long long)sb.st_size,
-				 (unsigned long long)(vi.offset + vi.size));
-	}
-	/* chunk k in bufs[k % 2]; the next one is read meanwhile, unless this
-	 * one came short and is read again record by record */
-	pf_init(&pf, vol);
+/* scan_end: free what only the scan needed. */
+static void scan_end(struct scan *s)
+{
+	free(s->bufs[0]);
+	free(s->bufs[1]);
+	free(s->deferred);
+	free(s->rp_pending);
+	free(s->lc_tmp);
+	reparse_tags_free(&s->tags);
+}
+
+/* note_short_image: an image file shorter than its file system; the records
+ * that cannot be read say so. */
+static void note_short_image(struct scan *s)
+{
+	struct nl_volume_info vi;
+	struct stat sb;
+
+	nl_volume_get_info(s->vol, &vi);
+	if (vi.kind == NL_VOLUME_NTFS && vi.path && stat(vi.path, &sb) == 0 &&
+	    S_ISREG(sb.st_mode) && (uint64_t)sb.st_size < vi.offset + vi.size)
+		snprintf(s->short_image, sizeof(s->short_image),
+			 " (the image is truncated: %llu of %llu bytes)",
+			 (unsigned long long)sb.st_size, (unsigned long long)(vi.offset + vi.size));
+}
+
+/* read_pass: every record in order.  Chunk k is parsed in bufs[k % 2] while
+ * the next one is read ahead, unless this one came short and is read again
+ * record by record. */
+static int read_pass(struct scan *s)
+{
+	struct nl_model *m = s->m;
+	const struct nl_scan_options *opt = s->opt;
+	uint64_t per = s->per;
+	struct mft_readahead ra;
+	int rc = 0;
+
+	mft_readahead_init(&ra, s->vol);
 	if (m->nrec)
-		pf_start(&pf, 0, m->nrec < per ? m->nrec : per, bufs[0]);
+		mft_readahead_start(&ra, 0, m->nrec < per ? m->nrec : per, s->bufs[0]);
 	for (uint64_t first = 0, k = 0; first < m->nrec; first += per, k ^= 1) {
 		uint64_t count = m->nrec - first < per ? m->nrec - first : per;
 		uint64_t next = first + per;
 		uint64_t ncount = next < m->nrec ? (m->nrec - next < per ? m->nrec - next : per) : 0;
-		int64_t n = pf_wait(&pf);
+		int64_t n = mft_readahead_wait(&ra);
 		bool ahead = ncount && n >= 0 && (uint64_t)n == count;
 
 		if (ahead)
-			pf_start(&pf, next, ncount, bufs[k ^ 1]);
-		if ((rc = chunk(&s, first, count, bufs[k], n)) < 0)
-			goto fail;
+			mft_readahead_start(&ra, next, ncount, s->bufs[k ^ 1]);
+		if ((rc = chunk(s, first, count, s->bufs[k], n)) < 0)
+			break;
 		if (ncount && !ahead)
-			pf_start(&pf, next, ncount, bufs[k ^ 1]);
+			mft_readahead_start(&ra, next, ncount, s->bufs[k ^ 1]);
 		if (opt->progress && opt->progress(opt->progress_ctx, first + count, m->nrec)) {
 			rc = -ECANCELED;
-			goto fail;
+			break;
 		}
 	}
-	pf_stop(&pf);
-	free(bufs[1]);
-	bufs[1] = NULL;
+	mft_readahead_stop(&ra);
+	return rc;
+}
+
+/* note_raw_mft_tail: a raw $MFT that ends inside a record. */
+static void note_raw_mft_tail(struct scan *s)
+{
+	struct nl_volume_info vi;
+	char msg[128];
+
+	nl_volume_get_info(s->vol, &vi);
+	if (vi.kind != NL_VOLUME_RAW_MFT || !(vi.size % s->rs))
+		return;
+	snprintf(msg, sizeof(msg), "truncated record (%llu of %u bytes)",
+		 (unsigned long long)(vi.size % s->rs), s->rs);
+	problem(s, s->m->nrec, msg);
+}
+
+/* process_deferred: the extension records that came before their base. */
+static int process_deferred(struct scan *s)
+{
+	uint8_t *buf = s->bufs[0];
+
+	for (size_t i = 0; i < s->ndeferred; i++) {
+		uint64_t recno = s->deferred[i];
+
+		if (nl_volume_read_record(s->vol, recno, buf) == 0)
+			process(s, recno, buf, true);
+		if (s->err)
+			return s->err;
+	}
+	return 0;
+}
+
+/* read_pending_reparse: the non-resident reparse data of the records kept. */
+static int read_pending_reparse(struct scan *s)
+{
+	for (size_t i = 0; i < s->nrp_pending; i++) {
+		uint32_t mft = s->rp_pending[i];
+
+		if (s->m->recs[mft].flags & MR_KEPT)
+			read_reparse(s, mft);
+		if (s->err)
+			return s->err;
+	}
+	return 0;
+}
+
+int nl_scan(nl_volume *vol, const struct nl_scan_options *opt, nl_model **out)
+{
+	static const struct nl_scan_options defaults;
+	struct scan s = { 0 };
+	int rc;
+
+	if (!out || !vol)
+		return -EINVAL;
+	*out = NULL;
+	if (!opt)
+		opt = &defaults;
+	if ((rc = scan_begin(&s, vol, opt)) < 0)
+		goto fail;
+	note_short_image(&s);
+	if ((rc = read_pass(&s)) < 0)
+		goto fail;
+	free(s.bufs[1]);
+	s.bufs[1] = NULL;
 	flush_bad(&s);
-	/* a raw $MFT that ends inside a record */
-	{
-		struct nl_volume_info vi;
-
-		nl_volume_get_info(vol, &vi);
-		if (vi.kind == NL_VOLUME_RAW_MFT && vi.size % s.rs) {
-			char msg[128];
-
-			snprintf(msg, sizeof(msg), "truncated record (%llu of %u bytes)",
-				 (unsigned long long)(vi.size % s.rs), s.rs);
-			problem(&s, m->nrec, msg);
-		}
-	}
-	/* extension records that came before their base */
-	for (size_t i = 0; i < s.ndeferred; i++) {
-		uint64_t recno = s.deferred[i];
-
-		if (nl_volume_read_record(vol, recno, buf) == 0)
-			process(&s, recno, buf, true);
-		if (s.err) {
-			rc = s.err;
-			goto fail;
-		}
-	}
-	/* the tag of unreadable reparse data: from the record's own
-	 * $FILE_NAMEs, else the first index copy that names this very file
-	 * (sequence number too) */
-	if (s.nrtags)
-		qsort(s.rtags, s.nrtags, sizeof(*s.rtags), cmp_rtag);
-	for (size_t i = 0; i < m->nrps; i++) {
-		struct mreparse *rp = &m->rps[i];
-		size_t lo = 0, hi = s.nrtags;
-
-		if (rp->off != RP_UNREADABLE || rp->tag)
-			continue;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-
-			if (s.rtags[mid].mft < rp->mft)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		for (; lo < s.nrtags && s.rtags[lo].mft == rp->mft; lo++)
-			if (!s.rtags[lo].seq || s.rtags[lo].seq == m->recs[rp->mft].seq) {
-				rp->tag = s.rtags[lo].tag;
-				break;
-			}
-	}
+	note_raw_mft_tail(&s);
+	if ((rc = process_deferred(&s)) < 0)
+		goto fail;
+	reparse_tags_apply(&s.tags, s.m);
 	finish(&s);
 	free(s.lc_tmp);
 	s.lc_tmp = NULL;
-	if (s.err) {
-		rc = s.err;
+	if ((rc = s.err) < 0 || (rc = read_pending_reparse(&s)) < 0)
 		goto fail;
-	}
-	for (size_t i = 0; i < s.nrp_pending; i++) {
-		uint32_t mft = s.rp_pending[i];
-
-		if (m->recs[mft].flags & MR_KEPT)
-			read_reparse(&s, mft);
-		if (s.err) {
-			rc = s.err;
-			goto fail;
-		}
-	}
-	free(buf);
-	free(s.deferred);
-	free(s.rp_pending);
-	free(s.rtags);
-	*out = m;
+	scan_end(&s);
+	*out = s.m;
 	return 0;
 fail:
-	pf_stop(&pf);
-	free(buf);
-	free(bufs[1]);
-	free(s.deferred);
-	free(s.rp_pending);
-	free(s.lc_tmp);
-	free(s.rtags);
-	nl_model_free(&m);
+	scan_end(&s);
+	nl_model_free(&s.m);
 	return rc;
 }
