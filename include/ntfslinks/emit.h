@@ -203,6 +203,76 @@ int64_t nl_ntfs_time_to_unix(int64_t ntfs_time);
  */
 size_t nl_format_ntfs_time(int64_t ntfs_time, char *buf, size_t size);
 
+/* ---- sorted rows ---------------------------------------------------------- */
+
+/*
+ * A listing sorted before it is emitted collects one small fixed-size key
+ * per row (e.g. a struct nl_path_key), asks the row set to sort, then emits
+ * its rows in that order.  Rows may be added in groups (a group: the rows
+ * added since the last nl_rows_group_end(); e.g. the names of one file):
+ * sorting then orders the rows inside each group, and the groups by their
+ * first row.  A row set belongs to one thread; two sets filled by two
+ * threads are joined with nl_rows_merge().
+ */
+typedef struct nl_rows nl_rows;
+
+/** nl_row_cmp_fn - the order of two rows: <0, 0, >0. */
+typedef int (*nl_row_cmp_fn)(const void *a, const void *b);
+
+/**
+ * nl_rows_new - an empty row set of rows of @size bytes in the order @cmp.
+ * Returns 0 or -ENOMEM / -EINVAL (size 0).
+ */
+int nl_rows_new(size_t size, nl_row_cmp_fn cmp, nl_rows **out);
+
+/** nl_rows_free - free @*r (NULL is fine) and set *r to NULL. */
+void nl_rows_free(nl_rows **r);
+
+/** nl_rows_reserve - make room for @n more rows (a hint).  Returns 0 or -ENOMEM. */
+int nl_rows_reserve(nl_rows *r, size_t n);
+
+/**
+ * nl_rows_add - append a row: a copy of @row (@size bytes).
+ * Returns 0 or -ENOMEM.
+ */
+int nl_rows_add(nl_rows *r, const void *row);
+
+/**
+ * nl_rows_group_end - the rows added since the last call (if any) form a
+ * group.  Returns 0 or -ENOMEM.
+ */
+int nl_rows_group_end(nl_rows *r);
+
+/**
+ * nl_rows_sort - sort: all rows, or with groups the rows inside each group
+ * and the groups by their first rows.  Equal rows keep no particular order.
+ * Returns 0 or -ENOMEM.
+ */
+int nl_rows_sort(nl_rows *r);
+
+/**
+ * nl_rows_merge - append the rows and groups of @src to @dst, both sorted
+ * with groups, merging the two group orders as if sorted together.  Frees
+ * @src (its memory is given back as its rows are copied, so the two never
+ * hold much more than the rows).  Returns 0 or -ENOMEM (@src is freed anyway).
+ */
+int nl_rows_merge(nl_rows *dst, nl_rows **src);
+
+/** nl_rows_count - the number of rows. */
+size_t nl_rows_count(const nl_rows *r);
+
+/** nl_rows_at - row @i (owned by @r; valid until it changes). */
+const void *nl_rows_at(const nl_rows *r, size_t i);
+
+/** nl_rows_groups - the number of groups (after nl_rows_sort()). */
+size_t nl_rows_groups(const nl_rows *r);
+
+/**
+ * nl_rows_group - group @g in sorted order: its first row (the others
+ * follow it, @size bytes apart); *@n receives its number of rows.
+ */
+const void *nl_rows_group(const nl_rows *r, size_t g, size_t *n);
+
 #ifdef __cplusplus
 }
 #endif

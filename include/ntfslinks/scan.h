@@ -360,6 +360,93 @@ typedef int (*nl_model_record_fn)(void *ctx, const nl_model *m, uint64_t mft);
  *  Returns 0 when all were visited, or the callback's nonzero value. */
 int nl_model_foreach(const nl_model *m, unsigned filter, nl_model_record_fn fn, void *ctx);
 
+/* ---- sorting by path: the path index ----------------------------------------- */
+
+/*
+ * Listings sorted by path hold no path strings: an nl_path_index holds the
+ * sorted paths of the model's directories (built once, by two threads), and
+ * a name's nl_path_key places it among them: the number of directory paths
+ * that sort before the name's path, its depth and its own name.  Names
+ * between two consecutive directory paths have parents on one chain of
+ * folders, so (position, deeper first, name) is exactly the path order.
+ * For a name whose parent is one of those directories (nearly all) the key
+ * is found among that directory's subfolders only, and a key made with
+ * NL_PATH_KEY_BY_DIR keeps the directory instead of the name id: its path is
+ * then that directory's path plus its name, built without walking the
+ * parents again.
+ *
+ * Order: component by component (the contents of a folder follow the
+ * folder; names compare byte by byte, so UTF-8 sorts in code point order),
+ * then by record number: it does not depend on the locale or on where the
+ * records are on disk.  The index and the keys point into the model: free
+ * them before it.  An index is read-only once built: threads may share it.
+ */
+typedef struct nl_path_index nl_path_index;
+
+#define NL_PATH_NO_DIR UINT32_MAX
+
+/** Where a name sorts (32 bytes; the fields are for nl_path_key_*() only). */
+struct nl_path_key {
+	uint64_t mft : 39;	/* record number (a $MFT of 2^39 records would be 512 TiB) */
+	uint64_t by_dir : 1;	/* dir and dos are set, name_id is not */
+	uint64_t depth : 13;	/* '/' in the path (at most 4096 + the orphan prefix) */
+	uint64_t nlen : 11;	/* length of the name (at most 255 UTF-16 units: 765 bytes) */
+	union {
+		uint32_t name_id;	/* the name (the path's last component) */
+		uint32_t dir;		/* by_dir: index of the parent's sorted path */
+	};
+	uint32_t pos;		/* directory paths that sort before this path */
+	const char *name;	/* the name's text (WTF-8, owned by the model) */
+	const char *dos;	/* by_dir: its DOS alias (NUL-terminated) or NULL */
+};
+
+/**
+ * nl_path_index_build - sort the paths of every directory of @m (and of the
+ * orphan prefixes).  @flags: NL_ITER_DELETED to include deleted directories
+ * (their names then sort too).  Two threads share the work when they can.
+ * @out: receives the index (free with nl_path_index_free()).
+ * Returns 0 or -ENOMEM.
+ */
+int nl_path_index_build(const nl_model *m, unsigned flags, nl_path_index **out);
+
+/** nl_path_index_free - free @*ix (NULL is fine) and set *ix to NULL. */
+void nl_path_index_free(nl_path_index **ix);
+
+/* nl_path_key() flags */
+#define NL_PATH_KEY_BY_DIR 0x1	/* keep the parent directory rather than the name id
+				   when possible (see above) */
+
+/**
+ * nl_path_key - the key of name @nm (from nl_model_name_next() or
+ * nl_model_name_get(): its text must be the model's).
+ * Returns 0; -ENOENT if the name has no path; -ENOMEM.
+ */
+int nl_path_key(const nl_path_index *ix, const struct nl_name *nm, unsigned flags,
+		struct nl_path_key *key);
+
+/** nl_path_key_cmp - the path order of two keys of one index: <0, 0, >0. */
+int nl_path_key_cmp(const struct nl_path_key *a, const struct nl_path_key *b);
+
+/**
+ * nl_path_key_path - the '/'-path of @key into @buf, as nl_model_name_path().
+ * Returns 0, -ERANGE (*@len: the length needed), -ENOENT.
+ */
+int nl_path_key_path(const nl_path_index *ix, const struct nl_path_key *key, char *buf,
+		     size_t bufsize, size_t *len);
+
+/**
+ * nl_path_key_dos - the DOS alias of @key's name (owned by the model), NULL
+ * if it has none; *@len receives its length.
+ */
+const char *nl_path_key_dos(const nl_path_index *ix, const struct nl_path_key *key,
+			    size_t *len);
+
+/**
+ * nl_path_cmp - compare two paths component by component: byte order with
+ * '/' below every other byte.  Returns <0, 0, >0.
+ */
+int nl_path_cmp(const char *a, size_t alen, const char *b, size_t blen);
+
 #ifdef __cplusplus
 }
 #endif

@@ -204,7 +204,7 @@ static void reparse_cells(struct fe_audit *a, nl_table *t, uint64_t mft, char dr
 static int run(int argc, char **argv)
 {
 	struct nl_column cols[I_NCOLS];
-	struct fe_rows rows = { 0 };
+	nl_rows *rows;
 	struct nl_record_info ri;
 	struct fe_audit a;
 	struct nl_name nm;
@@ -222,9 +222,10 @@ static int run(int argc, char **argv)
 	fe_audit_anchor(&a);
 	fe_audit_analyse(&a);
 	drive = a.windows_paths ? fe_audit_drive(&a) : 0;
+	rows = fe_rows_new(0);
 	while (nl_model_name_next(a.model, mft, 0, &nc, &nm) == 0)
-		fe_rows_add(&a, &rows, &nm);
-	fe_rows_sort(&a, &rows);
+		fe_rows_add(&a, rows, &nm, 0);
+	fe_rows_sort(rows);
 
 	memcpy(cols, cols_def, sizeof(cols));
 	if (!(ri.flags & NL_REC_REPARSE))
@@ -250,12 +251,13 @@ static int run(int argc, char **argv)
 	nl_cell_strs_empty(t, I_NAMES);
 	nl_cell_strs_empty(t, I_DOS);
 	nl_cell_strs_empty(t, I_NAMESPACES);
-	for (size_t i = 0; i < rows.n; i++) {
-		const char *d = fe_audit_display(&a, fe_row_path(&a, &rows.v[i]), drive);
+	for (size_t i = 0; i < nl_rows_count(rows); i++) {
+		const struct nl_path_key *r = nl_rows_at(rows, i);
+		const char *d = fe_audit_display(&a, fe_key_path(&a, r), drive);
 		const char *ns;
 
 		nl_cell_strs_add(t, I_NAMES, d, strlen(d));
-		if (nl_model_name_get(a.model, rows.v[i].name_id, &nm) < 0)
+		if (nl_model_name_get(a.model, r->name_id, &nm) < 0)
 			continue;
 		if (nm.dos_alias)
 			nl_cell_strs_add(t, I_DOS, nm.dos_alias, nm.dos_len);
@@ -280,7 +282,7 @@ static int run(int argc, char **argv)
 	fe_audit_row_end(&a, t);
 	if (!(ri.flags & NL_REC_DIRECTORY) || ri.stream_count)
 		streams(&a, mft);
-	fe_rows_free(&rows);
+	nl_rows_free(&rows);
 	return fe_audit_exit(&a);
 }
 

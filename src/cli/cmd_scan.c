@@ -139,7 +139,7 @@ static const struct nl_column del_cols[D_NCOLS] = {
 /* Every name of every deleted record (kept with --deleted). */
 static void deleted_names(struct fe_audit *a, char drive)
 {
-	struct fe_rows rows = { 0 };
+	nl_rows *rows = fe_rows_new(0);
 	uint64_t cursor = 0, mft;
 	nl_table *t;
 
@@ -148,12 +148,12 @@ static void deleted_names(struct fe_audit *a, char drive)
 		uint64_t nc = 0;
 
 		while (nl_model_name_next(a->model, mft, 0, &nc, &nm) == 0)
-			fe_rows_add(a, &rows, &nm);
+			fe_rows_add(a, rows, &nm, 0);
 	}
-	fe_rows_sort(a, &rows);
+	fe_rows_sort(rows);
 	t = fe_audit_table(a, "deleted", del_cols, D_NCOLS, 0);
-	for (size_t i = 0; i < rows.n; i++) {
-		const struct fe_row *r = &rows.v[i];
+	for (size_t i = 0; i < nl_rows_count(rows); i++) {
+		const struct nl_path_key *r = nl_rows_at(rows, i);
 		struct nl_record_info ri;
 		struct nl_name nm;
 
@@ -161,13 +161,13 @@ static void deleted_names(struct fe_audit *a, char drive)
 			continue;
 		nl_cell_uint(t, D_MFT, r->mft);
 		nl_cell_uint(t, D_SEQ, ri.seq);
-		nl_cell_str(t, D_PATH, fe_audit_display(a, fe_row_path(a, r), drive));
+		nl_cell_str(t, D_PATH, fe_audit_display(a, fe_key_path(a, r), drive));
 		if (nl_model_name_get(a->model, r->name_id, &nm) == 0 && nm.dos_alias)
 			nl_cell_strn(t, D_DOS, nm.dos_alias, nm.dos_len);
 		nl_cell_bool(t, D_DIR, (ri.flags & NL_REC_DIRECTORY) != 0);
 		fe_audit_row_end(a, t);
 	}
-	fe_rows_free(&rows);
+	nl_rows_free(&rows);
 }
 
 static int run(int argc, char **argv)

@@ -53,7 +53,7 @@ static const struct nl_column cols_def[C_NCOLS] = {
 static int run(int argc, char **argv)
 {
 	struct nl_column cols[C_NCOLS];
-	struct fe_rows rows = { 0 };
+	nl_rows *rows;
 	struct nl_record_info ri;
 	struct fe_audit a;
 	struct nl_name nm;
@@ -68,24 +68,25 @@ static int run(int argc, char **argv)
 		fe_audit_close(&a);
 		return FE_EXIT_PARTIAL;
 	}
+	rows = fe_rows_new(0);
 	while (nl_model_name_next(a.model, mft, 0, &nc, &nm) == 0)
-		fe_rows_add(&a, &rows, &nm);
-	fe_rows_sort(&a, &rows);
+		fe_rows_add(&a, rows, &nm, 0);
+	fe_rows_sort(rows);
 	drive = a.windows_paths ? fe_audit_drive(&a) : 0;
 	memcpy(cols, cols_def, sizeof(cols));
 	if (!a.deleted)
 		cols[C_DELETED].flags = HIDE;
 	fe_audit_emit_open(&a);
 	t = fe_audit_table(&a, "name", cols, C_NCOLS, 0);
-	for (size_t i = 0; i < rows.n; i++) {
-		const struct fe_row *r = &rows.v[i];
+	for (size_t i = 0; i < nl_rows_count(rows); i++) {
+		const struct nl_path_key *r = nl_rows_at(rows, i);
 
 		if (nl_model_name_get(a.model, r->name_id, &nm) < 0)
 			continue;
 		nl_cell_uint(t, C_MFT, mft);
 		nl_cell_uint(t, C_SEQ, ri.seq);
 		nl_cell_str(t, C_NAMESPACE, fe_namespace_name(nm.name_space));
-		nl_cell_str(t, C_PATH, fe_audit_display(&a, fe_row_path(&a, r), drive));
+		nl_cell_str(t, C_PATH, fe_audit_display(&a, fe_key_path(&a, r), drive));
 		if (nm.dos_alias)
 			nl_cell_strn(t, C_DOS, nm.dos_alias, nm.dos_len);
 		if (a.deleted)
@@ -96,7 +97,7 @@ static int run(int argc, char **argv)
 		}
 		fe_audit_row_end(&a, t);
 	}
-	fe_rows_free(&rows);
+	nl_rows_free(&rows);
 	return fe_audit_exit(&a);
 }
 

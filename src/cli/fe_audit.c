@@ -7,9 +7,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <pthread.h>
-#include <unistd.h>
-#include <sys/mman.h>
 
 #include <ntfslinks/ntfslinks.h>
 #include <ntfslinks/volume.h>
@@ -234,8 +231,6 @@ void fe_audit_scan(struct fe_audit *a)
 	nl_model_stats(a->model, &a->stats);
 }
 
-static void dirs_free(struct fe_dirs **dp);
-
 void fe_audit_problem(void *ctx, const char *source, uint64_t mft, const char *path,
 		      const char *reason)
 {
@@ -248,7 +243,7 @@ void fe_audit_problem(void *ctx, const char *source, uint64_t mft, const char *p
 
 void fe_audit_close(struct fe_audit *a)
 {
-	dirs_free(&a->dirs);
+	nl_path_index_free(&a->pix);
 	nl_analysis_close(&a->an);
 	nl_model_free(&a->model);
 	nl_volume_close(&a->vol);
@@ -377,635 +372,77 @@ const char *fe_namespace_name(unsigned ns)
 	}
 }
 
-/* ---- rows ------------------------------------------------------------------ */
+/* ---- rows sorted by path ----------------------------------------------------------- */
 
-#define ARENA_BLOCK (1u << 20)
-
-/* A directory record and the index of its path among the sorted ones. */
-struct dir_rank {
-	uint64_t mft;
-	uint32_t idx;
-};
-
-/* The sorted paths of every directory of the model (and of the orphan
- * prefixes), in an arena. */
-struct fe_dirs {
-	const char **p;
-	uint32_t *len;
-	uint64_t *mft;		/* the record of each path (UINT64_MAX: a prefix) */
-	uint32_t *end;		/* after sorting: end of each path's subtree */
-	uint16_t *slashes;	/* after sorting: '/' in each path */
-	struct dir_rank *rank;	/* by record number: usable for the fast path */
-	size_t nrank;
-	size_t n, cap;
-	char **blocks;
-	size_t nblocks, used;
-};
-
-static void dirs_add(struct fe_dirs *d, const char *path, size_t len, uint64_t mft)
+static int key_cmp(const void *x, const void *y)
 {
-	char *dst;
-
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 1024;
-		const char **p = realloc(d->p, cap * sizeof(*p));
-		uint32_t *l = p ? realloc(d->len, cap * sizeof(*l)) : NULL;
-		uint64_t *m = l ? realloc(d->mft, cap * sizeof(*m)) : NULL;
-
-		if (p)
-			d->p = p;
-		if (l)
-			d->len = l;
-		if (!p || !l || !m)
-			fe_audit_nomem();
-		d->mft = m;
-		d->cap = cap;
-	}
-	if (!d->nblocks || d->used + len + 1 > ARENA_BLOCK) {
-		size_t sz = len + 1 > ARENA_BLOCK ? len + 1 : ARENA_BLOCK;
-		char **b = realloc(d->blocks, (d->nblocks + 1) * sizeof(*b));
-
-		if (!b)
-			fe_audit_nomem();
-		d->blocks = b;
-		b[d->nblocks] = malloc(sz);
-		if (!b[d->nblocks])
-			fe_audit_nomem();
-		d->nblocks++;
-		d->used = len + 1 > ARENA_BLOCK ? sz : len + 1;
-		dst = b[d->nblocks - 1];
-	} else {
-		dst = d->blocks[d->nblocks - 1] + d->used;
-		d->used += len + 1;
-	}
-	memcpy(dst, path, len);
-	dst[len] = '\0';
-	d->p[d->n] = dst;
-	d->len[d->n] = (uint32_t)len;
-	d->mft[d->n] = mft;
-	d->n++;
+	return nl_path_key_cmp(x, y);
 }
 
-static void dirs_free(struct fe_dirs **dp)
+nl_rows *fe_rows_new(size_t reserve)
 {
-	struct fe_dirs *d = *dp;
+	nl_rows *r = NULL;
 
-	if (!d)
-		return;
-	for (size_t i = 0; i < d->nblocks; i++)
-		free(d->blocks[i]);
-	free(d->blocks);
-	free(d->p);
-	free(d->len);
-	free(d->mft);
-	free(d->end);
-	free(d->slashes);
-	free(d->rank);
-	free(d);
-	*dp = NULL;
-}
-
-static const struct fe_dirs *sort_dirs_ctx;
-
-static int dir_idx_cmp(const void *pa, const void *pb)
-{
-	const struct fe_dirs *d = sort_dirs_ctx;
-	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-
-	return fe_path_cmp(d->p[a], d->len[a], d->p[b], d->len[b]);
-}
-
-static int rank_cmp(const void *pa, const void *pb)
-{
-	const struct dir_rank *a = pa, *b = pb;
-
-	return a->mft < b->mft ? -1 : a->mft > b->mft;
-}
-
-/* Is @path (length @len) below @dir (length @dlen) — inside its subtree? */
-static bool path_below(const char *dir, size_t dlen, const char *path, size_t len)
-{
-	if (dlen == 1) /* the root "/" */
-		return len > 1 && path[0] == '/';
-	return len > dlen && path[dlen] == '/' && memcmp(dir, path, dlen) == 0;
-}
-
-static bool is_orphan_path(const char *p, size_t len)
-{
-	size_t n = strlen(NL_ORPHAN_PREFIX);
-
-	return len >= n && memcmp(p, NL_ORPHAN_PREFIX, n) == 0 && (len == n || p[n] == '/');
-}
-
-/* One thread's share of build_dirs(): the folders among records lo .. hi-1. */
-struct dpart {
-	struct fe_audit *a;	/* the thread's own (its path buffer) */
-	struct fe_dirs *d;
-	uint64_t lo, hi;
-};
-
-static void dirs_range(struct dpart *p)
-{
-	struct fe_audit *a = p->a;
-	unsigned filter = NL_ITER_DIRS | (a->deleted ? NL_ITER_DELETED : NL_ITER_ALL);
-	uint64_t cursor = p->lo, mft;
-
-	while (nl_model_next(a->model, filter, &cursor, &mft) == 0) {
-		const char *path;
-		size_t len;
-
-		if (mft >= p->hi)
-			break;
-		path = fe_audit_record_path(a, mft, &len, NULL);
-		if (path)
-			dirs_add(p->d, path, len, mft);
-	}
-}
-
-static void *dirs_worker(void *arg)
-{
-	dirs_range(arg);
-	return NULL;
-}
-
-/* Move the paths of @src (and its arena blocks) to the end of @dst; free @src. */
-static void dirs_adopt(struct fe_dirs *dst, struct fe_dirs *src)
-{
-	char **b = realloc(dst->blocks, (dst->nblocks + src->nblocks) * sizeof(*b));
-
-	if (!b && dst->nblocks + src->nblocks)
+	if (nl_rows_new(sizeof(struct nl_path_key), key_cmp, &r) < 0 ||
+	    (reserve && nl_rows_reserve(r, reserve) < 0))
 		fe_audit_nomem();
-	dst->blocks = b;
-	for (size_t i = 0; i < src->nblocks; i++)
-		dst->blocks[dst->nblocks++] = src->blocks[i];
-	dst->used = ARENA_BLOCK; /* a later dirs_add() starts a block of its own */
-	for (size_t i = 0; i < src->n; i++) {
-		if (dst->n == dst->cap) {
-			size_t cap = dst->cap ? dst->cap * 2 : 1024;
-			const char **p = realloc(dst->p, cap * sizeof(*p));
-			uint32_t *l = p ? realloc(dst->len, cap * sizeof(*l)) : NULL;
-			uint64_t *m = l ? realloc(dst->mft, cap * sizeof(*m)) : NULL;
-
-			if (p)
-				dst->p = p;
-			if (l)
-				dst->len = l;
-			if (!p || !l || !m)
-				fe_audit_nomem();
-			dst->mft = m;
-			dst->cap = cap;
-		}
-		dst->p[dst->n] = src->p[i];
-		dst->len[dst->n] = src->len[i];
-		dst->mft[dst->n] = src->mft[i];
-		dst->n++;
-	}
-	free(src->blocks);
-	free(src->p);
-	free(src->len);
-	free(src->mft);
-	free(src);
-}
-
-static void build_dirs(struct fe_audit *a)
-{
-	struct fe_dirs *d = calloc(1, sizeof(*d)), *d2 = calloc(1, sizeof(*d2));
-	struct dpart p1 = { a, d, 0, UINT64_MAX }, p2;
-	struct fe_audit a2;
-	const char **p;
-	uint32_t *l, *idx, *stack;
-	uint64_t *m;
-	size_t top = 0;
-	pthread_t th;
-	bool threaded = false;
-
-	if (!d || !d2)
-		fe_audit_nomem();
-	dirs_add(d, NL_ORPHAN_PREFIX, strlen(NL_ORPHAN_PREFIX), UINT64_MAX);
-	dirs_add(d, NL_ORPHAN_PREFIX "/$Loop", strlen(NL_ORPHAN_PREFIX "/$Loop"), UINT64_MAX);
-	/* two threads: this one the first half of the records, a worker the rest */
-	if (a->stats.mft_records > 1) {
-		a2 = *a;
-		a2.pathbuf = a2.winbuf = NULL;
-		a2.pathcap = a2.wincap = 0;
-		a2.dirs = NULL;
-		p2.a = &a2;
-		p2.d = d2;
-		p2.lo = a->stats.mft_records / 2;
-		p2.hi = UINT64_MAX;
-		if (pthread_create(&th, NULL, dirs_worker, &p2) == 0) {
-			threaded = true;
-			p1.hi = p2.lo;
-		}
-	}
-	dirs_range(&p1);
-	if (threaded) {
-		pthread_join(th, NULL);
-		free(a2.pathbuf);
-		free(a2.winbuf);
-	}
-	dirs_adopt(d, d2);
-	/* sort through an index so that paths and lengths move together */
-	idx = malloc(d->n * sizeof(*idx));
-	p = malloc(d->n * sizeof(*p));
-	l = malloc(d->n * sizeof(*l));
-	m = malloc(d->n * sizeof(*m));
-	d->end = malloc(d->n * sizeof(*d->end));
-	d->slashes = malloc(d->n * sizeof(*d->slashes));
-	d->rank = malloc(d->n * sizeof(*d->rank));
-	stack = malloc(d->n * sizeof(*stack));
-	if (!idx || !p || !l || !m || !d->end || !d->slashes || !d->rank || !stack)
-		fe_audit_nomem();
-	for (size_t i = 0; i < d->n; i++)
-		idx[i] = (uint32_t)i;
-	sort_dirs_ctx = d;
-	qsort(idx, d->n, sizeof(*idx), dir_idx_cmp);
-	for (size_t i = 0; i < d->n; i++) {
-		p[i] = d->p[idx[i]];
-		l[i] = d->len[idx[i]];
-		m[i] = d->mft[idx[i]];
-	}
-	free(idx);
-	free(d->p);
-	free(d->len);
-	free(d->mft);
-	d->p = p;
-	d->len = l;
-	d->mft = m;
-	d->cap = d->n;
-	/* subtree ends (a stack of the open ancestors), depths, and the
-	 * record -> index table of the paths a name's path can be built on:
-	 * not the orphan ones (their names' paths are built differently) and
-	 * not two folders with the same path */
-	for (size_t i = 0; i < d->n; i++) {
-		unsigned sl = 0;
-
-		while (top && !path_below(p[stack[top - 1]], l[stack[top - 1]], p[i], l[i]))
-			d->end[stack[--top]] = (uint32_t)i;
-		stack[top++] = (uint32_t)i;
-		for (size_t k = 0; k < l[i]; k++)
-			sl += p[i][k] == '/';
-		d->slashes[i] = sl > 0xFFFF ? 0xFFFF : (uint16_t)sl;
-		if (m[i] == UINT64_MAX || is_orphan_path(p[i], l[i]) ||
-		    (i > 0 && l[i] == l[i - 1] && memcmp(p[i], p[i - 1], l[i]) == 0) ||
-		    (i + 1 < d->n && l[i] == l[i + 1] && memcmp(p[i], p[i + 1], l[i]) == 0))
-			continue;
-		d->rank[d->nrank].mft = m[i];
-		d->rank[d->nrank].idx = (uint32_t)i;
-		d->nrank++;
-	}
-	while (top)
-		d->end[stack[--top]] = (uint32_t)d->n;
-	free(stack);
-	qsort(d->rank, d->nrank, sizeof(*d->rank), rank_cmp);
-	a->dirs = d;
-}
-
-/* The index of directory record @mft's path for the fast path, or FE_NO_DIR. */
-static uint32_t dir_index(const struct fe_dirs *d, uint64_t mft)
-{
-	size_t lo = 0, hi = d->nrank;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (d->rank[mid].mft < mft)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < d->nrank && d->rank[lo].mft == mft ? d->rank[lo].idx : FE_NO_DIR;
-}
-
-/* Number of directory paths that sort before @path. */
-static uint32_t dirs_lower_bound(const struct fe_dirs *d, const char *path, size_t len)
-{
-	size_t lo = 0, hi = d->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (fe_path_cmp(d->p[mid], d->len[mid], path, len) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return (uint32_t)lo;
-}
-
-/*
- * Number of directory paths that sort before DIR/NAME, DIR being path @k:
- * every path up to DIR itself, then those of DIR's subtree (the paths right
- * after it) whose part after "DIR/" sorts before NAME.
- */
-static uint32_t dirs_lower_bound_in(const struct fe_dirs *d, uint32_t k, const char *name,
-				    size_t nlen)
-{
-	size_t off = d->len[k] == 1 ? 1 : d->len[k] + 1;
-	size_t lo = k + 1, hi = d->end[k];
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (fe_path_cmp(d->p[mid] + off, d->len[mid] - off, name, nlen) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return (uint32_t)lo;
-}
-
-/* The index of @nm's parent's sorted path when @nm's path is that path plus
- * its name, else FE_NO_DIR. */
-static uint32_t name_dir(struct fe_audit *a, const struct nl_name *nm)
-{
-	if (!a->dirs || nm->orphan || nm->mft == NL_ROOT_MFT || nm->parent == nm->mft ||
-	    nm->len > 2047 || memchr(nm->name, '/', nm->len) != NULL)
-		return FE_NO_DIR;
-	return dir_index(a->dirs, nm->parent);
-}
-
-void fe_rows_add(struct fe_audit *a, struct fe_rows *r, const struct nl_name *nm)
-{
-	struct fe_row *row;
-	uint32_t depth = 0, pos, k;
-
-	if (!a->dirs)
-		build_dirs(a);
-	k = name_dir(a, nm);
-	if (k != FE_NO_DIR) {
-		depth = a->dirs->len[k] == 1 ? 1 : a->dirs->slashes[k] + 1u;
-		pos = dirs_lower_bound_in(a->dirs, k, nm->name, nm->len);
-	} else {
-		size_t len;
-		const char *path = fe_audit_name_path(a, nm->id, &len, NULL);
-
-		if (!path)
-			return;
-		for (size_t i = 0; i < len; i++)
-			depth += path[i] == '/';
-		pos = dirs_lower_bound(a->dirs, path, len);
-	}
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 256;
-		struct fe_row *v = realloc(r->v, cap * sizeof(*v));
-
-		if (!v)
-			fe_audit_nomem();
-		r->v = v;
-		r->cap = cap;
-	}
-	row = &r->v[r->n++];
-	row->mft = nm->mft;
-	row->name_id = nm->id;
-	row->pos = pos;
-	row->depth = depth > 0x1FFF ? 0x1FFF : depth;
-	row->name = nm->name;
-	row->nlen = nm->len > 2047 ? 2047 : nm->len; /* cannot be: 255 units at most */
-	row->by_dir = 0;
-	row->dos = NULL;
-	if (r->by_dir && k != FE_NO_DIR &&
-	    (!nm->dos_alias || strnlen(nm->dos_alias, nm->dos_len + 1) == nm->dos_len)) {
-		row->by_dir = 1;
-		row->dir = k;
-		row->dos = nm->dos_alias;
-	}
-}
-
-const char *fe_row_dos(struct fe_audit *a, const struct fe_row *r, size_t *len)
-{
-	struct nl_name nm;
-
-	if (r->by_dir) {
-		if (r->dos)
-			*len = strlen(r->dos);
-		return r->dos;
-	}
-	if (nl_model_name_get(a->model, r->name_id, &nm) < 0 || !nm.dos_alias)
-		return NULL;
-	*len = nm.dos_len;
-	return nm.dos_alias;
+	return r;
 }
 
 void fe_rows_prepare(struct fe_audit *a)
 {
-	if (!a->dirs)
-		build_dirs(a);
-}
-
-void fe_rows_reserve(struct fe_rows *r, size_t n)
-{
-	struct fe_row *v;
-
-	if (r->n + n <= r->cap)
-		return;
-	v = realloc(r->v, (r->n + n) * sizeof(*v));
-	if (!v)
+	if (!a->pix && nl_path_index_build(a->model, a->deleted ? NL_ITER_DELETED : 0, &a->pix) < 0)
 		fe_audit_nomem();
-	r->v = v;
-	r->cap = r->n + n;
 }
 
-const char *fe_row_path(struct fe_audit *a, const struct fe_row *r)
+bool fe_rows_add(struct fe_audit *a, nl_rows *r, const struct nl_name *nm, unsigned flags)
 {
-	const struct fe_dirs *d = a->dirs;
-	uint32_t dir = r->dir;
-	size_t plen, need;
-	char *o;
+	struct nl_path_key key;
+	int rc;
 
-	if (!r->by_dir || !d || dir >= d->n)
-		return fe_audit_name_path(a, r->name_id, NULL, NULL);
-	plen = d->len[dir];
-	need = plen + 1 + r->nlen + 1;
-	if (need > a->pathcap) {
-		free(a->pathbuf);
-		a->pathcap = need * 2 > 4096 ? need * 2 : 4096;
+	fe_rows_prepare(a);
+	rc = nl_path_key(a->pix, nm, flags, &key);
+	if (rc == -ENOMEM || (rc == 0 && nl_rows_add(r, &key) < 0))
+		fe_audit_nomem();
+	return rc == 0;
+}
+
+void fe_rows_group_end(nl_rows *r)
+{
+	if (nl_rows_group_end(r) < 0)
+		fe_audit_nomem();
+}
+
+void fe_rows_sort(nl_rows *r)
+{
+	if (nl_rows_sort(r) < 0)
+		fe_audit_nomem();
+}
+
+const char *fe_key_path(struct fe_audit *a, const struct nl_path_key *key)
+{
+	size_t len = 0;
+	int rc;
+
+	if (!a->pathbuf) {
+		a->pathcap = 4096;
 		a->pathbuf = malloc(a->pathcap);
 		if (!a->pathbuf)
 			fe_audit_nomem();
 	}
-	o = a->pathbuf;
-	memcpy(o, d->p[dir], plen);
-	if (plen != 1)
-		o[plen++] = '/';
-	memcpy(o + plen, r->name, r->nlen);
-	o[plen + r->nlen] = '\0';
-	return o;
+	while ((rc = nl_path_key_path(a->pix, key, a->pathbuf, a->pathcap, &len)) == -ERANGE) {
+		free(a->pathbuf);
+		a->pathcap = len + 1 > a->pathcap * 2 ? len + 1 : a->pathcap * 2;
+		a->pathbuf = malloc(a->pathcap);
+		if (!a->pathbuf)
+			fe_audit_nomem();
+	}
+	return rc < 0 ? NULL : a->pathbuf;
 }
 
-/* Component-wise order is byte order with '/' below every other byte. */
-int fe_path_cmp(const char *a, size_t alen, const char *b, size_t blen)
+const char *fe_key_dos(struct fe_audit *a, const struct nl_path_key *key, size_t *len)
 {
-	size_t n = alen < blen ? alen : blen, i = 0;
-
-	/* skip the common prefix a word at a time */
-	while (i + 8 <= n) {
-		uint64_t x, y;
-
-		memcpy(&x, a + i, 8);
-		memcpy(&y, b + i, 8);
-		if (x != y)
-			break;
-		i += 8;
-	}
-	for (; i < n; i++) {
-		unsigned ca = (unsigned char)a[i], cb = (unsigned char)b[i];
-
-		if (ca == cb)
-			continue;
-		if (ca == '/')
-			return -1;
-		if (cb == '/')
-			return 1;
-		return ca < cb ? -1 : 1;
-	}
-	return alen < blen ? -1 : alen > blen ? 1 : 0;
-}
-
-static int row_cmp(const void *pa, const void *pb)
-{
-	const struct fe_row *a = pa, *b = pb;
-	int c;
-
-	if (a->pos != b->pos)
-		return a->pos < b->pos ? -1 : 1;
-	if (a->depth != b->depth)
-		return a->depth > b->depth ? -1 : 1;	/* deeper first */
-	/* same folder: compare the names themselves */
-	c = memcmp(a->name, b->name, a->nlen < b->nlen ? a->nlen : b->nlen);
-	if (c)
-		return c;
-	if (a->nlen != b->nlen)
-		return a->nlen < b->nlen ? -1 : 1;
-	if (a->mft != b->mft)
-		return a->mft < b->mft ? -1 : 1;
-	/* the same name twice in one folder (corrupt): where the model keeps it */
-	return (uintptr_t)a->name < (uintptr_t)b->name ? -1 : (uintptr_t)a->name > (uintptr_t)b->name;
-}
-
-/* Sort @n rows: insertion sort for the small groups most records have. */
-static void sort_rows(struct fe_row *v, size_t n)
-{
-	if (n > 16) {
-		qsort(v, n, sizeof(*v), row_cmp);
-		return;
-	}
-	for (size_t i = 1; i < n; i++) {
-		struct fe_row x = v[i];
-		size_t j = i;
-
-		while (j > 0 && row_cmp(&v[j - 1], &x) > 0) {
-			v[j] = v[j - 1];
-			j--;
-		}
-		v[j] = x;
-	}
-}
-
-void fe_rows_sort(struct fe_audit *a, struct fe_rows *r)
-{
-	(void)a;
-	if (r->n < 2)
-		return;
-	qsort(r->v, r->n, sizeof(*r->v), row_cmp);
-}
-
-/* Groups by their first rows (gstart values: indexes of those rows in @ctx). */
-static int group_cmp(const void *pa, const void *pb, void *ctx)
-{
-	const struct fe_row *v = ctx;
-
-	return row_cmp(&v[*(const uint32_t *)pa], &v[*(const uint32_t *)pb]);
-}
-
-void fe_rows_sort_grouped(struct fe_audit *a, struct fe_rows *r)
-{
-	size_t i, j, g = 0;
-
-	(void)a;
-	free(r->gstart);
-	free(r->glen);
-	r->ngroups = 0;
-	for (i = 0; i < r->n; i = j) {
-		for (j = i; j < r->n && r->v[j].mft == r->v[i].mft; j++)
-			;
-		r->ngroups++;
-	}
-	r->gstart = malloc((r->ngroups + 1) * sizeof(*r->gstart));
-	r->glen = malloc((r->ngroups + 1) * sizeof(*r->glen));
-	if (!r->gstart || !r->glen)
-		fe_audit_nomem();
-	for (i = 0; i < r->n; i = j) {
-		for (j = i; j < r->n && r->v[j].mft == r->v[i].mft; j++)
-			;
-		if (j - i > 1)
-			sort_rows(r->v + i, j - i);
-		r->gstart[g++] = (uint32_t)i;
-	}
-	qsort_r(r->gstart, r->ngroups, sizeof(*r->gstart), group_cmp, r->v);
-	for (g = 0; g < r->ngroups; g++) {
-		uint32_t s = r->gstart[g];
-
-		for (j = s + 1; j < r->n && r->v[j].mft == r->v[s].mft; j++)
-			;
-		r->glen[g] = (uint32_t)(j - s);
-	}
-}
-
-void fe_rows_append_grouped(struct fe_rows *dst, struct fe_rows *src)
-{
-	const size_t step = (size_t)1 << 20;
-	long pg = sysconf(_SC_PAGESIZE);
-	char *from = (char *)src->v;
-	size_t bytes = src->n * sizeof(*src->v), base = dst->n, i = 0, j = 0, k = 0;
-	uint32_t *gs, *gl;
-
-	/* the rows, giving back the pages of @src as they are copied */
-	fe_rows_reserve(dst, src->n);
-	for (size_t off = 0; off < bytes; off += step) {
-		size_t n = bytes - off < step ? bytes - off : step;
-		uintptr_t b, e;
-
-		memcpy((char *)(dst->v + base) + off, from + off, n);
-		if (pg <= 0)
-			continue;
-		b = ((uintptr_t)from + off + (uintptr_t)pg - 1) & ~((uintptr_t)pg - 1);
-		e = ((uintptr_t)from + off + n) & ~((uintptr_t)pg - 1);
-		if (e > b)
-			madvise((void *)b, e - b, MADV_DONTNEED);
-	}
-	dst->n += src->n;
-	/* the two group orders, merged */
-	gs = malloc((dst->ngroups + src->ngroups + 1) * sizeof(*gs));
-	gl = malloc((dst->ngroups + src->ngroups + 1) * sizeof(*gl));
-	if (!gs || !gl)
-		fe_audit_nomem();
-	while (i < dst->ngroups || j < src->ngroups) {
-		uint32_t sj = j < src->ngroups ? (uint32_t)(src->gstart[j] + base) : 0;
-
-		if (j >= src->ngroups ||
-		    (i < dst->ngroups && row_cmp(&dst->v[dst->gstart[i]], &dst->v[sj]) <= 0)) {
-			gs[k] = dst->gstart[i];
-			gl[k++] = dst->glen[i++];
-		} else {
-			gs[k] = sj;
-			gl[k++] = src->glen[j++];
-		}
-	}
-	free(dst->gstart);
-	free(dst->glen);
-	dst->gstart = gs;
-	dst->glen = gl;
-	dst->ngroups = k;
-	fe_rows_free(src);
-}
-
-void fe_rows_free(struct fe_rows *r)
-{
-	free(r->v);
-	free(r->gstart);
-	free(r->glen);
-	memset(r, 0, sizeof(*r));
+	return nl_path_key_dos(a->pix, key, len);
 }
 
 /* ---- anchor, analysis, output ------------------------------------------------ */

@@ -64,8 +64,8 @@ struct fe_audit {
 	char *pathbuf;			/* for fe_audit_name_path() */
 	size_t pathcap;
 	char *winbuf;			/* for fe_audit_display() */
-	struct fe_dirs *dirs;		/* sorted directory paths, for fe_rows_add() */
 	size_t wincap;
+	nl_path_index *pix;		/* sorted directory paths, for fe_rows_add() */
 };
 
 /*
@@ -210,90 +210,37 @@ uint64_t fe_audit_reparse(struct fe_audit *a, bool summary);
 /* fe_audit_reparse_check - check --tag before any work (usage error, exit 2). */
 void fe_audit_reparse_check(struct fe_audit *a);
 
-/* ---- sorting rows by path ---------------------------------------------- */
+/* ---- rows sorted by path ----------------------------------------------- */
 
 /*
- * Rows are sorted by path without keeping path strings: only the paths of
- * the directories are held (sorted once), and each row keeps the position
- * of its path among them, its depth and a pointer to its own name in the
- * model.  Names in one interval between two consecutive directory paths
- * have parents on one chain of folders, so (position, deeper first, name)
- * is exactly the path order.  For a name whose parent is one of those
- * sorted directories (nearly all) the position is found among that
- * directory's subfolders only.  In rows of a "by_dir" list (the hardlink
- * listing without --under) such a row keeps that directory's index instead
- * of the name id, and its DOS alias: its path is then that directory's path
- * plus its name, built without looking the name up again.  32 bytes per row.
+ * The listings sorted by path collect one struct nl_path_key per row in an
+ * nl_rows (emit.h), placed by a->pix, the model's path index (scan.h), then
+ * ask the rows to sort.  All of these exit on out of memory.
  */
-#define FE_NO_DIR UINT32_MAX
-struct fe_row {
-	uint64_t mft : 39;	/* record number (a $MFT of 2^39 records would be 512 TiB) */
-	uint64_t by_dir : 1;	/* dir and dos are set, name_id is not */
-	uint64_t depth : 13;	/* '/' in the row's path (at most 4096 + the orphan prefix) */
-	uint64_t nlen : 11;	/* length of the name (at most 255 UTF-16 units: 765 bytes) */
-	union {
-		uint32_t name_id;	/* the name the row is about (its last component) */
-		uint32_t dir;		/* by_dir: index of the parent's sorted path */
-	};
-	uint32_t pos;		/* directories whose path sorts before the row's */
-	const char *name;	/* its text (WTF-8, owned by the model) */
-	const char *dos;	/* by_dir: its DOS alias (NUL-terminated) or NULL */
-};
 
-struct fe_rows {
-	struct fe_row *v;
-	size_t n, cap;
-	bool by_dir;		/* set before adding: rows may be by_dir (see above) */
-	/* after fe_rows_sort_grouped(): the groups in output order */
-	uint32_t *gstart, *glen;
-	size_t ngroups;
-};
+/* fe_rows_new - an empty row set of path keys, with room for @reserve rows. */
+nl_rows *fe_rows_new(size_t reserve);
 
-/* fe_rows_add - append a row for name @nm (from nl_model_name_next(); its
- * text must stay valid: the model's) (exits on out of memory; a name without
- * a path is skipped). */
-void fe_rows_add(struct fe_audit *a, struct fe_rows *r, const struct nl_name *nm);
-
-/* fe_rows_prepare - sort the folder paths fe_rows_add() needs (done by the
- * first fe_rows_add() otherwise; call it first when threads add rows: they
- * only read them then). */
+/* fe_rows_prepare - build a->pix if not yet (done by the first fe_rows_add()
+ * otherwise; call it first when threads add rows: they only read it then). */
 void fe_rows_prepare(struct fe_audit *a);
 
-/* fe_rows_reserve - make room for @n more rows (a hint; exits on out of memory). */
-void fe_rows_reserve(struct fe_rows *r, size_t n);
+/* fe_rows_add - append the key of name @nm (from nl_model_name_next(); its
+ * text must stay valid: the model's) with nl_path_key() @flags.  Returns
+ * false for a name without a path (skipped). */
+bool fe_rows_add(struct fe_audit *a, nl_rows *r, const struct nl_name *nm, unsigned flags);
 
-/* fe_row_path - the '/'-path of a row, in a buffer of @a (as
- * fe_audit_name_path()). */
-const char *fe_row_path(struct fe_audit *a, const struct fe_row *r);
+/* fe_rows_group_end, fe_rows_sort - nl_rows_group_end(), nl_rows_sort(). */
+void fe_rows_group_end(nl_rows *r);
+void fe_rows_sort(nl_rows *r);
 
-/* fe_row_dos - the DOS alias of a row's name (NULL if none; *@len its
+/* fe_key_path - the '/'-path of a row, in a buffer of @a (as
+ * fe_audit_name_path()); NULL if it has none. */
+const char *fe_key_path(struct fe_audit *a, const struct nl_path_key *key);
+
+/* fe_key_dos - the DOS alias of a row's name (NULL if none; *@len its
  * length), owned by the model. */
-const char *fe_row_dos(struct fe_audit *a, const struct fe_row *r, size_t *len);
-
-/*
- * fe_rows_sort - sort by path, component by component (the contents of a
- * folder follow the folder; names compare byte by byte, so UTF-8 sorts in
- * code point order), then by record number and name id: a stable order that
- * does not depend on the locale or the order of the records on disk.
- */
-void fe_rows_sort(struct fe_audit *a, struct fe_rows *r);
-int fe_path_cmp(const char *a, size_t alen, const char *b, size_t blen);
-
-/*
- * fe_rows_sort_grouped - for rows added record by record (the rows of one
- * record are consecutive): sort the paths inside each record's group, and
- * order the groups by their first path in r->gstart / r->glen.
- */
-void fe_rows_sort_grouped(struct fe_audit *a, struct fe_rows *r);
-
-/* fe_rows_append_grouped - append the rows of @src to @dst, both sorted by
- * fe_rows_sort_grouped(), merging their group orders (as if sorted together:
- * a record's rows must not be in both).  Frees @src; its memory is given
- * back as the rows are copied, so the two never hold more than the rows. */
-void fe_rows_append_grouped(struct fe_rows *dst, struct fe_rows *src);
-
-/* fe_rows_free - release everything and zero @r. */
-void fe_rows_free(struct fe_rows *r);
+const char *fe_key_dos(struct fe_audit *a, const struct nl_path_key *key, size_t *len);
 
 /* Out-of-memory: message and exit 2 (nothing sensible can go on). */
 void fe_audit_nomem(void) __attribute__((noreturn));

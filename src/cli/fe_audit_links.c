@@ -124,7 +124,8 @@ static void group_info(struct fe_audit *a, uint64_t mft, struct nl_record_info *
 struct cpart {
 	struct fe_audit *a;	/* the thread's own (its path buffer) */
 	uint64_t lo, hi;
-	struct fe_rows *rows;
+	nl_rows *rows;
+	unsigned key_flags;	/* NL_PATH_KEY_BY_DIR without --under */
 	struct hl_sum s;
 };
 
@@ -154,12 +155,9 @@ static void collect_range(struct cpart *p)
 			else
 				p->s.unsaturated++;
 		}
-		while (nl_model_name_next(a->model, mft, 0, &nc, &nm) == 0) {
-			size_t before = p->rows->n;
-
-			fe_rows_add(a, p->rows, &nm);
-			names += p->rows->n - before;
-		}
+		while (nl_model_name_next(a->model, mft, 0, &nc, &nm) == 0)
+			names += fe_rows_add(a, p->rows, &nm, p->key_flags);
+		fe_rows_group_end(p->rows);
 		if (names) {
 			p->s.groups++;
 			p->s.names += names;
@@ -174,7 +172,7 @@ static void *collect_worker(void *arg)
 	struct cpart *p = arg;
 
 	collect_range(p);
-	fe_rows_sort_grouped(p->a, p->rows);
+	fe_rows_sort(p->rows);
 	return NULL;
 }
 
@@ -184,53 +182,54 @@ static void *collect_worker(void *arg)
  * this one the first half of the records, a worker the second half into
  * rows of its own; each sorts its groups, and the two orders are merged.
  */
-static void collect_hardlinks(struct fe_audit *a, struct fe_rows *rows, struct hl_sum *s)
+static nl_rows *collect_hardlinks(struct fe_audit *a, struct hl_sum *s)
 {
 	struct cpart p1, p2;
-	struct fe_rows rows2 = { 0 };
 	struct fe_audit a2;
 	pthread_t th;
 	bool threaded = false;
 	uint64_t mid = a->stats.mft_records / 2;
 
-	fe_rows_reserve(rows, a->stats.hardlink_names / 2 + 1);
-	rows->by_dir = !a->under;	/* --under needs the name ids */
 	fe_rows_prepare(a);
 	memset(&p1, 0, sizeof(p1));
 	memset(&p2, 0, sizeof(p2));
 	p1.a = a;
 	p1.lo = 0;
 	p1.hi = UINT64_MAX;
-	p1.rows = rows;
+	p1.rows = fe_rows_new(a->stats.hardlink_names / 2 + 1);
+	p1.key_flags = a->under ? 0 : NL_PATH_KEY_BY_DIR;	/* --under needs the name ids */
 	if (!a->under && mid > 0) {
 		a2 = *a;
 		a2.pathbuf = a2.winbuf = NULL;
 		a2.pathcap = a2.wincap = 0;
-		rows2.by_dir = rows->by_dir;
-		fe_rows_reserve(&rows2, a->stats.hardlink_names / 2 + 1);
 		p2.a = &a2;
 		p2.lo = mid;
 		p2.hi = UINT64_MAX;
-		p2.rows = &rows2;
+		p2.rows = fe_rows_new(a->stats.hardlink_names / 2 + 1);
+		p2.key_flags = p1.key_flags;
 		if (pthread_create(&th, NULL, collect_worker, &p2) == 0) {
 			threaded = true;
 			p1.hi = mid;
+		} else {
+			nl_rows_free(&p2.rows);
 		}
 	}
 	collect_range(&p1);
-	fe_rows_sort_grouped(a, rows);
+	fe_rows_sort(p1.rows);
 	*s = p1.s;
 	if (threaded) {
 		pthread_join(th, NULL);
 		free(a2.pathbuf);
 		free(a2.winbuf);
-		fe_rows_append_grouped(rows, &rows2);
+		if (nl_rows_merge(p1.rows, &p2.rows) < 0)
+			fe_audit_nomem();
 		s->groups += p2.s.groups;
 		s->names += p2.s.names;
 		s->deleted += p2.s.deleted;
 		s->saturated += p2.s.saturated;
 		s->unsaturated += p2.s.unsaturated;
 	}
+	return p1.rows;
 }
 
 /* Declare the hardlink_group table on @e. */
@@ -252,18 +251,18 @@ static nl_table *groups_table(struct fe_audit *a, nl_emit *e)
 
 /* One hardlink_group object per group g0 .. g1-1.  Returns 0 or the first
  * error of nl_row_end(). */
-static int groups_json(struct fe_audit *a, nl_table *t, const struct fe_rows *rows,
+static int groups_json(struct fe_audit *a, nl_table *t, const nl_rows *rows,
 		       char drive, size_t g0, size_t g1)
 {
-	size_t i, j;
+	size_t n, j;
 	int rc;
 
 	for (size_t g = g0; g < g1; g++) {
-		uint64_t mft = rows->v[rows->gstart[g]].mft;
+		const struct nl_path_key *v = nl_rows_group(rows, g, &n);
+		uint64_t mft = v->mft;
 		struct nl_record_info ri;
 		uint64_t inside = 0;
 
-		i = rows->gstart[g];
 		group_info(a, mft, &ri);
 		nl_cell_uint(t, G_MFT, mft);
 		nl_cell_uint(t, G_SEQ, ri.seq);
@@ -272,11 +271,11 @@ static int groups_json(struct fe_audit *a, nl_table *t, const struct fe_rows *ro
 		nl_cell_strs_empty(t, G_DOS);
 		if (a->under)
 			nl_cell_strs_empty(t, G_OUTSIDE);
-		for (j = i; j < i + rows->glen[g]; j++) {
-			const struct fe_row *r = &rows->v[j];
-			const char *d = fe_audit_display(a, fe_row_path(a, r), drive);
+		for (j = 0; j < n; j++) {
+			const struct nl_path_key *r = &v[j];
+			const char *d = fe_audit_display(a, fe_key_path(a, r), drive);
 			size_t doslen = 0;
-			const char *dos = fe_row_dos(a, r, &doslen);
+			const char *dos = fe_key_dos(a, r, &doslen);
 
 			nl_cell_strs_add(t, G_NAMES, d, strlen(d));
 			nl_cell_strs_add(t, G_DOS, dos ? dos : "", dos ? doslen : 0);
@@ -287,11 +286,11 @@ static int groups_json(struct fe_audit *a, nl_table *t, const struct fe_rows *ro
 					nl_cell_strs_add(t, G_OUTSIDE, d, strlen(d));
 			}
 		}
-		nl_cell_uint(t, G_COUNT, j - i);
+		nl_cell_uint(t, G_COUNT, n);
 		if (a->under) {
 			nl_cell_uint(t, G_INSIDE, inside);
-			nl_cell_uint(t, G_TOTAL, j - i);
-			nl_cell_bool(t, G_SATURATED, inside == j - i);
+			nl_cell_uint(t, G_TOTAL, n);
+			nl_cell_bool(t, G_SATURATED, inside == n);
 		}
 		if (a->deleted)
 			nl_cell_bool(t, G_DELETED, (ri.flags & NL_REC_DELETED) != 0);
@@ -336,7 +335,7 @@ struct jbuf {
 struct jshare {
 	struct fe_audit *a;
 	struct fe_audit wa;	/* the worker's copy, with its own buffers */
-	const struct fe_rows *rows;
+	const nl_rows *rows;
 	char drive;
 	size_t chunk, nchunks;
 	pthread_mutex_t mu;
@@ -372,7 +371,7 @@ static int jbuf_write(void *ctx, const void *p, size_t n)
 static void chunk_range(const struct jshare *sh, size_t c, size_t *g0, size_t *g1)
 {
 	*g0 = c * sh->chunk;
-	*g1 = *g0 + sh->chunk < sh->rows->ngroups ? *g0 + sh->chunk : sh->rows->ngroups;
+	*g1 = *g0 + sh->chunk < nl_rows_groups(sh->rows) ? *g0 + sh->chunk : nl_rows_groups(sh->rows);
 }
 
 static void *json_worker(void *arg)
@@ -441,7 +440,7 @@ static void json_finish(struct jshare *sh, pthread_t th, bool started, int rc)
 		fe_audit_fail(sh->a, rc);
 }
 
-static void emit_groups_json(struct fe_audit *a, struct fe_rows *rows, char drive)
+static void emit_groups_json(struct fe_audit *a, const nl_rows *rows, char drive)
 {
 	nl_table *t = groups_table(a, a->emit);
 	struct jshare sh;
@@ -460,7 +459,7 @@ static void emit_groups_json(struct fe_audit *a, struct fe_rows *rows, char driv
 	sh.rows = rows;
 	sh.drive = drive;
 	sh.chunk = chunk_groups();
-	sh.nchunks = (rows->ngroups + sh.chunk - 1) / sh.chunk;
+	sh.nchunks = (nl_rows_groups(rows) + sh.chunk - 1) / sh.chunk;
 	sh.buf[0].chunk = sh.buf[1].chunk = -1;
 	pthread_mutex_init(&sh.mu, NULL);
 	pthread_cond_init(&sh.cv, NULL);
@@ -494,12 +493,12 @@ static void emit_groups_json(struct fe_audit *a, struct fe_rows *rows, char driv
 	json_finish(&sh, th, started, rc);
 }
 
-static void emit_names(struct fe_audit *a, struct fe_rows *rows, char drive)
+static void emit_names(struct fe_audit *a, const nl_rows *rows, char drive)
 {
 	struct nl_column cols[H_NCOLS];
 	bool body = a->format == FE_FMT_BODYFILE;
 	nl_table *t;
-	size_t i, j;
+	size_t n;
 
 	memcpy(cols, hl_cols, sizeof(cols));
 	if (!a->under)
@@ -507,32 +506,31 @@ static void emit_names(struct fe_audit *a, struct fe_rows *rows, char drive)
 	if (!a->deleted)
 		cols[H_DELETED].flags = HIDE;
 	t = fe_audit_table(a, "hardlink", cols, H_NCOLS, 0);
-	for (size_t g = 0; g < rows->ngroups; g++) {
-		uint64_t mft = rows->v[rows->gstart[g]].mft, inside = 0;
+	for (size_t g = 0; g < nl_rows_groups(rows); g++) {
+		const struct nl_path_key *v = nl_rows_group(rows, g, &n);
+		uint64_t mft = v->mft, inside = 0;
 		struct nl_record_info ri;
 
-		i = rows->gstart[g];
 		group_info(a, mft, &ri);
-		for (j = i; j < i + rows->glen[g]; j++)
-			if (a->under &&
-			    nl_model_name_is_under(a->model, rows->v[j].name_id, a->anchor) == 1)
+		for (size_t k = 0; k < n; k++)
+			if (a->under && nl_model_name_is_under(a->model, v[k].name_id, a->anchor) == 1)
 				inside++;
-		for (size_t k = i; k < j; k++) {
-			const struct fe_row *r = &rows->v[k];
+		for (size_t k = 0; k < n; k++) {
+			const struct nl_path_key *r = &v[k];
 			const char *dos;
 			size_t doslen = 0;
 
 			nl_cell_uint(t, H_MFT, mft);
 			nl_cell_uint(t, H_SEQ, ri.seq);
-			nl_cell_uint(t, H_NAMES, j - i);
+			nl_cell_uint(t, H_NAMES, n);
 			nl_cell_uint(t, H_SIZE, ri.data_size);
-			cell_path(a, t, H_PATH, fe_row_path(a, r), drive);
-			dos = fe_row_dos(a, r, &doslen);
+			cell_path(a, t, H_PATH, fe_key_path(a, r), drive);
+			dos = fe_key_dos(a, r, &doslen);
 			if (dos)
 				nl_cell_strn(t, H_DOS, dos, doslen);
 			if (a->under) {
 				nl_cell_uint(t, H_INSIDE, inside);
-				nl_cell_bool(t, H_SATURATED, inside == j - i);
+				nl_cell_bool(t, H_SATURATED, inside == n);
 				nl_cell_bool(t, H_IN, nl_model_name_is_under(a->model, r->name_id,
 									    a->anchor) == 1);
 			}
@@ -547,20 +545,18 @@ static void emit_names(struct fe_audit *a, struct fe_rows *rows, char drive)
 
 uint64_t fe_audit_hardlinks(struct fe_audit *a, bool summary)
 {
-	struct fe_rows rows = { 0 };
 	struct hl_sum s = { 0 };
 	char drive = a->windows_paths ? fe_audit_drive(a) : 0;
-
-	collect_hardlinks(a, &rows, &s);
+	nl_rows *rows = collect_hardlinks(a, &s);
 	if (summary && summary_first(a))
 		hardlinks_summary(a, &s);
 	if (a->format == FE_FMT_JSON)
-		emit_groups_json(a, &rows, drive);
+		emit_groups_json(a, rows, drive);
 	else
-		emit_names(a, &rows, drive);
+		emit_names(a, rows, drive);
 	if (summary && !summary_first(a))
 		hardlinks_summary(a, &s);
-	fe_rows_free(&rows);
+	nl_rows_free(&rows);
 	return s.groups;
 }
 
@@ -777,7 +773,7 @@ static const char *unreadable_reason(struct fe_audit *a)
 		: "reparse data could not be read";
 }
 
-static void emit_link(struct fe_audit *a, nl_table *t, const struct fe_row *r,
+static void emit_link(struct fe_audit *a, nl_table *t, const struct nl_path_key *r,
 		      const struct nl_link_info *li, char drive)
 {
 	const struct nl_reparse *rp = li->rp;
@@ -792,7 +788,7 @@ static void emit_link(struct fe_audit *a, nl_table *t, const struct fe_row *r,
 	nl_cell_str(t, R_TYPE, rp ? rp->name : nl_reparse_tag_name(li->tag ? li->tag : ri.reparse_tag));
 	if (li->cls != NL_CLASS_NONE)
 		nl_cell_str(t, R_CLASS, nl_link_class_name(li->cls));
-	cell_path(a, t, R_PATH, fe_row_path(a, r), drive);
+	cell_path(a, t, R_PATH, fe_key_path(a, r), drive);
 	target = link_target(a, li, drive);
 	if (target)
 		nl_cell_str(t, R_TARGET, target);
@@ -836,7 +832,7 @@ static void emit_link(struct fe_audit *a, nl_table *t, const struct fe_row *r,
 uint64_t fe_audit_reparse(struct fe_audit *a, bool summary)
 {
 	struct nl_column cols[R_NCOLS];
-	struct fe_rows rows = { 0 };
+	nl_rows *rows = fe_rows_new(0);
 	struct rp_sum s = { 0 };
 	struct rp_filter f;
 	struct nl_link_info li;
@@ -860,12 +856,9 @@ uint64_t fe_audit_reparse(struct fe_audit *a, bool summary)
 		if (!keep_link(&f, &li))
 			continue;
 		while (nl_model_name_next(a->model, li.mft, 0, &nc, &nm) == 0) {
-			size_t before = rows.n;
-
 			if (a->under && nl_model_name_is_under(a->model, nm.id, a->anchor) != 1)
 				continue;
-			fe_rows_add(a, &rows, &nm);
-			any |= rows.n > before;
+			any |= fe_rows_add(a, rows, &nm, 0);
 		}
 		if (!any)
 			continue;
@@ -876,20 +869,22 @@ uint64_t fe_audit_reparse(struct fe_audit *a, bool summary)
 			fe_audit_problem(a, a->image, li.mft, NULL, unreadable_reason(a));
 		}
 	}
-	fe_rows_sort(a, &rows);
+	fe_rows_sort(rows);
 	if (summary && summary_first(a))
 		reparse_summary(a, &s);
 	memcpy(cols, rp_cols, sizeof(cols));
 	if (!a->deleted)
 		cols[R_DELETED].flags = HIDE;
 	t = fe_audit_table(a, "reparse", cols, R_NCOLS, 0);
-	for (size_t i = 0; i < rows.n; i++) {
-		if (nl_analysis_link(a->an, rows.v[i].mft, &li) < 0)
+	for (size_t i = 0; i < nl_rows_count(rows); i++) {
+		const struct nl_path_key *r = nl_rows_at(rows, i);
+
+		if (nl_analysis_link(a->an, r->mft, &li) < 0)
 			continue;
-		emit_link(a, t, &rows.v[i], &li, drive);
+		emit_link(a, t, r, &li, drive);
 	}
 	if (summary && !summary_first(a))
 		reparse_summary(a, &s);
-	fe_rows_free(&rows);
+	nl_rows_free(&rows);
 	return s.count;
 }
