@@ -2,8 +2,8 @@
 # copy-dir.sh: 'ntfslinks copy' between images and plain Linux folders: image to folder (links as relative symlinks, streams, times, names), folder to image, round trip, and a hostile image that tries to escape the destination.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 
-COPYDUMP=${COPYDUMP:-$(dirname "$NTFSLINKS")/../tests/copydump}
-CRAFTIMG=${CRAFTIMG:-$(dirname "$NTFSLINKS")/../tests/craftimg}
+COPYDUMP=${COPYDUMP:-$(dirname "$NTFSLINKS")/../../tests/copydump}
+CRAFTIMG=${CRAFTIMG:-$(dirname "$NTFSLINKS")/../../tests/craftimg}
 [ -x "$COPYDUMP" ] && [ -x "$CRAFTIMG" ] || skip "tests/copydump or tests/craftimg is not built"
 [ -x "$MKFIXTURE" ] || skip "fixtures/mkfixture is not built"
 need_cmd python3 getfattr

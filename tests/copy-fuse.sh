@@ -2,7 +2,7 @@
 # copy-fuse.sh: 'ntfslinks copy' between folders on ntfs-3g FUSE mounts (reparse data, times, attributes, 8.3 names and streams through the mount's extended attributes), and mount to image.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 
-COPYDUMP=${COPYDUMP:-$(dirname "$NTFSLINKS")/../tests/copydump}
+COPYDUMP=${COPYDUMP:-$(dirname "$NTFSLINKS")/../../tests/copydump}
 [ -x "$COPYDUMP" ] || skip "tests/copydump is not built"
 [ -x "$MKFIXTURE" ] || skip "fixtures/mkfixture is not built"
 need_root "mounting with ntfs-3g"

@@ -2,7 +2,7 @@
 # copy-image.sh: 'ntfslinks copy' image to image: exact copies, the link policies on nested and looping links, dry run, auto-rename, several sources, --into, exclusion, refusals, the 1023-link limit.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 
-COPYDUMP=${COPYDUMP:-$(dirname "$NTFSLINKS")/../tests/copydump}
+COPYDUMP=${COPYDUMP:-$(dirname "$NTFSLINKS")/../../tests/copydump}
 [ -x "$COPYDUMP" ] || skip "tests/copydump is not built"
 [ -x "$MKFIXTURE" ] || skip "fixtures/mkfixture is not built"
 

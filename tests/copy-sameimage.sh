@@ -2,7 +2,7 @@
 # copy-sameimage.sh: 'ntfslinks copy IMG:/a IMG:/b' within one image: one read-write mount serves source and destination, the copy is exact, the source is never written, refusals hold for any spelling of the image, several sources in and outside the image, an unrolled target that holds the destination.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 
-COPYDUMP=${COPYDUMP:-$(dirname "$NTFSLINKS")/../tests/copydump}
+COPYDUMP=${COPYDUMP:-$(dirname "$NTFSLINKS")/../../tests/copydump}
 [ -x "$COPYDUMP" ] || skip "tests/copydump is not built"
 [ -x "$MKFIXTURE" ] || skip "fixtures/mkfixture is not built"
 need_cmd ntfsfix fls icat
