@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include <ntfslinks/copy.h>
 
@@ -85,8 +86,6 @@ struct cp_stat {
 	int err;		/* list(): this entry could not be read (-errno) */
 };
 
-void cp_stat_clear(struct cp_stat *st);
-
 struct cp_src;
 struct cp_dst;
 
@@ -133,8 +132,6 @@ struct cp_src_ops {
 	void (*close)(struct cp_src *s, void *fh);
 	void (*free)(struct cp_src *s);
 };
-
-#define NL_COPY_ERRLEN_INTERNAL 1024
 
 /* Kinds of endpoints. */
 enum cp_ep_kind { CP_EP_IMAGE = 0, CP_EP_DIR, CP_EP_NTFS3G };
@@ -223,8 +220,12 @@ struct cp_dst {
 	char err[256];
 };
 
-/* Backends. */
-int cp_src_ntfs_open(struct cp_src *s, const char *image, const char *path, char *err, size_t errlen);
+/* ---- opening the backends (the engine calls these) ---------------------------- */
+
+/* Each fills the endpoint's ops, kind and priv; on failure the endpoint's
+ * free() (when set) releases what was made, and @err may hold a message. */
+int cp_src_ntfs_open(struct cp_src *s, const char *image, const char *path, char *err,
+		     size_t errlen);
 /* Sources in the destination image: one read-write mount serves both (two
  * mounts of one volume, one of them writing, would read stale records).
  * open_shared reads through the writer @w (borrowed, see
@@ -239,23 +240,24 @@ int cp_src_ntfs_open_shared(struct cp_src *s, struct nl_writer *w, const char *v
 			    const char *path, char *err, size_t errlen);
 void cp_src_ntfs_detach(struct cp_src *s);
 int cp_src_ntfs_attach(struct cp_src *s, struct nl_writer *w, char *err, size_t errlen);
+int cp_src_dir_open(struct cp_src *s, const char *path, bool ntfs3g, char *err, size_t errlen);
+int cp_dst_ntfs_open(struct cp_dst *d, const char *image, const char *path, bool dry_run,
+		     char *err, size_t errlen);
 /* The writer of an image destination (NULL in a dry run). */
 struct nl_writer *cp_dst_ntfs_writer(struct cp_dst *d);
+int cp_dst_dir_open(struct cp_dst *d, const char *path, bool ntfs3g, bool dry_run,
+		    char *err, size_t errlen);
+
+/* ---- shared by the backends (copy_backend.c) ------------------------------------- */
+
+/* Free the malloc'ed members of @st and set them to NULL. */
+void cp_stat_clear(struct cp_stat *st);
 /* Identity of the volume at byte @off of the file or block device @file
  * (device and inode, or the block device's number, and the offset), so that
  * two spellings of one image compare equal. 0 or -ENOMEM; *@key malloc'ed. */
 int cp_image_key(const char *file, uint64_t off, char **key);
-int cp_src_dir_open(struct cp_src *s, const char *path, bool ntfs3g, char *err, size_t errlen);
-int cp_dst_ntfs_open(struct cp_dst *d, const char *image, const char *path, bool dry_run,
-		     char *err, size_t errlen);
-int cp_dst_dir_open(struct cp_dst *d, const char *path, bool ntfs3g, bool dry_run,
-		    char *err, size_t errlen);
-
-/* Dry runs on images: does @path exist in the read-only volume? 0, -ENOENT, -errno. */
-struct nl_volume;
-int cp_ntfs_ro_lookup(struct nl_volume *v, const char *path, bool *is_dir);
-
-/* Shared by the backends (copy_backend.c). */
+/* Linux times to NTFS times and back. */
+struct timespec;
 int64_t cp_unix_to_ntfs(int64_t sec, long nsec);
 void cp_ntfs_to_unix(int64_t t, struct timespec *ts);
 

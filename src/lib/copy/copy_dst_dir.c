@@ -67,8 +67,8 @@ static void put_le64(uint8_t *b, int64_t v)
 		b[i] = (uint8_t)((uint64_t)v >> (8 * i));
 }
 
-static int dd_mkdir(struct cp_dst *d, struct cp_dh *parent, const char *name, uint8_t ns,
-		    struct cp_dh *out)
+static int dst_dir_mkdir(struct cp_dst *d, struct cp_dh *parent, const char *name, uint8_t ns,
+			 struct cp_dh *out)
 {
 	int rc, fd;
 
@@ -86,8 +86,8 @@ static int dd_mkdir(struct cp_dst *d, struct cp_dh *parent, const char *name, ui
 	return 0;
 }
 
-static int dd_create(struct cp_dst *d, struct cp_dh *parent, const char *name, uint8_t ns,
-		     struct cp_dh *out)
+static int dst_dir_create(struct cp_dst *d, struct cp_dh *parent, const char *name, uint8_t ns,
+			  struct cp_dh *out)
 {
 	int rc, fd;
 
@@ -103,7 +103,8 @@ static int dd_create(struct cp_dst *d, struct cp_dh *parent, const char *name, u
 	return 0;
 }
 
-static int dd_open_dir(struct cp_dst *d, struct cp_dh *parent, const char *name, struct cp_dh *out)
+static int dst_dir_open_dir(struct cp_dst *d, struct cp_dh *parent, const char *name,
+			    struct cp_dh *out)
 {
 	int fd;
 
@@ -123,7 +124,7 @@ static int dd_open_dir(struct cp_dst *d, struct cp_dh *parent, const char *name,
 	return 0;
 }
 
-static int dd_exists(struct cp_dst *d, struct cp_dh *parent, const char *name)
+static int dst_dir_exists(struct cp_dst *d, struct cp_dh *parent, const char *name)
 {
 	struct stat sb;
 
@@ -171,8 +172,8 @@ static int open_parent_of(struct cp_dst *d, const char *rel, const char **leaf)
 	return fd;
 }
 
-static int dd_link(struct cp_dst *d, struct cp_dh *file, const char *first_rel,
-		   struct cp_dh *parent, const char *name, uint8_t ns)
+static int dst_dir_link(struct cp_dst *d, struct cp_dh *file, const char *first_rel,
+			struct cp_dh *parent, const char *name, uint8_t ns)
 {
 	const char *first_name;
 	int rc, fd;
@@ -192,7 +193,8 @@ static int dd_link(struct cp_dst *d, struct cp_dh *file, const char *first_rel,
 	return 0;
 }
 
-static int dd_symlink(struct cp_dst *d, struct cp_dh *parent, const char *name, const char *target)
+static int dst_dir_symlink(struct cp_dst *d, struct cp_dh *parent, const char *name,
+			   const char *target)
 {
 	int rc = check_name(d, name);
 
@@ -203,7 +205,7 @@ static int dd_symlink(struct cp_dst *d, struct cp_dh *parent, const char *name, 
 	return 0;
 }
 
-static int dd_set_reparse(struct cp_dst *d, struct cp_dh *h, const uint8_t *rp, size_t len)
+static int dst_dir_set_reparse(struct cp_dst *d, struct cp_dh *h, const uint8_t *rp, size_t len)
 {
 	struct dst_dir *p = d->priv;
 
@@ -214,7 +216,7 @@ static int dd_set_reparse(struct cp_dst *d, struct cp_dh *h, const uint8_t *rp, 
 	return 0;
 }
 
-static int dd_set_sparse(struct cp_dst *d, struct cp_dh *h, const char *stream)
+static int dst_dir_set_sparse(struct cp_dst *d, struct cp_dh *h, const char *stream)
 {
 	(void)d;
 	(void)h;
@@ -222,8 +224,8 @@ static int dd_set_sparse(struct cp_dst *d, struct cp_dh *h, const char *stream)
 	return 0;	/* holes are simply not written */
 }
 
-static int dd_write(struct cp_dst *d, struct cp_dh *h, const char *stream, uint64_t off,
-		    const void *buf, size_t n)
+static int dst_dir_write(struct cp_dst *d, struct cp_dh *h, const char *stream, uint64_t off,
+			 const void *buf, size_t n)
 {
 	struct dst_dir *p = d->priv;
 
@@ -273,7 +275,7 @@ static int dd_write(struct cp_dst *d, struct cp_dh *h, const char *stream, uint6
 	return 0;
 }
 
-static int dd_set_size(struct cp_dst *d, struct cp_dh *h, const char *stream, uint64_t size)
+static int dst_dir_set_size(struct cp_dst *d, struct cp_dh *h, const char *stream, uint64_t size)
 {
 	struct dst_dir *p = d->priv;
 	char *xn;
@@ -318,8 +320,8 @@ static int dd_set_size(struct cp_dst *d, struct cp_dh *h, const char *stream, ui
 	return rc;
 }
 
-static int dd_set_dos_name(struct cp_dst *d, struct cp_dh *h, struct cp_dh *parent,
-			   const char *name, const char *dos)
+static int dst_dir_set_dos_name(struct cp_dst *d, struct cp_dh *h, struct cp_dh *parent,
+				const char *name, const char *dos)
 {
 	struct dst_dir *p = d->priv;
 
@@ -332,7 +334,7 @@ static int dd_set_dos_name(struct cp_dst *d, struct cp_dh *h, struct cp_dh *pare
 	return 0;
 }
 
-static int dd_set_attrs(struct cp_dst *d, struct cp_dh *h, uint32_t attrs, bool early)
+static int dst_dir_set_attrs(struct cp_dst *d, struct cp_dh *h, uint32_t attrs, bool early)
 {
 	struct dst_dir *p = d->priv;
 	struct stat sb;
@@ -366,7 +368,7 @@ static int dd_set_attrs(struct cp_dst *d, struct cp_dh *h, uint32_t attrs, bool 
 	return 0;
 }
 
-static int dd_folder_compress(struct cp_dst *d, struct cp_dh *h, bool on)
+static int dst_dir_folder_compress(struct cp_dst *d, struct cp_dh *h, bool on)
 {
 	struct dst_dir *p = d->priv;
 	uint8_t b[4];
@@ -385,7 +387,7 @@ static int dd_folder_compress(struct cp_dst *d, struct cp_dh *h, bool on)
 	return 1;
 }
 
-static int dd_set_times(struct cp_dst *d, struct cp_dh *h, const struct cp_times *t)
+static int dst_dir_set_times(struct cp_dst *d, struct cp_dh *h, const struct cp_times *t)
 {
 	struct dst_dir *p = d->priv;
 
@@ -412,7 +414,7 @@ static int dd_set_times(struct cp_dst *d, struct cp_dh *h, const struct cp_times
 	return 0;
 }
 
-static int dd_set_security(struct cp_dst *d, struct cp_dh *h, const uint8_t *sd, size_t len)
+static int dst_dir_set_security(struct cp_dst *d, struct cp_dh *h, const uint8_t *sd, size_t len)
 {
 	struct dst_dir *p = d->priv;
 
@@ -423,8 +425,8 @@ static int dd_set_security(struct cp_dst *d, struct cp_dh *h, const uint8_t *sd,
 	return 0;
 }
 
-static int dd_remove(struct cp_dst *d, struct cp_dh *parent, struct cp_dh *h, const char *name,
-		     bool is_dir)
+static int dst_dir_remove(struct cp_dst *d, struct cp_dh *parent, struct cp_dh *h, const char *name,
+			  bool is_dir)
 {
 	(void)h;
 	if (check_name(d, name))
@@ -434,7 +436,7 @@ static int dd_remove(struct cp_dst *d, struct cp_dh *parent, struct cp_dh *h, co
 	return 0;
 }
 
-static int dd_close(struct cp_dst *d, struct cp_dh *h)
+static int dst_dir_close(struct cp_dst *d, struct cp_dh *h)
 {
 	int rc = 0;
 
@@ -445,18 +447,18 @@ static int dd_close(struct cp_dst *d, struct cp_dh *h)
 	return rc;
 }
 
-static int dd_finish(struct cp_dst *d)
+static int dst_dir_finish(struct cp_dst *d)
 {
 	(void)d;
 	return 0;
 }
 
-static const char *dd_errmsg(struct cp_dst *d)
+static const char *dst_dir_errmsg(struct cp_dst *d)
 {
 	return d->err;
 }
 
-static void dd_free(struct cp_dst *d)
+static void dst_dir_free(struct cp_dst *d)
 {
 	struct dst_dir *p = d->priv;
 
@@ -471,27 +473,27 @@ static void dd_free(struct cp_dst *d)
 	d->priv = NULL;
 }
 
-static const struct cp_dst_ops dd_ops = {
-	.mkdir = dd_mkdir,
-	.create = dd_create,
-	.open_dir = dd_open_dir,
-	.exists = dd_exists,
-	.link = dd_link,
-	.symlink = dd_symlink,
-	.set_reparse = dd_set_reparse,
-	.set_sparse = dd_set_sparse,
-	.write = dd_write,
-	.set_size = dd_set_size,
-	.set_dos_name = dd_set_dos_name,
-	.set_attrs = dd_set_attrs,
-	.set_times = dd_set_times,
-	.folder_compress = dd_folder_compress,
-	.set_security = dd_set_security,
-	.remove = dd_remove,
-	.close = dd_close,
-	.finish = dd_finish,
-	.errmsg = dd_errmsg,
-	.free = dd_free,
+static const struct cp_dst_ops dst_dir_ops = {
+	.mkdir = dst_dir_mkdir,
+	.create = dst_dir_create,
+	.open_dir = dst_dir_open_dir,
+	.exists = dst_dir_exists,
+	.link = dst_dir_link,
+	.symlink = dst_dir_symlink,
+	.set_reparse = dst_dir_set_reparse,
+	.set_sparse = dst_dir_set_sparse,
+	.write = dst_dir_write,
+	.set_size = dst_dir_set_size,
+	.set_dos_name = dst_dir_set_dos_name,
+	.set_attrs = dst_dir_set_attrs,
+	.set_times = dst_dir_set_times,
+	.folder_compress = dst_dir_folder_compress,
+	.set_security = dst_dir_set_security,
+	.remove = dst_dir_remove,
+	.close = dst_dir_close,
+	.finish = dst_dir_finish,
+	.errmsg = dst_dir_errmsg,
+	.free = dst_dir_free,
 };
 
 int cp_dst_dir_open(struct cp_dst *d, const char *path, bool ntfs3g, bool dry_run,
@@ -507,7 +509,7 @@ int cp_dst_dir_open(struct cp_dst *d, const char *path, bool ntfs3g, bool dry_ru
 	p->ntfs3g = ntfs3g;
 	p->dry = dry_run;
 	p->xfd = -1;
-	d->ops = &dd_ops;
+	d->ops = &dst_dir_ops;
 	d->kind = ntfs3g ? CP_EP_NTFS3G : CP_EP_DIR;
 	d->priv = p;
 	d->ntfs = ntfs3g;

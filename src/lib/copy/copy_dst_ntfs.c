@@ -6,6 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ntfs-3g/types.h>
+#include <ntfs-3g/layout.h>
+#include <ntfs-3g/volume.h>
+#include <ntfs-3g/inode.h>
+#include <ntfs-3g/dir.h>
+
 #include <ntfslinks/unistr.h>
 #include <ntfslinks/volume.h>
 #include <ntfslinks/writer.h>
@@ -17,6 +23,30 @@ struct dst_ntfs {
 	nl_volume *ro;		/* dry run: the image opened read-only */
 	uint16_t sname[NL_NAME_MAX_UNITS];
 };
+
+/* Dry runs: does @path exist in the read-only volume @v? 0, -ENOENT, -errno. */
+static int ro_lookup(nl_volume *v, const char *path, bool *is_dir)
+{
+	ntfs_volume *vol = (ntfs_volume *)nl_volume_ntfs(v);
+	ntfs_inode *ni;
+	char *p;
+
+	if (!vol)
+		return -EINVAL;
+	p = strdup(*path ? path : "/");
+	if (!p)
+		return -ENOMEM;
+	for (char *q = p; *q; q++)
+		if (*q == '\\')
+			*q = '/';
+	ni = ntfs_pathname_to_inode(vol, NULL, p);
+	free(p);
+	if (!ni)
+		return errno == ENOENT ? -ENOENT : errno > 0 ? -errno : -EIO;
+	*is_dir = (ni->mrec->flags & MFT_RECORD_IS_DIRECTORY) != 0;
+	ntfs_inode_close(ni);
+	return 0;
+}
 
 static int werr(struct cp_dst *d, int rc, const char *what)
 {
@@ -58,8 +88,8 @@ static enum nl_name_space create_ns(uint8_t ns)
 								    : NL_NS_POSIX;
 }
 
-static int dn_make(struct cp_dst *d, struct cp_dh *parent, const char *name, uint8_t ns,
-		   enum nl_node_type type, struct cp_dh *out)
+static int dst_ntfs_make(struct cp_dst *d, struct cp_dh *parent, const char *name, uint8_t ns,
+			 enum nl_node_type type, struct cp_dh *out)
 {
 	struct dst_ntfs *p = d->priv;
 	int rc;
@@ -71,19 +101,19 @@ static int dn_make(struct cp_dst *d, struct cp_dh *parent, const char *name, uin
 	return 0;
 }
 
-static int dn_mkdir(struct cp_dst *d, struct cp_dh *parent, const char *name, uint8_t ns,
-		    struct cp_dh *out)
+static int dst_ntfs_mkdir(struct cp_dst *d, struct cp_dh *parent, const char *name, uint8_t ns,
+			  struct cp_dh *out)
 {
-	return dn_make(d, parent, name, ns, NL_NODE_DIR, out);
+	return dst_ntfs_make(d, parent, name, ns, NL_NODE_DIR, out);
 }
 
-static int dn_create(struct cp_dst *d, struct cp_dh *parent, const char *name, uint8_t ns,
-		     struct cp_dh *out)
+static int dst_ntfs_create(struct cp_dst *d, struct cp_dh *parent, const char *name, uint8_t ns,
+			   struct cp_dh *out)
 {
-	return dn_make(d, parent, name, ns, NL_NODE_FILE, out);
+	return dst_ntfs_make(d, parent, name, ns, NL_NODE_FILE, out);
 }
 
-static int dn_lookup(struct cp_dst *d, struct cp_dh *parent, const char *name, uint64_t *ref)
+static int dst_ntfs_lookup(struct cp_dst *d, struct cp_dh *parent, const char *name, uint64_t *ref)
 {
 	struct dst_ntfs *p = d->priv;
 	uint16_t u[NL_NAME_MAX_UNITS];
@@ -94,7 +124,8 @@ static int dn_lookup(struct cp_dst *d, struct cp_dh *parent, const char *name, u
 	return nl_writer_lookup(p->w, parent->ref, u, (size_t)n, ref);
 }
 
-static int dn_open_dir(struct cp_dst *d, struct cp_dh *parent, const char *name, struct cp_dh *out)
+static int dst_ntfs_open_dir(struct cp_dst *d, struct cp_dh *parent, const char *name,
+			     struct cp_dh *out)
 {
 	int rc;
 
@@ -103,13 +134,13 @@ static int dn_open_dir(struct cp_dst *d, struct cp_dh *parent, const char *name,
 		out->ref = parent->ref;
 		return 0;
 	}
-	rc = dn_lookup(d, parent, name, &out->ref);
+	rc = dst_ntfs_lookup(d, parent, name, &out->ref);
 	if (rc)
 		return werr(d, rc, "cannot open folder");
 	return 0;
 }
 
-static int dn_exists(struct cp_dst *d, struct cp_dh *parent, const char *name)
+static int dst_ntfs_exists(struct cp_dst *d, struct cp_dh *parent, const char *name)
 {
 	struct dst_ntfs *p = d->priv;
 	uint64_t ref;
@@ -124,18 +155,18 @@ static int dn_exists(struct cp_dst *d, struct cp_dh *parent, const char *name)
 		    asprintf(&path, "%s%s%s", d->vol_path, strcmp(d->vol_path, "/") ? "/" : "",
 			     name) < 0)
 			return 0;
-		rc = cp_ntfs_ro_lookup((struct nl_volume *)p->ro, path, &isdir);
+		rc = ro_lookup(p->ro, path, &isdir);
 		free(path);
 		return rc == 0 ? 1 : 0;
 	}
-	rc = dn_lookup(d, parent, name, &ref);
+	rc = dst_ntfs_lookup(d, parent, name, &ref);
 	if (rc == 0)
 		return 1;
 	return rc == -ENOENT ? 0 : rc;
 }
 
-static int dn_link(struct cp_dst *d, struct cp_dh *file, const char *first_rel,
-		   struct cp_dh *parent, const char *name, uint8_t ns)
+static int dst_ntfs_link(struct cp_dst *d, struct cp_dh *file, const char *first_rel,
+			 struct cp_dh *parent, const char *name, uint8_t ns)
 {
 	struct dst_ntfs *p = d->priv;
 	int rc;
@@ -147,7 +178,8 @@ static int dn_link(struct cp_dst *d, struct cp_dh *file, const char *first_rel,
 	return 0;
 }
 
-static int dn_symlink(struct cp_dst *d, struct cp_dh *parent, const char *name, const char *target)
+static int dst_ntfs_symlink(struct cp_dst *d, struct cp_dh *parent, const char *name,
+			    const char *target)
 {
 	(void)parent;
 	(void)name;
@@ -156,7 +188,7 @@ static int dn_symlink(struct cp_dst *d, struct cp_dh *parent, const char *name, 
 	return -EOPNOTSUPP;
 }
 
-static int dn_set_reparse(struct cp_dst *d, struct cp_dh *h, const uint8_t *rp, size_t len)
+static int dst_ntfs_set_reparse(struct cp_dst *d, struct cp_dh *h, const uint8_t *rp, size_t len)
 {
 	struct dst_ntfs *p = d->priv;
 	int rc = nl_writer_set_reparse(p->w, h->ref, rp, len);
@@ -164,7 +196,7 @@ static int dn_set_reparse(struct cp_dst *d, struct cp_dh *h, const uint8_t *rp, 
 	return rc ? werr(d, rc, "cannot set reparse point") : 0;
 }
 
-static int dn_set_sparse(struct cp_dst *d, struct cp_dh *h, const char *stream)
+static int dst_ntfs_set_sparse(struct cp_dst *d, struct cp_dh *h, const char *stream)
 {
 	struct dst_ntfs *p = d->priv;
 	const uint16_t *u = NULL;
@@ -177,8 +209,8 @@ static int dn_set_sparse(struct cp_dst *d, struct cp_dh *h, const char *stream)
 	return rc ? werr(d, rc, "cannot make stream sparse") : 0;
 }
 
-static int dn_write(struct cp_dst *d, struct cp_dh *h, const char *stream, uint64_t off,
-		    const void *buf, size_t len)
+static int dst_ntfs_write(struct cp_dst *d, struct cp_dh *h, const char *stream, uint64_t off,
+			  const void *buf, size_t len)
 {
 	struct dst_ntfs *p = d->priv;
 	const uint16_t *u = NULL;
@@ -191,7 +223,7 @@ static int dn_write(struct cp_dst *d, struct cp_dh *h, const char *stream, uint6
 	return rc ? werr(d, rc, "write error") : 0;
 }
 
-static int dn_set_size(struct cp_dst *d, struct cp_dh *h, const char *stream, uint64_t size)
+static int dst_ntfs_set_size(struct cp_dst *d, struct cp_dh *h, const char *stream, uint64_t size)
 {
 	struct dst_ntfs *p = d->priv;
 	const uint16_t *u = NULL;
@@ -204,8 +236,8 @@ static int dn_set_size(struct cp_dst *d, struct cp_dh *h, const char *stream, ui
 	return rc ? werr(d, rc, "cannot set stream size") : 0;
 }
 
-static int dn_set_dos_name(struct cp_dst *d, struct cp_dh *h, struct cp_dh *parent,
-			   const char *name, const char *dos)
+static int dst_ntfs_set_dos_name(struct cp_dst *d, struct cp_dh *h, struct cp_dh *parent,
+				 const char *name, const char *dos)
 {
 	struct dst_ntfs *p = d->priv;
 	uint16_t lu[NL_NAME_MAX_UNITS], du[NL_NAME_MAX_UNITS];
@@ -220,7 +252,7 @@ static int dn_set_dos_name(struct cp_dst *d, struct cp_dh *h, struct cp_dh *pare
 	return rc ? werr(d, rc, "cannot set dos name") : 0;
 }
 
-static int dn_set_attrs(struct cp_dst *d, struct cp_dh *h, uint32_t attrs, bool early)
+static int dst_ntfs_set_attrs(struct cp_dst *d, struct cp_dh *h, uint32_t attrs, bool early)
 {
 	struct dst_ntfs *p = d->priv;
 	int rc;
@@ -234,7 +266,7 @@ static int dn_set_attrs(struct cp_dst *d, struct cp_dh *h, uint32_t attrs, bool 
 	return rc ? werr(d, rc, "cannot set attributes") : 0;
 }
 
-static int dn_set_times(struct cp_dst *d, struct cp_dh *h, const struct cp_times *t)
+static int dst_ntfs_set_times(struct cp_dst *d, struct cp_dh *h, const struct cp_times *t)
 {
 	struct dst_ntfs *p = d->priv;
 	struct nl_times nt = {
@@ -248,7 +280,7 @@ static int dn_set_times(struct cp_dst *d, struct cp_dh *h, const struct cp_times
 	return rc ? werr(d, rc, "cannot set times") : 0;
 }
 
-static int dn_set_security(struct cp_dst *d, struct cp_dh *h, const uint8_t *sd, size_t len)
+static int dst_ntfs_set_security(struct cp_dst *d, struct cp_dh *h, const uint8_t *sd, size_t len)
 {
 	struct dst_ntfs *p = d->priv;
 	int rc = nl_writer_set_security(p->w, h->ref, sd, len);
@@ -256,8 +288,8 @@ static int dn_set_security(struct cp_dst *d, struct cp_dh *h, const uint8_t *sd,
 	return rc ? werr(d, rc, "cannot set security descriptor") : 0;
 }
 
-static int dn_remove(struct cp_dst *d, struct cp_dh *parent, struct cp_dh *h, const char *name,
-		     bool is_dir)
+static int dst_ntfs_remove(struct cp_dst *d, struct cp_dh *parent, struct cp_dh *h, const char *name,
+			   bool is_dir)
 {
 	struct dst_ntfs *p = d->priv;
 	uint16_t u[NL_NAME_MAX_UNITS];
@@ -269,14 +301,14 @@ static int dn_remove(struct cp_dst *d, struct cp_dh *parent, struct cp_dh *h, co
 	return nl_writer_unlink(p->w, h->ref, parent->ref, u, (size_t)n);
 }
 
-static int dn_close(struct cp_dst *d, struct cp_dh *h)
+static int dst_ntfs_close(struct cp_dst *d, struct cp_dh *h)
 {
 	(void)d;
 	(void)h;
 	return 0;	/* the writer caches inodes; nl_writer_close() checks them all */
 }
 
-static int dn_finish(struct cp_dst *d)
+static int dst_ntfs_finish(struct cp_dst *d)
 {
 	struct dst_ntfs *p = d->priv;
 	int rc;
@@ -289,12 +321,12 @@ static int dn_finish(struct cp_dst *d)
 	return rc;
 }
 
-static const char *dn_errmsg(struct cp_dst *d)
+static const char *dst_ntfs_errmsg(struct cp_dst *d)
 {
 	return d->err;
 }
 
-static void dn_free(struct cp_dst *d)
+static void dst_ntfs_free(struct cp_dst *d)
 {
 	struct dst_ntfs *p = d->priv;
 
@@ -307,31 +339,32 @@ static void dn_free(struct cp_dst *d)
 	d->priv = NULL;
 }
 
-static const struct cp_dst_ops dn_ops = {
-	.mkdir = dn_mkdir,
-	.create = dn_create,
-	.open_dir = dn_open_dir,
-	.exists = dn_exists,
-	.link = dn_link,
-	.symlink = dn_symlink,
-	.set_reparse = dn_set_reparse,
-	.set_sparse = dn_set_sparse,
-	.write = dn_write,
-	.set_size = dn_set_size,
-	.set_dos_name = dn_set_dos_name,
-	.set_attrs = dn_set_attrs,
-	.set_times = dn_set_times,
-	.set_security = dn_set_security,
-	.remove = dn_remove,
-	.close = dn_close,
-	.finish = dn_finish,
-	.errmsg = dn_errmsg,
-	.free = dn_free,
+static const struct cp_dst_ops dst_ntfs_ops = {
+	.mkdir = dst_ntfs_mkdir,
+	.create = dst_ntfs_create,
+	.open_dir = dst_ntfs_open_dir,
+	.exists = dst_ntfs_exists,
+	.link = dst_ntfs_link,
+	.symlink = dst_ntfs_symlink,
+	.set_reparse = dst_ntfs_set_reparse,
+	.set_sparse = dst_ntfs_set_sparse,
+	.write = dst_ntfs_write,
+	.set_size = dst_ntfs_set_size,
+	.set_dos_name = dst_ntfs_set_dos_name,
+	.set_attrs = dst_ntfs_set_attrs,
+	.set_times = dst_ntfs_set_times,
+	.set_security = dst_ntfs_set_security,
+	.remove = dst_ntfs_remove,
+	.close = dst_ntfs_close,
+	.finish = dst_ntfs_finish,
+	.errmsg = dst_ntfs_errmsg,
+	.free = dst_ntfs_free,
 };
 
 struct nl_writer *cp_dst_ntfs_writer(struct cp_dst *d)
 {
-	struct dst_ntfs *p = d && d->kind == CP_EP_IMAGE && d->ops == &dn_ops ? d->priv : NULL;
+	struct dst_ntfs *p = d && d->kind == CP_EP_IMAGE && d->ops == &dst_ntfs_ops ? d->priv
+										: NULL;
 
 	return p ? p->w : NULL;
 }
@@ -376,7 +409,7 @@ int cp_dst_ntfs_open(struct cp_dst *d, const char *image, const char *path, bool
 
 	if (!p)
 		return -ENOMEM;
-	d->ops = &dn_ops;
+	d->ops = &dst_ntfs_ops;
 	d->kind = CP_EP_IMAGE;
 	d->priv = p;
 	d->ntfs = true;
@@ -421,7 +454,7 @@ int cp_dst_ntfs_open(struct cp_dst *d, const char *image, const char *path, bool
 			d->exists = true;
 		} else {
 			struct cp_dh ph = { .ref = pref, .fd = -1 };
-			int e = dn_lookup(d, &ph, leaf, &ref);
+			int e = dst_ntfs_lookup(d, &ph, leaf, &ref);
 
 			if (e == 0)
 				d->exists = true;
@@ -435,11 +468,11 @@ int cp_dst_ntfs_open(struct cp_dst *d, const char *image, const char *path, bool
 	} else {
 		/* dry run: existence through a read-only lookup */
 		bool isdir = false;
-		int e = cp_ntfs_ro_lookup(p->ro, path, &isdir);
+		int e = ro_lookup(p->ro, path, &isdir);
 
 		if (e == 0)
 			d->exists = true;
-		else if (e != -ENOENT || cp_ntfs_ro_lookup(p->ro, parent, &isdir)) {
+		else if (e != -ENOENT || ro_lookup(p->ro, parent, &isdir)) {
 			rc = e ? e : -ENOENT;
 			snprintf(err, errlen, "the folder '%s' does not exist in the image", parent);
 			goto out;

@@ -15,6 +15,7 @@
 #include "copy/copy_backend_int.h"
 
 #define MAX_CHAIN 32		/* links followed one after another by unroll */
+#define NL_COPY_ERRLEN_INTERNAL 1024	/* messages from the backends */
 
 /* The plan: one node per destination entry. */
 struct cp_group;

@@ -19,7 +19,7 @@ struct src_dir {
 	bool ntfs3g;
 };
 
-struct sd_file {
+struct src_dir_file {
 	int fd;
 	char *path;
 	struct cp_stream *streams;
@@ -76,7 +76,7 @@ static ssize_t get_xattr(const char *path, const char *name, uint8_t **out)
 	return n;
 }
 
-static int sd_fill(struct src_dir *p, const char *path, struct cp_stat *st)
+static int src_dir_fill(struct src_dir *p, const char *path, struct cp_stat *st)
 {
 	struct stat sb;
 	struct statx sx;
@@ -167,7 +167,7 @@ static int sd_fill(struct src_dir *p, const char *path, struct cp_stat *st)
 	return 0;
 }
 
-static int sd_list(struct cp_src *s, const struct cp_loc *dir, cp_list_fn fn, void *ctx)
+static int src_dir_list(struct cp_src *s, const struct cp_loc *dir, cp_list_fn fn, void *ctx)
 {
 	struct src_dir *p = s->priv;
 	DIR *d = opendir(dir->path);
@@ -220,7 +220,7 @@ static int sd_list(struct cp_src *s, const struct cp_loc *dir, cp_list_fn fn, vo
 			rc = -ENOMEM;
 			break;
 		}
-		r = sd_fill(p, path, &st);
+		r = src_dir_fill(p, path, &st);
 		free(path);
 		if (r) {
 			memset(&st, 0, sizeof(st));
@@ -238,15 +238,15 @@ static int sd_list(struct cp_src *s, const struct cp_loc *dir, cp_list_fn fn, vo
 	return rc;
 }
 
-static int sd_lookup(struct cp_src *s, const struct cp_loc *dir, const char *name,
-		     struct cp_stat *st, char **real)
+static int src_dir_lookup(struct cp_src *s, const struct cp_loc *dir, const char *name,
+			  struct cp_stat *st, char **real)
 {
 	char *path = join(dir->path, name);
 	int rc;
 
 	if (!path)
 		return -ENOMEM;
-	rc = sd_fill(s->priv, path, st);
+	rc = src_dir_fill(s->priv, path, st);
 	free(path);
 	if (rc)
 		return rc;
@@ -258,14 +258,14 @@ static int sd_lookup(struct cp_src *s, const struct cp_loc *dir, const char *nam
 	return 0;
 }
 
-static int sd_stat(struct cp_src *s, const struct cp_loc *loc, struct cp_stat *st)
+static int src_dir_stat(struct cp_src *s, const struct cp_loc *loc, struct cp_stat *st)
 {
-	return sd_fill(s->priv, loc->path, st);
+	return src_dir_fill(s->priv, loc->path, st);
 }
 
-static void sd_close(struct cp_src *s, void *fh)
+static void src_dir_close(struct cp_src *s, void *fh)
 {
-	struct sd_file *f = fh;
+	struct src_dir_file *f = fh;
 
 	(void)s;
 	if (!f)
@@ -280,10 +280,11 @@ static void sd_close(struct cp_src *s, void *fh)
 	free(f);
 }
 
-static int sd_open(struct cp_src *s, const struct cp_loc *loc, const struct cp_stat *st, void **fh)
+static int src_dir_open(struct cp_src *s, const struct cp_loc *loc, const struct cp_stat *st,
+			void **fh)
 {
 	struct src_dir *p = s->priv;
-	struct sd_file *f = calloc(1, sizeof(*f));
+	struct src_dir_file *f = calloc(1, sizeof(*f));
 	struct stat sb;
 	int rc = 0;
 
@@ -294,7 +295,7 @@ static int sd_open(struct cp_src *s, const struct cp_loc *loc, const struct cp_s
 	f->path = strdup(loc->path);
 	f->streams = calloc(1, sizeof(*f->streams));
 	if (!f->path || !f->streams) {
-		sd_close(s, f);
+		src_dir_close(s, f);
 		return -ENOMEM;
 	}
 	f->n = 1;
@@ -304,10 +305,10 @@ static int sd_open(struct cp_src *s, const struct cp_loc *loc, const struct cp_s
 			f->n = 0;	/* an ntfs-3g symlink: no data to read */
 		} else if (f->fd < 0 || fstat(f->fd, &sb)) {
 			rc = -errno;
-			sd_close(s, f);
+			src_dir_close(s, f);
 			return rc;
 		} else if (!S_ISREG(sb.st_mode)) {
-			sd_close(s, f);
+			src_dir_close(s, f);
 			return -EINVAL;
 		} else {
 			f->streams[0].size = (uint64_t)sb.st_size;
@@ -351,16 +352,16 @@ static int sd_open(struct cp_src *s, const struct cp_loc *loc, const struct cp_s
 		}
 	}
 	if (rc) {
-		sd_close(s, f);
+		src_dir_close(s, f);
 		return rc;
 	}
 	*fh = f;
 	return 0;
 }
 
-static int sd_streams(struct cp_src *s, void *fh, const struct cp_stream **list, size_t *n)
+static int src_dir_streams(struct cp_src *s, void *fh, const struct cp_stream **list, size_t *n)
 {
-	struct sd_file *f = fh;
+	struct src_dir_file *f = fh;
 
 	(void)s;
 	*list = f->streams;
@@ -368,10 +369,10 @@ static int sd_streams(struct cp_src *s, void *fh, const struct cp_stream **list,
 	return 0;
 }
 
-static int sd_region(struct cp_src *s, void *fh, size_t i, uint64_t off,
-		     uint64_t *start, uint64_t *end)
+static int src_dir_region(struct cp_src *s, void *fh, size_t i, uint64_t off,
+			  uint64_t *start, uint64_t *end)
 {
-	struct sd_file *f = fh;
+	struct src_dir_file *f = fh;
 	uint64_t size = f->streams[i].size;
 	off_t a, b;
 
@@ -394,9 +395,9 @@ static int sd_region(struct cp_src *s, void *fh, size_t i, uint64_t off,
 	return *start >= size ? 1 : 0;
 }
 
-static ssize_t sd_read(struct cp_src *s, void *fh, size_t i, uint64_t off, void *buf, size_t n)
+static ssize_t src_dir_read(struct cp_src *s, void *fh, size_t i, uint64_t off, void *buf, size_t n)
 {
-	struct sd_file *f = fh;
+	struct src_dir_file *f = fh;
 	ssize_t r;
 
 	(void)s;
@@ -428,10 +429,10 @@ static ssize_t sd_read(struct cp_src *s, void *fh, size_t i, uint64_t off, void 
 	return (ssize_t)n;
 }
 
-static int sd_security(struct cp_src *s, void *fh, uint8_t **sd, size_t *len)
+static int src_dir_security(struct cp_src *s, void *fh, uint8_t **sd, size_t *len)
 {
 	struct src_dir *p = s->priv;
-	struct sd_file *f = fh;
+	struct src_dir_file *f = fh;
 	uint8_t *b = NULL;
 	ssize_t n;
 
@@ -447,23 +448,23 @@ static int sd_security(struct cp_src *s, void *fh, uint8_t **sd, size_t *len)
 	return 0;
 }
 
-static void sd_free(struct cp_src *s)
+static void src_dir_free(struct cp_src *s)
 {
 	free(s->priv);
 	s->priv = NULL;
 }
 
-static const struct cp_src_ops sd_ops = {
-	.list = sd_list,
-	.lookup = sd_lookup,
-	.stat = sd_stat,
-	.open = sd_open,
-	.streams = sd_streams,
-	.region = sd_region,
-	.read = sd_read,
-	.security = sd_security,
-	.close = sd_close,
-	.free = sd_free,
+static const struct cp_src_ops src_dir_ops = {
+	.list = src_dir_list,
+	.lookup = src_dir_lookup,
+	.stat = src_dir_stat,
+	.open = src_dir_open,
+	.streams = src_dir_streams,
+	.region = src_dir_region,
+	.read = src_dir_read,
+	.security = src_dir_security,
+	.close = src_dir_close,
+	.free = src_dir_free,
 };
 
 int cp_src_dir_open(struct cp_src *s, const char *path, bool ntfs3g, char *err, size_t errlen)
@@ -475,7 +476,7 @@ int cp_src_dir_open(struct cp_src *s, const char *path, bool ntfs3g, char *err, 
 	if (!p)
 		return -ENOMEM;
 	p->ntfs3g = ntfs3g;
-	s->ops = &sd_ops;
+	s->ops = &src_dir_ops;
 	s->kind = ntfs3g ? CP_EP_NTFS3G : CP_EP_DIR;
 	s->priv = p;
 	rp = realpath(path, NULL);
@@ -489,7 +490,7 @@ int cp_src_dir_open(struct cp_src *s, const char *path, bool ntfs3g, char *err, 
 	s->vol_key = strdup("host");
 	if (!s->vol_key)
 		return -ENOMEM;
-	rc = sd_fill(p, s->root, &s->root_st);
+	rc = src_dir_fill(p, s->root, &s->root_st);
 	if (rc)
 		snprintf(err, errlen, "%s", strerror(-rc));
 	return rc;

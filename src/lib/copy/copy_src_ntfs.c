@@ -29,15 +29,15 @@ struct src_ntfs {
 	struct nl_writer *w;	/* shared: the destination's writer (borrowed) */
 };
 
-struct sn_stream {
+struct src_ntfs_stream {
 	ntfschar *uname;
 	size_t ulen;
 };
 
-struct sn_file {
+struct src_ntfs_file {
 	ntfs_inode *ni;
 	struct cp_stream *streams;
-	struct sn_stream *un;
+	struct src_ntfs_stream *un;
 	size_t n;
 	ntfs_attr *na;		/* attribute of stream cur, opened on demand */
 	size_t cur;
@@ -52,10 +52,10 @@ static int neg_errno(int def)
  * Open inode @mref for reading. When the source lives in the destination
  * image, the inode comes from the writer's cache, so that libntfs-3g never
  * has one record open twice (the writer may hold it, e.g. the folder that
- * receives the copy); it stays pinned (no eviction) until sn_iput(). Returns
+ * receives the copy); it stays pinned (no eviction) until src_ntfs_iput(). Returns
  * NULL with errno set on failure.
  */
-static ntfs_inode *sn_iget(struct src_ntfs *p, uint64_t mref)
+static ntfs_inode *src_ntfs_iget(struct src_ntfs *p, uint64_t mref)
 {
 	struct wnode *n;
 	int rc;
@@ -76,8 +76,8 @@ static ntfs_inode *sn_iget(struct src_ntfs *p, uint64_t mref)
 	return n->ni;
 }
 
-/* Done with an inode of sn_iget(). */
-static void sn_iput(struct src_ntfs *p, ntfs_inode *ni)
+/* Done with an inode of src_ntfs_iget(). */
+static void src_ntfs_iput(struct src_ntfs *p, ntfs_inode *ni)
 {
 	if (!p->w)
 		ntfs_inode_close(ni);
@@ -87,7 +87,7 @@ static void sn_iput(struct src_ntfs *p, ntfs_inode *ni)
 
 /* The next resident $FILE_NAME of @ctx's inode whose name fits in its
  * attribute (others are skipped), or NULL at the end. */
-static const FILE_NAME_ATTR *sn_next_fn(ntfs_attr_search_ctx *ctx)
+static const FILE_NAME_ATTR *src_ntfs_next_fn(ntfs_attr_search_ctx *ctx)
 {
 	while (ntfs_attr_lookup(AT_FILE_NAME, NULL, 0, CASE_SENSITIVE, 0, NULL, 0, ctx) == 0) {
 		const ATTR_RECORD *a = ctx->attr;
@@ -105,7 +105,7 @@ static const FILE_NAME_ATTR *sn_next_fn(ntfs_attr_search_ctx *ctx)
 }
 
 /* The DOS name of @ni in folder @parent and the count of non-DOS names. */
-static int sn_names(ntfs_inode *ni, uint64_t parent, char **dos, uint32_t *nlink)
+static int src_ntfs_names(ntfs_inode *ni, uint64_t parent, char **dos, uint32_t *nlink)
 {
 	ntfs_attr_search_ctx *ctx;
 	const FILE_NAME_ATTR *fn;
@@ -115,7 +115,7 @@ static int sn_names(ntfs_inode *ni, uint64_t parent, char **dos, uint32_t *nlink
 	ctx = ntfs_attr_get_search_ctx(ni, NULL);
 	if (!ctx)
 		return -ENOMEM;
-	while ((fn = sn_next_fn(ctx))) {
+	while ((fn = src_ntfs_next_fn(ctx))) {
 		if (fn->file_name_type != FILE_NAME_DOS) {
 			(*nlink)++;
 			continue;
@@ -130,7 +130,7 @@ static int sn_names(ntfs_inode *ni, uint64_t parent, char **dos, uint32_t *nlink
 	return rc;
 }
 
-static void sn_fill_times(ntfs_inode *ni, struct cp_times *t)
+static void src_ntfs_fill_times(ntfs_inode *ni, struct cp_times *t)
 {
 	t->creation = sle64_to_cpu(ni->creation_time);
 	t->modification = sle64_to_cpu(ni->last_data_change_time);
@@ -139,7 +139,7 @@ static void sn_fill_times(ntfs_inode *ni, struct cp_times *t)
 }
 
 /* Sum of the data sizes of all $DATA attributes. */
-static uint64_t sn_data_size(ntfs_inode *ni)
+static uint64_t src_ntfs_data_size(ntfs_inode *ni)
 {
 	ntfs_attr_search_ctx *ctx = ntfs_attr_get_search_ctx(ni, NULL);
 	uint64_t sum = 0;
@@ -161,8 +161,8 @@ static uint64_t sn_data_size(ntfs_inode *ni)
 }
 
 /* Fill @st from the open inode @ni found in folder @parent. */
-static int sn_fill(struct src_ntfs *p, ntfs_inode *ni, uint64_t parent, int name_type,
-		   struct cp_stat *st)
+static int src_ntfs_fill(struct src_ntfs *p, ntfs_inode *ni, uint64_t parent, int name_type,
+			 struct cp_stat *st)
 {
 	int rc;
 
@@ -177,11 +177,12 @@ static int sn_fill(struct src_ntfs *p, ntfs_inode *ni, uint64_t parent, int name
 		st->attrs &= ~CP_FA_DIRECTORY;
 	st->name_space = (uint8_t)name_type;
 	st->has_times = true;
-	sn_fill_times(ni, &st->t);
-	rc = sn_names(ni, parent, name_type == FILE_NAME_WIN32 ? &st->dos_name : NULL, &st->nlink);
+	src_ntfs_fill_times(ni, &st->t);
+	rc = src_ntfs_names(ni, parent, name_type == FILE_NAME_WIN32 ? &st->dos_name : NULL,
+			    &st->nlink);
 	if (rc)
 		return rc;
-	st->size = st->is_dir ? 0 : sn_data_size(ni);
+	st->size = st->is_dir ? 0 : src_ntfs_data_size(ni);
 	if (ni->flags & FILE_ATTR_REPARSE_POINT) {
 		s64 len = 0;
 		void *rp = ntfs_attr_readall(ni, AT_REPARSE_POINT, AT_UNNAMED, 0, &len);
@@ -201,25 +202,25 @@ static int sn_fill(struct src_ntfs *p, ntfs_inode *ni, uint64_t parent, int name
 	return 0;
 }
 
-struct sn_dirent {
+struct src_ntfs_dirent {
 	ntfschar *name;
 	int len;
 	int type;
 	uint64_t mref;
 };
 
-struct sn_list {
-	struct sn_dirent *e;
+struct src_ntfs_list {
+	struct src_ntfs_dirent *e;
 	size_t n, cap;
 	int err;
 };
 
-static int sn_filldir(void *dirent, const ntfschar *name, const int name_len,
-		      const int name_type, const s64 pos, const MFT_REF mref,
-		      const unsigned dt_type)
+static int src_ntfs_filldir(void *dirent, const ntfschar *name, const int name_len,
+			    const int name_type, const s64 pos, const MFT_REF mref,
+			    const unsigned dt_type)
 {
-	struct sn_list *l = dirent;
-	struct sn_dirent *e;
+	struct src_ntfs_list *l = dirent;
+	struct src_ntfs_dirent *e;
 
 	(void)pos;
 	(void)dt_type;
@@ -255,20 +256,20 @@ static int sn_filldir(void *dirent, const ntfschar *name, const int name_len,
 	return 0;
 }
 
-static int sn_list(struct cp_src *s, const struct cp_loc *dir, cp_list_fn fn, void *ctx)
+static int src_ntfs_list(struct cp_src *s, const struct cp_loc *dir, cp_list_fn fn, void *ctx)
 {
 	struct src_ntfs *p = s->priv;
-	struct sn_list l = { 0 };
+	struct src_ntfs_list l = { 0 };
 	ntfs_inode *dni;
 	s64 pos = 0;
 	int rc = 0;
 
-	dni = sn_iget(p, dir->mref);
+	dni = src_ntfs_iget(p, dir->mref);
 	if (!dni)
 		return neg_errno(EIO);
-	if (ntfs_readdir(dni, &pos, &l, sn_filldir) && !l.err)
+	if (ntfs_readdir(dni, &pos, &l, src_ntfs_filldir) && !l.err)
 		l.err = neg_errno(EIO);
-	sn_iput(p, dni);
+	src_ntfs_iput(p, dni);
 	rc = l.err;
 	for (size_t i = 0; i < l.n && !rc; i++) {
 		struct cp_stat st;
@@ -281,7 +282,7 @@ static int sn_list(struct cp_src *s, const struct cp_loc *dir, cp_list_fn fn, vo
 			rc = r;
 			break;
 		}
-		ni = sn_iget(p, l.e[i].mref);
+		ni = src_ntfs_iget(p, l.e[i].mref);
 		if (!ni) {
 			memset(&st, 0, sizeof(st));
 			st.type = CP_T_OTHER;
@@ -291,8 +292,8 @@ static int sn_list(struct cp_src *s, const struct cp_loc *dir, cp_list_fn fn, vo
 			st.size = UINT64_MAX;
 			r = fn(ctx, name, &st);
 		} else {
-			r = sn_fill(p, ni, dir->mref, l.e[i].type, &st);
-			sn_iput(p, ni);
+			r = src_ntfs_fill(p, ni, dir->mref, l.e[i].type, &st);
+			src_ntfs_iput(p, ni);
 			if (r) {
 				memset(&st, 0, sizeof(st));
 				st.type = CP_T_OTHER;
@@ -315,8 +316,8 @@ static int sn_list(struct cp_src *s, const struct cp_loc *dir, cp_list_fn fn, vo
 }
 
 /* Find the stored name of @ni in @parent matching @u (exactly, else ignoring case). */
-static int sn_real_name(struct src_ntfs *p, ntfs_inode *ni, uint64_t parent,
-			const ntfschar *u, size_t ulen, char **real, int *ns)
+static int src_ntfs_real_name(struct src_ntfs *p, ntfs_inode *ni, uint64_t parent,
+			      const ntfschar *u, size_t ulen, char **real, int *ns)
 {
 	ntfs_attr_search_ctx *ctx = ntfs_attr_get_search_ctx(ni, NULL);
 	const FILE_NAME_ATTR *fn;
@@ -327,7 +328,7 @@ static int sn_real_name(struct src_ntfs *p, ntfs_inode *ni, uint64_t parent,
 	if (!ctx)
 		return -ENOMEM;
 	*real = NULL;
-	while ((fn = sn_next_fn(ctx))) {
+	while ((fn = src_ntfs_next_fn(ctx))) {
 		int score;
 
 		if (MREF_LE(fn->parent_directory) != MREF(parent))
@@ -368,8 +369,8 @@ static int sn_real_name(struct src_ntfs *p, ntfs_inode *ni, uint64_t parent,
 	return rc;
 }
 
-static int sn_lookup(struct cp_src *s, const struct cp_loc *dir, const char *name,
-		     struct cp_stat *st, char **real)
+static int src_ntfs_lookup(struct cp_src *s, const struct cp_loc *dir, const char *name,
+			   struct cp_stat *st, char **real)
 {
 	struct src_ntfs *p = s->priv;
 	uint16_t *u = NULL;
@@ -381,7 +382,7 @@ static int sn_lookup(struct cp_src *s, const struct cp_loc *dir, const char *nam
 	rc = nl_wtf8_to_utf16le(name, strlen(name), NL_NAME_MAX_UNITS, &u, &ulen);
 	if (rc)
 		return rc == -ENAMETOOLONG || rc == -EILSEQ ? -ENOENT : rc;
-	dni = sn_iget(p, dir->mref);
+	dni = src_ntfs_iget(p, dir->mref);
 	if (!dni) {
 		free(u);
 		return neg_errno(EIO);
@@ -389,49 +390,49 @@ static int sn_lookup(struct cp_src *s, const struct cp_loc *dir, const char *nam
 	mref = ntfs_inode_lookup_by_name(dni, (ntfschar *)u, (int)ulen);
 	if (mref == (u64)-1) {
 		rc = errno == ENOENT ? -ENOENT : neg_errno(EIO);
-		sn_iput(p, dni);
+		src_ntfs_iput(p, dni);
 		free(u);
 		return rc;
 	}
-	sn_iput(p, dni);
+	src_ntfs_iput(p, dni);
 	if (MREF(mref) < FILE_first_user && MREF(mref) != FILE_root) {
 		free(u);
 		return -ENOENT;	/* metadata files are not part of any copy */
 	}
-	ni = sn_iget(p, MREF(mref));
+	ni = src_ntfs_iget(p, MREF(mref));
 	if (!ni) {
 		free(u);
 		return neg_errno(EIO);
 	}
-	rc = sn_real_name(p, ni, dir->mref, (ntfschar *)u, ulen, real, &ns);
+	rc = src_ntfs_real_name(p, ni, dir->mref, (ntfschar *)u, ulen, real, &ns);
 	if (rc == 0) {
-		rc = sn_fill(p, ni, dir->mref, ns, st);
+		rc = src_ntfs_fill(p, ni, dir->mref, ns, st);
 		if (rc) {
 			free(*real);
 			*real = NULL;
 		}
 	}
-	sn_iput(p, ni);
+	src_ntfs_iput(p, ni);
 	free(u);
 	return rc;
 }
 
-static int sn_stat(struct cp_src *s, const struct cp_loc *loc, struct cp_stat *st)
+static int src_ntfs_stat(struct cp_src *s, const struct cp_loc *loc, struct cp_stat *st)
 {
 	struct src_ntfs *p = s->priv;
-	ntfs_inode *ni = sn_iget(p, loc->mref);
+	ntfs_inode *ni = src_ntfs_iget(p, loc->mref);
 	int rc;
 
 	if (!ni)
 		return neg_errno(EIO);
-	rc = sn_fill(p, ni, 0, FILE_NAME_POSIX, st);
-	sn_iput(p, ni);
+	rc = src_ntfs_fill(p, ni, 0, FILE_NAME_POSIX, st);
+	src_ntfs_iput(p, ni);
 	return rc;
 }
 
-static void sn_close(struct cp_src *s, void *fh)
+static void src_ntfs_close(struct cp_src *s, void *fh)
 {
-	struct sn_file *f = fh;
+	struct src_ntfs_file *f = fh;
 
 	if (!f)
 		return;
@@ -444,14 +445,15 @@ static void sn_close(struct cp_src *s, void *fh)
 	free(f->streams);
 	free(f->un);
 	if (f->ni)
-		sn_iput(s->priv, f->ni);
+		src_ntfs_iput(s->priv, f->ni);
 	free(f);
 }
 
-static int sn_open(struct cp_src *s, const struct cp_loc *loc, const struct cp_stat *st, void **fh)
+static int src_ntfs_open(struct cp_src *s, const struct cp_loc *loc, const struct cp_stat *st,
+			 void **fh)
 {
 	struct src_ntfs *p = s->priv;
-	struct sn_file *f = calloc(1, sizeof(*f));
+	struct src_ntfs_file *f = calloc(1, sizeof(*f));
 	ntfs_attr_search_ctx *ctx;
 	size_t cap = 0;
 	int rc = 0;
@@ -459,7 +461,7 @@ static int sn_open(struct cp_src *s, const struct cp_loc *loc, const struct cp_s
 	(void)st;
 	if (!f)
 		return -ENOMEM;
-	f->ni = sn_iget(p, loc->mref);
+	f->ni = src_ntfs_iget(p, loc->mref);
 	if (!f->ni) {
 		rc = neg_errno(EIO);
 		free(f);
@@ -467,7 +469,7 @@ static int sn_open(struct cp_src *s, const struct cp_loc *loc, const struct cp_s
 	}
 	ctx = ntfs_attr_get_search_ctx(f->ni, NULL);
 	if (!ctx) {
-		sn_close(s, f);
+		src_ntfs_close(s, f);
 		return -ENOMEM;
 	}
 	while (ntfs_attr_lookup(AT_DATA, NULL, 0, CASE_SENSITIVE, 0, NULL, 0, ctx) == 0) {
@@ -524,7 +526,7 @@ static int sn_open(struct cp_src *s, const struct cp_loc *loc, const struct cp_s
 	}
 	ntfs_attr_put_search_ctx(ctx);
 	if (rc) {
-		sn_close(s, f);
+		src_ntfs_close(s, f);
 		return rc;
 	}
 	f->cur = SIZE_MAX;
@@ -532,9 +534,9 @@ static int sn_open(struct cp_src *s, const struct cp_loc *loc, const struct cp_s
 	return 0;
 }
 
-static int sn_streams(struct cp_src *s, void *fh, const struct cp_stream **list, size_t *n)
+static int src_ntfs_streams(struct cp_src *s, void *fh, const struct cp_stream **list, size_t *n)
 {
-	struct sn_file *f = fh;
+	struct src_ntfs_file *f = fh;
 
 	(void)s;
 	*list = f->streams;
@@ -542,7 +544,7 @@ static int sn_streams(struct cp_src *s, void *fh, const struct cp_stream **list,
 	return 0;
 }
 
-static int sn_attr(struct sn_file *f, size_t i)
+static int src_ntfs_attr(struct src_ntfs_file *f, size_t i)
 {
 	if (f->cur == i && f->na)
 		return 0;
@@ -556,10 +558,10 @@ static int sn_attr(struct sn_file *f, size_t i)
 	return 0;
 }
 
-static int sn_region(struct cp_src *s, void *fh, size_t i, uint64_t off,
-		     uint64_t *start, uint64_t *end)
+static int src_ntfs_region(struct cp_src *s, void *fh, size_t i, uint64_t off,
+			   uint64_t *start, uint64_t *end)
 {
-	struct sn_file *f = fh;
+	struct src_ntfs_file *f = fh;
 	struct src_ntfs *p = s->priv;
 	uint64_t size = f->streams[i].size;
 	int rc;
@@ -571,7 +573,7 @@ static int sn_region(struct cp_src *s, void *fh, size_t i, uint64_t off,
 		*end = size;
 		return 0;
 	}
-	rc = sn_attr(f, i);
+	rc = src_ntfs_attr(f, i);
 	if (rc)
 		return rc;
 	if (ntfs_attr_map_whole_runlist(f->na))
@@ -593,14 +595,15 @@ static int sn_region(struct cp_src *s, void *fh, size_t i, uint64_t off,
 	return 1;
 }
 
-static ssize_t sn_read(struct cp_src *s, void *fh, size_t i, uint64_t off, void *buf, size_t n)
+static ssize_t src_ntfs_read(struct cp_src *s, void *fh, size_t i, uint64_t off, void *buf,
+			     size_t n)
 {
-	struct sn_file *f = fh;
+	struct src_ntfs_file *f = fh;
 	s64 r;
 	int rc;
 
 	(void)s;
-	rc = sn_attr(f, i);
+	rc = src_ntfs_attr(f, i);
 	if (rc)
 		return rc;
 	r = ntfs_attr_pread(f->na, (s64)off, (s64)n, buf);
@@ -609,10 +612,10 @@ static ssize_t sn_read(struct cp_src *s, void *fh, size_t i, uint64_t off, void 
 	return (ssize_t)r;
 }
 
-static int sn_security(struct cp_src *s, void *fh, uint8_t **sd, size_t *len)
+static int src_ntfs_security(struct cp_src *s, void *fh, uint8_t **sd, size_t *len)
 {
 	struct src_ntfs *p = s->priv;
-	struct sn_file *f = fh;
+	struct src_ntfs_file *f = fh;
 	struct SECURITY_CONTEXT scx;
 	size_t cap = 4096;
 	int r;
@@ -640,7 +643,7 @@ static int sn_security(struct cp_src *s, void *fh, uint8_t **sd, size_t *len)
 	}
 }
 
-static void sn_free(struct cp_src *s)
+static void src_ntfs_free(struct cp_src *s)
 {
 	struct src_ntfs *p = s->priv;
 
@@ -651,21 +654,21 @@ static void sn_free(struct cp_src *s)
 	s->priv = NULL;
 }
 
-static const struct cp_src_ops sn_ops = {
-	.list = sn_list,
-	.lookup = sn_lookup,
-	.stat = sn_stat,
-	.open = sn_open,
-	.streams = sn_streams,
-	.region = sn_region,
-	.read = sn_read,
-	.security = sn_security,
-	.close = sn_close,
-	.free = sn_free,
+static const struct cp_src_ops src_ntfs_ops = {
+	.list = src_ntfs_list,
+	.lookup = src_ntfs_lookup,
+	.stat = src_ntfs_stat,
+	.open = src_ntfs_open,
+	.streams = src_ntfs_streams,
+	.region = src_ntfs_region,
+	.read = src_ntfs_read,
+	.security = src_ntfs_security,
+	.close = src_ntfs_close,
+	.free = src_ntfs_free,
 };
 
 /* Our own read-only mount of @image into @p. */
-static int sn_mount(struct src_ntfs *p, const char *image, char *err, size_t errlen)
+static int src_ntfs_mount(struct src_ntfs *p, const char *image, char *err, size_t errlen)
 {
 	int rc = nl_volume_open(&p->nv, image, NULL, err, errlen);
 
@@ -683,7 +686,7 @@ static int sn_mount(struct src_ntfs *p, const char *image, char *err, size_t err
 	return 0;
 }
 
-static int sn_walk_root(struct cp_src *s, const char *path, char *err, size_t errlen);
+static int src_ntfs_walk_root(struct cp_src *s, const char *path, char *err, size_t errlen);
 
 int cp_src_ntfs_open(struct cp_src *s, const char *image, const char *path, char *err, size_t errlen)
 {
@@ -693,17 +696,17 @@ int cp_src_ntfs_open(struct cp_src *s, const char *image, const char *path, char
 
 	if (!p)
 		return -ENOMEM;
-	s->ops = &sn_ops;
+	s->ops = &src_ntfs_ops;
 	s->kind = CP_EP_IMAGE;
 	s->priv = p;
-	rc = sn_mount(p, image, err, errlen);
+	rc = src_ntfs_mount(p, image, err, errlen);
 	if (rc)
 		return rc;
 	nl_volume_get_info(p->nv, &info);
 	rc = cp_image_key(info.path, info.offset, &s->vol_key);
 	if (rc)
 		return rc;
-	return sn_walk_root(s, path, err, errlen);
+	return src_ntfs_walk_root(s, path, err, errlen);
 }
 
 int cp_src_ntfs_open_shared(struct cp_src *s, struct nl_writer *w, const char *vol_key,
@@ -713,7 +716,7 @@ int cp_src_ntfs_open_shared(struct cp_src *s, struct nl_writer *w, const char *v
 
 	if (!p)
 		return -ENOMEM;
-	s->ops = &sn_ops;
+	s->ops = &src_ntfs_ops;
 	s->kind = CP_EP_IMAGE;
 	s->priv = p;
 	p->w = w;
@@ -721,7 +724,7 @@ int cp_src_ntfs_open_shared(struct cp_src *s, struct nl_writer *w, const char *v
 	s->vol_key = strdup(vol_key);
 	if (!s->vol_key)
 		return -ENOMEM;
-	return sn_walk_root(s, path, err, errlen);
+	return src_ntfs_walk_root(s, path, err, errlen);
 }
 
 void cp_src_ntfs_detach(struct cp_src *s)
@@ -746,12 +749,12 @@ int cp_src_ntfs_attach(struct cp_src *s, struct nl_writer *w, char *err, size_t 
 		p->w = w;
 		p->vol = (ntfs_volume *)nl_writer_ntfs_volume(w);
 	} else {
-		rc = sn_mount(p, s->image, err, errlen);
+		rc = src_ntfs_mount(p, s->image, err, errlen);
 		if (rc)
 			return rc;
 	}
 	/* the source folder must still be the one found before */
-	rc = sn_stat(s, &s->root_loc, &st);
+	rc = src_ntfs_stat(s, &s->root_loc, &st);
 	if (rc == 0 && st.mref != s->root_st.mref)
 		rc = -ESTALE;
 	cp_stat_clear(&st);
@@ -761,7 +764,7 @@ int cp_src_ntfs_attach(struct cp_src *s, struct nl_writer *w, char *err, size_t 
 }
 
 /* Find @path from the root, keeping the names as stored: s->root, root_loc, root_st. */
-static int sn_walk_root(struct cp_src *s, const char *path, char *err, size_t errlen)
+static int src_ntfs_walk_root(struct cp_src *s, const char *path, char *err, size_t errlen)
 {
 	struct cp_loc loc;
 	char *canon = NULL;
@@ -777,7 +780,7 @@ static int sn_walk_root(struct cp_src *s, const char *path, char *err, size_t er
 	if (!canon)
 		return -ENOMEM;
 	clen = 1;
-	rc = sn_stat(s, &loc, &s->root_st);
+	rc = src_ntfs_stat(s, &loc, &s->root_st);
 	if (rc) {
 		free(canon);
 		snprintf(err, errlen, "cannot read the root folder");
@@ -799,7 +802,7 @@ static int sn_walk_root(struct cp_src *s, const char *path, char *err, size_t er
 			free(canon);
 			return -ENOTDIR;
 		}
-		rc = sn_lookup(s, &loc, comp, &st, &real);
+		rc = src_ntfs_lookup(s, &loc, comp, &st, &real);
 		free(comp);
 		if (rc) {
 			snprintf(err, errlen, "no such file or folder in the image");
@@ -825,28 +828,5 @@ static int sn_walk_root(struct cp_src *s, const char *path, char *err, size_t er
 	s->root = canon;
 	s->root_loc.mref = loc.mref;
 	s->root_loc.path = NULL;
-	return 0;
-}
-
-int cp_ntfs_ro_lookup(struct nl_volume *v, const char *path, bool *is_dir)
-{
-	ntfs_volume *vol = (ntfs_volume *)nl_volume_ntfs(v);
-	ntfs_inode *ni;
-	char *p;
-
-	if (!vol)
-		return -EINVAL;
-	p = strdup(*path ? path : "/");
-	if (!p)
-		return -ENOMEM;
-	for (char *q = p; *q; q++)
-		if (*q == '\\')
-			*q = '/';
-	ni = ntfs_pathname_to_inode(vol, NULL, p);
-	free(p);
-	if (!ni)
-		return errno == ENOENT ? -ENOENT : neg_errno(EIO);
-	*is_dir = (ni->mrec->flags & MFT_RECORD_IS_DIRECTORY) != 0;
-	ntfs_inode_close(ni);
 	return 0;
 }
