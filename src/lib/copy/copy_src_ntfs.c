@@ -16,12 +16,13 @@
 #include <ntfs-3g/unistr.h>
 #include <ntfs-3g/volume.h>
 
+#include <ntfslinks/record.h>
 #include <ntfslinks/unistr.h>
 #include <ntfslinks/volume.h>
 #include <ntfslinks/writer.h>
 
 #include "copy/copy_backend_int.h"
-#include "writer/writer_int.h"
+#include "writer/writer_src_int.h"
 
 struct src_ntfs {
 	nl_volume *nv;		/* our own read-only mount, or NULL when shared */
@@ -52,12 +53,12 @@ static int neg_errno(int def)
  * Open inode @mref for reading. When the source lives in the destination
  * image, the inode comes from the writer's cache, so that libntfs-3g never
  * has one record open twice (the writer may hold it, e.g. the folder that
- * receives the copy); it stays pinned (no eviction) until src_ntfs_iput(). Returns
- * NULL with errno set on failure.
+ * receives the copy); it stays pinned (no eviction) until src_ntfs_iput().
+ * Returns NULL with errno set on failure.
  */
 static ntfs_inode *src_ntfs_iget(struct src_ntfs *p, uint64_t mref)
 {
-	struct wnode *n;
+	ntfs_inode *ni;
 	int rc;
 
 	if (!p->vol) {
@@ -66,14 +67,12 @@ static ntfs_inode *src_ntfs_iget(struct src_ntfs *p, uint64_t mref)
 	}
 	if (!p->w)
 		return ntfs_inode_open(p->vol, mref);
-	nl_w_begin(p->w);
-	rc = nl_w_get(p->w, mref, &n);
+	rc = nl_w_inode_pin(p->w, mref, &ni);
 	if (rc) {
-		nl_w_end(p->w);
 		errno = -rc;
 		return NULL;
 	}
-	return n->ni;
+	return ni;
 }
 
 /* Done with an inode of src_ntfs_iget(). */
@@ -82,46 +81,49 @@ static void src_ntfs_iput(struct src_ntfs *p, ntfs_inode *ni)
 	if (!p->w)
 		ntfs_inode_close(ni);
 	else
-		nl_w_end(p->w);	/* the writer closes it when it leaves its cache */
+		nl_w_inode_unpin(p->w);	/* the writer closes it when it leaves its cache */
 }
 
-/* The next resident $FILE_NAME of @ctx's inode whose name fits in its
- * attribute (others are skipped), or NULL at the end. */
-static const FILE_NAME_ATTR *src_ntfs_next_fn(ntfs_attr_search_ctx *ctx)
+/* The next $FILE_NAME of @ctx's inode, decoded by the record parser into @fn
+ * (non-resident or malformed ones are skipped). false at the end. */
+static bool src_ntfs_next_name(ntfs_attr_search_ctx *ctx, struct nl_file_name *fn)
 {
 	while (ntfs_attr_lookup(AT_FILE_NAME, NULL, 0, CASE_SENSITIVE, 0, NULL, 0, ctx) == 0) {
 		const ATTR_RECORD *a = ctx->attr;
-		const FILE_NAME_ATTR *fn;
+		struct nl_attr na = { .type = NL_AT_FILE_NAME, .length = le32_to_cpu(a->length) };
+		size_t off;
 
-		if (a->non_resident || le32_to_cpu(a->value_length) < sizeof(FILE_NAME_ATTR))
+		if (a->non_resident)
 			continue;
-		fn = (const FILE_NAME_ATTR *)((const u8 *)a + le16_to_cpu(a->value_offset));
-		if ((size_t)le16_to_cpu(a->value_offset) + sizeof(FILE_NAME_ATTR) +
-		    fn->file_name_length * 2u > le32_to_cpu(a->length))
+		off = le16_to_cpu(a->value_offset);
+		na.value_len = le32_to_cpu(a->value_length);
+		if (off + na.value_len > na.length)
 			continue;
-		return fn;
+		na.value = (const uint8_t *)a + off;
+		if (nl_attr_file_name(&na, fn, NULL) == 0)
+			return true;
 	}
-	return NULL;
+	return false;
 }
 
 /* The DOS name of @ni in folder @parent and the count of non-DOS names. */
 static int src_ntfs_names(ntfs_inode *ni, uint64_t parent, char **dos, uint32_t *nlink)
 {
 	ntfs_attr_search_ctx *ctx;
-	const FILE_NAME_ATTR *fn;
+	struct nl_file_name fn;
 	int rc = 0;
 
 	*nlink = 0;
 	ctx = ntfs_attr_get_search_ctx(ni, NULL);
 	if (!ctx)
 		return -ENOMEM;
-	while ((fn = src_ntfs_next_fn(ctx))) {
-		if (fn->file_name_type != FILE_NAME_DOS) {
+	while (src_ntfs_next_name(ctx, &fn)) {
+		if (fn.name_space != NL_NS_DOS) {
 			(*nlink)++;
 			continue;
 		}
-		if (dos && !*dos && MREF_LE(fn->parent_directory) == MREF(parent)) {
-			rc = nl_utf16le_to_wtf8(fn->file_name, fn->file_name_length, dos, NULL);
+		if (dos && !*dos && NL_MREF_RECORD(fn.parent_ref) == MREF(parent)) {
+			rc = nl_utf16le_to_wtf8(fn.name, fn.name_len, dos, NULL);
 			if (rc)
 				break;
 		}
@@ -320,7 +322,7 @@ static int src_ntfs_real_name(struct src_ntfs *p, ntfs_inode *ni, uint64_t paren
 			      const ntfschar *u, size_t ulen, char **real, int *ns)
 {
 	ntfs_attr_search_ctx *ctx = ntfs_attr_get_search_ctx(ni, NULL);
-	const FILE_NAME_ATTR *fn;
+	struct nl_file_name fn;
 	ntfschar fname[256];
 	int best = 0, rc = -ENOENT;
 	bool dos_hit = false;
@@ -328,24 +330,23 @@ static int src_ntfs_real_name(struct src_ntfs *p, ntfs_inode *ni, uint64_t paren
 	if (!ctx)
 		return -ENOMEM;
 	*real = NULL;
-	while ((fn = src_ntfs_next_fn(ctx))) {
+	while (src_ntfs_next_name(ctx, &fn)) {
 		int score;
 
-		if (MREF_LE(fn->parent_directory) != MREF(parent))
+		if (NL_MREF_RECORD(fn.parent_ref) != MREF(parent))
 			continue;
-		memcpy(fname, (const u8 *)fn + offsetof(FILE_NAME_ATTR, file_name),
-		       fn->file_name_length * sizeof(ntfschar));
-		if (fn->file_name_length == ulen &&
+		memcpy(fname, fn.name, fn.name_len * sizeof(ntfschar));
+		if (fn.name_len == ulen &&
 		    !memcmp(fname, u, ulen * sizeof(ntfschar)))
 			score = 3;
-		else if (ntfs_names_are_equal(fname, fn->file_name_length, u, ulen,
+		else if (ntfs_names_are_equal(fname, fn.name_len, u, ulen,
 					      IGNORE_CASE, p->vol->upcase, p->vol->upcase_len))
 			score = 2;
-		else if (fn->file_name_type != FILE_NAME_DOS)
+		else if (fn.name_space != NL_NS_DOS)
 			score = 1;	/* a long name, in case u was the DOS alias */
 		else
 			continue;
-		if (fn->file_name_type == FILE_NAME_DOS) {
+		if (fn.name_space == NL_NS_DOS) {
 			if (score >= 2)
 				dos_hit = true;
 			continue;
@@ -353,11 +354,11 @@ static int src_ntfs_real_name(struct src_ntfs *p, ntfs_inode *ni, uint64_t paren
 		if (score > best) {
 			free(*real);
 			*real = NULL;
-			rc = nl_utf16le_to_wtf8(fname, fn->file_name_length, real, NULL);
+			rc = nl_utf16le_to_wtf8(fname, fn.name_len, real, NULL);
 			if (rc)
 				break;
 			best = score;
-			*ns = fn->file_name_type;
+			*ns = fn.name_space;
 		}
 	}
 	ntfs_attr_put_search_ctx(ctx);

@@ -304,6 +304,26 @@ int nl_w_get(struct nl_writer *w, uint64_t ref, struct wnode **out)
 	return nl_w_insert(w, ni, out);
 }
 
+int nl_w_inode_pin(struct nl_writer *w, uint64_t ref, ntfs_inode **ni)
+{
+	struct wnode *n;
+	int rc;
+
+	nl_w_begin(w);
+	rc = nl_w_get(w, ref, &n);
+	if (rc) {
+		nl_w_end(w);
+		return rc;
+	}
+	*ni = n->ni;
+	return 0;
+}
+
+void nl_w_inode_unpin(struct nl_writer *w)
+{
+	nl_w_end(w);
+}
+
 int nl_w_release_stream(struct nl_writer *w, struct wnode *n)
 {
 	int rc = 0;

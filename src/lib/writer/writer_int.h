@@ -14,6 +14,8 @@
 
 #include <ntfslinks/writer.h>
 
+#include "writer/writer_src_int.h"
+
 /* One cached open inode. */
 struct wnode {
 	uint64_t no;            /* MFT record number */
@@ -89,13 +91,6 @@ int nl_w_release_stream(struct nl_writer *w, struct wnode *n);
  * everything reaches the image at the latest when ntfs_umount() syncs and
  * closes the device, which report any failure). Returns 0 or -errno. */
 int nl_w_dev_mount(const char *image, uint64_t offset, ntfs_volume **out);
-
-/* Put a read cache of CAP 4 KiB blocks (see nl_w_dev_cap) in front of the
- * device of the read-only volume VOL (e.g. a copy source: libntfs-3g reads
- * every record and index block by itself, one pread each). It goes away
- * when the volume is unmounted. Returns 0, -EINVAL (not read-only, or
- * already cached), -ENOMEM. */
-int nl_w_dev_read_cache(ntfs_volume *vol, unsigned cap);
 
 /* Write the dirty blocks of VOL's device cache (a writer's volume) to the
  * image, without fsync. Returns 0 or -errno (also for an earlier failed
