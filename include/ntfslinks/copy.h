@@ -128,7 +128,9 @@ struct nl_copy_options {
 	bool into;		/* copy the sources' contents into the existing DST */
 	bool dry_run;		/* plan and report, write nothing */
 	bool no_acl;		/* do not copy security descriptors (image to image) */
-	char src_drive;		/* drive letter assumed for NTFS sources ('C' by default) */
+	char src_drive;		/* the source volumes' drive letter; 0 (default): inferred
+				   for each image source from all its links, as the audit
+				   commands infer it; C: for folder sources */
 	char dest_drive;	/* drive letter written into absolute links (0: as source) */
 	/* Glob patterns (fnmatch, matched against the name and against the path
 	 * relative to the source root). An entry is left out when it matches an
@@ -148,7 +150,7 @@ struct nl_copy_options {
 	void *progress_ctx;
 };
 
-/** nl_copy_options_init - fill @o with the defaults (crop, drop streams, drive C). */
+/** nl_copy_options_init - fill @o with the defaults (crop, drop streams, inferred drive). */
 void nl_copy_options_init(struct nl_copy_options *o);
 
 /**

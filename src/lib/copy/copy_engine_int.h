@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ntfslinks/analysis.h>
 #include <ntfslinks/reparse.h>
 
 #include "copy/copy_backend_int.h"
 
-#define MAX_CHAIN 32		/* links followed one after another by unroll */
 #define NL_COPY_ERRLEN_INTERNAL 1024	/* messages from the backends */
 
 /* The plan: one node per destination entry. */
@@ -66,16 +66,21 @@ struct cp_map {
 				   target holds only for the links copied inside it */
 };
 
-/* What a link entry points at (cp_link_resolve). */
+/* What a link entry points at (cp_link_resolve), as the link resolver classed it. */
 struct cp_target {
-	int rc;			/* 0, -ENOENT dangling, -ELOOP, -EXDEV other volume, -EINVAL bad */
+	int rc;			/* 0 (inner or outer), -ENOENT dangling, -ELOOP, -EXDEV other
+				   volume, -EINVAL not a link we understand, -EIO unknown,
+				   another -errno when the source could not be read */
+	enum nl_link_class cls;
+	bool self;		/* the target is the link itself */
 	bool junction;
 	bool relative;
 	bool print_empty;
-	char *canon;		/* resolved target (canonical source path); with -ENOENT
-				   the lexical path when it stays on the volume, or NULL */
-	struct cp_stat tst;	/* the target entry */
+	char *canon;		/* the target's source path, names as stored, when found;
+				   else its lexical path when it is on the volume, or NULL */
+	struct cp_stat tst;	/* the target entry (rc 0) */
 	char *orig_rel;		/* relative targets: the text, '/'-separated */
+	char *reason;		/* the resolver's reason (dangling, loop, unknown) */
 };
 
 /* A pending link of the plan, its target worked out once. */
@@ -86,8 +91,6 @@ struct cp_link {
 	struct cp_map *map;	/* inner: the anchor it falls under */
 	bool inner;		/* decided: recreate pointing into the copy */
 	bool splice;		/* decided: recreate with the original target */
-	char *visited[MAX_CHAIN];
-	int nvisited;
 };
 
 /* The copy job. */
@@ -106,6 +109,8 @@ struct nl_copy {
 	struct cp_node **walkq;
 	size_t nq, capq;
 	struct cp_link **links;	/* every link record, for freeing */
+	struct cp_lookup **lookups;	/* per source (by index): its resolver and drive letter */
+	size_t nlookups;
 	size_t nlinks, caplinks;
 	struct nl_copy_stats st;
 	uint8_t *buf;
@@ -230,17 +235,28 @@ char *cp_auto_name(struct nl_copy *c, struct cp_node *parent, const char *name, 
 /* After the walk: the first name of each hardlink group, link limits, total bytes. */
 void cp_finalize(struct nl_copy *c);
 
-/* ---- copy_links.c --------------------------------------------------------------- */
+/* ---- copy_resolve.c ------------------------------------------------------------- */
 
 /*
- * Where link entry @st, found in folder @dir (canonical path) of source @s,
- * leads: fills @t (t->rc says how it ended; see struct cp_target). Absolute
- * targets on drive @src_drive belong to the source's volume. Returns 0, or
- * -ENOMEM (then @t is partly filled; cp_target_clear() frees it).
+ * Where link entry @st, found in folder @dir (its source path) of source @s,
+ * leads, through the link resolver with the source as its lookup: fills @t
+ * (t->rc says how it ended; see struct cp_target).  The source's drive
+ * letter is the one given, else inferred as the audit commands infer it.
+ * Returns 0, or -ENOMEM (then @t is partly filled; cp_target_clear() frees it).
  */
-int cp_link_resolve(struct cp_src *s, char src_drive, const struct cp_stat *st, const char *dir,
-		    struct cp_target *t);
+int cp_link_resolve(struct nl_copy *c, struct cp_src *s, const struct cp_stat *st,
+		    const char *dir, struct cp_target *t);
 void cp_target_clear(struct cp_target *t);
+/* Source @s was just added: its drive letter (given, or inferred from its
+ * volume as the audit commands infer it) and its resolver.  0 or -errno. */
+int cp_source_prepare(struct nl_copy *c, struct cp_src *s);
+/* The drive letter of source @s: given, or inferred (g->drive 0: no drive targets). */
+int cp_source_drive(struct nl_copy *c, struct cp_src *s, struct nl_drive_guess *g);
+/* Free every source's resolver. */
+void cp_lookups_free(struct nl_copy *c);
+
+/* ---- copy_links.c --------------------------------------------------------------- */
+
 /* Resolve the pending links and apply the policies, planning what they bring in. */
 int cp_plan_links(struct nl_copy *c);
 /* The reparse data (or Linux symlink text) of every link that is made. */

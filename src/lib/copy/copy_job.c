@@ -59,7 +59,6 @@ void nl_copy_options_init(struct nl_copy_options *o)
 	memset(o, 0, sizeof(*o));
 	o->outer = NL_COPY_CROP;
 	o->streams = NL_COPY_STREAMS_DROP;
-	o->src_drive = 'C';
 }
 
 /* ---- the job ---------------------------------------------------------------- */
@@ -84,9 +83,8 @@ int nl_copy_new(struct nl_copy **out, const struct nl_copy_options *opt)
 	if (!c)
 		return -ENOMEM;
 	c->o = *opt;
-	if (!c->o.src_drive)
-		c->o.src_drive = 'C';
-	c->o.src_drive = (char)(c->o.src_drive & ~0x20);
+	if (c->o.src_drive)
+		c->o.src_drive = (char)(c->o.src_drive & ~0x20);
 	if (c->o.dest_drive)
 		c->o.dest_drive = (char)(c->o.dest_drive & ~0x20);
 	c->bufsz = c->o.buffer_size ? c->o.buffer_size : 1u << 20;
@@ -288,7 +286,7 @@ out:
 	}
 	c->src = ns;
 	c->src[c->nsrc++] = s;
-	return 0;
+	return cp_source_prepare(c, s);
 }
 
 static void dst_free(struct cp_dst *d)
@@ -446,6 +444,7 @@ void nl_copy_free(struct nl_copy **cp)
 	free(c->ht);
 	for (size_t i = 0; i < c->nlinks; i++)
 		cp_link_free(c->links[i]);
+	cp_lookups_free(c);
 	free(c->links);
 	free(c->pend);
 	free(c->walkq);

@@ -1,5 +1,5 @@
-/* copy_links.c: links in a copy: where each one leads on its source (cp_link_resolve), the
- * policies for links whose target is outside the copy (crop, splice, unroll), the targets written. */
+/* copy_links.c: links in a copy: the policies for links whose target is outside the copy (crop,
+ * splice, unroll) after the resolver classed them (copy_resolve.c), and the targets written. */
 #include "config.h"
 
 #include <errno.h>
@@ -13,9 +13,7 @@
 
 #include "copy/copy_engine_int.h"
 
-#define MAX_HOPS 40		/* links followed while resolving one target path */
-
-/* ---- links: where do they point? -------------------------------------------------- */
+/* ---- paths ----------------------------------------------------------------------- */
 
 static int split_path(const char *path, char ***out, size_t *n)
 {
@@ -51,270 +49,6 @@ static void free_strv(char **v, size_t n)
 	free(v);
 }
 
-/*
- * The absolute source path a link entry @st in folder @dir (canonical) points
- * at, without following anything. Fills @desc's description when given.
- * Returns 0, -EXDEV (another volume), -ENOENT (above the root), -EINVAL
- * (undecodable), -ENOMEM.
- */
-static int link_abs(struct cp_src *s, char src_drive, const struct cp_stat *st, const char *dir,
-		    char **abs, struct cp_target *desc)
-{
-	struct nl_reparse *rp = NULL;
-	struct nl_target t;
-	int rc;
-
-	*abs = NULL;
-	if (st->type == CP_T_LSYMLINK) {
-		if (desc) {
-			desc->relative = st->lnk[0] != '/';
-			desc->junction = false;
-			if (desc->relative && !(desc->orig_rel = strdup(st->lnk)))
-				return -ENOMEM;
-		}
-		*abs = st->lnk[0] == '/' ? strdup(st->lnk) : path_join(dir, st->lnk);
-		return *abs ? 0 : -ENOMEM;
-	}
-	rc = nl_reparse_decode(st->reparse, st->reparse_len, &rp);
-	if (rc || !rp) {
-		nl_reparse_free(&rp);
-		return rc == -ENOMEM ? rc : -EINVAL;
-	}
-	if (rp->type == NL_RP_MOUNT_POINT) {
-		if (desc)
-			desc->junction = true;
-		nl_reparse_free(&rp);
-		return -EXDEV;
-	}
-	if ((rp->type != NL_RP_JUNCTION && rp->type != NL_RP_SYMLINK) || !rp->substitute_name) {
-		nl_reparse_free(&rp);
-		return -EINVAL;
-	}
-	if (desc) {
-		desc->junction = rp->type == NL_RP_JUNCTION;
-		desc->print_empty = !rp->print_name || !*rp->print_name;
-	}
-	memset(&t, 0, sizeof(t));
-	rc = nl_target_parse(rp->substitute_name, rp->relative, &t);
-	nl_reparse_free(&rp);
-	if (rc)
-		return rc;
-	switch (t.kind) {
-	case NL_TGT_DRIVE:
-		if ((t.drive & ~0x20) != src_drive) {
-			rc = -EXDEV;
-			break;
-		}
-		/* fall through */
-	case NL_TGT_ROOTED:
-		*abs = s->mnt ? path_join(s->mnt, t.path + 1) : strdup(t.path);
-		rc = *abs ? 0 : -ENOMEM;
-		break;
-	case NL_TGT_RELATIVE: {
-		bool above = false;
-
-		if (desc) {
-			desc->relative = true;
-			if (!(desc->orig_rel = strdup(t.path))) {
-				rc = -ENOMEM;
-				break;
-			}
-		}
-		rc = nl_path_resolve(dir, t.path, abs, &above);
-		if (rc == 0 && above) {
-			free(*abs);
-			*abs = NULL;
-			rc = -ENOENT;
-		}
-		break;
-	}
-	case NL_TGT_NONE:
-		rc = -EINVAL;
-		break;
-	default:
-		rc = -EXDEV;
-		break;
-	}
-	nl_target_clear(&t);
-	return rc;
-}
-
-/*
- * Resolve the absolute source path @path on source @s, following links in
- * every component but the last. On success *@canon is the path made of the
- * names as stored and @out the entry. Returns 0, -ENOENT (nothing there),
- * -ELOOP, -EXDEV (through a link to another volume), -errno.
- */
-static int resolve(struct cp_src *s, char src_drive, const char *path, int hops, char **canon,
-		   struct cp_stat *out)
-{
-	char **comp = NULL, **names = NULL;
-	uint64_t *mrefs = NULL;
-	size_t ncomp = 0, depth = 0;
-	struct cp_stat cur;
-	struct cp_loc loc;
-	char *curpath = NULL;
-	int rc;
-
-	memset(&cur, 0, sizeof(cur));
-	rc = split_path(path, &comp, &ncomp);
-	if (rc)
-		return rc;
-	names = calloc(ncomp + 1, sizeof(*names));
-	mrefs = calloc(ncomp + 1, sizeof(*mrefs));
-	curpath = strdup("/");
-	if (!names || !mrefs || !curpath) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	mrefs[0] = 5;	/* the root folder's record */
-	loc.mref = 5;
-	loc.path = curpath;
-	rc = s->ops->stat(s, &loc, &cur);
-	if (rc)
-		goto out;
-	for (size_t i = 0; i < ncomp; i++) {
-		struct cp_stat nx;
-		char *real = NULL, *np;
-
-		if (!strcmp(comp[i], "."))
-			continue;
-		if (!strcmp(comp[i], "..")) {
-			if (depth) {
-				free(names[--depth]);
-				names[depth] = NULL;
-			}
-			np = path_dirname(curpath);
-			if (!np) {
-				rc = -ENOMEM;
-				goto out;
-			}
-			free(curpath);
-			curpath = np;
-			loc.mref = mrefs[depth];
-			loc.path = curpath;
-			cp_stat_clear(&cur);
-			rc = s->ops->stat(s, &loc, &cur);
-			if (rc)
-				goto out;
-			continue;
-		}
-		if (!cur.is_dir || cur.type == CP_T_LSYMLINK) {
-			rc = -ENOENT;
-			goto out;
-		}
-		loc.mref = mrefs[depth];
-		loc.path = curpath;
-		rc = s->ops->lookup(s, &loc, comp[i], &nx, &real);
-		if (rc)
-			goto out;
-		if (is_link_stat(&nx) && i + 1 < ncomp) {
-			char *abs = NULL, *rest = NULL;
-
-			if (hops >= MAX_HOPS) {
-				cp_stat_clear(&nx);
-				free(real);
-				rc = -ELOOP;
-				goto out;
-			}
-			rc = link_abs(s, src_drive, &nx, curpath, &abs, NULL);
-			cp_stat_clear(&nx);
-			free(real);
-			if (rc)
-				goto out;
-			for (size_t j = i + 1; j < ncomp && abs; j++) {
-				np = path_join(abs, comp[j]);
-				free(abs);
-				abs = np;
-			}
-			if (!abs) {
-				rc = -ENOMEM;
-				goto out;
-			}
-			rest = abs;
-			rc = resolve(s, src_drive, rest, hops + 1, canon, out);
-			free(rest);
-			goto out_resolved;
-		}
-		np = path_join(curpath, real);
-		if (!np) {
-			free(real);
-			cp_stat_clear(&nx);
-			rc = -ENOMEM;
-			goto out;
-		}
-		free(curpath);
-		curpath = np;
-		names[depth++] = real;
-		mrefs[depth] = nx.mref;
-		cp_stat_clear(&cur);
-		cur = nx;
-	}
-	*canon = curpath;
-	curpath = NULL;
-	*out = cur;
-	memset(&cur, 0, sizeof(cur));
-	rc = 0;
-	goto out;
-out_resolved:
-	;
-out:
-	cp_stat_clear(&cur);
-	free(curpath);
-	free_strv(comp, ncomp);
-	if (names)
-		for (size_t i = 0; i < ncomp + 1; i++)
-			free(names[i]);
-	free(names);
-	free(mrefs);
-	return rc;
-}
-
-int cp_link_resolve(struct cp_src *s, char src_drive, const struct cp_stat *st, const char *dir,
-		    struct cp_target *t)
-{
-	char *abs = NULL;
-	int rc;
-
-	free(t->orig_rel);
-	t->orig_rel = NULL;
-	rc = link_abs(s, src_drive, st, dir, &abs, t);
-	if (rc == -ENOMEM)
-		return rc;
-	if (rc) {
-		t->rc = rc;
-		free(abs);
-		return 0;
-	}
-	t->rc = resolve(s, src_drive, abs, 0, &t->canon, &t->tst);
-	if (t->rc == -ENOMEM) {
-		free(abs);
-		return -ENOMEM;
-	}
-	if (t->rc) {
-		/* keep the lexical path: a dangling target inside the copy is still inner */
-		char *lex = NULL;
-		bool above = false;
-
-		if (nl_path_resolve("/", abs, &lex, &above) == 0 && !above)
-			t->canon = lex;
-		else
-			free(lex);
-	}
-	free(abs);
-	return 0;
-}
-
-void cp_target_clear(struct cp_target *t)
-{
-	t->rc = 0;
-	free(t->canon);
-	t->canon = NULL;
-	free(t->orig_rel);
-	t->orig_rel = NULL;
-	cp_stat_clear(&t->tst);
-}
-
 /* Work out the target of pending link @li once, and what to show as its target. */
 static int link_examine(struct nl_copy *c, struct cp_link *li)
 {
@@ -332,7 +66,7 @@ static int link_examine(struct nl_copy *c, struct cp_link *li)
 	free(self);
 	if (!dir)
 		return -ENOMEM;
-	rc = cp_link_resolve(n->src, c->o.src_drive, &n->st, dir, &li->t);
+	rc = cp_link_resolve(c, n->src, &n->st, dir, &li->t);
 	free(dir);
 	if (rc)
 		return rc;
@@ -364,26 +98,7 @@ void cp_link_reset(struct cp_link *li)
 void cp_link_free(struct cp_link *li)
 {
 	cp_link_reset(li);
-	for (int i = 0; i < li->nvisited; i++)
-		free(li->visited[i]);
 	free(li);
-}
-
-static bool is_self_or_ancestor(struct cp_node *n, const char *canon)
-{
-	char *self = cp_node_srcpath(n);
-	bool r = self && path_under(self, canon);
-
-	free(self);
-	return r;
-}
-
-static bool visited(const struct cp_link *li, const char *canon)
-{
-	for (int i = 0; i < li->nvisited; i++)
-		if (!strcmp(li->visited[i], canon))
-			return true;
-	return false;
 }
 
 static void set_reason(struct cp_node *n, const char *r)
@@ -397,16 +112,8 @@ static int unroll(struct nl_copy *c, struct cp_link *li)
 {
 	struct cp_node *n = li->n;
 	struct cp_stat ts = li->t.tst;
-	char *orig = NULL;
 	int rc;
 
-	if (li->nvisited == 0 && is_link_stat(&ts)) {
-		/* remember where a chain of links started */
-		orig = cp_node_srcpath(n);
-		if (!orig)
-			return -ENOMEM;
-		li->visited[li->nvisited++] = orig;
-	}
 	memset(&li->t.tst, 0, sizeof(li->t.tst));
 	if (!n->link_source && !(n->link_source = cp_node_srcdisplay(n)))
 		return -ENOMEM;
@@ -423,17 +130,8 @@ static int unroll(struct nl_copy *c, struct cp_link *li)
 		return -ENOMEM;
 	n->unrolled = true;
 	if (is_link_stat(&n->st)) {
-		/* a link to a link: the copy is that link, examined from its own place */
-		if (li->nvisited >= MAX_CHAIN) {
-			n->action = NL_COPY_ACT_LOOP;
-			n->create = false;
-			set_reason(n, "too many links in a chain");
-			return 0;
-		}
-		li->visited[li->nvisited] = strdup(li->t.canon);
-		if (!li->visited[li->nvisited])
-			return -ENOMEM;
-		li->nvisited++;
+		/* a link to a link: the copy is that link, examined from its own
+		 * place (the resolver found that the chain ends, so this does too) */
 		cp_link_reset(li);
 		return cp_pend_push(c, li);
 	}
@@ -454,12 +152,6 @@ static int decide_outer(struct nl_copy *c, struct cp_link *li)
 
 	switch (li->t.rc) {
 	case 0:
-		if (is_self_or_ancestor(n, li->t.canon) || visited(li, li->t.canon)) {
-			n->action = NL_COPY_ACT_LOOP;
-			n->create = false;
-			set_reason(n, "the target contains the link: not followed");
-			return 0;
-		}
 		switch (c->o.outer) {
 		case NL_COPY_CROP:
 			n->action = NL_COPY_ACT_CROPPED;
@@ -489,7 +181,7 @@ static int decide_outer(struct nl_copy *c, struct cp_link *li)
 	case -ELOOP:
 		n->action = NL_COPY_ACT_LOOP;
 		n->create = false;
-		set_reason(n, "the target path loops");
+		set_reason(n, li->t.reason);
 		return 0;
 	case -EXDEV:
 		if (c->o.outer == NL_COPY_CROP) {
@@ -511,6 +203,9 @@ static int decide_outer(struct nl_copy *c, struct cp_link *li)
 		n->create = true;
 		set_reason(n, "link target not understood: copied raw");
 		return n->st.is_dir ? 0 : cp_group_add(c, n);
+	case -EIO:
+		cp_node_fail(c, n, "cannot follow the target: %s", li->t.reason);
+		return 0;
 	default:
 		cp_node_fail(c, n, "cannot follow the target: %s", strerror(-li->t.rc));
 		return 0;
@@ -545,21 +240,18 @@ int cp_plan_links(struct nl_copy *c)
 			rc = link_examine(c, li);
 			if (rc)
 				break;
-			if ((li->t.rc == 0 || li->t.rc == -ENOENT) && li->t.canon)
+			if ((li->t.rc == 0 || li->t.rc == -ENOENT || li->t.rc == -ELOOP) &&
+			    li->t.canon)
 				m = cp_map_find(c, n->src->vol_key, li->t.canon, n);
-			if (m && li->t.rc == 0) {
-				char *self = cp_node_srcpath(n);
-				bool same = self && !strcmp(self, li->t.canon);
-
-				free(self);
-				if (same || visited(li, li->t.canon)) {
-					n->action = NL_COPY_ACT_LOOP;
-					n->create = false;
-					set_reason(n, "the link leads back to itself");
-					continue;
-				}
-				/* inside the copy (a link to its own ancestor stays a cycle,
-				 * as in the source) */
+			if (m && li->t.self) {
+				n->action = NL_COPY_ACT_LOOP;
+				n->create = false;
+				set_reason(n, li->t.reason);
+				continue;
+			}
+			if (m && (li->t.rc == 0 || li->t.rc == -ELOOP)) {
+				/* inside the copy (a link that loops stays a cycle, as
+				 * in the source: the copy does not follow it) */
 				n->action = rp_tag(&n->st) == NL_TAG_MOUNT_POINT ? NL_COPY_ACT_JUNCTION
 										 : NL_COPY_ACT_SYMLINK;
 				n->create = true;
@@ -624,15 +316,24 @@ static void to_backslash(char *s)
 			*s = '\\';
 }
 
-static char dest_drive(struct nl_copy *c)
+/* The drive letter for absolute targets written for link @n: the one given,
+ * else its source's (C: when the source has none). */
+static char dest_drive(struct nl_copy *c, const struct cp_node *n)
 {
-	return c->o.dest_drive ? c->o.dest_drive : c->o.src_drive;
+	struct nl_drive_guess g;
+
+	if (c->o.dest_drive)
+		return c->o.dest_drive;
+	if (cp_source_drive(c, n->src, &g) == 0 && g.drive)
+		return g.drive;
+	return 'C';
 }
 
-/* "\??\X:\a\b" and "X:\a\b" for volume path @vp ("/a/b"). */
-static int win_abs(struct nl_copy *c, const char *vp, char **subst, char **print)
+/* "\??\X:\a\b" and "X:\a\b" for volume path @vp ("/a/b") of link @n. */
+static int win_abs(struct nl_copy *c, const struct cp_node *n, const char *vp, char **subst,
+		   char **print)
 {
-	char *p = xasprintf("%c:%s", dest_drive(c), vp);
+	char *p = xasprintf("%c:%s", dest_drive(c, n), vp);
 
 	if (!p)
 		return -ENOMEM;
@@ -658,7 +359,7 @@ static int build_symlink(struct nl_copy *c, struct cp_node *n, bool junction, bo
 		to_backslash(subst);
 		to_backslash(print);
 	} else {
-		rc = win_abs(c, text_or_vp, &subst, &print);
+		rc = win_abs(c, n, text_or_vp, &subst, &print);
 		if (rc)
 			goto out;
 	}

@@ -1,0 +1,449 @@
+/* copy_resolve.c: where a link of a copy leads, through the link resolver with the copy source as
+ * its lookup, so that a copy classes every link as the audit commands do. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ntfslinks/analysis.h>
+#include <ntfslinks/copy.h>
+#include <ntfslinks/reparse.h>
+#include <ntfslinks/scan.h>
+#include <ntfslinks/volume.h>
+
+#include "copy/copy_engine_int.h"
+#include "links/resolve_int.h"
+
+/* What an nl_rnode handed to the resolver points to, kept until the link is classified. */
+struct held {
+	struct held *next;
+	char *name;
+	struct nl_target t;
+};
+
+/* One source as the resolver's lookup. */
+struct cp_lookup {
+	struct cp_src *s;
+	struct nl_resolver *r;
+	struct held *held;
+	char *host;             /* ntfs-3g sources: the mount's path + a volume path */
+	size_t host_cap;
+	struct nl_drive_guess drive;
+};
+
+/* The identity of a source entry: its MFT reference, or its inode and device. */
+static uint64_t entry_id(const struct cp_src *s, const struct cp_stat *st)
+{
+	if (s->kind == CP_EP_IMAGE)
+		return st->mref;
+	return st->ino ^ (st->dev * 0x9E3779B97F4A7C15ull);
+}
+
+/* The host path of volume path @vp on an ntfs-3g source (its mount + @vp), else @vp. */
+static const char *host_path(struct cp_lookup *lk, const char *vp)
+{
+	size_t ml, need;
+
+	if (!lk->s->mnt || !vp)
+		return vp;
+	ml = strlen(lk->s->mnt);
+	need = ml + strlen(vp) + 1;
+	if (need > lk->host_cap) {
+		char *nb = realloc(lk->host, need);
+
+		if (!nb)
+			return NULL;
+		lk->host = nb;
+		lk->host_cap = need;
+	}
+	memcpy(lk->host, lk->s->mnt, ml);
+	strcpy(lk->host + ml, strcmp(vp, "/") ? vp : "");
+	if (!lk->host[0])
+		strcpy(lk->host, "/");
+	return lk->host;
+}
+
+/* The volume path of host path @hp on an ntfs-3g source; NULL when it is not on it. */
+static const char *volume_path(const struct cp_lookup *lk, const char *hp)
+{
+	size_t ml;
+
+	if (!lk->s->mnt)
+		return hp;
+	if (!path_under(hp, lk->s->mnt))
+		return NULL;
+	ml = strlen(lk->s->mnt);
+	if (ml == 1)
+		return hp;
+	return hp[ml] ? hp + ml : "/";
+}
+
+/*
+ * The target of link entry @st, parsed into @t: 1 when it is a link the
+ * resolver follows, 0 when it is none (or cannot be decoded), -ENOMEM.  A
+ * Linux symlink on an ntfs-3g mount that names a host path is made a path on
+ * the volume, or, outside it, a target on another volume.
+ */
+static int entry_target(const struct cp_lookup *lk, const struct cp_stat *st, struct nl_target *t)
+{
+	struct nl_reparse *rp = NULL;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	if (!is_link_stat(st))
+		return 0;
+	if (st->type == CP_T_LSYMLINK) {
+		const char *p = st->lnk;
+
+		if (p[0] == '/' && lk->s->mnt) {
+			p = volume_path(lk, st->lnk);
+			if (!p)
+				return nl_target_parse("\\??\\GLOBALROOT\\host", false, t) ? -ENOMEM : 1;
+		}
+		return nl_target_parse_posix(p, t) ? -ENOMEM : 1;
+	}
+	rc = nl_reparse_decode(st->reparse, st->reparse_len, &rp);
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc || !rp || !rp->substitute_name || !*rp->substitute_name ||
+	    (rp->type != NL_RP_JUNCTION && rp->type != NL_RP_MOUNT_POINT &&
+	     rp->type != NL_RP_SYMLINK)) {
+		nl_reparse_free(&rp);
+		return 0;
+	}
+	rc = nl_target_parse(rp->substitute_name, rp->relative, t);
+	nl_reparse_free(&rp);
+	if (rc)
+		return -ENOMEM;
+	return t->kind != NL_TGT_NONE;
+}
+
+/* Describe entry @st (taking @real and clearing @st) as @out. */
+static int to_rnode(struct cp_lookup *lk, struct cp_stat *st, char *real, struct nl_rnode *out)
+{
+	struct held *h = calloc(1, sizeof(*h));
+	int rc;
+
+	if (!h) {
+		free(real);
+		cp_stat_clear(st);
+		return -ENOMEM;
+	}
+	h->name = real;
+	h->next = lk->held;
+	lk->held = h;
+	rc = entry_target(lk, st, &h->t);
+	out->id = entry_id(lk->s, st);
+	out->is_dir = st->is_dir && st->type != CP_T_LSYMLINK;
+	out->target = rc > 0 ? &h->t : NULL;
+	out->name = real;
+	out->name_len = real ? strlen(real) : 0;
+	cp_stat_clear(st);
+	return rc < 0 ? rc : 0;
+}
+
+static void release(struct cp_lookup *lk)
+{
+	while (lk->held) {
+		struct held *h = lk->held;
+
+		lk->held = h->next;
+		free(h->name);
+		nl_target_clear(&h->t);
+		free(h);
+	}
+}
+
+/* Where the source volume's root is: the image's root folder, the ntfs-3g
+ * mount, or the host's root for a plain Linux folder. */
+static struct cp_loc root_loc(const struct cp_src *s)
+{
+	struct cp_loc loc = { .mref = 5, .path = s->mnt ? s->mnt : "/" };
+
+	return loc;
+}
+
+static int lk_root(void *ctx, struct nl_rnode *out)
+{
+	struct cp_lookup *lk = ctx;
+	struct cp_loc loc = root_loc(lk->s);
+	struct cp_stat st;
+	int rc = lk->s->ops->stat(lk->s, &loc, &st);
+
+	if (rc)
+		return rc == -ENOENT ? -EIO : rc;
+	return to_rnode(lk, &st, NULL, out);
+}
+
+static int lk_child(void *ctx, uint64_t dir, const char *dir_path, const char *name, size_t len,
+		    struct nl_rnode *out)
+{
+	struct cp_lookup *lk = ctx;
+	struct cp_loc loc = { .mref = dir, .path = host_path(lk, dir_path) };
+	struct cp_stat st;
+	char *nm, *real = NULL;
+	int rc;
+
+	if (!loc.path || !(nm = strndup(name, len)))
+		return -ENOMEM;
+	memset(&st, 0, sizeof(st));
+	rc = lk->s->ops->lookup(lk->s, &loc, nm, &st, &real);
+	free(nm);
+	if (rc == -EIO)
+		return -EUCLEAN;  /* not "unreadable entry N": the backend does not say which */
+	if (rc)
+		return rc;
+	return to_rnode(lk, &st, real, out);
+}
+
+static const struct nl_resolve_lookup source_lookup = {
+	.root = lk_root,
+	.child = lk_child,
+};
+
+/*
+ * The drive letter of image source @s, inferred from every link on its volume
+ * exactly as the audit commands infer it (the same scan and analysis).  The
+ * volume is read here, once, before any destination is opened read-write.
+ */
+static int infer_drive(struct cp_src *s, struct nl_drive_guess *g)
+{
+	struct nl_scan_options so = { 0 };
+	nl_volume *vol = NULL;
+	nl_model *m = NULL;
+	nl_analysis *a = NULL;
+	int rc;
+
+	rc = nl_volume_open(&vol, s->image, NULL, NULL, 0);
+	if (!rc)
+		rc = nl_scan(vol, &so, &m);
+	if (!rc)
+		rc = nl_analysis_open(m, NULL, &a);
+	if (!rc)
+		rc = nl_analysis_drive(a, g);
+	nl_analysis_close(&a);
+	nl_model_free(&m);
+	nl_volume_close(&vol);
+	return rc;
+}
+
+int cp_source_prepare(struct nl_copy *c, struct cp_src *s)
+{
+	struct nl_resolve_options ro = { .paths = true };
+	struct cp_lookup **nl, *lk;
+	int rc = 0;
+
+	nl = realloc(c->lookups, c->nsrc * sizeof(*nl));
+	if (!nl)
+		return -ENOMEM;
+	c->lookups = nl;
+	c->nlookups = c->nsrc;
+	c->lookups[s->index] = NULL;
+	lk = calloc(1, sizeof(*lk));
+	if (!lk)
+		return -ENOMEM;
+	lk->s = s;
+	if (c->o.src_drive) {
+		lk->drive.drive = (char)(c->o.src_drive & ~0x20);
+		lk->drive.given = true;
+	} else if (s->kind == CP_EP_IMAGE && !s->shared) {
+		rc = infer_drive(s, &lk->drive);
+	} else {
+		rc = -ENODATA;  /* nothing to infer from (or no second look at a volume in use) */
+	}
+	if (rc == -ENOMEM) {
+		free(lk);
+		return rc;
+	}
+	if (rc) {
+		memset(&lk->drive, 0, sizeof(lk->drive));
+		lk->drive.drive = 'C';
+	}
+	ro.drive = lk->drive.drive;
+	ro.posix_here = s->kind == CP_EP_DIR;
+	rc = nl_resolver_new(&source_lookup, lk, &ro, &lk->r);
+	if (rc) {
+		free(lk);
+		return rc;
+	}
+	c->lookups[s->index] = lk;
+	return 0;
+}
+
+/* The lookup of source @s (made by cp_source_prepare()). */
+static int source_lookup_of(struct nl_copy *c, struct cp_src *s, struct cp_lookup **out)
+{
+	if (s->index >= c->nlookups || !c->lookups[s->index])
+		return -EINVAL;
+	*out = c->lookups[s->index];
+	return 0;
+}
+
+void cp_lookups_free(struct nl_copy *c)
+{
+	for (size_t i = 0; i < c->nlookups; i++) {
+		struct cp_lookup *lk = c->lookups[i];
+
+		if (!lk)
+			continue;
+		release(lk);
+		nl_resolver_free(&lk->r);
+		free(lk->host);
+		free(lk);
+	}
+	free(c->lookups);
+	c->lookups = NULL;
+	c->nlookups = 0;
+}
+
+int cp_source_drive(struct nl_copy *c, struct cp_src *s, struct nl_drive_guess *g)
+{
+	struct cp_lookup *lk;
+	int rc = source_lookup_of(c, s, &lk);
+
+	if (rc)
+		return rc;
+	*g = lk->drive;
+	return 0;
+}
+
+/* How link entry @st reads (junction or symlink, relative text, empty print name) into @t. */
+static int describe(const struct cp_stat *st, struct cp_target *t)
+{
+	struct nl_reparse *rp = NULL;
+
+	if (st->type == CP_T_LSYMLINK) {
+		t->relative = st->lnk[0] != '/';
+		t->junction = false;
+		if (t->relative && !(t->orig_rel = strdup(st->lnk)))
+			return -ENOMEM;
+		return 0;
+	}
+	if (nl_reparse_decode(st->reparse, st->reparse_len, &rp) == -ENOMEM)
+		return -ENOMEM;
+	if (rp) {
+		t->junction = rp->type == NL_RP_JUNCTION || rp->type == NL_RP_MOUNT_POINT;
+		t->print_empty = !rp->print_name || !*rp->print_name;
+		t->relative = rp->type == NL_RP_SYMLINK && rp->relative;
+		if (t->relative && rp->substitute_name) {
+			char *p = t->orig_rel = strdup(rp->substitute_name);
+
+			for (; p && *p; p++)
+				if (*p == '\\')
+					*p = '/';
+			if (!t->orig_rel) {
+				nl_reparse_free(&rp);
+				return -ENOMEM;
+			}
+		}
+	}
+	nl_reparse_free(&rp);
+	return 0;
+}
+
+/* The host path of the resolution's volume path @vp (malloc'ed into *@out; NULL stays NULL). */
+static int keep_path(struct cp_lookup *lk, const char *vp, char **out)
+{
+	const char *hp;
+
+	*out = NULL;
+	if (!vp)
+		return 0;
+	hp = host_path(lk, vp);
+	if (!hp || !(*out = strdup(hp)))
+		return -ENOMEM;
+	return 0;
+}
+
+/* Fill @t from the resolver's answer @res for the link of source @lk. */
+static int take_resolution(struct cp_lookup *lk, const struct nl_resolution *res,
+			   uint64_t self, struct cp_target *t)
+{
+	struct cp_loc loc;
+	int rc;
+
+	t->cls = res->cls;
+	t->self = res->found && res->target_id == self;
+	if (res->reason && !(t->reason = strdup(res->reason)))
+		return -ENOMEM;
+	rc = keep_path(lk, res->found ? res->target_path : res->hop_path, &t->canon);
+	if (rc)
+		return rc;
+	switch (res->cls) {
+	case NL_CLASS_INNER:
+	case NL_CLASS_OUTER:
+		loc.mref = res->target_id;
+		loc.path = t->canon;
+		rc = lk->s->ops->stat(lk->s, &loc, &t->tst);
+		t->rc = rc == -ENOMEM ? 0 : rc;
+		return rc == -ENOMEM ? rc : 0;
+	case NL_CLASS_DANGLING:
+		t->rc = -ENOENT;
+		return 0;
+	case NL_CLASS_LOOP:
+		t->rc = -ELOOP;
+		return 0;
+	case NL_CLASS_OTHER_VOLUME:
+		t->rc = -EXDEV;
+		return 0;
+	default:
+		t->rc = -EIO;
+		return 0;
+	}
+}
+
+int cp_link_resolve(struct nl_copy *c, struct cp_src *s, const struct cp_stat *st,
+		    const char *dir, struct cp_target *t)
+{
+	struct nl_resolution res;
+	struct nl_target tgt;
+	struct nl_rlink l;
+	struct cp_lookup *lk;
+	int rc;
+
+	cp_target_clear(t);
+	rc = describe(st, t);
+	if (!rc)
+		rc = source_lookup_of(c, s, &lk);
+	if (rc)
+		return rc;
+	rc = entry_target(lk, st, &tgt);
+	if (rc <= 0) {
+		t->rc = -EINVAL;        /* not a link we understand: copied raw */
+		return rc;
+	}
+	l.id = entry_id(s, st);
+	l.target = &tgt;
+	l.dir_path = volume_path(lk, dir);
+	rc = nl_resolver_classify(lk->r, &l, &res);
+	if (rc == -ENOMEM) {
+		release(lk);
+		nl_target_clear(&tgt);
+		return rc;
+	}
+	if (rc) {
+		t->rc = rc;
+		t->cls = NL_CLASS_UNKNOWN;
+	} else {
+		rc = take_resolution(lk, &res, l.id, t);
+	}
+	release(lk);
+	nl_target_clear(&tgt);
+	return rc;
+}
+
+void cp_target_clear(struct cp_target *t)
+{
+	t->rc = 0;
+	t->cls = NL_CLASS_NONE;
+	t->self = false;
+	free(t->canon);
+	t->canon = NULL;
+	free(t->orig_rel);
+	t->orig_rel = NULL;
+	free(t->reason);
+	t->reason = NULL;
+	cp_stat_clear(&t->tst);
+}
