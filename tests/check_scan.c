@@ -313,19 +313,6 @@ static void build(const char *path, uint64_t size, const char *mkopts, struct fx
 		die("umount");
 }
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define NL_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) || defined(NL_ASAN)
-#include <sanitizer/lsan_interface.h>
-static void lsan_off(void) { __lsan_disable(); }
-static void lsan_on(void) { __lsan_enable(); }
-#else
-static void lsan_off(void) {}
-static void lsan_on(void) {}
-#endif
 
 /* a volume filled with small files until it is full: $MFT has to grow outside
  * its zone, between the files' clusters, and ends up in many runs */
@@ -409,9 +396,9 @@ static void global_setup(void)
 	build(img4k, 32ULL << 20, "-s 4096", &fx4k);
 	snprintf(imgfrag, sizeof(imgfrag), "%s/frag.img", tmpdir);
 	/* libntfs-3g does not free inodes whose close failed on a full volume */
-	lsan_off();
+	tu_lsan_off();
 	build_fragmented(imgfrag);
-	lsan_on();
+	tu_lsan_on();
 }
 
 /* ---- helpers ------------------------------------------------------------------ */
@@ -1656,26 +1643,17 @@ END_TEST
 
 /* ---- corpus -------------------------------------------------------------------- */
 
-static const char *corpus(const char *name, char *buf, size_t len)
-{
-	const char *d = getenv("CORPUS_DIR");
-
-	snprintf(buf, len, "%s/%s", d ? d : "/nonexistent", name);
-	return buf;
-}
 
 START_TEST(test_corpus_xp)
 {
-	char src[4300], p[4300], cmd[9000], buf[1024];
+	char p[4300], buf[1024];
 	nl_volume *v = NULL;
 	struct probs pr;
 	struct nl_scan_stats st;
 	uint64_t mft;
 
-	corpus("winxp-system.mft.xz", src, sizeof(src));
 	snprintf(p, sizeof(p), "%s/xp.mft", tmpdir);
-	snprintf(cmd, sizeof(cmd), "xz -dc '%s' > '%s'", src, p);
-	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(tu_corpus_unpack("winxp-system.mft.xz", p), 0);
 	/* counts established independently (tests/corpus-mftstat.py, a separate
 	 * Python reader): 20528 records, 17429 files, 17429 names, 3306 DOS names;
 	 * with deleted records 20482 names and 4202 DOS names */
@@ -1751,7 +1729,7 @@ static Suite *scan_suite(void)
 	TCase *cc = tcase_create("corpus");
 
 	tcase_set_timeout(cc, 120);
-	if (access(corpus("winxp-system.mft.xz", buf, sizeof(buf)), R_OK) == 0)
+	if (access(tu_corpus("winxp-system.mft.xz", buf, sizeof(buf)), R_OK) == 0)
 		tcase_add_test(cc, test_corpus_xp);
 	else
 		fprintf(stderr, "check_scan: skipped: %s absent\n", buf);

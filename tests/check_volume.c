@@ -389,19 +389,6 @@ START_TEST(test_4k_sectors)
 }
 END_TEST
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define NL_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) || defined(NL_ASAN)
-#include <sanitizer/lsan_interface.h>
-static void lsan_off(void) { __lsan_disable(); }
-static void lsan_on(void) { __lsan_enable(); }
-#else
-static void lsan_off(void) {}
-static void lsan_on(void) {}
-#endif
 
 /* a dirty volume with an active hibernation file still opens read-only, unchanged */
 START_TEST(test_dirty_hibernated)
@@ -415,7 +402,7 @@ START_TEST(test_dirty_hibernated)
 	ck_assert_int_eq(tu_copy_file(base_img, p, 0), 0);
 	/* libntfs-3g 2022.10 leaks the root inode of this read-write session
 	 * (plain ntfs_mount()/ntfs_umount() do the same): not ours to report */
-	lsan_off();
+	tu_lsan_off();
 	ck_assert_int_eq(nl_device_mount(p, 0, 0, true, 0, &w), 0);
 	{
 		/* hiberfil.sys starting with "hibr": Windows is hibernated */
@@ -440,7 +427,7 @@ START_TEST(test_dirty_hibernated)
 	}
 	ck_assert_int_eq(ntfs_volume_write_flags(w, VOLUME_IS_DIRTY), 0);
 	ck_assert_int_eq(nl_device_umount(&w), 0);
-	lsan_on();
+	tu_lsan_on();
 	/* libntfs-3g itself refuses it read-write */
 	ck_assert_int_ne(nl_device_mount(p, 0, 0, true, 0, &w), 0);
 	ck_assert_ptr_null(w);
@@ -477,25 +464,16 @@ END_TEST
 
 /* ---- the real disks of the corpus ------------------------------------------ */
 
-static const char *corpus(const char *name, char *buf, size_t len)
-{
-	const char *d = getenv("CORPUS_DIR");
-
-	snprintf(buf, len, "%s/%s", d ? d : "/nonexistent", name);
-	return buf;
-}
 
 START_TEST(test_corpus_win10)
 {
-	char src[4300], p[4300], cmd[20000], err[NL_ERRMSG_SIZE];
+	char p[4300], err[NL_ERRMSG_SIZE];
 	nl_volume *v = NULL;
 	struct nl_volume_info info;
 	struct nl_partition_table *t = NULL;
 
-	corpus("win10-volume.raw.gz", src, sizeof(src));
 	snprintf(p, sizeof(p), "%s/win10.raw", tmpdir);
-	snprintf(cmd, sizeof(cmd), "gzip -dc '%s' > '%s'", src, p);
-	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(tu_corpus_unpack("win10-volume.raw.gz", p), 0);
 	ck_assert_int_eq(nl_partitions_read(p, &t, err, sizeof(err)), 0);
 	ck_assert_int_eq(t->scheme, NL_PT_MBR);
 	ck_assert_uint_eq(t->count, 1);
@@ -516,15 +494,12 @@ END_TEST
 
 START_TEST(test_corpus_win2003)
 {
-	char src[4300], dir[4300], cmd[20000], err[NL_ERRMSG_SIZE], p[4700];
+	char dir[4300], cmd[20000], err[NL_ERRMSG_SIZE], p[4700];
 	nl_volume *v = NULL;
 	struct nl_volume_info info;
 
-	corpus("winserver2003-disk.raw.tgz", src, sizeof(src));
 	snprintf(dir, sizeof(dir), "%s/w2003", tmpdir);
-	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' && tar -xzf '%s' -C '%s'", dir, src,
-		 dir);
-	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(tu_corpus_unpack("winserver2003-disk.raw.tgz", dir), 0);
 	ck_assert(tu_first_file(dir, p, sizeof(p)));
 	ck_assert_int_eq(nl_volume_open(&v, p, NULL, err, sizeof(err)), 0);
 	nl_volume_get_info(v, &info);
@@ -541,15 +516,13 @@ END_TEST
 
 START_TEST(test_corpus_xp_mft)
 {
-	char src[4300], p[4300], cmd[20000], err[NL_ERRMSG_SIZE];
+	char p[4300], err[NL_ERRMSG_SIZE];
 	nl_volume *v = NULL;
 	struct nl_volume_info info;
 	struct stat st;
 
-	corpus("winxp-system.mft.xz", src, sizeof(src));
 	snprintf(p, sizeof(p), "%s/xp.mft", tmpdir);
-	snprintf(cmd, sizeof(cmd), "xz -dc '%s' > '%s'", src, p);
-	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(tu_corpus_unpack("winxp-system.mft.xz", p), 0);
 	ck_assert_int_eq(stat(p, &st), 0);
 	ck_assert_int_eq(nl_volume_open(&v, p, NULL, err, sizeof(err)), 0);
 	nl_volume_get_info(v, &info);
@@ -585,15 +558,15 @@ static Suite *volume_suite(void)
 	TCase *cc = tcase_create("corpus");
 
 	tcase_set_timeout(cc, 120);
-	if (access(corpus("win10-volume.raw.gz", buf, sizeof(buf)), R_OK) == 0)
+	if (access(tu_corpus("win10-volume.raw.gz", buf, sizeof(buf)), R_OK) == 0)
 		tcase_add_test(cc, test_corpus_win10);
 	else
 		fprintf(stderr, "check_volume: skipped: %s absent\n", buf);
-	if (access(corpus("winserver2003-disk.raw.tgz", buf, sizeof(buf)), R_OK) == 0)
+	if (access(tu_corpus("winserver2003-disk.raw.tgz", buf, sizeof(buf)), R_OK) == 0)
 		tcase_add_test(cc, test_corpus_win2003);
 	else
 		fprintf(stderr, "check_volume: skipped: %s absent\n", buf);
-	if (access(corpus("winxp-system.mft.xz", buf, sizeof(buf)), R_OK) == 0)
+	if (access(tu_corpus("winxp-system.mft.xz", buf, sizeof(buf)), R_OK) == 0)
 		tcase_add_test(cc, test_corpus_xp_mft);
 	else
 		fprintf(stderr, "check_volume: skipped: %s absent\n", buf);

@@ -1,4 +1,5 @@
-/* testutil.h: small helpers for the Check suites that build and inspect image files (header-only). */
+/* testutil.h: helpers shared by the Check suites: temporary files, images (mkntfs, $MKFIXTURE, the
+ * Windows samples), partition tables, leak checking around libntfs-3g (header-only). */
 #ifndef NL_TESTS_TESTUTIL_H
 #define NL_TESTS_TESTUTIL_H
 
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "config.h"
 
@@ -213,5 +215,83 @@ static inline bool tu_first_file(const char *dir, char *out, size_t len)
 	closedir(d);
 	return found;
 }
+
+/* tu_mkfixture: build @image from the spec file @spec with $MKFIXTURE (its stdout discarded).
+ * Returns 0, -ENOENT when $MKFIXTURE is not set or not executable, or -EIO when it fails. */
+static inline int tu_mkfixture(const char *spec, const char *image)
+{
+	const char *mk = getenv("MKFIXTURE");
+	pid_t pid;
+	int st;
+
+	if (!mk || access(mk, X_OK) != 0)
+		return -ENOENT;
+	pid = fork();
+	if (pid == 0) {
+		if (!freopen("/dev/null", "w", stdout))
+			_exit(127);
+		execl(mk, mk, spec, image, (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return -EIO;
+	return 0;
+}
+
+/* tu_write_text: create (or truncate) @path holding the string @text. */
+static inline int tu_write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	int rc;
+
+	if (!f)
+		return -errno;
+	rc = fputs(text, f) < 0 ? -EIO : 0;
+	return fclose(f) ? -errno : rc;
+}
+
+/* tu_corpus: the path of the Windows sample @name in $CORPUS_DIR, in @buf. */
+static inline const char *tu_corpus(const char *name, char *buf, size_t len)
+{
+	const char *d = getenv("CORPUS_DIR");
+
+	snprintf(buf, len, "%s/%s", d ? d : "/nonexistent", name);
+	return buf;
+}
+
+/* tu_corpus_unpack: decompress the Windows sample @name: NAME.gz and NAME.xz into the file @dst,
+ * NAME.tgz into the directory @dst (created). */
+static inline int tu_corpus_unpack(const char *name, const char *dst)
+{
+	char src[4200], cmd[16384];
+	size_t n = strlen(name);
+
+	tu_corpus(name, src, sizeof(src));
+	if (n > 4 && !strcmp(name + n - 4, ".tgz"))
+		snprintf(cmd, sizeof(cmd), "mkdir -p '%s' && tar -xzf '%s' -C '%s'", dst, src, dst);
+	else if (n > 3 && !strcmp(name + n - 3, ".gz"))
+		snprintf(cmd, sizeof(cmd), "gzip -dc '%s' > '%s'", src, dst);
+	else if (n > 3 && !strcmp(name + n - 3, ".xz"))
+		snprintf(cmd, sizeof(cmd), "xz -dc '%s' > '%s'", src, dst);
+	else
+		return -EINVAL;
+	return system(cmd) == 0 ? 0 : -EIO;
+}
+
+/* tu_lsan_off, tu_lsan_on: pause leak checking (under AddressSanitizer) around libntfs-3g
+ * read-write sessions, which leak inodes that are not ours to report. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TU_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(TU_ASAN)
+#include <sanitizer/lsan_interface.h>
+static inline void tu_lsan_off(void) { __lsan_disable(); }
+static inline void tu_lsan_on(void) { __lsan_enable(); }
+#else
+static inline void tu_lsan_off(void) {}
+static inline void tu_lsan_on(void) {}
+#endif
 
 #endif
