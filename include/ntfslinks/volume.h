@@ -168,7 +168,7 @@ struct nl_partition_table {
 	uint32_t sector_size;     /* 512 (or 4096 where the GPT header says so) */
 	uint64_t disk_size;       /* bytes of the file or device */
 	size_t count;             /* entries in part[] (extended containers included) */
-	struct nl_partition part[];
+	struct nl_partition *part; /* count entries, in the table's own allocation */
 };
 
 /**

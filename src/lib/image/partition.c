@@ -77,6 +77,7 @@ static int pt_add(struct ptbuild *b, const struct nl_partition *p)
 
 		if (!nt)
 			return -ENOMEM;
+		nt->part = (struct nl_partition *)(nt + 1);  /* the entries follow the table */
 		b->t = nt;
 		b->cap = ncap;
 	}
