@@ -131,18 +131,6 @@ int nl_writer_geometry(const nl_writer *w, uint32_t *cluster_size,
 		       uint32_t *mft_record_size, uint32_t *sector_size);
 
 /**
- * nl_writer_ntfs_volume - the libntfs-3g volume (an ntfs_volume *) the
- * writer has mounted read-write, so that one mount can also be read from
- * (the copy engine reads a source folder of the destination image through
- * it instead of mounting the image a second time). Borrowed: owned by @w,
- * valid until nl_writer_close(); never unmount it, and never open an inode
- * the writer may hold open (libntfs-3g corrupts an inode opened twice).
- * Cast to ntfs_volume * after including <ntfs-3g/types.h> and
- * <ntfs-3g/volume.h>.
- */
-struct _ntfs_volume *nl_writer_ntfs_volume(const nl_writer *w);
-
-/**
  * nl_writer_lookup - find NAME (exact units, then case-insensitively as
  * NTFS does) in directory PARENT. Sets *ref to its MFT reference.
  * Returns 0, -ENOENT, -ENOTDIR.

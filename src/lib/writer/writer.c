@@ -612,7 +612,7 @@ int nl_writer_geometry(const struct nl_writer *w, uint32_t *cluster_size,
 	return 0;
 }
 
-struct _ntfs_volume *nl_writer_ntfs_volume(const struct nl_writer *w)
+ntfs_volume *nl_writer_ntfs_volume(const struct nl_writer *w)
 {
 	return w ? w->vol : NULL;
 }

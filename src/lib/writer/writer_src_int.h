@@ -1,5 +1,5 @@
-/* writer_src_int.h (internal): what a reader of the volume needs from the writer: inodes from
- * the writer's cache (a copy source in the destination image) and the device's read cache. */
+/* writer_src_int.h (internal): what a reader of the volume needs from the writer: its libntfs-3g
+ * volume, inodes from the writer's cache (a copy source in the destination image) and the device's read cache. */
 #ifndef NL_WRITER_SRC_INT_H
 #define NL_WRITER_SRC_INT_H
 
@@ -11,6 +11,16 @@
 #include <ntfs-3g/inode.h>
 
 #include <ntfslinks/writer.h>
+
+/**
+ * nl_writer_ntfs_volume - the libntfs-3g volume the writer has mounted
+ * read-write, so that one mount can also be read from (the copy engine reads
+ * a source folder of the destination image through it instead of mounting
+ * the image a second time).  Borrowed: owned by @w, valid until
+ * nl_writer_close(); never unmount it, and never open an inode the writer
+ * may hold open (libntfs-3g corrupts an inode opened twice).
+ */
+ntfs_volume *nl_writer_ntfs_volume(const struct nl_writer *w);
 
 /* The open inode of @ref from @w's cache (opened if needed; checks the
  * sequence number when @ref carries one). Nothing leaves the cache until the
