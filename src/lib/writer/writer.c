@@ -69,15 +69,10 @@ static void last_line(const char *text, char *out, size_t outsize)
 	snprintf(out, outsize, "%.*s", (int)(end - start), start);
 }
 
-int nl_writer_format(const char *image, const struct nl_format_opts *opts,
-		     char *err, size_t errsize)
+/* The sector size @opts ask for, or -EINVAL with a message. */
+static int check_format_opts(const char *image, const struct nl_format_opts *opts,
+			     uint32_t *sector_size, char *err, size_t errsize)
 {
-	char sector[16], cluster[16], msg[4096], line[512];
-	const char *argv[16];
-	int argc = 0, fd, pfd[2], status;
-	size_t got = 0;
-	ssize_t r;
-	pid_t pid;
 	uint32_t ss;
 
 	if (!image || !opts || opts->size < 1024 * 1024) {
@@ -99,14 +94,23 @@ int nl_writer_format(const char *image, const struct nl_format_opts *opts,
 		copy_msg(err, errsize, "image size must be a multiple of the sector size");
 		return -EINVAL;
 	}
-	fd = open(image, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	*sector_size = ss;
+	return 0;
+}
+
+/* Create (or truncate) @image as a file of @size bytes. */
+static int create_image_file(const char *image, uint64_t size, char *err, size_t errsize)
+{
+	char msg[512];
+	int fd = open(image, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
 	if (fd < 0) {
 		int e = errno;
 		snprintf(msg, sizeof(msg), "cannot create image: %s", strerror(e));
 		copy_msg(err, errsize, msg);
 		return -e;
 	}
-	if (ftruncate(fd, (off_t)opts->size) < 0) {
+	if (ftruncate(fd, (off_t)size) < 0) {
 		int e = errno;
 		close(fd);
 		snprintf(msg, sizeof(msg), "cannot size image: %s", strerror(e));
@@ -118,26 +122,16 @@ int nl_writer_format(const char *image, const struct nl_format_opts *opts,
 		copy_msg(err, errsize, "cannot create image");
 		return -e;
 	}
+	return 0;
+}
 
-	snprintf(sector, sizeof(sector), "%u", ss);
-	argv[argc++] = MKNTFS_PATH;
-	argv[argc++] = "-F";
-	argv[argc++] = "-f";
-	argv[argc++] = "-q";
-	argv[argc++] = "-T";
-	argv[argc++] = "-s";
-	argv[argc++] = sector;
-	if (opts->cluster_size) {
-		snprintf(cluster, sizeof(cluster), "%u", opts->cluster_size);
-		argv[argc++] = "-c";
-		argv[argc++] = cluster;
-	}
-	if (opts->label) {
-		argv[argc++] = "-L";
-		argv[argc++] = opts->label;
-	}
-	argv[argc++] = image;
-	argv[argc] = NULL;
+/* Run mkntfs with @argv, its standard error into @msg (the tail when long). */
+static int run_mkntfs(const char *const *argv, char *msg, size_t msgsize, int *status)
+{
+	int pfd[2];
+	size_t got = 0;
+	ssize_t r;
+	pid_t pid;
 
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return -errno;
@@ -160,13 +154,13 @@ int nl_writer_format(const char *image, const struct nl_format_opts *opts,
 	}
 	close(pfd[1]);
 	for (;;) {
-		r = read(pfd[0], msg + got, sizeof(msg) - 1 - got);
+		r = read(pfd[0], msg + got, msgsize - 1 - got);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
 			break;
 		got += (size_t)r;
-		if (got == sizeof(msg) - 1) {
+		if (got == msgsize - 1) {
 			/* keep the tail: shift out the first half */
 			memmove(msg, msg + got / 2, got - got / 2);
 			got -= got / 2;
@@ -174,10 +168,48 @@ int nl_writer_format(const char *image, const struct nl_format_opts *opts,
 	}
 	msg[got] = '\0';
 	close(pfd[0]);
-	while (waitpid(pid, &status, 0) < 0) {
+	while (waitpid(pid, status, 0) < 0) {
 		if (errno != EINTR)
 			return -errno;
 	}
+	return 0;
+}
+
+int nl_writer_format(const char *image, const struct nl_format_opts *opts,
+		     char *err, size_t errsize)
+{
+	char sector[16], cluster[16], msg[4096], line[512];
+	const char *argv[16];
+	int argc = 0, status, rc;
+	uint32_t ss;
+
+	rc = check_format_opts(image, opts, &ss, err, errsize);
+	if (!rc)
+		rc = create_image_file(image, opts->size, err, errsize);
+	if (rc)
+		return rc;
+	snprintf(sector, sizeof(sector), "%u", ss);
+	argv[argc++] = MKNTFS_PATH;
+	argv[argc++] = "-F";
+	argv[argc++] = "-f";
+	argv[argc++] = "-q";
+	argv[argc++] = "-T";
+	argv[argc++] = "-s";
+	argv[argc++] = sector;
+	if (opts->cluster_size) {
+		snprintf(cluster, sizeof(cluster), "%u", opts->cluster_size);
+		argv[argc++] = "-c";
+		argv[argc++] = cluster;
+	}
+	if (opts->label) {
+		argv[argc++] = "-L";
+		argv[argc++] = opts->label;
+	}
+	argv[argc++] = image;
+	argv[argc] = NULL;
+	rc = run_mkntfs(argv, msg, sizeof(msg), &status);
+	if (rc)
+		return rc;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		last_line(msg, line, sizeof(line));
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
@@ -385,17 +417,82 @@ static bool fn_set_reparse(FILE_NAME_ATTR *fn, le32 flags, le32 tag)
 }
 
 /*
+ * Bring the index entry @fnx of the $FILE_NAME @fn (in the record @ctx is
+ * on) of inode @ni up to date: reparse tag @tag, attributes, sizes, and the
+ * times (those of @fn when @times_set, else the inode's).
+ */
+static void update_index_entry(ntfs_inode *ni, ntfs_attr_search_ctx *ctx, FILE_NAME_ATTR *fn,
+			       FILE_NAME_ATTR *fnx, le32 tag, bool times_set)
+{
+	/* Windows repeats the reparse tag in every $FILE_NAME, in the
+	 * record (DOS names too) as well as in the index entry */
+	if (fn_set_reparse(fn, ni->flags, tag))
+		ntfs_inode_mark_dirty(ctx->ntfs_ino);
+	fn_set_reparse(fnx, ni->flags, tag);
+	fnx->file_attributes = (fnx->file_attributes & ~FILE_ATTR_VALID_FLAGS) |
+			       (ni->flags & FILE_ATTR_VALID_FLAGS);
+	if (ni->mrec->flags & MFT_RECORD_IS_DIRECTORY) {
+		fnx->data_size = fnx->allocated_size = const_cpu_to_sle64(0);
+	} else {
+		fnx->allocated_size = cpu_to_sle64(ni->allocated_size);
+		fnx->data_size = cpu_to_sle64(ni->data_size);
+		if (fn->allocated_size != fnx->allocated_size) {
+			fn->allocated_size = fnx->allocated_size;
+			ntfs_inode_mark_dirty(ctx->ntfs_ino);
+		}
+	}
+	if (times_set) {
+		fnx->creation_time = fn->creation_time;
+		fnx->last_data_change_time = fn->last_data_change_time;
+		fnx->last_mft_change_time = fn->last_mft_change_time;
+		fnx->last_access_time = fn->last_access_time;
+	} else {
+		fnx->creation_time = ni->creation_time;
+		fnx->last_data_change_time = ni->last_data_change_time;
+		fnx->last_mft_change_time = ni->last_mft_change_time;
+		fnx->last_access_time = ni->last_access_time;
+	}
+}
+
+/* Update the index entry of the $FILE_NAME @fn of @ni in its directory. */
+static int sync_name(struct nl_writer *w, ntfs_inode *ni, ntfs_attr_search_ctx *ctx,
+		     FILE_NAME_ATTR *fn, le32 tag, bool times_set)
+{
+	ntfs_inode *index_ni = ni;
+	ntfs_index_context *ictx;
+	struct wnode *pn;
+	int rc;
+
+	if (MREF_LE(fn->parent_directory) != ni->mft_no) {
+		rc = nl_w_get(w, le64_to_cpu(fn->parent_directory), &pn);
+		if (rc)
+			return rc;
+		index_ni = pn->ni;
+	}
+	ictx = ntfs_index_ctx_get(index_ni, NTFS_INDEX_I30, 4);
+	if (!ictx)
+		return nl_w_errno();
+	if (ntfs_index_lookup(fn, sizeof(FILE_NAME_ATTR), ictx)) {
+		rc = errno == ENOENT ? -EIO : nl_w_errno();
+		ntfs_index_ctx_put(ictx);
+		return rc;
+	}
+	update_index_entry(ni, ctx, fn, (FILE_NAME_ATTR *)ictx->data, tag, times_set);
+	ntfs_index_entry_mark_dirty(ictx);
+	ntfs_index_ctx_put(ictx);
+	return 0;
+}
+
+/*
  * Update the index entries of every $FILE_NAME of N in their directories,
  * taking the directories from the cache (libntfs-3g would open them a
  * second time, which corrupts directories the cache holds open).
  */
 static int sync_names(struct nl_writer *w, struct wnode *n)
 {
-	ntfs_inode *ni = n->ni, *index_ni;
+	ntfs_inode *ni = n->ni;
 	ntfs_attr_search_ctx *ctx;
-	ntfs_index_context *ictx;
-	FILE_NAME_ATTR *fn, *fnx;
-	struct wnode *pn;
+	FILE_NAME_ATTR *fn;
 	le32 tag;
 	int rc = 0, r;
 	bool times_set;
@@ -412,60 +509,9 @@ static int sync_names(struct nl_writer *w, struct wnode *n)
 	if (!ctx)
 		return nl_w_errno();
 	while ((fn = nl_w_next_fn(ctx))) {
-		if (MREF_LE(fn->parent_directory) == ni->mft_no) {
-			index_ni = ni;
-		} else {
-			r = nl_w_get(w, le64_to_cpu(fn->parent_directory), &pn);
-			if (r) {
-				if (!rc)
-					rc = r;
-				continue;
-			}
-			index_ni = pn->ni;
-		}
-		ictx = ntfs_index_ctx_get(index_ni, NTFS_INDEX_I30, 4);
-		if (!ictx) {
-			if (!rc)
-				rc = nl_w_errno();
-			continue;
-		}
-		if (ntfs_index_lookup(fn, sizeof(FILE_NAME_ATTR), ictx)) {
-			if (!rc)
-				rc = errno == ENOENT ? -EIO : nl_w_errno();
-			ntfs_index_ctx_put(ictx);
-			continue;
-		}
-		fnx = (FILE_NAME_ATTR *)ictx->data;
-		/* Windows repeats the reparse tag in every $FILE_NAME, in the
-		 * record (DOS names too) as well as in the index entry */
-		if (fn_set_reparse(fn, ni->flags, tag))
-			ntfs_inode_mark_dirty(ctx->ntfs_ino);
-		fn_set_reparse(fnx, ni->flags, tag);
-		fnx->file_attributes = (fnx->file_attributes & ~FILE_ATTR_VALID_FLAGS) |
-				       (ni->flags & FILE_ATTR_VALID_FLAGS);
-		if (ni->mrec->flags & MFT_RECORD_IS_DIRECTORY) {
-			fnx->data_size = fnx->allocated_size = const_cpu_to_sle64(0);
-		} else {
-			fnx->allocated_size = cpu_to_sle64(ni->allocated_size);
-			fnx->data_size = cpu_to_sle64(ni->data_size);
-			if (fn->allocated_size != fnx->allocated_size) {
-				fn->allocated_size = fnx->allocated_size;
-				ntfs_inode_mark_dirty(ctx->ntfs_ino);
-			}
-		}
-		if (times_set) {
-			fnx->creation_time = fn->creation_time;
-			fnx->last_data_change_time = fn->last_data_change_time;
-			fnx->last_mft_change_time = fn->last_mft_change_time;
-			fnx->last_access_time = fn->last_access_time;
-		} else {
-			fnx->creation_time = ni->creation_time;
-			fnx->last_data_change_time = ni->last_data_change_time;
-			fnx->last_mft_change_time = ni->last_mft_change_time;
-			fnx->last_access_time = ni->last_access_time;
-		}
-		ntfs_index_entry_mark_dirty(ictx);
-		ntfs_index_ctx_put(ictx);
+		r = sync_name(w, ni, ctx, fn, tag, times_set);
+		if (r && !rc)
+			rc = r;
 	}
 	if (errno != ENOENT && !rc)
 		rc = nl_w_errno();

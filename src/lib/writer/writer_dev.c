@@ -64,7 +64,8 @@ struct wb_cache {
 
 static struct ntfs_device_operations wb_ops;
 
-static inline struct wb_cache *C(struct ntfs_device *dev)
+/* The write-back cache behind @dev. */
+static inline struct wb_cache *cache_of(struct ntfs_device *dev)
 {
 	return dev->d_private;
 }
@@ -266,7 +267,7 @@ static bool read_cacheable(const struct wb_cache *c, s64 count, s64 offset)
 
 static s64 wb_pread(struct ntfs_device *dev, void *buf, s64 count, s64 offset)
 {
-	struct wb_cache *c = C(dev);
+	struct wb_cache *c = cache_of(dev);
 	uint8_t *p = buf;
 	uint64_t off, end, no;
 
@@ -312,7 +313,7 @@ static s64 wb_pread(struct ntfs_device *dev, void *buf, s64 count, s64 offset)
 
 static s64 wb_pwrite(struct ntfs_device *dev, const void *buf, s64 count, s64 offset)
 {
-	struct wb_cache *c = C(dev);
+	struct wb_cache *c = cache_of(dev);
 	const uint8_t *p = buf;
 	uint64_t off, end, no;
 
@@ -418,7 +419,7 @@ static void wb_free(struct wb_cache *c)
 
 static int wb_open(struct ntfs_device *dev, int flags)
 {
-	struct wb_cache *c = C(dev);
+	struct wb_cache *c = cache_of(dev);
 	uint64_t size = 0;
 
 	if (c->lower->open(dev, flags))
@@ -431,7 +432,7 @@ static int wb_open(struct ntfs_device *dev, int flags)
 
 static int wb_close(struct ntfs_device *dev)
 {
-	struct wb_cache *c = C(dev);
+	struct wb_cache *c = cache_of(dev);
 	int rc = 0, e = 0;
 
 	if (NDevOpen(dev) && !NDevReadOnly(dev) && wb_flush(dev, c)) {
@@ -455,7 +456,7 @@ static int wb_close(struct ntfs_device *dev)
 
 static int wb_sync(struct ntfs_device *dev)
 {
-	struct wb_cache *c = C(dev);
+	struct wb_cache *c = cache_of(dev);
 	int rc = 0, e = 0;
 
 	if (!NDevReadOnly(dev) && wb_flush(dev, c)) {
@@ -474,7 +475,7 @@ static int wb_sync(struct ntfs_device *dev)
 
 static s64 wb_seek(struct ntfs_device *dev, s64 offset, int whence)
 {
-	return C(dev)->lower->seek(dev, offset, whence);
+	return cache_of(dev)->lower->seek(dev, offset, whence);
 }
 
 static s64 wb_read(struct ntfs_device *dev, void *buf, s64 count)
@@ -503,12 +504,12 @@ static s64 wb_write(struct ntfs_device *dev, const void *buf, s64 count)
 
 static int wb_stat(struct ntfs_device *dev, struct stat *st)
 {
-	return C(dev)->lower->stat(dev, st);
+	return cache_of(dev)->lower->stat(dev, st);
 }
 
 static int wb_ioctl(struct ntfs_device *dev, unsigned long request, void *argp)
 {
-	return C(dev)->lower->ioctl(dev, request, argp);
+	return cache_of(dev)->lower->ioctl(dev, request, argp);
 }
 
 static struct ntfs_device_operations wb_ops = {
@@ -530,7 +531,7 @@ int nl_w_dev_writeback(ntfs_volume *vol)
 
 	if (dev->d_ops != &wb_ops || NDevReadOnly(dev))
 		return 0;
-	if (wb_flush(dev, C(dev)))
+	if (wb_flush(dev, cache_of(dev)))
 		return errno > 0 ? -errno : -EIO;
 	return 0;
 }
