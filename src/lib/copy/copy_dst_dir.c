@@ -496,47 +496,34 @@ static const struct cp_dst_ops dst_dir_ops = {
 	.free = dst_dir_free,
 };
 
-int cp_dst_dir_open(struct cp_dst *d, const char *path, bool ntfs3g, bool dry_run,
-		    char *err, size_t errlen)
+/* The endpoint is the existing folder @path. */
+static int dst_dir_open_existing(struct cp_dst *d, const char *path, const struct stat *sb,
+				 char *err, size_t errlen)
 {
-	struct dst_dir *p = calloc(1, sizeof(*p));
-	struct stat sb;
-	char *copy, *dir, *base;
 	int fd;
 
-	if (!p)
-		return -ENOMEM;
-	p->ntfs3g = ntfs3g;
-	p->dry = dry_run;
-	p->xfd = -1;
-	d->ops = &dst_dir_ops;
-	d->kind = ntfs3g ? CP_EP_NTFS3G : CP_EP_DIR;
-	d->priv = p;
-	d->ntfs = ntfs3g;
-	d->root.fd = -1;
-	d->vol_key = strdup("host");
-	if (!d->vol_key)
-		return -ENOMEM;
-	if (stat(path, &sb) == 0) {
-		if (!S_ISDIR(sb.st_mode)) {
-			snprintf(err, errlen, "not a folder");
-			return -ENOTDIR;
-		}
-		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0) {
-			snprintf(err, errlen, "%s", strerror(errno));
-			return -errno;
-		}
-		d->root.fd = fd;
-		d->exists = true;
-		d->path = realpath(path, NULL);
-		d->leaf = NULL;
-		return d->path ? 0 : -errno;
+	if (!S_ISDIR(sb->st_mode)) {
+		snprintf(err, errlen, "not a folder");
+		return -ENOTDIR;
 	}
-	if (errno != ENOENT) {
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
 		snprintf(err, errlen, "%s", strerror(errno));
 		return -errno;
 	}
+	d->root.fd = fd;
+	d->exists = true;
+	d->path = realpath(path, NULL);
+	d->leaf = NULL;
+	return d->path ? 0 : -errno;
+}
+
+/* The endpoint is @path, to be made in its existing parent folder. */
+static int dst_dir_open_new(struct cp_dst *d, const char *path, char *err, size_t errlen)
+{
+	char *copy, *dir, *base, *rd;
+	int fd;
+
 	copy = strdup(path);
 	if (!copy)
 		return -ENOMEM;
@@ -566,16 +553,41 @@ int cp_dst_dir_open(struct cp_dst *d, const char *path, bool ntfs3g, bool dry_ru
 	d->root.fd = fd;
 	d->exists = false;
 	d->leaf = strdup(base);
-	{
-		char *rd = realpath(dir, NULL);
-
-		if (rd && d->leaf && asprintf(&d->path, "%s%s%s", rd, strcmp(rd, "/") ? "/" : "",
-					     d->leaf) < 0)
-			d->path = NULL;
-		free(rd);
-	}
+	rd = realpath(dir, NULL);
+	if (rd && d->leaf && asprintf(&d->path, "%s%s%s", rd, strcmp(rd, "/") ? "/" : "",
+				     d->leaf) < 0)
+		d->path = NULL;
+	free(rd);
 	free(copy);
 	if (!d->leaf || !d->path)
 		return -ENOMEM;
 	return 0;
+}
+
+int cp_dst_dir_open(struct cp_dst *d, const char *path, bool ntfs3g, bool dry_run,
+		    char *err, size_t errlen)
+{
+	struct dst_dir *p = calloc(1, sizeof(*p));
+	struct stat sb;
+
+	if (!p)
+		return -ENOMEM;
+	p->ntfs3g = ntfs3g;
+	p->dry = dry_run;
+	p->xfd = -1;
+	d->ops = &dst_dir_ops;
+	d->kind = ntfs3g ? CP_EP_NTFS3G : CP_EP_DIR;
+	d->priv = p;
+	d->ntfs = ntfs3g;
+	d->root.fd = -1;
+	d->vol_key = strdup("host");
+	if (!d->vol_key)
+		return -ENOMEM;
+	if (stat(path, &sb) == 0)
+		return dst_dir_open_existing(d, path, &sb, err, errlen);
+	if (errno != ENOENT) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return -errno;
+	}
+	return dst_dir_open_new(d, path, err, errlen);
 }

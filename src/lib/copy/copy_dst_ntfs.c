@@ -397,12 +397,83 @@ static int split_path(const char *path, char **parent, char **leaf)
 	return *leaf ? 0 : -ENOMEM;
 }
 
+/* The endpoint's folder @parent and, unless NULL, @leaf in it, through the
+ * writer: sets d->exists and d->root. */
+static int dst_ntfs_find(struct cp_dst *d, const char *parent, const char *leaf, char *err,
+			 size_t errlen)
+{
+	struct dst_ntfs *p = d->priv;
+	uint64_t ref, pref;
+	int rc = nl_writer_lookup_path(p->w, parent, &pref);
+
+	if (rc) {
+		snprintf(err, errlen, "the folder '%s' does not exist in the image", parent);
+		return rc;
+	}
+	ref = pref;
+	if (!leaf) {
+		d->exists = true;
+	} else {
+		struct cp_dh ph = { .ref = pref, .fd = -1 };
+
+		rc = dst_ntfs_lookup(d, &ph, leaf, &ref);
+		if (rc == 0) {
+			d->exists = true;
+		} else if (rc != -ENOENT) {
+			snprintf(err, errlen, "cannot look up the destination");
+			return rc;
+		}
+	}
+	d->root.ref = d->exists ? ref : pref;
+	return 0;
+}
+
+/* Dry run: whether @path (or else its folder @parent) exists, through a read-only lookup. */
+static int dst_ntfs_find_ro(struct cp_dst *d, const char *path, const char *parent, char *err,
+			    size_t errlen)
+{
+	struct dst_ntfs *p = d->priv;
+	bool isdir = false;
+	int e = ro_lookup(p->ro, path, &isdir);
+
+	if (e == 0) {
+		d->exists = true;
+	} else if (e != -ENOENT || ro_lookup(p->ro, parent, &isdir)) {
+		snprintf(err, errlen, "the folder '%s' does not exist in the image", parent);
+		return e ? e : -ENOENT;
+	}
+	d->root.ref = 0;
+	return 0;
+}
+
+/* d->path, d->leaf (taken from *@leaf) and d->vol_path, once d->exists is known. */
+static int dst_ntfs_set_paths(struct cp_dst *d, const char *path, const char *parent,
+			      char **leaf)
+{
+	if (d->exists) {
+		d->path = strdup(*path ? path : "/");
+		d->leaf = NULL;
+	} else {
+		d->path = strdup(path);
+		d->leaf = *leaf;
+		*leaf = NULL;
+	}
+	if (!d->path)
+		return -ENOMEM;
+	for (char *q = d->path; *q; q++)
+		if (*q == '\\')
+			*q = '/';
+	/* The folder that holds the copies, as a volume path (for absolute targets). */
+	d->vol_path = strdup(d->exists ? d->path : parent);
+	return d->vol_path ? 0 : -ENOMEM;
+}
+
 int cp_dst_ntfs_open(struct cp_dst *d, const char *image, const char *path, bool dry_run,
 		     char *err, size_t errlen)
 {
 	struct dst_ntfs *p = calloc(1, sizeof(*p));
 	char *file = NULL, *parent = NULL, *leaf = NULL;
-	uint64_t off = 0, size = 0, ref, pref;
+	uint64_t off = 0, size = 0;
 	unsigned part = 0;
 	enum nl_volume_kind kind;
 	int rc;
@@ -420,84 +491,28 @@ int cp_dst_ntfs_open(struct cp_dst *d, const char *image, const char *path, bool
 		return rc;
 	if (kind != NL_VOLUME_NTFS) {
 		snprintf(err, errlen, "not an ntfs volume");
-		free(file);
-		return -EINVAL;
+		rc = -EINVAL;
 	}
-	rc = cp_image_key(file, off, &d->vol_key);
-	if (rc) {
-		free(file);
-		return rc;
-	}
-	rc = split_path(path, &parent, &leaf);
+	if (!rc)
+		rc = cp_image_key(file, off, &d->vol_key);
+	if (!rc)
+		rc = split_path(path, &parent, &leaf);
 	if (rc)
 		goto out;
 	if (dry_run) {
 		/* Read-only look at what exists; nothing is ever opened for writing. */
 		rc = nl_volume_open(&p->ro, image, NULL, err, errlen);
-		if (rc)
-			goto out;
+		if (!rc)
+			rc = dst_ntfs_find_ro(d, path, parent, err, errlen);
 	} else {
 		rc = nl_writer_open(&p->w, file, off, 0);
-		if (rc) {
+		if (rc)
 			snprintf(err, errlen, "cannot open the image for writing: %s", strerror(-rc));
-			goto out;
-		}
+		else
+			rc = dst_ntfs_find(d, parent, leaf, err, errlen);
 	}
-	if (p->w) {
-		rc = nl_writer_lookup_path(p->w, parent, &pref);
-		if (rc) {
-			snprintf(err, errlen, "the folder '%s' does not exist in the image", parent);
-			goto out;
-		}
-		ref = pref;
-		if (!leaf) {
-			d->exists = true;
-		} else {
-			struct cp_dh ph = { .ref = pref, .fd = -1 };
-			int e = dst_ntfs_lookup(d, &ph, leaf, &ref);
-
-			if (e == 0)
-				d->exists = true;
-			else if (e != -ENOENT) {
-				rc = e;
-				snprintf(err, errlen, "cannot look up the destination");
-				goto out;
-			}
-		}
-		d->root.ref = d->exists ? ref : pref;
-	} else {
-		/* dry run: existence through a read-only lookup */
-		bool isdir = false;
-		int e = ro_lookup(p->ro, path, &isdir);
-
-		if (e == 0)
-			d->exists = true;
-		else if (e != -ENOENT || ro_lookup(p->ro, parent, &isdir)) {
-			rc = e ? e : -ENOENT;
-			snprintf(err, errlen, "the folder '%s' does not exist in the image", parent);
-			goto out;
-		}
-		d->root.ref = 0;
-	}
-	if (d->exists) {
-		d->path = strdup(*path ? path : "/");
-		d->leaf = NULL;
-	} else {
-		d->path = strdup(path);
-		d->leaf = leaf;
-		leaf = NULL;
-	}
-	if (!d->path) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	for (char *q = d->path; *q; q++)
-		if (*q == '\\')
-			*q = '/';
-	/* The folder that holds the copies, as a volume path (for absolute targets). */
-	d->vol_path = strdup(d->exists ? d->path : parent);
-	if (!d->vol_path)
-		rc = -ENOMEM;
+	if (!rc)
+		rc = dst_ntfs_set_paths(d, path, parent, &leaf);
 out:
 	free(file);
 	free(parent);

@@ -113,6 +113,98 @@ static bool wants_acl(struct nl_copy *c, struct cp_node *n)
 	return !c->o.no_acl && c->dst->ntfs && n->src && n->src->kind != CP_EP_DIR;
 }
 
+/* Bytes [@start, @end) of stream @i of the open source file @fh to @n->dh, through c->buf. */
+static int copy_region(struct nl_copy *c, struct cp_node *n, void *fh, size_t i,
+		       const char *stream, uint64_t start, uint64_t end, uint64_t *bytes,
+		       char *why, size_t whylen)
+{
+	struct cp_dst *d = c->dst;
+	struct cp_src *s = n->src;
+	int rc = 0;
+
+	for (uint64_t off = start; off < end && !rc;) {
+		size_t want = end - off < c->bufsz ? (size_t)(end - off) : c->bufsz;
+		ssize_t got = s->ops->read(s, fh, i, off, c->buf, want);
+
+		if (got < 0) {
+			rc = (int)got;
+			snprintf(why, whylen, "cannot read source: %s", strerror(-rc));
+			break;
+		}
+		if (got == 0) {
+			rc = -EIO;
+			snprintf(why, whylen, "source shorter than its size");
+			break;
+		}
+		rc = d->ops->write(d, &n->dh, stream, off, c->buf, (size_t)got);
+		if (rc) {
+			snprintf(why, whylen, "%s", d->ops->errmsg(d));
+			break;
+		}
+		off += (uint64_t)got;
+		*bytes += (uint64_t)got;
+		c->st.bytes_done += (uint64_t)got;
+		if (cp_progress(c))
+			rc = -ECANCELED;
+	}
+	return rc;
+}
+
+/* Stream @i (@st) of the open source file @fh to @n->dh: its allocated regions, then its size. */
+static int copy_stream(struct nl_copy *c, struct cp_node *n, void *fh, size_t i,
+		       const struct cp_stream *st, uint64_t *bytes, char *why, size_t whylen)
+{
+	struct cp_dst *d = c->dst;
+	struct cp_src *s = n->src;
+	uint64_t off = 0, a, b;
+	int rc = 0;
+
+	if (st->sparse && d->ntfs) {
+		rc = d->ops->set_sparse(d, &n->dh, st->name);
+		if (rc)
+			return rc;
+	}
+	while (!rc && !c->stop) {
+		int r = s->ops->region(s, fh, i, off, &a, &b);
+
+		if (r == 1)
+			break;
+		if (r < 0) {
+			rc = r;
+			snprintf(why, whylen, "cannot read source: %s", strerror(-r));
+			break;
+		}
+		rc = copy_region(c, n, fh, i, st->name, a, b, bytes, why, whylen);
+		off = b;
+	}
+	if (!rc && c->stop)
+		rc = -ECANCELED;
+	if (!rc) {
+		rc = d->ops->set_size(d, &n->dh, st->name, st->size);
+		if (rc)
+			snprintf(why, whylen, "%s", d->ops->errmsg(d));
+	}
+	return rc;
+}
+
+/* The security descriptor of the open source file @fh to @n->dh (none to copy is fine). */
+static int copy_security(struct nl_copy *c, struct cp_node *n, void *fh, char *why,
+			 size_t whylen)
+{
+	struct cp_dst *d = c->dst;
+	uint8_t *sd = NULL;
+	size_t sl = 0;
+	int rc = 0;
+
+	if (n->src->ops->security(n->src, fh, &sd, &sl) == 0) {
+		rc = d->ops->set_security(d, &n->dh, sd, sl);
+		if (rc)
+			snprintf(why, whylen, "%s", d->ops->errmsg(d));
+	}
+	free(sd);
+	return rc;
+}
+
 /* Streams, reparse data and security of one file or folder, from the source to @n->dh. */
 static int copy_contents(struct nl_copy *c, struct cp_node *n, uint64_t *bytes, unsigned *lost,
 			 char *why, size_t whylen)
@@ -136,76 +228,16 @@ static int copy_contents(struct nl_copy *c, struct cp_node *n, uint64_t *bytes, 
 	}
 	rc = s->ops->streams(s, fh, &sv, &ns);
 	for (size_t i = 0; i < ns && !rc; i++) {
-		const struct cp_stream *st = &sv[i];
-		uint64_t off = 0, a, b;
-
-		if (st->name && !d->ntfs && !d->xattr_streams) {
+		if (sv[i].name && !d->ntfs && !d->xattr_streams) {
 			(*lost)++;
 			continue;
 		}
-		if (!st->name && n->st.is_dir)
+		if (!sv[i].name && n->st.is_dir)
 			continue;
-		if (st->sparse && d->ntfs) {
-			rc = d->ops->set_sparse(d, &n->dh, st->name);
-			if (rc)
-				break;
-		}
-		while (!rc && !c->stop) {
-			int r = s->ops->region(s, fh, i, off, &a, &b);
-
-			if (r == 1)
-				break;
-			if (r < 0) {
-				rc = r;
-				snprintf(why, whylen, "cannot read source: %s", strerror(-r));
-				break;
-			}
-			for (off = a; off < b && !rc;) {
-				size_t want = b - off < c->bufsz ? (size_t)(b - off) : c->bufsz;
-				ssize_t got = s->ops->read(s, fh, i, off, c->buf, want);
-
-				if (got < 0) {
-					rc = (int)got;
-					snprintf(why, whylen, "cannot read source: %s", strerror(-rc));
-					break;
-				}
-				if (got == 0) {
-					rc = -EIO;
-					snprintf(why, whylen, "source shorter than its size");
-					break;
-				}
-				rc = d->ops->write(d, &n->dh, st->name, off, c->buf, (size_t)got);
-				if (rc) {
-					snprintf(why, whylen, "%s", d->ops->errmsg(d));
-					break;
-				}
-				off += (uint64_t)got;
-				*bytes += (uint64_t)got;
-				c->st.bytes_done += (uint64_t)got;
-				if (cp_progress(c))
-					rc = -ECANCELED;
-			}
-			off = b;
-		}
-		if (!rc && c->stop)
-			rc = -ECANCELED;
-		if (!rc) {
-			rc = d->ops->set_size(d, &n->dh, st->name, st->size);
-			if (rc)
-				snprintf(why, whylen, "%s", d->ops->errmsg(d));
-		}
+		rc = copy_stream(c, n, fh, i, &sv[i], bytes, why, whylen);
 	}
-	if (!rc && wants_acl(c, n)) {
-		uint8_t *sd = NULL;
-		size_t sl = 0;
-
-		if (s->ops->security(s, fh, &sd, &sl) == 0) {
-			rc = d->ops->set_security(d, &n->dh, sd, sl);
-			if (rc)
-				snprintf(why, whylen, "%s", d->ops->errmsg(d));
-		}
-		free(sd);
-	}
+	if (!rc && wants_acl(c, n))
+		rc = copy_security(c, n, fh, why, whylen);
 	s->ops->close(s, fh);
 	if (!rc && n->st.type == CP_T_REPARSE && d->ntfs) {
 		rc = d->ops->set_reparse(d, &n->dh, n->st.reparse, n->st.reparse_len);

@@ -76,10 +76,88 @@ static ssize_t get_xattr(const char *path, const char *name, uint8_t **out)
 	return n;
 }
 
+/* The Linux times of @path (@sb) as NTFS times; the birth time, when known, as creation. */
+static void src_dir_fill_times(const char *path, const struct stat *sb, struct cp_stat *st)
+{
+	struct statx sx;
+
+	st->has_times = true;
+	st->t.modification = cp_unix_to_ntfs(sb->st_mtim.tv_sec, sb->st_mtim.tv_nsec);
+	st->t.access = cp_unix_to_ntfs(sb->st_atim.tv_sec, sb->st_atim.tv_nsec);
+	st->t.mft_change = cp_unix_to_ntfs(sb->st_ctim.tv_sec, sb->st_ctim.tv_nsec);
+	st->t.creation = st->t.modification;
+	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BTIME, &sx) == 0 &&
+	    (sx.stx_mask & STATX_BTIME))
+		st->t.creation = cp_unix_to_ntfs(sx.stx_btime.tv_sec, sx.stx_btime.tv_nsec);
+}
+
+/* The symbolic link @path (@sb): its text, and whether it leads to a folder. */
+static int src_dir_fill_symlink(const char *path, const struct stat *sb, struct cp_stat *st)
+{
+	struct stat tb;
+	char *t = malloc((size_t)sb->st_size + PATH_MAX + 1);
+	ssize_t n;
+
+	if (!t)
+		return -ENOMEM;
+	n = readlink(path, t, (size_t)sb->st_size + PATH_MAX);
+	if (n < 0) {
+		free(t);
+		return -errno;
+	}
+	t[n] = 0;
+	st->type = CP_T_LSYMLINK;
+	st->lnk = t;
+	st->is_dir = stat(path, &tb) == 0 && S_ISDIR(tb.st_mode);
+	st->attrs = CP_FA_REPARSE | (st->is_dir ? CP_FA_DIRECTORY : CP_FA_ARCHIVE);
+	return 0;
+}
+
+/* On an ntfs-3g mount: attributes, times, reparse point and DOS name from its xattrs. */
+static void src_dir_fill_ntfs3g(const char *path, struct cp_stat *st)
+{
+	uint8_t *b = NULL;
+	ssize_t n;
+
+	n = get_xattr(path, XA_ATTRIB, &b);
+	if (n >= 4)
+		st->attrs = le32(b) & 0xFFFFu;
+	free(b);
+	b = NULL;
+	n = get_xattr(path, XA_TIMES, &b);
+	if (n >= 32) {
+		st->t.creation = le64(b);
+		st->t.modification = le64(b + 8);
+		st->t.access = le64(b + 16);
+		st->t.mft_change = le64(b + 24);
+	}
+	free(b);
+	b = NULL;
+	n = get_xattr(path, XA_REPARSE, &b);
+	if (n >= 8) {
+		free(st->lnk);
+		st->lnk = NULL;
+		st->reparse = b;
+		st->reparse_len = (size_t)n;
+		st->type = CP_T_REPARSE;
+		st->is_dir = (st->attrs & CP_FA_DIRECTORY) != 0;
+	} else {
+		free(b);
+	}
+	b = NULL;
+	n = get_xattr(path, XA_DOS, &b);
+	if (n > 0)
+		st->dos_name = (char *)b;
+	else
+		free(b);
+	if (st->dos_name)
+		st->name_space = CP_NS_WIN32;
+}
+
 static int src_dir_fill(struct src_dir *p, const char *path, struct cp_stat *st)
 {
 	struct stat sb;
-	struct statx sx;
+	int rc;
 
 	memset(st, 0, sizeof(*st));
 	if (lstat(path, &sb))
@@ -88,14 +166,7 @@ static int src_dir_fill(struct src_dir *p, const char *path, struct cp_stat *st)
 	st->dev = sb.st_dev;
 	st->nlink = (uint32_t)sb.st_nlink;
 	st->name_space = CP_NS_POSIX;
-	st->has_times = true;
-	st->t.modification = cp_unix_to_ntfs(sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec);
-	st->t.access = cp_unix_to_ntfs(sb.st_atim.tv_sec, sb.st_atim.tv_nsec);
-	st->t.mft_change = cp_unix_to_ntfs(sb.st_ctim.tv_sec, sb.st_ctim.tv_nsec);
-	st->t.creation = st->t.modification;
-	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BTIME, &sx) == 0 &&
-	    (sx.stx_mask & STATX_BTIME))
-		st->t.creation = cp_unix_to_ntfs(sx.stx_btime.tv_sec, sx.stx_btime.tv_nsec);
+	src_dir_fill_times(path, &sb, st);
 	if (S_ISDIR(sb.st_mode)) {
 		st->type = CP_T_DIR;
 		st->is_dir = true;
@@ -105,65 +176,16 @@ static int src_dir_fill(struct src_dir *p, const char *path, struct cp_stat *st)
 		st->attrs = CP_FA_ARCHIVE;
 		st->size = (uint64_t)sb.st_size;
 	} else if (S_ISLNK(sb.st_mode)) {
-		struct stat tb;
-		char *t = malloc((size_t)sb.st_size + PATH_MAX + 1);
-		ssize_t n;
-
-		if (!t)
-			return -ENOMEM;
-		n = readlink(path, t, (size_t)sb.st_size + PATH_MAX);
-		if (n < 0) {
-			free(t);
-			return -errno;
-		}
-		t[n] = 0;
-		st->type = CP_T_LSYMLINK;
-		st->lnk = t;
-		st->is_dir = stat(path, &tb) == 0 && S_ISDIR(tb.st_mode);
-		st->attrs = CP_FA_REPARSE | (st->is_dir ? CP_FA_DIRECTORY : CP_FA_ARCHIVE);
+		rc = src_dir_fill_symlink(path, &sb, st);
+		if (rc)
+			return rc;
 	} else {
 		st->type = CP_T_OTHER;
 	}
 	if (st->type != CP_T_OTHER && !(sb.st_mode & 0222) && !S_ISLNK(sb.st_mode))
 		st->attrs |= CP_FA_READONLY;
-	if (p->ntfs3g && st->type != CP_T_OTHER) {
-		uint8_t *b = NULL;
-		ssize_t n;
-
-		n = get_xattr(path, XA_ATTRIB, &b);
-		if (n >= 4)
-			st->attrs = le32(b) & 0xFFFFu;
-		free(b);
-		b = NULL;
-		n = get_xattr(path, XA_TIMES, &b);
-		if (n >= 32) {
-			st->t.creation = le64(b);
-			st->t.modification = le64(b + 8);
-			st->t.access = le64(b + 16);
-			st->t.mft_change = le64(b + 24);
-		}
-		free(b);
-		b = NULL;
-		n = get_xattr(path, XA_REPARSE, &b);
-		if (n >= 8) {
-			free(st->lnk);
-			st->lnk = NULL;
-			st->reparse = b;
-			st->reparse_len = (size_t)n;
-			st->type = CP_T_REPARSE;
-			st->is_dir = (st->attrs & CP_FA_DIRECTORY) != 0;
-		} else {
-			free(b);
-		}
-		b = NULL;
-		n = get_xattr(path, XA_DOS, &b);
-		if (n > 0)
-			st->dos_name = (char *)b;
-		else
-			free(b);
-		if (st->dos_name)
-			st->name_space = CP_NS_WIN32;
-	}
+	if (p->ntfs3g && st->type != CP_T_OTHER)
+		src_dir_fill_ntfs3g(path, st);
 	return 0;
 }
 

@@ -450,6 +450,60 @@ static void src_ntfs_close(struct cp_src *s, void *fh)
 	free(f);
 }
 
+/* Room for one more stream in @f, *@cap allocated. */
+static int src_ntfs_grow(struct src_ntfs_file *f, size_t *cap)
+{
+	size_t nc;
+	void *n1, *n2;
+
+	if (f->n < *cap)
+		return 0;
+	nc = *cap ? *cap * 2 : 4;
+	n1 = realloc(f->streams, nc * sizeof(*f->streams));
+	if (!n1)
+		return -ENOMEM;
+	f->streams = n1;
+	n2 = realloc(f->un, nc * sizeof(*f->un));
+	if (!n2)
+		return -ENOMEM;
+	f->un = n2;
+	*cap = nc;
+	return 0;
+}
+
+/* The $DATA attribute record @a as the next stream of @f (room made). */
+static int src_ntfs_add_stream(struct src_ntfs_file *f, const ATTR_RECORD *a)
+{
+	struct cp_stream *cs = &f->streams[f->n];
+	int rc;
+
+	memset(cs, 0, sizeof(*cs));
+	memset(&f->un[f->n], 0, sizeof(f->un[f->n]));
+	if (a->name_length) {
+		const ntfschar *nm = (const ntfschar *)((const u8 *)a + le16_to_cpu(a->name_offset));
+
+		rc = nl_utf16le_to_wtf8(nm, a->name_length, &cs->name, NULL);
+		if (rc)
+			return rc;
+		f->un[f->n].uname = malloc(a->name_length * sizeof(ntfschar));
+		if (!f->un[f->n].uname) {
+			free(cs->name);
+			return -ENOMEM;
+		}
+		memcpy(f->un[f->n].uname, nm, a->name_length * sizeof(ntfschar));
+		f->un[f->n].ulen = a->name_length;
+	}
+	if (a->non_resident) {
+		cs->size = (uint64_t)sle64_to_cpu(a->data_size);
+		cs->compressed = (a->flags & ATTR_IS_COMPRESSED) != 0;
+		cs->sparse = !cs->compressed && (a->flags & ATTR_IS_SPARSE);
+	} else {
+		cs->size = le32_to_cpu(a->value_length);
+	}
+	f->n++;
+	return 0;
+}
+
 static int src_ntfs_open(struct cp_src *s, const struct cp_loc *loc, const struct cp_stat *st,
 			 void **fh)
 {
@@ -473,57 +527,14 @@ static int src_ntfs_open(struct cp_src *s, const struct cp_loc *loc, const struc
 		src_ntfs_close(s, f);
 		return -ENOMEM;
 	}
-	while (ntfs_attr_lookup(AT_DATA, NULL, 0, CASE_SENSITIVE, 0, NULL, 0, ctx) == 0) {
+	while (!rc && ntfs_attr_lookup(AT_DATA, NULL, 0, CASE_SENSITIVE, 0, NULL, 0, ctx) == 0) {
 		const ATTR_RECORD *a = ctx->attr;
-		struct cp_stream *cs;
 
 		if (a->non_resident && a->lowest_vcn != 0)
 			continue;	/* continuation of a fragmented attribute */
-		if (f->n == cap) {
-			size_t nc = cap ? cap * 2 : 4;
-			void *n1 = realloc(f->streams, nc * sizeof(*f->streams));
-			void *n2;
-
-			if (!n1) {
-				rc = -ENOMEM;
-				break;
-			}
-			f->streams = n1;
-			n2 = realloc(f->un, nc * sizeof(*f->un));
-			if (!n2) {
-				rc = -ENOMEM;
-				break;
-			}
-			f->un = n2;
-			cap = nc;
-		}
-		cs = &f->streams[f->n];
-		memset(cs, 0, sizeof(*cs));
-		memset(&f->un[f->n], 0, sizeof(f->un[f->n]));
-		if (a->name_length) {
-			const ntfschar *nm = (const ntfschar *)((const u8 *)a +
-								le16_to_cpu(a->name_offset));
-
-			rc = nl_utf16le_to_wtf8(nm, a->name_length, &cs->name, NULL);
-			if (rc)
-				break;
-			f->un[f->n].uname = malloc(a->name_length * sizeof(ntfschar));
-			if (!f->un[f->n].uname) {
-				free(cs->name);
-				rc = -ENOMEM;
-				break;
-			}
-			memcpy(f->un[f->n].uname, nm, a->name_length * sizeof(ntfschar));
-			f->un[f->n].ulen = a->name_length;
-		}
-		if (a->non_resident) {
-			cs->size = (uint64_t)sle64_to_cpu(a->data_size);
-			cs->compressed = (a->flags & ATTR_IS_COMPRESSED) != 0;
-			cs->sparse = !cs->compressed && (a->flags & ATTR_IS_SPARSE);
-		} else {
-			cs->size = le32_to_cpu(a->value_length);
-		}
-		f->n++;
+		rc = src_ntfs_grow(f, &cap);
+		if (!rc)
+			rc = src_ntfs_add_stream(f, a);
 	}
 	ntfs_attr_put_search_ctx(ctx);
 	if (rc) {
