@@ -337,6 +337,71 @@ static int move_sources(struct nl_copy *c, struct cp_dst *d, const bool *moved, 
 	return rc;
 }
 
+/*
+ * Open the image destination @d (@image, folder @path in it). Image sources
+ * of the same volume are unmounted first and then read through its writer.
+ */
+static int dest_open_image(struct nl_copy *c, struct cp_dst *d, const char *image,
+			   const char *path, char *err, size_t errlen)
+{
+	bool *moved = NULL;
+	char *key = NULL;
+	int rc = 0;
+
+	if (!c->o.dry_run && c->nsrc && image_key(image, &key) == 0) {
+		moved = calloc(c->nsrc, sizeof(*moved));
+		if (!moved)
+			rc = -ENOMEM;
+		for (size_t i = 0; moved && i < c->nsrc; i++)
+			if (c->src[i]->kind == CP_EP_IMAGE && !strcmp(c->src[i]->vol_key, key)) {
+				/* unmount it before the writer mounts the same volume */
+				cp_src_ntfs_detach(c->src[i]);
+				moved[i] = true;
+			}
+	}
+	if (!rc)
+		rc = cp_dst_ntfs_open(d, image, path, c->o.dry_run, err, errlen);
+	if (moved)
+		rc = move_sources(c, d, moved, rc, err, errlen);
+	free(moved);
+	free(key);
+	return rc;
+}
+
+/* Open the host folder destination @d (@spec), on an ntfs-3g mount or not. */
+static int dest_open_dir(struct nl_copy *c, struct cp_dst *d, const char *spec, char *err,
+			 size_t errlen)
+{
+	char *probe, *mnt = NULL;
+	bool n3g;
+	struct stat sb;
+	int rc;
+
+	d->image = strdup(spec);
+	probe = stat(spec, &sb) == 0 ? strdup(spec) : path_dirname(spec);
+	if (probe && !strchr(spec, '/')) {
+		if (stat(spec, &sb) != 0) {
+			free(probe);
+			probe = strdup(".");
+		}
+	}
+	n3g = probe && is_ntfs3g_dir(probe, &mnt);
+	free(probe);
+	rc = cp_dst_dir_open(d, spec, n3g, c->o.dry_run, err, errlen);
+	if (rc == 0 && n3g && d->path) {
+		/* the folder that holds the copies, as a path inside the ntfs-3g volume */
+		const char *top = d->exists ? d->path : NULL;
+		char *tp = top ? strdup(top) : path_dirname(d->path);
+		size_t ml = strlen(mnt);
+
+		if (tp && path_under(tp, mnt))
+			d->vol_path = strdup(tp[ml] ? tp + (ml == 1 ? 0 : ml) : "/");
+		free(tp);
+	}
+	free(mnt);
+	return rc;
+}
+
 int nl_copy_set_dest(struct nl_copy *c, const char *spec)
 {
 	struct cp_dst *d = calloc(1, sizeof(*d));
@@ -358,59 +423,13 @@ int nl_copy_set_dest(struct nl_copy *c, const char *spec)
 		return -ENOMEM;
 	}
 	if (parse_image_spec(spec, &image, &path)) {
-		bool *moved = NULL;
-		char *key = NULL;
-
 		d->image = image;
-		rc = 0;
-		if (!c->o.dry_run && c->nsrc && image_key(image, &key) == 0) {
-			moved = calloc(c->nsrc, sizeof(*moved));
-			if (!moved)
-				rc = -ENOMEM;
-			for (size_t i = 0; moved && i < c->nsrc; i++)
-				if (c->src[i]->kind == CP_EP_IMAGE && !strcmp(c->src[i]->vol_key, key)) {
-					/* unmount it before the writer mounts the same volume */
-					cp_src_ntfs_detach(c->src[i]);
-					moved[i] = true;
-				}
-		}
-		if (!rc)
-			rc = cp_dst_ntfs_open(d, image, path, c->o.dry_run, err, sizeof(err));
-		if (moved)
-			rc = move_sources(c, d, moved, rc, err, sizeof(err));
-		free(moved);
-		free(key);
-		free(path);
+		rc = dest_open_image(c, d, image, path, err, sizeof(err));
 	} else {
-		char *probe, *mnt = NULL;
-		bool n3g;
-		struct stat sb;
-
 		free(image);
-		free(path);
-		d->image = strdup(spec);
-		probe = stat(spec, &sb) == 0 ? strdup(spec) : path_dirname(spec);
-		if (probe && !strchr(spec, '/')) {
-			if (stat(spec, &sb) != 0) {
-				free(probe);
-				probe = strdup(".");
-			}
-		}
-		n3g = probe && is_ntfs3g_dir(probe, &mnt);
-		free(probe);
-		rc = cp_dst_dir_open(d, spec, n3g, c->o.dry_run, err, sizeof(err));
-		if (rc == 0 && n3g && d->path) {
-			/* the folder that holds the copies, as a path inside the ntfs-3g volume */
-			const char *top = d->exists ? d->path : NULL;
-			char *tp = top ? strdup(top) : path_dirname(d->path);
-			size_t ml = strlen(mnt);
-
-			if (tp && path_under(tp, mnt))
-				d->vol_path = strdup(tp[ml] ? tp + (ml == 1 ? 0 : ml) : "/");
-			free(tp);
-		}
-		free(mnt);
+		rc = dest_open_dir(c, d, spec, err, sizeof(err));
 	}
+	free(path);
 	if (rc) {
 		cp_set_err(c, "%s", *err ? err : strerror(-rc));
 		dst_free(d);
