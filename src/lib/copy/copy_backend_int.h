@@ -9,17 +9,9 @@
 #include <sys/types.h>
 
 #include <ntfslinks/copy.h>
+#include <ntfslinks/ondisk.h>
 
-/* NTFS file attribute bits used by the engine (same values as on disk). */
-#define CP_FA_READONLY   0x00000001u
-#define CP_FA_HIDDEN     0x00000002u
-#define CP_FA_SYSTEM     0x00000004u
-#define CP_FA_DIRECTORY  0x00000010u
-#define CP_FA_ARCHIVE    0x00000020u
-#define CP_FA_SPARSE     0x00000200u
-#define CP_FA_REPARSE    0x00000400u
-#define CP_FA_COMPRESSED 0x00000800u
-/* Bits a destination may set directly. */
+/* The NL_FA_ file attribute bits a destination may set directly. */
 #define CP_FA_SETTABLE   0x00003DA7u
 
 /* Extended attributes of an ntfs-3g mount (directory sources and
@@ -30,12 +22,6 @@
 #define XA_DOS "system.ntfs_dos_name"
 #define XA_ACL "system.ntfs_acl"
 #define XA_STREAM_PREFIX "user."
-
-/* Name spaces, as on disk. */
-#define CP_NS_POSIX 0
-#define CP_NS_WIN32 1
-#define CP_NS_DOS 2
-#define CP_NS_WIN32_AND_DOS 3
 
 /* The next component of the '/' or '\' separated path *@p: *@c gets its
  * start and *@p moves past it. Returns its length, 0 at the end. */
@@ -52,11 +38,6 @@ static inline size_t cp_next_comp(const char **p, const char **c)
 	return (size_t)(q - *c);
 }
 
-/** The four times in NTFS units (100 ns since 1601). */
-struct cp_times {
-	int64_t creation, modification, mft_change, access;
-};
-
 /** What a source entry is. */
 enum cp_type {
 	CP_T_DIR = 0,	/* folder without reparse point */
@@ -71,14 +52,14 @@ struct cp_stat {
 	enum cp_type type;
 	bool is_dir;		/* folder (also for reparse points and symlinks to folders) */
 	bool has_times;
-	uint8_t name_space;	/* CP_NS_* of the name it was found by */
+	uint8_t name_space;	/* NL_NS_* of the name it was found by */
 	uint32_t attrs;		/* NTFS attribute bits (derived for Linux sources) */
 	uint32_t nlink;		/* names of the file (non-DOS) */
 	uint64_t ino;		/* identity: MFT record number, or st_ino */
 	uint64_t dev;		/* identity: 0, or st_dev */
 	uint64_t mref;		/* NTFS: full MFT reference */
 	uint64_t size;		/* data bytes of all streams (for progress) */
-	struct cp_times t;
+	struct nl_times t;
 	char *dos_name;		/* 8.3 alias of that name (malloc'ed) or NULL */
 	uint8_t *reparse;	/* raw reparse buffer (malloc'ed) or NULL */
 	size_t reparse_len;
@@ -184,7 +165,7 @@ struct cp_dst_ops {
 	int (*set_dos_name)(struct cp_dst *d, struct cp_dh *h, struct cp_dh *parent,
 			    const char *name, const char *dos);
 	int (*set_attrs)(struct cp_dst *d, struct cp_dh *h, uint32_t attrs, bool early);
-	int (*set_times)(struct cp_dst *d, struct cp_dh *h, const struct cp_times *t);
+	int (*set_times)(struct cp_dst *d, struct cp_dh *h, const struct nl_times *t);
 	/* Turn the compression bit of folder @h on or off (may be NULL): ntfs-3g
 	 * compresses only files created in a compressed folder. Returns 1 if the
 	 * bit changed, 0 if it was already so, -errno. */

@@ -344,22 +344,22 @@ static int dst_dir_set_attrs(struct cp_dst *d, struct cp_dh *h, uint32_t attrs, 
 	if (p->ntfs3g) {
 		uint8_t b[4];
 
-		if (early && !(attrs & CP_FA_COMPRESSED))
+		if (early && !(attrs & NL_FA_COMPRESSED))
 			return 0;
-		put_le32(b, attrs & (early ? CP_FA_COMPRESSED : CP_FA_SETTABLE));
+		put_le32(b, attrs & (early ? NL_FA_COMPRESSED : CP_FA_SETTABLE));
 		if (early) {
 			uint8_t cur[4];
 
 			if (fgetxattr(h->fd, XA_ATTRIB, cur, 4) == 4)
 				put_le32(b, (cur[0] | (uint32_t)cur[1] << 8 |
 					     (uint32_t)cur[2] << 16 | (uint32_t)cur[3] << 24) |
-					    CP_FA_COMPRESSED);
+					    NL_FA_COMPRESSED);
 		}
 		if (fsetxattr(h->fd, XA_ATTRIB, b, 4, 0))
 			return fail(d, -errno, "cannot set attributes");
 		return 0;
 	}
-	if (early || !(attrs & CP_FA_READONLY))
+	if (early || !(attrs & NL_FA_READONLY))
 		return 0;
 	if (fstat(h->fd, &sb) || S_ISDIR(sb.st_mode))
 		return 0;	/* read-only folders stay writable on Linux */
@@ -379,15 +379,15 @@ static int dst_dir_folder_compress(struct cp_dst *d, struct cp_dh *h, bool on)
 	if (fgetxattr(h->fd, XA_ATTRIB, b, 4) != 4)
 		return -errno;
 	a = b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-	if (!(a & CP_FA_COMPRESSED) == !on)
+	if (!(a & NL_FA_COMPRESSED) == !on)
 		return 0;
-	put_le32(b, on ? a | CP_FA_COMPRESSED : a & ~CP_FA_COMPRESSED);
+	put_le32(b, on ? a | NL_FA_COMPRESSED : a & ~NL_FA_COMPRESSED);
 	if (fsetxattr(h->fd, XA_ATTRIB, b, 4, 0))
 		return fail(d, -errno, "cannot set attributes");
 	return 1;
 }
 
-static int dst_dir_set_times(struct cp_dst *d, struct cp_dh *h, const struct cp_times *t)
+static int dst_dir_set_times(struct cp_dst *d, struct cp_dh *h, const struct nl_times *t)
 {
 	struct dst_dir *p = d->priv;
 
@@ -396,18 +396,18 @@ static int dst_dir_set_times(struct cp_dst *d, struct cp_dh *h, const struct cp_
 	if (p->ntfs3g) {
 		uint8_t b[32];
 
-		put_le64(b, t->creation);
-		put_le64(b + 8, t->modification);
-		put_le64(b + 16, t->access);
-		put_le64(b + 24, t->mft_change);
+		put_le64(b, t->crtime);
+		put_le64(b + 8, t->mtime);
+		put_le64(b + 16, t->atime);
+		put_le64(b + 24, t->ctime);
 		if (fsetxattr(h->fd, XA_TIMES, b, sizeof(b), 0))
 			return fail(d, -errno, "cannot set times");
 		return 0;
 	} else {
 		struct timespec ts[2];
 
-		cp_ntfs_to_unix(t->access, &ts[0]);
-		cp_ntfs_to_unix(t->modification, &ts[1]);
+		cp_ntfs_to_unix(t->atime, &ts[0]);
+		cp_ntfs_to_unix(t->mtime, &ts[1]);
 		if (futimens(h->fd, ts))
 			return fail(d, -errno, "cannot set times");
 	}

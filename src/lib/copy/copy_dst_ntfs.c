@@ -84,8 +84,8 @@ static int sname(struct cp_dst *d, const char *stream, const uint16_t **u, size_
 static enum nl_name_space create_ns(uint8_t ns)
 {
 	/* names are made in the name space they had (a DOS alias is added later) */
-	return ns == CP_NS_WIN32 ? NL_NS_WIN32 : ns == CP_NS_WIN32_AND_DOS ? NL_NS_WIN32_AND_DOS
-								    : NL_NS_POSIX;
+	return ns == NL_NS_WIN32 || ns == NL_NS_WIN32_AND_DOS ? (enum nl_name_space)ns
+							      : NL_NS_POSIX;
 }
 
 static int dst_ntfs_make(struct cp_dst *d, struct cp_dh *parent, const char *name, uint8_t ns,
@@ -258,7 +258,7 @@ static int dst_ntfs_set_attrs(struct cp_dst *d, struct cp_dh *h, uint32_t attrs,
 	int rc;
 
 	if (early) {
-		if (!(attrs & CP_FA_COMPRESSED))
+		if (!(attrs & NL_FA_COMPRESSED))
 			return 0;
 		attrs = NL_ATTR_COMPRESSED | (attrs & NL_ATTR_ARCHIVE);
 	}
@@ -266,16 +266,10 @@ static int dst_ntfs_set_attrs(struct cp_dst *d, struct cp_dh *h, uint32_t attrs,
 	return rc ? werr(d, rc, "cannot set attributes") : 0;
 }
 
-static int dst_ntfs_set_times(struct cp_dst *d, struct cp_dh *h, const struct cp_times *t)
+static int dst_ntfs_set_times(struct cp_dst *d, struct cp_dh *h, const struct nl_times *t)
 {
 	struct dst_ntfs *p = d->priv;
-	struct nl_times nt = {
-		.crtime = t->creation,
-		.mtime = t->modification,
-		.ctime = t->mft_change,
-		.atime = t->access,
-	};
-	int rc = nl_writer_set_times(p->w, h->ref, &nt);
+	int rc = nl_writer_set_times(p->w, h->ref, t);
 
 	return rc ? werr(d, rc, "cannot set times") : 0;
 }

@@ -53,7 +53,7 @@ struct cp_group {
 	struct cp_node *first;	/* the name whose data was written */
 	uint32_t planned, made;
 	int state;		/* 0 not yet, 1 made, -1 failed */
-	struct cp_times t;
+	struct nl_times t;
 	uint32_t attrs;
 };
 

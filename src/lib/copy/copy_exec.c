@@ -257,7 +257,7 @@ static void set_meta(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n, b
 	if (!n->src)
 		return;
 	if (!d->ntfs && n->st.type == CP_T_REPARSE)
-		attrs &= ~CP_FA_READONLY;
+		attrs &= ~NL_FA_READONLY;
 	if (d->ops->set_attrs(d, &n->dh, attrs, false))
 		report(c, x, n, NL_COPY_ACT_WARNING, d->ops->errmsg(d), 0, false);
 	if (times && n->st.has_times && d->ops->set_times(d, &n->dh, &n->st.t))
@@ -271,7 +271,7 @@ static void set_dos(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n)
 	const char *dos = n->st.dos_name;
 
 	/* an ntfs-3g mount makes a Win32-and-DOS name from a DOS name equal to the name */
-	if (!dos && n->st.name_space == CP_NS_WIN32_AND_DOS && d->kind == CP_EP_NTFS3G)
+	if (!dos && n->st.name_space == NL_NS_WIN32_AND_DOS && d->kind == CP_EP_NTFS3G)
 		dos = n->name;
 	if (!d->ntfs || !dos || n->src_name)
 		return;
@@ -327,7 +327,7 @@ static void exec_file(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n)
 			set_meta(c, x, g->first, true);
 		return;
 	}
-	if (d->ops->folder_compress && (n->st.attrs & CP_FA_COMPRESSED)) {
+	if (d->ops->folder_compress && (n->st.attrs & NL_FA_COMPRESSED)) {
 		/* created in a (for now) compressed folder, the file is compressed */
 		int changed = d->ops->folder_compress(d, &n->parent->dh, true);
 
@@ -342,7 +342,7 @@ static void exec_file(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n)
 		return;
 	}
 	set_dos(c, x, n);
-	if (d->ntfs && (n->st.attrs & CP_FA_COMPRESSED))
+	if (d->ntfs && (n->st.attrs & NL_FA_COMPRESSED))
 		d->ops->set_attrs(d, &n->dh, n->st.attrs, true);
 	rc = copy_contents(c, n, &bytes, &lost, why, sizeof(why));
 	if (rc) {

@@ -494,7 +494,7 @@ static int walk_cb(void *ctx, const char *name, struct cp_stat *st)
 	}
 	if (dname && strcmp(dname, name)) {
 		n->src_name = strdup(name);
-		st->name_space = CP_NS_POSIX;
+		st->name_space = NL_NS_POSIX;
 		free(st->dos_name);
 		st->dos_name = NULL;
 	}

@@ -117,7 +117,7 @@ static int plan_root(struct nl_copy *c, struct cp_node *attach, struct cp_src *s
 	rc = stat_dup(&n->st, &s->root_st);
 	if (rc)
 		return rc;
-	n->st.name_space = CP_NS_POSIX;
+	n->st.name_space = NL_NS_POSIX;
 	rc = cp_classify(c, n);
 	if (rc)
 		return rc;

@@ -82,13 +82,13 @@ static void src_dir_fill_times(const char *path, const struct stat *sb, struct c
 	struct statx sx;
 
 	st->has_times = true;
-	st->t.modification = cp_unix_to_ntfs(sb->st_mtim.tv_sec, sb->st_mtim.tv_nsec);
-	st->t.access = cp_unix_to_ntfs(sb->st_atim.tv_sec, sb->st_atim.tv_nsec);
-	st->t.mft_change = cp_unix_to_ntfs(sb->st_ctim.tv_sec, sb->st_ctim.tv_nsec);
-	st->t.creation = st->t.modification;
+	st->t.mtime = cp_unix_to_ntfs(sb->st_mtim.tv_sec, sb->st_mtim.tv_nsec);
+	st->t.atime = cp_unix_to_ntfs(sb->st_atim.tv_sec, sb->st_atim.tv_nsec);
+	st->t.ctime = cp_unix_to_ntfs(sb->st_ctim.tv_sec, sb->st_ctim.tv_nsec);
+	st->t.crtime = st->t.mtime;
 	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BTIME, &sx) == 0 &&
 	    (sx.stx_mask & STATX_BTIME))
-		st->t.creation = cp_unix_to_ntfs(sx.stx_btime.tv_sec, sx.stx_btime.tv_nsec);
+		st->t.crtime = cp_unix_to_ntfs(sx.stx_btime.tv_sec, sx.stx_btime.tv_nsec);
 }
 
 /* The symbolic link @path (@sb): its text, and whether it leads to a folder. */
@@ -109,7 +109,7 @@ static int src_dir_fill_symlink(const char *path, const struct stat *sb, struct 
 	st->type = CP_T_LSYMLINK;
 	st->lnk = t;
 	st->is_dir = stat(path, &tb) == 0 && S_ISDIR(tb.st_mode);
-	st->attrs = CP_FA_REPARSE | (st->is_dir ? CP_FA_DIRECTORY : CP_FA_ARCHIVE);
+	st->attrs = NL_FA_REPARSE_POINT | (st->is_dir ? NL_FA_DIRECTORY : NL_FA_ARCHIVE);
 	return 0;
 }
 
@@ -126,10 +126,10 @@ static void src_dir_fill_ntfs3g(const char *path, struct cp_stat *st)
 	b = NULL;
 	n = get_xattr(path, XA_TIMES, &b);
 	if (n >= 32) {
-		st->t.creation = le64(b);
-		st->t.modification = le64(b + 8);
-		st->t.access = le64(b + 16);
-		st->t.mft_change = le64(b + 24);
+		st->t.crtime = le64(b);
+		st->t.mtime = le64(b + 8);
+		st->t.atime = le64(b + 16);
+		st->t.ctime = le64(b + 24);
 	}
 	free(b);
 	b = NULL;
@@ -140,7 +140,7 @@ static void src_dir_fill_ntfs3g(const char *path, struct cp_stat *st)
 		st->reparse = b;
 		st->reparse_len = (size_t)n;
 		st->type = CP_T_REPARSE;
-		st->is_dir = (st->attrs & CP_FA_DIRECTORY) != 0;
+		st->is_dir = (st->attrs & NL_FA_DIRECTORY) != 0;
 	} else {
 		free(b);
 	}
@@ -151,7 +151,7 @@ static void src_dir_fill_ntfs3g(const char *path, struct cp_stat *st)
 	else
 		free(b);
 	if (st->dos_name)
-		st->name_space = CP_NS_WIN32;
+		st->name_space = NL_NS_WIN32;
 }
 
 static int src_dir_fill(struct src_dir *p, const char *path, struct cp_stat *st)
@@ -165,15 +165,15 @@ static int src_dir_fill(struct src_dir *p, const char *path, struct cp_stat *st)
 	st->ino = sb.st_ino;
 	st->dev = sb.st_dev;
 	st->nlink = (uint32_t)sb.st_nlink;
-	st->name_space = CP_NS_POSIX;
+	st->name_space = NL_NS_POSIX;
 	src_dir_fill_times(path, &sb, st);
 	if (S_ISDIR(sb.st_mode)) {
 		st->type = CP_T_DIR;
 		st->is_dir = true;
-		st->attrs = CP_FA_DIRECTORY;
+		st->attrs = NL_FA_DIRECTORY;
 	} else if (S_ISREG(sb.st_mode)) {
 		st->type = CP_T_FILE;
-		st->attrs = CP_FA_ARCHIVE;
+		st->attrs = NL_FA_ARCHIVE;
 		st->size = (uint64_t)sb.st_size;
 	} else if (S_ISLNK(sb.st_mode)) {
 		rc = src_dir_fill_symlink(path, &sb, st);
@@ -183,7 +183,7 @@ static int src_dir_fill(struct src_dir *p, const char *path, struct cp_stat *st)
 		st->type = CP_T_OTHER;
 	}
 	if (st->type != CP_T_OTHER && !(sb.st_mode & 0222) && !S_ISLNK(sb.st_mode))
-		st->attrs |= CP_FA_READONLY;
+		st->attrs |= NL_FA_READONLY;
 	if (p->ntfs3g && st->type != CP_T_OTHER)
 		src_dir_fill_ntfs3g(path, st);
 	return 0;

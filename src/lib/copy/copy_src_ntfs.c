@@ -132,12 +132,12 @@ static int src_ntfs_names(ntfs_inode *ni, uint64_t parent, char **dos, uint32_t 
 	return rc;
 }
 
-static void src_ntfs_fill_times(ntfs_inode *ni, struct cp_times *t)
+static void src_ntfs_fill_times(ntfs_inode *ni, struct nl_times *t)
 {
-	t->creation = sle64_to_cpu(ni->creation_time);
-	t->modification = sle64_to_cpu(ni->last_data_change_time);
-	t->mft_change = sle64_to_cpu(ni->last_mft_change_time);
-	t->access = sle64_to_cpu(ni->last_access_time);
+	t->crtime = sle64_to_cpu(ni->creation_time);
+	t->mtime = sle64_to_cpu(ni->last_data_change_time);
+	t->ctime = sle64_to_cpu(ni->last_mft_change_time);
+	t->atime = sle64_to_cpu(ni->last_access_time);
 }
 
 /* Sum of the data sizes of all $DATA attributes. */
@@ -174,9 +174,9 @@ static int src_ntfs_fill(struct src_ntfs *p, ntfs_inode *ni, uint64_t parent, in
 	st->is_dir = (ni->mrec->flags & MFT_RECORD_IS_DIRECTORY) != 0;
 	st->attrs = le32_to_cpu(ni->flags) & 0xFFFFu;
 	if (st->is_dir)
-		st->attrs |= CP_FA_DIRECTORY;
+		st->attrs |= NL_FA_DIRECTORY;
 	else
-		st->attrs &= ~CP_FA_DIRECTORY;
+		st->attrs &= ~NL_FA_DIRECTORY;
 	st->name_space = (uint8_t)name_type;
 	st->has_times = true;
 	src_ntfs_fill_times(ni, &st->t);
