@@ -234,19 +234,12 @@ static int read_checked(const struct nl_model *m, uint64_t mft, uint8_t *buf, ui
 	return 0;
 }
 
-int nl_model_streams(const nl_model *m, uint64_t mft, nl_model_stream_fn fn, void *ctx)
+/* find_extensions: the extension records credited to @mft are
+ * exts[*first .. *first + count); returns count. */
+static size_t find_extensions(const struct nl_model *m, uint64_t mft, size_t *first)
 {
-	const struct mrec *r = kept(m, mft);
-	uint32_t rs = nl_volume_record_size(m->vol);
-	char name[NL_WTF8_SIZE(NL_NAME_MAX_UNITS)];
-	size_t lo = 0, hi = m->nexts, first, nrec;
-	struct nl_rec_header *hdr = NULL;
-	uint8_t *bufs = NULL;
-	int rc = 0;
+	size_t lo = 0, hi = m->nexts;
 
-	if (!r)
-		return -ENOENT;
-	/* the extension records credited to @mft: exts[first .. first + nrec - 1) */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -255,10 +248,64 @@ int nl_model_streams(const nl_model *m, uint64_t mft, nl_model_stream_fn fn, voi
 		else
 			hi = mid;
 	}
-	first = lo;
+	*first = lo;
 	while (lo < m->nexts && m->exts[lo].base == mft)
 		lo++;
-	nrec = 1 + (lo - first);
+	return lo - *first;
+}
+
+/* record_streams: call @fn for each first extent of a $DATA attribute in the
+ * checked record @buf (record number @in_record).  Returns 0, the callback's
+ * nonzero value or -EIO. */
+static int record_streams(const uint8_t *buf, uint32_t rs, const struct nl_rec_header *h,
+			  uint64_t in_record, nl_model_stream_fn fn, void *ctx)
+{
+	char name[NL_WTF8_SIZE(NL_NAME_MAX_UNITS)];
+	size_t pos = 0;
+	struct nl_attr a;
+	int step, rc;
+
+	while ((step = nl_record_attr_next(buf, rs, h, &pos, &a, NULL)) == 0) {
+		struct nl_stream st;
+		ssize_t len;
+
+		if (a.type != NL_AT_DATA || (a.non_resident && a.lowest_vcn != 0))
+			continue;
+		len = nl_utf16le_to_wtf8_buf(a.name, a.name_len, name, sizeof(name));
+		if (len < 0)
+			return -EIO;
+		memset(&st, 0, sizeof(st));
+		st.name = name;
+		st.name_len = (size_t)len;
+		st.resident = !a.non_resident;
+		st.sparse = a.flags & 0x8000;
+		st.compressed = a.flags & 0x00FF;
+		st.encrypted = a.flags & 0x4000;
+		st.in_record = in_record;
+		if (a.non_resident) {
+			st.size = a.data_size;
+			st.alloc_size = (st.sparse || st.compressed) ? a.compressed_size : a.alloc_size;
+		} else {
+			st.size = a.value_len;
+		}
+		if ((rc = fn(ctx, &st)) != 0)
+			return rc;
+	}
+	return step < 0 ? -EIO : 0;
+}
+
+int nl_model_streams(const nl_model *m, uint64_t mft, nl_model_stream_fn fn, void *ctx)
+{
+	const struct mrec *r = kept(m, mft);
+	uint32_t rs = nl_volume_record_size(m->vol);
+	size_t first, nrec;
+	struct nl_rec_header *hdr = NULL;
+	uint8_t *bufs = NULL;
+	int rc = 0;
+
+	if (!r)
+		return -ENOENT;
+	nrec = 1 + find_extensions(m, mft, &first);
 	bufs = malloc(nrec * rs);
 	hdr = malloc(nrec * sizeof(*hdr));
 	if (!bufs || !hdr) {
@@ -276,44 +323,9 @@ int nl_model_streams(const nl_model *m, uint64_t mft, nl_model_stream_fn fn, voi
 			goto out;
 		}
 	}
-	for (size_t i = 0; i < nrec && rc == 0; i++) {
-		const uint8_t *buf = bufs + i * rs;
-		size_t pos = 0;
-		struct nl_attr a;
-		int step;
-
-		while ((step = nl_record_attr_next(buf, rs, &hdr[i], &pos, &a, NULL)) == 0) {
-			struct nl_stream st;
-			ssize_t len;
-
-			if (a.type != NL_AT_DATA || (a.non_resident && a.lowest_vcn != 0))
-				continue;
-			len = nl_utf16le_to_wtf8_buf(a.name, a.name_len, name, sizeof(name));
-			if (len < 0) {
-				rc = -EIO;
-				goto out;
-			}
-			memset(&st, 0, sizeof(st));
-			st.name = name;
-			st.name_len = (size_t)len;
-			st.resident = !a.non_resident;
-			st.sparse = a.flags & 0x8000;
-			st.compressed = a.flags & 0x00FF;
-			st.encrypted = a.flags & 0x4000;
-			st.in_record = i ? m->exts[first + i - 1].ext : mft;
-			if (a.non_resident) {
-				st.size = a.data_size;
-				st.alloc_size = (st.sparse || st.compressed) ? a.compressed_size
-									     : a.alloc_size;
-			} else {
-				st.size = a.value_len;
-			}
-			if ((rc = fn(ctx, &st)) != 0)
-				goto out;
-		}
-		if (step < 0)
-			rc = -EIO;
-	}
+	for (size_t i = 0; i < nrec && rc == 0; i++)
+		rc = record_streams(bufs + i * rs, rs, &hdr[i], i ? m->exts[first + i - 1].ext : mft,
+				    fn, ctx);
 out:
 	free(bufs);
 	free(hdr);
