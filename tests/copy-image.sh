@@ -97,6 +97,7 @@ loop       junction links.img:/src/j-root [C:\] (points to a folder that contain
 cropped    symlink  links.img:/src/s-file-rel.txt [..\files\f.txt] (target outside the copied set)
 cropped    symlink  links.img:/src/s-file.txt [C:\files\f.txt] (target outside the copied set)
 cropped    symlink  links.img:/src/s-other [D:\x] (target on another volume)
+drive      links.img:/src (C: inferred: 13 of 15 drive-letter targets resolve on this volume with it)
 2 files copied (19 bytes), 1 hardlinked, 2 folders, 1 junctions, 3 symlinks; cropped 5, spliced 0, unrolled 0, dangling 1, loops 2, excluded 0, warnings 0, errors 0
 EOF
 expect_file_eq "crop: report" "$T_TMP/want" "$T_TMP/got"
@@ -140,6 +141,7 @@ loop       junction links.img:/src/j-root [C:\] (points to a folder that contain
 unrolled   file     links.img:/src/s-file-rel.txt -> out.img:/dst/s-file-rel.txt [..\files\f.txt]
 unrolled   file     links.img:/src/s-file.txt -> out.img:/dst/s-file.txt [C:\files\f.txt]
 spliced    symlink  links.img:/src/s-other -> out.img:/dst/s-other [D:\x => D:\x] (target on another volume: cannot be unrolled, spliced)
+drive      links.img:/src (C: inferred: 13 of 15 drive-letter targets resolve on this volume with it)
 4 files copied (32 bytes), 3 hardlinked, 2 folders, 7 junctions, 5 symlinks; cropped 0, spliced 1, unrolled 6, dangling 1, loops 2, excluded 0, warnings 0, errors 0
 EOF
 expect_file_eq "unroll: report" "$T_TMP/want" "$T_TMP/got"

@@ -2,6 +2,7 @@
 #ifndef NTFSLINKS_COPY_H
 #define NTFSLINKS_COPY_H
 
+#include <ntfslinks/analysis.h>
 #include <ntfslinks/common.h>
 #include <ntfslinks/ondisk.h>
 
@@ -194,6 +195,15 @@ int nl_copy_run(nl_copy *c);
 
 /** nl_copy_get_stats - the totals so far; copied into *@st. */
 void nl_copy_get_stats(const nl_copy *c, struct nl_copy_stats *st);
+
+/**
+ * nl_copy_source_drive - the drive letter assumed for source @index (0-based,
+ * in the order added): given (src_drive), inferred from all the links of an
+ * image source exactly as nl_analysis_open() infers it, else C: (a folder
+ * source, or an image already open read-write as the destination).
+ * Returns 0, -ENOENT (no such source).
+ */
+int nl_copy_source_drive(const nl_copy *c, size_t index, struct nl_drive_guess *g);
 
 /**
  * nl_copy_error - a short lowercase reason for the last failing call of

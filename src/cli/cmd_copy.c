@@ -284,6 +284,18 @@ static char drive_arg(const char *opt, const char *a)
 	fe_usage_error("copy", "%s wants a drive letter like C:, not '%s'", opt, a);
 }
 
+/* The drive letter inferred for each source with drive-letter targets, as 'reparse' says it. */
+static void drive_notes(nl_copy *c, char **srcs, size_t n)
+{
+	struct nl_drive_guess g;
+
+	for (size_t i = 0; i < n; i++)
+		if (nl_copy_source_drive(c, i, &g) == 0 && !g.given && g.drive && g.drive_targets)
+			printf("drive      %s (%c: inferred: %llu of %llu drive-letter targets resolve "
+			       "on this volume with it)\n", srcs[i], g.drive,
+			       (unsigned long long)g.support, (unsigned long long)g.drive_targets);
+}
+
 static void summary(struct copy_fe *f, const struct nl_copy_stats *st)
 {
 	static const enum nl_copy_action order[] = {
@@ -468,6 +480,8 @@ static int run(int argc, char **argv)
 		fe_error(argv[argc - 1], "%s", nl_copy_error(c));
 		status = rc == -ELOOP || rc == -EINVAL ? FE_EXIT_USAGE : FE_EXIT_PARTIAL;
 	} else {
+		if (!f.json)
+			drive_notes(c, argv + optind, (size_t)(argc - 1 - optind));
 		summary(&f, &st);
 		status = rc > 0 ? FE_EXIT_PARTIAL : fe_exit_status();
 	}

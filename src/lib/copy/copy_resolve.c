@@ -309,6 +309,14 @@ int cp_source_drive(struct nl_copy *c, struct cp_src *s, struct nl_drive_guess *
 	return 0;
 }
 
+int nl_copy_source_drive(const nl_copy *c, size_t index, struct nl_drive_guess *g)
+{
+	if (index >= c->nlookups || !c->lookups[index])
+		return -ENOENT;
+	*g = c->lookups[index]->drive;
+	return 0;
+}
+
 /* How link entry @st reads (junction or symlink, relative text, empty print name) into @t. */
 static int describe(const struct cp_stat *st, struct cp_target *t)
 {
