@@ -23,7 +23,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "Usage: hardlinks IMAGE\n");
 		return 2;
 	}
-	if ((rc = nl_volume_open(&vol, argv[1], NULL, err, sizeof err)) < 0)
+	if ((rc = nl_volume_open(argv[1], NULL, &vol, err, sizeof err)) < 0)
 		return fail(argv[1], *err ? err : strerror(-rc));
 	if ((rc = nl_scan(vol, NULL, &model)) < 0) {
 		nl_volume_close(&vol);

@@ -102,7 +102,7 @@ static void scan_mft(const uint8_t *data, size_t size)
 	if (write(fd, data, size) != (ssize_t)size)
 		goto out;
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	if (nl_volume_open(&v, path, NULL, err, sizeof(err)) < 0)
+	if (nl_volume_open(path, NULL, &v, err, sizeof(err)) < 0)
 		goto out;
 	if (nl_scan(v, &o, &m) < 0)
 		goto out;

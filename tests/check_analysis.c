@@ -264,7 +264,7 @@ static void open_model(void)
 	char err[512];
 
 	so.threads = 1;
-	ck_assert_msg(nl_volume_open(&vol, image, NULL, err, sizeof(err)) == 0, "open: %s", err);
+	ck_assert_msg(nl_volume_open(image, NULL, &vol, err, sizeof(err)) == 0, "open: %s", err);
 	ck_assert_int_eq(nl_scan(vol, &so, &model), 0);
 }
 
@@ -558,7 +558,7 @@ static nl_model *scan_file(const char *path, nl_volume **v, int *problems)
 	nl_model *m = NULL;
 
 	*problems = 0;
-	ck_assert_msg(nl_volume_open(v, path, NULL, err, sizeof(err)) == 0, "open: %s", err);
+	ck_assert_msg(nl_volume_open(path, NULL, v, err, sizeof(err)) == 0, "open: %s", err);
 	ck_assert(nl_volume_is_raw_mft(*v));
 	ck_assert_int_eq(nl_scan(*v, &so, &m), 0);
 	return m;

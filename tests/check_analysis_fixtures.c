@@ -53,7 +53,7 @@ static void open_model(const char *image)
 	struct nl_scan_options so = { 0 };
 	char err[512];
 
-	ck_assert_msg(nl_volume_open(&vol, image, NULL, err, sizeof(err)) == 0, "open: %s", err);
+	ck_assert_msg(nl_volume_open(image, NULL, &vol, err, sizeof(err)) == 0, "open: %s", err);
 	ck_assert_int_eq(nl_scan(vol, &so, &model), 0);
 }
 

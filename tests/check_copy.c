@@ -112,7 +112,7 @@ static int run_copy(struct nl_copy_options *o, struct seen *s, const char *src, 
 
 	o->on_action = on_action;
 	o->action_ctx = s;
-	ck_assert_int_eq(nl_copy_new(&c, o), 0);
+	ck_assert_int_eq(nl_copy_new(o, &c), 0);
 	ck_assert_int_eq(nl_copy_add_source(c, path(src)), 0);
 	ck_assert_int_eq(nl_copy_set_dest(c, path(dst)), 0);
 	rc = nl_copy_run(c);
@@ -150,9 +150,9 @@ START_TEST(test_options)
 	ck_assert_int_eq(o.src_drive, 0);	/* inferred from the source volume */
 	ck_assert(!o.dry_run && !o.into && !o.no_acl);
 	o.outer = 7;
-	ck_assert_int_eq(nl_copy_new(&c, &o), -EINVAL);
+	ck_assert_int_eq(nl_copy_new(&o, &c), -EINVAL);
 	ck_assert_ptr_null(c);
-	ck_assert_int_eq(nl_copy_new(&c, NULL), -EINVAL);
+	ck_assert_int_eq(nl_copy_new(NULL, &c), -EINVAL);
 }
 END_TEST
 
@@ -162,19 +162,19 @@ START_TEST(test_bad_endpoints)
 	struct nl_copy *c;
 
 	nl_copy_options_init(&o);
-	ck_assert_int_eq(nl_copy_new(&c, &o), 0);
+	ck_assert_int_eq(nl_copy_new(&o, &c), 0);
 	ck_assert_int_eq(nl_copy_run(c), -EINVAL);
 	ck_assert_str_eq(nl_copy_error(c), "no source");
 	nl_copy_free(&c);
 
-	ck_assert_int_eq(nl_copy_new(&c, &o), 0);
+	ck_assert_int_eq(nl_copy_new(&o, &c), 0);
 	ck_assert_int_eq(nl_copy_add_source(c, path("nowhere")), -ENOENT);
 	ck_assert_str_eq(nl_copy_error(c), "No such file or directory");
 	ck_assert_int_eq(nl_copy_set_dest(c, path("no/such/parent")), -ENOENT);
 	nl_copy_free(&c);
 
 	/* destination inside the source, and the other way round */
-	ck_assert_int_eq(nl_copy_new(&c, &o), 0);
+	ck_assert_int_eq(nl_copy_new(&o, &c), 0);
 	ck_assert_int_eq(nl_copy_add_source(c, path("src")), 0);
 	ck_assert_int_eq(nl_copy_set_dest(c, path("src/sub/copy")), 0);
 	ck_assert_int_eq(nl_copy_run(c), -ELOOP);
@@ -182,7 +182,7 @@ START_TEST(test_bad_endpoints)
 	nl_copy_free(&c);
 	ck_assert_int_eq(access(path("src/sub/copy"), F_OK), -1);
 
-	ck_assert_int_eq(nl_copy_new(&c, &o), 0);
+	ck_assert_int_eq(nl_copy_new(&o, &c), 0);
 	ck_assert_int_eq(nl_copy_add_source(c, path("src/sub")), 0);
 	ck_assert_int_eq(nl_copy_set_dest(c, path("src")), 0);
 	ck_assert_int_eq(nl_copy_run(c), -ELOOP);
@@ -299,7 +299,7 @@ START_TEST(test_cancel_and_exclude)
 
 	nl_copy_options_init(&o);
 	o.progress = stop_at_once;
-	ck_assert_int_eq(nl_copy_new(&c, &o), 0);
+	ck_assert_int_eq(nl_copy_new(&o, &c), 0);
 	ck_assert_int_eq(nl_copy_add_source(c, path("src")), 0);
 	ck_assert_int_eq(nl_copy_set_dest(c, path("stopped")), 0);
 	ck_assert_int_eq(nl_copy_run(c), -ECANCELED);
@@ -310,7 +310,7 @@ START_TEST(test_cancel_and_exclude)
 	nl_copy_options_init(&o);
 	o.exclude = ex;
 	o.n_exclude = 2;
-	ck_assert_int_eq(nl_copy_new(&c, &o), 0);
+	ck_assert_int_eq(nl_copy_new(&o, &c), 0);
 	ck_assert_int_eq(nl_copy_add_source(c, path("src")), 0);
 	ck_assert_int_eq(nl_copy_set_dest(c, path("ex")), 0);
 	ck_assert_int_eq(nl_copy_run(c), 0);

@@ -22,7 +22,7 @@ static void make_image(const char *image)
 	char err[256];
 
 	ck_assert_msg(nl_writer_format(image, &fo, err, sizeof(err)) == 0, "format: %s", err);
-	ck_assert_int_eq(nl_writer_open(&w, image, 0, 0), 0);
+	ck_assert_int_eq(nl_writer_open(image, 0, 0, &w), 0);
 	ck_assert_int_eq(nl_writer_create_u8(w, NL_WRITER_ROOT, "a", NL_NS_POSIX, NL_NODE_DIR, &a), 0);
 	ck_assert_int_eq(nl_writer_create_u8(w, a, "sub", NL_NS_POSIX, NL_NODE_DIR, &sub), 0);
 	ck_assert_int_eq(nl_writer_create_u8(w, a, "f.txt", NL_NS_POSIX, NL_NODE_FILE, &f), 0);
@@ -38,7 +38,7 @@ static int names_of(const char *image, const char *path)
 	uint64_t ref;
 	int rc;
 
-	ck_assert_int_eq(nl_writer_open(&w, image, 0, 0), 0);
+	ck_assert_int_eq(nl_writer_open(image, 0, 0, &w), 0);
 	rc = nl_writer_lookup_path(w, path, &ref);
 	if (rc == 0)
 		rc = nl_writer_link_count(w, ref);
@@ -80,7 +80,7 @@ START_TEST(test_dest_first)
 	struct nl_copy *c = NULL;
 
 	nl_copy_options_init(&o);
-	ck_assert_int_eq(nl_copy_new(&c, &o), 0);
+	ck_assert_int_eq(nl_copy_new(&o, &c), 0);
 	ck_assert_int_eq(nl_copy_set_dest(c, spec(img, "/m")), 0);
 	ck_assert_int_eq(nl_copy_add_source(c, spec(img, "/a")), 0);
 	ck_assert_int_eq(nl_copy_add_source(c, spec(other, "/a/sub")), 0);
@@ -102,7 +102,7 @@ START_TEST(test_dest_first_refusal)
 	struct nl_copy *c = NULL;
 
 	nl_copy_options_init(&o);
-	ck_assert_int_eq(nl_copy_new(&c, &o), 0);
+	ck_assert_int_eq(nl_copy_new(&o, &c), 0);
 	ck_assert_int_eq(nl_copy_set_dest(c, spec(img, "/a/sub/x")), 0);
 	ck_assert_int_eq(nl_copy_add_source(c, spec(img, "/a")), 0);
 	ck_assert_int_eq(nl_copy_run(c), -ELOOP);
@@ -120,7 +120,7 @@ START_TEST(test_failed_dest_keeps_source)
 	struct nl_copy *c = NULL;
 
 	nl_copy_options_init(&o);
-	ck_assert_int_eq(nl_copy_new(&c, &o), 0);
+	ck_assert_int_eq(nl_copy_new(&o, &c), 0);
 	ck_assert_int_eq(nl_copy_add_source(c, spec(img, "/a")), 0);
 	ck_assert_int_eq(nl_copy_set_dest(c, spec(img, "/no/such/b")), -ENOENT);
 	ck_assert_int_eq(nl_copy_set_dest(c, spec(other, "/b")), 0);
@@ -139,7 +139,7 @@ START_TEST(test_failed_dest_then_same)
 	struct nl_copy *c = NULL;
 
 	nl_copy_options_init(&o);
-	ck_assert_int_eq(nl_copy_new(&c, &o), 0);
+	ck_assert_int_eq(nl_copy_new(&o, &c), 0);
 	ck_assert_int_eq(nl_copy_add_source(c, spec(img, "/a")), 0);
 	ck_assert_int_eq(nl_copy_set_dest(c, spec(img, "/no/such/b")), -ENOENT);
 	ck_assert_int_eq(nl_copy_set_dest(c, spec(img, "/b")), 0);

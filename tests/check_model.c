@@ -668,7 +668,7 @@ static int build_and_scan(const char *name, const char *spec, char *image, size_
 		fprintf(stderr, "check_model: building %s: %s\n", image, strerror(-rc));
 		return rc;
 	}
-	if ((rc = nl_volume_open(v, image, NULL, err, sizeof(err)))) {
+	if ((rc = nl_volume_open(image, NULL, v, err, sizeof(err)))) {
 		fprintf(stderr, "check_model: '%s': %s\n", image, err);
 		return rc;
 	}

@@ -430,7 +430,7 @@ static nl_model *scan(const char *spec, unsigned flags, nl_volume **vp, struct p
 	nl_model *m = NULL;
 
 	memset(pr, 0, sizeof(*pr));
-	ck_assert_msg(nl_volume_open(vp, spec, NULL, err, sizeof(err)) == 0, "%s: %s", spec, err);
+	ck_assert_msg(nl_volume_open(spec, NULL, vp, err, sizeof(err)) == 0, "%s: %s", spec, err);
 	ck_assert_int_eq(nl_scan(*vp, &o, &m), 0);
 	return m;
 }
@@ -1025,7 +1025,7 @@ START_TEST(test_truncated)
 	snprintf(p, sizeof(p), "%s/trunc.img", tmpdir);
 	ck_assert_int_eq(tu_copy_file(img, p, 0), 0);
 	ck_assert_int_eq(truncate(p, (off_t)(fx.mft_offset + 20 * 1024)), 0);
-	ck_assert_int_lt(nl_volume_open(&v, p, NULL, err, sizeof(err)), 0);
+	ck_assert_int_lt(nl_volume_open(p, NULL, &v, err, sizeof(err)), 0);
 	ck_assert_ptr_null(v);
 	ck_assert_msg(strncmp(err, "cannot open the ntfs volume at offset 0: ", 41) == 0, "%s", err);
 
@@ -1399,7 +1399,7 @@ START_TEST(test_truncated_image_mft)
 		cut = best;
 		ck_assert_int_eq(tu_copy_file(imgfrag, p, 0), 0);
 		ck_assert_int_eq(truncate(p, (off_t)(cut * frag_cluster)), 0);
-		if (nl_volume_open(&v, p, NULL, err, sizeof(err)) == 0)
+		if (nl_volume_open(p, NULL, &v, err, sizeof(err)) == 0)
 			break;
 	}
 	nrec = nl_volume_record_count(v);
@@ -1498,7 +1498,7 @@ START_TEST(test_progress_cancel)
 	int calls = 0;
 	struct nl_scan_options o = { .progress = cancel_cb, .progress_ctx = &calls };
 
-	ck_assert_int_eq(nl_volume_open(&v, img, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(nl_volume_open(img, NULL, &v, err, sizeof(err)), 0);
 	ck_assert_int_eq(nl_scan(v, &o, &m), -ECANCELED);
 	ck_assert_ptr_null(m);
 	ck_assert_int_eq(calls, 1);

@@ -21,6 +21,7 @@
 #include <ntfslinks/volume.h>
 #include <ntfslinks/record.h>
 #include "image/device_int.h"
+#include "image/volume_int.h"
 #include "testutil.h"
 
 static char tmpdir[4096];
@@ -51,7 +52,7 @@ START_TEST(test_plain_image)
 	size_t ulen = 0;
 
 	ck_assert_int_eq(tu_sha256_file(base_img, hash_before), 0);
-	ck_assert_int_eq(nl_volume_open(&v, base_img, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(nl_volume_open(base_img, NULL, &v, err, sizeof(err)), 0);
 	ck_assert_ptr_nonnull(v);
 	ck_assert_int_eq(nl_volume_get_info(v, &info), 0);
 	ck_assert_int_eq(info.kind, NL_VOLUME_NTFS);
@@ -89,31 +90,31 @@ START_TEST(test_errors)
 	char err[NL_ERRMSG_SIZE], p[4300];
 
 	snprintf(p, sizeof(p), "%s/nonexistent", tmpdir);
-	ck_assert_int_eq(nl_volume_open(&v, p, NULL, err, sizeof(err)), -ENOENT);
+	ck_assert_int_eq(nl_volume_open(p, NULL, &v, err, sizeof(err)), -ENOENT);
 	ck_assert_ptr_null(v);
 	ck_assert_str_eq(err, "No such file or directory");
 
 	/* zeros: neither ntfs, nor a partition table, nor a raw $MFT */
 	snprintf(p, sizeof(p), "%s/zeros.img", tmpdir);
 	ck_assert_int_eq(tu_write_zeros(p, 1 << 20), 0);
-	ck_assert_int_eq(nl_volume_open(&v, p, NULL, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(nl_volume_open(p, NULL, &v, err, sizeof(err)), -EINVAL);
 	ck_assert_str_eq(err, "not an ntfs volume (bad oem id), no partition table, not a raw $MFT");
 
 	/* a partition number on an image without a table */
 	snprintf(p, sizeof(p), "%s@1", base_img);
-	ck_assert_int_eq(nl_volume_open(&v, p, NULL, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(nl_volume_open(p, NULL, &v, err, sizeof(err)), -EINVAL);
 	ck_assert_str_eq(err, "no partition table, so no partition 1");
 
 	/* a bad offset */
 	struct nl_open_options o = { .has_offset = true, .offset = 4096 };
 
-	ck_assert_int_eq(nl_volume_open(&v, base_img, &o, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(nl_volume_open(base_img, &o, &v, err, sizeof(err)), -EINVAL);
 	ck_assert_str_eq(err, "no ntfs boot sector at offset 4096: bad oem id");
 
 	/* tiny file */
 	snprintf(p, sizeof(p), "%s/tiny.img", tmpdir);
 	ck_assert_int_eq(tu_write_zeros(p, 100), 0);
-	ck_assert_int_eq(nl_volume_open(&v, p, NULL, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(nl_volume_open(p, NULL, &v, err, sizeof(err)), -EINVAL);
 	ck_assert_str_eq(err, "too small to hold an ntfs volume (100 bytes)");
 
 	/* an NTFS boot sector with a broken $MFT location: mount fails with a message */
@@ -128,7 +129,7 @@ START_TEST(test_errors)
 		ck_assert_int_eq(pwrite(fd, lcn, 8, 0x38), 8); /* and $MFTMirr */
 		close(fd);
 	}
-	ck_assert_int_lt(nl_volume_open(&v, p, NULL, err, sizeof(err)), 0);
+	ck_assert_int_lt(nl_volume_open(p, NULL, &v, err, sizeof(err)), 0);
 	ck_assert_ptr_null(v);
 	ck_assert_msg(strncmp(err, "cannot open the ntfs volume at offset 0: ", 41) == 0, "%s", err);
 }
@@ -146,8 +147,8 @@ START_TEST(test_offset)
 	ck_assert_int_eq(tu_write_zeros(p, 3 << 20), 0);
 	ck_assert_int_eq(tu_copy_file(base_img, p, 3 << 20), 0);
 	ck_assert_int_eq(tu_sha256_file(p, h1), 0);
-	ck_assert_int_eq(nl_volume_open(&v, p, NULL, err, sizeof(err)), -EINVAL);
-	ck_assert_int_eq(nl_volume_open(&v, p, &o, err, sizeof(err)), 0);
+	ck_assert_int_eq(nl_volume_open(p, NULL, &v, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(nl_volume_open(p, &o, &v, err, sizeof(err)), 0);
 	nl_volume_get_info(v, &info);
 	ck_assert_uint_eq(info.offset, 3 << 20);
 	ck_assert_uint_eq(info.size, IMG_SIZE - 4096); /* the last sector holds the backup boot sector */
@@ -199,7 +200,7 @@ START_TEST(test_mbr_single)
 	snprintf(p, sizeof(p), "%s/mbr1.img", tmpdir);
 	mbr_disk(p, 1, false);
 	ck_assert_int_eq(tu_sha256_file(p, h1), 0);
-	ck_assert_int_eq(nl_volume_open(&v, p, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(nl_volume_open(p, NULL, &v, err, sizeof(err)), 0);
 	nl_volume_get_info(v, &info);
 	ck_assert_uint_eq(info.partition, 1);
 	ck_assert_uint_eq(info.offset, 1 << 20);
@@ -247,18 +248,18 @@ START_TEST(test_mbr_several)
 		 "1 ntfs at 1048576 (8388608 bytes), 2 ntfs at 9437184 (8388608 bytes), "
 		 "3 extended at 17825792 (11534336 bytes), 5 linux at 18874368 (1048576 bytes), "
 		 "6 ntfs at 20971520 (8388608 bytes)");
-	ck_assert_int_eq(nl_volume_open(&v, p, NULL, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(nl_volume_open(p, NULL, &v, err, sizeof(err)), -EINVAL);
 	ck_assert_str_eq(err, want);
 
 	snprintf(spec, sizeof(spec), "%s@4", p);
-	ck_assert_int_eq(nl_volume_open(&v, spec, NULL, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(nl_volume_open(spec, NULL, &v, err, sizeof(err)), -EINVAL);
 	ck_assert_msg(strncmp(err, "no partition 4; partitions: 1 ntfs at 1048576", 45) == 0, "%s", err);
 	snprintf(spec, sizeof(spec), "%s@5", p);
-	ck_assert_int_eq(nl_volume_open(&v, spec, NULL, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(nl_volume_open(spec, NULL, &v, err, sizeof(err)), -EINVAL);
 	ck_assert_msg(strncmp(err, "partition 5 is not ntfs; partitions: ", 37) == 0, "%s", err);
 
 	snprintf(spec, sizeof(spec), "%s@2", p);
-	ck_assert_int_eq(nl_volume_open(&v, spec, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(nl_volume_open(spec, NULL, &v, err, sizeof(err)), 0);
 	nl_volume_get_info(v, &info);
 	ck_assert_uint_eq(info.partition, 2);
 	ck_assert_uint_eq(info.offset, (1 << 20) + IMG_SIZE);
@@ -266,14 +267,14 @@ START_TEST(test_mbr_several)
 
 	struct nl_open_options o = { .partition = 6 };
 
-	ck_assert_int_eq(nl_volume_open(&v, p, &o, err, sizeof(err)), 0);
+	ck_assert_int_eq(nl_volume_open(p, &o, &v, err, sizeof(err)), 0);
 	nl_volume_get_info(v, &info);
 	ck_assert_uint_eq(info.partition, 6);
 	ck_assert_uint_eq(info.offset, ext + (4096 + 2048) * 512ULL);
 	ck_assert_str_eq(nl_volume_source(v), p);
 	nl_volume_close(&v);
 	/* @N and the option disagree */
-	ck_assert_int_eq(nl_volume_open(&v, spec, &o, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(nl_volume_open(spec, &o, &v, err, sizeof(err)), -EINVAL);
 	ck_assert_str_eq(err, "partition 2 given twice, as @2 and 6");
 }
 END_TEST
@@ -312,13 +313,13 @@ START_TEST(test_gpt)
 	nl_partitions_free(&t);
 
 	ck_assert_int_eq(tu_sha256_file(p, h1), 0);
-	ck_assert_int_eq(nl_volume_open(&v, p, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(nl_volume_open(p, NULL, &v, err, sizeof(err)), 0);
 	nl_volume_get_info(v, &info);
 	ck_assert_uint_eq(info.partition, 2);
 	ck_assert_uint_eq(info.offset, 4096 * 512);
 	nl_volume_close(&v);
 	snprintf(spec, sizeof(spec), "%s@1", p);
-	ck_assert_int_eq(nl_volume_open(&v, spec, NULL, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(nl_volume_open(spec, NULL, &v, err, sizeof(err)), -EINVAL);
 	ck_assert_str_eq(err, "partition 1 is not ntfs; partitions: 1 efi at 1048576 (1048576 bytes), "
 			      "2 ntfs at 2097152 (8388608 bytes), 3 linux at 10485760 (1048576 bytes)");
 	ck_assert_int_eq(tu_sha256_file(p, h2), 0);
@@ -338,7 +339,7 @@ START_TEST(test_raw_mft)
 	snprintf(cmd, sizeof(cmd), "ntfscat '%s' '$MFT' > '%s'", base_img, p);
 	ck_assert_int_eq(system(cmd), 0);
 	ck_assert_int_eq(stat(p, &st), 0);
-	ck_assert_int_eq(nl_volume_open(&v, p, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(nl_volume_open(p, NULL, &v, err, sizeof(err)), 0);
 	ck_assert(nl_volume_is_raw_mft(v));
 	ck_assert_ptr_null(nl_volume_ntfs(v));
 	nl_volume_get_info(v, &info);
@@ -350,7 +351,7 @@ START_TEST(test_raw_mft)
 	ck_assert_uint_eq(info.cluster_size, 0);
 	ck_assert_ptr_nonnull(nl_volume_upcase(v, NULL));
 	/* the same records as through the volume */
-	ck_assert_int_eq(nl_volume_open(&full, base_img, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(nl_volume_open(base_img, NULL, &full, err, sizeof(err)), 0);
 	nl_volume_get_info(full, &finfo);
 	ck_assert_uint_eq(finfo.mft_records, info.mft_records);
 	for (uint64_t r = 0; r < info.mft_records; r++) {
@@ -368,7 +369,7 @@ START_TEST(test_raw_mft)
 	/* refused when only volumes are wanted */
 	struct nl_open_options o = { .no_raw_mft = true };
 
-	ck_assert_int_eq(nl_volume_open(&v, p, &o, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(nl_volume_open(p, &o, &v, err, sizeof(err)), -EINVAL);
 	ck_assert_str_eq(err, "a raw $MFT file, not a volume");
 }
 END_TEST
@@ -381,7 +382,7 @@ START_TEST(test_4k_sectors)
 
 	snprintf(p, sizeof(p), "%s/4k.img", tmpdir);
 	ck_assert_int_eq(tu_mkntfs(p, 16ULL << 20, "-s 4096"), 0);
-	ck_assert_int_eq(nl_volume_open(&v, p, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(nl_volume_open(p, NULL, &v, err, sizeof(err)), 0);
 	nl_volume_get_info(v, &info);
 	ck_assert_uint_eq(info.sector_size, 4096);
 	ck_assert_uint_eq(info.record_size, 4096);
@@ -433,7 +434,7 @@ START_TEST(test_dirty_hibernated)
 	ck_assert_ptr_null(w);
 
 	ck_assert_int_eq(tu_sha256_file(p, h1), 0);
-	ck_assert_msg(nl_volume_open(&v, p, NULL, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(nl_volume_open(p, NULL, &v, err, sizeof(err)) == 0, "%s", err);
 	nl_volume_get_info(v, &info);
 	ck_assert(info.dirty);
 	nl_volume_close(&v);
@@ -480,7 +481,7 @@ START_TEST(test_corpus_win10)
 	ck_assert_uint_eq(t->part[0].offset, 128 * 512);
 	ck_assert(t->part[0].is_ntfs);
 	nl_partitions_free(&t);
-	ck_assert_int_eq(nl_volume_open(&v, p, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(nl_volume_open(p, NULL, &v, err, sizeof(err)), 0);
 	nl_volume_get_info(v, &info);
 	ck_assert_uint_eq(info.partition, 1);
 	ck_assert_uint_eq(info.offset, 65536);
@@ -501,7 +502,7 @@ START_TEST(test_corpus_win2003)
 	snprintf(dir, sizeof(dir), "%s/w2003", tmpdir);
 	ck_assert_int_eq(tu_corpus_unpack("winserver2003-disk.raw.tgz", dir), 0);
 	ck_assert(tu_first_file(dir, p, sizeof(p)));
-	ck_assert_int_eq(nl_volume_open(&v, p, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(nl_volume_open(p, NULL, &v, err, sizeof(err)), 0);
 	nl_volume_get_info(v, &info);
 	ck_assert_uint_eq(info.partition, 1);
 	ck_assert_uint_eq(info.offset, 63 * 512);
@@ -524,7 +525,7 @@ START_TEST(test_corpus_xp_mft)
 	snprintf(p, sizeof(p), "%s/xp.mft", tmpdir);
 	ck_assert_int_eq(tu_corpus_unpack("winxp-system.mft.xz", p), 0);
 	ck_assert_int_eq(stat(p, &st), 0);
-	ck_assert_int_eq(nl_volume_open(&v, p, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(nl_volume_open(p, NULL, &v, err, sizeof(err)), 0);
 	nl_volume_get_info(v, &info);
 	ck_assert_int_eq(info.kind, NL_VOLUME_RAW_MFT);
 	ck_assert_uint_eq(info.record_size, 1024);

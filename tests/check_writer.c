@@ -65,7 +65,7 @@ static void teardown(void)
 static struct nl_writer *wopen(void)
 {
 	struct nl_writer *w = NULL;
-	int rc = nl_writer_open(&w, image, 0, 0);
+	int rc = nl_writer_open(image, 0, 0, &w);
 	ck_assert_msg(rc == 0, "open: %d", rc);
 	return w;
 }
@@ -1037,7 +1037,7 @@ START_TEST(test_offset)
 	snprintf(cmd, sizeof(cmd), "head -c 1048576 /dev/zero | tr '\\000' '\\253' >'%s' && cat '%s' >>'%s'",
 		 disk, image, disk);
 	ck_assert_int_eq(system(cmd), 0);
-	ck_assert_int_eq(nl_writer_open(&w, disk, 1 << 20, 0), 0);
+	ck_assert_int_eq(nl_writer_open(disk, 1 << 20, 0, &w), 0);
 	ck_assert_int_eq(nl_writer_create_u8(w, NL_WRITER_ROOT, "in-partition.txt", NL_NS_POSIX,
 					     NL_NODE_FILE, &f), 0);
 	ck_assert_int_eq(nl_writer_write(w, f, NULL, 0, 0, "offset", 6), 0);
@@ -1067,7 +1067,7 @@ START_TEST(test_offset)
 	ntfs_inode_close(ni);
 	ck_assert_int_eq(ntfs_umount(v, FALSE), 0);
 	/* no NTFS at the wrong offset */
-	ck_assert_int_ne(nl_writer_open(&w, disk, 4096, 0), 0);
+	ck_assert_int_ne(nl_writer_open(disk, 4096, 0, &w), 0);
 	ck_assert_ptr_null(w);
 	unlink(disk);
 	unlink(part);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# public-headers.sh: every public header compiles alone, and all of them together in both orders, as C11 and as C++ (-Wall -Wextra -Werror -pedantic).
+# public-headers.sh: every public header compiles alone, and all of them together in both orders, as C11 and as C++ (-Wall -Wextra -Werror -pedantic); none uses libntfs-3g.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 
 : "${HEADERS_CC:?run this test through make check}" "${PUBLIC_INCLUDE:?run this test through make check}"
@@ -50,4 +50,7 @@ for h in $headers; do
 		fail "ntfslinks.h does not include $h"
 	grep -qx 'extern "C" {' "$dir/$h" && ok || fail "$h has no extern \"C\" block"
 done
+# No libntfs-3g header or type in the public API: a user needs only <ntfslinks/...>.
+expect_eq "no libntfs-3g header or type in the public headers" "" \
+	"$(grep -nE '#include <ntfs-3g/|struct _ntfs_|ntfs_(volume|inode|attr) *\*|ntfschar *\*' "$dir"/*.h)"
 finish

@@ -46,7 +46,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: scandump [-d] [-q] [-s] [-l] IMAGE\n");
 		return 2;
 	}
-	if ((rc = nl_volume_open(&v, argv[i], NULL, err, sizeof(err))) < 0) {
+	if ((rc = nl_volume_open(argv[i], NULL, &v, err, sizeof(err))) < 0) {
 		fprintf(stderr, "scandump: '%s': %s\n", argv[i], err);
 		return 2;
 	}

@@ -17,7 +17,7 @@ extern "C" {
  *   nl_copy_options_init(&o);           // defaults: crop, drop streams on dirs
  *   o.outer = NL_COPY_UNROLL; ...
  *   nl_copy *c;
- *   nl_copy_new(&c, &o);
+ *   nl_copy_new(&o, &c);
  *   nl_copy_add_source(c, "disk.img:/Users");     // once per source
  *   nl_copy_add_source(c, "/srv/tree");
  *   nl_copy_set_dest(c, "out.img:/backup");
@@ -158,7 +158,7 @@ void nl_copy_options_init(struct nl_copy_options *o);
  * nl_copy_new - create a copy job. @opt is copied (its arrays are not).
  * Returns 0 and sets *@out (free with nl_copy_free()), or -ENOMEM / -EINVAL.
  */
-int nl_copy_new(nl_copy **out, const struct nl_copy_options *opt);
+int nl_copy_new(const struct nl_copy_options *opt, nl_copy **out);
 
 /**
  * nl_copy_add_source - add one source endpoint (see the syntax above).

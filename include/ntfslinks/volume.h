@@ -85,7 +85,7 @@ struct nl_volume_info {
  * ambiguous / bad partition number; @err says which), -EIO, -ENOMEM, or the
  * error libntfs-3g reported.  The volume must be closed with nl_volume_close().
  */
-int nl_volume_open(nl_volume **out, const char *spec, const struct nl_open_options *opt,
+int nl_volume_open(const char *spec, const struct nl_open_options *opt, nl_volume **out,
 		   char *err, size_t errlen);
 
 /** nl_volume_close - close @*vol (NULL is fine) and set *vol to NULL. */
@@ -109,14 +109,6 @@ uint32_t nl_volume_record_size(const nl_volume *vol);
 
 /** nl_volume_record_count - number of records in $MFT (data size / record size). */
 uint64_t nl_volume_record_count(const nl_volume *vol);
-
-/**
- * nl_volume_ntfs - the libntfs-3g volume (an ntfs_volume *), for reading
- * files, streams and reparse data through libntfs-3g.  Owned by @vol: never
- * unmount it.  Returns NULL for a raw $MFT.  Cast to ntfs_volume * after
- * including <ntfs-3g/types.h> and <ntfs-3g/volume.h>.
- */
-struct _ntfs_volume *nl_volume_ntfs(const nl_volume *vol);
 
 /**
  * nl_volume_upcase - the volume's $UpCase table (little-endian units), for

@@ -28,7 +28,7 @@ extern "C" {
  * the *_u8 variants take WTF-8 (see unistr.h) and convert losslessly.
  *
  * Every function returns 0 on success or -errno. After a failure,
- * nl_writer_errmsg() describes it. Data reaches the image only when
+ * nl_writer_error() describes it. Data reaches the image only when
  * nl_writer_close() (or nl_writer_flush()) succeeds: always check it.
  *
  * Times are NTFS times: 100 ns units since 1601-01-01 UTC. Nothing the writer
@@ -46,20 +46,6 @@ enum nl_node_type {
 	NL_NODE_FILE = 0,
 	NL_NODE_DIR = 1
 };
-
-/* Older spellings of the NL_FA_* bits (ondisk.h), kept until the copy engine uses NL_FA_. */
-#define NL_ATTR_READONLY NL_FA_READONLY
-#define NL_ATTR_HIDDEN NL_FA_HIDDEN
-#define NL_ATTR_SYSTEM NL_FA_SYSTEM
-#define NL_ATTR_DIRECTORY NL_FA_DIRECTORY
-#define NL_ATTR_ARCHIVE NL_FA_ARCHIVE
-#define NL_ATTR_NORMAL NL_FA_NORMAL
-#define NL_ATTR_TEMPORARY NL_FA_TEMPORARY
-#define NL_ATTR_SPARSE NL_FA_SPARSE
-#define NL_ATTR_REPARSE_POINT NL_FA_REPARSE_POINT
-#define NL_ATTR_COMPRESSED NL_FA_COMPRESSED
-#define NL_ATTR_OFFLINE NL_FA_OFFLINE
-#define NL_ATTR_NOT_INDEXED NL_FA_NOT_INDEXED
 
 /** Options of nl_writer_format(). Zero means the default. */
 struct nl_format_opts {
@@ -96,8 +82,8 @@ int nl_writer_format(const char *image, const struct nl_format_opts *opts,
  * Returns 0 or the error of libntfs-3g's mount (e.g. -EINVAL no NTFS there,
  * -EPERM dirty/hibernated).
  */
-int nl_writer_open(nl_writer **wp, const char *image, uint64_t offset,
-		   unsigned flags);
+int nl_writer_open(const char *image, uint64_t offset, unsigned flags,
+		   nl_writer **wp);
 
 /**
  * nl_writer_close - write everything out, unmount and free the handle.
@@ -118,10 +104,10 @@ int nl_writer_close(nl_writer **wp);
 int nl_writer_flush(nl_writer *w);
 
 /**
- * nl_writer_errmsg - text describing the last failure (lowercase, no full
+ * nl_writer_error - text describing the last failure (lowercase, no full
  * stop), or "" when none. Owned by the handle, valid until the next call.
  */
-const char *nl_writer_errmsg(const nl_writer *w);
+const char *nl_writer_error(const nl_writer *w);
 
 /**
  * nl_writer_geometry - cluster size, MFT record size and sector size of the

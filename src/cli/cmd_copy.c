@@ -443,7 +443,7 @@ static int run(int argc, char **argv)
 	fe_progress_init(&f.prog, "copying", "items");
 	f.start = now_s();
 
-	rc = nl_copy_new(&c, &o);
+	rc = nl_copy_new(&o, &c);
 	if (rc) {
 		fe_error(NULL, "%s", strerror(-rc));
 		return FE_EXIT_USAGE;

@@ -200,7 +200,7 @@ void fe_audit_open(struct fe_audit *a)
 	if (a->vol)
 		return;
 	err[0] = '\0';
-	rc = nl_volume_open(&a->vol, a->image, &a->open, err, sizeof(err));
+	rc = nl_volume_open(a->image, &a->open, &a->vol, err, sizeof(err));
 	if (rc < 0) {
 		fe_error(a->image, "%s", err[0] ? err : strerror(-rc));
 		exit(FE_EXIT_USAGE);

@@ -17,6 +17,7 @@
 #include <ntfslinks/writer.h>
 
 #include "copy/copy_backend_int.h"
+#include "image/volume_int.h"
 
 struct dst_ntfs {
 	struct nl_writer *w;	/* NULL in a dry run */
@@ -27,7 +28,7 @@ struct dst_ntfs {
 /* Dry runs: does @path exist in the read-only volume @v? 0, -ENOENT, -errno. */
 static int ro_lookup(nl_volume *v, const char *path, bool *is_dir)
 {
-	ntfs_volume *vol = (ntfs_volume *)nl_volume_ntfs(v);
+	ntfs_volume *vol = nl_volume_ntfs(v);
 	ntfs_inode *ni;
 	char *p;
 
@@ -51,7 +52,7 @@ static int ro_lookup(nl_volume *v, const char *path, bool *is_dir)
 static int werr(struct cp_dst *d, int rc, const char *what)
 {
 	struct dst_ntfs *p = d->priv;
-	const char *m = p->w ? nl_writer_errmsg(p->w) : "";
+	const char *m = p->w ? nl_writer_error(p->w) : "";
 
 	if (m && *m)
 		snprintf(d->err, sizeof(d->err), "%s: %s", what, m);
@@ -260,7 +261,7 @@ static int dst_ntfs_set_attrs(struct cp_dst *d, struct cp_dh *h, uint32_t attrs,
 	if (early) {
 		if (!(attrs & NL_FA_COMPRESSED))
 			return 0;
-		attrs = NL_ATTR_COMPRESSED | (attrs & NL_ATTR_ARCHIVE);
+		attrs = NL_FA_COMPRESSED | (attrs & NL_FA_ARCHIVE);
 	}
 	rc = nl_writer_set_attributes(p->w, h->ref, attrs & CP_FA_SETTABLE);
 	return rc ? werr(d, rc, "cannot set attributes") : 0;
@@ -495,11 +496,11 @@ int cp_dst_ntfs_open(struct cp_dst *d, const char *image, const char *path, bool
 		goto out;
 	if (dry_run) {
 		/* Read-only look at what exists; nothing is ever opened for writing. */
-		rc = nl_volume_open(&p->ro, image, NULL, err, errlen);
+		rc = nl_volume_open(image, NULL, &p->ro, err, errlen);
 		if (!rc)
 			rc = dst_ntfs_find_ro(d, path, parent, err, errlen);
 	} else {
-		rc = nl_writer_open(&p->w, file, off, 0);
+		rc = nl_writer_open(file, off, 0, &p->w);
 		if (rc)
 			snprintf(err, errlen, "cannot open the image for writing: %s", strerror(-rc));
 		else

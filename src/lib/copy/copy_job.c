@@ -72,7 +72,7 @@ void cp_set_err(struct nl_copy *c, const char *fmt, ...)
 	va_end(ap);
 }
 
-int nl_copy_new(struct nl_copy **out, const struct nl_copy_options *opt)
+int nl_copy_new(const struct nl_copy_options *opt, struct nl_copy **out)
 {
 	struct nl_copy *c;
 

@@ -216,7 +216,7 @@ static int infer_drive(struct cp_src *s, struct nl_drive_guess *g)
 	nl_analysis *a = NULL;
 	int rc;
 
-	rc = nl_volume_open(&vol, s->image, NULL, NULL, 0);
+	rc = nl_volume_open(s->image, NULL, &vol, NULL, 0);
 	if (!rc)
 		rc = nl_scan(vol, &so, &m);
 	if (!rc)

@@ -22,6 +22,7 @@
 #include <ntfslinks/writer.h>
 
 #include "copy/copy_backend_int.h"
+#include "image/volume_int.h"
 #include "writer/writer_src_int.h"
 
 struct src_ntfs {
@@ -682,7 +683,7 @@ static const struct cp_src_ops src_ntfs_ops = {
 /* Our own read-only mount of @image into @p. */
 static int src_ntfs_mount(struct src_ntfs *p, const char *image, char *err, size_t errlen)
 {
-	int rc = nl_volume_open(&p->nv, image, NULL, err, errlen);
+	int rc = nl_volume_open(image, NULL, &p->nv, err, errlen);
 
 	if (rc)
 		return rc;
@@ -690,7 +691,7 @@ static int src_ntfs_mount(struct src_ntfs *p, const char *image, char *err, size
 		snprintf(err, errlen, "a bare $MFT holds no file contents");
 		return -EINVAL;
 	}
-	p->vol = (ntfs_volume *)nl_volume_ntfs(p->nv);
+	p->vol = nl_volume_ntfs(p->nv);
 	/* libntfs-3g reads each record and index block by itself, several
 	 * times per file: a read cache of 8 MiB saves most of those reads
 	 * (without it, only slower) */

@@ -345,7 +345,7 @@ static int open_ntfs(nl_volume *v, char *err, size_t errlen)
 	return 0;
 }
 
-int nl_volume_open(nl_volume **out, const char *spec, const struct nl_open_options *opt,
+int nl_volume_open(const char *spec, const struct nl_open_options *opt, nl_volume **out,
 		   char *err, size_t errlen)
 {
 	nl_volume *v;
@@ -425,7 +425,7 @@ const char *nl_volume_source(const nl_volume *v) { return v->source; }
 bool nl_volume_is_raw_mft(const nl_volume *v) { return v->kind == NL_VOLUME_RAW_MFT; }
 uint32_t nl_volume_record_size(const nl_volume *v) { return v->record_size; }
 uint64_t nl_volume_record_count(const nl_volume *v) { return v->record_count; }
-struct _ntfs_volume *nl_volume_ntfs(const nl_volume *v) { return v->vol; }
+ntfs_volume *nl_volume_ntfs(const nl_volume *v) { return v->vol; }
 
 const uint16_t *nl_volume_upcase(const nl_volume *v, size_t *len)
 {

@@ -30,6 +30,11 @@ struct nl_volume {
 };
 
 /* nl_set_err: format a message into @err (@errlen bytes; nothing if NULL or 0). */
+/* nl_volume_ntfs - the libntfs-3g volume of @vol, for reading files, streams
+ * and reparse data through libntfs-3g.  Owned by @vol: never unmount it.
+ * NULL for a raw $MFT. */
+ntfs_volume *nl_volume_ntfs(const nl_volume *vol);
+
 void nl_set_err(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* nl_partitions_read_fd: nl_partitions_read() on an open file. */

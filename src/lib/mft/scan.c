@@ -501,7 +501,7 @@ static int chunk(struct scan *s, uint64_t first, uint64_t count, uint8_t *buf, i
 static void read_reparse(struct scan *s, uint32_t mft)
 {
 	struct nl_model *m = s->m;
-	ntfs_volume *nv = (ntfs_volume *)nl_volume_ntfs(s->vol);
+	ntfs_volume *nv = nl_volume_ntfs(s->vol);
 	struct mrec *r = &m->recs[mft];
 	struct mreparse *rp = (struct mreparse *)nl_model_find_reparse(m, mft);
 	char msg[160];

@@ -42,7 +42,7 @@ int nl_w_errno(void)
 	return errno > 0 ? -errno : -EIO;
 }
 
-const char *nl_writer_errmsg(const struct nl_writer *w)
+const char *nl_writer_error(const struct nl_writer *w)
 {
 	return w ? w->msg : "";
 }
@@ -565,8 +565,8 @@ int nl_w_close_node(struct nl_writer *w, struct wnode *n)
 
 /* ---- open / close -------------------------------------------------- */
 
-int nl_writer_open(struct nl_writer **wp, const char *image, uint64_t offset,
-		   unsigned flags)
+int nl_writer_open(const char *image, uint64_t offset, unsigned flags,
+		   struct nl_writer **wp)
 {
 	struct nl_writer *w;
 	int rc;
