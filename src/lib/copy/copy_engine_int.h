@@ -1,7 +1,8 @@
 /* copy_engine_int.h: the copy engine's own types (the job, the plan, pending links) and the
  * functions its files share: copy_job.c (the job, endpoints), copy_plan.c (nodes, hardlink
- * groups, anchors, the walk), copy_links.c (link targets and policies), copy_exec.c (making
- * the plan), copy_run.c (nl_copy_run). Backends never include it. */
+ * groups, anchors, the walk), copy_resolve.c (where a link leads, through the link resolver),
+ * copy_links.c (link policies, rewritten targets), copy_exec.c (making the plan),
+ * copy_run.c (nl_copy_run). Backends never include it: they see copy_backend_int.h. */
 #ifndef NTFSLINKS_COPY_ENGINE_INT_H
 #define NTFSLINKS_COPY_ENGINE_INT_H
 
