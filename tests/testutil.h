@@ -160,9 +160,9 @@ struct tu_gpt_entry {
 	const char *name;   /* ASCII */
 };
 
-/* tu_write_gpt: protective MBR, GPT header at LBA 1, 128 entries at LBA 2 (512-byte sectors).
- * CRCs are left zero (the reader does not depend on them). */
-static inline int tu_write_gpt(const char *path, const struct tu_gpt_entry *e, int n)
+/* tu_write_gpt_ss: protective MBR, GPT header at LBA 1, 128 entries at LBA 2, in sectors of
+ * @ss bytes.  CRCs are left zero (the reader does not depend on them). */
+static inline int tu_write_gpt_ss(const char *path, uint32_t ss, const struct tu_gpt_entry *e, int n)
 {
 	struct tu_mbr_entry pm = { 0xEE, 1, 0xFFFFFFFF };
 	uint8_t h[512] = { 0 }, ents[128 * 128] = { 0 };
@@ -174,7 +174,7 @@ static inline int tu_write_gpt(const char *path, const struct tu_gpt_entry *e, i
 	tu_put32(h + 8, 0x00010000);
 	tu_put32(h + 12, 92);
 	tu_put64(h + 0x18, 1);
-	tu_put64(h + 0x28, 34);
+	tu_put64(h + 0x28, 2 + sizeof(ents) / ss);
 	tu_put64(h + 0x48, 2);
 	tu_put32(h + 0x50, 128);
 	tu_put32(h + 0x54, 128);
@@ -185,16 +185,52 @@ static inline int tu_write_gpt(const char *path, const struct tu_gpt_entry *e, i
 		p[16] = (uint8_t)(i + 1);
 		tu_put64(p + 32, e[i].first);
 		tu_put64(p + 40, e[i].last);
+		/* each byte one UTF-16 unit: ASCII, or Latin-1 for U+0080..U+00FF */
 		for (size_t k = 0; e[i].name[k] && k < 36; k++)
 			p[56 + 2 * k] = (uint8_t)e[i].name[k];
 	}
 	fd = open(path, O_WRONLY);
 	if (fd < 0)
 		return -errno;
-	rc = (pwrite(fd, h, 512, 512) == 512 && pwrite(fd, ents, sizeof(ents), 1024) == (ssize_t)sizeof(ents))
-		? 0 : -EIO;
+	rc = (pwrite(fd, h, 512, ss) == 512 &&
+	      pwrite(fd, ents, sizeof(ents), 2 * (off_t)ss) == (ssize_t)sizeof(ents)) ? 0 : -EIO;
 	close(fd);
 	return rc;
+}
+
+/* tu_write_gpt: tu_write_gpt_ss() with 512-byte sectors. */
+static inline int tu_write_gpt(const char *path, const struct tu_gpt_entry *e, int n)
+{
+	return tu_write_gpt_ss(path, 512, e, n);
+}
+
+/* tu_boot_sector: a minimal NTFS boot sector (@bps bytes per sector, 8 per cluster, 1024-byte
+ * MFT records): enough for the boot-sector check, not for mounting. */
+static inline void tu_boot_sector(uint8_t bs[512], unsigned bps)
+{
+	memset(bs, 0, 512);
+	bs[0] = 0xEB;
+	bs[1] = 0x52;
+	bs[2] = 0x90;
+	memcpy(bs + 3, "NTFS    ", 8);
+	bs[0x0B] = (uint8_t)bps;
+	bs[0x0C] = (uint8_t)(bps >> 8);
+	bs[0x0D] = 8;
+	bs[0x40] = 0xF6;   /* -10: 2^10-byte records */
+	bs[510] = 0x55;
+	bs[511] = 0xAA;
+}
+
+/* tu_write_at: write @len bytes of @buf at byte @off of the existing file @path. */
+static inline int tu_write_at(const char *path, uint64_t off, const void *buf, size_t len)
+{
+	int fd = open(path, O_WRONLY);
+	int rc;
+
+	if (fd < 0)
+		return -errno;
+	rc = pwrite(fd, buf, len, (off_t)off) == (ssize_t)len ? 0 : -EIO;
+	return close(fd) ? -errno : rc;
 }
 
 /* tu_first_file: path of the first regular file in @dir. */
