@@ -19,14 +19,9 @@ expect_eq "reparse --json: exit status and stderr" "0 " "$? $(cat "$T_TMP/err")"
 expect_eq "hardlinks and reparse points equal the ground truth" "" "$(truth_diff "$img.truth" "$T_TMP/h" "$T_TMP/r")"
 expect_eq "as many hardlink names as the truth" "$(grep -c '^hardlink	' "$img.truth")" \
 	"$(jfields hardlink_group count <"$T_TMP/h" | awk '{s += $1} END {print s}')"
-# JSON groups are formatted by two threads, in chunks (1024 groups; here 1, 7, 100):
-# the same bytes as one chunk
-for n in 1 7 100; do
-	NTFSLINKS_JSON_CHUNK_GROUPS=$n "$NTFSLINKS" hardlinks --json "$img" >"$T_TMP/hc" 2>"$T_TMP/err"
-	expect_eq "hardlinks --json in chunks of $n groups: exit status and stderr" "0 " "$? $(cat "$T_TMP/err")"
-	expect_eq "hardlinks --json in chunks of $n groups: same output" "$(md5sum <"$T_TMP/h")" "$(md5sum <"$T_TMP/hc")"
-done
-expect_eq "more than 100 groups (chunks of 100 run both threads)" yes \
+# JSON groups are formatted by two threads in chunks of 1024 groups (check_emit runs
+# small chunks); here one chunk: the sorted order is checked below
+expect_eq "more than 200 groups" yes \
 	"$([ "$(grep -c '"type":"hardlink_group"' "$T_TMP/h")" -gt 200 ] && echo yes)"
 
 # deleted records: path, kind and record as the builder deleted them

@@ -4,6 +4,7 @@
 #include <check.h>
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -292,6 +293,218 @@ START_TEST(test_formats_and_times)
 }
 END_TEST
 
+/* ---- sorted rows ---- */
+
+static int int_cmp(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The rows of @r group by group, e.g. "1 2 9|3 5|4". */
+static void rows_text(const nl_rows *r, char *buf, size_t size)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (size_t g = 0; g < nl_rows_groups(r); g++) {
+		size_t n;
+		const int *v = nl_rows_group(r, g, &n);
+
+		for (size_t k = 0; k < n; k++)
+			o += (size_t)snprintf(buf + o, size - o, "%s%d", k ? " " : g ? "|" : "", v[k]);
+	}
+}
+
+static nl_rows *int_rows(const int *v, size_t n)
+{
+	nl_rows *r = NULL;
+
+	ck_assert_int_eq(nl_rows_new(sizeof(int), int_cmp, &r), 0);
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] < 0)
+			ck_assert_int_eq(nl_rows_group_end(r), 0);
+		else
+			ck_assert_int_eq(nl_rows_add(r, &v[i]), 0);
+	}
+	return r;
+}
+
+START_TEST(test_rows_sort)
+{
+	/* -1: end of a group; the second one ends an empty group (none made) */
+	static const int grouped[] = { 5, 3, -1, -1, 1, 9, 2, -1, 40, 30, 20, 10, 0, 50, 60, 70, 80,
+				       90, 11, 12, 13, 14, 15, 16, 17, -1, 4 };
+	static const int plain[] = { 7, 1, 5, 3 };
+	nl_rows *r = int_rows(grouped, sizeof(grouped) / sizeof(grouped[0]));
+	char buf[256];
+
+	ck_assert_int_eq(nl_rows_sort(r), 0);
+	ck_assert_uint_eq(nl_rows_groups(r), 4);
+	ck_assert_uint_eq(nl_rows_count(r), 23);
+	rows_text(r, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "0 10 11 12 13 14 15 16 17 20 30 40 50 60 70 80 90|1 2 9|3 5|4");
+	nl_rows_free(&r);
+	ck_assert_ptr_null(r);
+
+	r = int_rows(plain, 4);
+	ck_assert_int_eq(nl_rows_sort(r), 0);
+	ck_assert_uint_eq(nl_rows_groups(r), 0);
+	ck_assert_int_eq(*(const int *)nl_rows_at(r, 0), 1);
+	ck_assert_int_eq(*(const int *)nl_rows_at(r, 1), 3);
+	ck_assert_int_eq(*(const int *)nl_rows_at(r, 2), 5);
+	ck_assert_int_eq(*(const int *)nl_rows_at(r, 3), 7);
+	nl_rows_free(&r);
+	ck_assert_int_eq(nl_rows_new(0, int_cmp, &r), -EINVAL);
+}
+END_TEST
+
+START_TEST(test_rows_merge)
+{
+	static const int a[] = { 8, 6, -1, 2, 12, -1, 20 };
+	static const int b[] = { 7, -1, 1, 30, -1, 9, 10 };
+	nl_rows *ra = int_rows(a, 7), *rb = int_rows(b, 7);
+	char buf[256];
+
+	ck_assert_int_eq(nl_rows_sort(ra), 0);
+	ck_assert_int_eq(nl_rows_sort(rb), 0);
+	ck_assert_int_eq(nl_rows_merge(ra, &rb), 0);
+	ck_assert_ptr_null(rb);
+	ck_assert_uint_eq(nl_rows_groups(ra), 6);
+	ck_assert_uint_eq(nl_rows_count(ra), 10);
+	rows_text(ra, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "1 30|2 12|6 8|7|9 10|20");
+	nl_rows_free(&ra);
+}
+END_TEST
+
+/* ---- rows formatted by two threads ---- */
+
+/* Output collected in a growing buffer. */
+struct gmem {
+	char *p;
+	size_t n, cap;
+};
+
+static int gmem_write(void *ctx, const void *p, size_t len)
+{
+	struct gmem *m = ctx;
+
+	if (m->n + len + 1 > m->cap) {
+		m->cap = (m->n + len + 1) * 2;
+		m->p = realloc(m->p, m->cap);
+		ck_assert_ptr_nonnull(m->p);
+	}
+	memcpy(m->p + m->n, p, len);
+	m->n += len;
+	m->p[m->n] = '\0';
+	return 0;
+}
+
+struct fill_ctx {
+	char scratch[2][64];	/* one per worker */
+	size_t calls[2];
+	size_t fail_at;		/* item whose fill fails with -EIO (SIZE_MAX: none) */
+};
+
+static const struct nl_column item_cols[] = {
+	{ "item", "ITEM", NL_COL_RIGHT, 0 },
+	{ "name", "NAME", NL_ROLE_NAME, 0 },
+};
+
+static int item_fill(void *ctx, unsigned worker, nl_table *t, size_t i)
+{
+	struct fill_ctx *f = ctx;
+
+	f->calls[worker]++;
+	if (i == f->fail_at)
+		return -EIO;
+	snprintf(f->scratch[worker], sizeof(f->scratch[worker]), "/d%zu/\"n\"\x01%zu", i % 7, i);
+	nl_cell_uint(t, 0, i);
+	nl_cell_str(t, 1, f->scratch[worker]);
+	return nl_row_end(t);
+}
+
+/* Emit @n items in @fmt through nl_emit_rows() with @opt; the output in @m. */
+static int emit_items(enum nl_emit_format fmt, size_t n, const struct nl_emit_rows_options *opt,
+		      struct fill_ctx *f, struct gmem *m)
+{
+	nl_emit *e = NULL;
+	nl_table *t = NULL;
+	int rc, rc2;
+
+	m->n = 0;
+	ck_assert_int_eq(nl_emit_open_cb(fmt, gmem_write, m, NULL, &e), 0);
+	ck_assert_int_eq(nl_emit_table(e, "item", item_cols, 2, 0, &t), 0);
+	rc = nl_emit_rows(t, n, item_fill, f, opt);
+	rc2 = nl_emit_close(&e);
+	return rc ? rc : rc2;
+}
+
+START_TEST(test_emit_rows_threads)
+{
+	static const size_t chunks[] = { 1, 7, 100, 0 };
+	static const enum nl_emit_format fmts[] = { NL_EMIT_JSON, NL_EMIT_NUL, NL_EMIT_TEXT,
+						    NL_EMIT_CSV };
+	struct nl_emit_rows_options one = { 1, 0 };
+	struct gmem ref = { 0 }, got = { 0 };
+
+	for (size_t k = 0; k < sizeof(fmts) / sizeof(fmts[0]); k++) {
+		struct fill_ctx f = { .fail_at = SIZE_MAX };
+		bool threaded = fmts[k] == NL_EMIT_JSON || fmts[k] == NL_EMIT_NUL;
+
+		ck_assert_int_eq(emit_items(fmts[k], 300, &one, &f, &ref), 0);
+		ck_assert_uint_eq(f.calls[0], 300);
+		ck_assert_uint_eq(f.calls[1], 0);
+		for (size_t c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+			struct nl_emit_rows_options two = { 2, chunks[c] };
+
+			memset(f.calls, 0, sizeof(f.calls));
+			ck_assert_int_eq(emit_items(fmts[k], 300, &two, &f, &got), 0);
+			ck_assert_str_eq(got.p, ref.p);
+			ck_assert_uint_eq(f.calls[0] + f.calls[1], 300);
+			/* the odd chunks go to the second thread: 150 items in chunks of
+			 * 1, 147 in chunks of 7 (43 chunks, 21 odd), 100 in chunks of 100;
+			 * one chunk of 1024: the caller's thread only */
+			ck_assert_uint_eq(f.calls[1], !threaded ? 0 : chunks[c] == 1 ? 150 :
+					  chunks[c] == 7 ? 147 : chunks[c] == 100 ? 100 : 0);
+		}
+	}
+	{
+		const char *want = "item,name\r\n0,\"/d0/\"\"n\"\"\\x{01}0\"\r\n1,";
+
+		ck_assert_int_eq(strncmp(ref.p, want, strlen(want)), 0);
+	}
+	emit_items(NL_EMIT_JSON, 300, &one, &(struct fill_ctx){ .fail_at = SIZE_MAX }, &ref);
+	{
+		const char *want = "{\"type\":\"item\",\"item\":0,\"name\":\"/d0/\\\"n\\\"\\\\x{01}0\"}\n"
+				   "{\"type\":\"item\",\"item\":1,";
+
+		ck_assert_int_eq(strncmp(ref.p, want, strlen(want)), 0);
+	}
+	free(ref.p);
+	free(got.p);
+}
+END_TEST
+
+START_TEST(test_emit_rows_error)
+{
+	struct nl_emit_rows_options two = { 2, 7 };
+	struct gmem m = { 0 };
+	size_t fails[] = { 3, 10, 299 };	/* in the caller's chunks and the worker's */
+
+	for (size_t k = 0; k < 3; k++) {
+		struct fill_ctx f = { .fail_at = fails[k] };
+
+		ck_assert_int_eq(emit_items(NL_EMIT_JSON, 300, &two, &f, &m), -EIO);
+		/* nothing past the failing item's chunk is written */
+		ck_assert_uint_le(m.n, (fails[k] / 7 + 1) * 7 * 60);
+	}
+	free(m.p);
+}
+END_TEST
+
 static Suite *emit_suite(void)
 {
 	Suite *s = suite_create("emit");
@@ -307,6 +520,12 @@ static Suite *emit_suite(void)
 	tcase_add_test(tc, test_write_error);
 	tcase_add_test(tc, test_file_output);
 	tcase_add_test(tc, test_formats_and_times);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("rows");
+	tcase_add_test(tc, test_rows_sort);
+	tcase_add_test(tc, test_rows_merge);
+	tcase_add_test(tc, test_emit_rows_threads);
+	tcase_add_test(tc, test_emit_rows_error);
 	suite_add_tcase(s, tc);
 	return s;
 }

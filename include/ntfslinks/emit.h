@@ -192,6 +192,35 @@ int nl_cell_strs_empty(nl_table *t, size_t col);                       /* an emp
 int nl_row_end(nl_table *t);
 
 /**
+ * nl_row_fill_fn - callback of nl_emit_rows(): set the cells of the row(s)
+ * of item @item on @t and end each with nl_row_end().  @worker (0 or 1)
+ * says which thread calls: 0 is the caller's; keep scratch space per worker.
+ * Returns 0, or -errno to stop the listing (nl_emit_rows() returns it).
+ */
+typedef int (*nl_row_fill_fn)(void *ctx, unsigned worker, nl_table *t, size_t item);
+
+struct nl_emit_rows_options {
+	unsigned threads;           /* 1: the caller's thread only; 0 or 2: two */
+	size_t chunk;               /* items a thread formats in one go (0: 1024) */
+};
+
+/**
+ * nl_emit_rows - emit the rows of items 0 .. @n-1 of table @t, in that
+ * order, filled by @fill.  In JSON, bodyfile and NUL output (where a row's
+ * rendering depends on no other row) two threads share the work when there
+ * is more than one chunk: the caller's thread fills the even chunks into
+ * @t, a second thread the odd ones into a table of its own (the same
+ * columns), whose rows are formatted in memory and written by the emitter
+ * in turn: the output is the same bytes as one thread gives, for every
+ * chunk size.  @fill may then be called from both threads at once, never
+ * twice at once with the same @worker.  Text and CSV use the caller's
+ * thread.  @opt may be NULL for the defaults.
+ * Returns 0 or the first error (of @fill, a write error, -ENOMEM).
+ */
+int nl_emit_rows(nl_table *t, size_t n, nl_row_fill_fn fill, void *ctx,
+		 const struct nl_emit_rows_options *opt);
+
+/**
  * nl_ntfs_time_to_unix - NTFS time (100 ns since 1601-01-01 UTC) to Unix
  * seconds, rounded down.
  */

@@ -301,196 +301,37 @@ static int groups_json(struct fe_audit *a, nl_table *t, const nl_rows *rows,
 	return 0;
 }
 
-/*
- * Two threads format the groups: the listing is cut into chunks of
- * CHUNK_GROUPS groups; this thread formats the even chunks straight to the
- * output, a worker the odd ones into two memory buffers that this thread
- * writes out in turn, so the output order is the sorted order.  The model
- * and the sorted folder paths are only read; each thread has its own path
- * buffers (a copy of struct fe_audit) and its own emitter.
- */
-#define CHUNK_GROUPS 1024
-
-/* The chunk size: CHUNK_GROUPS, or NTFSLINKS_JSON_CHUNK_GROUPS (for the
- * tests, which need small chunks to run the two threads on small images). */
-static size_t chunk_groups(void)
-{
-	const char *s = getenv("NTFSLINKS_JSON_CHUNK_GROUPS");
-	char *end;
-	unsigned long v;
-
-	if (!s || !*s)
-		return CHUNK_GROUPS;
-	v = strtoul(s, &end, 10);
-	return *end || v == 0 || v > (1ul << 30) ? CHUNK_GROUPS : (size_t)v;
-}
-
-struct jbuf {
-	char *p;
-	size_t n, cap;
-	long chunk;		/* chunk held, -1 if free */
-	bool oom;
-};
-
-struct jshare {
-	struct fe_audit *a;
-	struct fe_audit wa;	/* the worker's copy, with its own buffers */
+/* What the two threads formatting the hardlink_group objects share: each
+ * its own copy of struct fe_audit (its path buffers). */
+struct groups_job {
+	struct fe_audit *aud[2];
 	const nl_rows *rows;
 	char drive;
-	size_t chunk, nchunks;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct jbuf buf[2];
-	struct jbuf *cur;	/* the worker's buffer being filled */
-	bool stop;		/* this thread gave up: the worker ends */
-	int err;		/* the worker's error */
 };
 
-static int jbuf_write(void *ctx, const void *p, size_t n)
+static int group_fill(void *ctx, unsigned worker, nl_table *t, size_t g)
 {
-	struct jshare *sh = ctx;
-	struct jbuf *b = sh->cur;
+	struct groups_job *job = ctx;
 
-	if (b->n + n > b->cap) {
-		size_t cap = b->cap ? b->cap : 1 << 20;
-		char *np;
-
-		while (cap < b->n + n)
-			cap *= 2;
-		np = realloc(b->p, cap);
-		if (!np)
-			return -ENOMEM;
-		b->p = np;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, p, n);
-	b->n += n;
-	return 0;
-}
-
-static void chunk_range(const struct jshare *sh, size_t c, size_t *g0, size_t *g1)
-{
-	*g0 = c * sh->chunk;
-	*g1 = *g0 + sh->chunk < nl_rows_groups(sh->rows) ? *g0 + sh->chunk : nl_rows_groups(sh->rows);
-}
-
-static void *json_worker(void *arg)
-{
-	struct jshare *sh = arg;
-	struct fe_audit *wa = &sh->wa;
-	nl_emit *e = NULL;
-	nl_table *t;
-	int rc = nl_emit_open_cb(NL_EMIT_JSON, jbuf_write, sh, NULL, &e);
-
-	t = rc == 0 ? groups_table(wa, e) : NULL;
-	if (!t)
-		rc = -ENOMEM;
-	for (size_t c = 1; rc == 0 && c < sh->nchunks; c += 2) {
-		struct jbuf *b = &sh->buf[(c / 2) % 2];
-		size_t g0, g1;
-
-		pthread_mutex_lock(&sh->mu);
-		while (b->chunk >= 0 && !sh->stop)
-			pthread_cond_wait(&sh->cv, &sh->mu);
-		pthread_mutex_unlock(&sh->mu);
-		if (sh->stop)
-			break;
-		sh->cur = b;
-		b->n = 0;
-		chunk_range(sh, c, &g0, &g1);
-		rc = groups_json(wa, t, sh->rows, sh->drive, g0, g1);
-		pthread_mutex_lock(&sh->mu);
-		b->chunk = (long)c;
-		pthread_cond_broadcast(&sh->cv);
-		pthread_mutex_unlock(&sh->mu);
-	}
-	if (rc == 0)
-		rc = nl_emit_close(&e);
-	else
-		nl_emit_close(&e);
-	free(wa->pathbuf);
-	free(wa->winbuf);
-	wa->pathbuf = wa->winbuf = NULL;
-	pthread_mutex_lock(&sh->mu);
-	sh->err = rc;
-	sh->stop = true;
-	pthread_cond_broadcast(&sh->cv);
-	pthread_mutex_unlock(&sh->mu);
-	return NULL;
-}
-
-/* Stop and wait for the worker; then report @rc (this thread's error) or
- * the worker's as fe_audit_row_end() would. */
-static void json_finish(struct jshare *sh, pthread_t th, bool started, int rc)
-{
-	if (started) {
-		pthread_mutex_lock(&sh->mu);
-		sh->stop = true;
-		pthread_cond_broadcast(&sh->cv);
-		pthread_mutex_unlock(&sh->mu);
-		pthread_join(th, NULL);
-	}
-	free(sh->buf[0].p);
-	free(sh->buf[1].p);
-	pthread_mutex_destroy(&sh->mu);
-	pthread_cond_destroy(&sh->cv);
-	if (rc == 0 && sh->err < 0)
-		rc = sh->err;
-	if (rc < 0)
-		fe_audit_fail(sh->a, rc);
+	return groups_json(job->aud[worker], t, job->rows, job->drive, g, g + 1);
 }
 
 static void emit_groups_json(struct fe_audit *a, const nl_rows *rows, char drive)
 {
 	nl_table *t = groups_table(a, a->emit);
-	struct jshare sh;
-	pthread_t th;
-	bool started = false;
-	int rc = 0;
+	struct fe_audit wa = *a;
+	struct groups_job job = { { a, &wa }, rows, drive };
+	int rc;
 
 	if (!t)
 		fe_audit_nomem();
-	memset(&sh, 0, sizeof(sh));
-	memset(&th, 0, sizeof(th));
-	sh.a = a;
-	sh.wa = *a;
-	sh.wa.pathbuf = sh.wa.winbuf = NULL;
-	sh.wa.pathcap = sh.wa.wincap = 0;
-	sh.rows = rows;
-	sh.drive = drive;
-	sh.chunk = chunk_groups();
-	sh.nchunks = (nl_rows_groups(rows) + sh.chunk - 1) / sh.chunk;
-	sh.buf[0].chunk = sh.buf[1].chunk = -1;
-	pthread_mutex_init(&sh.mu, NULL);
-	pthread_cond_init(&sh.cv, NULL);
-	if (sh.nchunks > 1 && pthread_create(&th, NULL, json_worker, &sh) == 0)
-		started = true;
-	for (size_t c = 0; c < sh.nchunks && rc == 0; c++) {
-		size_t g0, g1;
-
-		if (!started || c % 2 == 0) {
-			chunk_range(&sh, c, &g0, &g1);
-			rc = groups_json(a, t, rows, drive, g0, g1);
-			continue;
-		}
-		/* the worker's chunk c: wait for it, write it, hand the buffer back */
-		struct jbuf *b = &sh.buf[(c / 2) % 2];
-
-		pthread_mutex_lock(&sh.mu);
-		while (b->chunk != (long)c && !(sh.stop && sh.err))
-			pthread_cond_wait(&sh.cv, &sh.mu);
-		pthread_mutex_unlock(&sh.mu);
-		if (b->chunk != (long)c)
-			break;	/* the worker failed: its error is reported below */
-		if (b->n && fwrite(b->p, 1, b->n, stdout) != b->n)
-			rc = errno ? -errno : -EIO;
-		pthread_mutex_lock(&sh.mu);
-		b->n = 0;
-		b->chunk = -1;
-		pthread_cond_broadcast(&sh.cv);
-		pthread_mutex_unlock(&sh.mu);
-	}
-	json_finish(&sh, th, started, rc);
+	wa.pathbuf = wa.winbuf = NULL;
+	wa.pathcap = wa.wincap = 0;
+	rc = nl_emit_rows(t, nl_rows_groups(rows), group_fill, &job, NULL);
+	free(wa.pathbuf);
+	free(wa.winbuf);
+	if (rc < 0)
+		fe_audit_fail(a, rc);
 }
 
 static void emit_names(struct fe_audit *a, const nl_rows *rows, char drive)
