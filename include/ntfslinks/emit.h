@@ -146,6 +146,8 @@ enum nl_emit_format nl_emit_get_format(const nl_emit *e);
 #define NL_ROLE_CTIME    0x4000
 #define NL_ROLE_CRTIME   0x8000
 #define NL_ROLE_LINK_TARGET 0x10000 /* bodyfile: "name -> target" */
+#define NL_COL_OPTIONAL  0x20000 /* NL_TABLE_LINES text: left out (with its
+                                    space) when null, instead of "-" */
 
 /** One column.  Strings must stay valid while the table is used (use literals). */
 struct nl_column {
@@ -158,6 +160,11 @@ struct nl_column {
 /* nl_emit_table() flags */
 #define NL_TABLE_SUMMARY 0x1  /* key/value block: "Header: value" lines in text;
                                  JSON as usual; skipped in CSV, bodyfile, NUL */
+#define NL_TABLE_LINES   0x2  /* text: each row is a line of its own, written at
+                                 once: its text cells separated by one space,
+                                 each padded to the column's width; no header,
+                                 no blank line around, no alignment with other
+                                 rows (a log of events); before SUMMARY */
 
 /**
  * nl_emit_table - declare a table (a row type).

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <ntfslinks/ntfslinks.h>
@@ -16,6 +15,7 @@
 
 #include "commands.h"
 #include "fe.h"
+#include "progress.h"
 
 static void usage(FILE *out)
 {
@@ -63,65 +63,78 @@ static void usage(FILE *out)
 		"inside a source. See ntfslinks-copy(1).\n");
 }
 
+/* The listing: one "action" row per action (text: the notable ones, or all
+ * with --list or --dry-run), then one "summary" row. */
 struct copy_fe {
 	bool json;
 	bool list;
 	bool dry_run;
 	nl_emit *em;
-	nl_table *tact, *tsum;
+	nl_table *tact, *tsum, *tdrive;
 	struct fe_progress prog;
-	bool prog_shown;
-	double prog_last;
-	double start;
 };
 
-enum { C_ACTION, C_KIND, C_SOURCE, C_DEST, C_TARGET, C_NEW_TARGET, C_REASON, C_BYTES, C_MFT };
-
-static const struct nl_column act_cols[] = {
-	{ "action", "ACTION", 0, 0 },
-	{ "kind", "KIND", 0, 0 },
-	{ "source", "SOURCE", NL_ROLE_NAME, 0 },
-	{ "dest", "DEST", 0, 0 },
-	{ "target", "TARGET", 0, 0 },
-	{ "new_target", "NEW TARGET", 0, 0 },
-	{ "reason", "REASON", 0, 0 },
-	{ "bytes", "BYTES", NL_COL_RIGHT, 0 },
-	{ "mft", "MFT", NL_COL_RIGHT, 0 },
+/* The patterns of --exclude and --include. */
+struct patterns {
+	const char **v;
+	size_t n;
 };
 
-static const struct nl_column sum_cols[] = {
-	{ "copied", "Copied", 0, 0 },
-	{ "folder", "Folders", 0, 0 },
-	{ "hardlinked", "Hardlinked", 0, 0 },
-	{ "junction", "Junctions", 0, 0 },
-	{ "symlink", "Symlinks", 0, 0 },
-	{ "cropped", "Cropped", 0, 0 },
-	{ "spliced", "Spliced", 0, 0 },
-	{ "unrolled", "Unrolled", 0, 0 },
-	{ "dangling", "Dangling", 0, 0 },
-	{ "loop", "Loops", 0, 0 },
-	{ "excluded", "Excluded", 0, 0 },
-	{ "warning", "Warnings", 0, 0 },
-	{ "error", "Errors", 0, 0 },
-	{ "bytes", "Bytes", 0, 0 },
-	{ "items", "Items", 0, 0 },
-	{ "dry_run", "Dry run", 0, 0 },
+enum {
+	C_ACTION, C_KIND, C_SOURCE, C_DEST, C_TARGET, C_NEW_TARGET, C_REASON, C_BYTES, C_MFT,
+	C_TXT_DEST, C_TXT_TARGET, C_TXT_REASON, C_NCOLS
 };
 
-static double now_s(void)
-{
-	struct timespec ts;
+#define TXT_ONLY (NL_COL_NO_JSON | NL_COL_NO_CSV | NL_COL_OPTIONAL)
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
+/* Text: "ACTION     KIND     SOURCE -> DEST [TARGET => NEW] (REASON)". */
+static const struct nl_column act_cols[C_NCOLS] = {
+	[C_ACTION] = { "action", "ACTION", 0, 10 },
+	[C_KIND] = { "kind", "KIND", 0, 8 },
+	[C_SOURCE] = { "source", "SOURCE", NL_ROLE_NAME, 0 },
+	[C_DEST] = { "dest", "DEST", NL_COL_NO_TEXT, 0 },
+	[C_TARGET] = { "target", "TARGET", NL_COL_NO_TEXT, 0 },
+	[C_NEW_TARGET] = { "new_target", "NEW TARGET", NL_COL_NO_TEXT, 0 },
+	[C_REASON] = { "reason", "REASON", NL_COL_NO_TEXT, 0 },
+	[C_BYTES] = { "bytes", "BYTES", NL_COL_RIGHT | NL_COL_NO_TEXT, 0 },
+	[C_MFT] = { "mft", "MFT", NL_COL_RIGHT | NL_COL_NO_TEXT, 0 },
+	[C_TXT_DEST] = { "dest_text", NULL, TXT_ONLY, 0 },
+	[C_TXT_TARGET] = { "target_text", NULL, TXT_ONLY, 0 },
+	[C_TXT_REASON] = { "reason_text", NULL, TXT_ONLY, 0 },
+};
 
-static void progress_clear(struct copy_fe *f)
-{
-	if (f->prog_shown)
-		fputs("\r\033[K", stderr);
-	f->prog_shown = false;
-}
+enum { D_WHAT, D_SOURCE, D_NOTE, D_NCOLS };
+
+#define TXT_LINE (NL_COL_NO_JSON | NL_COL_NO_CSV)
+
+/* Text only: the drive letter assumed for a source. */
+static const struct nl_column drive_cols[D_NCOLS] = {
+	[D_WHAT] = { "what", NULL, TXT_LINE, 10 },
+	[D_SOURCE] = { "source", NULL, TXT_LINE | NL_ROLE_NAME, 0 },
+	[D_NOTE] = { "note", NULL, TXT_LINE, 0 },
+};
+
+enum { S_DRY_RUN = 15, S_LINE, S_NCOLS };
+
+static const struct nl_column sum_cols[S_NCOLS] = {
+	{ "copied", "Copied", NL_COL_NO_TEXT, 0 },
+	{ "folder", "Folders", NL_COL_NO_TEXT, 0 },
+	{ "hardlinked", "Hardlinked", NL_COL_NO_TEXT, 0 },
+	{ "junction", "Junctions", NL_COL_NO_TEXT, 0 },
+	{ "symlink", "Symlinks", NL_COL_NO_TEXT, 0 },
+	{ "cropped", "Cropped", NL_COL_NO_TEXT, 0 },
+	{ "spliced", "Spliced", NL_COL_NO_TEXT, 0 },
+	{ "unrolled", "Unrolled", NL_COL_NO_TEXT, 0 },
+	{ "dangling", "Dangling", NL_COL_NO_TEXT, 0 },
+	{ "loop", "Loops", NL_COL_NO_TEXT, 0 },
+	{ "excluded", "Excluded", NL_COL_NO_TEXT, 0 },
+	{ "warning", "Warnings", NL_COL_NO_TEXT, 0 },
+	{ "error", "Errors", NL_COL_NO_TEXT, 0 },
+	{ "bytes", "Bytes", NL_COL_NO_TEXT, 0 },
+	{ "items", "Items", NL_COL_NO_TEXT, 0 },
+	[S_DRY_RUN] = { "dry_run", "Dry run", NL_COL_NO_TEXT, 0 },
+	[S_LINE] = { "line", NULL, NL_COL_NO_JSON | NL_COL_NO_CSV, 0 },
+};
 
 static char *esc(const char *s)
 {
@@ -148,132 +161,113 @@ static bool notable(enum nl_copy_action a)
 	}
 }
 
+/* An error or a warning goes to stderr, escaped. */
+static void report(const struct nl_copy_event *ev)
+{
+	char *s = esc(ev->source), *r = esc(ev->reason);
+
+	if (ev->action == NL_COPY_ACT_ERROR)
+		fe_warn_entry(s, "%s", r ? r : "failed");
+	else
+		fe_error(s, "warning: %s", r ? r : "");
+	free(s);
+	free(r);
+}
+
+/* Cell @col: @pre @s [@mid @s2] @post, or null if @s is NULL. */
+static void cell_join(nl_table *t, size_t col, const char *pre, const char *s, const char *mid,
+		      const char *s2, const char *post)
+{
+	char *v;
+
+	if (!s)
+		return;
+	if (asprintf(&v, "%s%s%s%s%s", pre, s, s2 ? mid : "", s2 ? s2 : "", post) < 0) {
+		fe_error(NULL, "out of memory");
+		exit(FE_EXIT_USAGE);
+	}
+	nl_cell_str(t, col, v);
+	free(v);
+}
+
 static void on_action(void *ctx, const struct nl_copy_event *ev)
 {
 	struct copy_fe *f = ctx;
+	nl_table *t = f->tact;
+	bool problem = ev->action == NL_COPY_ACT_ERROR || ev->action == NL_COPY_ACT_WARNING;
 
-	progress_clear(f);
-	if (ev->action == NL_COPY_ACT_ERROR || ev->action == NL_COPY_ACT_WARNING) {
-		char *s = esc(ev->source), *r = esc(ev->reason);
-
-		if (ev->action == NL_COPY_ACT_ERROR)
-			fe_warn_entry(s, "%s", r ? r : "failed");
-		else
-			fe_error(s, "warning: %s", r ? r : "");
-		free(s);
-		free(r);
-	}
-	if (f->json) {
-		nl_table *t = f->tact;
-
-		nl_cell_str(t, C_ACTION, nl_copy_action_name(ev->action));
-		nl_cell_str(t, C_KIND, nl_copy_kind_name(ev->kind));
-		nl_cell_str(t, C_SOURCE, ev->source);
-		nl_cell_str(t, C_DEST, ev->dest);
-		nl_cell_str(t, C_TARGET, ev->target);
-		nl_cell_str(t, C_NEW_TARGET, ev->new_target);
-		nl_cell_str(t, C_REASON, ev->reason);
-		nl_cell_uint(t, C_BYTES, ev->bytes);
-		if (ev->mft != UINT64_MAX)
-			nl_cell_uint(t, C_MFT, ev->mft);
-		nl_row_end(t);
+	fe_progress_end(&f->prog);
+	if (problem)
+		report(ev);
+	if (!f->json && (problem || !(f->list || f->dry_run || notable(ev->action))))
 		return;
-	}
-	if (ev->action == NL_COPY_ACT_ERROR || ev->action == NL_COPY_ACT_WARNING)
-		return;
-	if (f->list || f->dry_run || notable(ev->action)) {
-		char *s = esc(ev->source), *d = esc(ev->dest), *t = esc(ev->target);
-		char *nt = esc(ev->new_target), *r = esc(ev->reason);
-
-		printf("%-10s %-8s %s", nl_copy_action_name(ev->action),
-		       nl_copy_kind_name(ev->kind), s ? s : "-");
-		if (d)
-			printf(" -> %s", d);
-		if (t)
-			printf(" [%s%s%s]", t, nt ? " => " : "", nt ? nt : "");
-		if (r)
-			printf(" (%s)", r);
-		putchar('\n');
-		free(s);
-		free(d);
-		free(t);
-		free(nt);
-		free(r);
-	}
-}
-
-static void human_bytes(uint64_t b, char *buf, size_t n)
-{
-	const char *u[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	double v = (double)b;
-	int i = 0;
-
-	while (v >= 1024 && i < 4) {
-		v /= 1024;
-		i++;
-	}
-	snprintf(buf, n, i ? "%.1f %s" : "%.0f %s", v, u[i]);
+	nl_cell_str(t, C_ACTION, nl_copy_action_name(ev->action));
+	nl_cell_str(t, C_KIND, nl_copy_kind_name(ev->kind));
+	nl_cell_str(t, C_SOURCE, ev->source);
+	nl_cell_str(t, C_DEST, ev->dest);
+	nl_cell_str(t, C_TARGET, ev->target);
+	nl_cell_str(t, C_NEW_TARGET, ev->new_target);
+	nl_cell_str(t, C_REASON, ev->reason);
+	nl_cell_uint(t, C_BYTES, ev->bytes);
+	if (ev->mft != UINT64_MAX)
+		nl_cell_uint(t, C_MFT, ev->mft);
+	cell_join(t, C_TXT_DEST, "-> ", ev->dest, NULL, NULL, "");
+	cell_join(t, C_TXT_TARGET, "[", ev->target, " => ", ev->new_target, "]");
+	cell_join(t, C_TXT_REASON, "(", ev->reason, NULL, NULL, ")");
+	nl_row_end(t);
 }
 
 static int on_progress(void *ctx, const struct nl_copy_stats *st)
 {
 	struct copy_fe *f = ctx;
-	double t, el, rate, eta;
-	char done[32], total[32], rb[32];
 
-	if (!f->prog.enabled)
-		return 0;
-	t = now_s();
-	el = t - f->start;
-	if (el < fe_progress_delay() || t - f->prog_last < 0.1)
-		return 0;
-	f->prog_last = t;
-	f->prog_shown = true;
-	rate = st->bytes_done / (el > 0 ? el : 1);
-	eta = rate > 0 && st->bytes_total > st->bytes_done ?
-	      (double)(st->bytes_total - st->bytes_done) / rate : 0;
-	human_bytes(st->bytes_done, done, sizeof(done));
-	human_bytes(st->bytes_total, total, sizeof(total));
-	human_bytes((uint64_t)rate, rb, sizeof(rb));
-	fprintf(stderr, "\rcopying: %llu/%llu items, %s/%s, %s/s, eta %.0fs \033[K",
-		(unsigned long long)st->items_done, (unsigned long long)st->items_total,
-		done, total, rb, eta);
+	fe_progress_bytes(&f->prog, st->items_done, st->items_total, st->bytes_done,
+			  st->bytes_total);
 	return 0;
 }
 
 /* Patterns from an argument: PATTERN, or @FILE with one pattern per line. */
-static void add_patterns(const char ***v, size_t *n, const char *arg)
+static void add_pattern(struct patterns *p, const char *pat)
 {
-	if (arg[0] == '@') {
-		FILE *fp = fopen(arg + 1, "r");
-		char *line = NULL;
-		size_t cap = 0;
-		ssize_t len;
+	const char **v = realloc(p->v, (p->n + 1) * sizeof(*v));
 
-		if (!fp)
-			fe_usage_error("copy", "cannot read '%s': %s", arg + 1, strerror(errno));
-		while ((len = getline(&line, &cap, fp)) >= 0) {
-			while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-				line[--len] = 0;
-			if (!len || line[0] == '#')
-				continue;
-			*v = realloc(*v, (*n + 1) * sizeof(**v));
-			if (!*v || !((*v)[*n] = strdup(line))) {
-				fe_error(NULL, "out of memory");
-				exit(FE_EXIT_USAGE);
-			}
-			(*n)++;
-		}
-		free(line);
-		fclose(fp);
-		return;
-	}
-	*v = realloc(*v, (*n + 1) * sizeof(**v));
-	if (!*v || !((*v)[*n] = strdup(arg))) {
+	if (!v || !(v[p->n] = strdup(pat))) {
 		fe_error(NULL, "out of memory");
 		exit(FE_EXIT_USAGE);
 	}
-	(*n)++;
+	p->v = v;
+	p->n++;
+}
+
+static void add_patterns(struct patterns *p, const char *arg)
+{
+	FILE *fp;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	if (arg[0] != '@') {
+		add_pattern(p, arg);
+		return;
+	}
+	fp = fopen(arg + 1, "r");
+	if (!fp)
+		fe_usage_error("copy", "cannot read '%s': %s", arg + 1, strerror(errno));
+	while ((len = getline(&line, &cap, fp)) >= 0) {
+		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = 0;
+		if (len && line[0] != '#')
+			add_pattern(p, line);
+	}
+	free(line);
+	fclose(fp);
+}
+
+static void free_patterns(struct patterns *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free((char *)p->v[i]);
+	free(p->v);
 }
 
 static char drive_arg(const char *opt, const char *a)
@@ -284,16 +278,24 @@ static char drive_arg(const char *opt, const char *a)
 	fe_usage_error("copy", "%s wants a drive letter like C:, not '%s'", opt, a);
 }
 
-/* The drive letter inferred for each source with drive-letter targets, as 'reparse' says it. */
-static void drive_notes(nl_copy *c, char **srcs, size_t n)
+/* The drive letter inferred for each source with drive-letter targets, as
+ * 'reparse' says it: "drive      SOURCE (C: inferred: ...)" (text only). */
+static void drive_notes(struct copy_fe *f, nl_copy *c, char **srcs, size_t n)
 {
 	struct nl_drive_guess g;
+	char note[160];
 
-	for (size_t i = 0; i < n; i++)
-		if (nl_copy_source_drive(c, i, &g) == 0 && !g.given && g.drive && g.drive_targets)
-			printf("drive      %s (%c: inferred: %llu of %llu drive-letter targets resolve "
-			       "on this volume with it)\n", srcs[i], g.drive,
-			       (unsigned long long)g.support, (unsigned long long)g.drive_targets);
+	for (size_t i = 0; i < n; i++) {
+		if (nl_copy_source_drive(c, i, &g) < 0 || g.given || !g.drive || !g.drive_targets)
+			continue;
+		snprintf(note, sizeof(note),
+			 "(%c: inferred: %llu of %llu drive-letter targets resolve on this volume with it)",
+			 g.drive, (unsigned long long)g.support, (unsigned long long)g.drive_targets);
+		nl_cell_str(f->tdrive, D_WHAT, "drive");
+		nl_cell_str(f->tdrive, D_SOURCE, srcs[i]);
+		nl_cell_str(f->tdrive, D_NOTE, note);
+		nl_row_end(f->tdrive);
+	}
 }
 
 static void summary(struct copy_fe *f, const struct nl_copy_stats *st)
@@ -304,37 +306,37 @@ static void summary(struct copy_fe *f, const struct nl_copy_stats *st)
 		NL_COPY_ACT_SPLICED, NL_COPY_ACT_UNROLLED, NL_COPY_ACT_DANGLING,
 		NL_COPY_ACT_LOOP, NL_COPY_ACT_EXCLUDED, NL_COPY_ACT_WARNING, NL_COPY_ACT_ERROR,
 	};
+	const uint64_t *n = st->actions;
+	nl_table *t = f->tsum;
+	char line[512];
+	size_t i;
 
-	if (f->json) {
-		nl_table *t = f->tsum;
-		size_t i;
-
-		for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-			nl_cell_uint(t, i, st->actions[order[i]]);
-		nl_cell_uint(t, i++, st->bytes_done);
-		nl_cell_uint(t, i++, st->items_done);
-		nl_cell_bool(t, i, f->dry_run);
-		nl_row_end(t);
-		return;
-	}
-	printf("%s%llu files copied (%llu bytes), %llu hardlinked, %llu folders, "
-	       "%llu junctions, %llu symlinks; cropped %llu, spliced %llu, unrolled %llu, "
-	       "dangling %llu, loops %llu, excluded %llu, warnings %llu, errors %llu\n",
-	       f->dry_run ? "dry run: " : "",
-	       (unsigned long long)st->actions[NL_COPY_ACT_COPIED],
-	       (unsigned long long)(f->dry_run ? st->bytes_total : st->bytes_done),
-	       (unsigned long long)st->actions[NL_COPY_ACT_HARDLINKED],
-	       (unsigned long long)st->actions[NL_COPY_ACT_FOLDER],
-	       (unsigned long long)st->actions[NL_COPY_ACT_JUNCTION],
-	       (unsigned long long)st->actions[NL_COPY_ACT_SYMLINK],
-	       (unsigned long long)st->actions[NL_COPY_ACT_CROPPED],
-	       (unsigned long long)st->actions[NL_COPY_ACT_SPLICED],
-	       (unsigned long long)st->actions[NL_COPY_ACT_UNROLLED],
-	       (unsigned long long)st->actions[NL_COPY_ACT_DANGLING],
-	       (unsigned long long)st->actions[NL_COPY_ACT_LOOP],
-	       (unsigned long long)st->actions[NL_COPY_ACT_EXCLUDED],
-	       (unsigned long long)st->actions[NL_COPY_ACT_WARNING],
-	       (unsigned long long)st->actions[NL_COPY_ACT_ERROR]);
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		nl_cell_uint(t, i, n[order[i]]);
+	nl_cell_uint(t, i++, st->bytes_done);
+	nl_cell_uint(t, i++, st->items_done);
+	nl_cell_bool(t, S_DRY_RUN, f->dry_run);
+	snprintf(line, sizeof(line),
+		 "%s%llu files copied (%llu bytes), %llu hardlinked, %llu folders, "
+		 "%llu junctions, %llu symlinks; cropped %llu, spliced %llu, unrolled %llu, "
+		 "dangling %llu, loops %llu, excluded %llu, warnings %llu, errors %llu",
+		 f->dry_run ? "dry run: " : "",
+		 (unsigned long long)n[NL_COPY_ACT_COPIED],
+		 (unsigned long long)(f->dry_run ? st->bytes_total : st->bytes_done),
+		 (unsigned long long)n[NL_COPY_ACT_HARDLINKED],
+		 (unsigned long long)n[NL_COPY_ACT_FOLDER],
+		 (unsigned long long)n[NL_COPY_ACT_JUNCTION],
+		 (unsigned long long)n[NL_COPY_ACT_SYMLINK],
+		 (unsigned long long)n[NL_COPY_ACT_CROPPED],
+		 (unsigned long long)n[NL_COPY_ACT_SPLICED],
+		 (unsigned long long)n[NL_COPY_ACT_UNROLLED],
+		 (unsigned long long)n[NL_COPY_ACT_DANGLING],
+		 (unsigned long long)n[NL_COPY_ACT_LOOP],
+		 (unsigned long long)n[NL_COPY_ACT_EXCLUDED],
+		 (unsigned long long)n[NL_COPY_ACT_WARNING],
+		 (unsigned long long)n[NL_COPY_ACT_ERROR]);
+	nl_cell_str(t, S_LINE, line);
+	nl_row_end(t);
 }
 
 enum {
@@ -342,160 +344,160 @@ enum {
 	OPT_DEST_DRIVE, OPT_NO_ACL, OPT_STREAMS, OPT_LIST, OPT_JSON,
 };
 
-static int run(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "crop", no_argument, NULL, OPT_CROP },
-		{ "splice", no_argument, NULL, OPT_SPLICE },
-		{ "unroll", no_argument, NULL, OPT_UNROLL },
-		{ "into", no_argument, NULL, OPT_INTO },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "exclude", required_argument, NULL, OPT_EXCLUDE },
-		{ "include", required_argument, NULL, OPT_INCLUDE },
-		{ "drive", required_argument, NULL, OPT_DRIVE },
-		{ "dest-drive", required_argument, NULL, OPT_DEST_DRIVE },
-		{ "no-acl", no_argument, NULL, OPT_NO_ACL },
-		{ "streams", required_argument, NULL, OPT_STREAMS },
-		{ "list", no_argument, NULL, OPT_LIST },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct nl_copy_options o;
-	struct copy_fe f;
-	struct nl_copy *c = NULL;
-	struct nl_copy_stats st;
-	const char **excl = NULL, **incl = NULL;
-	size_t nex = 0, nin = 0;
-	int ch, policies = 0, rc, status;
+static const struct option longopts[] = {
+	{ "crop", no_argument, NULL, OPT_CROP },
+	{ "splice", no_argument, NULL, OPT_SPLICE },
+	{ "unroll", no_argument, NULL, OPT_UNROLL },
+	{ "into", no_argument, NULL, OPT_INTO },
+	{ "dry-run", no_argument, NULL, 'n' },
+	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
+	{ "include", required_argument, NULL, OPT_INCLUDE },
+	{ "drive", required_argument, NULL, OPT_DRIVE },
+	{ "dest-drive", required_argument, NULL, OPT_DEST_DRIVE },
+	{ "no-acl", no_argument, NULL, OPT_NO_ACL },
+	{ "streams", required_argument, NULL, OPT_STREAMS },
+	{ "list", no_argument, NULL, OPT_LIST },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
 
-	memset(&f, 0, sizeof(f));
-	nl_copy_options_init(&o);
-	while ((ch = getopt_long(argc, argv, "nh", longopts, NULL)) != -1) {
-		switch (ch) {
-		case OPT_CROP:
-			o.outer = NL_COPY_CROP;
-			policies++;
-			break;
-		case OPT_SPLICE:
-			o.outer = NL_COPY_SPLICE;
-			policies++;
-			break;
-		case OPT_UNROLL:
-			o.outer = NL_COPY_UNROLL;
-			policies++;
-			break;
-		case OPT_INTO:
-			o.into = true;
-			break;
-		case 'n':
-			o.dry_run = true;
-			break;
-		case OPT_EXCLUDE:
-			add_patterns(&excl, &nex, optarg);
-			break;
-		case OPT_INCLUDE:
-			add_patterns(&incl, &nin, optarg);
-			break;
-		case OPT_DRIVE:
-			o.src_drive = drive_arg("--drive", optarg);
-			break;
-		case OPT_DEST_DRIVE:
-			o.dest_drive = drive_arg("--dest-drive", optarg);
-			break;
-		case OPT_NO_ACL:
-			o.no_acl = true;
-			break;
-		case OPT_STREAMS:
-			if (!strcmp(optarg, "drop"))
-				o.streams = NL_COPY_STREAMS_DROP;
-			else if (!strcmp(optarg, "xattr"))
-				o.streams = NL_COPY_STREAMS_XATTR;
-			else
-				fe_usage_error("copy", "--streams is drop or xattr, not '%s'", optarg);
-			break;
-		case OPT_LIST:
-			f.list = true;
-			break;
-		case OPT_JSON:
-			f.json = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return FE_EXIT_OK;
-		default:
-			fe_bad_option("copy", argv);
-		}
+/* One option @ch of the command line into @o, @f, the patterns.  Returns the
+ * number of outer-link policies it gave (0 or 1). */
+static int parse_option(int ch, char **argv, struct nl_copy_options *o, struct copy_fe *f,
+			struct patterns *excl, struct patterns *incl)
+{
+	switch (ch) {
+	case OPT_CROP:
+	case OPT_SPLICE:
+	case OPT_UNROLL:
+		o->outer = ch == OPT_CROP ? NL_COPY_CROP :
+			   ch == OPT_SPLICE ? NL_COPY_SPLICE : NL_COPY_UNROLL;
+		return 1;
+	case OPT_INTO: o->into = true; break;
+	case 'n': o->dry_run = true; break;
+	case OPT_EXCLUDE: add_patterns(excl, optarg); break;
+	case OPT_INCLUDE: add_patterns(incl, optarg); break;
+	case OPT_DRIVE: o->src_drive = drive_arg("--drive", optarg); break;
+	case OPT_DEST_DRIVE: o->dest_drive = drive_arg("--dest-drive", optarg); break;
+	case OPT_NO_ACL: o->no_acl = true; break;
+	case OPT_STREAMS:
+		if (!strcmp(optarg, "drop"))
+			o->streams = NL_COPY_STREAMS_DROP;
+		else if (!strcmp(optarg, "xattr"))
+			o->streams = NL_COPY_STREAMS_XATTR;
+		else
+			fe_usage_error("copy", "--streams is drop or xattr, not '%s'", optarg);
+		break;
+	case OPT_LIST: f->list = true; break;
+	case OPT_JSON: f->json = true; break;
+	case 'h':
+		usage(stdout);
+		exit(FE_EXIT_OK);
+	default:
+		fe_bad_option("copy", argv);
 	}
+	return 0;
+}
+
+/* The command line into @o and @f; misuse exits 2. */
+static void parse_args(int argc, char **argv, struct nl_copy_options *o, struct copy_fe *f,
+		       struct patterns *excl, struct patterns *incl)
+{
+	int ch, policies = 0;
+
+	while ((ch = getopt_long(argc, argv, "nh", longopts, NULL)) != -1)
+		policies += parse_option(ch, argv, o, f, excl, incl);
 	if (policies > 1)
 		fe_usage_error("copy", "--crop, --splice and --unroll exclude each other");
 	if (argc - optind < 2)
 		fe_usage_error("copy", argc - optind ? "no destination given" : "no source given");
-	o.exclude = excl;
-	o.n_exclude = nex;
-	o.include = incl;
-	o.n_include = nin;
-	o.on_action = on_action;
-	o.action_ctx = &f;
-	o.progress = on_progress;
-	o.progress_ctx = &f;
-	f.dry_run = o.dry_run;
-	fe_progress_init(&f.prog, "copying", "items");
-	f.start = now_s();
+	o->exclude = excl->v;
+	o->n_exclude = excl->n;
+	o->include = incl->v;
+	o->n_include = incl->n;
+	o->on_action = on_action;
+	o->action_ctx = f;
+	o->progress = on_progress;
+	o->progress_ctx = f;
+	f->dry_run = o->dry_run;
+}
 
-	rc = nl_copy_new(&o, &c);
+/* The job: sources argv[0 .. n-2], destination argv[n-1].  On failure the
+ * message is printed and the job freed; returns the exit status 2. */
+static int open_job(nl_copy **c, const struct nl_copy_options *o, int n, char **argv)
+{
+	int rc = nl_copy_new(o, c);
+
 	if (rc) {
 		fe_error(NULL, "%s", strerror(-rc));
 		return FE_EXIT_USAGE;
 	}
-	for (int i = optind; i < argc - 1; i++) {
-		rc = nl_copy_add_source(c, argv[i]);
+	for (int i = 0; i < n; i++) {
+		rc = i < n - 1 ? nl_copy_add_source(*c, argv[i]) : nl_copy_set_dest(*c, argv[i]);
 		if (rc) {
-			fe_error(argv[i], "%s", nl_copy_error(c));
-			nl_copy_free(&c);
+			fe_error(argv[i], "%s", nl_copy_error(*c));
+			nl_copy_free(c);
 			return FE_EXIT_USAGE;
 		}
 	}
-	rc = nl_copy_set_dest(c, argv[argc - 1]);
-	if (rc) {
-		fe_error(argv[argc - 1], "%s", nl_copy_error(c));
+	return FE_EXIT_OK;
+}
+
+/* The listing on stdout: JSON or text. */
+static int open_listing(struct copy_fe *f)
+{
+	if (nl_emit_open(f->json ? NL_EMIT_JSON : NL_EMIT_TEXT, stdout, NULL, &f->em) ||
+	    nl_emit_table(f->em, "action", act_cols, C_NCOLS, NL_TABLE_LINES, &f->tact) ||
+	    nl_emit_table(f->em, "summary", sum_cols, S_NCOLS,
+			  NL_TABLE_SUMMARY | NL_TABLE_LINES, &f->tsum) ||
+	    nl_emit_table(f->em, "drive", drive_cols, D_NCOLS, NL_TABLE_LINES, &f->tdrive)) {
+		fe_error(NULL, "out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int run(int argc, char **argv)
+{
+	struct nl_copy_options o;
+	struct copy_fe f;
+	nl_copy *c = NULL;
+	struct nl_copy_stats st;
+	struct patterns excl = { 0 }, incl = { 0 };
+	int rc, status;
+
+	memset(&f, 0, sizeof(f));
+	nl_copy_options_init(&o);
+	parse_args(argc, argv, &o, &f, &excl, &incl);
+	fe_progress_init(&f.prog, "copying", "items");
+	status = open_job(&c, &o, argc - optind, argv + optind);
+	if (status == FE_EXIT_OK && open_listing(&f) < 0) {
 		nl_copy_free(&c);
-		return FE_EXIT_USAGE;
+		status = FE_EXIT_USAGE;
 	}
-	if (f.json) {
-		if (nl_emit_open(NL_EMIT_JSON, stdout, NULL, &f.em) ||
-		    nl_emit_table(f.em, "action", act_cols, sizeof(act_cols) / sizeof(act_cols[0]),
-				  0, &f.tact) ||
-		    nl_emit_table(f.em, "summary", sum_cols, sizeof(sum_cols) / sizeof(sum_cols[0]),
-				  NL_TABLE_SUMMARY, &f.tsum)) {
-			fe_error(NULL, "out of memory");
-			nl_copy_free(&c);
-			return FE_EXIT_USAGE;
+	if (status == FE_EXIT_OK) {
+		rc = nl_copy_run(c);
+		fe_progress_end(&f.prog);
+		nl_copy_get_stats(c, &st);
+		if (rc < 0) {
+			fe_error(argv[argc - 1], "%s", nl_copy_error(c));
+			status = rc == -ELOOP || rc == -EINVAL ? FE_EXIT_USAGE : FE_EXIT_PARTIAL;
+		} else {
+			if (!f.json)
+				drive_notes(&f, c, argv + optind, (size_t)(argc - 1 - optind));
+			summary(&f, &st);
+			status = rc > 0 ? FE_EXIT_PARTIAL : fe_exit_status();
 		}
+		nl_copy_free(&c);
 	}
-	rc = nl_copy_run(c);
-	progress_clear(&f);
-	nl_copy_get_stats(c, &st);
-	if (rc < 0) {
-		fe_error(argv[argc - 1], "%s", nl_copy_error(c));
-		status = rc == -ELOOP || rc == -EINVAL ? FE_EXIT_USAGE : FE_EXIT_PARTIAL;
-	} else {
-		if (!f.json)
-			drive_notes(c, argv + optind, (size_t)(argc - 1 - optind));
-		summary(&f, &st);
-		status = rc > 0 ? FE_EXIT_PARTIAL : fe_exit_status();
-	}
-	nl_copy_free(&c);
-	if (f.em && nl_emit_close(&f.em)) {
-		fe_error(NULL, "write error on standard output");
+	rc = nl_emit_close(&f.em);
+	if (rc < 0 && rc != -EPIPE) {
+		fe_error(NULL, "write error on standard output: %s", strerror(-rc));
 		status = FE_EXIT_PARTIAL;
 	}
-	for (size_t i = 0; i < nex; i++)
-		free((char *)excl[i]);
-	for (size_t i = 0; i < nin; i++)
-		free((char *)incl[i]);
-	free(excl);
-	free(incl);
+	free_patterns(&excl);
+	free_patterns(&incl);
 	if (status == FE_EXIT_OK && fe_had_errors)
 		status = FE_EXIT_PARTIAL;
 	return status;

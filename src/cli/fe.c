@@ -1,4 +1,4 @@
-/* fe.c: messages, exit codes, libntfs-3g logging and progress for the front ends. */
+/* fe.c: messages, exit codes and libntfs-3g logging for the front ends. */
 #include "config.h"
 
 #include <errno.h>
@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <ntfs-3g/types.h>
@@ -127,73 +126,6 @@ static void close_stdout(void)
 void fe_close_stdout_atexit(void)
 {
 	atexit(close_stdout);
-}
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-double fe_progress_delay(void)
-{
-	const char *e = getenv("NTFSLINKS_PROGRESS_DELAY_MS");
-	char *end;
-	long ms;
-
-	if (!e || !*e)
-		return 0.25;
-	ms = strtol(e, &end, 10);
-	if (*end || ms < 0)
-		return 0.25;
-	return ms / 1000.0;
-}
-
-void fe_progress_init(struct fe_progress *p, const char *what, const char *unit)
-{
-	memset(p, 0, sizeof(*p));
-	p->what = what;
-	p->unit = unit;
-	p->enabled = isatty(STDERR_FILENO) && getenv("NTFSLINKS_NO_PROGRESS") == NULL;
-	p->start = now_seconds();
-}
-
-int fe_progress_cb(void *ctx, uint64_t done, uint64_t total)
-{
-	struct fe_progress *p = ctx;
-	double t, el;
-
-	if (!p || !p->enabled)
-		return 0;
-	t = now_seconds();
-	el = t - p->start;
-	if (el < fe_progress_delay() || t - p->last < 0.1)
-		return 0;
-	p->last = t;
-	p->shown = true;
-	if (total) {
-		double rate = done / (el > 0 ? el : 1);
-		double eta = rate > 0 ? (total - done) / rate : 0;
-
-		fprintf(stderr, "\r%s: %llu/%llu %s (%3.0f%%), %.0f/s, eta %.0fs \033[K",
-			p->what, (unsigned long long)done,
-			(unsigned long long)total, p->unit,
-			100.0 * done / total, rate, eta);
-	} else {
-		fprintf(stderr, "\r%s: %llu %s \033[K", p->what,
-			(unsigned long long)done, p->unit);
-	}
-	return 0;
-}
-
-void fe_progress_end(struct fe_progress *p)
-{
-	if (p && p->shown)
-		fputs("\r\033[K", stderr);
-	if (p)
-		p->shown = false;
 }
 
 int fe_exit_status(void)

@@ -1,4 +1,4 @@
-/* fe.h: helpers shared by the ntfslinks front ends (messages, exit codes, progress). */
+/* fe.h: helpers shared by the ntfslinks front ends (messages, exit codes). */
 #ifndef NTFSLINKS_FE_H
 #define NTFSLINKS_FE_H
 
@@ -43,24 +43,6 @@ void fe_ntfs_logging_init(void);
 
 /* Checks that stdout was written completely; called at exit. */
 void fe_close_stdout_atexit(void);
-
-/* Progress on stderr, only when stderr is a terminal and the work has run
- * longer than a quarter of a second. An nl_progress_fn: ctx is a struct
- * fe_progress. fe_progress_end() clears the line. */
-struct fe_progress {
-	const char *what;	/* e.g. "scanning" */
-	const char *unit;	/* e.g. "records" */
-	bool enabled;
-	bool shown;
-	double start;
-	double last;
-};
-void fe_progress_init(struct fe_progress *p, const char *what, const char *unit);
-/* Seconds a long operation runs before progress is shown: 0.25, or
- * NTFSLINKS_PROGRESS_DELAY_MS from the environment (for tests). */
-double fe_progress_delay(void);
-int fe_progress_cb(void *ctx, uint64_t done, uint64_t total);
-void fe_progress_end(struct fe_progress *p);
 
 /* The program's exit status from fe_had_errors. */
 int fe_exit_status(void);

@@ -16,6 +16,7 @@
 
 #include "fe.h"
 #include "fe_audit.h"
+#include "progress.h"
 
 enum {
 	OPT_JSON = 0x100, OPT_CSV, OPT_BODYFILE, OPT_WINPATHS, OPT_DRIVE, OPT_DELETED,

@@ -454,11 +454,46 @@ static int row_text_summary(nl_table *t)
 	return rc;
 }
 
+/* A row of an NL_TABLE_LINES table: one line of its own. */
+static int row_text_lines(nl_table *t)
+{
+	struct obuf b = { 0 };
+	bool first = true;
+	int rc;
+
+	nl_emit_flush(t->e);
+	for (size_t i = 0; i < t->ncols; i++) {
+		const struct cell *c = &t->cur[i];
+		size_t start;
+
+		if (!col_in_text(t, i) ||
+		    (c->type == C_NULL && (t->cols[i].flags & NL_COL_OPTIONAL)))
+			continue;
+		if (!first)
+			ob_add(&b, " ", 1);
+		first = false;
+		start = b.n;
+		cell_plain(c, &b, "-", ", ");
+		if (!b.oom && t->cols[i].width) {
+			size_t w = nl_display_width(b.p + start, b.n - start);
+
+			if (w < t->cols[i].width)
+				ob_pad(&b, t->cols[i].width - w);
+		}
+	}
+	ob_add(&b, "\n", 1);
+	rc = emit_out(t->e, &b);
+	free(b.p);
+	return rc;
+}
+
 int emit_row_text(nl_table *t)
 {
 	nl_emit *e = t->e;
 	char **v;
 
+	if (t->flags & NL_TABLE_LINES)
+		return row_text_lines(t);
 	if (t->flags & NL_TABLE_SUMMARY)
 		return row_text_summary(t);
 	if (e->text_cur != t) {
