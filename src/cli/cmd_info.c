@@ -201,14 +201,70 @@ static void reparse_cells(struct fe_audit *a, nl_table *t, uint64_t mft, char dr
 		nl_cell_str(t, I_REASON, reason);
 }
 
+/* The names of record @mft, sorted by path: their paths, DOS aliases and
+ * name spaces, as three arrays. */
+static void cell_names(struct fe_audit *a, nl_table *t, uint64_t mft, char drive)
+{
+	nl_rows *rows = fe_rows_new(0);
+	struct nl_name nm;
+	uint64_t nc = 0;
+
+	while (nl_model_name_next(a->model, mft, 0, &nc, &nm) == 0)
+		fe_rows_add(a, rows, &nm, 0);
+	fe_rows_sort(rows);
+	nl_cell_strs_empty(t, I_NAMES);
+	nl_cell_strs_empty(t, I_DOS);
+	nl_cell_strs_empty(t, I_NAMESPACES);
+	for (size_t i = 0; i < nl_rows_count(rows); i++) {
+		const struct nl_path_key *r = nl_rows_at(rows, i);
+		const char *d = fe_audit_display(a, fe_key_path(a, r), drive);
+		const char *ns;
+
+		nl_cell_strs_add(t, I_NAMES, d, strlen(d));
+		if (nl_model_name_get(a->model, r->name_id, &nm) < 0)
+			continue;
+		if (nm.dos_alias)
+			nl_cell_strs_add(t, I_DOS, nm.dos_alias, nm.dos_len);
+		else
+			nl_cell_strs_add(t, I_DOS, "", 0);
+		ns = fe_namespace_name(nm.name_space);
+		nl_cell_strs_add(t, I_NAMESPACES, ns, strlen(ns));
+	}
+	nl_rows_free(&rows);
+}
+
+/* The record's own facts: flags, counts, attributes, sizes, times. */
+static void cell_record(struct fe_audit *a, nl_table *t, uint64_t mft,
+			const struct nl_record_info *ri)
+{
+	nl_cell_uint(t, I_MFT, mft);
+	nl_cell_uint(t, I_SEQ, ri->seq);
+	nl_cell_bool(t, I_IN_USE, (ri->flags & NL_REC_IN_USE) != 0);
+	nl_cell_bool(t, I_DIRECTORY, (ri->flags & NL_REC_DIRECTORY) != 0);
+	nl_cell_bool(t, I_DELETED, (ri->flags & NL_REC_DELETED) != 0);
+	nl_cell_bool(t, I_ATTR_LIST, (ri->flags & NL_REC_ATTR_LIST) != 0);
+	nl_cell_uint(t, I_LINK_COUNT, ri->link_count);
+	nl_cell_uint(t, I_NNAMES, ri->names);
+	nl_cell_hex(t, I_ATTRS, ri->file_attributes, 8);
+	nl_cell_strs_empty(t, I_ATTR_NAMES);
+	for (size_t i = 0; i < sizeof(attr_names) / sizeof(attr_names[0]); i++)
+		if (ri->file_attributes & attr_names[i].bit)
+			nl_cell_strs_add(t, I_ATTR_NAMES, attr_names[i].name,
+					 strlen(attr_names[i].name));
+	nl_cell_uint(t, I_SIZE, ri->data_size);
+	nl_cell_uint(t, I_ALLOC, ri->alloc_size);
+	nl_cell_uint(t, I_STREAMS, ri->stream_count);
+	nl_cell_uint(t, I_STREAMS_SIZE, ri->streams_size);
+	fe_audit_times(a, t, I_CRTIME, mft);
+}
+
 static int run(int argc, char **argv)
 {
 	struct nl_column cols[I_NCOLS];
-	nl_rows *rows;
 	struct nl_record_info ri;
 	struct fe_audit a;
-	struct nl_name nm;
-	uint64_t mft, nc = 0;
+	uint64_t mft;
+	const char *p;
 	char drive;
 	nl_table *t;
 
@@ -222,67 +278,22 @@ static int run(int argc, char **argv)
 	fe_audit_anchor(&a);
 	fe_audit_analyse(&a);
 	drive = a.windows_paths ? fe_audit_drive(&a) : 0;
-	rows = fe_rows_new(0);
-	while (nl_model_name_next(a.model, mft, 0, &nc, &nm) == 0)
-		fe_rows_add(&a, rows, &nm, 0);
-	fe_rows_sort(rows);
-
 	memcpy(cols, cols_def, sizeof(cols));
 	if (!(ri.flags & NL_REC_REPARSE))
 		for (size_t c = I_TAG; c <= I_DATA; c++)
 			cols[c].flags = HIDE;
 	fe_audit_emit_open(&a);
 	t = fe_audit_table(&a, "info", cols, I_NCOLS, NL_TABLE_SUMMARY);
-	{
-		size_t len;
-		const char *p = fe_audit_record_path(&a, mft, &len, NULL);
-
-		if (p)
-			nl_cell_str(t, I_PATH, fe_audit_display(&a, p, drive));
-	}
-	nl_cell_uint(t, I_MFT, mft);
-	nl_cell_uint(t, I_SEQ, ri.seq);
-	nl_cell_bool(t, I_IN_USE, (ri.flags & NL_REC_IN_USE) != 0);
-	nl_cell_bool(t, I_DIRECTORY, (ri.flags & NL_REC_DIRECTORY) != 0);
-	nl_cell_bool(t, I_DELETED, (ri.flags & NL_REC_DELETED) != 0);
-	nl_cell_bool(t, I_ATTR_LIST, (ri.flags & NL_REC_ATTR_LIST) != 0);
-	nl_cell_uint(t, I_LINK_COUNT, ri.link_count);
-	nl_cell_uint(t, I_NNAMES, ri.names);
-	nl_cell_strs_empty(t, I_NAMES);
-	nl_cell_strs_empty(t, I_DOS);
-	nl_cell_strs_empty(t, I_NAMESPACES);
-	for (size_t i = 0; i < nl_rows_count(rows); i++) {
-		const struct nl_path_key *r = nl_rows_at(rows, i);
-		const char *d = fe_audit_display(&a, fe_key_path(&a, r), drive);
-		const char *ns;
-
-		nl_cell_strs_add(t, I_NAMES, d, strlen(d));
-		if (nl_model_name_get(a.model, r->name_id, &nm) < 0)
-			continue;
-		if (nm.dos_alias)
-			nl_cell_strs_add(t, I_DOS, nm.dos_alias, nm.dos_len);
-		else
-			nl_cell_strs_add(t, I_DOS, "", 0);
-		ns = fe_namespace_name(nm.name_space);
-		nl_cell_strs_add(t, I_NAMESPACES, ns, strlen(ns));
-	}
-	nl_cell_hex(t, I_ATTRS, ri.file_attributes, 8);
-	nl_cell_strs_empty(t, I_ATTR_NAMES);
-	for (size_t i = 0; i < sizeof(attr_names) / sizeof(attr_names[0]); i++)
-		if (ri.file_attributes & attr_names[i].bit)
-			nl_cell_strs_add(t, I_ATTR_NAMES, attr_names[i].name,
-					 strlen(attr_names[i].name));
-	nl_cell_uint(t, I_SIZE, ri.data_size);
-	nl_cell_uint(t, I_ALLOC, ri.alloc_size);
-	nl_cell_uint(t, I_STREAMS, ri.stream_count);
-	nl_cell_uint(t, I_STREAMS_SIZE, ri.streams_size);
-	fe_audit_times(&a, t, I_CRTIME, mft);
+	p = fe_audit_record_path(&a, mft, NULL, NULL);
+	if (p)
+		nl_cell_str(t, I_PATH, fe_audit_display(&a, p, drive));
+	cell_record(&a, t, mft, &ri);
+	cell_names(&a, t, mft, drive);
 	if (ri.flags & NL_REC_REPARSE)
 		reparse_cells(&a, t, mft, drive);
 	fe_audit_row_end(&a, t);
 	if (!(ri.flags & NL_REC_DIRECTORY) || ri.stream_count)
 		streams(&a, mft);
-	nl_rows_free(&rows);
 	return fe_audit_exit(&a);
 }
 

@@ -95,6 +95,80 @@ static int parse_offset(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* --partition N: 1 .. 4096 (misuse exits 2). */
+static unsigned parse_partition(const struct fe_command *cmd, const char *arg)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || v == 0 || v > 4096 || !isdigit((unsigned char)arg[0]))
+		fe_usage_error(cmd->name, "invalid partition number '%s'", arg);
+	return (unsigned)v;
+}
+
+/* One option @ch (from getopt_long(), optarg set) into @a. */
+static void parse_option(struct fe_audit *a, const struct fe_command *cmd, int ch, char **argv)
+{
+	switch (ch) {
+	case 'h':
+		cmd->usage(stdout);
+		exit(FE_EXIT_OK);
+	case OPT_JSON:
+		set_format(a, FE_FMT_JSON, "--json");
+		break;
+	case OPT_CSV:
+		set_format(a, FE_FMT_CSV, "--csv");
+		break;
+	case OPT_BODYFILE:
+		set_format(a, FE_FMT_BODYFILE, "--bodyfile");
+		break;
+	case '0':
+		set_format(a, FE_FMT_NUL, "-0");
+		break;
+	case OPT_WINPATHS:
+		a->windows_paths = true;
+		break;
+	case OPT_DRIVE:
+		if (!isalpha((unsigned char)optarg[0]) ||
+		    (optarg[1] && (optarg[1] != ':' || optarg[2])))
+			fe_usage_error(cmd->name, "invalid drive '%s' (expected a letter like C:)",
+				       optarg);
+		a->drive = (char)toupper((unsigned char)optarg[0]);
+		break;
+	case OPT_DELETED:
+		a->deleted = true;
+		break;
+	case OPT_PARTITION:
+		a->open.partition = parse_partition(cmd, optarg);
+		break;
+	case OPT_OFFSET:
+		if (parse_offset(optarg, &a->open.offset) < 0)
+			fe_usage_error(cmd->name, "invalid offset '%s'", optarg);
+		a->open.has_offset = true;
+		break;
+	case OPT_UNDER:
+		a->under = optarg;
+		break;
+	case OPT_CLASS: {
+		int c = nl_link_class_from_name(optarg);
+
+		if (c < 0 || c == NL_CLASS_NONE)
+			fe_usage_error(cmd->name,
+				       "invalid class '%s' (expected inner, outer, other-volume, dangling, loop or unknown)",
+				       optarg);
+		a->class_name = optarg;
+		break;
+	}
+	case OPT_TAG:
+		a->tag = optarg;
+		break;
+	default:
+		fe_bad_option(cmd->name, argv);
+	}
+}
+
 void fe_audit_parse(struct fe_audit *a, const struct fe_command *cmd, unsigned accept,
 		    int argc, char **argv, int min_pos, int max_pos)
 {
@@ -112,73 +186,8 @@ void fe_audit_parse(struct fe_audit *a, const struct fe_command *cmd, unsigned a
 	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
 	strcpy(shortopts, (accept & FE_A_NUL) ? "h0" : "h");
 
-	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'h':
-			cmd->usage(stdout);
-			exit(FE_EXIT_OK);
-		case OPT_JSON:
-			set_format(a, FE_FMT_JSON, "--json");
-			break;
-		case OPT_CSV:
-			set_format(a, FE_FMT_CSV, "--csv");
-			break;
-		case OPT_BODYFILE:
-			set_format(a, FE_FMT_BODYFILE, "--bodyfile");
-			break;
-		case '0':
-			set_format(a, FE_FMT_NUL, "-0");
-			break;
-		case OPT_WINPATHS:
-			a->windows_paths = true;
-			break;
-		case OPT_DRIVE:
-			if (!isalpha((unsigned char)optarg[0]) ||
-			    (optarg[1] && (optarg[1] != ':' || optarg[2])))
-				fe_usage_error(cmd->name, "invalid drive '%s' (expected a letter like C:)",
-					       optarg);
-			a->drive = (char)toupper((unsigned char)optarg[0]);
-			break;
-		case OPT_DELETED:
-			a->deleted = true;
-			break;
-		case OPT_PARTITION: {
-			char *end;
-			unsigned long v;
-
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || v == 0 || v > 4096 ||
-			    !isdigit((unsigned char)optarg[0]))
-				fe_usage_error(cmd->name, "invalid partition number '%s'", optarg);
-			a->open.partition = (unsigned)v;
-			break;
-		}
-		case OPT_OFFSET:
-			if (parse_offset(optarg, &a->open.offset) < 0)
-				fe_usage_error(cmd->name, "invalid offset '%s'", optarg);
-			a->open.has_offset = true;
-			break;
-		case OPT_UNDER:
-			a->under = optarg;
-			break;
-		case OPT_CLASS: {
-			int c = nl_link_class_from_name(optarg);
-
-			if (c < 0 || c == NL_CLASS_NONE)
-				fe_usage_error(cmd->name,
-					       "invalid class '%s' (expected inner, outer, other-volume, dangling, loop or unknown)",
-					       optarg);
-			a->class_name = optarg;
-			break;
-		}
-		case OPT_TAG:
-			a->tag = optarg;
-			break;
-		default:
-			fe_bad_option(cmd->name, argv);
-		}
-	}
+	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1)
+		parse_option(a, cmd, ch, argv);
 	if (a->open.has_offset && a->open.partition)
 		fe_usage_error(cmd->name, "--offset and --partition cannot be used together");
 	a->npos = argc - optind;
