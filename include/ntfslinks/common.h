@@ -11,15 +11,26 @@ extern "C" {
 #endif
 
 /*
- * Conventions of the whole library (prefix nl_):
+ * Conventions of the whole library (prefix nl_; ntfslinks(3) has them all):
  *  - functions return 0 on success and -errno on failure; iterators and
  *    walkers return 1 when they reach the end;
- *  - handles are opaque, created by nl_X_open()/nl_X_new() and released by
- *    nl_X_close(&h)/nl_X_free(&h), which take the address and clear it;
+ *  - handles are opaque typedefs (nl_volume, nl_model, ...), created by
+ *    nl_X_open()/nl_X_new() and released by nl_X_close(&h)/nl_X_free(&h),
+ *    which take the address and clear it;
+ *  - arguments: the handle first, then inputs, then out-parameters (the
+ *    address of a new handle included); an error-text buffer (err, errlen)
+ *    comes last;
+ *  - error texts: calls that start from a path fill err/errlen
+ *    (NL_ERRMSG_SIZE), a handle keeps the text of its last failure
+ *    (nl_writer_error(), nl_copy_error()), parsers of a caller's buffer set
+ *    a static *reason;
  *  - the library never prints and never exits; per-entry problems are
  *    handed to an nl_problem_fn callback supplied by the caller;
  *  - every getter says in its header comment who owns returned memory.
  */
+
+/** Size of an error-text buffer (err, errlen) that always holds the whole text. */
+#define NL_ERRMSG_SIZE 1024
 
 /**
  * nl_problem_fn - report a problem with one entry and let the work go on.

@@ -34,9 +34,6 @@ extern "C" {
 /** Opaque handle of an open volume. */
 typedef struct nl_volume nl_volume;
 
-/** Size of an error-message buffer that always holds the whole message. */
-#define NL_ERRMSG_SIZE 1024
-
 /** Options for nl_volume_open(); all-zero (or NULL) means "auto". */
 struct nl_open_options {
 	/** Partition number to use (1-based, see above); 0: auto / from "@N". */
