@@ -6,13 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <ntfslinks/analysis.h>
 #include <ntfslinks/reparse.h>
 #include <ntfslinks/scan.h>
 #include <ntfslinks/volume.h>
+#include "testutil.h"
 
 /*
  * Expected values follow from the specs in fixtures/ (read them side by
@@ -23,22 +23,13 @@
 
 static char tmpdir[4096], winlike[4200], reparse_img[4200];
 
+/* build: the image of fixtures/@spec */
 static int build(const char *spec, const char *image)
 {
-	const char *mk = getenv("MKFIXTURE"), *dir = getenv("FIXTURES_DIR");
 	char path[4200];
-	pid_t pid;
-	int st;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, spec);
-	pid = fork();
-	if (pid == 0) {
-		if (!freopen("/dev/null", "w", stdout))
-			_exit(127);
-		execl(mk, mk, path, image, (char *)NULL);
-		_exit(127);
-	}
-	if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+	snprintf(path, sizeof(path), "%s/%s", getenv("FIXTURES_DIR"), spec);
+	if (tu_mkfixture(path, image) != 0) {
 		fprintf(stderr, "check_analysis_fixtures: mkfixture %s failed\n", path);
 		return -1;
 	}
