@@ -55,7 +55,7 @@ expect_eq "every reparse point: tag name, class, target" "/Data/app.exe	appexecl
 /Data/gone	junction	dangling	/Missing/Folder
 /Data/long.txt	symlink	inner	/Data/$X/$Y/t.txt
 /Data/mnt	mount_point	other-volume	Volume{01234567-89ab-cdef-0123-456789abcdef}/
-/Data/noprint	junction	inner	/Users
+/Data/noprint	junction	loop	/Users
 /Data/other	junction	other-volume	D:/Stuff
 /Data/rel.txt	symlink	inner	/Data/target.txt
 /Data/share	symlink	other-volume	//server/share/dir
@@ -69,13 +69,15 @@ expect_eq "every reparse point: tag name, class, target" "/Data/app.exe	appexecl
 /ProgramData/Application Data	junction	loop	/ProgramData
 /Users/All Users	symlink	inner	/ProgramData
 /Users/alice/Docs	junction	inner	/Users/alice/Documents
-/Users/alice/My Data	junction	inner	/Data" \
+/Users/alice/My Data	junction	loop	/Data" \
 	"$(jfields reparse path tag_name class target <"$T_TMP/out")"
 expect_eq "reasons of dangling links and loops" "/Data/gone	true
+/Data/noprint	true
 /Data/up.txt	true
 /Loop1	true
 /Loop2	true
-/ProgramData/Application Data	true" \
+/ProgramData/Application Data	true
+/Users/alice/My Data	true" \
 	"$(python3 -c '
 import json, sys
 for l in sys.stdin:
@@ -83,9 +85,17 @@ for l in sys.stdin:
     if o["type"] == "reparse" and o["class"] in ("dangling", "loop"):
         print(o["path"] + "\t" + str(bool(o["reason"])).lower())
 ' <"$T_TMP/out")"
+# two junctions that each point at a folder holding the other loop; links
+# leading into a loop keep their class and say so
+expect_eq "loops through several links: the reason" "/Data/noprint	links under its target lead back to it
+/Users/alice/My Data	links under its target lead back to it" \
+	"$(jfields reparse path reason <"$T_TMP/out" | grep -e '^/Data/noprint' -e '^/Users/alice/My Data')"
+expect_eq "links that lead into a loop" "/Documents and Settings
+/Users/All Users" \
+	"$(jfields reparse path reaches_loop <"$T_TMP/out" | grep 'true$' | cut -f1)"
 expect_eq "the target's record" "$(mft_of "$img" /Users)" \
 	"$(jfields reparse path target_mft <"$T_TMP/out" | grep '^/Documents and Settings' | cut -f2)"
-expect_eq "summary: counts per class and the drive assumption" "21	8	0	3	2	3	0	5	C:	false	9	11" \
+expect_eq "summary: counts per class and the drive assumption" "21	6	0	3	2	5	0	5	C:	false	9	11" \
 	"$(jfields summary reparse_points inner outer other_volume dangling loop unknown not_links drive drive_given drive_support drive_targets <"$T_TMP/out")"
 
 # Cross-check with the builder's ground truth: path, tag, record, and the
@@ -132,8 +142,8 @@ nl_json reparse --under /Users "$img"
 expect_rc "reparse --under /Users" 0
 expect_eq "classes under /Users" "/Users/All Users	outer	/ProgramData
 /Users/alice/Docs	inner	/Users/alice/Documents
-/Users/alice/My Data	outer	/Data" "$(jfields reparse path class target <"$T_TMP/out")"
-expect_eq "summary under /Users" "3	/Users	1	2" "$(jfields summary reparse_points under inner outer <"$T_TMP/out")"
+/Users/alice/My Data	loop	/Data" "$(jfields reparse path class target <"$T_TMP/out")"
+expect_eq "summary under /Users" "3	/Users	1	1" "$(jfields summary reparse_points under inner outer <"$T_TMP/out")"
 nl_json reparse --under /Data "$img"
 expect_eq "classes under /Data" "/Data/app.exe	-
 /Data/cloud.txt	-
@@ -141,7 +151,7 @@ expect_eq "classes under /Data" "/Data/app.exe	-
 /Data/gone	dangling
 /Data/long.txt	inner
 /Data/mnt	other-volume
-/Data/noprint	outer
+/Data/noprint	loop
 /Data/other	other-volume
 /Data/rel.txt	inner
 /Data/share	other-volume
@@ -151,15 +161,15 @@ expect_eq "classes under /Data" "/Data/app.exe	-
 /Data/wsl	inner" "$(jfields reparse path class <"$T_TMP/out")"
 nl_json reparse --under /ProgramData --class loop "$img"
 expect_eq "loop under /ProgramData" "/ProgramData/Application Data	loop" "$(jfields reparse path class <"$T_TMP/out")"
-nl_json reparse --under /Users/alice --class outer "$img"
-expect_eq "outer under /Users/alice" "/Users/alice/My Data	/Data" "$(jfields reparse path target <"$T_TMP/out")"
+nl_json reparse --under /Users/alice --class loop "$img"
+expect_eq "loop under /Users/alice" "/Users/alice/My Data	/Data" "$(jfields reparse path target <"$T_TMP/out")"
 run_nl reparse --under /Users/alice/doc.txt "$img"
 expect_rc "--under a file" 2
 
 # --- filters ---------------------------------------------------------------------------------------
 sel() { jfields reparse path <"$T_TMP/out" | paste -sd' '; }
 nl_json reparse --class loop "$img"
-expect_eq "--class loop" "/Loop1 /Loop2 /ProgramData/Application Data" "$(sel)"
+expect_eq "--class loop" "/Data/noprint /Loop1 /Loop2 /ProgramData/Application Data /Users/alice/My Data" "$(sel)"
 nl_json reparse --class dangling "$img"
 expect_eq "--class dangling" "/Data/gone /Data/up.txt" "$(sel)"
 nl_json reparse --class other-volume "$img"
@@ -238,7 +248,7 @@ expect_rc "--drive 7:" 2
 run_nl reparse --csv "$img"
 expect_rc "reparse --csv" 0
 csv_rows "$T_TMP/out" >"$T_TMP/csv" || fail "reparse --csv does not parse"
-expect_eq "csv header" "mft	seq	tag_name	class	path	target	reason	tag	substitute_name	print_name	relative	name_surrogate	directory	target_mft	data" \
+expect_eq "csv header" "mft	seq	tag_name	class	path	target	reason	tag	substitute_name	print_name	relative	name_surrogate	directory	target_mft	data	reaches_loop" \
 	"$(head -n 1 "$T_TMP/csv")"
 expect_eq "csv: one row per reparse point" 21 "$(($(wc -l <"$T_TMP/csv") - 1))"
 expect_eq "csv row of a junction" "junction	inner	/Documents and Settings	/Users	" \
@@ -253,7 +263,7 @@ run_nl reparse --bodyfile --tag wof "$img"
 expect_eq "bodyfile: other tags are regular files" "0|/Data/wof.dll|$(mft_of "$img" /Data/wof.dll)|r/rrwxrwxrwx" \
 	"$(printf '%s\n' "$T_OUT" | cut -d'|' -f1-4)"
 "$NTFSLINKS" reparse -0 --class loop "$img" >"$T_TMP/nul"
-expect_eq "-0" "/Loop1 /Loop2 /ProgramData/Application Data " "$(tr '\0' ' ' <"$T_TMP/nul")"
+expect_eq "-0" "/Data/noprint /Loop1 /Loop2 /ProgramData/Application Data /Users/alice/My Data " "$(tr '\0' ' ' <"$T_TMP/nul")"
 nl_json reparse --windows-paths --class inner --under /Users "$img"
 expect_eq "--windows-paths: paths and targets" 'C:\Users\alice\Docs	C:\Users\alice\Documents' \
 	"$(jfields reparse path target <"$T_TMP/out")"
@@ -267,7 +277,7 @@ expect_rc "scan" 0
 json_ok "scan --json" "$T_TMP/out"
 expect_eq "scan: the reparse objects are those of 'reparse'" \
 	"$(grep '"type":"reparse"' "$T_TMP/all.json")" "$(grep '"type":"reparse"' "$T_TMP/out")"
-expect_eq "scan: summary is last" "summary	ntfs	1024	0	21	8	3	2	3	5	C:	9	11	0" \
+expect_eq "scan: summary is last" "summary	ntfs	1024	0	21	6	3	2	5	5	C:	9	11	0" \
 	"$(tail -n 1 "$T_TMP/out" | jfields summary type input record_size hardlink_groups reparse_points inner other_volume dangling loop not_links drive drive_support drive_targets problems)"
 run_nl scan "$img"
 expect_rc "scan (text)" 0

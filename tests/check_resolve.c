@@ -509,6 +509,55 @@ START_TEST(test_buffers_reused)
 }
 END_TEST
 
+/*
+ * Cycles through several links, by folder ids (root 5):
+ *   0 A in /fa [10]  -> /fb [20]        1 B in /fb  -> /fa    (A and B loop)
+ *   2 C in /c  [30]  -> /fb             (leads into the A-B loop)
+ *   3 D in /d  [40]  -> /d (its folder: classed loop already)
+ *   4 E in /e  [50]  -> /d              (leads to D)
+ *   5 F in /f  [60]  -> nowhere         6 G in /g [70] -> /f   (F is no loop)
+ *   7 H in /fa/h [80] -> /fa/h/x [81]   (nothing under it)
+ */
+START_TEST(test_cycles)
+{
+	static const uint64_t pool[] = { 5, 10, 5, 20, 5, 30, 5, 40, 5, 50, 5, 60, 5, 70,
+					 5, 10, 80 };
+	struct nl_rcycle v[] = {
+		{ .end = 20, .folders = 0, .nfolders = 2 },
+		{ .end = 10, .folders = 2, .nfolders = 2 },
+		{ .end = 20, .folders = 4, .nfolders = 2 },
+		{ .end = 40, .folders = 6, .nfolders = 2, .loop = true },
+		{ .end = 40, .folders = 8, .nfolders = 2 },
+		{ .end = 0, .folders = 10, .nfolders = 2 },
+		{ .end = 60, .folders = 12, .nfolders = 2 },
+		{ .end = 81, .folders = 14, .nfolders = 3 },
+	};
+	static const bool loop[] = { true, true, false, true, false, false, false, false };
+	static const bool reaches[] = { false, false, true, false, true, false, false, false };
+
+	ck_assert_int_eq(nl_resolve_cycles(v, sizeof(v) / sizeof(v[0]), pool), 0);
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		ck_assert_msg(v[i].loop == loop[i], "link %zu: loop %d", i, v[i].loop);
+		ck_assert_msg(v[i].reaches_loop == reaches[i], "link %zu: reaches_loop %d", i,
+			      v[i].reaches_loop);
+	}
+	/* F now points at the root, which holds every link: F loops, and so
+	 * does every link that leads to F's folder (G); the rest reach it */
+	v[5].end = 5;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		v[i].loop = v[i].reaches_loop = false;
+	v[3].loop = true;
+	ck_assert_int_eq(nl_resolve_cycles(v, sizeof(v) / sizeof(v[0]), pool), 0);
+	ck_assert(v[5].loop);           /* the root holds it */
+	ck_assert(v[6].loop);           /* G -> /f holds F -> root holds G */
+	ck_assert(v[0].loop && v[1].loop && v[3].loop);
+	ck_assert(!v[7].loop && !v[7].reaches_loop);   /* leads into /fa/h/x: nothing there */
+	ck_assert(!v[2].loop && v[2].reaches_loop);
+	ck_assert(!v[4].loop && v[4].reaches_loop);
+	ck_assert_int_eq(nl_resolve_cycles(v, 0, pool), 0);
+}
+END_TEST
+
 static Suite *resolve_suite(void)
 {
 	Suite *s = suite_create("resolve");
@@ -521,6 +570,7 @@ static Suite *resolve_suite(void)
 	tcase_add_test(tc, test_drive_letters);
 	tcase_add_test(tc, test_options_and_edges);
 	tcase_add_test(tc, test_buffers_reused);
+	tcase_add_test(tc, test_cycles);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -96,4 +96,47 @@ expect_eq "copy --drive C: the D: links cropped as on another volume" \
 	"$(printf '%s\n' "$T_OUT" | sed "s|$T_TMP/||g" | grep 'target on another volume' | awk '{ print $3 }' | tr '\n' ' ' | sed 's/ $//')"
 expect_eq "source never written" "$h" "$(hash_of "$T_TMP/a.img")"
 
+# ---- loops through several links: /src/ca/to-cb points at /cb, which holds
+#      /cb/to-ca, which points back at /src/ca: both loop; /src/into-cycle
+#      only leads into that loop: it keeps its class and says so
+cat >"$T_TMP/cycle.spec" <<'EOF'
+image size=16M label=CYCLE
+dir -p /src/ca
+dir /cb
+file /src/f.txt text="f\n"
+junction /src/ca/to-cb "\??\C:\cb"
+junction /cb/to-ca "\??\C:\src\ca"
+junction /src/into-cycle "\??\C:\cb"
+EOF
+build_fixture "$T_TMP/cycle.spec" "$T_TMP/c.img"
+run_nl reparse --json "$T_TMP/c.img"
+expect_rc "reparse: loops through several links" 0
+printf '%s\n' "$T_OUT" >"$T_TMP/out"
+. "$TESTS_SRCDIR/audit-lib.sh"
+expect_eq "reparse: both links of the cycle loop, the one leading into it reaches a loop" \
+"/cb/to-ca	loop	links under its target lead back to it	false
+/src/ca/to-cb	loop	links under its target lead back to it	false
+/src/into-cycle	inner	-	true" \
+	"$(jfields reparse path class reason reaches_loop <"$T_TMP/out")"
+build_fixture "$T_TMP/empty.spec" "$T_TMP/out3.img"
+run_nl copy --unroll "$T_TMP/c.img:/src" "$T_TMP/out3.img:/dst"
+expect_rc "copy --unroll: exit status" 0
+printf '%s\n' "$T_OUT" | sed "s|$T_TMP/||g" >"$T_TMP/got"
+cat >"$T_TMP/want" <<'EOF'
+loop       junction c.img:/src/ca/to-cb [C:\cb] (links under its target lead back to it)
+unrolled   folder   c.img:/src/into-cycle -> out3.img:/dst/into-cycle [C:\cb]
+drive      c.img:/src (C: inferred: 3 of 3 drive-letter targets resolve on this volume with it)
+1 files copied (2 bytes), 0 hardlinked, 2 folders, 1 junctions, 0 symlinks; cropped 0, spliced 0, unrolled 1, dangling 0, loops 1, excluded 0, warnings 0, errors 0
+EOF
+expect_file_eq "copy --unroll: the cycle is a loop, not unrolled; what only leads into it is" \
+	"$T_TMP/want" "$T_TMP/got"
+dump "$T_TMP/out3.img" /dst >"$T_TMP/got"
+cat >"$T_TMP/want" <<'EOF'
+ca dir
+f.txt file data=2:9bb61500c6639daf
+into-cycle dir
+into-cycle/to-ca rdir junction \??\C:\dst\ca print=C:\dst\ca
+EOF
+expect_file_eq "copy --unroll: destination" "$T_TMP/want" "$T_TMP/got"
+
 finish

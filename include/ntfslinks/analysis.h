@@ -28,7 +28,12 @@ extern "C" {
  *   loop          following the link (and the links it leads to, and links
  *                 met on the way through the path) comes back to a link
  *                 already followed, or to the link itself or one of its
- *                 ancestor folders, or needs more than max_depth hops
+ *                 ancestor folders, or needs more than max_depth hops; or
+ *                 following links from it (into the folder it leads to and
+ *                 anything below it) comes back to it: two junctions that
+ *                 each point at a folder holding the other are both loops.
+ *                 A link that only leads into such a loop keeps its class
+ *                 and has reaches_loop set
  *   unknown       the reparse data is malformed or unreadable, or the
  *                 target cannot be parsed or placed: unreadable data (a
  *                 non-resident $REPARSE_POINT in a bare $MFT) whose tag is
@@ -129,8 +134,10 @@ struct nl_link_info {
 	bool target_found;                /* the first hop exists */
 	uint64_t target_mft;              /* its record, if found */
 	const char *reason;               /* static text for dangling/loop/unknown
-	                                     ("no such file", "points to its own parent",
-	                                     "chain longer than 64 links", ...); NULL else */
+	                                     ("no such file", "points to a folder that
+	                                     contains it", "record 42 unreadable", ...);
+	                                     NULL else */
+	bool reaches_loop;                /* not a loop, but following it leads to one */
 };
 
 /**

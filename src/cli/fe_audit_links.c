@@ -406,7 +406,7 @@ uint64_t fe_audit_hardlinks(struct fe_audit *a, bool summary)
 enum {
 	R_MFT, R_SEQ, R_TYPE, R_CLASS, R_PATH, R_TARGET, R_REASON, R_TAG, R_SUBST, R_PRINT,
 	R_RELATIVE, R_SURROGATE, R_DIRECTORY, R_TARGET_MFT, R_DATA, R_DELETED, R_MODE,
-	R_SIZE, R_CRTIME, R_MTIME, R_CTIME, R_ATIME, R_NCOLS
+	R_SIZE, R_CRTIME, R_MTIME, R_CTIME, R_ATIME, R_REACHES_LOOP, R_NCOLS
 };
 
 #define TXT_HIDE NL_COL_NO_TEXT
@@ -434,6 +434,7 @@ static const struct nl_column rp_cols[R_NCOLS] = {
 	[R_MTIME] = { "mtime", "MTIME", HIDE | NL_ROLE_MTIME, 0 },
 	[R_CTIME] = { "ctime", "CTIME", HIDE | NL_ROLE_CTIME, 0 },
 	[R_ATIME] = { "atime", "ATIME", HIDE | NL_ROLE_ATIME, 0 },
+	[R_REACHES_LOOP] = { "reaches_loop", "REACHES_LOOP", TXT_HIDE, 0 },
 };
 
 enum {
@@ -656,6 +657,8 @@ static void emit_link(struct fe_audit *a, nl_table *t, const struct nl_path_key 
 	}
 	if (li->target_found)
 		nl_cell_uint(t, R_TARGET_MFT, li->target_mft);
+	if (li->cls != NL_CLASS_NONE)
+		nl_cell_bool(t, R_REACHES_LOOP, li->reaches_loop);
 	if (a->deleted)
 		nl_cell_bool(t, R_DELETED, (ri.flags & NL_REC_DELETED) != 0);
 	if (a->format == FE_FMT_BODYFILE) {

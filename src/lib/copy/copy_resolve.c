@@ -31,6 +31,8 @@ struct cp_lookup {
 	char *host;             /* ntfs-3g sources: the mount's path + a volume path */
 	size_t host_cap;
 	struct nl_drive_guess drive;
+	uint64_t *loops;        /* records of the links the volume's analysis calls loops, sorted */
+	size_t nloops;
 };
 
 /* The identity of a source entry: its MFT reference, or its inode and device. */
@@ -203,30 +205,73 @@ static const struct nl_resolve_lookup source_lookup = {
 	.child = lk_child,
 };
 
-/*
- * The drive letter of image source @s, inferred from every link on its volume
- * exactly as the audit commands infer it (the same scan and analysis).  The
- * volume is read here, once, before any destination is opened read-write.
- */
-static int infer_drive(struct cp_src *s, struct nl_drive_guess *g)
+/* Keep the records of the links that analysis @a calls loops (in record order). */
+static int keep_loops(struct cp_lookup *lk, const nl_analysis *a)
 {
+	struct nl_link_info li;
+	size_t cursor = 0, n = 0;
+	uint64_t counts[NL_CLASS_COUNT];
+
+	nl_analysis_counts(a, counts);
+	if (!counts[NL_CLASS_LOOP])
+		return 0;
+	lk->loops = malloc(counts[NL_CLASS_LOOP] * sizeof(*lk->loops));
+	if (!lk->loops)
+		return -ENOMEM;
+	while (nl_analysis_next(a, &cursor, &li) == 0)
+		if (li.cls == NL_CLASS_LOOP && n < counts[NL_CLASS_LOOP])
+			lk->loops[n++] = li.mft;
+	lk->nloops = n;
+	return 0;
+}
+
+/*
+ * What the links of image source @s's whole volume say, by the same scan and
+ * analysis as the audit commands: the drive letter, inferred from all of them
+ * unless given, and which links loop through several links (which a copy,
+ * seeing only the links it copies, could not tell).  The volume is read here,
+ * once, before any destination is opened read-write.
+ */
+static int analyse_volume(struct cp_lookup *lk, char drive)
+{
+	struct nl_analysis_options ao = { .drive = drive };
 	struct nl_scan_options so = { 0 };
 	nl_volume *vol = NULL;
 	nl_model *m = NULL;
 	nl_analysis *a = NULL;
 	int rc;
 
-	rc = nl_volume_open(s->image, NULL, &vol, NULL, 0);
+	rc = nl_volume_open(lk->s->image, NULL, &vol, NULL, 0);
 	if (!rc)
 		rc = nl_scan(vol, &so, &m);
 	if (!rc)
-		rc = nl_analysis_open(m, NULL, &a);
+		rc = nl_analysis_open(m, &ao, &a);
 	if (!rc)
-		rc = nl_analysis_drive(a, g);
+		rc = nl_analysis_drive(a, &lk->drive);
+	if (!rc)
+		rc = keep_loops(lk, a);
 	nl_analysis_close(&a);
 	nl_model_free(&m);
 	nl_volume_close(&vol);
 	return rc;
+}
+
+/* Does the volume's analysis call the link of record @mft a loop? */
+static bool volume_loop(const struct cp_lookup *lk, uint64_t mft)
+{
+	size_t lo = 0, hi = lk->nloops;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (lk->loops[mid] == mft)
+			return true;
+		if (lk->loops[mid] < mft)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
 }
 
 int cp_source_prepare(struct nl_copy *c, struct cp_src *s)
@@ -245,21 +290,19 @@ int cp_source_prepare(struct nl_copy *c, struct cp_src *s)
 	if (!lk)
 		return -ENOMEM;
 	lk->s = s;
-	if (c->o.src_drive) {
-		lk->drive.drive = (char)(c->o.src_drive & ~0x20);
-		lk->drive.given = true;
-	} else if (s->kind == CP_EP_IMAGE && !s->shared) {
-		rc = infer_drive(s, &lk->drive);
-	} else {
-		rc = -ENODATA;  /* nothing to infer from (or no second look at a volume in use) */
-	}
+	if (s->kind == CP_EP_IMAGE && !s->shared)
+		rc = analyse_volume(lk, c->o.src_drive);
+	else
+		rc = -ENODATA;  /* nothing to analyse (or no second look at a volume in use) */
 	if (rc == -ENOMEM) {
+		free(lk->loops);
 		free(lk);
 		return rc;
 	}
 	if (rc) {
 		memset(&lk->drive, 0, sizeof(lk->drive));
-		lk->drive.drive = 'C';
+		lk->drive.drive = c->o.src_drive ? (char)(c->o.src_drive & ~0x20) : 'C';
+		lk->drive.given = c->o.src_drive != 0;
 	}
 	ro.drive = lk->drive.drive;
 	ro.posix_here = s->kind == CP_EP_DIR;
@@ -291,6 +334,7 @@ void cp_lookups_free(struct nl_copy *c)
 		release(lk);
 		nl_resolver_free(&lk->r);
 		free(lk->host);
+		free(lk->loops);
 		free(lk);
 	}
 	free(c->lookups);
@@ -430,6 +474,11 @@ int cp_link_resolve(struct nl_copy *c, struct cp_src *s, const struct cp_stat *s
 		release(lk);
 		nl_target_clear(&tgt);
 		return rc;
+	}
+	if (!rc && (res.cls == NL_CLASS_INNER || res.cls == NL_CLASS_OUTER) &&
+	    s->kind == CP_EP_IMAGE && volume_loop(lk, st->ino)) {
+		res.cls = NL_CLASS_LOOP;
+		res.reason = NL_REASON_CYCLE;
 	}
 	if (rc) {
 		t->rc = rc;

@@ -26,6 +26,7 @@ struct entry {
 	uint64_t target_mft;
 	const char *reason;     /* static text, unless reason_off says it is in the pool */
 	size_t reason_off;
+	bool reaches_loop;
 };
 
 struct nl_analysis {
@@ -37,6 +38,9 @@ struct nl_analysis {
 	char *pool;             /* the strings of the entries, NUL-terminated */
 	size_t pool_len, pool_cap;
 	char *dirbuf;           /* NL_PATH_BUF bytes: the folder of the link being classified */
+	struct nl_rcycle *cyc;  /* per entry: what the cycle pass needs */
+	uint64_t *folders;      /* the folders holding each link (nl_rcycle.folders) */
+	size_t nfolders, cap_folders;
 };
 
 static struct entry *find_entry(const nl_analysis *a, uint64_t mft)
@@ -170,6 +174,57 @@ static const char *link_dir(nl_analysis *a, uint64_t mft)
 	return a->dirbuf;
 }
 
+/* What the cycle pass needs of entry @x: where it leads and the folders holding it. */
+static int keep_folders(nl_analysis *a, const struct entry *x, const struct nl_resolution *res)
+{
+	struct nl_rcycle *c = &a->cyc[x - a->e];
+
+	if (a->nfolders + res->nfolders > a->cap_folders) {
+		size_t nc = a->cap_folders ? 2 * a->cap_folders : 1024;
+		uint64_t *nf;
+
+		while (nc < a->nfolders + res->nfolders)
+			nc *= 2;
+		nf = realloc(a->folders, nc * sizeof(*nf));
+		if (!nf)
+			return -ENOMEM;
+		a->folders = nf;
+		a->cap_folders = nc;
+	}
+	memcpy(a->folders + a->nfolders, res->folders, res->nfolders * sizeof(*res->folders));
+	c->end = res->end_id;
+	c->folders = a->nfolders;
+	c->nfolders = res->nfolders;
+	c->loop = res->cls == NL_CLASS_LOOP;
+	a->nfolders += res->nfolders;
+	return 0;
+}
+
+/* Links that loop through several links (nl_resolve_cycles); the others
+ * that lead into such loops keep their class and say so. */
+static int find_cycles(nl_analysis *a)
+{
+	int rc = nl_resolve_cycles(a->cyc, a->n, a->folders);
+
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < a->n; i++) {
+		struct entry *x = &a->e[i];
+
+		x->reaches_loop = a->cyc[i].reaches_loop;
+		if (a->cyc[i].loop && x->cls != NL_CLASS_LOOP) {
+			x->cls = NL_CLASS_LOOP;
+			x->reason = NL_REASON_CYCLE;
+			x->reason_off = NO_STRING;
+		}
+	}
+	free(a->cyc);
+	free(a->folders);
+	a->cyc = NULL;
+	a->folders = NULL;
+	return 0;
+}
+
 /* Classify entry @x through the resolver. Returns 0 or -errno. */
 static int classify(nl_analysis *a, struct entry *x)
 {
@@ -183,6 +238,8 @@ static int classify(nl_analysis *a, struct entry *x)
 	}
 	l.dir_path = link_dir(a, x->mft);
 	rc = nl_resolver_classify(a->r, &l, &res);
+	if (!rc)
+		rc = keep_folders(a, x, &res);
 	if (rc)
 		return rc;
 	x->cls = res.cls;
@@ -226,6 +283,8 @@ void nl_analysis_close(nl_analysis **ap)
 	free(a->e);
 	free(a->pool);
 	free(a->dirbuf);
+	free(a->cyc);
+	free(a->folders);
 	nl_resolver_free(&a->r);
 	free(a);
 	*ap = NULL;
@@ -343,6 +402,7 @@ int nl_analysis_open(nl_model *m, const struct nl_analysis_options *opt, nl_anal
 	 * but nothing on this volume can be resolved */
 	a->no_root = nl_model_record(m, NL_ROOT_MFT, &ri) != 0 || !(ri.flags & NL_REC_DIRECTORY);
 	rc = resolver_options(a, opt, &ro);
+	ro.folders = true;
 	if (!rc)
 		rc = nl_resolver_new(&model_lookup, a, &ro, &a->r);
 	if (!rc)
@@ -353,8 +413,12 @@ int nl_analysis_open(nl_model *m, const struct nl_analysis_options *opt, nl_anal
 		rc = load_entries(a, opt);
 	if (!rc)
 		rc = infer_drive(a);
+	if (!rc && !(a->cyc = calloc(a->n ? a->n : 1, sizeof(*a->cyc))))
+		rc = -ENOMEM;
 	for (size_t i = 0; i < a->n && !rc; i++)
 		rc = classify(a, &a->e[i]);
+	if (!rc)
+		rc = find_cycles(a);
 	if (rc) {
 		nl_analysis_close(&a);
 		return rc;
@@ -381,6 +445,7 @@ static void fill_info(const nl_analysis *a, const struct entry *x, struct nl_lin
 	o->target_found = x->found;
 	o->target_mft = x->target_mft;
 	o->reason = x->reason_off != NO_STRING ? a->pool + x->reason_off : x->reason;
+	o->reaches_loop = x->reaches_loop;
 }
 
 int nl_analysis_link(const nl_analysis *a, uint64_t mft, struct nl_link_info *out)

@@ -36,6 +36,9 @@
  * (buffers are reused from one link to the next).
  */
 
+/** The reason given for a link that loops through several links (nl_resolve_cycles()). */
+#define NL_REASON_CYCLE "links under its target lead back to it"
+
 /** A resolver (opaque). */
 struct nl_resolver;
 
@@ -84,6 +87,8 @@ struct nl_resolve_options {
 	bool paths;              /* keep the path a resolution went through (nl_resolution.target_path) */
 	bool posix_here;         /* absolute POSIX targets are on this volume (a Linux tree);
 				    otherwise they are other-volume (WSL links on NTFS) */
+	bool folders;            /* give the folders holding each link (nl_resolution.folders),
+				    what nl_resolve_cycles() needs */
 };
 
 /**
@@ -142,6 +147,12 @@ struct nl_rlink {
  * @target_is_dir:   it is a folder
  * @target_path:     with the paths option: the path it was found by (names
  *                   as stored, after the links on the way); else NULL
+ * @end_id:          the folder that following the link leads into (the end
+ *                   of its chain of links, or the folder holding it that it
+ *                   points to); 0 when it leads into none
+ * @folders:         with the folders option: the ids of the folders holding
+ *                   the link, the root first (@nfolders of them; 0 when it
+ *                   has no path from the root)
  * @unreadable:      unknown because an entry on the way could not be read:
  *                   @reason is "record N unreadable", N = @unreadable_id
  */
@@ -153,6 +164,9 @@ struct nl_resolution {
 	uint64_t target_id;
 	bool target_is_dir;
 	const char *target_path;
+	uint64_t end_id;
+	const uint64_t *folders;
+	size_t nfolders;
 	bool unreadable;
 	uint64_t unreadable_id;
 };
@@ -168,5 +182,33 @@ struct nl_resolution {
  */
 int nl_resolver_classify(struct nl_resolver *r, const struct nl_rlink *link,
 			 struct nl_resolution *res);
+
+/**
+ * struct nl_rcycle - one link for nl_resolve_cycles().
+ * @end:          nl_resolution.end_id (0: it leads into no folder)
+ * @folders:      offset of nl_resolution.folders in the caller's pool
+ * @nfolders:     how many
+ * @loop:         in: classed loop already; out: also set when following
+ *                links from it (into its folder and anything below) comes
+ *                back to it
+ * @reaches_loop: out: not a loop, but following it leads to a link that is
+ */
+struct nl_rcycle {
+	uint64_t end;
+	size_t folders, nfolders;
+	bool loop;
+	bool reaches_loop;
+};
+
+/**
+ * nl_resolve_cycles - find the links that loop through several links: a
+ * link leads to every link under the folder it leads into; a link on a cycle
+ * of that relation is a loop (one leading into a folder that holds it is the
+ * cycle of one link).  @v: every link of the volume, @pool: their folders.
+ * Time and memory grow with the links and the depth of their folders (and
+ * with how many links lie under each folder a link leads into).
+ * Returns 0 or -ENOMEM.
+ */
+int nl_resolve_cycles(struct nl_rcycle *v, size_t n, const uint64_t *pool);
 
 #endif
