@@ -46,17 +46,11 @@ cat >"$T_TMP/want" <<'EOF'
 ./j-inner -> sub
 ./j-outer/
 ./j-outer/back -> .
-./j-outer/level2/
-./j-outer/level2/deep.txt 2 deep|
-./j-outer/level2/up -> ..
 ./j-outer/o-link.txt -> o.txt
 ./j-outer/o.txt 2 outer|
 ./j-outer/to-src -> ../sub
 ./j-outer2/
 ./j-outer2/back -> .
-./j-outer2/level2/
-./j-outer2/level2/deep.txt 2 deep|
-./j-outer2/level2/up -> ..
 ./j-outer2/o-link.txt -> o.txt
 ./j-outer2/o.txt 2 outer|
 ./j-outer2/to-src -> ../sub
