@@ -130,8 +130,9 @@ struct nl_copy_options {
 	bool dry_run;		/* plan and report, write nothing */
 	bool no_acl;		/* do not copy security descriptors (image to image) */
 	char src_drive;		/* the source volumes' drive letter; 0 (default): inferred
-				   for each image source from all its links, as the audit
-				   commands infer it; C: for folder sources */
+				   from all the links of each NTFS source's volume (image,
+				   or what an ntfs-3g mount reads), as the audit commands
+				   infer it; C: for plain folders */
 	char dest_drive;	/* drive letter written into absolute links (0: as source) */
 	/* Glob patterns (fnmatch, matched against the name and against the path
 	 * relative to the source root). An entry is left out when it matches an
@@ -199,8 +200,8 @@ void nl_copy_get_stats(const nl_copy *c, struct nl_copy_stats *st);
 /**
  * nl_copy_source_drive - the drive letter assumed for source @index (0-based,
  * in the order added): given (src_drive), inferred from all the links of an
- * image source exactly as nl_analysis_open() infers it, else C: (a folder
- * source, or an image already open read-write as the destination).
+ * NTFS source's volume exactly as nl_analysis_open() infers it, else C: (a
+ * plain folder, or an image already open read-write as the destination).
  * Returns 0, -ENOENT (no such source).
  */
 int nl_copy_source_drive(const nl_copy *c, size_t index, struct nl_drive_guess *g);

@@ -4,8 +4,10 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <ntfslinks/analysis.h>
 #include <ntfslinks/copy.h>
@@ -232,7 +234,7 @@ static int keep_loops(struct cp_lookup *lk, const nl_analysis *a)
  * seeing only the links it copies, could not tell).  The volume is read here,
  * once, before any destination is opened read-write.
  */
-static int analyse_volume(struct cp_lookup *lk, char drive)
+static int analyse_volume(struct cp_lookup *lk, const char *spec, char drive)
 {
 	struct nl_analysis_options ao = { .drive = drive };
 	struct nl_scan_options so = { 0 };
@@ -241,7 +243,7 @@ static int analyse_volume(struct cp_lookup *lk, char drive)
 	nl_analysis *a = NULL;
 	int rc;
 
-	rc = nl_volume_open(lk->s->image, NULL, &vol, NULL, 0);
+	rc = nl_volume_open(spec, NULL, &vol, NULL, 0);
 	if (!rc)
 		rc = nl_scan(vol, &so, &m);
 	if (!rc)
@@ -254,6 +256,76 @@ static int analyse_volume(struct cp_lookup *lk, char drive)
 	nl_model_free(&m);
 	nl_volume_close(&vol);
 	return rc;
+}
+
+/* Undo the octal escapes (\040) of a /proc/self/mountinfo field, in place. */
+static void unescape_field(char *f)
+{
+	char *o = f;
+
+	for (; *f; f++) {
+		if (f[0] == '\\' && f[1] >= '0' && f[1] <= '3' && f[2] >= '0' && f[2] <= '7' &&
+		    f[3] >= '0' && f[3] <= '7') {
+			*o++ = (char)((f[1] - '0') << 6 | (f[2] - '0') << 3 | (f[3] - '0'));
+			f += 3;
+		} else {
+			*o++ = *f;
+		}
+	}
+	*o = '\0';
+}
+
+/* The image file or device an ntfs-3g mount at @mnt reads (malloc'ed), or NULL. */
+static char *mount_source(const char *mnt)
+{
+	FILE *fp = fopen("/proc/self/mountinfo", "re");
+	char *line = NULL, *found = NULL;
+	size_t cap = 0;
+
+	if (!fp)
+		return NULL;
+	while (!found && getline(&line, &cap, fp) > 0) {
+		char *save = NULL, *f[5], *sep = strstr(line, " - "), *src;
+		int k = 0;
+
+		if (!sep)
+			continue;
+		for (char *t = strtok_r(line, " ", &save); t && k < 5; t = strtok_r(NULL, " ", &save))
+			f[k++] = t;
+		if (k < 5)
+			continue;
+		unescape_field(f[4]);
+		if (strcmp(f[4], mnt) != 0)
+			continue;
+		strtok_r(sep + 3, " ", &save);          /* the file system type */
+		src = strtok_r(NULL, " ", &save);
+		if (src) {
+			unescape_field(src);
+			found = strdup(src);
+		}
+	}
+	free(line);
+	fclose(fp);
+	return found;
+}
+
+/* What to read source @s's volume from (malloc'ed): the image, or what its
+ * ntfs-3g mount reads; NULL when there is none (or it is in use read-write
+ * as the destination). */
+static char *volume_spec(const struct cp_src *s)
+{
+	struct stat sb;
+	char *src;
+
+	if (s->kind == CP_EP_IMAGE)
+		return s->shared ? NULL : strdup(s->image);
+	if (s->kind != CP_EP_NTFS3G || !s->mnt || !(src = mount_source(s->mnt)))
+		return NULL;
+	if (stat(src, &sb) || !(S_ISREG(sb.st_mode) || S_ISBLK(sb.st_mode))) {
+		free(src);
+		return NULL;
+	}
+	return src;
 }
 
 /* Does the volume's analysis call the link of record @mft a loop? */
@@ -278,6 +350,7 @@ int cp_source_prepare(struct nl_copy *c, struct cp_src *s)
 {
 	struct nl_resolve_options ro = { .paths = true };
 	struct cp_lookup **nl, *lk;
+	char *spec;
 	int rc = 0;
 
 	nl = realloc(c->lookups, c->nsrc * sizeof(*nl));
@@ -290,10 +363,9 @@ int cp_source_prepare(struct nl_copy *c, struct cp_src *s)
 	if (!lk)
 		return -ENOMEM;
 	lk->s = s;
-	if (s->kind == CP_EP_IMAGE && !s->shared)
-		rc = analyse_volume(lk, c->o.src_drive);
-	else
-		rc = -ENODATA;  /* nothing to analyse (or no second look at a volume in use) */
+	spec = volume_spec(s);
+	rc = spec ? analyse_volume(lk, spec, c->o.src_drive) : -ENODATA;
+	free(spec);
 	if (rc == -ENOMEM) {
 		free(lk->loops);
 		free(lk);
@@ -476,7 +548,7 @@ int cp_link_resolve(struct nl_copy *c, struct cp_src *s, const struct cp_stat *s
 		return rc;
 	}
 	if (!rc && (res.cls == NL_CLASS_INNER || res.cls == NL_CLASS_OUTER) &&
-	    s->kind == CP_EP_IMAGE && volume_loop(lk, st->ino)) {
+	    s->kind != CP_EP_DIR && volume_loop(lk, st->ino)) {
 		res.cls = NL_CLASS_LOOP;
 		res.reason = NL_REASON_CYCLE;
 	}
