@@ -20,8 +20,9 @@ extern "C" {
  * string without a full stop ("attribute runs past the record").  @reason
  * may be NULL.  Pointers handed out point into the buffer and stay valid as
  * long as it does.  Multi-byte fields on disk are little-endian; results are
- * in host order.  Sizes: records of 256..65536 bytes, multiples of 256 (1024
- * and 4096 in practice) are accepted.
+ * in host order.  Sizes: records of 512..65536 bytes, multiples of 512 (1024
+ * and 4096 in practice) are accepted; any other size fails with "bad record
+ * size".
  */
 
 /**
@@ -32,10 +33,11 @@ extern "C" {
  * sequence number, and restores them from the array.
  * A record whose stride ends already hold the saved values (fixups applied
  * before, as in "ntfscat IMAGE '$MFT'" output) is accepted as is: returns 1.
- * Returns 0 (fixups applied), 1 (already applied); -EINVAL for a bad header (reason "bad magic", "baad record",
- * "update sequence array out of range", "update sequence count does not
- * match record size"); -EILSEQ for a torn record ("update sequence mismatch").
- * On failure the buffer may be partly restored.
+ * Returns 0 (fixups applied), 1 (already applied); -EINVAL for a bad header
+ * (reason "bad magic", "baad record", "update sequence array out of range",
+ * "update sequence count does not match record size"); -EILSEQ for a torn
+ * record ("update sequence mismatch").  On failure the buffer is left as it
+ * was (every stride is checked before any is restored).
  */
 int nl_record_fixup(uint8_t *buf, size_t size, const char **reason);
 
@@ -74,7 +76,7 @@ struct nl_attr {
 	bool non_resident;
 	uint8_t name_len;        /* in UTF-16 units */
 	const uint8_t *name;     /* name_len UTF-16LE units, unaligned; NULL if none */
-	uint16_t flags;          /* 0x0001 compressed, 0x4000 encrypted, 0x8000 sparse */
+	uint16_t flags;          /* 0x00FF compression, 0x4000 encrypted, 0x8000 sparse */
 	uint16_t instance;
 	/* resident: */
 	const uint8_t *value;    /* NULL for non-resident */
@@ -96,8 +98,8 @@ struct nl_attr {
  * Checks: the attribute header and its length lie inside bytes_in_use,
  * length is at least the minimal header, a multiple of 8 (zero length never
  * loops), name offset/length within the attribute, resident value within
- * the attribute, non-resident mapping pairs within the attribute, at most
- * 4096 attributes per record.
+ * the attribute, non-resident mapping pairs within the attribute (every
+ * attribute is at least 0x18 bytes, so a walk ends within size / 0x18 steps).
  * Returns 0 (an attribute), 1 at the end marker, -EINVAL with @reason.
  */
 int nl_record_attr_next(const uint8_t *buf, size_t size, const struct nl_rec_header *h,
@@ -137,8 +139,9 @@ int nl_attr_file_name(const struct nl_attr *a, struct nl_file_name *fn, const ch
 /**
  * nl_attr_reparse - decode a resident $REPARSE_POINT value: @tag, and the
  * whole value (8-byte header + data, as in system.ntfs_reparse_data) in
- * @data / @len (pointing into the record).  Checks the data length field
- * against the value length.  Returns 0, -EINVAL ("reparse point too short",
+ * @data / @len (pointing into the record).  Checks that the data length
+ * field fits the value (8 + length for Microsoft tags; other tags carry a
+ * 16-byte GUID too).  Returns 0, -EINVAL ("reparse point too short",
  * "reparse data length mismatch"), -ENODATA when the attribute is
  * non-resident (read it through libntfs-3g).
  */

@@ -149,14 +149,16 @@ struct nl_record_info {
 /**
  * nl_model_record - look up record @mft.
  * Returns 0 and fills @info; -ENOENT if the model has no such record (never
- * seen, not in use, or no names and not the root).
+ * seen, not in use and not kept with NL_SCAN_DELETED, or no names and not
+ * the root).
  */
 int nl_model_record(const nl_model *m, uint64_t mft, struct nl_record_info *info);
 
 /**
  * nl_model_times - the four $STANDARD_INFORMATION times of record @mft.
- * May re-read the record from the volume (raw $MFT files included).
- * Returns 0, -ENOENT (no such record or no $STANDARD_INFORMATION), -EIO.
+ * Re-reads the record from the volume (raw $MFT files included).
+ * Returns 0, -ENOENT (no such record or no $STANDARD_INFORMATION), -EIO,
+ * -ENOMEM.
  */
 int nl_model_times(const nl_model *m, uint64_t mft, struct nl_times *t);
 

@@ -96,7 +96,8 @@ bool nl_utf8_valid(const char *s, size_t len);
  * @upcase is a table of @upcase_len little-endian units, e.g. libntfs-3g's
  * vol->upcase / vol->upcase_len (65536 entries); units at or past
  * @upcase_len map to themselves.  With @upcase NULL a small built-in table is
- * used: ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic basic letters.
+ * used: ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic basic letters,
+ * fullwidth Latin.
  */
 
 /** nl_upcase_unit - the upper-case unit for @c (host order in, host order out). */

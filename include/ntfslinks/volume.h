@@ -75,8 +75,9 @@ struct nl_volume_info {
  * @spec:   the volume spec (see above)
  * @opt:    options, or NULL for defaults
  * @err:    buffer for a one-line lowercase explanation on failure (e.g.
- *          "3 partitions, none chosen: 1 ntfs 1048576+10485760, 2 ...", or
- *          "not an ntfs boot sector: bad oem id"); may be NULL
+ *          "2 ntfs partitions, pick one with IMAGE@N; partitions: 1 ntfs at
+ *          1048576 (10485760 bytes), ...", or "no ntfs boot sector at offset
+ *          4096: bad oem id"); may be NULL
  * @errlen: size of @err; NL_ERRMSG_SIZE always suffices
  * Returns 0, or -errno: -ENOENT (no such file), -EINVAL (no NTFS found /
  * ambiguous / bad partition number; @err says which), -EIO, -ENOMEM, or the
@@ -109,8 +110,8 @@ uint64_t nl_volume_record_count(const nl_volume *vol);
 
 /**
  * nl_volume_upcase - the volume's $UpCase table (little-endian units), for
- * nl_utf16le_casecmp() / nl_wtf8_casecmp().  For a raw $MFT (or if the
- * volume has none) the default table built by libntfs-3g is returned.
+ * nl_utf16le_casecmp() / nl_wtf8_casecmp().  For a raw $MFT, the default
+ * table libntfs-3g builds.
  * @len receives the number of entries.  Owned by @vol.
  */
 const uint16_t *nl_volume_upcase(const nl_volume *vol, size_t *len);
@@ -118,15 +119,17 @@ const uint16_t *nl_volume_upcase(const nl_volume *vol, size_t *len);
 /**
  * nl_volume_read_record - read MFT record @mft raw (fixups NOT applied) into
  * @buf of nl_volume_record_size() bytes.
- * Returns 0, -ENOENT (past the end of $MFT), -EIO.  Works on raw $MFTs too.
+ * Returns 0, -ENOENT (past the end of $MFT), -EIO (or the read's own
+ * -errno).  Works on raw $MFTs too.
  */
 int nl_volume_read_record(nl_volume *vol, uint64_t mft, void *buf);
 
 /**
  * nl_volume_read_mft - read @count whole records starting at @first into
  * @buf (count * record size bytes), raw (fixups NOT applied).  Used by the
- * scanner for large sequential reads.  Returns the number of records read
- * (less than @count only at the end of $MFT), or -errno.
+ * scanner for large sequential reads.  Returns the number of whole records
+ * read (fewer than @count at the end of $MFT, or when the rest cannot be
+ * read, e.g. a truncated image), or -errno.
  */
 int64_t nl_volume_read_mft(nl_volume *vol, uint64_t first, uint64_t count, void *buf);
 
@@ -165,7 +168,7 @@ struct nl_partition_table {
  * @out: receives a malloc'ed table (free with nl_partitions_free()); with no
  *       partition table it has scheme NL_PT_NONE and count 0 (return 0).
  * @err, @errlen: as for nl_volume_open()
- * Returns 0, -ENOENT, -EIO, -ENOMEM.  Never writes.
+ * Returns 0 or -errno (-ENOENT, -EACCES, -EIO, -ENOMEM...).  Never writes.
  */
 int nl_partitions_read(const char *path, struct nl_partition_table **out,
 		       char *err, size_t errlen);
@@ -175,8 +178,8 @@ void nl_partitions_free(struct nl_partition_table **t);
 
 /**
  * nl_volume_locate - resolve a volume spec to a file and byte range without
- * opening the file system (what nl_volume_open() does first).  Used by the
- * writer and the copy engine to find a partition.
+ * opening the file system (what nl_volume_open() does first).  The copy
+ * engine uses it to find the volume it writes to.
  * @path:   receives a malloc'ed path without "@N" (caller frees)
  * @offset, @size: byte range of the chosen volume (size 0: to the end)
  * @partition: receives the partition number used, or 0

@@ -1,4 +1,4 @@
-/* volume_int.h (internal): the nl_volume structure, error messages and partition helpers shared inside the library. */
+/* volume_int.h (internal): the nl_volume structure and its libntfs-3g volume, error messages and partition helpers shared inside the library. */
 #ifndef NL_VOLUME_INT_H
 #define NL_VOLUME_INT_H
 
@@ -29,12 +29,12 @@ struct nl_volume {
 	char label[128 * 3 + 1];
 };
 
-/* nl_set_err: format a message into @err (@errlen bytes; nothing if NULL or 0). */
 /* nl_volume_ntfs - the libntfs-3g volume of @vol, for reading files, streams
  * and reparse data through libntfs-3g.  Owned by @vol: never unmount it.
  * NULL for a raw $MFT. */
 ntfs_volume *nl_volume_ntfs(const nl_volume *vol);
 
+/* nl_set_err: format a message into @err (@errlen bytes; nothing if NULL or 0). */
 void nl_set_err(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* nl_partitions_read_fd: nl_partitions_read() on an open file. */
