@@ -127,7 +127,22 @@ static int fake_child(void *ctx, uint64_t dir, const char *dir_path, const char 
 	return -ENOENT;
 }
 
+/* The folder holding @id by its first name. */
+static int fake_parent(void *ctx, uint64_t id, uint64_t *parent)
+{
+	(void)ctx;
+	for (size_t i = 0; i < nnames; i++)
+		if (names[i].id == id) {
+			*parent = names[i].parent;
+			return 0;
+		}
+	return -ENOENT;
+}
+
 static const struct nl_resolve_lookup fake = { .root = fake_root, .child = fake_child };
+static const struct nl_resolve_lookup fake_with_parent = {
+	.root = fake_root, .child = fake_child, .parent = fake_parent,
+};
 
 static void build(void)
 {
@@ -223,11 +238,13 @@ static void classify(struct nl_resolver *r, uint64_t id, struct nl_resolution *r
 	ck_assert_int_eq(nl_resolver_classify(r, &l, res), 0);
 }
 
+static const struct nl_resolve_lookup *lookup = &fake;
+
 static struct nl_resolver *open_resolver(const struct nl_resolve_options *o)
 {
 	struct nl_resolver *r = NULL;
 
-	ck_assert_int_eq(nl_resolver_new(&fake, NULL, o, &r), 0);
+	ck_assert_int_eq(nl_resolver_new(lookup, NULL, o, &r), 0);
 	ck_assert_ptr_nonnull(r);
 	return r;
 }
@@ -264,9 +281,10 @@ static const struct want wants[] = {
 	{ 168, NL_CLASS_INNER, NULL, "/k69", 169 },
 };
 
-START_TEST(test_classes)
+/* Classify wants[@i] and check every fact of it. */
+static void check_want(size_t i)
 {
-	const struct want *w = &wants[_i];
+	const struct want *w = &wants[i];
 	struct nl_resolve_options o = { .drive = 'C' };
 	struct nl_resolver *r;
 	struct nl_resolution res;
@@ -294,6 +312,20 @@ START_TEST(test_classes)
 	nl_resolver_free(&r);
 	ck_assert_ptr_null(r);
 	teardown();
+}
+
+START_TEST(test_classes)
+{
+	check_want((size_t)_i);
+}
+END_TEST
+
+/* The same classes when the folders holding a link come from the lookup's parents. */
+START_TEST(test_classes_by_parent)
+{
+	lookup = &fake_with_parent;
+	check_want((size_t)_i);
+	lookup = &fake;
 }
 END_TEST
 
@@ -564,6 +596,7 @@ static Suite *resolve_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_loop_test(tc, test_classes, 0, (int)(sizeof(wants) / sizeof(wants[0])));
+	tcase_add_loop_test(tc, test_classes_by_parent, 0, (int)(sizeof(wants) / sizeof(wants[0])));
 	tcase_add_test(tc, test_anchor_follows_the_path);
 	tcase_add_test(tc, test_paths);
 	tcase_add_test(tc, test_hop_limit);

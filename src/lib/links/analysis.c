@@ -105,9 +105,22 @@ static int model_child(void *ctx, uint64_t dir, const char *dir_path, const char
 	return 0;
 }
 
+static int model_parent(void *ctx, uint64_t id, uint64_t *parent)
+{
+	nl_analysis *a = ctx;
+	struct nl_name nm;
+	uint64_t cursor = 0;
+
+	if (nl_model_name_next(a->m, id, 0, &cursor, &nm) != 0 || nm.orphan)
+		return -ENOENT;
+	*parent = nm.parent;
+	return 0;
+}
+
 static const struct nl_resolve_lookup model_lookup = {
 	.root = model_root,
 	.child = model_child,
+	.parent = model_parent,
 };
 
 /* ---- classification ------------------------------------------------------------- */
@@ -236,7 +249,12 @@ static int classify(nl_analysis *a, struct entry *x)
 		classify_undecoded(x);
 		return 0;
 	}
-	l.dir_path = link_dir(a, x->mft);
+	/* the folder's path places a relative target; the folders holding
+	 * the link come from the model's parents */
+	if (x->target.kind == NL_TGT_RELATIVE || x->target.kind == NL_TGT_POSIX)
+		l.dir_path = link_dir(a, x->mft);
+	else
+		l.dir_path = NULL;
 	rc = nl_resolver_classify(a->r, &l, &res);
 	if (!rc)
 		rc = keep_folders(a, x, &res);

@@ -50,6 +50,9 @@ struct nl_resolver {
 	char reason[64];
 };
 
+/* Parents followed up from a link before its chain is taken for a loop. */
+#define PARENT_DEPTH_MAX 4096
+
 /* Outcomes of a walk, beside 0 (found) and -errno. */
 enum walk_res { W_FOUND = 0, W_MISSING, W_LOOP, W_OTHER, W_UNREADABLE };
 
@@ -443,6 +446,34 @@ static int walk(struct nl_resolver *r, struct walkpos *w, bool follow_links, uns
 
 /* The folders holding the link: r->aux after walking its dir_path (once per
  * link, on demand; nself 0 when it has no path from the root). */
+/* The folders holding the link by the lookup's parents (the link's first
+ * name), into r->aux.stk, root first; none when the chain does not reach the root. */
+static int parent_folders(struct nl_resolver *r, const struct nl_rlink *l)
+{
+	struct nl_rnode root;
+	uint64_t id = l->id;
+	size_t n = 0;
+	int rc = r->ops->root(r->ctx, &root);
+
+	if (rc)
+		return rc == -ENOENT ? 0 : rc;
+	while (id != root.id) {
+		if (n >= PARENT_DEPTH_MAX || (rc = r->ops->parent(r->ctx, id, &id)) == -ENOENT)
+			return 0;
+		if (rc || (rc = pos_reserve(&r->aux, n)) != 0)
+			return rc;
+		r->aux.stk[n++] = id;
+	}
+	for (size_t i = 0; i < n / 2; i++) {
+		uint64_t t = r->aux.stk[i];
+
+		r->aux.stk[i] = r->aux.stk[n - 1 - i];
+		r->aux.stk[n - 1 - i] = t;
+	}
+	r->nself = n;
+	return 0;
+}
+
 static int self_folders(struct nl_resolver *r, const struct nl_rlink *l)
 {
 	unsigned hops = 0;
@@ -453,6 +484,8 @@ static int self_folders(struct nl_resolver *r, const struct nl_rlink *l)
 		return 0;
 	r->self_done = true;
 	r->nself = 0;
+	if (r->ops->parent)
+		return parent_folders(r, l);
 	if (!l->dir_path)
 		return 0;
 	if ((rc = go_root(r, &r->aux)) != 0 || (rc = sb_set(&r->work, l->dir_path)) != 0)

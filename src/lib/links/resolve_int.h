@@ -76,6 +76,11 @@ struct nl_resolve_lookup {
 	 * -errno stops the resolver. */
 	int (*child)(void *ctx, uint64_t dir, const char *dir_path, const char *name, size_t len,
 		     struct nl_rnode *out);
+	/* Optional (may be NULL): the folder holding entry @id (by its first
+	 * name) into *@parent.  0; -ENOENT when it has none (the root, an
+	 * orphan); another -errno stops the resolver.  Without it, the folders
+	 * holding a link are found by walking its dir_path name by name. */
+	int (*parent)(void *ctx, uint64_t id, uint64_t *parent);
 };
 
 /** Options of a resolver. */
@@ -126,8 +131,9 @@ void nl_resolver_drive(const struct nl_resolver *r, struct nl_drive_guess *g);
  * @id:       its own id (a link pointing at itself or at a folder holding it loops)
  * @target:   its parsed target (not NULL)
  * @dir_path: the path of the folder holding it, names as stored; NULL when
- *            it has none (not connected to the root): its relative target
- *            then cannot be placed
+ *            it has none (not connected to the root).  Needed to place a
+ *            relative target, and, when the lookup has no parent callback,
+ *            to find the folders holding the link; may be NULL otherwise
  */
 struct nl_rlink {
 	uint64_t id;
