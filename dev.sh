@@ -52,6 +52,9 @@ configure_in() {
 	mkdir -p "$dir"
 	if [ ! -f "$dir/Makefile" ] || [ configure -nt "$dir/config.status" ]; then
 		say "configuring $dir"
+		# objects built under an older configuration (static only, other
+		# flags) would be linked as they are: start from a clean tree
+		[ ! -f "$dir/Makefile" ] || make -C "$dir" clean >/dev/null 2>&1 || true
 		(cd "$dir" && "$top/configure" --enable-werror "$@" >configure.out 2>&1) ||
 			{ cat "$dir/configure.out" >&2; die "configure failed in $dir"; }
 	fi
