@@ -235,7 +235,7 @@ START_TEST(test_copy_unroll_and_splice)
 {
 	struct nl_copy_options o;
 	struct seen s;
-	char buf[64];
+	char buf[600];
 	ssize_t n;
 
 	memset(&s, 0, sizeof(s));
@@ -249,10 +249,11 @@ START_TEST(test_copy_unroll_and_splice)
 	o.outer = NL_COPY_SPLICE;
 	ck_assert_int_eq(run_copy(&o, &s, "src", "dst2"), 0);
 	ck_assert_int_eq(s.n[NL_COPY_ACT_SPLICED], 1);
+	/* the relative link is made absolute: from its new place it leads to the same folder */
 	n = readlink(path("dst2/sub/out"), buf, sizeof(buf) - 1);
-	ck_assert_int_eq(n, 13);
+	ck_assert_int_gt(n, 0);
 	buf[n] = 0;
-	ck_assert_str_eq(buf, "../../outside");
+	ck_assert_str_eq(buf, path("outside"));
 }
 END_TEST
 

@@ -68,7 +68,7 @@ cat >"$T_TMP/want" <<'EOF'
 cropped    junction a.img:/src/j-c [C:\src\sub] (target on another volume)
 cropped    symlink  a.img:/src/s-out.txt [D:\outside\o.txt] (target outside the copied set)
 drive      a.img:/src (D: inferred: 3 of 4 drive-letter targets resolve on this volume with it)
-2 files copied (4 bytes), 0 hardlinked, 2 folders, 1 junctions, 2 symlinks; cropped 2, spliced 0, unrolled 0, dangling 0, loops 0, excluded 0, warnings 0, errors 0
+2 files copied (4 bytes), 0 hardlinked, 2 folders, 1 junction, 2 symlinks; cropped 2, spliced 0, unrolled 0, dangling 0, loops 0, excluded 0, warnings 0, errors 0
 EOF
 expect_file_eq "copy: the same classes as reparse" "$T_TMP/want" "$T_TMP/got"
 dump "$T_TMP/out.img" /dst >"$T_TMP/got"

@@ -147,9 +147,14 @@ static char *esc(const char *s)
 	return out;
 }
 
-static bool notable(enum nl_copy_action a)
+/* Shown without --list: the outer-link policies at work, and links made to
+ * point somewhere other than the plain inner rewrite (they carry a reason). */
+static bool notable(const struct nl_copy_event *ev)
 {
-	switch (a) {
+	switch (ev->action) {
+	case NL_COPY_ACT_JUNCTION:
+	case NL_COPY_ACT_SYMLINK:
+		return ev->reason != NULL;
 	case NL_COPY_ACT_CROPPED:
 	case NL_COPY_ACT_SPLICED:
 	case NL_COPY_ACT_UNROLLED:
@@ -199,7 +204,7 @@ static void on_action(void *ctx, const struct nl_copy_event *ev)
 	fe_progress_end(&f->prog);
 	if (problem)
 		report(ev);
-	if (!f->json && (problem || !(f->list || f->dry_run || notable(ev->action))))
+	if (!f->json && (problem || !(f->list || f->dry_run || notable(ev))))
 		return;
 	nl_cell_str(t, C_ACTION, nl_copy_action_name(ev->action));
 	nl_cell_str(t, C_KIND, nl_copy_kind_name(ev->kind));
@@ -298,6 +303,11 @@ static void drive_notes(struct copy_fe *f, nl_copy *c, char **srcs, size_t n)
 	}
 }
 
+static const char *plural(uint64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
 static void summary(struct copy_fe *f, const struct nl_copy_stats *st)
 {
 	static const enum nl_copy_action order[] = {
@@ -308,25 +318,31 @@ static void summary(struct copy_fe *f, const struct nl_copy_stats *st)
 	};
 	const uint64_t *n = st->actions;
 	nl_table *t = f->tsum;
+	/* a dry run says what the copy would write */
+	uint64_t bytes = f->dry_run ? st->bytes_total : st->bytes_done;
 	char line[512];
 	size_t i;
 
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
 		nl_cell_uint(t, i, n[order[i]]);
-	nl_cell_uint(t, i++, st->bytes_done);
+	nl_cell_uint(t, i++, bytes);
 	nl_cell_uint(t, i++, st->items_done);
 	nl_cell_bool(t, S_DRY_RUN, f->dry_run);
 	snprintf(line, sizeof(line),
-		 "%s%llu files copied (%llu bytes), %llu hardlinked, %llu folders, "
-		 "%llu junctions, %llu symlinks; cropped %llu, spliced %llu, unrolled %llu, "
-		 "dangling %llu, loops %llu, excluded %llu, warnings %llu, errors %llu",
+		 "%s%llu %s copied (%llu %s), %llu hardlinked, %llu %s, %llu %s, %llu %s; "
+		 "cropped %llu, spliced %llu, unrolled %llu, dangling %llu, loops %llu, "
+		 "excluded %llu, warnings %llu, errors %llu",
 		 f->dry_run ? "dry run: " : "",
 		 (unsigned long long)n[NL_COPY_ACT_COPIED],
-		 (unsigned long long)(f->dry_run ? st->bytes_total : st->bytes_done),
+		 plural(n[NL_COPY_ACT_COPIED], "file", "files"),
+		 (unsigned long long)bytes, plural(bytes, "byte", "bytes"),
 		 (unsigned long long)n[NL_COPY_ACT_HARDLINKED],
 		 (unsigned long long)n[NL_COPY_ACT_FOLDER],
+		 plural(n[NL_COPY_ACT_FOLDER], "folder", "folders"),
 		 (unsigned long long)n[NL_COPY_ACT_JUNCTION],
+		 plural(n[NL_COPY_ACT_JUNCTION], "junction", "junctions"),
 		 (unsigned long long)n[NL_COPY_ACT_SYMLINK],
+		 plural(n[NL_COPY_ACT_SYMLINK], "symlink", "symlinks"),
 		 (unsigned long long)n[NL_COPY_ACT_CROPPED],
 		 (unsigned long long)n[NL_COPY_ACT_SPLICED],
 		 (unsigned long long)n[NL_COPY_ACT_UNROLLED],

@@ -59,12 +59,14 @@ struct cp_stat {
 	uint64_t dev;		/* identity: 0, or st_dev */
 	uint64_t mref;		/* NTFS: full MFT reference */
 	uint64_t size;		/* data bytes of all streams (for progress) */
+	uint64_t named_size;	/* of those, the bytes of named streams */
 	struct nl_times t;
 	char *dos_name;		/* 8.3 alias of that name (malloc'ed) or NULL */
 	uint8_t *reparse;	/* raw reparse buffer (malloc'ed) or NULL */
 	size_t reparse_len;
 	char *lnk;		/* Linux symlink text (malloc'ed) or NULL */
 	int err;		/* list(): this entry could not be read (-errno) */
+	uint32_t ftype;		/* CP_T_OTHER of directory sources: st_mode & S_IFMT */
 };
 
 struct cp_src;
@@ -155,8 +157,10 @@ struct cp_dst_ops {
 	 * given to directory destinations only, NULL for images). */
 	int (*link)(struct cp_dst *d, struct cp_dh *file, const char *first_rel,
 		    struct cp_dh *parent, const char *name, uint8_t ns);
-	/* Linux symbolic link (directory destinations only). */
-	int (*symlink)(struct cp_dst *d, struct cp_dh *parent, const char *name, const char *target);
+	/* Linux symbolic link (directory destinations only) with times @t (or NULL):
+	 * 0, 1 when it was made but its times could not be set, -errno. */
+	int (*symlink)(struct cp_dst *d, struct cp_dh *parent, const char *name, const char *target,
+		       const struct nl_times *t);
 	int (*set_reparse)(struct cp_dst *d, struct cp_dh *h, const uint8_t *rp, size_t len);
 	int (*set_sparse)(struct cp_dst *d, struct cp_dh *h, const char *stream);
 	int (*write)(struct cp_dst *d, struct cp_dh *h, const char *stream, uint64_t off,

@@ -194,14 +194,24 @@ static int dst_dir_link(struct cp_dst *d, struct cp_dh *file, const char *first_
 }
 
 static int dst_dir_symlink(struct cp_dst *d, struct cp_dh *parent, const char *name,
-			   const char *target)
+			   const char *target, const struct nl_times *t)
 {
+	struct timespec ts[2];
 	int rc = check_name(d, name);
 
 	if (rc)
 		return rc;
 	if (symlinkat(target, parent->fd, name))
 		return fail(d, -errno, "cannot create symbolic link");
+	if (!t)
+		return 0;
+	/* the link's own times, never its target's */
+	cp_ntfs_to_unix(t->atime, &ts[0]);
+	cp_ntfs_to_unix(t->mtime, &ts[1]);
+	if (utimensat(parent->fd, name, ts, AT_SYMLINK_NOFOLLOW)) {
+		fail(d, -errno, "cannot set times");
+		return 1;
+	}
 	return 0;
 }
 

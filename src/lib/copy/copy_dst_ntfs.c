@@ -180,11 +180,12 @@ static int dst_ntfs_link(struct cp_dst *d, struct cp_dh *file, const char *first
 }
 
 static int dst_ntfs_symlink(struct cp_dst *d, struct cp_dh *parent, const char *name,
-			    const char *target)
+			    const char *target, const struct nl_times *t)
 {
 	(void)parent;
 	(void)name;
 	(void)target;
+	(void)t;
 	snprintf(d->err, sizeof(d->err), "linux symbolic links cannot be made in an image");
 	return -EOPNOTSUPP;
 }

@@ -220,6 +220,8 @@ int cp_map_add(struct nl_copy *c, const char *vol_key, const char *path, struct 
 	       bool global);
 struct cp_map *cp_map_find(struct nl_copy *c, const char *vk, const char *path,
 			   const struct cp_node *n);
+/* The unrolled folder copied first (wherever it is) that holds @path, or NULL. */
+struct cp_map *cp_map_find_unrolled(struct nl_copy *c, const char *vk, const char *path);
 /* Pending links: queue @li again, forget its target, free it. */
 int cp_pend_push(struct nl_copy *c, struct cp_link *li);
 void cp_link_reset(struct cp_link *li);
@@ -233,6 +235,8 @@ int cp_walk_dir(struct nl_copy *c, struct cp_node *attach, struct cp_src *s,
 int cp_drain_walk(struct nl_copy *c, size_t *head);
 /* @name, or a free "name - Copy" variant of it in @parent (malloc'ed). */
 char *cp_auto_name(struct nl_copy *c, struct cp_node *parent, const char *name, bool is_dir);
+/* The data bytes the copy of @n writes (its streams that are kept, holes included). */
+uint64_t cp_node_bytes(const struct nl_copy *c, const struct cp_node *n);
 /* After the walk: the first name of each hardlink group, link limits, total bytes. */
 void cp_finalize(struct nl_copy *c);
 

@@ -174,8 +174,15 @@ static int copy_stream(struct nl_copy *c, struct cp_node *n, void *fh, size_t i,
 			snprintf(why, whylen, "cannot read source: %s", strerror(-r));
 			break;
 		}
+		/* a hole counts as copied: the totals are the streams' sizes */
+		*bytes += a - off;
+		c->st.bytes_done += a - off;
 		rc = copy_region(c, n, fh, i, st->name, a, b, bytes, why, whylen);
 		off = b;
+	}
+	if (!rc && !c->stop && off < st->size) {
+		*bytes += st->size - off;
+		c->st.bytes_done += st->size - off;
 	}
 	if (!rc && c->stop)
 		rc = -ECANCELED;
@@ -384,11 +391,15 @@ static void exec_link(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n)
 	int rc;
 
 	if (n->linux_symlink) {
-		rc = d->ops->symlink(d, &n->parent->dh, n->name, n->new_target);
-		if (rc)
+		rc = d->ops->symlink(d, &n->parent->dh, n->name, n->new_target,
+				     n->st.has_times ? &n->st.t : NULL);
+		if (rc < 0) {
 			fail_now(c, x, n, d->ops->errmsg(d));
-		else
-			report(c, x, n, n->action, NULL, 0, true);
+			return;
+		}
+		report(c, x, n, n->action, NULL, 0, true);
+		if (rc > 0)
+			report(c, x, n, NL_COPY_ACT_WARNING, d->ops->errmsg(d), 0, false);
 		return;
 	}
 	if (!d->ntfs || !rp) {
@@ -483,8 +494,8 @@ static void exec_node(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n)
 		return;
 	}
 	if (c->o.dry_run) {
-		report(c, x, n, n->action, NULL, n->group && n->group->first == n ? n->st.size : 0,
-		       true);
+		report(c, x, n, n->action, NULL,
+		       !n->group || n->group->first == n ? cp_node_bytes(c, n) : 0, true);
 		exec_children(c, x, n);
 		return;
 	}

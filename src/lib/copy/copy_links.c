@@ -243,6 +243,13 @@ int cp_plan_links(struct nl_copy *c)
 			if ((li->t.rc == 0 || li->t.rc == -ENOENT || li->t.rc == -ELOOP) &&
 			    li->t.canon)
 				m = cp_map_find(c, n->src->vol_key, li->t.canon, n);
+			if (!m && li->t.rc == 0 && c->o.outer == NL_COPY_UNROLL && li->t.canon) {
+				/* a folder already unrolled is copied once: links to it
+				   (or into it) point to that copy */
+				m = cp_map_find_unrolled(c, n->src->vol_key, li->t.canon);
+				if (m)
+					set_reason(n, "target already unrolled: points to its copy");
+			}
 			if (m && li->t.self) {
 				n->action = NL_COPY_ACT_LOOP;
 				n->create = false;
@@ -329,11 +336,10 @@ static char dest_drive(struct nl_copy *c, const struct cp_node *n)
 	return 'C';
 }
 
-/* "\??\X:\a\b" and "X:\a\b" for volume path @vp ("/a/b") of link @n. */
-static int win_abs(struct nl_copy *c, const struct cp_node *n, const char *vp, char **subst,
-		   char **print)
+/* "\??\X:\a\b" and "X:\a\b" for volume path @vp ("/a/b") with drive letter @drive. */
+static int win_abs(char drive, const char *vp, char **subst, char **print)
 {
-	char *p = xasprintf("%c:%s", dest_drive(c, n), vp);
+	char *p = xasprintf("%c:%s", drive, vp);
 
 	if (!p)
 		return -ENOMEM;
@@ -343,7 +349,9 @@ static int win_abs(struct nl_copy *c, const struct cp_node *n, const char *vp, c
 	return *subst ? 0 : -ENOMEM;
 }
 
-static int build_symlink(struct nl_copy *c, struct cp_node *n, bool junction, bool relative,
+/* The reparse data of link @n: a junction or symbolic link to @text_or_vp, a
+ * relative text or a volume path written with drive letter @drive. */
+static int build_symlink(struct cp_node *n, char drive, bool junction, bool relative,
 			 bool print_empty, const char *text_or_vp)
 {
 	char *subst = NULL, *print = NULL;
@@ -359,7 +367,7 @@ static int build_symlink(struct nl_copy *c, struct cp_node *n, bool junction, bo
 		to_backslash(subst);
 		to_backslash(print);
 	} else {
-		rc = win_abs(c, n, text_or_vp, &subst, &print);
+		rc = win_abs(drive, text_or_vp, &subst, &print);
 		if (rc)
 			goto out;
 	}
@@ -422,7 +430,7 @@ static int rewrite_inner(struct nl_copy *c, struct cp_link *li)
 		text = NULL;
 		rc = 0;
 	} else if (li->t.relative) {
-		rc = build_symlink(c, n, false, true, false, text);
+		rc = build_symlink(n, 0, false, true, false, text);
 	} else {
 		char *vp;
 
@@ -434,7 +442,7 @@ static int rewrite_inner(struct nl_copy *c, struct cp_link *li)
 		vp = *trel ? path_join(c->dst->vol_path, trel) : strdup(c->dst->vol_path);
 		if (!vp)
 			goto out;
-		rc = build_symlink(c, n, li->t.junction, false, li->t.print_empty, vp);
+		rc = build_symlink(n, dest_drive(c, n), li->t.junction, false, li->t.print_empty, vp);
 		free(vp);
 	}
 out:
@@ -445,33 +453,123 @@ out:
 	return rc;
 }
 
+/* The drive letter of the source of link @n (C: when it has none). */
+static char source_drive(struct nl_copy *c, const struct cp_node *n)
+{
+	struct nl_drive_guess g;
+
+	if (cp_source_drive(c, n->src, &g) == 0 && g.drive)
+		return g.drive;
+	return 'C';
+}
+
+/*
+ * Where the spliced relative link @li leads, as an absolute path: the volume
+ * path of its target (image and ntfs-3g sources) or its host path (Linux
+ * folders), or NULL when it is not relative or its target was not found:
+ * a relative text moved elsewhere would lead somewhere else.
+ */
+static const char *splice_target(const struct cp_link *li, bool host)
+{
+	const struct cp_src *s = li->n->src;
+	const char *p = li->t.canon;
+	size_t ml;
+
+	if (!li->t.relative || li->t.rc != 0 || !p)
+		return NULL;
+	if (host || !s->mnt)
+		return p;
+	if (!path_under(p, s->mnt))
+		return NULL;
+	ml = strlen(s->mnt);
+	return ml == 1 ? p : p[ml] ? p + ml : "/";
+}
+
+/* Would Linux symbolic link text @text, made in the copy of @parent, lead out
+ * of the destination folder (the one named, or the one the copy creates)? */
+static bool leaves_dest(const struct nl_copy *c, const struct cp_node *parent, const char *text,
+			int *err)
+{
+	char *prel = cp_node_destrel(parent), *pa = NULL, *r = NULL, *base = NULL;
+	bool above = false, out = true;
+
+	*err = 0;
+	if (text[0] == '/') {
+		free(prel);
+		return true;
+	}
+	base = c->dst->exists || !c->dst->leaf ? strdup("/") : xasprintf("/%s", c->dst->leaf);
+	if (!prel || !base || !(pa = xasprintf("/%s", prel)) ||
+	    nl_path_resolve(pa, text, &r, &above))
+		*err = -ENOMEM;
+	else
+		out = above || !path_under(r, base);
+	free(prel);
+	free(pa);
+	free(r);
+	free(base);
+	return out;
+}
+
+/* An outer link into a plain Linux folder: the Linux symbolic link text. */
+static int splice_linux(struct nl_copy *c, struct cp_link *li)
+{
+	struct cp_node *n = li->n;
+	const char *abs = splice_target(li, true);
+	int rc = 0;
+
+	free(n->new_target);
+	if (n->st.type == CP_T_LSYMLINK) {
+		n->new_target = strdup(abs ? abs : n->st.lnk);
+	} else if (abs) {
+		char *subst = NULL;
+
+		/* in an image: its Windows path, text that Linux never follows */
+		rc = win_abs(source_drive(c, n), abs, &subst, &n->new_target);
+		free(subst);
+	} else if (li->t.relative && li->t.orig_rel) {
+		n->new_target = strdup(li->t.orig_rel);
+	} else {
+		n->new_target = strdup(n->target ? n->target : "");
+	}
+	if (rc || !n->new_target)
+		return -ENOMEM;
+	if (c->o.outer != NL_COPY_SPLICE && leaves_dest(c, n->parent, n->new_target, &rc) && !rc) {
+		/* only --splice makes a link that leads out of the destination */
+		n->create = false;
+		free(n->new_target);
+		n->new_target = NULL;
+		set_reason(n, n->action == NL_COPY_ACT_DANGLING ?
+			   "target does not exist: left out, it would lead out of the destination" :
+			   "left out: it would lead out of the destination "
+			   "(only --splice makes such links)");
+		return 0;
+	}
+	n->linux_symlink = true;
+	return rc;
+}
+
 static int rewrite_splice(struct nl_copy *c, struct cp_link *li)
 {
 	struct cp_node *n = li->n;
+	const char *abs = splice_target(li, false);
 
-	if (c->dst->ntfs) {
-		if (n->st.type == CP_T_REPARSE) {
-			n->rp = malloc(n->st.reparse_len);
-			if (!n->rp)
-				return -ENOMEM;
-			memcpy(n->rp, n->st.reparse, n->st.reparse_len);
-			n->rp_len = n->st.reparse_len;
-			free(n->new_target);
-			n->new_target = xstrdup(n->target);
-			return 0;
-		}
-		/* a Linux symlink: relative stays relative, absolute gets the drive letter */
-		return build_symlink(c, n, false, n->st.lnk[0] != '/', false, n->st.lnk);
+	if (!c->dst->ntfs)
+		return splice_linux(c, li);
+	if (abs)
+		return build_symlink(n, source_drive(c, n), false, false, false, abs);
+	if (n->st.type == CP_T_REPARSE) {
+		n->rp = malloc(n->st.reparse_len);
+		if (!n->rp)
+			return -ENOMEM;
+		memcpy(n->rp, n->st.reparse, n->st.reparse_len);
+		n->rp_len = n->st.reparse_len;
+		free(n->new_target);
+		n->new_target = xstrdup(n->target);
+		return 0;
 	}
-	n->linux_symlink = true;
-	free(n->new_target);
-	if (n->st.type == CP_T_LSYMLINK)
-		n->new_target = strdup(n->st.lnk);
-	else if (li->t.relative && li->t.orig_rel)
-		n->new_target = strdup(li->t.orig_rel);
-	else
-		n->new_target = strdup(n->target ? n->target : "");
-	return n->new_target ? 0 : -ENOMEM;
+	/* a Linux symlink: relative stays relative, absolute gets the drive letter */
+	return build_symlink(n, source_drive(c, n), false, n->st.lnk[0] != '/', false, n->st.lnk);
 }
 
 int cp_rewrite_links(struct nl_copy *c)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <ntfslinks/copy.h>
 #include <ntfslinks/unistr.h>
@@ -286,6 +287,21 @@ struct cp_map *cp_map_find(struct nl_copy *c, const char *vk, const char *path,
 	return best;
 }
 
+struct cp_map *cp_map_find_unrolled(struct nl_copy *c, const char *vk, const char *path)
+{
+	struct cp_map *best = NULL;
+
+	for (size_t i = 0; i < c->nmaps; i++) {
+		struct cp_map *m = &c->maps[i];
+
+		if (m->global || strcmp(m->vol_key, vk) || !path_under(path, m->path))
+			continue;
+		if (!best || strlen(m->path) > strlen(best->path))
+			best = m;
+	}
+	return best;
+}
+
 static int walk_push(struct nl_copy *c, struct cp_node *n)
 {
 	if (c->nq == c->capq) {
@@ -353,6 +369,18 @@ void cp_node_fail(struct nl_copy *c, struct cp_node *n, const char *fmt, ...)
 	c->partial = true;
 }
 
+/* What a special file of a Linux source is, for the warning that skips it. */
+static const char *other_name(uint32_t ftype)
+{
+	switch (ftype) {
+	case S_IFIFO: return "a fifo";
+	case S_IFSOCK: return "a socket";
+	case S_IFCHR: return "a character device";
+	case S_IFBLK: return "a block device";
+	}
+	return "not a file, folder or symbolic link";
+}
+
 int cp_classify(struct nl_copy *c, struct cp_node *n)
 {
 	int rc = 0;
@@ -389,8 +417,14 @@ int cp_classify(struct nl_copy *c, struct cp_node *n)
 		rc = n->st.is_dir ? walk_push(c, n) : cp_group_add(c, n);
 		break;
 	case CP_T_OTHER:
+		/* nothing of it can be copied: left out with a warning */
 		n->kind = NL_COPY_KIND_OTHER;
-		cp_node_fail(c, n, "not copied: device, fifo or socket");
+		n->action = NL_COPY_ACT_WARNING;
+		n->create = false;
+		free(n->reason);
+		n->reason = xasprintf("skipped: %s", other_name(n->st.ftype));
+		if (!n->reason)
+			rc = -ENOMEM;
 		break;
 	}
 	return rc;
@@ -580,6 +614,20 @@ struct cp_node *cp_next_pre(struct cp_node *n, const struct cp_node *root, bool 
 	return NULL;
 }
 
+uint64_t cp_node_bytes(const struct nl_copy *c, const struct cp_node *n)
+{
+	uint64_t b;
+
+	if (!n->src || is_link_stat(&n->st) || n->linux_symlink)
+		return 0;
+	b = n->st.size;
+	if (!c->dst->ntfs && !c->dst->xattr_streams)
+		b -= n->st.named_size;	/* dropped */
+	if (n->st.is_dir)
+		b -= n->st.size - n->st.named_size;	/* a folder has only named streams */
+	return b;
+}
+
 void cp_finalize(struct nl_copy *c)
 {
 	for (size_t i = 0; i < c->htcap; i++)
@@ -590,11 +638,13 @@ void cp_finalize(struct nl_copy *c)
 	for (struct cp_node *n = c->top->child; n; n = cp_next_pre(n, c->top, n->create)) {
 		struct cp_group *g = n->group;
 
+		if (n->create && !g && cp_node_bytes(c, n))
+			c->st.bytes_total += cp_node_bytes(c, n);	/* a folder's streams */
 		if (!g || !n->create)
 			continue;
 		if (!g->first) {
 			g->first = n;
-			c->st.bytes_total += n->st.size;
+			c->st.bytes_total += cp_node_bytes(c, n);
 		} else if (c->dst->ntfs && g->planned >= NL_MAX_LINKS) {
 			cp_node_fail(c, n, "more than %d hard links to one file", NL_MAX_LINKS);
 			continue;

@@ -181,6 +181,7 @@ static int src_dir_fill(struct src_dir *p, const char *path, struct cp_stat *st)
 			return rc;
 	} else {
 		st->type = CP_T_OTHER;
+		st->ftype = (uint32_t)(sb.st_mode & S_IFMT);
 	}
 	if (st->type != CP_T_OTHER && !(sb.st_mode & 0222) && !S_ISLNK(sb.st_mode))
 		st->attrs |= NL_FA_READONLY;
