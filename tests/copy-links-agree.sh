@@ -126,7 +126,7 @@ cat >"$T_TMP/want" <<'EOF'
 loop       junction c.img:/src/ca/to-cb [C:\cb] (links under its target lead back to it)
 unrolled   folder   c.img:/src/into-cycle -> out3.img:/dst/into-cycle [C:\cb]
 drive      c.img:/src (C: inferred: 3 of 3 drive-letter targets resolve on this volume with it)
-1 files copied (2 bytes), 0 hardlinked, 2 folders, 1 junctions, 0 symlinks; cropped 0, spliced 0, unrolled 1, dangling 0, loops 1, excluded 0, warnings 0, errors 0
+1 file copied (2 bytes), 0 hardlinked, 2 folders, 1 junction, 0 symlinks; cropped 0, spliced 0, unrolled 1, dangling 0, loops 1, excluded 0, warnings 0, errors 0
 EOF
 expect_file_eq "copy --unroll: the cycle is a loop, not unrolled; what only leads into it is" \
 	"$T_TMP/want" "$T_TMP/got"
