@@ -433,7 +433,8 @@ int nl_copy_source_drive(const nl_copy *c, size_t index, struct nl_drive_guess *
 	return 0;
 }
 
-/* How link entry @st reads (junction or symlink, relative text, empty print name) into @t. */
+/* How link entry @st reads (junction or symlink, empty print name; a Linux
+ * symlink's relative text) into @t. */
 static int describe(const struct cp_stat *st, struct cp_target *t)
 {
 	struct nl_reparse *rp = NULL;
@@ -450,18 +451,6 @@ static int describe(const struct cp_stat *st, struct cp_target *t)
 	if (rp) {
 		t->junction = rp->type == NL_RP_JUNCTION || rp->type == NL_RP_MOUNT_POINT;
 		t->print_empty = !rp->print_name || !*rp->print_name;
-		t->relative = rp->type == NL_RP_SYMLINK && rp->relative;
-		if (t->relative && rp->substitute_name) {
-			char *p = t->orig_rel = strdup(rp->substitute_name);
-
-			for (; p && *p; p++)
-				if (*p == '\\')
-					*p = '/';
-			if (!t->orig_rel) {
-				nl_reparse_free(&rp);
-				return -ENOMEM;
-			}
-		}
 	}
 	nl_reparse_free(&rp);
 	return 0;
@@ -537,6 +526,14 @@ int cp_link_resolve(struct nl_copy *c, struct cp_src *s, const struct cp_stat *s
 	if (rc <= 0) {
 		t->rc = -EINVAL;        /* not a link we understand: copied raw */
 		return rc;
+	}
+	if (st->type != CP_T_LSYMLINK && tgt.kind == NL_TGT_RELATIVE) {
+		/* the text as parsed ('/'-separated), to keep when it still fits */
+		t->relative = true;
+		if (!(t->orig_rel = strdup(tgt.path))) {
+			nl_target_clear(&tgt);
+			return -ENOMEM;
+		}
 	}
 	l.id = entry_id(s, st);
 	l.target = &tgt;
