@@ -135,7 +135,8 @@ struct nl_link_info {
 	uint64_t target_mft;              /* its record, if found */
 	const char *reason;               /* static text for dangling/loop/unknown
 	                                     ("no such file", "points to a folder that
-	                                     contains it", "record 42 unreadable", ...);
+	                                     contains it", "links under its target lead
+	                                     back to it", ...);
 	                                     NULL else */
 	bool reaches_loop;                /* not a loop, but following it leads to one */
 };

@@ -26,14 +26,16 @@
  *   for each link:
  *       nl_resolver_classify(r, &link, &res);  // res points into r until the next call
  *   nl_resolver_free(&r);
+ *   nl_resolve_cycles(v, n, pool);             // optional, over every link of the volume
+ *                                              // (with opt.folders: res.folders, res.end_id)
  *
  * Ids: the lookup names every entry by a 64-bit id that is unique on the
  * volume and stable while the resolver lives (MFT record number, inode).
  * Paths handed to the resolver are absolute, '/'-separated, from the root of
  * the volume ("/a/b"; the root is "/"); names are WTF-8.
  *
- * The resolver never prints; it allocates only when a buffer must grow
- * (buffers are reused from one link to the next).
+ * The resolver never prints; classifying allocates only when a buffer must
+ * grow (buffers are reused from one link to the next).  Errors are -errno.
  */
 
 /** The reason given for a link that loops through several links (nl_resolve_cycles()). */
@@ -47,7 +49,8 @@ struct nl_resolver;
 
 /**
  * struct nl_rnode - one entry as the lookup describes it.  Pointers are owned
- * by the lookup and must stay valid until its next call.
+ * by the lookup and must stay valid until the nl_resolver_classify() or
+ * nl_resolver_drive_vote() call that asked for them returns.
  * @id:       identity on the volume
  * @is_dir:   a folder (a link counts as a folder when its own entry is one)
  * @target:   a link the resolver follows: its parsed target; NULL for
