@@ -1,9 +1,11 @@
-/* device.c: byte sources: whole reads of files and block devices, and libntfs-3g device operations over a byte range of one (no loop device). */
+/* device.c: byte sources: whole reads of files and block devices, libntfs-3g device operations over a byte range of one (no loop device), and the error-message helper of the image layer. */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -375,4 +377,15 @@ const char *nl_boot_sector_check(const uint8_t *bs)
 	if (cpm == 0 || (cpm > 0 && (cpm & (cpm - 1))) || (cpm < 0 && (cpm < -31 || cpm > -8)))
 		return "bad mft record size";
 	return NULL;
+}
+
+void nl_set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
 }

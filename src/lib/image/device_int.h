@@ -62,4 +62,8 @@ ssize_t nl_pread_full(int fd, void *buf, size_t len, uint64_t off);
 /** nl_fd_size - the size of a regular file or block device.  Returns 0 or -errno. */
 int nl_fd_size(int fd, uint64_t *size);
 
+/* nl_set_err: format a message into @err (@errlen bytes; nothing if NULL or 0). */
+void nl_set_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 #endif

@@ -34,9 +34,6 @@ struct nl_volume {
  * NULL for a raw $MFT. */
 ntfs_volume *nl_volume_ntfs(const nl_volume *vol);
 
-/* nl_set_err: format a message into @err (@errlen bytes; nothing if NULL or 0). */
-void nl_set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 /* nl_partitions_read_fd: nl_partitions_read() on an open file. */
 int nl_partitions_read_fd(int fd, struct nl_partition_table **out);
 /* nl_partitions_describe: "1 ntfs at 1048576 (10485760 bytes), ..." (or "none") into @buf. */
