@@ -314,8 +314,10 @@ int nl_model_index_children(nl_model *m);
 /**
  * nl_model_lookup_child - find @name (WTF-8, @len bytes) in directory @dir,
  * NTFS case-insensitively (the volume's $UpCase; libntfs-3g's default table
- * for a raw $MFT).  DOS names match too.  Deleted records are only found
- * when no in-use record matches.
+ * for a raw $MFT), an exact match first: of two POSIX names that differ only
+ * in case ("README", "Readme") the one spelled as @name wins, and another
+ * case is taken only when no name has that exact spelling.  DOS names match
+ * too.  Deleted records are only found when no in-use record matches.
  * @mft: receives the record number
  * @id:  receives the matching name id (may be NULL)
  * Returns 0, -ENOENT, -ENOMEM (building the index failed).

@@ -783,7 +783,8 @@ int nl_model_lookup_child(nl_model *m, uint64_t dir, const char *name, size_t le
 			  uint64_t *mft, uint32_t *id)
 {
 	char key[NL_WTF8_SIZE(NL_NAME_MAX_UNITS)];
-	uint32_t found_deleted = NO_NAME;
+	uint32_t best = NO_NAME;
+	int best_rank = 0;
 	const struct mrec *d = kept(m, dir);
 	int rc;
 
@@ -825,25 +826,25 @@ int nl_model_lookup_child(nl_model *m, uint64_t dir, const char *name, size_t le
 			continue;  /* a stale name of a reused directory */
 		if (nl_wtf8_casecmp(nm_text(m, k), key, m->upcase, m->upcase_len) != 0)
 			continue;
-		uint32_t owner = owner_of(m, k);
+		/* rank: in use before deleted, then the exact spelling before
+		 * another case; the first in arena order among equals */
+		int rank = (m->recs[owner_of(m, k)].flags & NL_REC_DELETED) ? 1 : 3;
 
-		if (m->recs[owner].flags & NL_REC_DELETED) {
-			if (found_deleted == NO_NAME)
-				found_deleted = k;
-			continue;
+		if (mn_len(&n) == len && memcmp(nm_text(m, k), key, len) == 0)
+			rank++;
+		if (rank > best_rank) {
+			best = k;
+			best_rank = rank;
+			if (rank == 4)
+				break;
 		}
-		*mft = owner;
-		if (id)
-			*id = k;
-		return 0;
 	}
-	if (found_deleted != NO_NAME) {
-		*mft = owner_of(m, found_deleted);
-		if (id)
-			*id = found_deleted;
-		return 0;
-	}
-	return -ENOENT;
+	if (best == NO_NAME)
+		return -ENOENT;
+	*mft = owner_of(m, best);
+	if (id)
+		*id = best;
+	return 0;
 }
 
 int nl_model_lookup_path(nl_model *m, const char *path, uint64_t *mft)
