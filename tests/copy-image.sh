@@ -208,7 +208,7 @@ printf '%s\n' 'a - Copy.txt' a.txt sub 'sub - Copy' 'sub - Copy (2)' \
 done | sed 's/ #[0-9]*\/[0-9]*$//' >"$T_TMP/got"
 expect_file_eq "rename: Windows-style names" "$T_TMP/want" "$T_TMP/got"
 run_nl copy --dry-run "$T_TMP/links.img:/src/sub" "$T_TMP/out.img:/"
-expect_match "rename: the dry run sees the names taken" "^folder +folder +.*links\.img:/src/sub -> .*out\.img:/sub - Copy \(3\)$" "$T_OUT"
+expect_match "rename: the dry run sees the names taken" "^folder +folder +.*links\.img:/src/sub -> .*out\.img:/sub - Copy \(3\) \(renamed: 'sub' is taken\)$" "$T_OUT"
 
 # ---- several sources are one root: links between them are inner
 empty_image "$T_TMP/out.img"
@@ -338,19 +338,29 @@ expect_eq "1023 limit: the file has 1023 names in the copy" 1023 \
 expect_eq "1023 limit: the second junction points to the first copy" \
 	'j2 rdir junction \??\C:\d\j1 print=C:\d\j1' "$(dump "$T_TMP/out.img" /d | grep '^j2 ')"
 
-# ---- destination full: the files that do not fit are errors and are not
-#      left behind; what fits is complete; the image stays consistent
+# ---- destination full: the room is checked before anything is written
+#      (six files of 700000 bytes need 6 x 171 clusters of 4096 bytes =
+#      4104 KiB; the 2 MiB image has 334 clusters free): one message, the
+#      image untouched; a copy that fits still goes through
 printf '%s\n' 'image size=16M' 'file /big/f{1..6}.bin -p size=700000 pattern=full{1..6}' \
 	'file /big/small.txt text="s\n"' >"$T_TMP/full.spec"
 build_fixture "$T_TMP/full.spec" "$T_TMP/full.img"
 empty_image "$T_TMP/tiny.img" 2M
-run_nl copy "$T_TMP/full.img:/big" "$T_TMP/tiny.img:/b"
-expect_rc "destination full: some entries failed" 1
-expect_eq "destination full: one error per file that did not fit" 5 \
-	"$(grep -c "write failed: No space left on device" "$T_TMP/err")"
+ht=$(hash_of "$T_TMP/tiny.img")
+for dry in "" --dry-run; do
+	run_nl copy $dry "$T_TMP/full.img:/big" "$T_TMP/tiny.img:/b"
+	expect_rc "destination full$dry: exit status" 1
+	expect_eq "destination full$dry: one message" \
+		"ntfslinks: '$T_TMP/tiny.img:/b': not enough room: the copy needs at least 4104 KiB, the destination has 1336 KiB free; nothing was copied" \
+		"$T_ERR"
+	expect_eq "destination full$dry: nothing on stdout" "" "$T_OUT"
+done
+expect_eq "destination full: the image is untouched" "$ht" "$(hash_of "$T_TMP/tiny.img")"
+run_nl copy "$T_TMP/full.img:/big/f1.bin" "$T_TMP/full.img:/big/small.txt" "$T_TMP/tiny.img:/b"
+expect_rc "destination full: what fits is copied" 0
 dump "$T_TMP/full.img" /big | grep -E '^(f1\.bin|small\.txt) ' >"$T_TMP/want"
 dump "$T_TMP/tiny.img" /b >"$T_TMP/got"
-expect_file_eq "destination full: only complete files in the copy" "$T_TMP/want" "$T_TMP/got"
+expect_file_eq "destination full: the files that fit" "$T_TMP/want" "$T_TMP/got"
 if command -v ntfsfix >/dev/null 2>&1 || [ -x /usr/bin/ntfsfix ] || [ -x /sbin/ntfsfix ]; then
 	PATH="$PATH:/sbin:/usr/sbin" ntfsfix -n "$T_TMP/tiny.img" >"$T_TMP/fix" 2>&1
 	expect_eq "destination full: ntfsfix -n finds the image consistent" 0 "$?"

@@ -109,6 +109,8 @@ struct nl_copy_event {
 	const char *reason;
 	uint64_t bytes;		/* data bytes written for this entry (all streams) */
 	uint64_t mft;		/* source record number, UINT64_MAX for directory sources */
+	bool renamed;		/* @dest got a "name - Copy" name because the name was
+				   taken (@reason says which) */
 };
 
 typedef void (*nl_copy_action_fn)(void *ctx, const struct nl_copy_event *ev);
@@ -134,6 +136,9 @@ struct nl_copy_options {
 				   or what an ntfs-3g mount reads), as the audit commands
 				   infer it; C: for plain folders */
 	char dest_drive;	/* drive letter written into absolute links (0: as source) */
+	bool parents;		/* create the destination's missing parent folders */
+	uint64_t create_image;	/* an IMAGE: destination that does not exist is formatted
+				   with this many bytes (mkntfs -T); 0: it must exist */
 	/* Glob patterns (fnmatch, matched against the name and against the path
 	 * relative to the source root). An entry is left out when it matches an
 	 * exclude pattern, or when include patterns are given and a file matches
@@ -173,7 +178,9 @@ int nl_copy_add_source(nl_copy *c, const char *spec);
 
 /**
  * nl_copy_set_dest - set the destination endpoint. For images the volume is
- * opened read-write unless dry_run. When it is the image of a source (same
+ * opened read-write unless dry_run. "NAME:" or "NAME:/path" names an image
+ * even when NAME does not exist: then it is formatted when create_image is
+ * set, else the call fails with -ENOENT. When it is the image of a source (same
  * file by device and inode, or same block device, a loop device counting as
  * its backing file, and same partition), one
  * read-write handle serves both: the source's read-only mount is closed

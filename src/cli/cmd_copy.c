@@ -31,7 +31,8 @@ static void usage(FILE *out)
 		"block device; IMAGE@N:/path for partition N), IMAGE (its root), or a\n"
 		"directory, plain Linux or on an ntfs-3g mount. Several sources form one\n"
 		"common root. DEST is created; if it exists the copy goes inside it under\n"
-		"the source's name (\"name - Copy\" on a clash). Sources are never written.\n"
+		"the source's name (\"name - Copy\" on a clash, said on stderr). Sources are\n"
+		"never written. An IMAGE: destination must exist unless --create-image.\n"
 		"\n"
 		"Outer links (pointing outside the sources):\n"
 		"      --crop            leave them out and list them (default)\n"
@@ -40,6 +41,9 @@ static void usage(FILE *out)
 		"\n"
 		"Options:\n"
 		"      --into            copy the contents of the sources into DEST\n"
+		"  -p, --parents         create the missing folders above DEST\n"
+		"      --create-image SIZE  format a missing IMAGE: destination of SIZE\n"
+		"                        bytes (K, M, G suffixes) as mkntfs -T does\n"
 		"  -n, --dry-run         list what would be done, write nothing\n"
 		"      --exclude PATTERN leave out files and folders matching PATTERN (glob,\n"
 		"                        on the name or the path below the source); may be\n"
@@ -202,8 +206,16 @@ static void on_action(void *ctx, const struct nl_copy_event *ev)
 	bool problem = ev->action == NL_COPY_ACT_ERROR || ev->action == NL_COPY_ACT_WARNING;
 
 	fe_progress_end(&f->prog);
-	if (problem)
+	if (problem) {
 		report(ev);
+	} else if (ev->renamed && !f->json) {
+		char *s = esc(ev->source), *d = esc(ev->dest), *r = esc(ev->reason);
+
+		fe_error(s, "copied as '%s' (%s)", d ? d : "", r ? r : "renamed");
+		free(s);
+		free(d);
+		free(r);
+	}
 	if (!f->json && (problem || !(f->list || f->dry_run || notable(ev))))
 		return;
 	nl_cell_str(t, C_ACTION, nl_copy_action_name(ev->action));
@@ -357,7 +369,7 @@ static void summary(struct copy_fe *f, const struct nl_copy_stats *st)
 
 enum {
 	OPT_CROP = 256, OPT_SPLICE, OPT_UNROLL, OPT_INTO, OPT_EXCLUDE, OPT_INCLUDE, OPT_DRIVE,
-	OPT_DEST_DRIVE, OPT_NO_ACL, OPT_STREAMS, OPT_LIST, OPT_JSON,
+	OPT_DEST_DRIVE, OPT_NO_ACL, OPT_STREAMS, OPT_LIST, OPT_JSON, OPT_CREATE_IMAGE,
 };
 
 static const struct option longopts[] = {
@@ -365,6 +377,8 @@ static const struct option longopts[] = {
 	{ "splice", no_argument, NULL, OPT_SPLICE },
 	{ "unroll", no_argument, NULL, OPT_UNROLL },
 	{ "into", no_argument, NULL, OPT_INTO },
+	{ "parents", no_argument, NULL, 'p' },
+	{ "create-image", required_argument, NULL, OPT_CREATE_IMAGE },
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
 	{ "include", required_argument, NULL, OPT_INCLUDE },
@@ -377,6 +391,29 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
+
+/* A size with an optional K, M or G suffix (powers of 1024), at least 1 MiB. */
+static uint64_t size_arg(const char *opt, const char *a)
+{
+	char *end;
+	unsigned long long v;
+	unsigned shift = 0;
+
+	errno = 0;
+	v = strtoull(a, &end, 10);
+	if (*end == 'K' || *end == 'k')
+		shift = 10;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20;
+	else if (*end == 'G' || *end == 'g')
+		shift = 30;
+	if (shift)
+		end++;
+	if (errno || end == a || *end || a[0] == '-' || v > (UINT64_MAX >> shift) ||
+	    (v << shift) < (1u << 20))
+		fe_usage_error("copy", "%s wants a size of at least 1M like 64M, not '%s'", opt, a);
+	return (uint64_t)v << shift;
+}
 
 /* One option @ch of the command line into @o, @f, the patterns.  Returns the
  * number of outer-link policies it gave (0 or 1). */
@@ -391,6 +428,8 @@ static int parse_option(int ch, char **argv, struct nl_copy_options *o, struct c
 			   ch == OPT_SPLICE ? NL_COPY_SPLICE : NL_COPY_UNROLL;
 		return 1;
 	case OPT_INTO: o->into = true; break;
+	case 'p': o->parents = true; break;
+	case OPT_CREATE_IMAGE: o->create_image = size_arg("--create-image", optarg); break;
 	case 'n': o->dry_run = true; break;
 	case OPT_EXCLUDE: add_patterns(excl, optarg); break;
 	case OPT_INCLUDE: add_patterns(incl, optarg); break;
@@ -422,7 +461,7 @@ static void parse_args(int argc, char **argv, struct nl_copy_options *o, struct 
 {
 	int ch, policies = 0;
 
-	while ((ch = getopt_long(argc, argv, "nh", longopts, NULL)) != -1)
+	while ((ch = getopt_long(argc, argv, "nph", longopts, NULL)) != -1)
 		policies += parse_option(ch, argv, o, f, excl, incl);
 	if (policies > 1)
 		fe_usage_error("copy", "--crop, --splice and --unroll exclude each other");

@@ -60,6 +60,8 @@ struct cp_stat {
 	uint64_t mref;		/* NTFS: full MFT reference */
 	uint64_t size;		/* data bytes of all streams (for progress) */
 	uint64_t named_size;	/* of those, the bytes of named streams */
+	uint64_t alloc;		/* bytes the data takes on disk (holes and compression
+				   left out), at most @size */
 	struct nl_times t;
 	char *dos_name;		/* 8.3 alias of that name (malloc'ed) or NULL */
 	uint8_t *reparse;	/* raw reparse buffer (malloc'ed) or NULL */
@@ -141,6 +143,15 @@ struct cp_dh {
 	int fd;
 };
 
+/* Room in a destination (cp_dst_ops.space). */
+struct cp_space {
+	uint64_t free_bytes;	/* for new data */
+	uint32_t unit;		/* allocation unit: cluster or fragment size */
+	uint32_t record;	/* bytes of an MFT record (NTFS), 0 */
+	uint64_t free_records;	/* MFT records free without growing it (NTFS), or
+				   inodes free (Linux; UINT64_MAX: no limit) */
+};
+
 struct cp_dst_ops {
 	/* Create folder @name in @parent; *out open until close(). */
 	int (*mkdir)(struct cp_dst *d, struct cp_dh *parent, const char *name,
@@ -183,6 +194,8 @@ struct cp_dst_ops {
 	/* Finish: everything written? (unmount of images, checked). */
 	int (*finish)(struct cp_dst *d);
 	const char *(*errmsg)(struct cp_dst *d);
+	/* The room left (also in a dry run): 0, or -errno when unknown. */
+	int (*space)(struct cp_dst *d, struct cp_space *sp);
 	void (*free)(struct cp_dst *d);
 };
 
@@ -226,8 +239,10 @@ int cp_src_ntfs_open_shared(struct cp_src *s, struct nl_writer *w, const char *v
 void cp_src_ntfs_detach(struct cp_src *s);
 int cp_src_ntfs_attach(struct cp_src *s, struct nl_writer *w, char *err, size_t errlen);
 int cp_src_dir_open(struct cp_src *s, const char *path, bool ntfs3g, char *err, size_t errlen);
+/* @parents: missing folders above the endpoint folder are created (only looked
+ * at in a dry run). */
 int cp_dst_ntfs_open(struct cp_dst *d, const char *image, const char *path, bool dry_run,
-		     char *err, size_t errlen);
+		     bool parents, char *err, size_t errlen);
 /* The writer of an image destination (NULL in a dry run). */
 struct nl_writer *cp_dst_ntfs_writer(struct cp_dst *d);
 int cp_dst_dir_open(struct cp_dst *d, const char *path, bool ntfs3g, bool dry_run,

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/types.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -468,6 +469,20 @@ static const char *dst_dir_errmsg(struct cp_dst *d)
 	return d->err;
 }
 
+/* What the file system of the destination folder has left for an unprivileged user. */
+static int dst_dir_space(struct cp_dst *d, struct cp_space *sp)
+{
+	struct statvfs sv;
+
+	if (fstatvfs(d->root.fd, &sv))
+		return -errno;
+	sp->unit = (uint32_t)(sv.f_frsize ? sv.f_frsize : sv.f_bsize);
+	sp->record = 0;
+	sp->free_bytes = (uint64_t)sv.f_bavail * sp->unit;
+	sp->free_records = sv.f_files ? (uint64_t)sv.f_favail : UINT64_MAX;
+	return 0;
+}
+
 static void dst_dir_free(struct cp_dst *d)
 {
 	struct dst_dir *p = d->priv;
@@ -503,6 +518,7 @@ static const struct cp_dst_ops dst_dir_ops = {
 	.close = dst_dir_close,
 	.finish = dst_dir_finish,
 	.errmsg = dst_dir_errmsg,
+	.space = dst_dir_space,
 	.free = dst_dir_free,
 };
 

@@ -18,6 +18,7 @@
 
 #include "copy/copy_backend_int.h"
 #include "image/volume_int.h"
+#include "writer/writer_src_int.h"
 
 struct dst_ntfs {
 	struct nl_writer *w;	/* NULL in a dry run */
@@ -322,6 +323,25 @@ static const char *dst_ntfs_errmsg(struct cp_dst *d)
 	return d->err;
 }
 
+/* Free clusters and MFT records, from the volume's bitmaps (as the writer
+ * sees them, or read-only in a dry run). */
+static int dst_ntfs_space(struct cp_dst *d, struct cp_space *sp)
+{
+	struct dst_ntfs *p = d->priv;
+	ntfs_volume *vol = p->w ? nl_writer_ntfs_volume(p->w) : p->ro ? nl_volume_ntfs(p->ro) : NULL;
+
+	if (!vol)
+		return -EINVAL;
+	if (ntfs_volume_get_free_space(vol))
+		return -errno ? -errno : -EIO;
+	sp->unit = vol->cluster_size;
+	sp->record = vol->mft_record_size;
+	sp->free_bytes = vol->free_clusters > 0 ? (uint64_t)vol->free_clusters * vol->cluster_size
+						: 0;
+	sp->free_records = vol->free_mft_records > 0 ? (uint64_t)vol->free_mft_records : 0;
+	return 0;
+}
+
 static void dst_ntfs_free(struct cp_dst *d)
 {
 	struct dst_ntfs *p = d->priv;
@@ -354,6 +374,7 @@ static const struct cp_dst_ops dst_ntfs_ops = {
 	.close = dst_ntfs_close,
 	.finish = dst_ntfs_finish,
 	.errmsg = dst_ntfs_errmsg,
+	.space = dst_ntfs_space,
 	.free = dst_ntfs_free,
 };
 
@@ -393,17 +414,50 @@ static int split_path(const char *path, char **parent, char **leaf)
 	return *leaf ? 0 : -ENOMEM;
 }
 
-/* The endpoint's folder @parent and, unless NULL, @leaf in it, through the
- * writer: sets d->exists and d->root. */
-static int dst_ntfs_find(struct cp_dst *d, const char *parent, const char *leaf, char *err,
-			 size_t errlen)
+/* Folder @path of the volume, made with its missing parents (mkdir -p): *@ref. */
+static int dst_ntfs_make_path(struct cp_dst *d, const char *path, uint64_t *ref, char *err,
+			      size_t errlen)
+{
+	struct dst_ntfs *p = d->priv;
+	const char *q = path, *comp;
+	uint64_t cur = NL_WRITER_ROOT;
+	size_t len;
+	int rc = 0;
+
+	while (!rc && (len = cp_next_comp(&q, &comp))) {
+		char *name = strndup(comp, len);
+		struct cp_dh ph = { .ref = cur, .fd = -1 };
+
+		if (!name)
+			return -ENOMEM;
+		rc = dst_ntfs_lookup(d, &ph, name, &cur);
+		if (rc == -ENOENT)
+			rc = nl_writer_create_u8(p->w, ph.ref, name, NL_NS_POSIX, NL_NODE_DIR, &cur);
+		if (rc)
+			snprintf(err, errlen, "cannot create the folder '%.200s' in the image: %s",
+				 name, strerror(-rc));
+		free(name);
+	}
+	*ref = cur;
+	return rc;
+}
+
+/* The endpoint's folder @parent (made when missing with @parents) and,
+ * unless NULL, @leaf in it, through the writer: sets d->exists and d->root. */
+static int dst_ntfs_find(struct cp_dst *d, const char *parent, const char *leaf, bool parents,
+			 char *err, size_t errlen)
 {
 	struct dst_ntfs *p = d->priv;
 	uint64_t ref, pref;
 	int rc = nl_writer_lookup_path(p->w, parent, &pref);
 
-	if (rc) {
-		snprintf(err, errlen, "the folder '%s' does not exist in the image", parent);
+	if (rc == -ENOENT && parents) {
+		rc = dst_ntfs_make_path(d, parent, &pref, err, errlen);
+		if (rc)
+			return rc;
+	} else if (rc) {
+		snprintf(err, errlen, "the folder '%s' does not exist in the image (-p makes it)",
+			 parent);
 		return rc;
 	}
 	ref = pref;
@@ -424,9 +478,10 @@ static int dst_ntfs_find(struct cp_dst *d, const char *parent, const char *leaf,
 	return 0;
 }
 
-/* Dry run: whether @path (or else its folder @parent) exists, through a read-only lookup. */
-static int dst_ntfs_find_ro(struct cp_dst *d, const char *path, const char *parent, char *err,
-			    size_t errlen)
+/* Dry run: whether @path (or else its folder @parent, or with @parents
+ * nothing) exists, through a read-only lookup. */
+static int dst_ntfs_find_ro(struct cp_dst *d, const char *path, const char *parent,
+			    bool parents, char *err, size_t errlen)
 {
 	struct dst_ntfs *p = d->priv;
 	bool isdir = false;
@@ -434,8 +489,9 @@ static int dst_ntfs_find_ro(struct cp_dst *d, const char *path, const char *pare
 
 	if (e == 0) {
 		d->exists = true;
-	} else if (e != -ENOENT || ro_lookup(p->ro, parent, &isdir)) {
-		snprintf(err, errlen, "the folder '%s' does not exist in the image", parent);
+	} else if (e != -ENOENT || (!parents && ro_lookup(p->ro, parent, &isdir))) {
+		snprintf(err, errlen, "the folder '%s' does not exist in the image (-p makes it)",
+			 parent);
 		return e ? e : -ENOENT;
 	}
 	d->root.ref = 0;
@@ -465,7 +521,7 @@ static int dst_ntfs_set_paths(struct cp_dst *d, const char *path, const char *pa
 }
 
 int cp_dst_ntfs_open(struct cp_dst *d, const char *image, const char *path, bool dry_run,
-		     char *err, size_t errlen)
+		     bool parents, char *err, size_t errlen)
 {
 	struct dst_ntfs *p = calloc(1, sizeof(*p));
 	char *file = NULL, *parent = NULL, *leaf = NULL;
@@ -499,13 +555,13 @@ int cp_dst_ntfs_open(struct cp_dst *d, const char *image, const char *path, bool
 		/* Read-only look at what exists; nothing is ever opened for writing. */
 		rc = nl_volume_open(image, NULL, &p->ro, err, errlen);
 		if (!rc)
-			rc = dst_ntfs_find_ro(d, path, parent, err, errlen);
+			rc = dst_ntfs_find_ro(d, path, parent, parents, err, errlen);
 	} else {
 		rc = nl_writer_open(file, off, 0, &p->w);
 		if (rc)
 			snprintf(err, errlen, "cannot open the image for writing: %s", strerror(-rc));
 		else
-			rc = dst_ntfs_find(d, parent, leaf, err, errlen);
+			rc = dst_ntfs_find(d, parent, leaf, parents, err, errlen);
 	}
 	if (!rc)
 		rc = dst_ntfs_set_paths(d, path, parent, &leaf);

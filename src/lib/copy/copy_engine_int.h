@@ -37,6 +37,7 @@ struct cp_node {
 	bool failed;
 	bool linux_symlink;	/* create as a Linux symlink (directory destinations) */
 	bool unrolled;		/* an outer link replaced by a copy of its target */
+	bool renamed;		/* a "name - Copy" name: the name was taken (see reason) */
 	uint8_t *rp;		/* reparse buffer to write (rewritten or raw), or NULL */
 	size_t rp_len;
 	char *target;		/* links: the target as stored */

@@ -58,6 +58,7 @@ static void report(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n,
 	ev.reason = reason ? reason : n->reason;
 	ev.bytes = bytes;
 	ev.mft = n->src && n->src->kind == CP_EP_IMAGE ? n->st.ino : UINT64_MAX;
+	ev.renamed = n->renamed && a != NL_COPY_ACT_ERROR && a != NL_COPY_ACT_WARNING;
 	c->st.actions[a]++;
 	if (item)
 		c->st.items_done++;

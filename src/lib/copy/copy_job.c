@@ -13,6 +13,7 @@
 
 #include <ntfslinks/copy.h>
 #include <ntfslinks/volume.h>
+#include <ntfslinks/writer.h>
 
 #include "copy/copy_engine_int.h"
 
@@ -206,6 +207,37 @@ static bool parse_image_spec(const char *spec, char **image, char **path)
 	return false;
 }
 
+/*
+ * Does @spec name an image that does not exist: "NAME:" or "NAME:/path" (or
+ * "NAME@N:..."), NAME not on the host while the spec as a whole is no host
+ * path either? *@image gets NAME (malloc'ed) when it does.
+ */
+static bool missing_image_spec(const char *spec, char **image)
+{
+	const char *q = strchr(spec, ':');
+	struct stat sb;
+	char *img, *at;
+	bool r;
+
+	*image = NULL;
+	if (!q || q == spec || (q[1] && q[1] != '/' && q[1] != '\\') || lstat(spec, &sb) == 0)
+		return false;
+	img = strndup(spec, (size_t)(q - spec));
+	if (!img)
+		return false;
+	at = strrchr(img, '@');
+	if (at && at[1] && strspn(at + 1, "0123456789") == strlen(at + 1))
+		*at = 0;	/* IMAGE@N: the image file is IMAGE */
+	r = lstat(img, &sb) != 0 && errno == ENOENT;
+	if (at)
+		*at = '@';
+	if (r)
+		*image = img;
+	else
+		free(img);
+	return r;
+}
+
 static void src_free(struct cp_src *s)
 {
 	if (!s)
@@ -235,6 +267,12 @@ int nl_copy_add_source(struct nl_copy *c, const char *spec)
 	if (!s->spec) {
 		free(s);
 		return -ENOMEM;
+	}
+	if (missing_image_spec(spec, &image)) {
+		snprintf(err, sizeof(err), "no such image '%.900s'", image);
+		free(image);
+		rc = -ENOENT;
+		goto out;
 	}
 	if (parse_image_spec(spec, &image, &path)) {
 		struct nl_writer *w = c->dst ? cp_dst_ntfs_writer(c->dst) : NULL;
@@ -360,11 +398,38 @@ static int dest_open_image(struct nl_copy *c, struct cp_dst *d, const char *imag
 			}
 	}
 	if (!rc)
-		rc = cp_dst_ntfs_open(d, image, path, c->o.dry_run, err, errlen);
+		rc = cp_dst_ntfs_open(d, image, path, c->o.dry_run, c->o.parents, err, errlen);
 	if (moved)
 		rc = move_sources(c, d, moved, rc, err, errlen);
 	free(moved);
 	free(key);
+	return rc;
+}
+
+/* Make the missing folders above host path @path (mkdir -p of its folder). */
+static int make_parents(const char *path, char *err, size_t errlen)
+{
+	char *p = path_dirname(path);
+	int rc = 0;
+
+	if (!p)
+		return -ENOMEM;
+	for (char *q = p + 1; !rc; q++) {
+		char save = *q;
+
+		if (save && save != '/')
+			continue;
+		*q = 0;
+		if (mkdir(p, 0777) && errno != EEXIST) {
+			rc = -errno;
+			snprintf(err, errlen, "cannot create the folder '%.900s': %s", p,
+				 strerror(errno));
+		}
+		*q = save;
+		if (!save)
+			break;
+	}
+	free(p);
 	return rc;
 }
 
@@ -378,6 +443,11 @@ static int dest_open_dir(struct nl_copy *c, struct cp_dst *d, const char *spec, 
 	int rc;
 
 	d->image = strdup(spec);
+	if (c->o.parents && !c->o.dry_run && stat(spec, &sb) != 0) {
+		rc = make_parents(spec, err, errlen);
+		if (rc)
+			return rc;
+	}
 	probe = stat(spec, &sb) == 0 ? strdup(spec) : path_dirname(spec);
 	if (probe && !strchr(spec, '/')) {
 		if (stat(spec, &sb) != 0) {
@@ -402,6 +472,33 @@ static int dest_open_dir(struct nl_copy *c, struct cp_dst *d, const char *spec, 
 	return rc;
 }
 
+/* The destination image @image does not exist: format it (create_image), else say how. */
+static int create_image(struct nl_copy *c, const char *image, char *err, size_t errlen)
+{
+	struct nl_format_opts fo = { .size = c->o.create_image };
+	char e[NL_COPY_ERRLEN_INTERNAL] = "";
+	int rc;
+
+	if (!c->o.create_image) {
+		snprintf(err, errlen, "no such image '%.400s': create it with --create-image SIZE "
+			 "(or mkntfs -F -f -q -T, on a file of that size)", image);
+		return -ENOENT;
+	}
+	if (strchr(image, '@')) {
+		snprintf(err, errlen, "no such image '%.400s': a partition cannot be created", image);
+		return -ENOENT;
+	}
+	if (c->o.dry_run) {
+		snprintf(err, errlen, "no such image '%.400s': a dry run does not create it", image);
+		return -ENOENT;
+	}
+	rc = nl_writer_format(image, &fo, e, sizeof(e));
+	if (rc)
+		snprintf(err, errlen, "cannot create the image '%.400s': %.500s", image,
+			 *e ? e : strerror(-rc));
+	return rc;
+}
+
 int nl_copy_set_dest(struct nl_copy *c, const char *spec)
 {
 	struct cp_dst *d = calloc(1, sizeof(*d));
@@ -422,6 +519,13 @@ int nl_copy_set_dest(struct nl_copy *c, const char *spec)
 		free(d);
 		return -ENOMEM;
 	}
+	if (missing_image_spec(spec, &image)) {
+		rc = create_image(c, image, err, sizeof(err));
+		free(image);
+		image = NULL;
+		if (rc)
+			goto out;
+	}
 	if (parse_image_spec(spec, &image, &path)) {
 		d->image = image;
 		rc = dest_open_image(c, d, image, path, err, sizeof(err));
@@ -429,6 +533,7 @@ int nl_copy_set_dest(struct nl_copy *c, const char *spec)
 		free(image);
 		rc = dest_open_dir(c, d, spec, err, sizeof(err));
 	}
+out:
 	free(path);
 	if (rc) {
 		cp_set_err(c, "%s", *err ? err : strerror(-rc));

@@ -527,6 +527,8 @@ static int walk_cb(void *ctx, const char *name, struct cp_stat *st)
 		return 1;
 	}
 	if (dname && strcmp(dname, name)) {
+		n->renamed = true;
+		n->reason = xasprintf("renamed: '%s' is taken", name);
 		n->src_name = strdup(name);
 		st->name_space = NL_NS_POSIX;
 		free(st->dos_name);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,21 +94,26 @@ static int stat_dup(struct cp_stat *dst, const struct cp_stat *src)
 static int plan_root(struct nl_copy *c, struct cp_node *attach, struct cp_src *s, const char *name)
 {
 	struct cp_node *n;
-	char *dn = name ? strdup(name) : NULL;
+	char *dn = name ? strdup(name) : NULL, *rn = NULL;
 	int rc;
 
 	if (!dn) {
-		char *rn = root_name(s);
-
+		rn = root_name(s);
 		if (!rn)
 			return -ENOMEM;
 		dn = cp_auto_name(c, attach, rn, s->root_st.is_dir);
-		free(rn);
-		if (!dn)
+		if (!dn) {
+			free(rn);
 			return -ENOMEM;
+		}
 	}
 	n = cp_node_new(c, attach, s, dn);
+	if (n && rn && strcmp(rn, dn)) {
+		n->renamed = true;
+		n->reason = xasprintf("renamed: '%s' is taken", rn);
+	}
 	free(dn);
+	free(rn);
 	if (!n)
 		return -ENOMEM;
 	n->is_root = true;
@@ -205,6 +211,69 @@ static int plan(struct nl_copy *c)
 	return cp_rewrite_links(c);
 }
 
+/* The least room the data of @n takes in a destination with room @sp: its
+ * kept streams as allocated in the source, in whole allocation units; on NTFS
+ * nothing for what fits in its MFT record (it may stay resident), elsewhere
+ * only the full units (small files may be stored inline). */
+static uint64_t data_need(const struct nl_copy *c, const struct cp_node *n,
+			  const struct cp_space *sp)
+{
+	uint64_t b = cp_node_bytes(c, n), x = n->st.alloc < b ? n->st.alloc : b;
+
+	if (sp->record)
+		return x < sp->record ? 0 : (x + sp->unit - 1) / sp->unit * sp->unit;
+	return x / sp->unit * sp->unit;
+}
+
+static void human(uint64_t b, char *buf, size_t n)
+{
+	if (b >= 10u << 20)
+		snprintf(buf, n, "%llu MiB", (unsigned long long)(b >> 20));
+	else if (b >= 10u << 10)
+		snprintf(buf, n, "%llu KiB", (unsigned long long)(b >> 10));
+	else
+		snprintf(buf, n, "%llu bytes", (unsigned long long)b);
+}
+
+/*
+ * Does the copy fit in the destination as it is now? What the plan needs at
+ * least (data in allocation units, one MFT record or inode per new file or
+ * folder, MFT growth in clusters) against what is free: when it does not fit,
+ * one message and -ENOSPC before anything is written.  A destination that
+ * cannot say is not checked.
+ */
+static int check_space(struct nl_copy *c)
+{
+	struct cp_space sp = { 0 };
+	uint64_t need = 0, records = 0;
+	char nb[32], fb[32];
+
+	if (!c->dst->ops->space || c->dst->ops->space(c->dst, &sp) || !sp.unit)
+		return 0;
+	for (struct cp_node *n = c->top->child; n; n = cp_next_pre(n, c->top, n->create)) {
+		if (!n->create || n->failed || (n->group && n->group->first != n))
+			continue;	/* nothing made, or another name of a file */
+		records++;
+		need += data_need(c, n, &sp);
+	}
+	if (sp.record && records > sp.free_records)
+		need += ((records - sp.free_records) * sp.record + sp.unit - 1) / sp.unit * sp.unit;
+	if (need > sp.free_bytes) {
+		human(need, nb, sizeof(nb));
+		human(sp.free_bytes, fb, sizeof(fb));
+		cp_set_err(c, "not enough room: the copy needs at least %s, the destination has %s "
+			   "free; nothing was copied", nb, fb);
+		return -ENOSPC;
+	}
+	if (!sp.record && records > sp.free_records) {
+		cp_set_err(c, "not enough room: the copy makes %llu files and folders, the "
+			   "destination has %llu inodes free; nothing was copied",
+			   (unsigned long long)records, (unsigned long long)sp.free_records);
+		return -ENOSPC;
+	}
+	return 0;
+}
+
 /* After the plan was made: sources read through the writer are done before it unmounts. */
 static int finish(struct nl_copy *c)
 {
@@ -240,6 +309,8 @@ int nl_copy_run(struct nl_copy *c)
 	if (!c->buf)
 		return -ENOMEM;
 	rc = plan(c);
+	if (!rc)
+		rc = check_space(c);
 	if (rc)
 		goto out;
 	cp_progress(c);

@@ -175,6 +175,8 @@ static int src_dir_fill(struct src_dir *p, const char *path, struct cp_stat *st)
 		st->type = CP_T_FILE;
 		st->attrs = NL_FA_ARCHIVE;
 		st->size = (uint64_t)sb.st_size;
+		st->alloc = (uint64_t)sb.st_blocks * 512 < st->size ? (uint64_t)sb.st_blocks * 512
+								     : st->size;
 	} else if (S_ISLNK(sb.st_mode)) {
 		rc = src_dir_fill_symlink(path, &sb, st);
 		if (rc)

@@ -141,26 +141,33 @@ static void src_ntfs_fill_times(ntfs_inode *ni, struct nl_times *t)
 	t->atime = sle64_to_cpu(ni->last_access_time);
 }
 
-/* Sum of the data sizes of all $DATA attributes; *@named gets those of the named ones. */
-static uint64_t src_ntfs_data_size(ntfs_inode *ni, uint64_t *named)
+/* Sum of the data sizes of all $DATA attributes; *@named gets those of the
+ * named ones, *@alloc the bytes they take on disk (sparse and compressed:
+ * what is allocated; resident: their size). */
+static uint64_t src_ntfs_data_size(ntfs_inode *ni, uint64_t *named, uint64_t *alloc)
 {
 	ntfs_attr_search_ctx *ctx = ntfs_attr_get_search_ctx(ni, NULL);
 	uint64_t sum = 0;
 
 	*named = 0;
+	*alloc = 0;
 	if (!ctx)
 		return 0;
 	while (ntfs_attr_lookup(AT_DATA, NULL, 0, CASE_SENSITIVE, 0, NULL, 0, ctx) == 0) {
 		const ATTR_RECORD *a = ctx->attr;
-		uint64_t n = 0;
+		uint64_t n = 0, on_disk = 0;
 
 		if (a->non_resident) {
-			if (a->lowest_vcn == 0)
+			if (a->lowest_vcn == 0) {
 				n = (uint64_t)sle64_to_cpu(a->data_size);
+				on_disk = (uint64_t)sle64_to_cpu(a->flags & (ATTR_IS_COMPRESSED |
+						ATTR_IS_SPARSE) ? a->compressed_size : a->allocated_size);
+			}
 		} else {
-			n = le32_to_cpu(a->value_length);
+			n = on_disk = le32_to_cpu(a->value_length);
 		}
 		sum += n;
+		*alloc += on_disk < n ? on_disk : n;
 		if (a->name_length)
 			*named += n;
 	}
@@ -190,7 +197,7 @@ static int src_ntfs_fill(struct src_ntfs *p, ntfs_inode *ni, uint64_t parent, in
 			    &st->nlink);
 	if (rc)
 		return rc;
-	st->size = src_ntfs_data_size(ni, &st->named_size);
+	st->size = src_ntfs_data_size(ni, &st->named_size, &st->alloc);
 	if (ni->flags & FILE_ATTR_REPARSE_POINT) {
 		s64 len = 0;
 		void *rp = ntfs_attr_readall(ni, AT_REPARSE_POINT, AT_UNNAMED, 0, &len);
