@@ -165,6 +165,9 @@ struct nl_column {
                                  each padded to the column's width; no header,
                                  no blank line around, no alignment with other
                                  rows (a log of events); before SUMMARY */
+#define NL_TABLE_CSV_HEADER 0x4 /* CSV: the header row is written when the table
+                                 is declared, so a table without rows still
+                                 has one */
 
 /**
  * nl_emit_table - declare a table (a row type).

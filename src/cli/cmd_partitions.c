@@ -93,7 +93,7 @@ static int run(int argc, char **argv)
 	fe_audit_emit_open(&a);
 	if (a.format == FE_FMT_TEXT)
 		disk_summary(&a, pt);
-	t = fe_audit_table(&a, "partition", pcols, P_NCOLS, 0);
+	t = fe_audit_table(&a, "partition", pcols, P_NCOLS, NL_TABLE_CSV_HEADER);
 	for (size_t i = 0; i < pt->count; i++) {
 		const struct nl_partition *p = &pt->part[i];
 

@@ -96,11 +96,24 @@ static int fe_ntfs_log(const char *function, const char *file, int line,
 			    u32 level, void *data, const char *format,
 			    va_list args)
 {
-	(void)function; (void)file; (void)line; (void)level; (void)data;
+	int err = errno;
+	char msg[1024];
+	size_t n;
+
+	(void)function; (void)file; (void)line; (void)data;
 	if (!fe_verbose)
 		return 0;
-	fputs("libntfs-3g: ", stderr);
-	return vfprintf(stderr, format, args);
+	vsnprintf(msg, sizeof(msg), format, args);
+	n = strlen(msg);
+	while (n && msg[n - 1] == '\n')
+		msg[--n] = '\0';
+	if (!n)
+		return 0;
+	/* One line per message, as libntfs-3g's own handlers write them: a
+	 * perror message gets its errno text. */
+	if (level & NTFS_LOG_LEVEL_PERROR)
+		return fprintf(stderr, "libntfs-3g: %s: %s\n", msg, strerror(err));
+	return fprintf(stderr, "libntfs-3g: %s\n", msg);
 }
 
 void fe_ntfs_logging_init(void)

@@ -57,7 +57,21 @@ static void set_format(struct fe_audit *a, enum fe_format f, const char *name)
 		[FE_FMT_TEXT] = "", [FE_FMT_JSON] = "--json", [FE_FMT_CSV] = "--csv",
 		[FE_FMT_BODYFILE] = "--bodyfile", [FE_FMT_NUL] = "-0",
 	};
+	static const unsigned masks[] = {
+		[FE_FMT_JSON] = FE_A_JSON, [FE_FMT_CSV] = FE_A_CSV,
+		[FE_FMT_BODYFILE] = FE_A_BODYFILE, [FE_FMT_NUL] = FE_A_NUL,
+	};
 
+	if (!(a->accept & masks[f])) {
+		char list[64] = "text";
+
+		for (size_t i = FE_FMT_JSON; i < sizeof(masks) / sizeof(masks[0]); i++)
+			if (a->accept & masks[i]) {
+				strcat(list, ", ");
+				strcat(list, names[i]);
+			}
+		fe_usage_error(a->cmd->name, "%s writes %s, not %s", a->cmd->name, list, name);
+	}
 	if (a->format != FE_FMT_TEXT && a->format != f)
 		fe_usage_error(a->cmd->name, "%s and %s cannot be used together",
 			       names[a->format], name);
@@ -179,12 +193,15 @@ void fe_audit_parse(struct fe_audit *a, const struct fe_command *cmd, unsigned a
 
 	memset(a, 0, sizeof(*a));
 	a->cmd = cmd;
+	a->accept = accept;
+	/* Every format option is known, so that one the command does not
+	 * write is refused with the list of those it does. */
 	for (size_t i = 0; i < NOPTDEFS; i++)
-		if (optdefs[i].mask & accept)
+		if (optdefs[i].mask & (accept | FE_A_FORMATS))
 			longopts[n++] = optdefs[i].opt;
 	longopts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
 	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
-	strcpy(shortopts, (accept & FE_A_NUL) ? "h0" : "h");
+	strcpy(shortopts, "h0");
 
 	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1)
 		parse_option(a, cmd, ch, argv);
@@ -552,9 +569,10 @@ nl_table *fe_audit_table(struct fe_audit *a, const char *type, const struct nl_c
 			 size_t ncols, unsigned flags)
 {
 	nl_table *t = NULL;
+	int rc = nl_emit_table(a->emit, type, cols, ncols, flags, &t);
 
-	if (nl_emit_table(a->emit, type, cols, ncols, flags, &t) < 0)
-		fe_audit_nomem();
+	if (rc < 0)
+		fe_audit_fail(a, rc);
 	return t;
 }
 

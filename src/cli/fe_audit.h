@@ -39,6 +39,7 @@ enum fe_format {
 /* One audit run: options, then the open volume and its model. */
 struct fe_audit {
 	const struct fe_command *cmd;
+	unsigned accept;		/* FE_A_* the command takes */
 	enum fe_format format;
 	bool windows_paths;
 	char drive;			/* --drive letter (upper case), 0 if not given */

@@ -69,6 +69,10 @@ static int cmd_help(int argc, char **argv)
 	}
 	if (argc > 2)
 		fe_usage_error(NULL, "help takes one command name");
+	if (strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return FE_EXIT_OK;
+	}
 	c = find_command(argv[1]);
 	if (!c)
 		fe_usage_error(NULL, "unknown command '%s'", argv[1]);

@@ -214,6 +214,8 @@ int nl_emit_table(nl_emit *e, const char *type, const struct nl_column *cols,
 	t->next = e->tables;
 	e->tables = t;
 	*out = t;
+	if (e->fmt == NL_EMIT_CSV && (flags & NL_TABLE_CSV_HEADER))
+		return emit_csv_header(t);
 	return 0;
 }
 

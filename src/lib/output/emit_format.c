@@ -211,6 +211,42 @@ static void csv_field(struct obuf *b, const char *s, size_t n)
 	ob_add(b, "\"", 1);
 }
 
+/* The header row of @t into @b, once per table (none with NL_EMIT_NO_HEADER). */
+static void csv_header(nl_table *t, struct obuf *b)
+{
+	bool first = true;
+
+	if (t->csv_header || (t->e->flags & NL_EMIT_NO_HEADER)) {
+		t->csv_header = true;
+		return;
+	}
+	for (size_t i = 0; i < t->ncols; i++) {
+		if (t->cols[i].flags & NL_COL_NO_CSV)
+			continue;
+		if (!first)
+			ob_add(b, ",", 1);
+		csv_field(b, t->cols[i].key, strlen(t->cols[i].key));
+		first = false;
+	}
+	ob_add(b, "\r\n", 2);
+	t->csv_header = true;
+}
+
+int emit_csv_header(nl_table *t)
+{
+	struct obuf b = { 0 };
+	int rc;
+
+	if (t->flags & NL_TABLE_SUMMARY)
+		return t->e->err;
+	csv_header(t, &b);
+	if (!b.n && !b.oom)
+		return t->e->err;
+	rc = emit_out(t->e, &b);
+	free(b.p);
+	return rc;
+}
+
 int emit_row_csv(nl_table *t)
 {
 	struct obuf b = { 0 }, f = { 0 };
@@ -219,19 +255,7 @@ int emit_row_csv(nl_table *t)
 
 	if (t->flags & NL_TABLE_SUMMARY)
 		return t->e->err;
-	if (!t->csv_header && !(t->e->flags & NL_EMIT_NO_HEADER)) {
-		for (size_t i = 0; i < t->ncols; i++) {
-			if (t->cols[i].flags & NL_COL_NO_CSV)
-				continue;
-			if (!first)
-				ob_add(&b, ",", 1);
-			csv_field(&b, t->cols[i].key, strlen(t->cols[i].key));
-			first = false;
-		}
-		ob_add(&b, "\r\n", 2);
-	}
-	t->csv_header = true;
-	first = true;
+	csv_header(t, &b);
 	for (size_t i = 0; i < t->ncols; i++) {
 		if (t->cols[i].flags & NL_COL_NO_CSV)
 			continue;

@@ -154,6 +154,7 @@ void emit_free_rows(nl_table *t);
 int emit_row_text(nl_table *t);
 int emit_row_json(nl_table *t);
 int emit_row_csv(nl_table *t);
+int emit_csv_header(nl_table *t);
 int emit_row_bodyfile(nl_table *t);
 int emit_row_nul(nl_table *t);
 

@@ -1,0 +1,64 @@
+#!/bin/sh
+# audit-output.sh: how the audit commands write: formats a command refuses, empty CSV tables,
+# libntfs-3g's messages under -v, 'help help', the escapes the man page shows.
+. "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
+. "$TESTS_SRCDIR/audit-lib.sh"
+need_cmd python3
+
+cat >"$T_TMP/out.spec" <<'SPEC'
+image size=16M
+file "/a|b.txt" text=pipe
+SPEC
+img=$T_TMP/out.img
+build_fixture "$T_TMP/out.spec" "$img"
+h0=$(hash_of "$img")
+
+# --- 'help help' --------------------------------------------------------------------------
+run_nl help help
+expect_rc "help help" 0
+expect_eq "help help prints the program's usage" "$("$NTFSLINKS" --help)" "$T_OUT"
+
+# --- a format the command does not write is refused, naming those it does ---------------------
+run_nl info --csv "$img" "/a|b.txt"
+expect_rc "info --csv" 2
+expect_eq "info --csv: message" "ntfslinks: info writes text, --json, not --csv
+Try 'ntfslinks help info' for more information." "$T_ERR"
+run_nl partitions --bodyfile "$img"
+expect_rc "partitions --bodyfile" 2
+expect_eq "partitions --bodyfile: message" "ntfslinks: partitions writes text, --json, --csv, not --bodyfile
+Try 'ntfslinks help partitions' for more information." "$T_ERR"
+run_nl truesize -0 "$img" /
+expect_eq "truesize -0: message" "ntfslinks: truesize writes text, --json, --csv, not -0
+Try 'ntfslinks help truesize' for more information." "$T_ERR"
+
+# --- partitions --csv of a disk without partitions: the header row alone ---------------------
+run_nl partitions --csv "$img"
+expect_rc "partitions --csv, no partitions" 0
+expect_eq "partitions --csv, no partitions: the header" \
+	"number,partition_type,start,size,ntfs,type_id,name" "$(printf '%s\n' "$T_OUT" | tr -d '\r')"
+
+# --- -v: every libntfs-3g message is a line of its own -----------------------------------------
+# Bytes changed inside record 0 of $MFT: libntfs-3g says so (one message with errno's
+# text), then the open fails.
+bad=$T_TMP/mft0.img
+cp "$img" "$bad"
+moff=$(python3 -c '
+import struct, sys
+b = open(sys.argv[1], "rb").read(512)
+cl = struct.unpack_from("<H", b, 11)[0] * b[13]
+print(struct.unpack_from("<Q", b, 0x30)[0] * cl + 0x100)' "$bad")
+printf 'XXXXXXXX' | dd of="$bad" bs=1 seek="$moff" conv=notrunc 2>/dev/null
+run_nl -v scan "$bad"
+expect_rc "-v scan with a damaged \$MFT record 0" 2
+expect_eq "-v: each libntfs-3g message ends its line" "libntfs-3g: Corrupted MFT record 0
+libntfs-3g: Failed to load \$MFT: Input/output error
+ntfslinks: '$bad': cannot open the ntfs volume at offset 0: Input/output error" "$T_ERR"
+
+# --- the man page's escape for '|' in a bodyfile is the one written ---------------------------
+run_nl siblings --bodyfile "$img" "/a|b.txt"
+expect_eq "bodyfile: '|' escaped" '0|/a\x{7c}b.txt' "$(printf '%s\n' "$T_OUT" | cut -d'|' -f1-2)"
+T_CHECKS=$((T_CHECKS + 1))
+grep -qF '.Ql \ex{7c} .' "$TESTS_SRCDIR/../man/ntfslinks-audit.1" ||
+	fail "ntfslinks-audit(1) does not show the bodyfile's '|' escape as \\x{7c}"
+expect_eq "read-only" "$h0" "$(hash_of "$img")"
+finish
