@@ -98,6 +98,35 @@ expect_eq "siblings of a deleted record without --deleted: message" \
 	"ntfslinks: '$img': '#$m_orphan': no such record with names in use" "$T_ERR"
 nl_json info --deleted "$img" /e/pair2.txt
 expect_eq "info --deleted on a deleted name" "false	true	/e/pair2.txt" "$(jfields info in_use deleted path <"$T_TMP/out")"
+
+# --- deleted names in a timeline, against fls -m: the name with " (deleted)", the record
+# number (fls adds -type-id), the type ("-" for the unknown name type), the file's size, the
+# $STANDARD_INFORMATION times. fls also lists the $FILE_NAME times and, for a folder, the size
+# of its index root: those lines and that size are left out of the comparison.
+fls -m / -r -d "$img" | grep -v '(\$FILE_NAME)' | grep -v '/OrphanFile-[0-9]* ' |
+	awk -F'|' -v OFS='|' '{ sub(/-.*/, "", $3); if ($4 ~ /^-\/d/) $7 = "-"; $5 = "0"; print }' |
+	LC_ALL=C sort >"$T_TMP/fls-body"
+expect_eq "fls -m finds the deleted names (sanity)" 3 "$(wc -l <"$T_TMP/fls-body" | tr -d ' ')"
+run_nl scan --deleted --bodyfile "$img"
+expect_rc "scan --deleted --bodyfile" 0
+printf '%s\n' "$T_OUT" | grep ' (deleted)|' |
+	awk -F'|' -v OFS='|' '{ if ($4 ~ /^-\/d/) $7 = "-"; print }' | LC_ALL=C sort >"$T_TMP/ours-body"
+expect_file_eq "scan --deleted --bodyfile: the deleted names as fls -m writes them" \
+	"$T_TMP/fls-body" "$T_TMP/ours-body"
+m_pair=$(grep '/e/pair2.txt' "$T_TMP/fls-deleted" | cut -f2)
+expect_eq "scan --deleted --bodyfile: a deleted file" \
+	"0|/e/pair2.txt (deleted)|$m_pair|-/rrwxrwxrwx|0|0|1|1262304000|1262304000|1262304000|1262304000" \
+	"$(printf '%s\n' "$T_OUT" | grep '^0|/e/pair2.txt')"
+expect_eq "scan --deleted --bodyfile: a deleted folder" "/olddir (deleted)|-/drwxrwxrwx|1262304000" \
+	"$(printf '%s\n' "$T_OUT" | grep '^0|/olddir' | cut -d'|' -f2,4,8)"
+expect_eq "scan --deleted --bodyfile: names in use are not marked" "" \
+	"$(printf '%s\n' "$T_OUT" | grep '^0|/keep/' | grep -F '(deleted)')"
+run_nl siblings --deleted --bodyfile "$img" /e/pair2.txt
+expect_eq "siblings --deleted --bodyfile: the same line" \
+	"0|/e/pair2.txt (deleted)|$m_pair|-/rrwxrwxrwx|0|0|1|1262304000|1262304000|1262304000|1262304000" "$T_OUT"
+run_nl siblings --bodyfile "$img" /keep
+expect_eq "siblings --bodyfile of a folder: typed as a folder" "0|/keep|d/drwxrwxrwx" \
+	"$(printf '%s\n' "$T_OUT" | cut -d'|' -f1,2,4)"
 ro_check "deleted" "$img" "$h0"
 
 # --- a deleted file that still holds two names: a deleted hardlink group ----------------------

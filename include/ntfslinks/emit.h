@@ -48,7 +48,9 @@ extern "C" {
  *                 MD5 is 0, UID and GID 0; inode is the plain MFT record
  *                 number (NL_ROLE_INODE; TSK prints record-type-id, which
  *                 needs attribute ids that a one-pass listing does not keep);
- *                 mode from NL_ROLE_MODE (default "r/rrwxrwxrwx"); times in
+ *                 mode from NL_ROLE_MODE (default "r/rrwxrwxrwx"); a row
+ *                 whose NL_ROLE_DELETED cell is true gets " (deleted)" after
+ *                 its name and "-" as the mode's first letter; times in
  *                 Unix seconds (NTFS 100-ns ticks since 1601 converted and
  *                 rounded down; 0 when null); name gets " -> target" appended
  *                 when an NL_ROLE_LINK_TARGET cell is set.  A '|' in a name is
@@ -148,6 +150,9 @@ enum nl_emit_format nl_emit_get_format(const nl_emit *e);
 #define NL_ROLE_LINK_TARGET 0x10000 /* bodyfile: "name -> target" */
 #define NL_COL_OPTIONAL  0x20000 /* NL_TABLE_LINES text: left out (with its
                                     space) when null, instead of "-" */
+#define NL_ROLE_DELETED  0x40000 /* bodyfile: when true (a bool cell), the name
+                                    gets " (deleted)" and the mode's name type
+                                    is "-", as fls -m writes deleted names */
 
 /** One column.  Strings must stay valid while the table is used (use literals). */
 struct nl_column {

@@ -126,7 +126,8 @@ static void summary(struct fe_audit *a)
 	fe_audit_row_end(a, t);
 }
 
-enum { D_MFT, D_SEQ, D_PATH, D_DOS, D_DIR, D_NCOLS };
+enum { D_MFT, D_SEQ, D_PATH, D_DOS, D_DIR, D_DELETED, D_MODE, D_SIZE,
+       D_CRTIME, D_MTIME, D_CTIME, D_ATIME, D_NCOLS };
 
 static const struct nl_column del_cols[D_NCOLS] = {
 	[D_MFT] = { "mft", "MFT", NL_COL_RIGHT | NL_ROLE_INODE, 0 },
@@ -134,6 +135,14 @@ static const struct nl_column del_cols[D_NCOLS] = {
 	[D_PATH] = { "path", "PATH", NL_ROLE_NAME, 0 },
 	[D_DOS] = { "dos_alias", "DOS", 0, 0 },
 	[D_DIR] = { "directory", "DIRECTORY", 0, 0 },
+	/* for the bodyfile: every row here is a deleted name */
+	[D_DELETED] = { "deleted", "DELETED", HIDE | NL_ROLE_DELETED, 0 },
+	[D_MODE] = { "mode", "MODE", HIDE | NL_ROLE_MODE, 0 },
+	[D_SIZE] = { "size", "SIZE", HIDE | NL_ROLE_SIZE, 0 },
+	[D_CRTIME] = { "crtime", "CRTIME", HIDE | NL_ROLE_CRTIME, 0 },
+	[D_MTIME] = { "mtime", "MTIME", HIDE | NL_ROLE_MTIME, 0 },
+	[D_CTIME] = { "ctime", "CTIME", HIDE | NL_ROLE_CTIME, 0 },
+	[D_ATIME] = { "atime", "ATIME", HIDE | NL_ROLE_ATIME, 0 },
 };
 
 /* Every name of every deleted record (kept with --deleted). */
@@ -165,6 +174,12 @@ static void deleted_names(struct fe_audit *a, char drive)
 		if (nl_model_name_get(a->model, r->name_id, &nm) == 0 && nm.dos_alias)
 			nl_cell_strn(t, D_DOS, nm.dos_alias, nm.dos_len);
 		nl_cell_bool(t, D_DIR, (ri.flags & NL_REC_DIRECTORY) != 0);
+		if (a->format == FE_FMT_BODYFILE) {
+			nl_cell_bool(t, D_DELETED, true);
+			nl_cell_str(t, D_MODE, fe_body_mode(&ri));
+			nl_cell_uint(t, D_SIZE, ri.data_size);
+			fe_audit_times(a, t, D_CRTIME, r->mft);
+		}
 		fe_audit_row_end(a, t);
 	}
 	nl_rows_free(&rows);

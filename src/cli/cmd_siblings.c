@@ -33,7 +33,7 @@ static void usage(FILE *out)
 		"See ntfslinks-audit(1).\n");
 }
 
-enum { C_MFT, C_SEQ, C_NAMESPACE, C_PATH, C_DOS, C_DELETED, C_SIZE,
+enum { C_MFT, C_SEQ, C_NAMESPACE, C_PATH, C_DOS, C_DELETED, C_MODE, C_SIZE,
        C_CRTIME, C_MTIME, C_CTIME, C_ATIME, C_NCOLS };
 
 static const struct nl_column cols_def[C_NCOLS] = {
@@ -42,7 +42,8 @@ static const struct nl_column cols_def[C_NCOLS] = {
 	[C_NAMESPACE] = { "namespace", "NAMESPACE", 0, 0 },
 	[C_PATH] = { "path", "PATH", NL_ROLE_NAME, 0 },
 	[C_DOS] = { "dos_alias", "DOS", 0, 0 },
-	[C_DELETED] = { "deleted", "DELETED", 0, 0 },
+	[C_DELETED] = { "deleted", "DELETED", NL_ROLE_DELETED, 0 },
+	[C_MODE] = { "mode", "MODE", HIDE | NL_ROLE_MODE, 0 },
 	[C_SIZE] = { "size", "SIZE", HIDE | NL_ROLE_SIZE, 0 },
 	[C_CRTIME] = { "crtime", "CRTIME", HIDE | NL_ROLE_CRTIME, 0 },
 	[C_MTIME] = { "mtime", "MTIME", HIDE | NL_ROLE_MTIME, 0 },
@@ -92,6 +93,7 @@ static int run(int argc, char **argv)
 		if (a.deleted)
 			nl_cell_bool(t, C_DELETED, (ri.flags & NL_REC_DELETED) != 0);
 		if (a.format == FE_FMT_BODYFILE) {
+			nl_cell_str(t, C_MODE, fe_body_mode(&ri));
 			nl_cell_uint(t, C_SIZE, ri.data_size);
 			fe_audit_times(&a, t, C_CRTIME, mft);
 		}

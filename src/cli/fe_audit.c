@@ -592,6 +592,11 @@ void fe_audit_fail(struct fe_audit *a, int rc)
 	exit(FE_EXIT_PARTIAL); /* not reached */
 }
 
+const char *fe_body_mode(const struct nl_record_info *ri)
+{
+	return (ri->flags & NL_REC_DIRECTORY) ? "d/drwxrwxrwx" : "r/rrwxrwxrwx";
+}
+
 void fe_audit_times(struct fe_audit *a, nl_table *t, size_t col_crtime, uint64_t mft)
 {
 	struct nl_times tm;

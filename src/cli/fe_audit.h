@@ -136,6 +136,9 @@ void fe_audit_fail(struct fe_audit *a, int rc) __attribute__((noreturn));
 /* fe_audit_exit - close everything and return the exit status. */
 int fe_audit_exit(struct fe_audit *a);
 
+/* fe_body_mode - the bodyfile mode of a record: a folder or a file. */
+const char *fe_body_mode(const struct nl_record_info *ri);
+
 /* fe_audit_times - set the time cells crtime, mtime, ctime, atime (columns
  * @col_crtime .. @col_crtime + 3) of record @mft when its times can be
  * read; else they stay null. */

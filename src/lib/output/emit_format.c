@@ -309,28 +309,38 @@ static int64_t cell_unix(const struct cell *c)
 
 int emit_row_bodyfile(nl_table *t)
 {
-	const struct cell *name = role_cell(t, NL_ROLE_NAME), *target, *mode;
+	const struct cell *name = role_cell(t, NL_ROLE_NAME), *target, *mode, *del;
 	struct obuf b = { 0 };
 	char tmp[160];
+	bool deleted;
 	int rc;
 
 	if (!name || (t->flags & NL_TABLE_SUMMARY))
 		return t->e->err;
 	target = role_cell(t, NL_ROLE_LINK_TARGET);
 	mode = role_cell(t, NL_ROLE_MODE);
+	del = role_cell(t, NL_ROLE_DELETED);
+	deleted = del && del->type == C_BOOL && del->u;
 	ob_adds(&b, "0|");
 	if (name->type == C_STR)
 		ob_escaped(&b, name->s, name->slen, NL_ESC_PIPE);
+	if (deleted)
+		ob_adds(&b, " (deleted)");
 	if (target && target->type == C_STR) {
 		ob_adds(&b, " -> ");
 		ob_escaped(&b, target->s, target->slen, NL_ESC_PIPE);
 	}
 	snprintf(tmp, sizeof(tmp), "|%" PRId64 "|", cell_int(role_cell(t, NL_ROLE_INODE)));
 	ob_adds(&b, tmp);
-	if (mode && mode->type == C_STR)
+	/* A deleted name's own type is unknown: "-" before the '/', as fls -m writes it. */
+	if (mode && mode->type == C_STR && mode->slen > 1 && deleted) {
+		ob_adds(&b, "-");
+		ob_escaped(&b, mode->s + 1, mode->slen - 1, NL_ESC_PIPE);
+	} else if (mode && mode->type == C_STR) {
 		ob_escaped(&b, mode->s, mode->slen, NL_ESC_PIPE);
-	else
-		ob_adds(&b, "r/rrwxrwxrwx");
+	} else {
+		ob_adds(&b, deleted ? "-/rrwxrwxrwx" : "r/rrwxrwxrwx");
+	}
 	snprintf(tmp, sizeof(tmp), "|0|0|%" PRId64 "|%" PRId64 "|%" PRId64 "|%" PRId64 "|%" PRId64 "\n",
 		 cell_int(role_cell(t, NL_ROLE_SIZE)), cell_unix(role_cell(t, NL_ROLE_ATIME)),
 		 cell_unix(role_cell(t, NL_ROLE_MTIME)), cell_unix(role_cell(t, NL_ROLE_CTIME)),
