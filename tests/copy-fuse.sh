@@ -68,6 +68,21 @@ dump -a -S "$T_TMP/basic.img" /attr >"$T_TMP/want"
 dump -a -S "$T_TMP/dst3.img" /attr >"$T_TMP/got"
 expect_file_eq "image to mount: attributes (compression too), data, security" "$T_TMP/want" "$T_TMP/got"
 
+# mount -> image: a dry run's byte total is the copy's, a folder's named
+# stream (a "user." attribute) counted as from an image: docs without
+# hello.txt (its stream is over 64 KiB) 100000+6+0+5000+5 and the folder's
+# 15, attr 4*2+65536
+mnt "$T_TMP/basic.img" "$T_TMP/m4" ro
+build_fixture "$T_TMP/empty.spec" "$T_TMP/dst4.img"
+set -- --exclude hello.txt "$T_TMP/m4/docs" "$T_TMP/m4/attr" "$T_TMP/dst4.img:/b"
+run_nl copy --dry-run "$@"
+dry=$(printf '%s\n' "$T_OUT" | tail -n 1)
+run_nl copy "$@"
+expect_rc "mount to image, bytes: exit status" 0
+expect_eq "mount to image, bytes: the dry run's total is the copy's" "dry run: $T_OUT" "$dry"
+expect_match "mount to image, bytes: streams and holes" '^10 files copied \(170570 bytes\)' "$T_OUT"
+unmnt "$T_TMP/m4"
+
 unmnt "$T_TMP/m1"
 expect_eq "source image never written" "$h" "$(hash_of "$T_TMP/links.img")"
 finish

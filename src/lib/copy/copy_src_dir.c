@@ -114,6 +114,29 @@ static int src_dir_fill_symlink(const char *path, const struct stat *sb, struct 
 }
 
 /* On an ntfs-3g mount: attributes, times, reparse point and DOS name from its xattrs. */
+/* The bytes of the named streams of @path on an ntfs-3g mount (its "user." attributes). */
+static uint64_t src_dir_named_size(const char *path)
+{
+	ssize_t len = llistxattr(path, NULL, 0);
+	uint64_t sum = 0;
+	char *names;
+
+	if (len <= 0 || !(names = malloc((size_t)len)))
+		return 0;
+	len = llistxattr(path, names, (size_t)len);
+	for (ssize_t o = 0; o < len; o += (ssize_t)strlen(names + o) + 1) {
+		ssize_t vs;
+
+		if (strncmp(names + o, XA_STREAM_PREFIX, strlen(XA_STREAM_PREFIX)))
+			continue;
+		vs = lgetxattr(path, names + o, NULL, 0);
+		if (vs > 0)
+			sum += (uint64_t)vs;
+	}
+	free(names);
+	return sum;
+}
+
 static void src_dir_fill_ntfs3g(const char *path, struct cp_stat *st)
 {
 	uint8_t *b = NULL;
@@ -152,6 +175,10 @@ static void src_dir_fill_ntfs3g(const char *path, struct cp_stat *st)
 		free(b);
 	if (st->dos_name)
 		st->name_space = NL_NS_WIN32;
+	/* named streams count in the totals as on an image */
+	st->named_size = src_dir_named_size(path);
+	st->size += st->named_size;
+	st->alloc += st->named_size;
 }
 
 static int src_dir_fill(struct src_dir *p, const char *path, struct cp_stat *st)
