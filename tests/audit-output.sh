@@ -61,4 +61,24 @@ T_CHECKS=$((T_CHECKS + 1))
 grep -qF '.Ql \ex{7c} .' "$TESTS_SRCDIR/../man/ntfslinks-audit.1" ||
 	fail "ntfslinks-audit(1) does not show the bodyfile's '|' escape as \\x{7c}"
 expect_eq "read-only" "$h0" "$(hash_of "$img")"
+
+# --- truesize: what deleting the folder would free --------------------------------------------
+# In /t: x (10000 bytes) also has a name outside, so deleting /t keeps it; y (20000) has its two
+# names inside; z (5000) one. 4096-byte clusters: 12288, 20480 and 8192 allocated.
+cat >"$T_TMP/free.spec" <<'SPEC'
+image size=16M cluster=4096
+dir /t
+file /t/x size=10000
+link /t/x /x-outside
+file /t/y size=20000
+link /t/y /t/y2
+file /t/z size=5000
+SPEC
+build_fixture "$T_TMP/free.spec" "$T_TMP/free.img"
+nl_json truesize "$T_TMP/free.img" /t
+expect_rc "truesize /t" 0
+expect_eq "truesize: naive, true and freed bytes and clusters" "55000	35000	61440	40960	25000	28672" \
+	"$(jfields truesize naive_bytes true_bytes naive_alloc true_alloc freed_bytes freed_alloc <"$T_TMP/out")"
+run_nl truesize "$T_TMP/free.img" /t
+expect_match "truesize text: freed" '^Freed by deleting: +25000$' "$T_OUT"
 finish

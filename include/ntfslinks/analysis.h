@@ -190,6 +190,8 @@ struct nl_truesize {
 	uint64_t hardlinked;      /* files with more than one name under the folder */
 	uint64_t naive_bytes, true_bytes;
 	uint64_t naive_alloc, true_alloc;
+	uint64_t freed_bytes, freed_alloc; /* what deleting the folder would free: the
+	                                      files all of whose names are under it */
 };
 
 /**

@@ -20,8 +20,9 @@ static void usage(FILE *out)
 		"\n"
 		"Add up the bytes used under DIR counting each hardlinked file once (the\n"
 		"true size), next to the naive sum that counts it once per name, both for\n"
-		"the logical size of all data streams and for the clusters allocated.\n"
-		"Reparse points are not followed.\n"
+		"the logical size of all data streams and for the clusters allocated,\n"
+		"and the bytes that deleting DIR would free (the files all of whose\n"
+		"names are under it).  Reparse points are not followed.\n"
 		"\n"
 		"Options:\n"
 		"      --json            JSON Lines: one object\n"
@@ -33,7 +34,7 @@ static void usage(FILE *out)
 }
 
 enum { T_PATH, T_NAMES, T_FILES, T_DIRS, T_HARDLINKED, T_NAIVE, T_TRUE, T_SAVED,
-       T_NAIVE_ALLOC, T_TRUE_ALLOC, T_NCOLS };
+       T_NAIVE_ALLOC, T_TRUE_ALLOC, T_FREED, T_FREED_ALLOC, T_NCOLS };
 
 static const struct nl_column cols[T_NCOLS] = {
 	[T_PATH] = { "path", "Folder", 0, 0 },
@@ -46,6 +47,8 @@ static const struct nl_column cols[T_NCOLS] = {
 	[T_SAVED] = { "saved_bytes", "Saved by hardlinks", NL_COL_RIGHT, 0 },
 	[T_NAIVE_ALLOC] = { "naive_alloc", "Naive allocated", NL_COL_RIGHT, 0 },
 	[T_TRUE_ALLOC] = { "true_alloc", "True allocated", NL_COL_RIGHT, 0 },
+	[T_FREED] = { "freed_bytes", "Freed by deleting", NL_COL_RIGHT, 0 },
+	[T_FREED_ALLOC] = { "freed_alloc", "Freed allocated", NL_COL_RIGHT, 0 },
 };
 
 static int run(int argc, char **argv)
@@ -86,6 +89,8 @@ static int run(int argc, char **argv)
 	nl_cell_uint(t, T_SAVED, ts.naive_bytes - ts.true_bytes);
 	nl_cell_uint(t, T_NAIVE_ALLOC, ts.naive_alloc);
 	nl_cell_uint(t, T_TRUE_ALLOC, ts.true_alloc);
+	nl_cell_uint(t, T_FREED, ts.freed_bytes);
+	nl_cell_uint(t, T_FREED_ALLOC, ts.freed_alloc);
 	fe_audit_row_end(&a, t);
 	return fe_audit_exit(&a);
 }

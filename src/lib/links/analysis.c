@@ -532,7 +532,7 @@ int nl_truesize(const nl_model *m, uint64_t dir, struct nl_truesize *out)
 		return -ENOTDIR;
 	while (nl_model_next(m, NL_ITER_ALL, &cursor, &mft) == 0) {
 		struct nl_name nm;
-		uint64_t nc = 0, inside = 0, bytes, alloc;
+		uint64_t nc = 0, inside = 0, total = 0, bytes, alloc;
 
 		if (mft == dir || mft < NL_FIRST_NON_SYSTEM)
 			continue;
@@ -542,6 +542,7 @@ int nl_truesize(const nl_model *m, uint64_t dir, struct nl_truesize *out)
 				inside = 0;	/* NTFS metadata ($Extend\...) */
 				break;
 			}
+			total++;
 			if (nl_model_name_is_under(m, nm.id, dir) == 1)
 				inside++;
 		}
@@ -561,6 +562,10 @@ int nl_truesize(const nl_model *m, uint64_t dir, struct nl_truesize *out)
 		out->naive_bytes += inside * bytes;
 		out->true_alloc += alloc;
 		out->naive_alloc += inside * alloc;
+		if (inside == total) {
+			out->freed_bytes += bytes;
+			out->freed_alloc += alloc;
+		}
 	}
 	return 0;
 }
