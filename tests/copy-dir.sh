@@ -227,6 +227,19 @@ dangling   symlink  $T_TMP/sp/in/dang-abs [$T_TMP/sp/nothing] (target does not e
 unrolled   file     $T_TMP/sp/in/rel -> $T_TMP/sp-unroll/rel [../other/o.txt]" \
 	"$(printf '%s\n' "$T_OUT" | sed '$d')"
 
+# a dangling link inside the copy whose text passes through a link of the
+# copy (sub/up is '..'): lexically it stays inside, Linux would follow it
+# out; its text is rewritten to the place it means
+printf '%s\n' 'image size=16M' 'dir /h/sub -p' 'symlink /h/sub/up ".." relative dir' \
+	'symlink /h/esc "sub\up\sub\up\..\..\..\nothing" relative' >"$T_TMP/climb.spec"
+build_fixture "$T_TMP/climb.spec" "$T_TMP/climb.img"
+for pol in crop splice unroll; do
+	run_nl copy --$pol "$T_TMP/climb.img:/h" "$T_TMP/climb-$pol"
+	expect_rc "climb through a link ($pol): exit status" 0
+	expect_eq "climb through a link ($pol): the text rewritten" "sub/nothing .." \
+		"$(readlink "$T_TMP/climb-$pol/esc") $(readlink "$T_TMP/climb-$pol/sub/up")"
+done
+
 # ---- a hostile image: names with '/', '..' components, absolute names, a
 #      link to the root, a relative link far above the root; a symlink
 #      planted in the destination where the copy would go

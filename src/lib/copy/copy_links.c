@@ -387,6 +387,61 @@ out:
 	return rc;
 }
 
+/* The entry @name (length @len) planned in folder @dir, or NULL. */
+static const struct cp_node *planned_child(const struct cp_node *dir, const char *name, size_t len)
+{
+	for (const struct cp_node *k = dir->child; k; k = k->next)
+		if (k->create && !k->failed && strlen(k->name) == len && !memcmp(k->name, name, len))
+			return k;
+	return NULL;
+}
+
+/*
+ * Could Linux symbolic link text @text, made in the copy of @parent, lead out
+ * of the destination folder (the one named, or the one the copy creates)?
+ * Followed through the plan the way Linux follows it ('/' separates, a
+ * backslash is part of a name): out when it is absolute, climbs above the
+ * destination, passes through a link (which may lead anywhere), or names
+ * something the copy did not plan in a folder that existed before it.
+ */
+static bool leaves_dest(const struct nl_copy *c, const struct cp_node *parent, const char *text)
+{
+	const struct cp_node *base = c->dst->exists || !c->top->child ? c->top : c->top->child;
+	const struct cp_node *cur = parent;
+	const char *q = text;
+
+	if (*q == '/')
+		return true;
+	while (*q) {
+		const char *comp = q;
+		size_t len = strcspn(q, "/");
+		const struct cp_node *k;
+
+		q += len;
+		while (*q == '/')
+			q++;
+		if (!len || (len == 1 && comp[0] == '.'))
+			continue;
+		if (len == 2 && comp[0] == '.' && comp[1] == '.') {
+			if (cur == base || !cur->parent)
+				return true;
+			cur = cur->parent;
+			continue;
+		}
+		k = planned_child(cur, comp, len);
+		if (!k)
+			return cur == c->top && c->dst->exists;	/* there: anything may be */
+		if (!*q)
+			return false;	/* the last name, inside */
+		if (is_link_stat(&k->st) || k->linux_symlink)
+			return true;
+		if (!k->st.is_dir)
+			return false;	/* not a folder: goes no further */
+		cur = k;
+	}
+	return false;
+}
+
 static int rewrite_inner(struct nl_copy *c, struct cp_link *li)
 {
 	struct cp_node *n = li->n;
@@ -411,8 +466,11 @@ static int rewrite_inner(struct nl_copy *c, struct cp_link *li)
 			char *pa = xasprintf("/%s", prel), *ta = xasprintf("/%s", trel), *r = NULL;
 			bool above = false;
 
+			/* (in a Linux folder the text must not pass through a link:
+			   Linux follows it where the lexical path does not go) */
 			if (pa && ta && nl_path_resolve(pa, li->t.orig_rel, &r, &above) == 0 &&
-			    !above && !strcmp(r, ta)) {
+			    !above && !strcmp(r, ta) &&
+			    (c->dst->ntfs || !leaves_dest(c, n->parent, li->t.orig_rel))) {
 				free(text);
 				text = strdup(li->t.orig_rel);
 			}
@@ -485,32 +543,6 @@ static const char *splice_target(const struct cp_link *li, bool host)
 	return ml == 1 ? p : p[ml] ? p + ml : "/";
 }
 
-/* Would Linux symbolic link text @text, made in the copy of @parent, lead out
- * of the destination folder (the one named, or the one the copy creates)? */
-static bool leaves_dest(const struct nl_copy *c, const struct cp_node *parent, const char *text,
-			int *err)
-{
-	char *prel = cp_node_destrel(parent), *pa = NULL, *r = NULL, *base = NULL;
-	bool above = false, out = true;
-
-	*err = 0;
-	if (text[0] == '/') {
-		free(prel);
-		return true;
-	}
-	base = c->dst->exists || !c->dst->leaf ? strdup("/") : xasprintf("/%s", c->dst->leaf);
-	if (!prel || !base || !(pa = xasprintf("/%s", prel)) ||
-	    nl_path_resolve(pa, text, &r, &above))
-		*err = -ENOMEM;
-	else
-		out = above || !path_under(r, base);
-	free(prel);
-	free(pa);
-	free(r);
-	free(base);
-	return out;
-}
-
 /* An outer link into a plain Linux folder: the Linux symbolic link text. */
 static int splice_linux(struct nl_copy *c, struct cp_link *li)
 {
@@ -534,7 +566,7 @@ static int splice_linux(struct nl_copy *c, struct cp_link *li)
 	}
 	if (rc || !n->new_target)
 		return -ENOMEM;
-	if (c->o.outer != NL_COPY_SPLICE && leaves_dest(c, n->parent, n->new_target, &rc) && !rc) {
+	if (c->o.outer != NL_COPY_SPLICE && leaves_dest(c, n->parent, n->new_target)) {
 		/* only --splice makes a link that leads out of the destination */
 		n->create = false;
 		free(n->new_target);
