@@ -81,4 +81,53 @@ expect_eq "truesize: naive, true and freed bytes and clusters" "55000	35000	6144
 	"$(jfields truesize naive_bytes true_bytes naive_alloc true_alloc freed_bytes freed_alloc <"$T_TMP/out")"
 run_nl truesize "$T_TMP/free.img" /t
 expect_match "truesize text: freed" '^Freed by deleting: +25000$' "$T_OUT"
+
+# --- info: $STANDARD_INFORMATION's security id, owner id and USN; each $FILE_NAME's parent
+# and times. The file's $STANDARD_INFORMATION creation and modification times are then set to
+# 2030 in place (as a timestamp changer does); its $FILE_NAME times keep 2021.
+cat >"$T_TMP/fn.spec" <<'SPEC'
+image size=16M
+dir /d
+file /d/a.txt text=a time=2021-06-01T12:00:00Z
+link /d/a.txt /b.txt
+times /d/a.txt time=2021-06-01T12:00:00Z
+security /d/a.txt sd=0100048014000000240000000000000034000000010200000000000520000000200200000102000000000005200000002002000002001c00010000000000140089001200010100000000000100000000
+SPEC
+fimg=$T_TMP/fn.img
+build_fixture "$T_TMP/fn.spec" "$fimg"
+m_a=$(mft_of "$fimg" /d/a.txt)
+m_d=$(mft_of "$fimg" /d)
+sid=$(PATH="$PATH:/usr/sbin:/sbin" ntfsinfo -F /d/a.txt "$fimg" 2>/dev/null | sed -n 's/^[[:space:]]*Security ID:[[:space:]]*\([0-9]*\) .*/\1/p')
+python3 - "$fimg" "$m_a" <<'PY'
+import struct, sys
+path, rec = sys.argv[1], int(sys.argv[2])
+with open(path, "r+b") as f:
+    b = f.read(512)
+    cl = struct.unpack_from("<H", b, 0x0B)[0] * b[0x0D]
+    c = struct.unpack_from("<b", b, 0x40)[0]
+    rs = cl * c if c > 0 else 1 << -c
+    off = struct.unpack_from("<Q", b, 0x30)[0] * cl + rec * rs
+    f.seek(off)
+    r = f.read(512)
+    a = struct.unpack_from("<H", r, 0x14)[0]
+    assert struct.unpack_from("<I", r, a)[0] == 0x10
+    v = a + struct.unpack_from("<H", r, a + 0x14)[0]
+    t2030 = (1893456000 + 11644473600) * 10**7
+    f.seek(off + v)
+    f.write(struct.pack("<QQ", t2030, t2030))
+PY
+nl_json info "$fimg" /d/a.txt
+expect_rc "info" 0
+expect_eq "info: security id (as ntfsinfo reads it), owner id, USN" "${sid:-?}	0	0" \
+	"$(jfields info security_id owner_id usn <"$T_TMP/out")"
+expect_eq "info: the changed \$STANDARD_INFORMATION times" \
+	"2030-01-01T00:00:00.0000000Z	2030-01-01T00:00:00.0000000Z	2021-06-01T12:00:00.0000000Z" \
+	"$(jfields info crtime mtime atime <"$T_TMP/out")"
+expect_eq "info: each \$FILE_NAME, its parent and its own times" \
+"b.txt	posix	5	5	2021-06-01T12:00:00.0000000Z	2021-06-01T12:00:00.0000000Z	2021-06-01T12:00:00.0000000Z	2021-06-01T12:00:00.0000000Z
+a.txt	posix	$m_d	1	2021-06-01T12:00:00.0000000Z	2021-06-01T12:00:00.0000000Z	2021-06-01T12:00:00.0000000Z	2021-06-01T12:00:00.0000000Z" \
+	"$(jfields file_name name namespace parent parent_seq crtime mtime ctime atime <"$T_TMP/out")"
+run_nl info "$fimg" /b.txt
+expect_match "info text: the \$FILE_NAME table" "^a.txt +posix +$m_d +1 +2021-06-01T12:00:00.0000000Z" "$T_OUT"
+expect_match "info text: security id" "^Security ID: +$sid\$" "$T_OUT"
 finish

@@ -7,6 +7,9 @@
 
 #include <ntfslinks/ntfslinks.h>
 #include <ntfslinks/record.h>
+#include <ntfslinks/unistr.h>
+#include <ntfslinks/volume.h>
+#include <ntfslinks/ondisk.h>
 #include <ntfslinks/scan.h>
 #include <ntfslinks/reparse.h>
 #include <ntfslinks/emit.h>
@@ -26,9 +29,11 @@ static void usage(FILE *out)
 		"Show everything about one file: record and sequence number, the header's\n"
 		"link count (which counts DOS names too), every name (hardlink) with its\n"
 		"8.3 DOS alias, file attributes, data and stream sizes, the four\n"
-		"$STANDARD_INFORMATION times, its reparse point decoded and classified, and\n"
-		"a table of its data streams (name, size, allocated, resident, sparse,\n"
-		"compressed, encrypted; the unnamed stream has the name \"\").\n"
+		"$STANDARD_INFORMATION times, security id, owner id and USN, its reparse\n"
+		"point decoded and classified, a table of its $FILE_NAME attributes (name,\n"
+		"name space, parent record and sequence, their own four times) and one of\n"
+		"its data streams (name, size, allocated, resident, sparse, compressed,\n"
+		"encrypted; the unnamed stream has the name \"\").\n"
 		"\n"
 		"Options:\n"
 		"      --json            JSON Lines: one object\n"
@@ -42,7 +47,8 @@ static void usage(FILE *out)
 enum {
 	I_PATH, I_MFT, I_SEQ, I_IN_USE, I_DIRECTORY, I_DELETED, I_ATTR_LIST, I_LINK_COUNT,
 	I_NNAMES, I_NAMES, I_DOS, I_NAMESPACES, I_ATTRS, I_ATTR_NAMES, I_SIZE, I_ALLOC,
-	I_STREAMS, I_STREAMS_SIZE, I_CRTIME, I_MTIME, I_CTIME, I_ATIME, I_TAG, I_TAG_NAME,
+	I_STREAMS, I_STREAMS_SIZE, I_CRTIME, I_MTIME, I_CTIME, I_ATIME, I_SECURITY_ID,
+	I_OWNER_ID, I_USN, I_TAG, I_TAG_NAME,
 	I_SURROGATE, I_SUBST, I_PRINT, I_RELATIVE, I_TARGET, I_TARGET_MFT, I_CLASS, I_REASON,
 	I_DATA, I_NCOLS
 };
@@ -70,6 +76,9 @@ static const struct nl_column cols_def[I_NCOLS] = {
 	[I_MTIME] = { "mtime", "Modified", 0, 0 },
 	[I_CTIME] = { "ctime", "MFT changed", 0, 0 },
 	[I_ATIME] = { "atime", "Accessed", 0, 0 },
+	[I_SECURITY_ID] = { "security_id", "Security ID", 0, 0 },
+	[I_OWNER_ID] = { "owner_id", "Owner ID", 0, 0 },
+	[I_USN] = { "usn", "USN", 0, 0 },
 	[I_TAG] = { "tag", "Reparse tag", 0, 0 },
 	[I_TAG_NAME] = { "tag_name", "Reparse type", 0, 0 },
 	[I_SURROGATE] = { "name_surrogate", "Name surrogate", 0, 0 },
@@ -201,6 +210,93 @@ static void reparse_cells(struct fe_audit *a, nl_table *t, uint64_t mft, char dr
 		nl_cell_str(t, I_REASON, reason);
 }
 
+enum { FN_MFT, FN_NAME, FN_NAMESPACE, FN_PARENT, FN_PARENT_SEQ, FN_CRTIME, FN_MTIME,
+       FN_CTIME, FN_ATIME, FN_NCOLS };
+
+static const struct nl_column fn_cols[FN_NCOLS] = {
+	[FN_MFT] = { "mft", "MFT", NL_COL_RIGHT | NL_COL_NO_TEXT, 0 },
+	[FN_NAME] = { "name", "NAME", 0, 0 },
+	[FN_NAMESPACE] = { "namespace", "NAMESPACE", 0, 0 },
+	[FN_PARENT] = { "parent", "PARENT", NL_COL_RIGHT, 0 },
+	[FN_PARENT_SEQ] = { "parent_seq", "PSEQ", NL_COL_RIGHT, 0 },
+	[FN_CRTIME] = { "crtime", "CREATED", 0, 0 },
+	[FN_MTIME] = { "mtime", "MODIFIED", 0, 0 },
+	[FN_CTIME] = { "ctime", "MFT CHANGED", 0, 0 },
+	[FN_ATIME] = { "atime", "ACCESSED", 0, 0 },
+};
+
+/* The base record of @mft read again, fixups applied, with its header; NULL
+ * (the problem reported) when it cannot be read. */
+static uint8_t *read_base(struct fe_audit *a, uint64_t mft, struct nl_rec_header *h)
+{
+	uint32_t rs = nl_volume_record_size(a->vol);
+	uint8_t *buf = malloc(rs);
+	const char *reason = "cannot read the record";
+
+	if (!buf)
+		fe_audit_nomem();
+	if (nl_volume_read_record(a->vol, mft, buf) == 0 &&
+	    nl_record_fixup(buf, rs, &reason) == 0 && nl_record_header(buf, rs, h, &reason) == 0)
+		return buf;
+	fe_audit_problem(a, a->image, mft, NULL, reason);
+	free(buf);
+	return NULL;
+}
+
+/* The $STANDARD_INFORMATION fields of NTFS 3.x: security id, owner id, USN. */
+static void cell_std_info(struct fe_audit *a, nl_table *t, const uint8_t *buf,
+			  const struct nl_rec_header *h)
+{
+	uint32_t rs = nl_volume_record_size(a->vol);
+	const char *reason;
+	struct nl_std_info si;
+	struct nl_attr at;
+	size_t pos = 0;
+
+	while (nl_record_attr_next(buf, rs, h, &pos, &at, &reason) == 0)
+		if (at.type == NL_AT_STANDARD_INFORMATION) {
+			if (nl_attr_std_info(&at, &si, &reason) == 0 && si.has_v3) {
+				nl_cell_uint(t, I_SECURITY_ID, si.security_id);
+				nl_cell_uint(t, I_OWNER_ID, si.owner_id);
+				nl_cell_uint(t, I_USN, si.usn);
+			}
+			return;
+		}
+}
+
+/* One "file_name" row per $FILE_NAME attribute of the base record: the name,
+ * its parent reference and its own four times (Windows seldom updates them:
+ * compared with $STANDARD_INFORMATION's they show timestamp changes). */
+static void file_names(struct fe_audit *a, uint64_t mft, const uint8_t *buf,
+		       const struct nl_rec_header *h)
+{
+	uint32_t rs = nl_volume_record_size(a->vol);
+	nl_table *t = fe_audit_table(a, "file_name", fn_cols, FN_NCOLS, 0);
+	const char *reason;
+	struct nl_file_name fn;
+	struct nl_attr at;
+	size_t pos = 0, len;
+	char *name;
+
+	while (nl_record_attr_next(buf, rs, h, &pos, &at, &reason) == 0) {
+		if (at.type != NL_AT_FILE_NAME || nl_attr_file_name(&at, &fn, &reason) < 0)
+			continue;
+		if (nl_utf16le_to_wtf8(fn.name, fn.name_len, &name, &len) < 0)
+			fe_audit_nomem();
+		nl_cell_uint(t, FN_MFT, mft);
+		nl_cell_strn(t, FN_NAME, name, len);
+		free(name);
+		nl_cell_str(t, FN_NAMESPACE, fe_namespace_name(fn.name_space));
+		nl_cell_uint(t, FN_PARENT, fn.parent_ref & 0xFFFFFFFFFFFFull);
+		nl_cell_uint(t, FN_PARENT_SEQ, fn.parent_ref >> 48);
+		nl_cell_time(t, FN_CRTIME, fn.times.crtime);
+		nl_cell_time(t, FN_MTIME, fn.times.mtime);
+		nl_cell_time(t, FN_CTIME, fn.times.ctime);
+		nl_cell_time(t, FN_ATIME, fn.times.atime);
+		fe_audit_row_end(a, t);
+	}
+}
+
 /* The names of record @mft, sorted by path: their paths, DOS aliases and
  * name spaces, as three arrays. */
 static void cell_names(struct fe_audit *a, nl_table *t, uint64_t mft, char drive)
@@ -262,7 +358,9 @@ static int run(int argc, char **argv)
 {
 	struct nl_column cols[I_NCOLS];
 	struct nl_record_info ri;
+	struct nl_rec_header h;
 	struct fe_audit a;
+	uint8_t *rec;
 	uint64_t mft;
 	const char *p;
 	char drive;
@@ -288,10 +386,16 @@ static int run(int argc, char **argv)
 	if (p)
 		nl_cell_str(t, I_PATH, fe_audit_display(&a, p, drive));
 	cell_record(&a, t, mft, &ri);
+	rec = read_base(&a, mft, &h);
+	if (rec)
+		cell_std_info(&a, t, rec, &h);
 	cell_names(&a, t, mft, drive);
 	if (ri.flags & NL_REC_REPARSE)
 		reparse_cells(&a, t, mft, drive);
 	fe_audit_row_end(&a, t);
+	if (rec)
+		file_names(&a, mft, rec, &h);
+	free(rec);
 	if (!(ri.flags & NL_REC_DIRECTORY) || ri.stream_count)
 		streams(&a, mft);
 	return fe_audit_exit(&a);
