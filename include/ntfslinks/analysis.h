@@ -41,7 +41,10 @@ extern "C" {
  *                 be a link); a relative target of a link whose own path
  *                 does not reach the root (orphaned); any target on this
  *                 volume when the model has no root folder (see
- *                 nl_analysis_open)
+ *                 nl_analysis_open); the target, or a folder on the way,
+ *                 is in a record the scan could not read that its folder's
+ *                 index still names (reason "record N unreadable"; a bare
+ *                 $MFT has no indexes: such a link is dangling there)
  *
  * Precedence: unknown, other-volume (first hop), dangling (first hop),
  * loop, dangling (further hops), then inner/outer by where the first hop

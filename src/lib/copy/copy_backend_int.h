@@ -97,7 +97,9 @@ struct cp_src_ops {
 	/* Entries of folder @dir (not "." or ".."); 0 or -errno. */
 	int (*list)(struct cp_src *s, const struct cp_loc *dir, cp_list_fn fn, void *ctx);
 	/* Look @name up in folder @dir (case-insensitively on NTFS); on success
-	 * fills @st and *@real (the name as stored, malloc'ed). 0, -ENOENT, -errno. */
+	 * fills @st and *@real (the name as stored, malloc'ed). 0, -ENOENT, -errno;
+	 * -EIO with st->ino set (not 0): the folder names that entry, whose
+	 * record cannot be read. */
 	int (*lookup)(struct cp_src *s, const struct cp_loc *dir, const char *name,
 		      struct cp_stat *st, char **real);
 	/* Stat of the entry at @loc itself (roots). */

@@ -195,6 +195,10 @@ static int lk_child(void *ctx, uint64_t dir, const char *dir_path, const char *n
 	memset(&st, 0, sizeof(st));
 	rc = lk->s->ops->lookup(lk->s, &loc, nm, &st, &real);
 	free(nm);
+	if (rc == -EIO && st.ino) {
+		out->id = st.ino;  /* the resolver reports it as "record N unreadable" */
+		return -EIO;
+	}
 	if (rc == -EIO)
 		return -EUCLEAN;  /* not "unreadable entry N": the backend does not say which */
 	if (rc)

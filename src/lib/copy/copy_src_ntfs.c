@@ -416,7 +416,9 @@ static int src_ntfs_lookup(struct cp_src *s, const struct cp_loc *dir, const cha
 	ni = src_ntfs_iget(p, MREF(mref));
 	if (!ni) {
 		free(u);
-		return neg_errno(EIO);
+		st->ino = MREF(mref);	/* the index names it, its record cannot be read */
+		st->mref = mref;
+		return -EIO;
 	}
 	rc = src_ntfs_real_name(p, ni, dir->mref, (ntfschar *)u, ulen, real, &ns);
 	if (rc == 0) {

@@ -99,6 +99,10 @@ static int model_child(void *ctx, uint64_t dir, const char *dir_path, const char
 
 	(void)dir_path;
 	rc = nl_model_lookup_child(a->m, dir, name, len, &mft, NULL);
+	if (rc == -ENOENT && nl_model_unreadable_child(a->m, dir, name, len, &mft) == 0) {
+		out->id = mft;
+		return -EIO;  /* the folder's index names a record the scan could not read */
+	}
 	if (rc)
 		return rc;
 	model_node(a, mft, out);

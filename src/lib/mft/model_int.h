@@ -184,4 +184,11 @@ const struct mstream *nl_model_find_stream(const struct nl_model *m, uint64_t mf
 void nl_model_sizes(const struct nl_model *m, uint64_t mft, uint64_t *data, uint64_t *alloc);
 unsigned nl_model_count_names(const struct nl_model *m, const struct mrec *r, unsigned *ndos);
 
+/* nl_model_unreadable_child (dirindex.c): for a name the model does not have
+ * in folder @dir, the record that the folder's $I30 index gives it when that
+ * is a record the scan found corrupt (NL_REC_PROBLEM), into *@mft.  Reads the
+ * index through libntfs-3g; a raw $MFT has none.  0, -ENOENT, -ENOMEM. */
+int nl_model_unreadable_child(const struct nl_model *m, uint64_t dir, const char *name,
+			      size_t len, uint64_t *mft);
+
 #endif

@@ -479,6 +479,8 @@ static int chunk(struct scan *s, uint64_t first, uint64_t count, uint8_t *buf, i
 					return s->err;
 				continue;
 			}
+			if (first + i < s->m->nrec)
+				s->m->recs[first + i].flags |= NL_REC_PROBLEM;
 			if (s->bad_from == UINT64_MAX) {
 				s->bad_from = first + i;
 				s->bad_err = rc;
