@@ -48,7 +48,7 @@ expect_eq "hardlinks.spec: bodyfile times (default-time 2010-01-01T00:00:00Z)" \
 nl_json truesize "$img" /many
 # 40 names of one 3000-byte file and the 3 folder names d1, d2, d3
 expect_eq "hardlinks.spec: truesize /many" "43	1	3	1	120000	3000" \
-	"$(jfields truesize names files directories hardlinked naive_bytes true_bytes <"$T_TMP/out")"
+	"$(jfields truesize name_count files directories hardlinked naive_bytes true_bytes <"$T_TMP/out")"
 nl_json hardlinks --under /many/d2 "$img"
 expect_eq "hardlinks.spec: 40 names, 13 under /many/d2" "13	40	false" \
 	"$(jfields hardlink_group inside total saturated <"$T_TMP/out")"
@@ -107,7 +107,7 @@ expect_eq "winlike: saturation under System32" "26	26	true
 nl_json truesize "$img" /Windows
 # 31 names of 3 files (3 + 2 + 26 names) and 10 folder names
 expect_eq "winlike: true size of /Windows" "41	3	3	4200064	1123904	3076160" \
-	"$(jfields truesize names files hardlinked naive_bytes true_bytes saved_bytes <"$T_TMP/out")"
+	"$(jfields truesize name_count files hardlinked naive_bytes true_bytes saved_bytes <"$T_TMP/out")"
 nl_json scan "$img"
 expect_rc "winlike: scan" 0
 expect_eq "winlike: scan summary" "3	31	10	5	2	2	1	C:" \
@@ -140,7 +140,7 @@ nl_json info "$img" /sparse.bin
 expect_eq "basic: a sparse file: size and allocated" "16777216	12288" "$(jfields info size allocated <"$T_TMP/out")"
 expect_eq "basic: a sparse stream" "16777216	12288	true" "$(jfields stream size allocated sparse <"$T_TMP/out")"
 nl_json hardlinks "$img"
-expect_eq "basic: no hardlinks" "0	0" "$(jfields summary groups names <"$T_TMP/out")"
+expect_eq "basic: no hardlinks" "0	0" "$(jfields summary groups name_count <"$T_TMP/out")"
 
 for s in hardlinks reparse winlike basic; do
 	eval "ro_check \"$s\" \"\$T_TMP/$s.img\" \"\$h_$s\""

@@ -53,7 +53,7 @@ $m_big	1023	$big	$(empties 1023)
 $m_many	40	$many	$(empties 40)" \
 	"$(jfields hardlink_group mft count names dos_aliases <"$T_TMP/out")"
 expect_eq "hardlinks summary is last" "summary	5	1070" \
-	"$(tail -n 1 "$T_TMP/out" | jfields summary type groups names)"
+	"$(tail -n 1 "$T_TMP/out" | jfields summary type groups name_count)"
 ro_check "hardlinks --json" "$img" "$h0"
 
 # text: a header and one line per name
@@ -74,13 +74,13 @@ $m_long	1	2	false	/b/Long File Name.txt
 $m_two	2	2	true	" \
 	"$(jfields hardlink_group mft inside total saturated outside <"$T_TMP/out")"
 expect_eq "summary under /a" "3	7	/a	1	2" \
-	"$(jfields summary groups names under saturated unsaturated <"$T_TMP/out")"
+	"$(jfields summary groups name_count under saturated unsaturated <"$T_TMP/out")"
 nl_json hardlinks "$img" --under '\MANY'
 expect_eq "--under is case-insensitive and takes backslashes" "$m_many	40	40	true" \
 	"$(jfields hardlink_group mft inside total saturated <"$T_TMP/out")"
 run_nl hardlinks --under "/c d" --csv "$img"
 expect_rc "hardlinks --under --csv" 0
-expect_eq "csv under /c d" "mft	seq	names	inside	saturated	size	path	dos_alias	name_inside
+expect_eq "csv under /c d" "mft	seq	name_count	inside	saturated	size	path	dos_alias	name_inside
 $m_one	SEQ	3	1	false	5	/a/one.txt		false
 $m_one	SEQ	3	1	false	5	/b/one-b.txt		false
 $m_one	SEQ	3	1	false	5	/c d/one c.txt		true" \
@@ -97,7 +97,7 @@ ro_check "hardlinks --under" "$img" "$h0"
 run_nl hardlinks --csv "$img"
 expect_rc "hardlinks --csv" 0
 csv_rows "$T_TMP/out" >"$T_TMP/csv" || fail "hardlinks --csv does not parse"
-expect_eq "csv header" "mft	seq	names	size	path	dos_alias" "$(head -n 1 "$T_TMP/csv")"
+expect_eq "csv header" "mft	seq	name_count	size	path	dos_alias" "$(head -n 1 "$T_TMP/csv")"
 expect_eq "csv rows" 1071 "$(wc -l <"$T_TMP/csv" | tr -d ' ')"
 expect_eq "csv DOS alias" "$m_long	2	2	/b/Long File Name.txt	LONGFI~1.TXT" \
 	"$(grep 'Long File' "$T_TMP/csv" | cut -f1,3-)"
@@ -240,9 +240,9 @@ expect_rc "truesize" 0
 # /a: one.txt (5 bytes, resident), two.txt and two-again.txt (one file of 5000
 # bytes), second-name.txt (2 bytes, resident)
 expect_eq "truesize /a" "/a	4	3	0	1	10007	5007	5000	$((2 * alloc_two))	$alloc_two" \
-	"$(jfields truesize path names files directories hardlinked naive_bytes true_bytes saved_bytes naive_alloc true_alloc <"$T_TMP/out")"
+	"$(jfields truesize path name_count files directories hardlinked naive_bytes true_bytes saved_bytes naive_alloc true_alloc <"$T_TMP/out")"
 nl_json truesize "$img" /big
-expect_eq "truesize /big" "1023	1	1023	1" "$(jfields truesize names files naive_bytes true_bytes <"$T_TMP/out")"
+expect_eq "truesize /big" "1023	1	1023	1" "$(jfields truesize name_count files naive_bytes true_bytes <"$T_TMP/out")"
 run_nl truesize --csv "$img" /many
 expect_eq "truesize --csv" "/many,40,1,0,1,40,1,39,0,0,1,0" "$(sed -n 2p "$T_TMP/out" | tr -d '\r')"
 run_nl truesize "$img" /a/one.txt

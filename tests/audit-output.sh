@@ -130,4 +130,36 @@ a.txt	posix	$m_d	1	2021-06-01T12:00:00.0000000Z	2021-06-01T12:00:00.0000000Z	202
 run_nl info "$fimg" /b.txt
 expect_match "info text: the \$FILE_NAME table" "^a.txt +posix +$m_d +1 +2021-06-01T12:00:00.0000000Z" "$T_OUT"
 expect_match "info text: security id" "^Security ID: +$sid\$" "$T_OUT"
+
+# --- one vocabulary: the tag's directory bit and the record's folder flag under their own
+# names; a directory symbolic link is "symlinkd" in text; summary labels are the JSON keys;
+# "names" is always an array of paths, counts are "name_count".
+cat >"$T_TMP/voc.spec" <<'SPEC'
+image size=16M
+dir /t
+file /f.txt text=x
+symlink /sd "\??\C:\t" dir
+symlink /sf "\??\C:\f.txt"
+junction /j "\??\C:\t"
+SPEC
+vimg=$T_TMP/voc.img
+build_fixture "$T_TMP/voc.spec" "$vimg"
+nl_json reparse "$vimg"
+expect_eq "reparse --json: tag bits and the record's folder flag" "/j	junction	false	true
+/sd	symlink	false	true
+/sf	symlink	false	false" "$(jfields reparse path tag_name tag_directory_bit directory <"$T_TMP/out")"
+run_nl reparse "$vimg"
+expect_eq "reparse text: TYPE as 'dir /al' shows it" "junction /j
+symlinkd /sd
+symlink /sf" "$(printf '%s\n' "$T_OUT" | awk '$1 ~ /^[0-9]+$/ { print $2, $4 }')"
+expect_eq "reparse text: summary labels are the JSON keys" "Unknown:          0
+Not links:        0" "$(printf '%s\n' "$T_OUT" | grep -E '^(Unknown|Not links):')"
+nl_json scan "$vimg"
+# folders: the root, $Extend, /t, and the junction and directory symbolic link
+expect_eq "scan --json: keys that say what they count" "5	<missing>	<missing>" \
+	"$(jfields summary directories files names <"$T_TMP/out")"
+expect_match "scan --json: files_and_directories, name_count" '^[0-9]+	[0-9]+$' \
+	"$(jfields summary files_and_directories name_count <"$T_TMP/out")"
+nl_json truesize "$vimg" /
+expect_eq "truesize --json: name_count" "5	<missing>" "$(jfields truesize name_count names <"$T_TMP/out")"
 finish

@@ -45,8 +45,8 @@ Outer:            1
 Other volume:     1
 Dangling:         0
 Loop:             0
-Unclassified:     0
-Other tags:       0
+Unknown:          0
+Not links:        0
 Unreadable:       0
 
 MFT  TYPE      CLASS         PATH            TARGET          REASON

@@ -24,7 +24,7 @@ nl_json scan "$disk"
 expect_rc "scan" 0
 expect_eq "scan summary against icat + the independent reader" \
 	"$(want records)	$(want in_use)	$(want files)	$(want names)	$(want dos_names)	0	0" \
-	"$(jfields summary mft_records in_use files names dos_names hardlink_groups reparse_points <"$T_TMP/out")"
+	"$(jfields summary mft_records in_use files_and_directories name_count dos_names hardlink_groups reparse_points <"$T_TMP/out")"
 nl_json scan --deleted "$disk"
 expect_rc "scan --deleted" 0
 cp "$T_TMP/out" "$T_TMP/scan"

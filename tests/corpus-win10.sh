@@ -30,7 +30,7 @@ nl_json scan "$disk"
 expect_rc "scan (the only NTFS partition)" 0
 expect_eq "scan summary against icat + the independent reader" \
 	"ntfs	1	$((start * 512))	$(want records)	$(want in_use)	$(want files)	$(want names)	$(want dos_names)	$(want groups)	$(want reparse)	0" \
-	"$(jfields summary input partition offset mft_records in_use files names dos_names hardlink_groups reparse_points problems <"$T_TMP/out")"
+	"$(jfields summary input partition offset mft_records in_use files_and_directories name_count dos_names hardlink_groups reparse_points problems <"$T_TMP/out")"
 cp "$T_TMP/out" "$T_TMP/scan1"
 for spec in "$disk@1" "--partition 1 $disk" "--offset $((start * 512)) $disk" "--offset ${start}s $disk"; do
 	# shellcheck disable=SC2086

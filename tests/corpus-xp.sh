@@ -19,7 +19,7 @@ expect_rc "scan" 0
 json_ok "scan --json" "$T_TMP/out"
 expect_eq "summary against the independent reader" \
 	"raw-mft	1024	$(want records)	$(want in_use)	$(want files)	$(want names)	$(want dos_names)	0	0	0" \
-	"$(jfields summary input record_size mft_records in_use files names dos_names hardlink_groups reparse_points problems <"$T_TMP/out")"
+	"$(jfields summary input record_size mft_records in_use files_and_directories name_count dos_names hardlink_groups reparse_points problems <"$T_TMP/out")"
 nl_json scan --deleted "$mft"
 expect_rc "scan --deleted" 0
 cp "$T_TMP/out" "$T_TMP/scan"
@@ -53,7 +53,7 @@ nl_json siblings "$mft" "/windows/$(printf '%s' "$d" | tr 'A-Z' 'a-z')"
 expect_eq "lookup by the DOS name $d" "$m	$p" "$(jfields name mft path <"$T_TMP/out")"
 
 nl_json hardlinks "$mft"
-expect_eq "no hardlinks" "0	0" "$(jfields summary groups names <"$T_TMP/out")"
+expect_eq "no hardlinks" "0	0" "$(jfields summary groups name_count <"$T_TMP/out")"
 nl_json reparse "$mft"
 expect_eq "no reparse points" "0" "$(jfields summary reparse_points <"$T_TMP/out")"
 ro_check "XP \$MFT" "$mft" "$h0"

@@ -38,7 +38,7 @@ enum { T_PATH, T_NAMES, T_FILES, T_DIRS, T_HARDLINKED, T_NAIVE, T_TRUE, T_SAVED,
 
 static const struct nl_column cols[T_NCOLS] = {
 	[T_PATH] = { "path", "Folder", 0, 0 },
-	[T_NAMES] = { "names", "Names", NL_COL_RIGHT, 0 },
+	[T_NAMES] = { "name_count", "Names", NL_COL_RIGHT, 0 },
 	[T_FILES] = { "files", "Files", NL_COL_RIGHT, 0 },
 	[T_DIRS] = { "directories", "Directories", NL_COL_RIGHT, 0 },
 	[T_HARDLINKED] = { "hardlinked", "Hardlinked files", NL_COL_RIGHT, 0 },

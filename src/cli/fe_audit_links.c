@@ -39,7 +39,7 @@ enum {
 static const struct nl_column hl_cols[H_NCOLS] = {
 	[H_MFT] = { "mft", "MFT", NL_COL_RIGHT | NL_ROLE_INODE, 0 },
 	[H_SEQ] = { "seq", "SEQ", NL_COL_RIGHT, 0 },
-	[H_NAMES] = { "names", "NAMES", NL_COL_RIGHT, 0 },
+	[H_NAMES] = { "name_count", "NAMES", NL_COL_RIGHT, 0 },
 	[H_INSIDE] = { "inside", "INSIDE", NL_COL_RIGHT, 0 },
 	[H_SATURATED] = { "saturated", "SATURATED", 0, 0 },
 	[H_SIZE] = { "size", "SIZE", NL_COL_RIGHT | NL_ROLE_SIZE, 0 },
@@ -76,7 +76,7 @@ enum { HS_GROUPS, HS_NAMES, HS_UNDER, HS_SATURATED, HS_UNSATURATED, HS_DELETED, 
 
 static const struct nl_column hsum_cols[HS_NCOLS] = {
 	[HS_GROUPS] = { "groups", "Hardlink groups", 0, 0 },
-	[HS_NAMES] = { "names", "Names in them", 0, 0 },
+	[HS_NAMES] = { "name_count", "Names in them", 0, 0 },
 	[HS_UNDER] = { "under", "Under", 0, 0 },
 	[HS_SATURATED] = { "saturated", "Saturated", 0, 0 },
 	[HS_UNSATURATED] = { "unsaturated", "Unsaturated", 0, 0 },
@@ -404,8 +404,8 @@ uint64_t fe_audit_hardlinks(struct fe_audit *a, bool summary)
 /* ---- reparse points -------------------------------------------------------- */
 
 enum {
-	R_MFT, R_SEQ, R_TYPE, R_CLASS, R_PATH, R_TARGET, R_REASON, R_TAG, R_SUBST, R_PRINT,
-	R_RELATIVE, R_SURROGATE, R_DIRECTORY, R_TARGET_MFT, R_DATA, R_DELETED, R_MODE,
+	R_MFT, R_SEQ, R_TYPE, R_TYPE_TEXT, R_CLASS, R_PATH, R_TARGET, R_REASON, R_TAG, R_SUBST,
+	R_PRINT, R_RELATIVE, R_SURROGATE, R_TAG_DIR, R_IS_DIR, R_TARGET_MFT, R_DATA, R_DELETED, R_MODE,
 	R_SIZE, R_CRTIME, R_MTIME, R_CTIME, R_ATIME, R_REACHES_LOOP, R_NCOLS
 };
 
@@ -414,7 +414,9 @@ enum {
 static const struct nl_column rp_cols[R_NCOLS] = {
 	[R_MFT] = { "mft", "MFT", NL_COL_RIGHT | NL_ROLE_INODE, 0 },
 	[R_SEQ] = { "seq", "SEQ", TXT_HIDE, 0 },
-	[R_TYPE] = { "tag_name", "TYPE", 0, 0 },
+	[R_TYPE] = { "tag_name", "TYPE", TXT_HIDE, 0 },
+	/* text: a directory symbolic link is "symlinkd", as 'dir /al' shows it */
+	[R_TYPE_TEXT] = { "type", "TYPE", NL_COL_NO_JSON | NL_COL_NO_CSV, 0 },
 	[R_CLASS] = { "class", "CLASS", 0, 0 },
 	[R_PATH] = { "path", "PATH", NL_ROLE_NAME, 0 },
 	[R_TARGET] = { "target", "TARGET", NL_ROLE_LINK_TARGET, 0 },
@@ -424,7 +426,8 @@ static const struct nl_column rp_cols[R_NCOLS] = {
 	[R_PRINT] = { "print_name", "PRINT", TXT_HIDE, 0 },
 	[R_RELATIVE] = { "relative", "RELATIVE", TXT_HIDE, 0 },
 	[R_SURROGATE] = { "name_surrogate", "SURROGATE", TXT_HIDE, 0 },
-	[R_DIRECTORY] = { "directory", "DIRECTORY", TXT_HIDE, 0 },
+	[R_TAG_DIR] = { "tag_directory_bit", "TAG_DIRECTORY_BIT", TXT_HIDE, 0 },
+	[R_IS_DIR] = { "directory", "DIRECTORY", TXT_HIDE, 0 },
 	[R_TARGET_MFT] = { "target_mft", "TARGET_MFT", TXT_HIDE, 0 },
 	[R_DATA] = { "data", "DATA", TXT_HIDE, 0 },
 	[R_DELETED] = { "deleted", "DELETED", NL_ROLE_DELETED, 0 },
@@ -456,8 +459,8 @@ static const struct nl_column rsum_cols[RS_NCOLS] = {
 	[RS_OTHER] = { "other_volume", "Other volume", 0, 0 },
 	[RS_DANGLING] = { "dangling", "Dangling", 0, 0 },
 	[RS_LOOP] = { "loop", "Loop", 0, 0 },
-	[RS_UNKNOWN] = { "unknown", "Unclassified", 0, 0 },
-	[RS_OTHER_TAGS] = { "not_links", "Other tags", 0, 0 },
+	[RS_UNKNOWN] = { "unknown", "Unknown", 0, 0 },
+	[RS_OTHER_TAGS] = { "not_links", "Not links", 0, 0 },
 	[RS_UNREADABLE] = { "unreadable", "Unreadable", 0, 0 },
 };
 
@@ -620,14 +623,18 @@ static void emit_link(struct fe_audit *a, nl_table *t, const struct nl_path_key 
 {
 	const struct nl_reparse *rp = li->rp;
 	struct nl_record_info ri;
-	const char *reason = li->reason;
+	const char *reason = li->reason, *type;
 	char *target;
 
 	if (nl_model_record(a->model, li->mft, &ri) < 0)
 		memset(&ri, 0, sizeof(ri));
 	nl_cell_uint(t, R_MFT, li->mft);
 	nl_cell_uint(t, R_SEQ, ri.seq);
-	nl_cell_str(t, R_TYPE, rp ? rp->name : nl_reparse_tag_name(li->tag ? li->tag : ri.reparse_tag));
+	type = rp ? rp->name : nl_reparse_tag_name(li->tag ? li->tag : ri.reparse_tag);
+	nl_cell_str(t, R_TYPE, type);
+	if (a->format == FE_FMT_TEXT)
+		nl_cell_str(t, R_TYPE_TEXT, rp && rp->type == NL_RP_SYMLINK &&
+				(ri.flags & NL_REC_DIRECTORY) ? "symlinkd" : type);
 	if (li->cls != NL_CLASS_NONE)
 		nl_cell_str(t, R_CLASS, nl_link_class_name(li->cls));
 	cell_path(a, t, R_PATH, fe_key_path(a, r), drive);
@@ -643,7 +650,8 @@ static void emit_link(struct fe_audit *a, nl_table *t, const struct nl_path_key 
 		nl_cell_str(t, R_REASON, reason);
 	nl_cell_hex(t, R_TAG, li->tag, 8);
 	nl_cell_bool(t, R_SURROGATE, (li->tag & NL_TAG_BIT_NAME_SURROGATE) != 0);
-	nl_cell_bool(t, R_DIRECTORY, (li->tag & NL_TAG_BIT_DIRECTORY) != 0);
+	nl_cell_bool(t, R_TAG_DIR, (li->tag & NL_TAG_BIT_DIRECTORY) != 0);
+	nl_cell_bool(t, R_IS_DIR, (ri.flags & NL_REC_DIRECTORY) != 0);
 	if (rp) {
 		if (rp->substitute_name)
 			nl_cell_strn(t, R_SUBST, rp->substitute_name, rp->substitute_len);
