@@ -75,8 +75,8 @@ Outer:            0
 Other volume:     0
 Dangling:         1
 Loop:             0
-Unclassified:     4
-Other tags:       0
+Unknown:          4
+Not links:        0
 Unreadable:       0
 
 $(printf '%3s' MFT)  TYPE      CLASS     PATH            TARGET            REASON
@@ -84,7 +84,7 @@ $(printf '%3s' "$m_n")  symlink   dangling  /l/nowhere      /t/none.txt       no
 $(printf '%3s' "$m_t")  symlink   unknown   /l/through      /t/folder/in.txt  record $m_folder unreadable
 $(printf '%3s' "$m_f")  symlink   unknown   /l/to-file      /t/file.txt       record $m_file unreadable
 $(printf '%3s' "$m_j")  junction  unknown   /l/to-folder    /t/folder         record $m_folder unreadable
-$(printf '%3s' "$m_s")  symlink   unknown   /l/to-folder-s  /t/folder         record $m_folder unreadable" "$T_OUT"
+$(printf '%3s' "$m_s")  symlinkd  unknown   /l/to-folder-s  /t/folder         record $m_folder unreadable" "$T_OUT"
 
 nl_json reparse "$img"
 expect_rc "reparse --json: exit status" 1
