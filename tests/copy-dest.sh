@@ -70,6 +70,11 @@ expect_rc "parents: exit status" 0
 expect_eq "parents: the folders and the copy" "b dir
 b/c dir
 b/c/a-link.txt file data=2:9babf300c65b0f64 stream meta=12:dc03df39bfc55d97" "$(dump new.img /a)"
+run_nl copy -n --parents links.img:/src/sub host/d/e
+expect_rc "parents: a dry run on the host" 2
+expect_eq "parents: a dry run on the host makes nothing and says so" \
+	"ntfslinks: 'host/d/e': the folder 'host/d' does not exist: -p makes it, a dry run does not" \
+	"$T_ERR$(ls -d host 2>/dev/null)"
 run_nl copy --parents links.img:/src/sub host/d/e
 expect_rc "parents: on the host" 0
 expect_eq "parents: the host folders" "a-link.txt" "$(ls host/d/e)"

@@ -443,8 +443,17 @@ static int dest_open_dir(struct nl_copy *c, struct cp_dst *d, const char *spec, 
 	int rc;
 
 	d->image = strdup(spec);
-	if (c->o.parents && !c->o.dry_run && stat(spec, &sb) != 0) {
-		rc = make_parents(spec, err, errlen);
+	if (c->o.parents && stat(spec, &sb) != 0) {
+		char *up = path_dirname(spec);
+		bool missing = up && strchr(spec, '/') && stat(up, &sb) != 0;
+
+		if (missing && c->o.dry_run)
+			snprintf(err, errlen, "the folder '%.900s' does not exist: -p makes it, "
+				 "a dry run does not", up);
+		free(up);
+		if (missing && c->o.dry_run)
+			return -ENOENT;
+		rc = c->o.dry_run ? 0 : make_parents(spec, err, errlen);
 		if (rc)
 			return rc;
 	}
