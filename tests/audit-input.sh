@@ -107,7 +107,14 @@ expect_rc "bad --offset" 2
 expect_eq "bad --offset: message" "ntfslinks: invalid offset '12q'
 Try 'ntfslinks help hardlinks' for more information." "$T_ERR"
 run_nl hardlinks --partition 0 "$disk"
-expect_rc "bad --partition" 2
+expect_rc "--partition 0" 2
+expect_eq "--partition 0: message" "ntfslinks: '$disk': invalid partition number '0' (partitions are numbered from 1)" "$T_ERR"
+run_nl hardlinks "$disk@0"
+expect_rc "IMAGE@0" 2
+expect_eq "IMAGE@0: the message of --partition 0" "ntfslinks: '$disk@0': invalid partition number '0' (partitions are numbered from 1)" "$T_ERR"
+run_nl hardlinks --partition x1 "$disk"
+expect_rc "--partition x1" 2
+expect_eq "--partition x1: message" "ntfslinks: '$disk': invalid partition number 'x1' (partitions are numbered from 1)" "$T_ERR"
 run_nl hardlinks --partition 1 --offset 0 "$disk"
 expect_rc "--partition with --offset" 2
 ro_check "MBR disk" "$disk" "$hd"

@@ -1,5 +1,6 @@
 #!/bin/sh
-# audit-paths.sh: path arguments of the audit commands: names that differ only in case.
+# audit-paths.sh: path arguments and options of the audit commands: names that differ only in
+# case, exit status of missing paths, option values in any case, global options after the command.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 . "$TESTS_SRCDIR/audit-lib.sh"
 
@@ -16,6 +17,8 @@ link /posix/Readme /posix/mixed-too
 file -p /big/f{01..40} text=f
 file /big/Readme text=mixed
 file /big/README text=UPPERCASE
+junction -p /j/to-posix \??\C:\posix
+symlink /j/elsewhere \??\D:\x
 EOF2
 build_fixture "$T_TMP/case.spec" "$T_TMP/case.img"
 img=$T_TMP/case.img
@@ -48,6 +51,54 @@ nl_json info "$img" /big/README
 expect_eq "info /big/README (hashed folder)" "9	/big/README" "$(info_of)"
 nl_json info "$img" /big/Readme
 expect_eq "info /big/Readme (hashed folder)" "5	/big/Readme" "$(info_of)"
+
+# --- exit status: a missing path on the command line is 1 ---------------------------------------
+for cmd in hardlinks reparse; do
+	run_nl $cmd --under /nope "$img"
+	expect_rc "$cmd --under a missing folder" 1
+	expect_eq "$cmd --under a missing folder: message" "ntfslinks: '$img': '/nope': no such file or directory" "$T_ERR"
+	expect_eq "$cmd --under a missing folder: nothing listed" "" "$T_OUT"
+done
+run_nl reparse --under /posix/README "$img"
+expect_rc "--under a file" 1
+expect_eq "--under a file: message" "ntfslinks: '$img': '/posix/README': not a directory" "$T_ERR"
+for cmd in siblings info truesize; do
+	run_nl $cmd "$img" /nope
+	expect_rc "$cmd of a missing path" 1
+	expect_eq "$cmd of a missing path: message" "ntfslinks: '$img': '/nope': no such file or directory" "$T_ERR"
+done
+
+# --- --class and --tag in any case -----------------------------------------------------------------
+for v in inner INNER Inner; do
+	nl_json reparse --class $v "$img"
+	expect_rc "--class $v" 0
+	expect_eq "--class $v" "/j/to-posix	inner" "$(jfields reparse path class <"$T_TMP/out")"
+done
+for v in symlink SYMLINK SymLink 0XA000000C; do
+	nl_json reparse --tag $v "$img"
+	expect_rc "--tag $v" 0
+	expect_eq "--tag $v" "/j/elsewhere	other-volume" "$(jfields reparse path class <"$T_TMP/out")"
+done
+run_nl reparse --class INNERS "$img"
+expect_rc "--class INNERS" 2
+expect_eq "--class INNERS: message" "ntfslinks: invalid class 'INNERS' (expected inner, outer, other-volume, dangling, loop or unknown)
+Try 'ntfslinks help reparse' for more information." "$T_ERR"
+
+# --- global options after the command --------------------------------------------------------------
+run_nl -v hardlinks "$img" --json
+expect_rc "-v before the command" 0
+cp "$T_TMP/out" "$T_TMP/before"
+for args in "hardlinks -v $img --json" "hardlinks $img --json --verbose" "hardlinks --json $img -v"; do
+	# shellcheck disable=SC2086
+	run_nl $args
+	expect_rc "$args" 0
+	expect_file_eq "$args: as with -v before the command" "$T_TMP/before" "$T_TMP/out"
+done
+expect_eq "-v before the command: the groups" "/posix/README|/posix/upper-too
+/posix/Readme|/posix/mixed-too" "$(jfields hardlink_group names <"$T_TMP/before")"
+run_nl copy -v -n "$img:/posix" "$T_TMP/copied"
+expect_rc "copy -v" 0
+
 ro_check "names that differ in case" "$img" "$h0"
 
 finish

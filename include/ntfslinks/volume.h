@@ -25,11 +25,17 @@ extern "C" {
  *
  * Partition numbers follow Linux: MBR primaries 1-4, logical partitions inside
  * extended ones from 5 on; GPT entries by their 1-based slot in the table.
+ * "PATH@0" (or any other number outside 1..NL_PARTITION_MAX) with PATH
+ * existing is refused with -EINVAL and "invalid partition number '0'
+ * (partitions are numbered from 1)".
  *
  * Everything is opened read-only (NTFS_MNT_RDONLY | NTFS_MNT_FORENSIC); a
  * dirty, hibernated or unclean-log volume still opens.  Nothing is ever
  * written to the input.
  */
+
+/** The largest partition number a spec or nl_open_options.partition takes. */
+#define NL_PARTITION_MAX 99999u
 
 /** Opaque handle of an open volume. */
 typedef struct nl_volume nl_volume;

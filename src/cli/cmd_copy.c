@@ -389,6 +389,7 @@ static const struct option longopts[] = {
 	{ "list", no_argument, NULL, OPT_LIST },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "help", no_argument, NULL, 'h' },
+	{ "verbose", no_argument, NULL, 'v' },	/* the global option, after the command */
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -449,6 +450,7 @@ static int parse_option(int ch, char **argv, struct nl_copy_options *o, struct c
 	case 'h':
 		usage(stdout);
 		exit(FE_EXIT_OK);
+	case 'v': fe_more_verbose(); break;
 	default:
 		fe_bad_option("copy", argv);
 	}
@@ -461,7 +463,7 @@ static void parse_args(int argc, char **argv, struct nl_copy_options *o, struct 
 {
 	int ch, policies = 0;
 
-	while ((ch = getopt_long(argc, argv, "nph", longopts, NULL)) != -1)
+	while ((ch = getopt_long(argc, argv, "nphv", longopts, NULL)) != -1)
 		policies += parse_option(ch, argv, o, f, excl, incl);
 	if (policies > 1)
 		fe_usage_error("copy", "--crop, --splice and --unroll exclude each other");

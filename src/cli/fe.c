@@ -125,6 +125,12 @@ void fe_ntfs_logging_init(void)
 				    NTFS_LOG_LEVEL_CRITICAL);
 }
 
+void fe_more_verbose(void)
+{
+	fe_verbose++;
+	fe_ntfs_logging_init();
+}
+
 static void close_stdout(void)
 {
 	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {

@@ -41,6 +41,10 @@ void fe_bad_option(const char *cmd, char **argv)
 /* Installs the libntfs-3g log handler: silent unless fe_verbose. */
 void fe_ntfs_logging_init(void);
 
+/* -v given (before or after the command): one more level of fe_verbose,
+ * libntfs-3g's messages shown from now on. */
+void fe_more_verbose(void);
+
 /* Checks that stdout was written completely; called at exit. */
 void fe_close_stdout_atexit(void);
 

@@ -43,7 +43,14 @@ static const struct optdef optdefs[] = {
 	{ FE_A_TAG, { "tag", required_argument, NULL, OPT_TAG } },
 };
 
+/* The global options, accepted after the command as before it. */
+static const struct option global_opts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "verbose", no_argument, NULL, 'v' },
+};
+
 #define NOPTDEFS (sizeof(optdefs) / sizeof(optdefs[0]))
+#define NGLOBAL (sizeof(global_opts) / sizeof(global_opts[0]))
 
 void fe_audit_nomem(void)
 {
@@ -109,17 +116,30 @@ static int parse_offset(const char *s, uint64_t *out)
 	return 0;
 }
 
-/* --partition N: 1 .. 4096 (misuse exits 2). */
-static unsigned parse_partition(const struct fe_command *cmd, const char *arg)
+/* --partition N: a number the library takes as IMAGE@N, or 0 when @arg is
+ * none (fe_audit_parse() then refuses it as nl_volume_open() refuses IMAGE@0). */
+static unsigned parse_partition(const char *arg)
 {
 	char *end;
 	unsigned long v;
 
 	errno = 0;
 	v = strtoul(arg, &end, 10);
-	if (errno || end == arg || *end || v == 0 || v > 4096 || !isdigit((unsigned char)arg[0]))
-		fe_usage_error(cmd->name, "invalid partition number '%s'", arg);
+	if (errno || end == arg || *end || v > NL_PARTITION_MAX || !isdigit((unsigned char)arg[0]))
+		return 0;
 	return (unsigned)v;
+}
+
+/* strdup(@s) in lower case (class and tag names are taken in any case). */
+static char *lower_dup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (!d)
+		fe_audit_nomem();
+	for (char *p = d; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return d;
 }
 
 /* One option @ch (from getopt_long(), optarg set) into @a. */
@@ -129,6 +149,9 @@ static void parse_option(struct fe_audit *a, const struct fe_command *cmd, int c
 	case 'h':
 		cmd->usage(stdout);
 		exit(FE_EXIT_OK);
+	case 'v':
+		fe_more_verbose();
+		break;
 	case OPT_JSON:
 		set_format(a, FE_FMT_JSON, "--json");
 		break;
@@ -155,7 +178,8 @@ static void parse_option(struct fe_audit *a, const struct fe_command *cmd, int c
 		a->deleted = true;
 		break;
 	case OPT_PARTITION:
-		a->open.partition = parse_partition(cmd, optarg);
+		a->open.partition = parse_partition(optarg);
+		a->partition_arg = optarg;
 		break;
 	case OPT_OFFSET:
 		if (parse_offset(optarg, &a->open.offset) < 0)
@@ -166,17 +190,20 @@ static void parse_option(struct fe_audit *a, const struct fe_command *cmd, int c
 		a->under = optarg;
 		break;
 	case OPT_CLASS: {
-		int c = nl_link_class_from_name(optarg);
+		char *name = lower_dup(optarg);
+		int c = nl_link_class_from_name(name);
 
 		if (c < 0 || c == NL_CLASS_NONE)
 			fe_usage_error(cmd->name,
 				       "invalid class '%s' (expected inner, outer, other-volume, dangling, loop or unknown)",
 				       optarg);
-		a->class_name = optarg;
+		free(a->class_name);
+		a->class_name = name;
 		break;
 	}
 	case OPT_TAG:
-		a->tag = optarg;
+		free(a->tag);
+		a->tag = lower_dup(optarg);
 		break;
 	default:
 		fe_bad_option(cmd->name, argv);
@@ -186,7 +213,7 @@ static void parse_option(struct fe_audit *a, const struct fe_command *cmd, int c
 void fe_audit_parse(struct fe_audit *a, const struct fe_command *cmd, unsigned accept,
 		    int argc, char **argv, int min_pos, int max_pos)
 {
-	struct option longopts[NOPTDEFS + 2];
+	struct option longopts[NOPTDEFS + NGLOBAL + 1];
 	char shortopts[8];
 	size_t n = 0;
 	int ch;
@@ -199,9 +226,10 @@ void fe_audit_parse(struct fe_audit *a, const struct fe_command *cmd, unsigned a
 	for (size_t i = 0; i < NOPTDEFS; i++)
 		if (optdefs[i].mask & (accept | FE_A_FORMATS))
 			longopts[n++] = optdefs[i].opt;
-	longopts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	for (size_t i = 0; i < NGLOBAL; i++)
+		longopts[n++] = global_opts[i];
 	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
-	strcpy(shortopts, "h0");
+	strcpy(shortopts, "hv0");
 
 	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1)
 		parse_option(a, cmd, ch, argv);
@@ -217,6 +245,12 @@ void fe_audit_parse(struct fe_audit *a, const struct fe_command *cmd, unsigned a
 	if (a->npos > max_pos)
 		fe_usage_error(cmd->name, "unexpected argument '%s'", a->pos[max_pos]);
 	a->image = a->npos ? a->pos[0] : NULL;
+	if (a->partition_arg && !a->open.partition) {
+		/* in the words of nl_volume_open() for IMAGE@0 */
+		fe_error(a->image, "invalid partition number '%s' (partitions are numbered from 1)",
+			 a->partition_arg);
+		exit(FE_EXIT_USAGE);
+	}
 }
 
 void fe_audit_open(struct fe_audit *a)
@@ -280,6 +314,10 @@ void fe_audit_close(struct fe_audit *a)
 	free(a->winbuf);
 	a->winbuf = NULL;
 	a->wincap = 0;
+	free(a->class_name);
+	a->class_name = NULL;
+	free(a->tag);
+	a->tag = NULL;
 }
 
 static const char *build_path(struct fe_audit *a, bool is_name, uint64_t key,
@@ -481,14 +519,15 @@ void fe_audit_anchor(struct fe_audit *a)
 	a->anchor = NL_ROOT_MFT;
 	if (!a->under)
 		return;
+	/* a path given on the command line that is not there: exit 1, as for siblings */
 	if (fe_audit_resolve(a, a->under, &a->anchor) < 0) {
 		fe_audit_close(a);
-		exit(FE_EXIT_USAGE);
+		exit(FE_EXIT_PARTIAL);
 	}
 	if (nl_model_record(a->model, a->anchor, &ri) < 0 || !(ri.flags & NL_REC_DIRECTORY)) {
 		fe_error(a->image, "'%s': not a directory", a->under);
 		fe_audit_close(a);
-		exit(FE_EXIT_USAGE);
+		exit(FE_EXIT_PARTIAL);
 	}
 }
 

@@ -46,8 +46,9 @@ struct fe_audit {
 	bool deleted;
 	struct nl_open_options open;
 	const char *under;		/* --under DIR, NULL if not given */
-	const char *class_name;		/* --class, NULL if not given */
-	const char *tag;		/* --tag, NULL if not given */
+	const char *partition_arg;	/* --partition as given, NULL if not given */
+	char *class_name;		/* --class in lower case, NULL if not given */
+	char *tag;			/* --tag in lower case, NULL if not given */
 	int npos;			/* positional arguments */
 	char **pos;
 

@@ -48,7 +48,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"  %-11s %s\n"
 		"\n"
-		"Options:\n"
+		"Options (before the command, or -v after it):\n"
 		"  -v, --verbose   show libntfs-3g's own messages on stderr\n"
 		"  -h, --help      display this help and exit\n"
 		"  -V, --version   display version information and exit\n"
@@ -104,7 +104,7 @@ int main(int argc, char **argv)
 			       nl_version());
 			return FE_EXIT_OK;
 		case 'v':
-			fe_verbose++;
+			fe_more_verbose();
 			break;
 		default:
 			fe_bad_option(NULL, argv);

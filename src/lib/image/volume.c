@@ -28,8 +28,9 @@ static inline uint32_t rd32(const uint8_t *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* split_spec: "PATH@N" -> PATH and N when PATH exists and the whole does not. */
-static int split_spec(const char *spec, char **path, unsigned *part)
+/* split_spec: "PATH@N" -> PATH and N when PATH exists and the whole does not;
+ * an N out of range is refused then. */
+static int split_spec(const char *spec, char **path, unsigned *part, char *err, size_t errlen)
 {
 	struct stat st;
 
@@ -47,12 +48,19 @@ static int split_spec(const char *spec, char **path, unsigned *part)
 
 		errno = 0;
 		n = strtoul(at + 1, &end, 10);
-		if (!*end && !errno && at[1] >= '0' && at[1] <= '9' && n > 0 && n < 100000) {
+		if (!*end && at[1] >= '0' && at[1] <= '9') {
 			char *p = strndup(spec, (size_t)(at - spec));
 
 			if (!p)
 				return -ENOMEM;
 			if (stat(p, &st) == 0) {
+				if (errno || n == 0 || n > NL_PARTITION_MAX) {
+					nl_set_err(err, errlen,
+						   "invalid partition number '%s' (partitions are numbered from 1)",
+						   at + 1);
+					free(p);
+					return -EINVAL;
+				}
 				*path = p;
 				*part = (unsigned)n;
 				return 0;
@@ -214,9 +222,10 @@ int nl_volume_locate(const char *spec, const struct nl_open_options *opt,
 	*size = 0;
 	*partition = 0;
 	*kind = NL_VOLUME_NTFS;
-	rc = split_spec(spec, &path, &part);
+	rc = split_spec(spec, &path, &part, err, errlen);
 	if (rc < 0) {
-		nl_set_err(err, errlen, "%s", strerror(-rc));
+		if (rc != -EINVAL)  /* -EINVAL: split_spec() said why */
+			nl_set_err(err, errlen, "%s", strerror(-rc));
 		return rc;
 	}
 	if (opt->partition && part && part != opt->partition) {
