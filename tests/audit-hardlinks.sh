@@ -86,10 +86,10 @@ $m_one	SEQ	3	1	false	5	/b/one-b.txt		false
 $m_one	SEQ	3	1	false	5	/c d/one c.txt		true" \
 	"$(csv_rows "$T_TMP/out" | awk -F'\t' 'BEGIN{OFS="\t"} NR>1{$2="SEQ"} {print}')"
 run_nl hardlinks --under /nope "$img"
-expect_rc "--under a missing folder" 2
+expect_rc "--under a missing folder" 1
 expect_eq "--under a missing folder: message" "ntfslinks: '$img': '/nope': no such file or directory" "$T_ERR"
 run_nl hardlinks --under /a/one.txt "$img"
-expect_rc "--under a file" 2
+expect_rc "--under a file" 1
 expect_eq "--under a file: message" "ntfslinks: '$img': '/a/one.txt': not a directory" "$T_ERR"
 ro_check "hardlinks --under" "$img" "$h0"
 

@@ -164,7 +164,7 @@ expect_eq "loop under /ProgramData" "/ProgramData/Application Data	loop" "$(jfie
 nl_json reparse --under /Users/alice --class loop "$img"
 expect_eq "loop under /Users/alice" "/Users/alice/My Data	/Data" "$(jfields reparse path target <"$T_TMP/out")"
 run_nl reparse --under /Users/alice/doc.txt "$img"
-expect_rc "--under a file" 2
+expect_rc "--under a file" 1
 
 # --- filters ---------------------------------------------------------------------------------------
 sel() { jfields reparse path <"$T_TMP/out" | paste -sd' '; }
