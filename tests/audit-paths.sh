@@ -19,6 +19,8 @@ file /big/Readme text=mixed
 file /big/README text=UPPERCASE
 junction -p /j/to-posix \??\C:\posix
 symlink /j/elsewhere \??\D:\x
+file "/tab{U+0009}name" text=tab
+link "/tab{U+0009}name" "/back\x{slash}"
 EOF2
 build_fixture "$T_TMP/case.spec" "$T_TMP/case.img"
 img=$T_TMP/case.img
@@ -94,10 +96,28 @@ for args in "hardlinks -v $img --json" "hardlinks $img --json --verbose" "hardli
 	expect_rc "$args" 0
 	expect_file_eq "$args: as with -v before the command" "$T_TMP/before" "$T_TMP/out"
 done
-expect_eq "-v before the command: the groups" "/posix/README|/posix/upper-too
-/posix/Readme|/posix/mixed-too" "$(jfields hardlink_group names <"$T_TMP/before")"
+expect_eq "-v before the command: the groups" '/back\\x{slash}|/tab\x{09}name
+/posix/README|/posix/upper-too
+/posix/Readme|/posix/mixed-too' "$(jfields hardlink_group names <"$T_TMP/before")"
 run_nl copy -v -n "$img:/posix" "$T_TMP/copied"
 expect_rc "copy -v" 0
+
+# --- -0 writes names as stored; escaped, C:\ and \??\C:\ paths are read ----------------------------
+run_nl siblings -0 "$img" '/tab\x{09}name'
+expect_rc "siblings -0 of an escaped path" 0
+expect_eq "siblings -0: raw names, NUL after each" "$(printf '/back\\x{slash}|/tab\tname|')" \
+	"$("$NTFSLINKS" siblings -0 "$img" '/tab\x{09}name' | tr '\0' '|')"
+run_nl siblings "$img" '/tab\x{09}name'
+expect_eq "siblings text: the escaped names (what is read back)" '/back\\x{slash}
+/tab\x{09}name' "$(printf '%s\n' "$T_OUT" | awk 'NR > 1 {print $4}')"
+for p in 'C:\tab\x{09}name' '\??\C:\tab\x{09}name' 'c:/TAB\x{09}NAME'; do
+	nl_json siblings "$img" "$p"
+	expect_rc "siblings '$p'" 0
+	expect_eq "siblings '$p'" '/back\\x{slash}|/tab\x{09}name' "$(jfields name path <"$T_TMP/out" | paste -sd'|')"
+done
+run_nl siblings "$img" '/tab\x{00}name'
+expect_rc "a NUL in a path" 1
+expect_eq "a NUL in a path: message" "ntfslinks: '$img': '/tab\\x{00}name': a name cannot hold a NUL byte" "$T_ERR"
 
 ro_check "names that differ in case" "$img" "$h0"
 

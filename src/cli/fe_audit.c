@@ -417,7 +417,21 @@ int fe_audit_resolve(struct fe_audit *a, const char *arg, uint64_t *mft)
 		*mft = v;
 		return 0;
 	}
-	rc = nl_model_lookup_path(a->model, arg, mft);
+	/* the escapes of the output read back ('/tab\x{09}name'); a link's
+	 * substitute name as written ("\??\C:\Users"); the drive is skipped
+	 * by the lookup */
+	char *path;
+	size_t plen;
+
+	if (nl_unescape(arg, strlen(arg), &path, &plen) < 0)
+		fe_audit_nomem();
+	if (strlen(path) != plen) {
+		free(path);
+		fe_error(a->image, "'%s': a name cannot hold a NUL byte", arg);
+		return -EINVAL;
+	}
+	rc = nl_model_lookup_path(a->model, strncmp(path, "\\??\\", 4) ? path : path + 4, mft);
+	free(path);
 	if (rc < 0) {
 		fe_error(a->image, "'%s': %s", arg,
 			 rc == -ENOENT ? "no such file or directory" : strerror(-rc));
@@ -572,7 +586,9 @@ void fe_audit_emit_open(struct fe_audit *a)
 		[FE_FMT_CSV] = NL_EMIT_CSV, [FE_FMT_BODYFILE] = NL_EMIT_BODYFILE,
 		[FE_FMT_NUL] = NL_EMIT_NUL,
 	};
-	int rc = nl_emit_open(map[a->format], stdout, NULL, &a->emit);
+	/* -0 is for xargs -0: the names as stored, not escaped */
+	struct nl_emit_options eo = { .flags = NL_EMIT_RAW_NAMES };
+	int rc = nl_emit_open(map[a->format], stdout, a->format == FE_FMT_NUL ? &eo : NULL, &a->emit);
 
 	if (rc < 0)
 		fe_audit_nomem();

@@ -182,7 +182,8 @@ int fe_audit_resolve(struct fe_audit *a, const char *arg, uint64_t *mft);
 	"      --json            JSON Lines: one object per line\n" \
 	"      --csv             CSV (RFC 4180) with a header row\n" \
 	"      --bodyfile        The Sleuth Kit's mactime body format\n" \
-	"  -0, --null            only the paths, each followed by a NUL byte\n"
+	"  -0, --null            only the paths, unescaped, each followed by a NUL\n" \
+	"                        byte (for xargs -0)\n"
 #define FE_AUDIT_PATHS_HELP \
 	"      --windows-paths   print paths as C:\\dir\\name\n" \
 	"      --drive X:        this volume's drive letter (default: inferred from\n" \
