@@ -162,4 +162,28 @@ expect_match "scan --json: files_and_directories, name_count" '^[0-9]+	[0-9]+$' 
 	"$(jfields summary files_and_directories name_count <"$T_TMP/out")"
 nl_json truesize "$vimg" /
 expect_eq "truesize --json: name_count" "5	<missing>" "$(jfields truesize name_count names <"$T_TMP/out")"
+
+# --- tags that are not links, decoded: a store app alias (AppExecLink) and a WOF-compressed file
+appexec=$(python3 -c 'print((b"\x03\x00\x00\x00" + "Microsoft.App_8wekyb3d8bbwe\0Microsoft.App_8wekyb3d8bbwe!App\0C:\\Program Files\\WindowsApps\\app.exe\0".encode("utf-16-le")).hex())')
+cat >"$T_TMP/tags.spec" <<SPEC
+image size=16M
+reparse /app.exe tag=0x8000001b data=$appexec
+reparse /wof.dll tag=0x80000017 data=01000000020000000100000001000000
+reparse /wim.dll tag=0x80000017 data=0100000001000000
+SPEC
+timg=$T_TMP/tags.img
+build_fixture "$T_TMP/tags.spec" "$timg"
+nl_json reparse "$timg"
+expect_eq "reparse --json: AppExecLink and WOF fields" \
+'/app.exe	appexeclink	Microsoft.App_8wekyb3d8bbwe	Microsoft.App_8wekyb3d8bbwe!App	C:\Program Files\WindowsApps\app.exe	-	-
+/wim.dll	wof	-	-	-	wim	-
+/wof.dll	wof	-	-	-	file	lzx' \
+	"$(jfields reparse path tag_name app_package app_user_model_id app_target wof_provider wof_algorithm <"$T_TMP/out")"
+nl_json info "$timg" /app.exe
+expect_eq "info --json: AppExecLink fields" \
+	'Microsoft.App_8wekyb3d8bbwe	Microsoft.App_8wekyb3d8bbwe!App	C:\Program Files\WindowsApps\app.exe' \
+	"$(jfields info app_package app_user_model_id app_target <"$T_TMP/out")"
+run_nl info "$timg" /wof.dll
+expect_eq "info text: WOF fields" "WOF provider:       file
+WOF algorithm:      lzx" "$(printf '%s\n' "$T_OUT" | grep '^WOF')"
 finish

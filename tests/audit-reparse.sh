@@ -248,7 +248,7 @@ expect_rc "--drive 7:" 2
 run_nl reparse --csv "$img"
 expect_rc "reparse --csv" 0
 csv_rows "$T_TMP/out" >"$T_TMP/csv" || fail "reparse --csv does not parse"
-expect_eq "csv header" "mft	seq	tag_name	class	path	target	reason	tag	substitute_name	print_name	relative	name_surrogate	tag_directory_bit	directory	target_mft	data	reaches_loop" \
+expect_eq "csv header" "mft	seq	tag_name	class	path	target	reason	tag	substitute_name	print_name	relative	name_surrogate	tag_directory_bit	directory	target_mft	data	reaches_loop	app_package	app_user_model_id	app_target	wof_provider	wof_algorithm" \
 	"$(head -n 1 "$T_TMP/csv")"
 expect_eq "csv: one row per reparse point" 21 "$(($(wc -l <"$T_TMP/csv") - 1))"
 expect_eq "csv row of a junction" "junction	inner	/Documents and Settings	/Users	" \

@@ -50,7 +50,7 @@ enum {
 	I_STREAMS, I_STREAMS_SIZE, I_CRTIME, I_MTIME, I_CTIME, I_ATIME, I_SECURITY_ID,
 	I_OWNER_ID, I_USN, I_TAG, I_TAG_NAME,
 	I_SURROGATE, I_SUBST, I_PRINT, I_RELATIVE, I_TARGET, I_TARGET_MFT, I_CLASS, I_REASON,
-	I_DATA, I_NCOLS
+	I_TAG_FIELDS, I_DATA = I_TAG_FIELDS + FE_TAG_FIELDS, I_NCOLS
 };
 
 static const struct nl_column cols_def[I_NCOLS] = {
@@ -89,6 +89,11 @@ static const struct nl_column cols_def[I_NCOLS] = {
 	[I_TARGET_MFT] = { "target_mft", "Target record", 0, 0 },
 	[I_CLASS] = { "class", "Class", 0, 0 },
 	[I_REASON] = { "reason", "Reason", 0, 0 },
+	[I_TAG_FIELDS] = { "app_package", "App package", 0, 0 },
+	[I_TAG_FIELDS + 1] = { "app_user_model_id", "App user model ID", 0, 0 },
+	[I_TAG_FIELDS + 2] = { "app_target", "App target", 0, 0 },
+	[I_TAG_FIELDS + 3] = { "wof_provider", "WOF provider", 0, 0 },
+	[I_TAG_FIELDS + 4] = { "wof_algorithm", "WOF algorithm", 0, 0 },
 	[I_DATA] = { "reparse_data", "Reparse data", 0, 0 },
 };
 
@@ -197,6 +202,7 @@ static void reparse_cells(struct fe_audit *a, nl_table *t, uint64_t mft, char dr
 			nl_cell_strn(t, I_PRINT, rp->print_name, rp->print_len);
 		if (rp->type == NL_RP_SYMLINK || rp->type == NL_RP_WSL_SYMLINK)
 			nl_cell_bool(t, I_RELATIVE, rp->relative);
+		fe_tag_fields(t, I_TAG_FIELDS, rp);
 		const uint8_t *raw;
 		uint32_t tag;
 		size_t len;

@@ -137,6 +137,13 @@ void fe_audit_fail(struct fe_audit *a, int rc) __attribute__((noreturn));
 /* fe_audit_exit - close everything and return the exit status. */
 int fe_audit_exit(struct fe_audit *a);
 
+/* The decoded fields of tags that are not links, in FE_TAG_FIELDS columns from
+ * @col: AppExecLink package, app user model id and target exe; WOF provider and
+ * algorithm (names, or the number when unknown).  Cells of other tags stay null. */
+#define FE_TAG_FIELDS 5
+struct nl_reparse;
+void fe_tag_fields(nl_table *t, size_t col, const struct nl_reparse *rp);
+
 /* fe_body_mode - the bodyfile mode of a record: a folder or a file. */
 const char *fe_body_mode(const struct nl_record_info *ri);
 

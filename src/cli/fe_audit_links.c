@@ -403,10 +403,32 @@ uint64_t fe_audit_hardlinks(struct fe_audit *a, bool summary)
 
 /* ---- reparse points -------------------------------------------------------- */
 
+void fe_tag_fields(nl_table *t, size_t col, const struct nl_reparse *rp)
+{
+	static const char *const providers[] = { [1] = "wim", [2] = "file" };
+	static const char *const algorithms[] = { "xpress4k", "lzx", "xpress8k", "xpress16k" };
+
+	if (rp->type == NL_RP_APPEXECLINK)
+		for (size_t i = 0; i < 3 && i < rp->nstrings; i++)
+			if (rp->strings[i])
+				nl_cell_str(t, col + i, rp->strings[i]);
+	if (rp->type != NL_RP_WOF)
+		return;
+	if (rp->wof_provider == 1 || rp->wof_provider == 2)
+		nl_cell_str(t, col + 3, providers[rp->wof_provider]);
+	else
+		nl_cell_uint(t, col + 3, rp->wof_provider);
+	if (rp->wof_provider == 2 && rp->wof_algorithm < 4)
+		nl_cell_str(t, col + 4, algorithms[rp->wof_algorithm]);
+	else if (rp->wof_provider == 2)
+		nl_cell_uint(t, col + 4, rp->wof_algorithm);
+}
+
 enum {
 	R_MFT, R_SEQ, R_TYPE, R_TYPE_TEXT, R_CLASS, R_PATH, R_TARGET, R_REASON, R_TAG, R_SUBST,
 	R_PRINT, R_RELATIVE, R_SURROGATE, R_TAG_DIR, R_IS_DIR, R_TARGET_MFT, R_DATA, R_DELETED, R_MODE,
-	R_SIZE, R_CRTIME, R_MTIME, R_CTIME, R_ATIME, R_REACHES_LOOP, R_NCOLS
+	R_SIZE, R_CRTIME, R_MTIME, R_CTIME, R_ATIME, R_REACHES_LOOP, R_TAG_FIELDS,
+	R_NCOLS = R_TAG_FIELDS + FE_TAG_FIELDS
 };
 
 #define TXT_HIDE NL_COL_NO_TEXT
@@ -438,6 +460,11 @@ static const struct nl_column rp_cols[R_NCOLS] = {
 	[R_CTIME] = { "ctime", "CTIME", HIDE | NL_ROLE_CTIME, 0 },
 	[R_ATIME] = { "atime", "ATIME", HIDE | NL_ROLE_ATIME, 0 },
 	[R_REACHES_LOOP] = { "reaches_loop", "REACHES_LOOP", TXT_HIDE, 0 },
+	[R_TAG_FIELDS] = { "app_package", "APP_PACKAGE", TXT_HIDE, 0 },
+	[R_TAG_FIELDS + 1] = { "app_user_model_id", "APP_USER_MODEL_ID", TXT_HIDE, 0 },
+	[R_TAG_FIELDS + 2] = { "app_target", "APP_TARGET", TXT_HIDE, 0 },
+	[R_TAG_FIELDS + 3] = { "wof_provider", "WOF_PROVIDER", TXT_HIDE, 0 },
+	[R_TAG_FIELDS + 4] = { "wof_algorithm", "WOF_ALGORITHM", TXT_HIDE, 0 },
 };
 
 enum {
@@ -662,6 +689,7 @@ static void emit_link(struct fe_audit *a, nl_table *t, const struct nl_path_key 
 		if ((rp->type != NL_RP_JUNCTION && rp->type != NL_RP_MOUNT_POINT &&
 		     rp->type != NL_RP_SYMLINK) || rp->problem)
 			cell_raw_data(a, t, R_DATA, li->mft);
+		fe_tag_fields(t, R_TAG_FIELDS, rp);
 	}
 	if (li->target_found)
 		nl_cell_uint(t, R_TARGET_MFT, li->target_mft);
