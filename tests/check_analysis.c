@@ -22,6 +22,8 @@
 #include <ntfslinks/reparse.h>
 #include <ntfslinks/scan.h>
 #include <ntfslinks/volume.h>
+#include "testmodel.h"
+#include "testutil.h"
 
 /*
  * The test image (built once by main() with mkntfs and libntfs-3g, so this
@@ -260,84 +262,48 @@ static nl_model *model;
 
 static void open_model(void)
 {
-	struct nl_scan_options so = { 0 };
-	char err[512];
-
-	so.threads = 1;
-	ck_assert_msg(nl_volume_open(image, NULL, &vol, err, sizeof(err)) == 0, "open: %s", err);
-	ck_assert_int_eq(nl_scan(vol, &so, &model), 0);
+	tu_open_model(image, 1, &vol, &model);
 }
 
 static void close_model(void)
 {
-	nl_model_free(&model);
-	nl_volume_close(&vol);
+	tu_close_model(&vol, &model);
 }
 
 static uint64_t rec(const char *path)
 {
-	uint64_t mft = 0;
-
-	ck_assert_msg(nl_model_lookup_path(model, path, &mft) == 0, "lookup %s", path);
-	return mft;
+	return tu_lookup(model, path);
 }
 
-struct want {
-	const char *path;
-	enum nl_link_class cls;        /* with the root as anchor */
-	enum nl_link_class cls_users;  /* with /Users as anchor */
-	const char *target_path;       /* first hop on this volume, NULL if none */
-	const char *reason;            /* NULL: none */
-};
-
-static const struct want wants[] = {
-	{ "/Users/All Users", NL_CLASS_INNER, NL_CLASS_OUTER, "/ProgramData", NULL },
-	{ "/ProgramData/Application Data", NL_CLASS_LOOP, NL_CLASS_LOOP, "/ProgramData",
+/* cls2: with /Users as anchor */
+static const struct tu_link_want wants[] = {
+	{ "/Users/All Users", NULL, NL_CLASS_INNER, NL_CLASS_OUTER, "/ProgramData", NULL },
+	{ "/ProgramData/Application Data", NULL, NL_CLASS_LOOP, NL_CLASS_LOOP, "/ProgramData",
 	  "points to a folder that contains it" },
-	{ "/ProgramData/Desktop", NL_CLASS_INNER, NL_CLASS_INNER, "/Users/Public", NULL },
-	{ "/Documents and Settings", NL_CLASS_INNER, NL_CLASS_INNER, "/Users", NULL },
-	{ "/rel/link.txt", NL_CLASS_INNER, NL_CLASS_INNER, "/Users/Public/doc.txt", NULL },
-	{ "/rel/up", NL_CLASS_DANGLING, NL_CLASS_DANGLING, NULL, "relative target goes above the root" },
-	{ "/rel/self", NL_CLASS_LOOP, NL_CLASS_LOOP, "/rel/self", "points to itself" },
-	{ "/dangling", NL_CLASS_DANGLING, NL_CLASS_DANGLING, "/nothing/here", "no such file" },
-	{ "/otherdrive", NL_CLASS_OTHER_VOLUME, NL_CLASS_OTHER_VOLUME, NULL, NULL },
-	{ "/unc", NL_CLASS_OTHER_VOLUME, NL_CLASS_OTHER_VOLUME, NULL, NULL },
-	{ "/mnt", NL_CLASS_OTHER_VOLUME, NL_CLASS_OTHER_VOLUME, NULL, NULL },
-	{ "/chainA", NL_CLASS_LOOP, NL_CLASS_LOOP, "/chainB",
+	{ "/ProgramData/Desktop", NULL, NL_CLASS_INNER, NL_CLASS_INNER, "/Users/Public", NULL },
+	{ "/Documents and Settings", NULL, NL_CLASS_INNER, NL_CLASS_INNER, "/Users", NULL },
+	{ "/rel/link.txt", NULL, NL_CLASS_INNER, NL_CLASS_INNER, "/Users/Public/doc.txt", NULL },
+	{ "/rel/up", NULL, NL_CLASS_DANGLING, NL_CLASS_DANGLING, NULL, "relative target goes above the root" },
+	{ "/rel/self", NULL, NL_CLASS_LOOP, NL_CLASS_LOOP, "/rel/self", "points to itself" },
+	{ "/dangling", NULL, NL_CLASS_DANGLING, NL_CLASS_DANGLING, "/nothing/here", "no such file" },
+	{ "/otherdrive", NULL, NL_CLASS_OTHER_VOLUME, NL_CLASS_OTHER_VOLUME, NULL, NULL },
+	{ "/unc", NULL, NL_CLASS_OTHER_VOLUME, NL_CLASS_OTHER_VOLUME, NULL, NULL },
+	{ "/mnt", NULL, NL_CLASS_OTHER_VOLUME, NL_CLASS_OTHER_VOLUME, NULL, NULL },
+	{ "/chainA", NULL, NL_CLASS_LOOP, NL_CLASS_LOOP, "/chainB",
 	  "link chain comes back to the link or a folder containing it" },
-	{ "/chainB", NL_CLASS_LOOP, NL_CLASS_LOOP, "/chainA",
+	{ "/chainB", NULL, NL_CLASS_LOOP, NL_CLASS_LOOP, "/chainA",
 	  "link chain comes back to the link or a folder containing it" },
-	{ "/via", NL_CLASS_INNER, NL_CLASS_INNER, "/Documents and Settings/Public/doc.txt", NULL },
-	{ "/tochain", NL_CLASS_INNER, NL_CLASS_OUTER, "/Documents and Settings", NULL },
-	{ "/broken_chain", NL_CLASS_DANGLING, NL_CLASS_DANGLING, "/dangling",
+	{ "/via", NULL, NL_CLASS_INNER, NL_CLASS_INNER, "/Documents and Settings/Public/doc.txt", NULL },
+	{ "/tochain", NULL, NL_CLASS_INNER, NL_CLASS_OUTER, "/Documents and Settings", NULL },
+	{ "/broken_chain", NULL, NL_CLASS_DANGLING, NL_CLASS_DANGLING, "/dangling",
 	  "link chain ends at a missing target" },
-	{ "/lower", NL_CLASS_INNER, NL_CLASS_INNER, "/users", NULL },
-	{ "/wsl", NL_CLASS_INNER, NL_CLASS_INNER, "/Users/Public", NULL },
-	{ "/wslabs", NL_CLASS_OTHER_VOLUME, NL_CLASS_OTHER_VOLUME, NULL, NULL },
-	{ "/compressed.bin", NL_CLASS_NONE, NL_CLASS_NONE, NULL, NULL },
-	{ "/odd", NL_CLASS_UNKNOWN, NL_CLASS_UNKNOWN, NULL, "target not decoded for this tag" },
-	{ "/rel/longsym", NL_CLASS_INNER, NL_CLASS_INNER, "/Users/Public/doc.txt", NULL },
+	{ "/lower", NULL, NL_CLASS_INNER, NL_CLASS_INNER, "/users", NULL },
+	{ "/wsl", NULL, NL_CLASS_INNER, NL_CLASS_INNER, "/Users/Public", NULL },
+	{ "/wslabs", NULL, NL_CLASS_OTHER_VOLUME, NL_CLASS_OTHER_VOLUME, NULL, NULL },
+	{ "/compressed.bin", NULL, NL_CLASS_NONE, NL_CLASS_NONE, NULL, NULL },
+	{ "/odd", NULL, NL_CLASS_UNKNOWN, NL_CLASS_UNKNOWN, NULL, "target not decoded for this tag" },
+	{ "/rel/longsym", NULL, NL_CLASS_INNER, NL_CLASS_INNER, "/Users/Public/doc.txt", NULL },
 };
-
-static void check_one(const nl_analysis *a, const struct want *w, enum nl_link_class cls)
-{
-	struct nl_link_info li;
-	uint64_t mft = rec(w->path);
-
-	ck_assert_int_eq(nl_analysis_link(a, mft, &li), 0);
-	ck_assert_uint_eq(li.mft, mft);
-	ck_assert_msg(li.cls == cls, "%s: class %s, expected %s (%s)", w->path,
-		      nl_link_class_name(li.cls), nl_link_class_name(cls), li.reason ? li.reason : "");
-	if (w->target_path)
-		ck_assert_msg(li.target_path && strcmp(li.target_path, w->target_path) == 0,
-			      "%s: target path %s", w->path, li.target_path ? li.target_path : "(null)");
-	else
-		ck_assert_msg(li.target_path == NULL, "%s: target path %s", w->path, li.target_path);
-	if (w->reason)
-		ck_assert_str_eq(li.reason, w->reason);
-	else
-		ck_assert_ptr_null(li.reason);
-}
 
 START_TEST(test_classes_root)
 {
@@ -358,7 +324,7 @@ START_TEST(test_classes_root)
 	ck_assert_uint_eq(g.drive_targets, 13);
 	ck_assert_uint_eq(g.support, 10);
 	for (size_t i = 0; i < sizeof(wants) / sizeof(wants[0]); i++)
-		check_one(a, &wants[i], wants[i].cls);
+		tu_check_link(a, model, &wants[i], wants[i].cls);
 	ck_assert_int_eq(nl_analysis_counts(a, counts), 0);
 	ck_assert_uint_eq(counts[NL_CLASS_INNER], 9);
 	ck_assert_uint_eq(counts[NL_CLASS_OUTER], 0);
@@ -397,7 +363,7 @@ START_TEST(test_classes_under_users)
 	o.anchor = rec("/Users");
 	ck_assert_int_eq(nl_analysis_open(model, &o, &a), 0);
 	for (size_t i = 0; i < sizeof(wants) / sizeof(wants[0]); i++)
-		check_one(a, &wants[i], wants[i].cls_users);
+		tu_check_link(a, model, &wants[i], wants[i].cls2);
 	nl_analysis_counts(a, counts);
 	ck_assert_uint_eq(counts[NL_CLASS_INNER], 7);
 	ck_assert_uint_eq(counts[NL_CLASS_OUTER], 2);
@@ -749,20 +715,16 @@ static Suite *analysis_suite(void)
 
 int main(void)
 {
-	SRunner *sr;
-	int failed;
+	int rc;
 
 	build_image();
 	snprintf(mft_raw, sizeof(mft_raw), "%s.mft", image);
 	snprintf(mft_noroot, sizeof(mft_noroot), "%s.noroot.mft", image);
 	save_mft(mft_raw, UINT64_MAX);
 	save_mft(mft_noroot, NL_ROOT_MFT);
-	sr = srunner_create(analysis_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	rc = tu_run_suite(analysis_suite());
 	unlink(image);
 	unlink(mft_raw);
 	unlink(mft_noroot);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return rc;
 }

@@ -12,6 +12,7 @@
 #include <ntfslinks/reparse.h>
 #include <ntfslinks/scan.h>
 #include <ntfslinks/volume.h>
+#include "testmodel.h"
 #include "testutil.h"
 
 /*
@@ -41,60 +42,22 @@ static nl_model *model;
 
 static void open_model(const char *image)
 {
-	struct nl_scan_options so = { 0 };
-	char err[512];
-
-	ck_assert_msg(nl_volume_open(image, NULL, &vol, err, sizeof(err)) == 0, "open: %s", err);
-	ck_assert_int_eq(nl_scan(vol, &so, &model), 0);
+	tu_open_model(image, 0, &vol, &model);
 }
 
 static void close_model(void)
 {
-	nl_model_free(&model);
-	nl_volume_close(&vol);
+	tu_close_model(&vol, &model);
 }
 
 static uint64_t rec(const char *path)
 {
-	uint64_t mft = 0;
-
-	ck_assert_msg(nl_model_lookup_path(model, path, &mft) == 0, "lookup %s", path);
-	return mft;
-}
-
-struct want {
-	const char *path;
-	const char *type;              /* nl_reparse.name */
-	enum nl_link_class cls;        /* root anchor */
-	enum nl_link_class cls2;       /* second anchor (winlike: /Users) */
-	const char *target_path;
-	const char *reason;
-};
-
-static void check_one(const nl_analysis *a, const struct want *w, enum nl_link_class cls)
-{
-	struct nl_link_info li;
-
-	ck_assert_int_eq(nl_analysis_link(a, rec(w->path), &li), 0);
-	ck_assert_msg(li.rp != NULL, "%s: reparse data not read", w->path);
-	ck_assert_msg(strcmp(li.rp->name, w->type) == 0, "%s: type %s", w->path, li.rp->name);
-	ck_assert_msg(li.cls == cls, "%s: class %s, expected %s (%s)", w->path,
-		      nl_link_class_name(li.cls), nl_link_class_name(cls), li.reason ? li.reason : "");
-	if (w->target_path)
-		ck_assert_msg(li.target_path && strcmp(li.target_path, w->target_path) == 0,
-			      "%s: target path %s", w->path, li.target_path ? li.target_path : "(null)");
-	else
-		ck_assert_msg(li.target_path == NULL, "%s: target path %s", w->path, li.target_path);
-	if (w->reason)
-		ck_assert_msg(li.reason && strcmp(li.reason, w->reason) == 0, "%s: reason %s",
-			      w->path, li.reason ? li.reason : "(null)");
-	else
-		ck_assert_msg(li.reason == NULL, "%s: reason %s", w->path, li.reason);
+	return tu_lookup(model, path);
 }
 
 /* ---- winlike.spec ------------------------------------------------------------ */
 
-static const struct want win_wants[] = {
+static const struct tu_link_want win_wants[] = {
 	{ "/Users/alice/My Documents", "junction", NL_CLASS_INNER, NL_CLASS_INNER,
 	  "/Users/alice/Documents", NULL },
 	{ "/Users/alice/Application Data", "junction", NL_CLASS_INNER, NL_CLASS_INNER,
@@ -131,7 +94,7 @@ START_TEST(test_winlike_classes)
 	ck_assert_uint_eq(g.drive_targets, 8);
 	ck_assert_uint_eq(g.support, 5);
 	for (size_t i = 0; i < N_WIN; i++)
-		check_one(a, &win_wants[i], win_wants[i].cls);
+		tu_check_link(a, model, &win_wants[i], win_wants[i].cls);
 	nl_analysis_counts(a, counts);
 	ck_assert_uint_eq(counts[NL_CLASS_INNER], 5);
 	ck_assert_uint_eq(counts[NL_CLASS_OUTER], 0);
@@ -148,7 +111,7 @@ START_TEST(test_winlike_classes)
 	o.anchor = rec("/Users");
 	ck_assert_int_eq(nl_analysis_open(model, &o, &a), 0);
 	for (size_t i = 0; i < N_WIN; i++)
-		check_one(a, &win_wants[i], win_wants[i].cls2);
+		tu_check_link(a, model, &win_wants[i], win_wants[i].cls2);
 	nl_analysis_counts(a, counts);
 	ck_assert_uint_eq(counts[NL_CLASS_INNER], 4);
 	ck_assert_uint_eq(counts[NL_CLASS_OUTER], 1);
@@ -207,7 +170,7 @@ END_TEST
 
 static char long_path[64 * 48];
 
-static const struct want rp_wants[] = {
+static const struct tu_link_want rp_wants[] = {
 	{ "/junction", "junction", NL_CLASS_INNER, 0, "/target", NULL },
 	{ "/junction-noprint", "junction", NL_CLASS_INNER, 0, "/target", NULL },
 	{ "/junction-other-drive", "junction", NL_CLASS_OTHER_VOLUME, 0, NULL, NULL },
@@ -250,7 +213,7 @@ START_TEST(test_reparse_spec)
 	ck_assert_uint_eq(g.drive_targets, 7);
 	ck_assert_uint_eq(g.support, 4);
 	for (size_t i = 0; i < N_RP; i++)
-		check_one(a, &rp_wants[i], rp_wants[i].cls);
+		tu_check_link(a, model, &rp_wants[i], rp_wants[i].cls);
 	nl_analysis_counts(a, counts);
 	ck_assert_uint_eq(counts[NL_CLASS_INNER], 6);
 	ck_assert_uint_eq(counts[NL_CLASS_OTHER_VOLUME], 4);
@@ -318,8 +281,7 @@ int main(void)
 {
 	const char *mk = getenv("MKFIXTURE"), *dir = getenv("FIXTURES_DIR");
 	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	SRunner *sr;
-	int failed;
+	int rc;
 
 	if (!mk || !dir || access(mk, X_OK) != 0) {
 		printf("SKIP: check_analysis_fixtures: the fixture builder $MKFIXTURE is not available\n");
@@ -338,12 +300,9 @@ int main(void)
 		rmdir(tmpdir);
 		return 99;
 	}
-	sr = srunner_create(fixtures_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	rc = tu_run_suite(fixtures_suite());
 	unlink(winlike);
 	unlink(reparse_img);
 	rmdir(tmpdir);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return rc;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <ntfslinks/ntfslinks.h>
+#include "testutil.h"
 
 START_TEST(test_version)
 {
@@ -39,11 +40,5 @@ static Suite *common_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(common_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(common_suite());
 }

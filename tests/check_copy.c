@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <ntfslinks/copy.h>
+#include "testutil.h"
 
 static char tmp[256];
 
@@ -34,49 +35,30 @@ static void on_action(void *ctx, const struct nl_copy_event *ev)
 		 ev->new_target ? ev->new_target : "");
 }
 
+/* path: @rel under the test's folder (see tu_str for how long it lasts) */
+static const char *path(const char *rel)
+{
+	return tu_str("%s/%s", tmp, rel);
+}
+
 static void put(const char *rel, const char *text)
 {
-	char p[512];
-	FILE *f;
-
-	snprintf(p, sizeof(p), "%s/%s", tmp, rel);
-	f = fopen(p, "w");
-	ck_assert_ptr_nonnull(f);
-	fputs(text, f);
-	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(tu_write_text(path(rel), text), 0);
 }
 
 static void mk(const char *rel)
 {
-	char p[512];
-
-	snprintf(p, sizeof(p), "%s/%s", tmp, rel);
-	ck_assert_int_eq(mkdir(p, 0755), 0);
+	ck_assert_int_eq(mkdir(path(rel), 0755), 0);
 }
 
 static void lnk(const char *from, const char *to, int sym)
 {
-	char a[512], b[512];
-
-	snprintf(a, sizeof(a), "%s/%s", tmp, from);
-	snprintf(b, sizeof(b), "%s/%s", tmp, to);
-	ck_assert_int_eq(sym ? symlink(from, b) : link(a, b), 0);
-}
-
-static char *path(const char *rel)
-{
-	static char p[4][512];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(p[i], sizeof(p[i]), "%s/%s", tmp, rel);
-	return p[i];
+	ck_assert_int_eq(sym ? symlink(from, path(to)) : link(path(from), path(to)), 0);
 }
 
 static void setup(void)
 {
-	snprintf(tmp, sizeof(tmp), "%s/check_copy.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	ck_assert(tu_mkdtemp(tmp, sizeof(tmp), "check_copy"));
 	mk("src");
 	mk("src/sub");
 	mk("src/empty");
@@ -345,11 +327,5 @@ static Suite *copy_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(copy_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(copy_suite());
 }

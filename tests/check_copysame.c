@@ -10,6 +10,7 @@
 
 #include <ntfslinks/copy.h>
 #include <ntfslinks/writer.h>
+#include "testutil.h"
 
 static char tmp[256], img[300], other[300];
 
@@ -46,20 +47,15 @@ static int names_of(const char *image, const char *path)
 	return rc;
 }
 
-static char *spec(const char *image, const char *path)
+/* spec: IMAGE:PATH (see tu_str for how long it lasts) */
+static const char *spec(const char *image, const char *path)
 {
-	static char s[4][400];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(s[i], sizeof(s[i]), "%s:%s", image, path);
-	return s[i];
+	return tu_str("%s:%s", image, path);
 }
 
 static void setup(void)
 {
-	snprintf(tmp, sizeof(tmp), "%s/check_copysame.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	ck_assert(tu_mkdtemp(tmp, sizeof(tmp), "check_copysame"));
 	snprintf(img, sizeof(img), "%s/one.img", tmp);
 	snprintf(other, sizeof(other), "%s/other.img", tmp);
 	make_image(img);
@@ -167,11 +163,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(suite());
 }

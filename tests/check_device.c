@@ -436,8 +436,7 @@ static int global_setup(void)
 
 int main(void)
 {
-	SRunner *sr;
-	int failed;
+	int rc;
 
 	if (global_setup()) {
 		fprintf(stderr, "check_device: building the test files failed\n");
@@ -445,10 +444,7 @@ int main(void)
 			tu_rmtree(tmpdir);
 		return 99;
 	}
-	sr = srunner_create(device_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	rc = tu_run_suite(device_suite());
 	tu_rmtree(tmpdir);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return rc;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <ntfslinks/emit.h>
+#include "testutil.h"
 
 /* Output collected in memory through the callback interface. */
 struct mem {
@@ -532,11 +533,5 @@ static Suite *emit_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(emit_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(emit_suite());
 }

@@ -702,8 +702,7 @@ static Suite *model_suite(void)
 
 int main(void)
 {
-	SRunner *sr;
-	int failed, rc;
+	int rc, status;
 
 	if (!getenv("MKFIXTURE") || access(getenv("MKFIXTURE"), X_OK) != 0) {
 		printf("SKIP: check_model: the fixture builder $MKFIXTURE is not available\n");
@@ -726,15 +725,12 @@ int main(void)
 		tu_rmtree(tmpdir);
 		return 99;
 	}
-	sr = srunner_create(model_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	status = tu_run_suite(model_suite());
 	nl_model_free(&model);
 	nl_model_free(&plain_model);
 	nl_model_free(&empty_model);
 	nl_volume_close(&vol);
 	nl_volume_close(&empty_vol);
 	tu_rmtree(tmpdir);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return status;
 }

@@ -393,17 +393,13 @@ static Suite *partition_suite(void)
 
 int main(void)
 {
-	SRunner *sr;
-	int failed;
+	int rc;
 
 	if (!tu_mkdtemp(tmpdir, sizeof(tmpdir), "check_partition")) {
 		perror("check_partition: mkdtemp");
 		return 99;
 	}
-	sr = srunner_create(partition_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	rc = tu_run_suite(partition_suite());
 	tu_rmtree(tmpdir);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return rc;
 }

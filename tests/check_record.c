@@ -10,6 +10,7 @@
 
 #include <ntfslinks/record.h>
 #include "recbuild.h"
+#include "testutil.h"
 
 #define REF(rec, seq) (((uint64_t)(seq) << 48) | (uint64_t)(rec))
 
@@ -492,11 +493,5 @@ static Suite *record_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(record_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(record_suite());
 }

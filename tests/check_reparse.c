@@ -9,6 +9,7 @@
 
 #include <ntfslinks/reparse.h>
 #include <ntfslinks/record.h>
+#include "testutil.h"
 
 /* ---- helpers: hand-made buffers ------------------------------------------- */
 
@@ -683,30 +684,17 @@ static Suite *corpus_suite(void)
 
 int main(void)
 {
-	SRunner *sr;
-	int failed;
-
 #ifdef NL_CORPUS_TEST
-	{
-		const char *dir = getenv("CORPUS_DIR");
-		char path[4096];
-		FILE *f;
+	char path[4300];
 
-		snprintf(path, sizeof(path), "%s/win10-symlink-record.bin", dir ? dir : "");
-		if (!dir || !(f = fopen(path, "rb"))) {
-			printf("SKIP: check_reparse_corpus: %s is not available\n", path);
-			return 77;
-		}
-		fclose(f);
-		(void)reparse_suite;
-		sr = srunner_create(corpus_suite());
+	if (access(tu_corpus("win10-symlink-record.bin", path, sizeof(path)), R_OK) != 0) {
+		printf("SKIP: check_reparse_corpus: %s is not available\n", path);
+		return 77;
 	}
+	(void)reparse_suite;
+	return tu_run_suite(corpus_suite());
 #else
 	(void)corpus_suite;
-	sr = srunner_create(reparse_suite());
+	return tu_run_suite(reparse_suite());
 #endif
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

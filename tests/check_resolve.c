@@ -12,6 +12,7 @@
 #include <ntfslinks/reparse.h>
 
 #include "links/resolve_int.h"
+#include "testutil.h"
 
 /*
  * The tree (ids in brackets; names match case-insensitively, as on NTFS):
@@ -610,11 +611,5 @@ static Suite *resolve_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(resolve_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(resolve_suite());
 }

@@ -1698,7 +1698,6 @@ static Suite *scan_suite(void)
 {
 	Suite *s = suite_create("scan");
 	TCase *tc = tcase_create("core");
-	char buf[4300];
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_scan_fixture);
@@ -1729,29 +1728,22 @@ static Suite *scan_suite(void)
 	TCase *cc = tcase_create("corpus");
 
 	tcase_set_timeout(cc, 120);
-	if (access(tu_corpus("winxp-system.mft.xz", buf, sizeof(buf)), R_OK) == 0)
-		tcase_add_test(cc, test_corpus_xp);
-	else
-		fprintf(stderr, "check_scan: skipped: %s absent\n", buf);
+	tu_add_corpus_test(cc, test_corpus_xp, "winxp-system.mft.xz", "check_scan");
 	suite_add_tcase(s, cc);
 	return s;
 }
 
 int main(void)
 {
-	SRunner *sr;
-	int failed;
+	int rc;
 
 	global_setup();
-	sr = srunner_create(scan_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	rc = tu_run_suite(scan_suite());
 	if (getenv("CHECK_SCAN_KEEP"))
 		fprintf(stderr, "check_scan: kept %s\n", tmpdir);
 	else
 		tu_rmtree(tmpdir);
 	free(fx.longlink);
 	free(fx4k.longlink);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return rc;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <ntfslinks/unistr.h>
+#include "testutil.h"
 
 /* Build a little-endian byte image of host-order units. */
 static void to_le(const uint16_t *u, size_t n, uint8_t *b)
@@ -446,11 +447,5 @@ static Suite *unistr_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(unistr_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(unistr_suite());
 }

@@ -541,7 +541,6 @@ static Suite *volume_suite(void)
 {
 	Suite *s = suite_create("volume");
 	TCase *tc = tcase_create("core");
-	char buf[4300];
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_plain_image);
@@ -559,32 +558,19 @@ static Suite *volume_suite(void)
 	TCase *cc = tcase_create("corpus");
 
 	tcase_set_timeout(cc, 120);
-	if (access(tu_corpus("win10-volume.raw.gz", buf, sizeof(buf)), R_OK) == 0)
-		tcase_add_test(cc, test_corpus_win10);
-	else
-		fprintf(stderr, "check_volume: skipped: %s absent\n", buf);
-	if (access(tu_corpus("winserver2003-disk.raw.tgz", buf, sizeof(buf)), R_OK) == 0)
-		tcase_add_test(cc, test_corpus_win2003);
-	else
-		fprintf(stderr, "check_volume: skipped: %s absent\n", buf);
-	if (access(tu_corpus("winxp-system.mft.xz", buf, sizeof(buf)), R_OK) == 0)
-		tcase_add_test(cc, test_corpus_xp_mft);
-	else
-		fprintf(stderr, "check_volume: skipped: %s absent\n", buf);
+	tu_add_corpus_test(cc, test_corpus_win10, "win10-volume.raw.gz", "check_volume");
+	tu_add_corpus_test(cc, test_corpus_win2003, "winserver2003-disk.raw.tgz", "check_volume");
+	tu_add_corpus_test(cc, test_corpus_xp_mft, "winxp-system.mft.xz", "check_volume");
 	suite_add_tcase(s, cc);
 	return s;
 }
 
 int main(void)
 {
-	SRunner *sr;
-	int failed;
+	int rc;
 
 	global_setup();
-	sr = srunner_create(volume_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	rc = tu_run_suite(volume_suite());
 	tu_rmtree(tmpdir);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return rc;
 }

@@ -27,6 +27,7 @@
 
 #include "image/device_int.h"
 #include "writer/writer_int.h"
+#include "testutil.h"
 
 /* ---- per-test image ------------------------------------------------------ */
 
@@ -1103,11 +1104,5 @@ static Suite *writer_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(writer_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(writer_suite());
 }

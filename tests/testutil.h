@@ -1,11 +1,14 @@
 /* testutil.h: helpers shared by the Check suites: temporary files, images (mkntfs, $MKFIXTURE, the
- * Windows samples), partition tables, leak checking around libntfs-3g (header-only). */
+ * Windows samples), partition tables, leak checking around libntfs-3g, running a suite
+ * (header-only). */
 #ifndef NL_TESTS_TESTUTIL_H
 #define NL_TESTS_TESTUTIL_H
 
+#include <check.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +27,22 @@ static inline bool tu_mkdtemp(char *buf, size_t len, const char *tag)
 
 	snprintf(buf, len, "%s/%s.XXXXXX", t && *t ? t : "/tmp", tag);
 	return mkdtemp(buf) != NULL;
+}
+
+/* tu_str: printf into the next of four static buffers, so that a few results can be used in one
+ * call (the fifth call reuses the first buffer). */
+static inline const char *tu_str(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline const char *tu_str(const char *fmt, ...)
+{
+	static char buf[4][4400];
+	static int i;
+	va_list ap;
+
+	i = (i + 1) % 4;
+	va_start(ap, fmt);
+	vsnprintf(buf[i], sizeof(buf[i]), fmt, ap);
+	va_end(ap);
+	return buf[i];
 }
 
 static inline void tu_rmtree(const char *dir)
@@ -312,6 +331,30 @@ static inline int tu_corpus_unpack(const char *name, const char *dst)
 	else
 		return -EINVAL;
 	return system(cmd) == 0 ? 0 : -EIO;
+}
+
+/* tu_add_corpus_test: add @test to @tc when the Windows sample @name is in $CORPUS_DIR; otherwise
+ * say on stderr that the suite @who skips it. */
+static inline void tu_add_corpus_test(TCase *tc, const TTest *test, const char *name, const char *who)
+{
+	char buf[4300];
+
+	if (access(tu_corpus(name, buf, sizeof(buf)), R_OK) == 0)
+		tcase_add_test(tc, test);
+	else
+		fprintf(stderr, "%s: skipped: %s absent\n", who, buf);
+}
+
+/* tu_run_suite: run every test of @s (the runner frees it); EXIT_SUCCESS when none failed. */
+static inline int tu_run_suite(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 /* tu_lsan_off, tu_lsan_on: pause leak checking (under AddressSanitizer) around libntfs-3g
