@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <ntfslinks/unistr.h>
+#include "base/unistr_int.h"
 
 /* Read little-endian unit @i of an unaligned UTF-16LE array. */
 static inline uint16_t get_unit(const uint8_t *p, size_t i)
@@ -534,17 +535,6 @@ bool nl_escape_needed(const char *src, size_t len)
 	return false;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Parse "\x{H}" / "\x{HH}" or "\u{H..HHHHHH}" (<= 10FFFF) at @s[i] (a
  * backslash).  Returns the bytes taken (0 if malformed); *@out gets the
@@ -560,8 +550,8 @@ static size_t parse_escape(const char *s, size_t len, size_t i, char *out, size_
 		return 0;
 	is_x = s[i + 1] == 'x';
 	maxd = is_x ? 2 : 6;
-	while (j < len && j - (i + 3) < maxd && hexval(s[j]) >= 0)
-		v = v << 4 | (uint32_t)hexval(s[j++]);
+	while (j < len && j - (i + 3) < maxd && nl_hexval((unsigned char)s[j]) >= 0)
+		v = v << 4 | (uint32_t)nl_hexval((unsigned char)s[j++]);
 	if (j == i + 3 || j >= len || s[j] != '}' || v > 0x10FFFF)
 		return 0;
 	if (is_x) {
