@@ -13,6 +13,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "base/endian_int.h"
 #include "copy/copy_backend_int.h"
 
 /*
@@ -54,18 +55,6 @@ static int check_name(struct cp_dst *d, const char *name)
 		return -ENAMETOOLONG;
 	}
 	return 0;
-}
-
-static void put_le32(uint8_t *b, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		b[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put_le64(uint8_t *b, int64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		b[i] = (uint8_t)((uint64_t)v >> (8 * i));
 }
 
 static int dst_dir_mkdir(struct cp_dst *d, struct cp_dh *parent, const char *name, uint8_t ns,
@@ -357,14 +346,12 @@ static int dst_dir_set_attrs(struct cp_dst *d, struct cp_dh *h, uint32_t attrs, 
 
 		if (early && !(attrs & NL_FA_COMPRESSED))
 			return 0;
-		put_le32(b, attrs & (early ? NL_FA_COMPRESSED : CP_FA_SETTABLE));
+		nl_put_le32(b, attrs & (early ? NL_FA_COMPRESSED : CP_FA_SETTABLE));
 		if (early) {
 			uint8_t cur[4];
 
 			if (fgetxattr(h->fd, XA_ATTRIB, cur, 4) == 4)
-				put_le32(b, (cur[0] | (uint32_t)cur[1] << 8 |
-					     (uint32_t)cur[2] << 16 | (uint32_t)cur[3] << 24) |
-					    NL_FA_COMPRESSED);
+				nl_put_le32(b, nl_le32(cur) | NL_FA_COMPRESSED);
 		}
 		if (fsetxattr(h->fd, XA_ATTRIB, b, 4, 0))
 			return fail(d, -errno, "cannot set attributes");
@@ -392,7 +379,7 @@ static int dst_dir_folder_compress(struct cp_dst *d, struct cp_dh *h, bool on)
 	a = b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
 	if (!(a & NL_FA_COMPRESSED) == !on)
 		return 0;
-	put_le32(b, on ? a | NL_FA_COMPRESSED : a & ~NL_FA_COMPRESSED);
+	nl_put_le32(b, on ? a | NL_FA_COMPRESSED : a & ~NL_FA_COMPRESSED);
 	if (fsetxattr(h->fd, XA_ATTRIB, b, 4, 0))
 		return fail(d, -errno, "cannot set attributes");
 	return 1;
@@ -407,10 +394,10 @@ static int dst_dir_set_times(struct cp_dst *d, struct cp_dh *h, const struct nl_
 	if (p->ntfs3g) {
 		uint8_t b[32];
 
-		put_le64(b, t->crtime);
-		put_le64(b + 8, t->mtime);
-		put_le64(b + 16, t->atime);
-		put_le64(b + 24, t->ctime);
+		nl_put_le64(b, (uint64_t)t->crtime);
+		nl_put_le64(b + 8, (uint64_t)t->mtime);
+		nl_put_le64(b + 16, (uint64_t)t->atime);
+		nl_put_le64(b + 24, (uint64_t)t->ctime);
 		if (fsetxattr(h->fd, XA_TIMES, b, sizeof(b), 0))
 			return fail(d, -errno, "cannot set times");
 		return 0;

@@ -15,14 +15,9 @@
 #include <ntfslinks/unistr.h>
 #include "image/device_int.h"
 #include "image/volume_int.h"
+#include "base/endian_int.h"
 
 #define MAX_PARTS 256
-
-static inline uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-static inline uint64_t rd64(const uint8_t *p) { return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32; }
 
 struct gpt_type {
 	uint8_t guid[16];
@@ -109,7 +104,7 @@ static bool mbr_plausible(const uint8_t *s)
 			return false;
 		if (e[4] == 0)
 			continue;
-		if (rd32(e + 12) == 0)
+		if (nl_le32(e + 12) == 0)
 			return false;
 		used++;
 	}
@@ -140,8 +135,8 @@ static int read_mbr(int fd, const uint8_t *s, struct ptbuild *b)
 	for (int i = 0; i < 4; i++) {
 		const uint8_t *e = s + 0x1BE + 16 * i;
 
-		if (e[4] && !is_extended(e[4]) && !probe_ntfs(fd, (uint64_t)rd32(e + 8) * 512) &&
-		    probe_ntfs(fd, (uint64_t)rd32(e + 8) * 4096)) {
+		if (e[4] && !is_extended(e[4]) && !probe_ntfs(fd, (uint64_t)nl_le32(e + 8) * 512) &&
+		    probe_ntfs(fd, (uint64_t)nl_le32(e + 8) * 4096)) {
 			ss = 4096;
 			break;
 		}
@@ -150,7 +145,7 @@ static int read_mbr(int fd, const uint8_t *s, struct ptbuild *b)
 	for (int i = 0; i < 4; i++) {
 		const uint8_t *e = s + 0x1BE + 16 * i;
 		uint8_t type = e[4];
-		uint64_t start = rd32(e + 8), count = rd32(e + 12);
+		uint64_t start = nl_le32(e + 8), count = nl_le32(e + 12);
 		struct nl_partition p;
 
 		if (!type)
@@ -172,15 +167,15 @@ static int read_mbr(int fd, const uint8_t *s, struct ptbuild *b)
 				break;
 			const uint8_t *l = eb + 0x1BE, *n = eb + 0x1BE + 16;
 
-			if (l[4] && rd32(l + 12)) {
-				fill_mbr(&p, number++, l[4], (ebr + rd32(l + 8)) * ss,
-					 (uint64_t)rd32(l + 12) * ss, fd);
+			if (l[4] && nl_le32(l + 12)) {
+				fill_mbr(&p, number++, l[4], (ebr + nl_le32(l + 8)) * ss,
+					 (uint64_t)nl_le32(l + 12) * ss, fd);
 				if ((rc = pt_add(b, &p)) < 0)
 					return rc;
 			}
-			if (!is_extended(n[4]) || rd32(n + 8) == 0)
+			if (!is_extended(n[4]) || nl_le32(n + 8) == 0)
 				break;
-			uint64_t next = ext + rd32(n + 8);
+			uint64_t next = ext + nl_le32(n + 8);
 
 			if (next <= ebr)  /* must move forward: no loops */
 				break;
@@ -199,8 +194,8 @@ static int read_gpt(int fd, uint32_t ss, struct ptbuild *b)
 	if (nl_pread_full(fd, hdr, sizeof(hdr), ss) != (ssize_t)sizeof(hdr) ||
 	    memcmp(hdr, "EFI PART", 8) != 0)
 		return -ENOENT;
-	uint64_t lba = rd64(hdr + 0x48);
-	uint32_t n = rd32(hdr + 0x50), esize = rd32(hdr + 0x54);
+	uint64_t lba = nl_le64(hdr + 0x48);
+	uint32_t n = nl_le32(hdr + 0x50), esize = nl_le32(hdr + 0x54);
 
 	if (esize < 128 || esize > 4096 || esize % 8 || n > 4096 || lba < 2)
 		return -EINVAL;
@@ -218,7 +213,7 @@ static int read_gpt(int fd, uint32_t ss, struct ptbuild *b)
 		const uint8_t *e = ents + (size_t)i * esize;
 		static const uint8_t zero[16];
 		struct nl_partition p;
-		uint64_t first = rd64(e + 32), last = rd64(e + 40);
+		uint64_t first = nl_le64(e + 32), last = nl_le64(e + 40);
 
 		if (memcmp(e, zero, 16) == 0 || last < first)
 			continue;

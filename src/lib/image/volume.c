@@ -21,12 +21,7 @@
 #include <ntfslinks/record.h>
 #include "image/device_int.h"
 #include "image/volume_int.h"
-
-static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
-static inline uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
+#include "base/endian_int.h"
 
 /* split_spec: "PATH@N" -> PATH and N when PATH exists and the whole does not;
  * an N out of range is refused then. */
@@ -77,11 +72,11 @@ static bool looks_like_mft(const uint8_t *b, size_t n, uint32_t *rsize)
 {
 	if (n < 1024 || memcmp(b, "FILE", 4) != 0)
 		return false;
-	uint32_t sz = rd32(b + 0x1C);
+	uint32_t sz = nl_le32(b + 0x1C);
 
 	if (sz < 512 || sz > 65536 || (sz & (sz - 1)))
 		return false;
-	if (rd16(b + 6) != sz / 512 + 1)
+	if (nl_le16(b + 6) != sz / 512 + 1)
 		return false;
 	*rsize = sz;
 	return true;
@@ -311,7 +306,7 @@ static int open_raw_mft(nl_volume *v, char *err, size_t errlen)
 				if (a.type == NL_AT_VOLUME_INFORMATION && a.value && a.value_len >= 12) {
 					v->major_ver = a.value[8];
 					v->minor_ver = a.value[9];
-					v->dirty = rd16(a.value + 10) & 1;
+					v->dirty = nl_le16(a.value + 10) & 1;
 				}
 	}
 	free(rec);
@@ -339,7 +334,7 @@ static int open_ntfs(nl_volume *v, char *err, size_t errlen)
 	if (nv->vol_name)
 		snprintf(v->label, sizeof(v->label), "%s", nv->vol_name);
 	if (ntfs_pread(nv->dev, 0, sizeof(bs), bs) == (s64)sizeof(bs))
-		v->serial = (uint64_t)rd32(bs + 0x48) | (uint64_t)rd32(bs + 0x4C) << 32;
+		v->serial = (uint64_t)nl_le32(bs + 0x48) | (uint64_t)nl_le32(bs + 0x4C) << 32;
 	return 0;
 }
 

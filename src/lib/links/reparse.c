@@ -9,31 +9,7 @@
 
 #include <ntfslinks/reparse.h>
 #include <ntfslinks/unistr.h>
-
-static inline uint16_t le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static inline uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-	       ((uint32_t)p[3] << 24);
-}
-
-static inline void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static inline void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
+#include "base/endian_int.h"
 
 /* ------------------------------------------------------------------ tags */
 
@@ -182,12 +158,12 @@ static int decode_link(struct nl_reparse *r, const uint8_t *d, size_t n)
 			    : "junction data shorter than its 8-byte header");
 		return -EINVAL;
 	}
-	so = le16(d);
-	sl = le16(d + 2);
-	po = le16(d + 4);
-	pl = le16(d + 6);
+	so = nl_le16(d);
+	sl = nl_le16(d + 2);
+	po = nl_le16(d + 4);
+	pl = nl_le16(d + 6);
 	if (r->tag == NL_TAG_SYMLINK) {
-		r->symlink_flags = le32(d + 8);
+		r->symlink_flags = nl_le32(d + 8);
 		r->relative = (r->symlink_flags & 1) != 0;
 	}
 	rc = get_name(r, d + hdr, n - hdr, so, sl, "substitute name runs past the buffer",
@@ -217,7 +193,7 @@ static int decode_wsl(struct nl_reparse *r, const uint8_t *d, size_t n)
 		set_problem(r, "wsl symlink data shorter than its version field");
 		return -EINVAL;
 	}
-	r->version = le32(d);
+	r->version = nl_le32(d);
 	r->substitute_len = n - 4;
 	r->substitute_name = malloc(n - 4 + 1);
 	if (!r->substitute_name)
@@ -240,16 +216,16 @@ static int decode_appexec(struct nl_reparse *r, const uint8_t *d, size_t n)
 		set_problem(r, "appexeclink data shorter than its version field");
 		return -EINVAL;
 	}
-	r->version = le32(d);
+	r->version = nl_le32(d);
 	if ((n - 4) & 1) {
 		set_problem(r, "odd appexeclink string area length");
 		return -EINVAL;
 	}
 	/* count strings: each ends at a NUL unit; a last one without NUL counts too */
 	for (size_t i = 4; i + 1 < n; i += 2)
-		if (le16(d + i) == 0)
+		if (nl_le16(d + i) == 0)
 			count++;
-	if (n > 4 && le16(d + n - 2) != 0)
+	if (n > 4 && nl_le16(d + n - 2) != 0)
 		count++;
 	if (count == 0)
 		return 0;
@@ -259,7 +235,7 @@ static int decode_appexec(struct nl_reparse *r, const uint8_t *d, size_t n)
 	while (pos + 1 < n && r->nstrings < count) {
 		size_t end = pos;
 
-		while (end + 1 < n && le16(d + end) != 0)
+		while (end + 1 < n && nl_le16(d + end) != 0)
 			end += 2;
 		if (nl_utf16le_to_wtf8(d + pos, (end - pos) / 2, &r->strings[r->nstrings], NULL))
 			return -ENOMEM;
@@ -275,10 +251,10 @@ static int decode_wof(struct nl_reparse *r, const uint8_t *d, size_t n)
 		set_problem(r, "wof data shorter than its 8-byte header");
 		return -EINVAL;
 	}
-	r->version = le32(d);
-	r->wof_provider = le32(d + 4);
+	r->version = nl_le32(d);
+	r->wof_provider = nl_le32(d + 4);
 	if (r->wof_provider == 2 && n >= 16)
-		r->wof_algorithm = le32(d + 12);
+		r->wof_algorithm = nl_le32(d + 12);
 	return 0;
 }
 
@@ -286,7 +262,7 @@ static int decode_wof(struct nl_reparse *r, const uint8_t *d, size_t n)
 static void format_guid(const uint8_t *g, char out[39])
 {
 	snprintf(out, 39, "{%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x}",
-		 (unsigned)le32(g), (unsigned)le16(g + 4), (unsigned)le16(g + 6), g[8], g[9],
+		 (unsigned)nl_le32(g), (unsigned)nl_le16(g + 4), (unsigned)nl_le16(g + 6), g[8], g[9],
 		 g[10], g[11], g[12], g[13], g[14], g[15]);
 }
 
@@ -303,7 +279,7 @@ int nl_reparse_decode(const void *buf, size_t len, struct nl_reparse **out)
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
-	r->tag = le32(b);
+	r->tag = nl_le32(b);
 	r->type = tag_type(r->tag);
 	r->microsoft = (r->tag & NL_TAG_BIT_MICROSOFT) != 0;
 	r->name_surrogate = (r->tag & NL_TAG_BIT_NAME_SURROGATE) != 0;
@@ -313,8 +289,8 @@ int nl_reparse_decode(const void *buf, size_t len, struct nl_reparse **out)
 		rc = -EINVAL;
 		goto done;
 	}
-	r->data_len = le16(b + 4);
-	r->reserved = le16(b + 6);
+	r->data_len = nl_le16(b + 4);
+	r->reserved = nl_le16(b + 6);
 	hdr = 8;
 	if (!r->microsoft) {
 		if (len < 24) {
@@ -384,9 +360,9 @@ int nl_reparse_build_raw(uint32_t tag, const void *data, size_t n,
 	b = malloc(n + 8);
 	if (!b)
 		return -ENOMEM;
-	put32(b, tag);
-	put16(b + 4, (uint16_t)(n - guid));
-	put16(b + 6, 0);
+	nl_put_le32(b, tag);
+	nl_put_le16(b + 4, (uint16_t)(n - guid));
+	nl_put_le16(b + 6, 0);
 	if (n)
 		memcpy(b + 8, data, n);
 	*out = b;
@@ -425,22 +401,22 @@ int nl_reparse_build_link(uint32_t tag, const char *substitute, const char *prin
 		rc = -ENOMEM;
 		goto out;
 	}
-	put32(b, tag);
-	put16(b + 4, (uint16_t)data);
+	nl_put_le32(b, tag);
+	nl_put_le16(b + 4, (uint16_t)data);
 	pb = b + 8 + hdr;
 	if (tag == NL_TAG_MOUNT_POINT) {
-		put16(b + 8, 0);
-		put16(b + 10, (uint16_t)(2 * sn));
-		put16(b + 12, (uint16_t)(2 * sn + 2));
-		put16(b + 14, (uint16_t)(2 * pn));
+		nl_put_le16(b + 8, 0);
+		nl_put_le16(b + 10, (uint16_t)(2 * sn));
+		nl_put_le16(b + 12, (uint16_t)(2 * sn + 2));
+		nl_put_le16(b + 14, (uint16_t)(2 * pn));
 		memcpy(pb, su, 2 * sn);
 		memcpy(pb + 2 * sn + 2, pu, 2 * pn); /* NUL units already zero */
 	} else {
-		put16(b + 8, (uint16_t)(2 * pn));
-		put16(b + 10, (uint16_t)(2 * sn));
-		put16(b + 12, 0);
-		put16(b + 14, (uint16_t)(2 * pn));
-		put32(b + 16, flags);
+		nl_put_le16(b + 8, (uint16_t)(2 * pn));
+		nl_put_le16(b + 10, (uint16_t)(2 * sn));
+		nl_put_le16(b + 12, 0);
+		nl_put_le16(b + 14, (uint16_t)(2 * pn));
+		nl_put_le32(b + 16, flags);
 		memcpy(pb, pu, 2 * pn);
 		memcpy(pb + 2 * pn, su, 2 * sn);
 	}

@@ -5,18 +5,12 @@
 #include <string.h>
 
 #include <ntfslinks/record.h>
+#include "base/endian_int.h"
 
 #define SET_REASON(r, s) do { if (r) *(r) = (s); } while (0)
 #define FAIL(r, s) do { SET_REASON(r, s); return -EINVAL; } while (0)
 
 #define STRIDE 512u
-
-static inline uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
-static inline uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-static inline uint64_t le64(const uint8_t *p) { return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32; }
 
 static bool size_ok(size_t size)
 {
@@ -31,7 +25,7 @@ int nl_record_fixup(uint8_t *buf, size_t size, const char **reason)
 		FAIL(reason, "baad record");
 	if (memcmp(buf, "FILE", 4) != 0)
 		FAIL(reason, "bad magic");
-	size_t usa_ofs = le16(buf + 4), usa_count = le16(buf + 6);
+	size_t usa_ofs = nl_le16(buf + 4), usa_count = nl_le16(buf + 6);
 
 	if (usa_ofs < 0x28 || usa_ofs % 2 || usa_ofs + 2 * usa_count > STRIDE - 2)
 		FAIL(reason, "update sequence array out of range");
@@ -72,20 +66,20 @@ int nl_record_header(const uint8_t *buf, size_t size, struct nl_rec_header *h,
 	if (memcmp(buf, "FILE", 4) != 0)
 		FAIL(reason, "bad magic");
 	memset(h, 0, sizeof(*h));
-	h->usa_ofs = le16(buf + 4);
-	h->usa_count = le16(buf + 6);
-	h->lsn = le64(buf + 8);
-	h->seq = le16(buf + 0x10);
-	h->link_count = le16(buf + 0x12);
-	h->attrs_offset = le16(buf + 0x14);
-	h->flags = le16(buf + 0x16);
-	h->bytes_in_use = le32(buf + 0x18);
-	h->bytes_allocated = le32(buf + 0x1C);
-	h->base_ref = le64(buf + 0x20);
-	h->next_attr_instance = le16(buf + 0x28);
+	h->usa_ofs = nl_le16(buf + 4);
+	h->usa_count = nl_le16(buf + 6);
+	h->lsn = nl_le64(buf + 8);
+	h->seq = nl_le16(buf + 0x10);
+	h->link_count = nl_le16(buf + 0x12);
+	h->attrs_offset = nl_le16(buf + 0x14);
+	h->flags = nl_le16(buf + 0x16);
+	h->bytes_in_use = nl_le32(buf + 0x18);
+	h->bytes_allocated = nl_le32(buf + 0x1C);
+	h->base_ref = nl_le64(buf + 0x20);
+	h->next_attr_instance = nl_le16(buf + 0x28);
 	if (h->usa_ofs >= 0x30) {
 		h->has_recno = true;
-		h->recno = le32(buf + 0x2C);
+		h->recno = nl_le32(buf + 0x2C);
 	}
 	if (h->usa_ofs < 0x28 || (size_t)h->usa_ofs + 2u * h->usa_count > size)
 		FAIL(reason, "update sequence array out of range");
@@ -110,7 +104,7 @@ int nl_record_attr_next(const uint8_t *buf, size_t size, const struct nl_rec_hea
 	if (p < h->attrs_offset || p % 8 || p + 4 > end)
 		FAIL(reason, "attribute runs past the record");
 	const uint8_t *r = buf + p;
-	uint32_t type = le32(r);
+	uint32_t type = nl_le32(r);
 
 	if (type == NL_AT_END) {
 		*pos = p;
@@ -122,7 +116,7 @@ int nl_record_attr_next(const uint8_t *buf, size_t size, const struct nl_rec_hea
 	 * so at most size / 0x18 steps; zero length is refused below */
 	memset(a, 0, sizeof(*a));
 	a->type = type;
-	a->length = le32(r + 4);
+	a->length = nl_le32(r + 4);
 	a->offset = p;
 	if (a->length == 0)
 		FAIL(reason, "zero attribute length");
@@ -134,9 +128,9 @@ int nl_record_attr_next(const uint8_t *buf, size_t size, const struct nl_rec_hea
 		FAIL(reason, "bad non-resident flag");
 	a->non_resident = r[8] != 0;
 	a->name_len = r[9];
-	size_t name_ofs = le16(r + 0x0A);
-	a->flags = le16(r + 0x0C);
-	a->instance = le16(r + 0x0E);
+	size_t name_ofs = nl_le16(r + 0x0A);
+	a->flags = nl_le16(r + 0x0C);
+	a->instance = nl_le16(r + 0x0E);
 	size_t min = a->non_resident ? 0x40 : 0x18;
 
 	if (a->length < min)
@@ -147,8 +141,8 @@ int nl_record_attr_next(const uint8_t *buf, size_t size, const struct nl_rec_hea
 		a->name = r + name_ofs;
 	}
 	if (!a->non_resident) {
-		a->value_len = le32(r + 0x10);
-		size_t vofs = le16(r + 0x14);
+		a->value_len = nl_le32(r + 0x10);
+		size_t vofs = nl_le16(r + 0x14);
 
 		if (vofs > a->length || a->value_len > a->length - vofs)
 			FAIL(reason, "resident value out of range");
@@ -156,16 +150,16 @@ int nl_record_attr_next(const uint8_t *buf, size_t size, const struct nl_rec_hea
 			FAIL(reason, "resident value out of range");
 		a->value = r + vofs;
 	} else {
-		a->lowest_vcn = (int64_t)le64(r + 0x10);
-		a->highest_vcn = (int64_t)le64(r + 0x18);
-		size_t mp = le16(r + 0x20);
+		a->lowest_vcn = (int64_t)nl_le64(r + 0x10);
+		a->highest_vcn = (int64_t)nl_le64(r + 0x18);
+		size_t mp = nl_le16(r + 0x20);
 
-		a->alloc_size = le64(r + 0x28);
-		a->data_size = le64(r + 0x30);
-		a->init_size = le64(r + 0x38);
+		a->alloc_size = nl_le64(r + 0x28);
+		a->data_size = nl_le64(r + 0x30);
+		a->init_size = nl_le64(r + 0x38);
 		a->compressed_size = a->alloc_size;
 		if ((a->flags & (0x00FF | 0x8000)) && mp >= 0x48)
-			a->compressed_size = le64(r + 0x40);
+			a->compressed_size = nl_le64(r + 0x40);
 		if (mp < 0x40 || mp > a->length)
 			FAIL(reason, "mapping pairs out of range");
 		if (a->lowest_vcn < 0 || a->highest_vcn < a->lowest_vcn - 1)
@@ -191,17 +185,17 @@ int nl_attr_std_info(const struct nl_attr *a, struct nl_std_info *si, const char
 	const uint8_t *v = a->value;
 
 	memset(si, 0, sizeof(*si));
-	si->times.crtime = (int64_t)le64(v);
-	si->times.mtime = (int64_t)le64(v + 0x08);
-	si->times.ctime = (int64_t)le64(v + 0x10);
-	si->times.atime = (int64_t)le64(v + 0x18);
-	si->file_attributes = le32(v + 0x20);
+	si->times.crtime = (int64_t)nl_le64(v);
+	si->times.mtime = (int64_t)nl_le64(v + 0x08);
+	si->times.ctime = (int64_t)nl_le64(v + 0x10);
+	si->times.atime = (int64_t)nl_le64(v + 0x18);
+	si->file_attributes = nl_le32(v + 0x20);
 	if (a->value_len >= 0x48) {
 		si->has_v3 = true;
-		si->owner_id = le32(v + 0x30);
-		si->security_id = le32(v + 0x34);
-		si->quota_charged = le64(v + 0x38);
-		si->usn = le64(v + 0x40);
+		si->owner_id = nl_le32(v + 0x30);
+		si->security_id = nl_le32(v + 0x34);
+		si->quota_charged = nl_le64(v + 0x38);
+		si->usn = nl_le64(v + 0x40);
 	}
 	return 0;
 }
@@ -217,15 +211,15 @@ int nl_attr_file_name(const struct nl_attr *a, struct nl_file_name *fn, const ch
 	const uint8_t *v = a->value;
 
 	memset(fn, 0, sizeof(*fn));
-	fn->parent_ref = le64(v);
-	fn->times.crtime = (int64_t)le64(v + 0x08);
-	fn->times.mtime = (int64_t)le64(v + 0x10);
-	fn->times.ctime = (int64_t)le64(v + 0x18);
-	fn->times.atime = (int64_t)le64(v + 0x20);
-	fn->alloc_size = le64(v + 0x28);
-	fn->data_size = le64(v + 0x30);
-	fn->file_attributes = le32(v + 0x38);
-	fn->reparse_tag = le32(v + 0x3C);
+	fn->parent_ref = nl_le64(v);
+	fn->times.crtime = (int64_t)nl_le64(v + 0x08);
+	fn->times.mtime = (int64_t)nl_le64(v + 0x10);
+	fn->times.ctime = (int64_t)nl_le64(v + 0x18);
+	fn->times.atime = (int64_t)nl_le64(v + 0x20);
+	fn->alloc_size = nl_le64(v + 0x28);
+	fn->data_size = nl_le64(v + 0x30);
+	fn->file_attributes = nl_le32(v + 0x38);
+	fn->reparse_tag = nl_le32(v + 0x3C);
 	fn->name_len = v[0x40];
 	fn->name_space = v[0x41];
 	if (fn->name_len == 0)
@@ -250,13 +244,13 @@ int nl_attr_reparse(const struct nl_attr *a, uint32_t *tag, const uint8_t **data
 	if (!a->value || a->value_len < 8)
 		FAIL(reason, "reparse point too short");
 	const uint8_t *v = a->value;
-	size_t dlen = le16(v + 4);
+	size_t dlen = nl_le16(v + 4);
 
 	/* Microsoft tags: exactly 8 + dlen; others carry a 16-byte GUID too */
 	if (dlen + 8 > a->value_len)
 		FAIL(reason, "reparse data length mismatch");
 	if (tag)
-		*tag = le32(v);
+		*tag = nl_le32(v);
 	if (data)
 		*data = v;
 	if (len)

@@ -7,16 +7,7 @@
 #include <ntfslinks/record.h>
 #include "mft/model_int.h"
 #include "mft/reparse_tags_int.h"
-
-static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
-static inline uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
+#include "base/endian_int.h"
 
 int reparse_tags_add(struct reparse_tags *t, uint64_t ref, uint32_t tag, uint8_t from)
 {
@@ -50,8 +41,8 @@ int reparse_tags_from_index(struct reparse_tags *t, const struct nl_attr *a, boo
 	if (end > vlen)
 		end = vlen;
 	for (int guard = 0; guard < 4096 && pos + 0x10 <= end; guard++) {
-		size_t elen = rd16(v + pos + 8), klen = rd16(v + pos + 10);
-		uint16_t fl = rd16(v + pos + 12);
+		size_t elen = nl_le16(v + pos + 8), klen = nl_le16(v + pos + 10);
+		uint16_t fl = nl_le16(v + pos + 12);
 		const uint8_t *k = v + pos + 0x10;
 		uint32_t tag = 0;
 		uint64_t ref = 0;
@@ -61,7 +52,7 @@ int reparse_tags_from_index(struct reparse_tags *t, const struct nl_attr *a, boo
 		if (r_index && klen >= 12) {
 			tag = (uint32_t)k[0] | (uint32_t)k[1] << 8 | (uint32_t)k[2] << 16 |
 			      (uint32_t)k[3] << 24;
-			ref = rd64(k + 4);
+			ref = nl_le64(k + 4);
 		} else if (!r_index && klen >= 0x42) {
 			uint32_t fa = (uint32_t)k[0x38] | (uint32_t)k[0x39] << 8 |
 				      (uint32_t)k[0x3A] << 16 | (uint32_t)k[0x3B] << 24;
@@ -71,7 +62,7 @@ int reparse_tags_from_index(struct reparse_tags *t, const struct nl_attr *a, boo
 				      (uint32_t)k[0x3E] << 16 | (uint32_t)k[0x3F] << 24;
 			if (!(tag & 0x80000000u) || (tag & 0x0FFF0000u))
 				tag = 0;
-			ref = rd64(v + pos);
+			ref = nl_le64(v + pos);
 		}
 		if (tag && NL_MREF_RECORD(ref) < nrec &&
 		    reparse_tags_add(t, ref, tag,

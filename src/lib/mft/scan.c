@@ -21,18 +21,9 @@
 #include "mft/model_int.h"
 #include "mft/readahead_int.h"
 #include "mft/reparse_tags_int.h"
+#include "base/endian_int.h"
 
 #define CHUNK_BYTES (1u << 20)   /* bytes of $MFT read per call */
-
-static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
-static inline uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
 
 struct scan {
 	struct nl_model *m;
@@ -344,7 +335,7 @@ static bool unused_or_bad(struct scan *s, uint64_t recno, const uint8_t *buf)
 		return false;
 	if (memcmp(buf, "BAAD", 4) == 0)
 		problem(s, recno, "baad record (torn write found by chkdsk)");
-	else if (rd64(buf) != 0)
+	else if (nl_le64(buf) != 0)
 		problem(s, recno, "bad magic");
 	return true;
 }
@@ -416,7 +407,7 @@ static void process(struct scan *s, uint64_t recno, uint8_t *buf, bool late)
 
 	if (unused_or_bad(s, recno, buf))
 		return;
-	uint16_t hflags = rd16(buf + 0x16);  /* not covered by the update sequence */
+	uint16_t hflags = nl_le16(buf + 0x16);  /* not covered by the update sequence */
 	bool in_use = hflags & NL_MFT_IN_USE;
 
 	if (!in_use && !s->deleted)
@@ -526,7 +517,7 @@ static void read_reparse(struct scan *s, uint32_t mft)
 		data = ntfs_attr_readall(ni, AT_REPARSE_POINT, AT_UNNAMED, 0, &size);
 		ntfs_inode_close(ni);
 	}
-	if (!data || size < 8 || size > 65536 || (size_t)rd16(data + 4) + 8 > (size_t)size) {
+	if (!data || size < 8 || size > 65536 || (size_t)nl_le16(data + 4) + 8 > (size_t)size) {
 		snprintf(msg, sizeof(msg), "cannot read the non-resident reparse data: %s",
 			 data ? "bad length" : strerror(errno ? errno : EIO));
 		free(data);
