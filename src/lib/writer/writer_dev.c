@@ -265,11 +265,40 @@ static bool read_cacheable(const struct wb_cache *c, s64 count, s64 offset)
 	return cacheable(c, count, offset);
 }
 
+/*
+ * After @n bytes at @offset went past the cache, make the cached blocks they overlap agree with
+ * them: after a read (@rbuf), blocks cached dirty are newer than the image and are copied into
+ * @rbuf; after a write (@wbuf), @wbuf is copied into every cached block it overlaps, and a block
+ * it covers whole is clean again.
+ */
+static void sync_bypassed(struct wb_cache *c, uint8_t *rbuf, const uint8_t *wbuf, uint64_t offset,
+			  uint64_t n)
+{
+	uint64_t end = offset + n;
+
+	for (uint64_t no = offset >> WB_SHIFT; no << WB_SHIFT < end; no++) {
+		struct wb_block *b = wb_find(c, no);
+		uint64_t bs = no << WB_SHIFT;
+		uint64_t lo = bs > offset ? bs : offset, hi = bs + WB_SIZE < end ? bs + WB_SIZE : end;
+
+		if (!b)
+			continue;
+		if (rbuf) {
+			if (b->dirty)
+				memcpy(rbuf + (lo - offset), b->data + (lo - bs), hi - lo);
+		} else {
+			memcpy(b->data + (lo - bs), wbuf + (lo - offset), hi - lo);
+			if (lo == bs && hi == bs + WB_SIZE)
+				b->dirty = false;
+		}
+	}
+}
+
 static s64 wb_pread(struct ntfs_device *dev, void *buf, s64 count, s64 offset)
 {
 	struct wb_cache *c = cache_of(dev);
 	uint8_t *p = buf;
-	uint64_t off, end, no;
+	uint64_t off, end;
 
 	if (count < 0 || offset < 0) {
 		errno = EINVAL;
@@ -278,20 +307,8 @@ static s64 wb_pread(struct ntfs_device *dev, void *buf, s64 count, s64 offset)
 	if (!read_cacheable(c, count, offset)) {
 		s64 r = c->lower->pread(dev, buf, count, offset);
 
-		if (r <= 0)
-			return r;
-		/* what is cached dirty is newer than the image */
-		end = (uint64_t)offset + (uint64_t)r;
-		for (no = (uint64_t)offset >> WB_SHIFT; no << WB_SHIFT < end; no++) {
-			struct wb_block *b = wb_find(c, no);
-			uint64_t bs = no << WB_SHIFT, lo, hi;
-
-			if (!b || !b->dirty)
-				continue;
-			lo = bs > (uint64_t)offset ? bs : (uint64_t)offset;
-			hi = bs + WB_SIZE < end ? bs + WB_SIZE : end;
-			memcpy(p + (lo - (uint64_t)offset), b->data + (lo - bs), hi - lo);
-		}
+		if (r > 0)
+			sync_bypassed(c, p, NULL, (uint64_t)offset, (uint64_t)r);
 		return r;
 	}
 	off = (uint64_t)offset;
@@ -315,7 +332,7 @@ static s64 wb_pwrite(struct ntfs_device *dev, const void *buf, s64 count, s64 of
 {
 	struct wb_cache *c = cache_of(dev);
 	const uint8_t *p = buf;
-	uint64_t off, end, no;
+	uint64_t off, end;
 
 	if (c->err) {
 		errno = c->err;
@@ -332,22 +349,8 @@ static s64 wb_pwrite(struct ntfs_device *dev, const void *buf, s64 count, s64 of
 	if (!cacheable(c, count, offset)) {
 		s64 r = c->lower->pwrite(dev, buf, count, offset);
 
-		if (r <= 0)
-			return r;
-		/* keep cached copies equal to what the image now holds */
-		end = (uint64_t)offset + (uint64_t)r;
-		for (no = (uint64_t)offset >> WB_SHIFT; no << WB_SHIFT < end; no++) {
-			struct wb_block *b = wb_find(c, no);
-			uint64_t bs = no << WB_SHIFT, lo, hi;
-
-			if (!b)
-				continue;
-			lo = bs > (uint64_t)offset ? bs : (uint64_t)offset;
-			hi = bs + WB_SIZE < end ? bs + WB_SIZE : end;
-			memcpy(b->data + (lo - bs), p + (lo - (uint64_t)offset), hi - lo);
-			if (lo == bs && hi == bs + WB_SIZE)
-				b->dirty = false;
-		}
+		if (r > 0)
+			sync_bypassed(c, NULL, p, (uint64_t)offset, (uint64_t)r);
 		return r;
 	}
 	off = (uint64_t)offset;
@@ -430,20 +433,32 @@ static int wb_open(struct ntfs_device *dev, int flags)
 	return 0;
 }
 
-static int wb_close(struct ntfs_device *dev)
+/* Flush @c (if @flush), then run the lower device's @op: 0, or -1 with the first failure's errno. */
+static int flush_then(struct ntfs_device *dev, struct wb_cache *c, bool flush,
+		      int (*op)(struct ntfs_device *dev))
 {
-	struct wb_cache *c = cache_of(dev);
 	int rc = 0, e = 0;
 
-	if (NDevOpen(dev) && !NDevReadOnly(dev) && wb_flush(dev, c)) {
+	if (flush && wb_flush(dev, c)) {
 		rc = -1;
 		e = errno;
 	}
-	if (c->lower->close(dev)) {
+	if (op(dev)) {
 		if (!rc)
 			e = errno;
 		rc = -1;
 	}
+	if (rc)
+		errno = e;
+	return rc;
+}
+
+static int wb_close(struct ntfs_device *dev)
+{
+	struct wb_cache *c = cache_of(dev);
+	int rc = flush_then(dev, c, NDevOpen(dev) && !NDevReadOnly(dev), c->lower->close);
+	int e = errno;
+
 	/* the device goes back to device.c's operations (it is freed by
 	 * ntfs_device_free, which calls none) */
 	dev->d_ops = c->lower;
@@ -457,20 +472,8 @@ static int wb_close(struct ntfs_device *dev)
 static int wb_sync(struct ntfs_device *dev)
 {
 	struct wb_cache *c = cache_of(dev);
-	int rc = 0, e = 0;
 
-	if (!NDevReadOnly(dev) && wb_flush(dev, c)) {
-		rc = -1;
-		e = errno;
-	}
-	if (c->lower->sync(dev)) {
-		if (!rc)
-			e = errno;
-		rc = -1;
-	}
-	if (rc)
-		errno = e;
-	return rc;
+	return flush_then(dev, c, !NDevReadOnly(dev), c->lower->sync);
 }
 
 static s64 wb_seek(struct ntfs_device *dev, s64 offset, int whence)
