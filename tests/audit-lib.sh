@@ -141,3 +141,20 @@ while off < size:
 print(h.hexdigest())
 EOF2
 }
+
+# mftstat MFT: the independent reader's (corpus-mftstat.py) summary of the $MFT file MFT, in
+# $T_TMP/stat for want.
+mftstat() {
+	python3 "$TESTS_SRCDIR/corpus-mftstat.py" "$1" summary >"$T_TMP/stat" ||
+		{ echo "FAIL: corpus-mftstat.py"; exit 99; }
+}
+
+# want KEY: the value of KEY in the last mftstat summary.
+want() { sed -n "s/^$1=//p" "$T_TMP/stat"; }
+
+# tsk_mftstat IMAGE START: the $MFT of the NTFS volume at sector START of IMAGE as TSK's icat reads
+# it, in $T_TMP/mft, and its mftstat summary.
+tsk_mftstat() {
+	icat -o "$2" "$1" 0 >"$T_TMP/mft" || { echo "FAIL: icat"; exit 99; }
+	mftstat "$T_TMP/mft"
+}

@@ -17,9 +17,7 @@ expect_eq "mmls: NTFS at sector 63 (sanity)" 63 "$start"
 nl_json partitions "$disk"
 expect_eq "partitions" "1	ntfs	$((start * 512))	true" "$(jfields partition number partition_type start ntfs <"$T_TMP/out")"
 
-icat -o "$start" "$disk" 0 >"$T_TMP/mft" || { echo "FAIL: icat"; exit 99; }
-python3 "$TESTS_SRCDIR/corpus-mftstat.py" "$T_TMP/mft" summary >"$T_TMP/stat"
-want() { sed -n "s/^$1=//p" "$T_TMP/stat"; }
+tsk_mftstat "$disk" "$start"
 nl_json scan "$disk"
 expect_rc "scan" 0
 expect_eq "scan summary against icat + the independent reader" \

@@ -23,9 +23,7 @@ expect_eq "partitions against mmls" "1	ntfs	$((start * 512))	$((len * 512))	true
 expect_eq "the disk" "mbr	1" "$(jfields disk scheme partitions <"$T_TMP/out")"
 
 # the scan, against TSK's copy of the $MFT read by the independent reader
-icat -o "$start" "$disk" 0 >"$T_TMP/mft" || { echo "FAIL: icat"; exit 99; }
-python3 "$TESTS_SRCDIR/corpus-mftstat.py" "$T_TMP/mft" summary >"$T_TMP/stat"
-want() { sed -n "s/^$1=//p" "$T_TMP/stat"; }
+tsk_mftstat "$disk" "$start"
 nl_json scan "$disk"
 expect_rc "scan (the only NTFS partition)" 0
 expect_eq "scan summary against icat + the independent reader" \
