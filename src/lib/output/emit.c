@@ -254,60 +254,45 @@ int nl_cell_str(nl_table *t, size_t col, const char *s)
 	return nl_cell_strn(t, col, s, s ? strlen(s) : 0);
 }
 
-int nl_cell_int(nl_table *t, size_t col, int64_t v)
+/* cell_num: column @col of the current row holds a number of @type: @i for C_INT and C_TIME,
+ * @u (shown with at least @digits digits for C_HEX) for the others. */
+static int cell_num(nl_table *t, size_t col, enum cell_type type, int64_t i, uint64_t u,
+		    unsigned digits)
 {
 	struct cell *c = cell_at(t, col);
 
 	if (!c)
 		return -ERANGE;
-	c->type = C_INT;
-	c->i = v;
+	c->type = type;
+	c->i = i;
+	c->u = u;
+	c->digits = digits;
 	return 0;
+}
+
+int nl_cell_int(nl_table *t, size_t col, int64_t v)
+{
+	return cell_num(t, col, C_INT, v, 0, 0);
 }
 
 int nl_cell_uint(nl_table *t, size_t col, uint64_t v)
 {
-	struct cell *c = cell_at(t, col);
-
-	if (!c)
-		return -ERANGE;
-	c->type = C_UINT;
-	c->u = v;
-	return 0;
+	return cell_num(t, col, C_UINT, 0, v, 0);
 }
 
 int nl_cell_bool(nl_table *t, size_t col, bool v)
 {
-	struct cell *c = cell_at(t, col);
-
-	if (!c)
-		return -ERANGE;
-	c->type = C_BOOL;
-	c->u = v;
-	return 0;
+	return cell_num(t, col, C_BOOL, 0, v, 0);
 }
 
 int nl_cell_hex(nl_table *t, size_t col, uint64_t v, unsigned digits)
 {
-	struct cell *c = cell_at(t, col);
-
-	if (!c)
-		return -ERANGE;
-	c->type = C_HEX;
-	c->u = v;
-	c->digits = digits > 16 ? 16 : digits;
-	return 0;
+	return cell_num(t, col, C_HEX, 0, v, digits > 16 ? 16 : digits);
 }
 
 int nl_cell_time(nl_table *t, size_t col, int64_t ntfs_time)
 {
-	struct cell *c = cell_at(t, col);
-
-	if (!c)
-		return -ERANGE;
-	c->type = C_TIME;
-	c->i = ntfs_time;
-	return 0;
+	return cell_num(t, col, C_TIME, ntfs_time, 0, 0);
 }
 
 int nl_cell_strs_empty(nl_table *t, size_t col)

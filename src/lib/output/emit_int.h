@@ -100,13 +100,26 @@ static inline bool ob_reserve(struct obuf *b, size_t n)
 	return ob_grow(b, n);
 }
 
-static inline void ob_add(struct obuf *b, const char *p, size_t n)
+/* ob_extend: @n more bytes at the end of @b (still terminated), to be filled by the caller; NULL
+ * when out of memory. */
+static inline char *ob_extend(struct obuf *b, size_t n)
 {
+	char *d;
+
 	if (!ob_reserve(b, n))
-		return;
-	memcpy(b->p + b->n, p, n);
+		return NULL;
+	d = b->p + b->n;
 	b->n += n;
 	b->p[b->n] = '\0';
+	return d;
+}
+
+static inline void ob_add(struct obuf *b, const char *p, size_t n)
+{
+	char *d = ob_extend(b, n);
+
+	if (d)
+		memcpy(d, p, n);
 }
 
 static inline void ob_adds(struct obuf *b, const char *s)
@@ -116,14 +129,10 @@ static inline void ob_adds(struct obuf *b, const char *s)
 
 static inline void ob_pad(struct obuf *b, size_t n)
 {
-	static const char sp[] = "                                ";
+	char *d = ob_extend(b, n);
 
-	while (n) {
-		size_t k = n < sizeof(sp) - 1 ? n : sizeof(sp) - 1;
-
-		ob_add(b, sp, k);
-		n -= k;
-	}
+	if (d)
+		memset(d, ' ', n);
 }
 
 /* Append @s escaped visibly (with @flags): one pass when the room suffices
