@@ -24,19 +24,11 @@ m_three=$(mft_of "$T_TMP/good.img" /a/three.txt)
 #   attrlen  its first attribute claims to run past the end of the record
 #   namelen  its $FILE_NAME claims a name longer than the attribute
 corrupt() {
-	python3 - "$@" <<'EOF2'
+	# shellcheck disable=SC2046 # OFFSET SIZE, two words
+	python3 - "$1" $(mft_record_at "$1" "$2") "$3" <<'EOF2'
 import struct, sys
-path, rec, how = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+path, off, rs, how = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 with open(path, "r+b") as f:
-    head = f.read(512)
-    if head[:4] == b"FILE":          # a raw $MFT
-        rs = struct.unpack_from("<I", head, 0x1C)[0]
-        off = rec * rs
-    else:
-        cl = struct.unpack_from("<H", head, 0x0B)[0] * head[0x0D]
-        c = struct.unpack_from("<b", head, 0x40)[0]
-        rs = cl * c if c > 0 else 1 << -c
-        off = struct.unpack_from("<Q", head, 0x30)[0] * cl + rec * rs
     f.seek(off)
     r = bytearray(f.read(rs))
     assert r[:4] == b"FILE", "no FILE record at %d" % off

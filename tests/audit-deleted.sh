@@ -33,15 +33,13 @@ h0=$(hash_of "$img")
 #   unuse             clear the in-use flag (the file looks deleted)
 #   parentseq NAME N  set the sequence number in the parent reference of $FILE_NAME NAME to N
 patch() {
-	python3 - "$@" <<'EOF'
+	_img=$1 _rec=$2
+	shift 2
+	# shellcheck disable=SC2046 # OFFSET SIZE, two words
+	python3 - "$_img" $(mft_record_at "$_img" "$_rec") "$@" <<'EOF'
 import struct, sys
-path, rec, action, args = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+path, off, rs, action, args = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5:]
 with open(path, "r+b") as f:
-    b = f.read(512)
-    cl = struct.unpack_from("<H", b, 0x0B)[0] * b[0x0D]
-    c = struct.unpack_from("<b", b, 0x40)[0]
-    rs = cl * c if c > 0 else 1 << -c
-    off = struct.unpack_from("<Q", b, 0x30)[0] * cl + rec * rs
     f.seek(off)
     r = bytearray(f.read(rs))
     uo, uc = struct.unpack_from("<HH", r, 4)

@@ -158,3 +158,23 @@ tsk_mftstat() {
 	icat -o "$2" "$1" 0 >"$T_TMP/mft" || { echo "FAIL: icat"; exit 99; }
 	mftstat "$T_TMP/mft"
 }
+
+# mft_record_at IMAGE|MFTFILE RECORD: "OFFSET SIZE", where MFT record RECORD lies in the NTFS image
+# (its $MFT taken as one run from the boot sector's start cluster) or in the raw $MFT file.
+mft_record_at() {
+	python3 - "$@" <<'EOF2'
+import struct, sys
+path, rec = sys.argv[1], int(sys.argv[2])
+with open(path, "rb") as f:
+    head = f.read(512)
+if head[:4] == b"FILE":          # a raw $MFT
+    rs = struct.unpack_from("<I", head, 0x1C)[0]
+    off = rec * rs
+else:
+    cl = struct.unpack_from("<H", head, 0x0B)[0] * head[0x0D]
+    c = struct.unpack_from("<b", head, 0x40)[0]
+    rs = cl * c if c > 0 else 1 << -c
+    off = struct.unpack_from("<Q", head, 0x30)[0] * cl + rec * rs
+print(off, rs)
+EOF2
+}

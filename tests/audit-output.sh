@@ -42,11 +42,8 @@ expect_eq "partitions --csv, no partitions: the header" \
 # text), then the open fails.
 bad=$T_TMP/mft0.img
 cp "$img" "$bad"
-moff=$(python3 -c '
-import struct, sys
-b = open(sys.argv[1], "rb").read(512)
-cl = struct.unpack_from("<H", b, 11)[0] * b[13]
-print(struct.unpack_from("<Q", b, 0x30)[0] * cl + 0x100)' "$bad")
+moff=$(mft_record_at "$bad" 0 | cut -d' ' -f1)
+moff=$((moff + 0x100))
 printf 'XXXXXXXX' | dd of="$bad" bs=1 seek="$moff" conv=notrunc 2>/dev/null
 run_nl -v scan "$bad"
 expect_rc "-v scan with a damaged \$MFT record 0" 2
