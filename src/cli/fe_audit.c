@@ -320,6 +320,19 @@ void fe_audit_close(struct fe_audit *a)
 	a->tag = NULL;
 }
 
+/* path_grow: a new a->pathbuf of at least @need bytes: 4 KiB the first time, then at least twice
+ * the last (what it held is dropped). */
+static void path_grow(struct fe_audit *a, size_t need)
+{
+	size_t cap = a->pathbuf ? a->pathcap * 2 : 4096;
+
+	free(a->pathbuf);
+	a->pathcap = need > cap ? need : cap;
+	a->pathbuf = malloc(a->pathcap);
+	if (!a->pathbuf)
+		fe_audit_nomem();
+}
+
 static const char *build_path(struct fe_audit *a, bool is_name, uint64_t key,
 			      size_t *lenp, unsigned *pflags)
 {
@@ -327,12 +340,8 @@ static const char *build_path(struct fe_audit *a, bool is_name, uint64_t key,
 	unsigned fl = 0;
 	int rc;
 
-	if (!a->pathbuf) {
-		a->pathcap = 4096;
-		a->pathbuf = malloc(a->pathcap);
-		if (!a->pathbuf)
-			fe_audit_nomem();
-	}
+	if (!a->pathbuf)
+		path_grow(a, 0);
 	for (;;) {
 		if (is_name)
 			rc = nl_model_name_path(a->model, (uint32_t)key, a->pathbuf, a->pathcap,
@@ -341,11 +350,7 @@ static const char *build_path(struct fe_audit *a, bool is_name, uint64_t key,
 			rc = nl_model_record_path(a->model, key, a->pathbuf, a->pathcap, &len, &fl);
 		if (rc != -ERANGE)
 			break;
-		free(a->pathbuf);
-		a->pathcap = len + 1 > a->pathcap * 2 ? len + 1 : a->pathcap * 2;
-		a->pathbuf = malloc(a->pathcap);
-		if (!a->pathbuf)
-			fe_audit_nomem();
+		path_grow(a, len + 1);
 	}
 	if (rc < 0)
 		return NULL;
@@ -503,19 +508,10 @@ const char *fe_key_path(struct fe_audit *a, const struct nl_path_key *key)
 	size_t len = 0;
 	int rc;
 
-	if (!a->pathbuf) {
-		a->pathcap = 4096;
-		a->pathbuf = malloc(a->pathcap);
-		if (!a->pathbuf)
-			fe_audit_nomem();
-	}
-	while ((rc = nl_path_key_path(a->pix, key, a->pathbuf, a->pathcap, &len)) == -ERANGE) {
-		free(a->pathbuf);
-		a->pathcap = len + 1 > a->pathcap * 2 ? len + 1 : a->pathcap * 2;
-		a->pathbuf = malloc(a->pathcap);
-		if (!a->pathbuf)
-			fe_audit_nomem();
-	}
+	if (!a->pathbuf)
+		path_grow(a, 0);
+	while ((rc = nl_path_key_path(a->pix, key, a->pathbuf, a->pathcap, &len)) == -ERANGE)
+		path_grow(a, len + 1);
 	return rc < 0 ? NULL : a->pathbuf;
 }
 
