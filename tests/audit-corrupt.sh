@@ -19,33 +19,6 @@ build_fixture "$T_TMP/c.spec" "$T_TMP/good.img"
 m_two=$(mft_of "$T_TMP/good.img" /a/two.txt)
 m_three=$(mft_of "$T_TMP/good.img" /a/three.txt)
 
-# corrupt IMAGE|MFTFILE RECORD HOW: damage one MFT record in place.
-#   fixup    the last two bytes of its first sector no longer match the update sequence number
-#   attrlen  its first attribute claims to run past the end of the record
-#   namelen  its $FILE_NAME claims a name longer than the attribute
-corrupt() {
-	# shellcheck disable=SC2046 # OFFSET SIZE, two words
-	python3 - "$1" $(mft_record_at "$1" "$2") "$3" <<'EOF2'
-import struct, sys
-path, off, rs, how = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-with open(path, "r+b") as f:
-    f.seek(off)
-    r = bytearray(f.read(rs))
-    assert r[:4] == b"FILE", "no FILE record at %d" % off
-    a = struct.unpack_from("<H", r, 0x14)[0]
-    if how == "fixup":
-        r[510] ^= 0xFF
-    elif how == "attrlen":
-        struct.pack_into("<I", r, a + 4, 0x7FF0)
-    elif how == "namelen":
-        while struct.unpack_from("<I", r, a)[0] != 0x30:
-            a += struct.unpack_from("<I", r, a + 4)[0]
-        v = a + struct.unpack_from("<H", r, a + 0x14)[0]
-        r[v + 0x40] = 0xFF
-    f.seek(off)
-    f.write(r)
-EOF2
-}
 
 # --- a torn record (bad fixup) ------------------------------------------------------------
 img=$T_TMP/fixup.img

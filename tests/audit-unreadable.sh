@@ -25,36 +25,6 @@ m_t=$(mft_of "$T_TMP/good.img" /l/through)
 m_n=$(mft_of "$T_TMP/good.img" /l/nowhere)
 m_l=$(mft_of "$T_TMP/good.img" /l)
 
-# corrupt IMAGE|MFTFILE RECORD HOW: damage one MFT record in place.
-#   fixup    the last two bytes of its first sector no longer match the update sequence number
-#   attrlen  its first attribute claims to run past the end of the record
-corrupt() {
-	python3 - "$@" <<'EOF2'
-import struct, sys
-path, rec, how = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-with open(path, "r+b") as f:
-    head = f.read(512)
-    if head[:4] == b"FILE":          # a raw $MFT
-        rs = struct.unpack_from("<I", head, 0x1C)[0]
-        off = rec * rs
-    else:
-        cl = struct.unpack_from("<H", head, 0x0B)[0] * head[0x0D]
-        c = struct.unpack_from("<b", head, 0x40)[0]
-        rs = cl * c if c > 0 else 1 << -c
-        off = struct.unpack_from("<Q", head, 0x30)[0] * cl + rec * rs
-    f.seek(off)
-    r = bytearray(f.read(rs))
-    assert r[:4] == b"FILE", "no FILE record at %d" % off
-    a = struct.unpack_from("<H", r, 0x14)[0]
-    if how == "fixup":
-        r[510] ^= 0xFF
-    elif how == "attrlen":
-        struct.pack_into("<I", r, a + 4, 0x7FF0)
-    f.seek(off)
-    f.write(r)
-EOF2
-}
-
 # the file's record torn (bad fixup), the folder's with an attribute running past its end
 img=$T_TMP/bad.img
 cp "$T_TMP/good.img" "$img"
