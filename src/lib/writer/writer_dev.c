@@ -294,11 +294,37 @@ static void sync_bypassed(struct wb_cache *c, uint8_t *rbuf, const uint8_t *wbuf
 	}
 }
 
+/*
+ * Copy @count bytes at @offset between the cached blocks and @rbuf (a read) or @wbuf (a write: the
+ * blocks become dirty, and one written whole is not read from the image first).  Returns the
+ * bytes copied: @count, fewer when a block could not be had, -1 when none could.
+ */
+static s64 through_cache(struct ntfs_device *dev, struct wb_cache *c, uint8_t *rbuf,
+			 const uint8_t *wbuf, uint64_t count, uint64_t offset)
+{
+	for (uint64_t done = 0; done < count;) {
+		uint64_t off = offset + done, bs = off & ~(uint64_t)(WB_SIZE - 1);
+		size_t in = (size_t)(off - bs);
+		size_t n = WB_SIZE - in < count - done ? WB_SIZE - in : (size_t)(count - done);
+		struct wb_block *b = wb_get(dev, c, bs >> WB_SHIFT, wbuf && n == WB_SIZE);
+
+		if (!b)
+			return done ? (s64)done : -1;
+		if (wbuf) {
+			memcpy(b->data + in, wbuf + done, n);
+			b->dirty = true;
+		} else {
+			memcpy(rbuf + done, b->data + in, n);
+		}
+		done += n;
+	}
+	return (s64)count;
+}
+
 static s64 wb_pread(struct ntfs_device *dev, void *buf, s64 count, s64 offset)
 {
 	struct wb_cache *c = cache_of(dev);
 	uint8_t *p = buf;
-	uint64_t off, end;
 
 	if (count < 0 || offset < 0) {
 		errno = EINVAL;
@@ -311,28 +337,13 @@ static s64 wb_pread(struct ntfs_device *dev, void *buf, s64 count, s64 offset)
 			sync_bypassed(c, p, NULL, (uint64_t)offset, (uint64_t)r);
 		return r;
 	}
-	off = (uint64_t)offset;
-	end = off + (uint64_t)count;
-	while (off < end) {
-		uint64_t bs = off & ~(uint64_t)(WB_SIZE - 1);
-		size_t in = (size_t)(off - bs);
-		size_t n = WB_SIZE - in < end - off ? WB_SIZE - in : (size_t)(end - off);
-		struct wb_block *b = wb_get(dev, c, bs >> WB_SHIFT, false);
-
-		if (!b)
-			return off > (uint64_t)offset ? (s64)(off - (uint64_t)offset) : -1;
-		memcpy(p, b->data + in, n);
-		p += n;
-		off += n;
-	}
-	return count;
+	return through_cache(dev, c, p, NULL, (uint64_t)count, (uint64_t)offset);
 }
 
 static s64 wb_pwrite(struct ntfs_device *dev, const void *buf, s64 count, s64 offset)
 {
 	struct wb_cache *c = cache_of(dev);
 	const uint8_t *p = buf;
-	uint64_t off, end;
 
 	if (c->err) {
 		errno = c->err;
@@ -353,22 +364,7 @@ static s64 wb_pwrite(struct ntfs_device *dev, const void *buf, s64 count, s64 of
 			sync_bypassed(c, NULL, p, (uint64_t)offset, (uint64_t)r);
 		return r;
 	}
-	off = (uint64_t)offset;
-	end = off + (uint64_t)count;
-	while (off < end) {
-		uint64_t bs = off & ~(uint64_t)(WB_SIZE - 1);
-		size_t in = (size_t)(off - bs);
-		size_t n = WB_SIZE - in < end - off ? WB_SIZE - in : (size_t)(end - off);
-		struct wb_block *b = wb_get(dev, c, bs >> WB_SHIFT, n == WB_SIZE);
-
-		if (!b)
-			return off > (uint64_t)offset ? (s64)(off - (uint64_t)offset) : -1;
-		memcpy(b->data + in, p, n);
-		b->dirty = true;
-		p += n;
-		off += n;
-	}
-	return count;
+	return through_cache(dev, c, NULL, p, (uint64_t)count, (uint64_t)offset);
 }
 
 static int cmp_no(const void *a, const void *b)
