@@ -57,6 +57,16 @@ static int check_name(struct cp_dst *d, const char *name)
 	return 0;
 }
 
+/* opened: @out is the newly opened @fd, or the failure @what when it is none. */
+static int opened(struct cp_dst *d, int fd, struct cp_dh *out, const char *what)
+{
+	if (fd < 0)
+		return fail(d, -errno, what);
+	out->fd = fd;
+	out->ref = 0;
+	return 0;
+}
+
 static int dst_dir_mkdir(struct cp_dst *d, struct cp_dh *parent, const char *name, uint8_t ns,
 			 struct cp_dh *out)
 {
@@ -69,11 +79,7 @@ static int dst_dir_mkdir(struct cp_dst *d, struct cp_dh *parent, const char *nam
 	if (mkdirat(parent->fd, name, 0755))
 		return fail(d, -errno, "cannot create folder");
 	fd = openat(parent->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return fail(d, -errno, "cannot open new folder");
-	out->fd = fd;
-	out->ref = 0;
-	return 0;
+	return opened(d, fd, out, "cannot open new folder");
 }
 
 static int dst_dir_create(struct cp_dst *d, struct cp_dh *parent, const char *name, uint8_t ns,
@@ -86,11 +92,7 @@ static int dst_dir_create(struct cp_dst *d, struct cp_dh *parent, const char *na
 	if (rc)
 		return rc;
 	fd = openat(parent->fd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return fail(d, -errno, "cannot create file");
-	out->fd = fd;
-	out->ref = 0;
-	return 0;
+	return opened(d, fd, out, "cannot create file");
 }
 
 static int dst_dir_open_dir(struct cp_dst *d, struct cp_dh *parent, const char *name,
@@ -107,11 +109,7 @@ static int dst_dir_open_dir(struct cp_dst *d, struct cp_dh *parent, const char *
 			return rc;
 		fd = openat(parent->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	}
-	if (fd < 0)
-		return fail(d, -errno, "cannot open folder");
-	out->fd = fd;
-	out->ref = 0;
-	return 0;
+	return opened(d, fd, out, "cannot open folder");
 }
 
 static int dst_dir_exists(struct cp_dst *d, struct cp_dh *parent, const char *name)
