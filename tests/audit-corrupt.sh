@@ -80,6 +80,27 @@ expect_match "truncated raw \$MFT: message" "^ntfslinks: '$T_TMP/cut.raw': recor
 expect_eq "truncated raw \$MFT: the whole records" "/a/one.txt|/b/one.txt
 /a/two-b.txt|/a/two.txt" "$(jfields hardlink_group names <"$T_TMP/out")"
 
+# --- an image cut after its $MFT: read, with a warning that names the shortfall ----------------------
+cat >"$T_TMP/t.spec" <<'EOF2'
+image size=64M
+file -p /a/one.txt text=hello
+link /a/one.txt /a/two.txt
+EOF2
+build_fixture "$T_TMP/t.spec" "$T_TMP/t64.img"
+head -c 40M "$T_TMP/t64.img" >"$T_TMP/t40.img"
+h2=$(hash_of "$T_TMP/t40.img")
+for cmd in scan hardlinks reparse; do
+	nl_json $cmd "$T_TMP/t40.img"
+	expect_rc "$cmd on an image cut after its \$MFT: exit status" 0
+	expect_eq "$cmd on an image cut after its \$MFT: warning" \
+		"ntfslinks: '$T_TMP/t40.img': image is truncated: 41943040 of 67108864 bytes" "$T_ERR"
+done
+nl_json hardlinks "$T_TMP/t40.img"
+expect_eq "an image cut after its \$MFT: the groups" "/a/one.txt|/a/two.txt" "$(jfields hardlink_group names <"$T_TMP/out")"
+nl_json hardlinks "$T_TMP/t64.img"
+expect_eq "the whole image: no warning" "" "$T_ERR"
+ro_check "image cut after its \$MFT" "$T_TMP/t40.img" "$h2"
+
 # --- a truncated image: cannot be opened -----------------------------------------------------------
 head -c 3000000 "$T_TMP/good.img" >"$T_TMP/cut.img"
 h1=$(hash_of "$T_TMP/cut.img")

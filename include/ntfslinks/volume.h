@@ -73,6 +73,12 @@ struct nl_volume_info {
 	uint8_t major_ver, minor_ver;  /* NTFS version, e.g. 3.1 (0.0 if unknown) */
 	bool dirty;              /* the volume's dirty flag was set */
 	char label[128 * 3 + 1]; /* volume label in WTF-8, "" if none */
+	/* A truncated image: it holds @image_bytes of the @volume_bytes the
+	 * boot sector gives (sectors and the backup boot sector); equal when
+	 * whole, both 0 for a raw $MFT.  Reads past the end give zeros. */
+	uint64_t image_bytes;
+	uint64_t volume_bytes;
+	bool mft_truncated;      /* part of $MFT lies past the end: records unreadable */
 };
 
 /**

@@ -255,6 +255,7 @@ void fe_audit_parse(struct fe_audit *a, const struct fe_command *cmd, unsigned a
 
 void fe_audit_open(struct fe_audit *a)
 {
+	struct nl_volume_info vi;
 	char err[NL_ERRMSG_SIZE];
 	int rc;
 
@@ -265,6 +266,15 @@ void fe_audit_open(struct fe_audit *a)
 	if (rc < 0) {
 		fe_error(a->image, "%s", err[0] ? err : strerror(-rc));
 		exit(FE_EXIT_USAGE);
+	}
+	nl_volume_get_info(a->vol, &vi);
+	if (vi.image_bytes < vi.volume_bytes) {
+		/* a warning; an error (exit 1) when records are lost with it */
+		fe_error(a->image, "image is truncated: %" PRIu64 " of %" PRIu64 " bytes%s",
+			 vi.image_bytes, vi.volume_bytes,
+			 vi.mft_truncated ? "; records of $MFT past the end are not read" : "");
+		if (vi.mft_truncated)
+			fe_had_errors = true;
 	}
 }
 

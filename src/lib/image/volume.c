@@ -313,9 +313,37 @@ static int open_raw_mft(nl_volume *v, char *err, size_t errlen)
 	return 0;
 }
 
+/* check_extent: how much of the volume described by boot sector @bs the
+ * image holds (@limit: the partition's size, 0 if none), and whether all of
+ * $MFT's clusters are in it. */
+static void check_extent(nl_volume *v, const uint8_t *bs, uint64_t limit)
+{
+	ntfs_volume *nv = v->vol;
+	uint64_t fsize = 0, avail;
+	int fd = open(v->path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (nl_fd_size(fd, &fsize) < 0 || fsize == 0) {
+		close(fd);
+		return;  /* a device that does not say its size: nothing to compare */
+	}
+	close(fd);
+	avail = fsize > v->offset ? fsize - v->offset : 0;
+	if (limit && avail > limit)
+		avail = limit;
+	v->volume_bytes = (nl_le64(bs + 0x28) + 1) * nv->sector_size;
+	v->image_bytes = avail < v->volume_bytes ? avail : v->volume_bytes;
+	for (runlist_element *rl = nv->mft_na ? nv->mft_na->rl : NULL; rl && rl->length; rl++)
+		if (rl->lcn >= 0 &&
+		    (uint64_t)(rl->lcn + rl->length) * nv->cluster_size > avail)
+			v->mft_truncated = true;
+}
+
 static int open_ntfs(nl_volume *v, char *err, size_t errlen)
 {
 	int rc = nl_device_mount(v->path, v->offset, v->size, false, 0, &v->vol);
+	uint64_t limit = v->size;  /* the partition's size, before it becomes the volume's */
 	uint8_t bs[512];
 
 	if (rc < 0) {
@@ -333,8 +361,10 @@ static int open_ntfs(nl_volume *v, char *err, size_t errlen)
 	v->dirty = (le16_to_cpu(nv->flags) & le16_to_cpu(VOLUME_IS_DIRTY)) != 0;
 	if (nv->vol_name)
 		snprintf(v->label, sizeof(v->label), "%s", nv->vol_name);
-	if (ntfs_pread(nv->dev, 0, sizeof(bs), bs) == (s64)sizeof(bs))
+	if (ntfs_pread(nv->dev, 0, sizeof(bs), bs) == (s64)sizeof(bs)) {
 		v->serial = (uint64_t)nl_le32(bs + 0x48) | (uint64_t)nl_le32(bs + 0x4C) << 32;
+		check_extent(v, bs, limit);
+	}
 	return 0;
 }
 
@@ -406,6 +436,9 @@ int nl_volume_get_info(const nl_volume *v, struct nl_volume_info *info)
 	info->major_ver = v->major_ver;
 	info->minor_ver = v->minor_ver;
 	info->dirty = v->dirty;
+	info->image_bytes = v->image_bytes;
+	info->volume_bytes = v->volume_bytes;
+	info->mft_truncated = v->mft_truncated;
 	if (v->vol) {
 		info->cluster_size = v->vol->cluster_size;
 		info->sector_size = v->vol->sector_size;

@@ -27,6 +27,9 @@ struct nl_volume {
 	uint8_t major_ver, minor_ver;
 	bool dirty;
 	char label[128 * 3 + 1];
+	uint64_t image_bytes;      /* bytes of the file system the image holds */
+	uint64_t volume_bytes;     /* bytes the boot sector says it has (with its backup) */
+	bool mft_truncated;        /* part of $MFT lies past the end of the image */
 };
 
 /* nl_volume_ntfs - the libntfs-3g volume of @vol, for reading files, streams
