@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include <ntfslinks/ondisk.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -235,17 +237,7 @@ struct nl_emit_rows_options {
 int nl_emit_rows(nl_table *t, size_t n, nl_row_fill_fn fill, void *ctx,
 		 const struct nl_emit_rows_options *opt);
 
-/**
- * nl_ntfs_time_to_unix - NTFS time (100 ns since 1601-01-01 UTC) to Unix
- * seconds, rounded down.
- */
-int64_t nl_ntfs_time_to_unix(int64_t ntfs_time);
-
-/**
- * nl_format_ntfs_time - "YYYY-MM-DDTHH:MM:SS.fffffffZ" into @buf (at least
- * 32 bytes).  Returns the length.
- */
-size_t nl_format_ntfs_time(int64_t ntfs_time, char *buf, size_t size);
+/* nl_ntfs_time_to_unix() and nl_format_ntfs_time() are in ondisk.h. */
 
 /* ---- sorted rows ---------------------------------------------------------- */
 

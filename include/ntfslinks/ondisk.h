@@ -2,6 +2,7 @@
 #ifndef NTFSLINKS_ONDISK_H
 #define NTFSLINKS_ONDISK_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -95,6 +96,21 @@ struct nl_times {
 	int64_t ctime;	/* last $MFT record change */
 	int64_t atime;	/* last access */
 };
+
+/** 100 ns intervals from 1601-01-01 (NTFS times) to 1970-01-01 (Unix times). */
+#define NL_NTFS_UNIX_DELTA 116444736000000000LL
+
+/**
+ * nl_ntfs_time_to_unix - NTFS time (100 ns since 1601-01-01 UTC) to Unix
+ * seconds, rounded down.
+ */
+int64_t nl_ntfs_time_to_unix(int64_t ntfs_time);
+
+/**
+ * nl_format_ntfs_time - "YYYY-MM-DDTHH:MM:SS.fffffffZ" into @buf (at least
+ * 32 bytes).  Returns the length.
+ */
+size_t nl_format_ntfs_time(int64_t ntfs_time, char *buf, size_t size);
 
 #ifdef __cplusplus
 }

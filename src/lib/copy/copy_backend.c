@@ -12,8 +12,6 @@
 
 #include "copy/copy_backend_int.h"
 
-#define NTFS_EPOCH_OFFSET 116444736000000000LL	/* 1601 -> 1970 in 100 ns */
-
 void cp_stat_clear(struct cp_stat *st)
 {
 	free(st->dos_name);
@@ -26,12 +24,12 @@ void cp_stat_clear(struct cp_stat *st)
 
 int64_t cp_unix_to_ntfs(int64_t sec, long nsec)
 {
-	return sec * 10000000LL + nsec / 100 + NTFS_EPOCH_OFFSET;
+	return sec * 10000000LL + nsec / 100 + NL_NTFS_UNIX_DELTA;
 }
 
 void cp_ntfs_to_unix(int64_t t, struct timespec *ts)
 {
-	int64_t u = t - NTFS_EPOCH_OFFSET;
+	int64_t u = t - NL_NTFS_UNIX_DELTA;
 	int64_t s = u / 10000000LL, r = u % 10000000LL;
 
 	if (r < 0) {

@@ -1,4 +1,4 @@
-/* emit.c: the table model: emitters, tables, cells and where rows go (the renderings are in emit_format.c). */
+/* emit.c: the table model: emitters, tables and cells (renderings in emit_format.c, the output sink in emit_sink.c). */
 #include "config.h"
 
 #include <errno.h>
@@ -9,41 +9,6 @@
 #include <time.h>
 
 #include "output/emit_int.h"
-
-/* ---- output ---- */
-
-static int file_write(void *ctx, const void *buf, size_t len)
-{
-	FILE *fp = ctx;
-
-	if (len && fwrite(buf, 1, len, fp) != len)
-		return errno ? -errno : -EIO;
-	if (ferror(fp))
-		return -EIO;
-	return 0;
-}
-
-int emit_out(nl_emit *e, struct obuf *b)
-{
-	int rc;
-
-	if (b->oom) {
-		b->n = 0;
-		b->oom = false;
-		if (!e->err)
-			e->err = -ENOMEM;
-		return e->err;
-	}
-	if (e->err) {
-		b->n = 0;
-		return e->err;
-	}
-	rc = b->n ? e->fn(e->ctx, b->p, b->n) : 0;
-	b->n = 0;
-	if (rc)
-		e->err = rc < 0 ? rc : -EIO;
-	return e->err;
-}
 
 /* ---- open / close -------------------------------------------------------------- */
 
@@ -84,7 +49,7 @@ int nl_emit_open(enum nl_emit_format fmt, FILE *fp, const struct nl_emit_options
 
 	if (!fp)
 		return -EINVAL;
-	rc = nl_emit_open_cb(fmt, file_write, fp, opt, out);
+	rc = nl_emit_open_cb(fmt, emit_file_write, fp, opt, out);
 	if (rc == 0)
 		(*out)->fp = fp;
 	return rc;
@@ -128,27 +93,6 @@ static bool cell_room(struct cell *c, size_t n)
 	c->s = np;
 	c->scap = nc;
 	return true;
-}
-
-void emit_free_rows(nl_table *t)
-{
-	for (size_t r = 0; r < t->nrows; r++) {
-		for (size_t c = 0; c < t->ncols; c++)
-			free(t->rows[r][c]);
-		free(t->rows[r]);
-	}
-	t->nrows = 0;
-}
-
-int nl_emit_flush(nl_emit *e)
-{
-	if (e->text_cur) {
-		emit_text_flush(e->text_cur);
-		e->text_cur->block_open = false;
-		e->text_cur->streaming = false;
-		e->text_cur = NULL;
-	}
-	return e->err;
 }
 
 int nl_emit_close(nl_emit **ep)
@@ -339,43 +283,6 @@ int nl_cell_strs_add(nl_table *t, size_t col, const char *s, size_t len)
 	c->s[c->slen] = '\0';
 	c->n++;
 	return 0;
-}
-
-/* ---- times ----------------------------------------------------------------------- */
-
-#define NTFS_UNIX_DELTA 116444736000000000LL /* 100-ns ticks from 1601 to 1970 */
-
-static int64_t floor_div(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-
-	if ((a % b) != 0 && ((a < 0) != (b < 0)))
-		q--;
-	return q;
-}
-
-int64_t nl_ntfs_time_to_unix(int64_t t)
-{
-	/* split to avoid overflow near INT64_MIN */
-	return floor_div(t, 10000000) - NTFS_UNIX_DELTA / 10000000;
-}
-
-size_t nl_format_ntfs_time(int64_t t, char *buf, size_t size)
-{
-	int64_t secs = nl_ntfs_time_to_unix(t);
-	int64_t frac = t - floor_div(t, 10000000) * 10000000;
-	time_t tt = (time_t)secs;
-	struct tm tm;
-	int n;
-
-	if (!gmtime_r(&tt, &tm)) {
-		n = snprintf(buf, size, "%" PRId64, t);
-		return n < 0 ? 0 : (size_t)n;
-	}
-	n = snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%07" PRId64 "Z",
-		     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-		     tm.tm_sec, frac);
-	return n < 0 ? 0 : (size_t)n;
 }
 
 int nl_row_end(nl_table *t)

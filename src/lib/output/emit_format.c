@@ -584,3 +584,26 @@ int emit_row_text(nl_table *t)
 		return emit_text_flush(t);
 	return e->err;
 }
+
+/* ---- the rows held back for text widths ---- */
+
+void emit_free_rows(nl_table *t)
+{
+	for (size_t r = 0; r < t->nrows; r++) {
+		for (size_t c = 0; c < t->ncols; c++)
+			free(t->rows[r][c]);
+		free(t->rows[r]);
+	}
+	t->nrows = 0;
+}
+
+int nl_emit_flush(nl_emit *e)
+{
+	if (e->text_cur) {
+		emit_text_flush(e->text_cur);
+		e->text_cur->block_open = false;
+		e->text_cur->streaming = false;
+		e->text_cur = NULL;
+	}
+	return e->err;
+}

@@ -152,6 +152,9 @@ static inline void ob_escaped(struct obuf *b, const char *s, size_t len, unsigne
 	b->n += need;
 }
 
+/* emit_file_write - the write callback of nl_emit_open(): fwrite to the FILE * @ctx. */
+int emit_file_write(void *ctx, const void *buf, size_t len);
+
 /* emit_out - send @b to the output and empty it.  Returns 0 or the (sticky) error. */
 int emit_out(nl_emit *e, struct obuf *b);
 
