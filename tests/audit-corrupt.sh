@@ -99,6 +99,11 @@ nl_json hardlinks "$T_TMP/t40.img"
 expect_eq "an image cut after its \$MFT: the groups" "/a/one.txt|/a/two.txt" "$(jfields hardlink_group names <"$T_TMP/out")"
 nl_json hardlinks "$T_TMP/t64.img"
 expect_eq "the whole image: no warning" "" "$T_ERR"
+run_nl copy "$T_TMP/t40.img:/a" "$T_TMP/copied"
+expect_rc "copy from an image cut after its \$MFT: refused" 2
+expect_eq "copy from an image cut after its \$MFT: message" \
+	"ntfslinks: '$T_TMP/t40.img:/a': image is truncated: 41943040 of 67108864 bytes" "$T_ERR"
+expect_eq "copy from an image cut after its \$MFT: nothing written" "" "$(ls "$T_TMP/copied" 2>/dev/null)"
 ro_check "image cut after its \$MFT" "$T_TMP/t40.img" "$h2"
 
 # --- a truncated image: cannot be opened -----------------------------------------------------------

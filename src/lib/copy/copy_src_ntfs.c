@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -698,12 +699,20 @@ static const struct cp_src_ops src_ntfs_ops = {
 static int src_ntfs_mount(struct src_ntfs *p, const char *image, char *err, size_t errlen)
 {
 	int rc = nl_volume_open(image, NULL, &p->nv, err, errlen);
+	struct nl_volume_info vi;
 
 	if (rc)
 		return rc;
 	if (nl_volume_is_raw_mft(p->nv)) {
 		snprintf(err, errlen, "a bare $MFT holds no file contents");
 		return -EINVAL;
+	}
+	nl_volume_get_info(p->nv, &vi);
+	if (vi.image_bytes < vi.volume_bytes) {
+		/* contents past the end would read as zeros: refuse, as the audit warns */
+		snprintf(err, errlen, "image is truncated: %" PRIu64 " of %" PRIu64 " bytes",
+			 vi.image_bytes, vi.volume_bytes);
+		return -EIO;
 	}
 	p->vol = nl_volume_ntfs(p->nv);
 	/* libntfs-3g reads each record and index block by itself, several
