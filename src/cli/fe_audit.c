@@ -190,15 +190,15 @@ static void parse_option(struct fe_audit *a, const struct fe_command *cmd, int c
 		a->under = optarg;
 		break;
 	case OPT_CLASS: {
-		char *name = lower_dup(optarg);
-		int c = nl_link_class_from_name(name);
+		int c;
 
+		free(a->class_name);
+		a->class_name = lower_dup(optarg);
+		c = nl_link_class_from_name(a->class_name);
 		if (c < 0 || c == NL_CLASS_NONE)
 			fe_usage_error(cmd->name,
 				       "invalid class '%s' (expected inner, outer, other-volume, dangling, loop or unknown)",
 				       optarg);
-		free(a->class_name);
-		a->class_name = name;
 		break;
 	}
 	case OPT_TAG:

@@ -208,7 +208,8 @@ static int keep_folders(nl_analysis *a, const struct entry *x, const struct nl_r
 		a->folders = nf;
 		a->cap_folders = nc;
 	}
-	memcpy(a->folders + a->nfolders, res->folders, res->nfolders * sizeof(*res->folders));
+	if (res->nfolders)
+		memcpy(a->folders + a->nfolders, res->folders, res->nfolders * sizeof(*res->folders));
 	c->end = res->end_id;
 	c->folders = a->nfolders;
 	c->nfolders = res->nfolders;
