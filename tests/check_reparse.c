@@ -512,6 +512,18 @@ START_TEST(test_corpus_win10_symlink)
 	ck_assert_uint_eq(n, vlen);
 	ck_assert_mem_eq(b, val, n);
 	free(b);
+
+	/* and so does a new symlink to the target as a user types it (ntfslinks symlink) */
+	{
+		struct nl_target t;
+
+		ck_assert_int_eq(nl_link_target_parse(NL_LINK_SYMLINK, "target.txt", 0, &t, &why), 0);
+		ck_assert_int_eq(nl_link_build(NL_LINK_SYMLINK, &t, &b, &n, &why), 0);
+		ck_assert_uint_eq(n, vlen);
+		ck_assert_mem_eq(b, val, n);
+		free(b);
+		nl_target_clear(&t);
+	}
 }
 END_TEST
 

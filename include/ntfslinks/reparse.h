@@ -258,6 +258,113 @@ int nl_target_format(const struct nl_target *t, enum nl_target_style style, char
  */
 int nl_path_resolve(const char *dir, const char *rel, char **out, bool *above_root);
 
+/* ---- targets of new or changed links ------------------------------------ */
+
+/** What kind of link a target is for. */
+enum nl_link_kind {
+	NL_LINK_JUNCTION = 1,   /* mklink /J: tag 0xA0000003 */
+	NL_LINK_SYMLINK,        /* mklink [/D]: tag 0xA000000C */
+	NL_LINK_MOUNT_POINT,    /* mountvol: tag 0xA0000003 to \??\Volume{GUID}\ */
+};
+
+/** nl_link_kind_name - "junction", "symlink" or "mountpoint" (static). */
+const char *nl_link_kind_name(enum nl_link_kind kind);
+
+/** nl_guid_valid - true if @s is "{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}" (hex digits, any case). */
+bool nl_guid_valid(const char *s);
+
+/**
+ * nl_link_target_parse - parse a target as a user gives it for a new link of
+ * @kind and check that it can be encoded:
+ *   C:\x, \??\C:\x, \\?\C:\x        drive path (junction, symlink)
+ *   ..\x, x\y                       relative (symlink only)
+ *   \\server\share\x, \??\UNC\...   network path (symlink only)
+ *   Volume{GUID}\, \\?\Volume{GUID}\, \??\Volume{GUID}\, {GUID}
+ *                                   volume (mount point: its root only)
+ *   /x, \x                          a path on this volume, written as
+ *                                   @drive:\x (@drive 0 refuses it)
+ * Paths are normalised lexically ("." and ".." of absolute paths resolved,
+ * no trailing separator); a GUID is written in lower case, as the mount
+ * manager names volumes.
+ * @t:   receives the target (nl_target_clear() it after use)
+ * @why: on failure, a static lowercase reason (may be NULL)
+ * Returns 0, -EINVAL (form not allowed for @kind, bad GUID, a character
+ * Windows forbids, no drive letter for a path on this volume), -EILSEQ (not
+ * UTF-8/WTF-8), -ENAMETOOLONG (the reparse data would exceed 16 KiB),
+ * -ENOMEM.  @t is cleared on failure.
+ */
+int nl_link_target_parse(enum nl_link_kind kind, const char *text, char drive,
+			 struct nl_target *t, const char **why);
+
+/**
+ * nl_link_target_check - whether a link of @kind can have target @t (the
+ * forms of nl_link_target_parse, a valid GUID, no forbidden characters).
+ * Returns 0 or -EINVAL with *@why (may be NULL) set to a static reason.
+ */
+int nl_link_target_check(enum nl_link_kind kind, const struct nl_target *t, const char **why);
+
+/**
+ * nl_link_names - the substitute name, print name and symlink flags Windows
+ * writes for a link of @kind to @t: substitute \??\C:\x, \??\UNC\s\sh\x,
+ * \??\Volume{GUID}\x or the relative text; print name C:\x, \\s\sh\x,
+ * \\?\Volume{GUID}\x or the relative text, empty for a junction or mount
+ * point to the root of a volume (as mountvol writes it); flags 1 for a
+ * relative symlink.  @substitute and @print are malloc'ed (caller frees).
+ * Returns 0, -EINVAL (NL_TGT_NONE or an unknown kind), -ENOMEM.
+ */
+int nl_link_names(enum nl_link_kind kind, const struct nl_target *t,
+		  char **substitute, char **print, uint32_t *flags);
+
+/**
+ * nl_link_build - the whole reparse buffer of a link of @kind to @t, laid
+ * out as nl_reparse_build_link() describes (mklink /J, mountvol,
+ * CreateSymbolicLink).  @buf is malloc'ed (caller frees), @len its length.
+ * Returns 0, -EINVAL (see nl_link_target_check; *@why set), -ENAMETOOLONG
+ * (over NL_REPARSE_MAX), -EILSEQ, -ENOMEM.
+ */
+int nl_link_build(enum nl_link_kind kind, const struct nl_target *t,
+		  uint8_t **buf, size_t *len, const char **why);
+
+/*
+ * Rewriting targets.  Each returns 1 and fills @out (a new target the
+ * caller clears) when it applies to @t, 0 (@out zeroed) when it does not,
+ * or -ENOMEM.  Names compare case-insensitively as NTFS compares them,
+ * whole components only.
+ */
+
+/**
+ * nl_target_map_prefix - if @t is @from or lies under it (same kind, drive,
+ * volume, server and share, and @from's path is a leading run of @t's path
+ * components), @out is @to followed by the rest of @t's path.  "D:\Data" to
+ * "E:\Data" maps D:\Data\x to E:\Data\x, not D:\Database.
+ */
+int nl_target_map_prefix(const struct nl_target *t, const struct nl_target *from,
+			 const struct nl_target *to, struct nl_target *out);
+
+/**
+ * nl_target_to_volume - a drive target whose letter is @drive (this
+ * volume's) rewritten to \??\Volume@guid\path; @guid is "{...}" (written in
+ * lower case).  Other targets do not apply.
+ */
+int nl_target_to_volume(const struct nl_target *t, char drive, const char *guid,
+			struct nl_target *out);
+
+/**
+ * nl_target_to_relative - an absolute target on this volume (drive letter
+ * @drive, or volume @guid when not NULL) made relative to the folder
+ * @link_dir ("/a/b") that holds the link: /a/c/x gives ../c/x.
+ */
+int nl_target_to_relative(const struct nl_target *t, char drive, const char *guid,
+			  const char *link_dir, struct nl_target *out);
+
+/**
+ * nl_path_relative - the relative path ('/'-separated) from folder @dir to
+ * @target, both absolute volume paths; components compare
+ * case-insensitively.  "." when they are the same.  @out is malloc'ed.
+ * Returns 0 or -ENOMEM.
+ */
+int nl_path_relative(const char *dir, const char *target, char **out);
+
 #ifdef __cplusplus
 }
 #endif
