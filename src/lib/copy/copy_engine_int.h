@@ -95,6 +95,15 @@ struct cp_link {
 	bool splice;		/* decided: recreate with the original target */
 };
 
+/* A source folder the walk has entered (cp_dir_guard): its record or inode,
+ * within the copy of one anchored tree. */
+struct cp_dirseen {
+	const struct cp_node *scope;	/* the nearest node with an anchor */
+	const char *vol_key;
+	uint64_t dev, ino;
+	const struct cp_node *node;	/* where it was copied */
+};
+
 /* The copy job. */
 struct nl_copy {
 	struct nl_copy_options o;
@@ -110,6 +119,8 @@ struct nl_copy {
 	size_t npend, cappend;
 	struct cp_node **walkq;
 	size_t nq, capq;
+	struct cp_dirseen *seen;	/* open-addressing set of the folders entered */
+	size_t nseen, capseen;
 	struct cp_link **links;	/* every link record, for freeing */
 	struct cp_lookup **lookups;	/* per source (by index): its resolver and drive letter */
 	size_t nlookups;
@@ -227,6 +238,9 @@ struct cp_map *cp_map_find_unrolled(struct nl_copy *c, const char *vk, const cha
 int cp_pend_push(struct nl_copy *c, struct cp_link *li);
 void cp_link_reset(struct cp_link *li);
 void cp_link_free(struct cp_link *li);
+/* Folder @n may be entered: 0; 1 when it is refused (a directory cycle, or a
+ * folder record listed twice in one tree: @n is failed); -ENOMEM. */
+int cp_dir_guard(struct nl_copy *c, struct cp_node *n);
 /* Decide what a freshly planned node is; folders and links are queued. */
 int cp_classify(struct nl_copy *c, struct cp_node *n);
 /* Plan the entries of source folder @dirst below @attach. */

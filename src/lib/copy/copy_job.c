@@ -581,6 +581,7 @@ void nl_copy_free(struct nl_copy **cp)
 	free(c->links);
 	free(c->pend);
 	free(c->walkq);
+	free(c->seen);
 	dst_free(c->dst);
 	for (size_t i = 0; i < c->nsrc; i++)
 		src_free(c->src[i]);

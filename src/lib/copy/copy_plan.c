@@ -369,6 +369,114 @@ void cp_node_fail(struct nl_copy *c, struct cp_node *n, const char *fmt, ...)
 	c->partial = true;
 }
 
+/* ---- the folders entered: no directory cycle, no folder copied twice ------------- */
+
+static size_t seen_hash(const struct cp_node *scope, uint64_t dev, uint64_t ino)
+{
+	uint64_t h = (uint64_t)(uintptr_t)scope * 0x9E3779B97F4A7C15ULL;
+
+	h ^= dev * 0xC2B2AE3D27D4EB4FULL;
+	h ^= ino * 0x165667B19E3779F9ULL;
+	return (size_t)(h ^ (h >> 31));
+}
+
+static bool seen_same(const struct cp_dirseen *e, const struct cp_node *scope, const char *vk,
+		      uint64_t dev, uint64_t ino)
+{
+	return e->scope == scope && e->dev == dev && e->ino == ino && !strcmp(e->vol_key, vk);
+}
+
+/* Grow the set to twice its size (kept at most half full). 0 or -ENOMEM. */
+static int seen_grow(struct nl_copy *c)
+{
+	size_t nc = c->capseen ? c->capseen * 2 : 256;
+	struct cp_dirseen *nt = calloc(nc, sizeof(*nt));
+
+	if (!nt)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->capseen; i++) {
+		const struct cp_dirseen *e = &c->seen[i];
+		size_t h;
+
+		if (!e->node)
+			continue;
+		for (h = seen_hash(e->scope, e->dev, e->ino) % nc; nt[h].node; h = (h + 1) % nc)
+			;
+		nt[h] = *e;
+	}
+	free(c->seen);
+	c->seen = nt;
+	c->capseen = nc;
+	return 0;
+}
+
+/* The folder above @n that is the same folder of the same volume, or NULL. */
+static const struct cp_node *same_above(const struct cp_node *n)
+{
+	for (const struct cp_node *p = n->parent; p; p = p->parent)
+		if (p->src && p->st.is_dir && p->st.ino == n->st.ino && p->st.dev == n->st.dev &&
+		    !strcmp(p->src->vol_key, n->src->vol_key))
+			return p;
+	return NULL;
+}
+
+/* Refuse folder @n, found again as @other (above it when @cycle). 1 or -ENOMEM. */
+static int dir_refuse(struct nl_copy *c, struct cp_node *n, const struct cp_node *other,
+		      bool cycle)
+{
+	const char *what = n->src->kind == CP_EP_IMAGE ? "record" : "inode";
+	char *op = cp_node_srcpath(other);
+
+	if (!op)
+		return -ENOMEM;
+	if (cycle)
+		cp_node_fail(c, n, "directory cycle: the entry leads to %s %llu, the folder '%s' "
+			     "above it", what, (unsigned long long)n->st.ino, op);
+	else
+		cp_node_fail(c, n, "the entry leads to %s %llu, the folder '%s' already copied",
+			     what, (unsigned long long)n->st.ino, op);
+	free(op);
+	return n->reason ? 1 : -ENOMEM;
+}
+
+/*
+ * In a sound volume a folder has one name, so a walk that meets a folder it
+ * is already inside (an index entry of a damaged image pointing at the folder
+ * itself or above it) would never end, and one that meets a folder twice in
+ * one copied tree copies it twice, each copy with all of it again.  Linux
+ * sources may reach one folder twice legitimately (bind mounts): only cycles
+ * are refused there.
+ */
+int cp_dir_guard(struct nl_copy *c, struct cp_node *n)
+{
+	const struct cp_node *scope = n, *other = same_above(n);
+	struct cp_dirseen *e;
+	size_t h;
+
+	if (other)
+		return dir_refuse(c, n, other, true);
+	if (n->src->kind != CP_EP_IMAGE)
+		return 0;
+	while (scope && !scope->anchor)
+		scope = scope->parent;
+	if ((c->nseen + 1) * 2 > c->capseen && seen_grow(c))
+		return -ENOMEM;
+	for (h = seen_hash(scope, n->st.dev, n->st.ino) % c->capseen; c->seen[h].node;
+	     h = (h + 1) % c->capseen) {
+		e = &c->seen[h];
+		if (seen_same(e, scope, n->src->vol_key, n->st.dev, n->st.ino))
+			return dir_refuse(c, n, e->node, false);
+	}
+	e = &c->seen[h];
+	e->scope = scope;
+	e->vol_key = n->src->vol_key;
+	e->dev = n->st.dev;
+	e->ino = n->st.ino;
+	e->node = n;
+	c->nseen++;
+	return 0;
+}
+
 /* What a special file of a Linux source is, for the warning that skips it. */
 static const char *other_name(uint32_t ftype)
 {
@@ -388,6 +496,9 @@ int cp_classify(struct nl_copy *c, struct cp_node *n)
 	switch (n->st.type) {
 	case CP_T_DIR:
 		n->kind = NL_COPY_KIND_FOLDER;
+		rc = cp_dir_guard(c, n);
+		if (rc)
+			return rc < 0 ? rc : 0;
 		n->action = NL_COPY_ACT_FOLDER;
 		n->create = true;
 		rc = walk_push(c, n);
@@ -412,6 +523,8 @@ int cp_classify(struct nl_copy *c, struct cp_node *n)
 			break;
 		}
 		n->kind = NL_COPY_KIND_REPARSE;
+		if (n->st.is_dir && (rc = cp_dir_guard(c, n)) != 0)
+			return rc < 0 ? rc : 0;
 		n->action = NL_COPY_ACT_COPIED;
 		n->create = true;
 		rc = n->st.is_dir ? walk_push(c, n) : cp_group_add(c, n);
