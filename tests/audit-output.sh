@@ -48,8 +48,8 @@ printf 'XXXXXXXX' | dd of="$bad" bs=1 seek="$moff" conv=notrunc 2>/dev/null
 run_nl -v scan "$bad"
 expect_rc "-v scan with a damaged \$MFT record 0" 2
 expect_eq "-v: each libntfs-3g message ends its line" "libntfs-3g: Corrupted MFT record 0
-libntfs-3g: Failed to load \$MFT: Input/output error
-ntfslinks: '$bad': cannot open the ntfs volume at offset 0: Input/output error" "$T_ERR"
+libntfs-3g: Failed to load \$MFT: input/output error
+ntfslinks: '$bad': cannot open the ntfs volume at offset 0: input/output error" "$T_ERR"
 
 # --- the man page's escape for '|' in a bodyfile is the one written ---------------------------
 run_nl siblings --bodyfile "$img" "/a|b.txt"

@@ -18,6 +18,53 @@ const char *fe_progname = "ntfslinks";
 int fe_verbose;
 bool fe_had_errors;
 
+/* The highest errno whose strerror() text fe_lower_errtext() looks for. */
+#define FE_ERRNO_MAX 140
+
+/* Does @p start with the text of an errno, ending there or at a ':'? */
+static bool at_errtext(const char *p)
+{
+	for (int e = 1; e <= FE_ERRNO_MAX; e++) {
+		const char *t = strerror(e);
+		size_t n = strlen(t);
+
+		if (strncmp(p, t, n) == 0 && (p[n] == '\0' || p[n] == ':' || p[n] == ';'))
+			return true;
+	}
+	return false;
+}
+
+void fe_lower_errtext(char *msg)
+{
+	for (char *p = msg; p; p = strstr(p, ": ")) {
+		if (p != msg)
+			p += 2;
+		/* "No such file": a capital before a small letter, not "NTFS" */
+		if (p[0] >= 'A' && p[0] <= 'Z' && p[1] >= 'a' && p[1] <= 'z' && at_errtext(p))
+			p[0] = (char)(p[0] - 'A' + 'a');
+	}
+}
+
+/* "PREFIX@fmt" formatted, errno texts in lower case, on stderr with a newline. */
+static void vput(const char *prefix, const char *fmt, va_list ap)
+{
+	char small[512], *msg = small;
+	va_list aq;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(small, sizeof(small), fmt, aq);
+	va_end(aq);
+	if (n >= (int)sizeof(small) && (msg = malloc((size_t)n + 1)) != NULL)
+		vsnprintf(msg, (size_t)n + 1, fmt, ap);
+	if (!msg)
+		msg = small;
+	fe_lower_errtext(msg);
+	fprintf(stderr, "%s%s\n", prefix, msg);
+	if (msg != small)
+		free(msg);
+}
+
 static void vmsg(const char *path, const char *fmt, va_list ap)
 {
 	fflush(stdout);
@@ -25,8 +72,7 @@ static void vmsg(const char *path, const char *fmt, va_list ap)
 		fprintf(stderr, "%s: '%s': ", fe_progname, path);
 	else
 		fprintf(stderr, "%s: ", fe_progname);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vput("", fmt, ap);
 }
 
 void fe_error(const char *path, const char *fmt, ...)
@@ -48,6 +94,15 @@ void fe_warn_entry(const char *path, const char *fmt, ...)
 	fe_had_errors = true;
 }
 
+static void putf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vput("", fmt, ap);
+	va_end(ap);
+}
+
 void fe_problem(void *ctx, const char *source, uint64_t mft,
 		const char *path, const char *reason)
 {
@@ -58,7 +113,7 @@ void fe_problem(void *ctx, const char *source, uint64_t mft,
 		fprintf(stderr, "record %llu: ", (unsigned long long)mft);
 	if (path)
 		fprintf(stderr, "'%s': ", path);
-	fprintf(stderr, "%s\n", reason);
+	putf("%s", reason);
 	fe_had_errors = true;
 }
 
@@ -69,9 +124,8 @@ void fe_usage_error(const char *cmd, const char *fmt, ...)
 	fflush(stdout);
 	fprintf(stderr, "%s: ", fe_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vput("", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	if (cmd)
 		fprintf(stderr, "Try '%s help %s' for more information.\n",
 			fe_progname, cmd);
@@ -111,8 +165,10 @@ static int fe_ntfs_log(const char *function, const char *file, int line,
 		return 0;
 	/* One line per message, as libntfs-3g's own handlers write them: a
 	 * perror message gets its errno text. */
-	if (level & NTFS_LOG_LEVEL_PERROR)
-		return fprintf(stderr, "libntfs-3g: %s: %s\n", msg, strerror(err));
+	if (level & NTFS_LOG_LEVEL_PERROR) {
+		putf("libntfs-3g: %s: %s", msg, strerror(err));
+		return 1;
+	}
 	return fprintf(stderr, "libntfs-3g: %s\n", msg);
 }
 
@@ -136,8 +192,9 @@ static void close_stdout(void)
 	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
 		if (errno == EPIPE)
 			_exit(fe_exit_status());
-		fprintf(stderr, "%s: write error on standard output: %s\n",
-			fe_progname, strerror(errno ? errno : EIO));
+		/* not fe_error(): stdout is closed, it must not be flushed */
+		fprintf(stderr, "%s: ", fe_progname);
+		putf("write error on standard output: %s", strerror(errno ? errno : EIO));
 		_exit(FE_EXIT_PARTIAL);
 	}
 }

@@ -38,6 +38,11 @@ void fe_usage_error(const char *cmd, const char *fmt, ...)
 void fe_bad_option(const char *cmd, char **argv)
 	__attribute__((noreturn));
 
+/* fe_lower_errtext - lowercase the first letter of each strerror() text in
+ * @msg (at its start or after ": "), so that every message is lowercase
+ * whoever formatted it.  fe_error() and the others apply it. */
+void fe_lower_errtext(char *msg);
+
 /* Installs the libntfs-3g log handler: silent unless fe_verbose. */
 void fe_ntfs_logging_init(void);
 
