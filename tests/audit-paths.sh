@@ -70,6 +70,28 @@ for cmd in siblings info truesize; do
 	expect_eq "$cmd of a missing path: message" "ntfslinks: '$img': '/nope': no such file or directory" "$T_ERR"
 done
 
+# copy: a missing source path (in the image or on the host), or a destination whose folder is
+# missing or a file, is 1; a missing image stays 2 (it cannot be opened)
+run_nl copy "$img:/nope" "$T_TMP/dst"
+expect_rc "copy of a missing path in the image" 1
+expect_eq "copy of a missing path in the image: message" \
+	"ntfslinks: '$img:/nope': no such file or folder in the image" "$T_ERR"
+run_nl copy -n "$img:/posix/README/x" "$T_TMP/dst"
+expect_rc "copy of a path through a file" 1
+expect_eq "copy of a path through a file: message" \
+	"ntfslinks: '$img:/posix/README/x': '/posix/README' is not a folder" "$T_ERR"
+run_nl copy "$T_TMP/nope" "$T_TMP/dst"
+expect_rc "copy of a missing host path" 1
+expect_eq "copy of a missing host path: message" \
+	"ntfslinks: '$T_TMP/nope': no such file or directory" "$T_ERR"
+run_nl copy -n "$img:/posix" "$img:/nope/deeper/x"
+expect_rc "copy into a missing folder of the image" 1
+run_nl copy "$img:/posix" "$T_TMP/nope/deeper/x"
+expect_rc "copy into a missing host folder" 1
+run_nl copy "$T_TMP/nope.img:/x" "$T_TMP/dst"
+expect_rc "copy from a missing image" 2
+expect_eq "nothing was copied by the refused copies" "" "$(ls "$T_TMP" | grep -x -e dst -e nope)"
+
 # --- --class and --tag in any case -----------------------------------------------------------------
 for v in inner INNER Inner; do
 	nl_json reparse --class $v "$img"

@@ -309,10 +309,10 @@ expect_match "destination inside the source: message" "is inside the source" "$T
 run_nl copy "$T_TMP/links.img:/src/sub" "$T_TMP/links.img:/src"
 expect_rc "source inside the destination: misuse" 2
 run_nl copy "$T_TMP/links.img:/nowhere" "$T_TMP/out.img:/z"
-expect_rc "missing source: exit 2" 2
+expect_rc "missing source: exit 1 (a missing path)" 1
 expect_match "missing source: message" "^ntfslinks: '.*links\.img:/nowhere': " "$T_ERR"
 run_nl copy "$T_TMP/links.img:/src" "$T_TMP/out.img:/no/such/parent"
-expect_rc "missing destination parent: exit 2" 2
+expect_rc "missing destination parent: exit 1 (a missing path)" 1
 run_nl copy --crop --unroll "$T_TMP/links.img:/src" "$T_TMP/out.img:/z"
 expect_rc "two policies: misuse" 2
 expect_eq "refusals never write the source" "$h" "$(hash_of "$T_TMP/links.img")"

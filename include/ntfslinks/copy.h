@@ -170,7 +170,8 @@ int nl_copy_new(const struct nl_copy_options *opt, nl_copy **out);
  * nl_copy_add_source - add one source endpoint (see the syntax above).
  * Opens the source read-only at once (in the image of a destination already
  * set, it is read through the destination's handle instead). Returns 0, -ENOENT (missing), -ENOTDIR
- * (not a folder: a single file may be a source, this is only for bad paths),
+ * (not a folder: a single file may be a source, this is only for bad paths), -ENXIO (the image
+ * named, IMAGE:..., does not exist),
  * -EINVAL (bad syntax), or another -errno from opening the volume. A short
  * reason for the user is then available from nl_copy_error().
  */
@@ -180,7 +181,8 @@ int nl_copy_add_source(nl_copy *c, const char *spec);
  * nl_copy_set_dest - set the destination endpoint. For images the volume is
  * opened read-write unless dry_run. "NAME:" or "NAME:/path" names an image
  * even when NAME does not exist: then it is formatted when create_image is
- * set, else the call fails with -ENOENT. When it is the image of a source (same
+ * set, else the call fails with -ENXIO (-ENOENT: a missing folder on the
+ * path).  When it is the image of a source (same
  * file by device and inode, or same block device, a loop device counting as
  * its backing file, and same partition), one
  * read-write handle serves both: the source's read-only mount is closed

@@ -481,7 +481,8 @@ static void parse_args(int argc, char **argv, struct nl_copy_options *o, struct 
 }
 
 /* The job: sources argv[0 .. n-2], destination argv[n-1].  On failure the
- * message is printed and the job freed; returns the exit status 2. */
+ * message is printed and the job freed; returns the exit status: 1 for a path
+ * that is missing or passes through a file (as the audit commands), else 2. */
 static int open_job(nl_copy **c, const struct nl_copy_options *o, int n, char **argv)
 {
 	int rc = nl_copy_new(o, c);
@@ -495,7 +496,7 @@ static int open_job(nl_copy **c, const struct nl_copy_options *o, int n, char **
 		if (rc) {
 			fe_error(argv[i], "%s", nl_copy_error(*c));
 			nl_copy_free(c);
-			return FE_EXIT_USAGE;
+			return rc == -ENOENT || rc == -ENOTDIR ? FE_EXIT_PARTIAL : FE_EXIT_USAGE;
 		}
 	}
 	return FE_EXIT_OK;

@@ -271,7 +271,7 @@ int nl_copy_add_source(struct nl_copy *c, const char *spec)
 	if (missing_image_spec(spec, &image)) {
 		snprintf(err, sizeof(err), "no such image '%.900s'", image);
 		free(image);
-		rc = -ENOENT;
+		rc = -ENXIO;
 		goto out;
 	}
 	if (parse_image_spec(spec, &image, &path)) {
@@ -491,15 +491,15 @@ static int create_image(struct nl_copy *c, const char *image, char *err, size_t 
 	if (!c->o.create_image) {
 		snprintf(err, errlen, "no such image '%.400s': create it with --create-image SIZE "
 			 "(or mkntfs -F -f -q -T, on a file of that size)", image);
-		return -ENOENT;
+		return -ENXIO;
 	}
 	if (strchr(image, '@')) {
 		snprintf(err, errlen, "no such image '%.400s': a partition cannot be created", image);
-		return -ENOENT;
+		return -ENXIO;
 	}
 	if (c->o.dry_run) {
 		snprintf(err, errlen, "no such image '%.400s': a dry run does not create it", image);
-		return -ENOENT;
+		return -ENXIO;
 	}
 	rc = nl_writer_format(image, &fo, e, sizeof(e));
 	if (rc)
