@@ -98,7 +98,7 @@ nl_json info --deleted "$img" /e/pair2.txt
 expect_eq "info --deleted on a deleted name" "false	true	/e/pair2.txt" "$(jfields info in_use deleted path <"$T_TMP/out")"
 
 # --- deleted names in a timeline, against fls -m: the name with " (deleted)", the record
-# number (fls adds -type-id), the type ("-" for the unknown name type), the file's size, the
+# number (we add -seq, fls -type-id: compared without them, then -seq against istat), the type ("-" for the unknown name type), the file's size, the
 # $STANDARD_INFORMATION times. fls also lists the $FILE_NAME times and, for a folder, the size
 # of its index root: those lines and that size are left out of the comparison.
 fls -m / -r -d "$img" | grep -v '(\$FILE_NAME)' | grep -v '/OrphanFile-[0-9]* ' |
@@ -108,10 +108,13 @@ expect_eq "fls -m finds the deleted names (sanity)" 3 "$(wc -l <"$T_TMP/fls-body
 run_nl scan --deleted --bodyfile "$img"
 expect_rc "scan --deleted --bodyfile" 0
 printf '%s\n' "$T_OUT" | grep ' (deleted)|' |
-	awk -F'|' -v OFS='|' '{ if ($4 ~ /^-\/d/) $7 = "-"; print }' | LC_ALL=C sort >"$T_TMP/ours-body"
+	awk -F'|' -v OFS='|' '{ sub(/-.*/, "", $3); if ($4 ~ /^-\/d/) $7 = "-"; print }' |
+	LC_ALL=C sort >"$T_TMP/ours-body"
 expect_file_eq "scan --deleted --bodyfile: the deleted names as fls -m writes them" \
 	"$T_TMP/fls-body" "$T_TMP/ours-body"
 m_pair=$(grep '/e/pair2.txt' "$T_TMP/fls-deleted" | cut -f2)
+m_pair=$m_pair-$(istat "$img" "$m_pair" | sed -n 's/^Entry: *[0-9]* *Sequence: *\([0-9]*\).*/\1/p')
+expect_match "the deleted record's reference (sanity: its sequence number was raised)" '^[0-9]+-2$' "$m_pair"
 expect_eq "scan --deleted --bodyfile: a deleted file" \
 	"0|/e/pair2.txt (deleted)|$m_pair|-/rrwxrwxrwx|0|0|1|1262304000|1262304000|1262304000|1262304000" \
 	"$(printf '%s\n' "$T_OUT" | grep '^0|/e/pair2.txt')"

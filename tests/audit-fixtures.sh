@@ -43,7 +43,7 @@ expect_eq "hardlinks.spec: groups and sizes" "4	/a/one-again.txt|/a/one.txt|/b/o
 	"$(jfields hardlink_group count names <"$T_TMP/hardlinks.h" | sed 's/|\/max\/f0001.*//; s/|\/many\/d1\/name-02.*//')"
 run_nl hardlinks --bodyfile "$img"
 expect_eq "hardlinks.spec: bodyfile times (default-time 2010-01-01T00:00:00Z)" \
-	"0|/b/pair-2.dat|$(mft_of "$img" /b/pair.dat)|r/rrwxrwxrwx|0|0|10000|1262304000|1262304000|1262304000|1262304000" \
+	"0|/b/pair-2.dat|$(ref_of "$img" /b/pair.dat)|r/rrwxrwxrwx|0|0|10000|1262304000|1262304000|1262304000|1262304000" \
 	"$(printf '%s\n' "$T_OUT" | grep '/b/pair-2.dat')"
 nl_json truesize "$img" /many
 # 40 names of one 3000-byte file and the 3 folder names d1, d2, d3

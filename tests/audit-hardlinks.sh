@@ -29,6 +29,7 @@ h0=$(hash_of "$img")
 
 # Record numbers by libntfs-3g's own path lookup (not by ntfslinks).
 m_one=$(mft_of "$img" /a/one.txt)
+r_one=$(ref_of "$img" /a/one.txt)
 m_two=$(mft_of "$img" /a/two.txt)
 m_long=$(mft_of "$img" "/b/Long File Name.txt")
 m_many=$(mft_of "$img" /many/f00.txt)
@@ -116,10 +117,10 @@ expect_rc "hardlinks --bodyfile" 0
 expect_eq "bodyfile: 11 fields on every line" "" \
 	"$(printf '%s\n' "$T_OUT" | awk -F'|' 'NF != 11')"
 expect_eq "bodyfile lines for one.txt (md5|name|inode|mode|uid|gid|size)" \
-	"0|/a/one.txt|$m_one|r/rrwxrwxrwx|0|0|5
-0|/b/one-b.txt|$m_one|r/rrwxrwxrwx|0|0|5
-0|/c d/one c.txt|$m_one|r/rrwxrwxrwx|0|0|5" \
-	"$(printf '%s\n' "$T_OUT" | grep "|$m_one|" | cut -d'|' -f1-7)"
+	"0|/a/one.txt|$r_one|r/rrwxrwxrwx|0|0|5
+0|/b/one-b.txt|$r_one|r/rrwxrwxrwx|0|0|5
+0|/c d/one c.txt|$r_one|r/rrwxrwxrwx|0|0|5" \
+	"$(printf '%s\n' "$T_OUT" | grep "|$r_one|" | cut -d'|' -f1-7)"
 expect_eq "bodyfile: 1070 lines" 1070 "$(printf '%s\n' "$T_OUT" | wc -l | tr -d ' ')"
 expect_eq "bodyfile: times are Unix seconds" "" \
 	"$(printf '%s\n' "$T_OUT" | awk -F'|' '$8 !~ /^[0-9]+$/ || $9 !~ /^[0-9]+$/ || $10 !~ /^[0-9]+$/ || $11 !~ /^[0-9]+$/')"

@@ -71,6 +71,14 @@ mft_of() {
 		sed -n 's/^Dumping Inode \([0-9]*\).*/\1/p' | head -n 1
 }
 
+# ref_of IMAGE PATH: "record-seq" of PATH (the bodyfile's inode), the record by mft_of and its
+# sequence number as ntfsinfo reads it, independent of ntfslinks.
+ref_of() {
+	_rec=$(mft_of "$1" "$2")
+	printf '%s-%s\n' "$_rec" "$(PATH="$PATH:/usr/sbin:/sbin" ntfsinfo -i "$_rec" "$1" 2>/dev/null |
+		sed -n 's/^[[:space:]]*MFT Record Seq. Numb.:[[:space:]]*\([0-9]*\).*/\1/p')"
+}
+
 # truth_diff TRUTH JSONL...: compares the hardlink and reparse lines of a
 # builder ground-truth file (mkfixture --truth / --bulk) with the
 # hardlink_group and reparse objects in the JSON Lines files; prints one line

@@ -255,12 +255,12 @@ expect_eq "csv row of a junction" "junction	inner	/Documents and Settings	/Users
 	"$(grep 'Documents and' "$T_TMP/csv" | cut -f3-7)"
 run_nl reparse --bodyfile --under /Users "$img"
 expect_rc "reparse --bodyfile" 0
-m_all=$(mft_of "$img" "/Users/All Users")
+m_all=$(ref_of "$img" "/Users/All Users")
 expect_eq "bodyfile: links typed as links, with their target" "0|/Users/All Users -> /ProgramData|$m_all|d/lrwxrwxrwx|0|0|0" \
 	"$(printf '%s\n' "$T_OUT" | grep 'All Users' | cut -d'|' -f1-7)"
 expect_eq "bodyfile: 11 fields" "" "$(printf '%s\n' "$T_OUT" | awk -F'|' 'NF != 11')"
 run_nl reparse --bodyfile --tag wof "$img"
-expect_eq "bodyfile: other tags are regular files" "0|/Data/wof.dll|$(mft_of "$img" /Data/wof.dll)|r/rrwxrwxrwx" \
+expect_eq "bodyfile: other tags are regular files" "0|/Data/wof.dll|$(ref_of "$img" /Data/wof.dll)|r/rrwxrwxrwx" \
 	"$(printf '%s\n' "$T_OUT" | cut -d'|' -f1-4)"
 "$NTFSLINKS" reparse -0 --class loop "$img" >"$T_TMP/nul"
 expect_eq "-0" "/Data/noprint /Loop1 /Loop2 /ProgramData/Application Data /Users/alice/My Data " "$(tr '\0' ' ' <"$T_TMP/nul")"

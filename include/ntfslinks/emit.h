@@ -47,9 +47,12 @@ extern "C" {
  *   NL_EMIT_BODYFILE  TSK mactime body format, one line per row of tables
  *                 that have a column with role NL_ROLE_NAME:
  *                   MD5|name|inode|mode_as_string|UID|GID|size|atime|mtime|ctime|crtime
- *                 MD5 is 0, UID and GID 0; inode is the plain MFT record
- *                 number (NL_ROLE_INODE; TSK prints record-type-id, which
- *                 needs attribute ids that a one-pass listing does not keep);
+ *                 MD5 is 0, UID and GID 0; inode is the MFT record number
+ *                 (NL_ROLE_INODE) followed by "-" and the record's sequence
+ *                 number when an NL_ROLE_SEQ cell is set: "64-3", the file
+ *                 reference, which tells a deleted record from its reuse (TSK
+ *                 writes record-type-id; readers of the format take the
+ *                 number before the first "-" as the record);
  *                 mode from NL_ROLE_MODE (default "r/rrwxrwxrwx"); a row
  *                 whose NL_ROLE_DELETED cell is true gets " (deleted)" after
  *                 its name and "-" as the mode's first letter; times in
@@ -155,6 +158,8 @@ enum nl_emit_format nl_emit_get_format(const nl_emit *e);
 #define NL_ROLE_DELETED  0x40000 /* bodyfile: when true (a bool cell), the name
                                     gets " (deleted)" and the mode's name type
                                     is "-", as fls -m writes deleted names */
+#define NL_ROLE_SEQ      0x80000 /* bodyfile: the sequence number (int), written
+                                    after the inode as "record-seq" */
 
 /** One column.  Strings must stay valid while the table is used (use literals). */
 struct nl_column {

@@ -131,7 +131,7 @@ enum { D_MFT, D_SEQ, D_PATH, D_DOS, D_DIR, D_DELETED, D_MODE, D_SIZE,
 
 static const struct nl_column del_cols[D_NCOLS] = {
 	[D_MFT] = { "mft", "MFT", NL_COL_RIGHT | NL_ROLE_INODE, 0 },
-	[D_SEQ] = { "seq", "SEQ", NL_COL_RIGHT, 0 },
+	[D_SEQ] = { "seq", "SEQ", NL_COL_RIGHT | NL_ROLE_SEQ, 0 },
 	[D_PATH] = { "path", "PATH", NL_ROLE_NAME, 0 },
 	[D_DOS] = { "dos_alias", "DOS", 0, 0 },
 	[D_DIR] = { "directory", "DIRECTORY", 0, 0 },

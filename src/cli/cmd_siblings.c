@@ -38,7 +38,7 @@ enum { C_MFT, C_SEQ, C_NAMESPACE, C_PATH, C_DOS, C_DELETED, C_MODE, C_SIZE,
 
 static const struct nl_column cols_def[C_NCOLS] = {
 	[C_MFT] = { "mft", "MFT", NL_COL_RIGHT | NL_ROLE_INODE, 0 },
-	[C_SEQ] = { "seq", "SEQ", NL_COL_RIGHT, 0 },
+	[C_SEQ] = { "seq", "SEQ", NL_COL_RIGHT | NL_ROLE_SEQ, 0 },
 	[C_NAMESPACE] = { "namespace", "NAMESPACE", 0, 0 },
 	[C_PATH] = { "path", "PATH", NL_ROLE_NAME, 0 },
 	[C_DOS] = { "dos_alias", "DOS", 0, 0 },

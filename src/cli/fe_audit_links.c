@@ -38,7 +38,7 @@ enum {
 
 static const struct nl_column hl_cols[H_NCOLS] = {
 	[H_MFT] = { "mft", "MFT", NL_COL_RIGHT | NL_ROLE_INODE, 0 },
-	[H_SEQ] = { "seq", "SEQ", NL_COL_RIGHT, 0 },
+	[H_SEQ] = { "seq", "SEQ", NL_COL_RIGHT | NL_ROLE_SEQ, 0 },
 	[H_NAMES] = { "name_count", "NAMES", NL_COL_RIGHT, 0 },
 	[H_INSIDE] = { "inside", "INSIDE", NL_COL_RIGHT, 0 },
 	[H_SATURATED] = { "saturated", "SATURATED", 0, 0 },
@@ -435,7 +435,7 @@ enum {
 
 static const struct nl_column rp_cols[R_NCOLS] = {
 	[R_MFT] = { "mft", "MFT", NL_COL_RIGHT | NL_ROLE_INODE, 0 },
-	[R_SEQ] = { "seq", "SEQ", TXT_HIDE, 0 },
+	[R_SEQ] = { "seq", "SEQ", TXT_HIDE | NL_ROLE_SEQ, 0 },
 	[R_TYPE] = { "tag_name", "TYPE", TXT_HIDE, 0 },
 	/* text: a directory symbolic link is "symlinkd", as 'dir /al' shows it */
 	[R_TYPE_TEXT] = { "type", "TYPE", NL_COL_NO_JSON | NL_COL_NO_CSV, 0 },

@@ -309,7 +309,7 @@ static int64_t cell_unix(const struct cell *c)
 
 int emit_row_bodyfile(nl_table *t)
 {
-	const struct cell *name = role_cell(t, NL_ROLE_NAME), *target, *mode, *del;
+	const struct cell *name = role_cell(t, NL_ROLE_NAME), *target, *mode, *del, *seq;
 	struct obuf b = { 0 };
 	char tmp[160];
 	bool deleted;
@@ -330,7 +330,12 @@ int emit_row_bodyfile(nl_table *t)
 		ob_adds(&b, " -> ");
 		ob_escaped(&b, target->s, target->slen, NL_ESC_PIPE);
 	}
-	snprintf(tmp, sizeof(tmp), "|%" PRId64 "|", cell_int(role_cell(t, NL_ROLE_INODE)));
+	seq = role_cell(t, NL_ROLE_SEQ);
+	if (seq && seq->type != C_NULL)
+		snprintf(tmp, sizeof(tmp), "|%" PRId64 "-%" PRId64 "|",
+			 cell_int(role_cell(t, NL_ROLE_INODE)), cell_int(seq));
+	else
+		snprintf(tmp, sizeof(tmp), "|%" PRId64 "|", cell_int(role_cell(t, NL_ROLE_INODE)));
 	ob_adds(&b, tmp);
 	/* A deleted name's own type is unknown: "-" before the '/', as fls -m writes it. */
 	if (mode && mode->type == C_STR && mode->slen > 1 && deleted) {
