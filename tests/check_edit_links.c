@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include <ntfslinks/reparse.h>
+#include <ntfslinks/scan.h>
+#include <ntfslinks/volume.h>
+#include <ntfslinks/writer.h>
 #include "testutil.h"
 
 #define GUID "{0b1e5a3c-1d2f-11ee-9a4b-806e6f6e6963}"
@@ -353,6 +356,115 @@ START_TEST(test_guid_valid)
 }
 END_TEST
 
+/* ---- the writer: replacing the reparse data of a link in place ----------- */
+
+static char tmpdir[4096];
+
+static const char replace_spec[] =
+	"image size=8M\n"
+	"default-time 2012-03-04T05:06:07Z\n"
+	"dir /t\n"
+	"dir /u\n"
+	"junction /j \"\\??\\C:\\t\" ctime=2001-01-01T00:00:00Z mtime=2002-02-02T00:00:00Z\n"
+	"symlink /s.txt \"..\\x.txt\" relative\n";
+
+static void build_image(const char *spec, char *image, size_t len)
+{
+	char path[4300];
+
+	snprintf(path, sizeof(path), "%s/t.spec", tmpdir);
+	snprintf(image, len, "%s/t.img", tmpdir);
+	ck_assert_int_eq(tu_write_text(path, spec), 0);
+	ck_assert_int_eq(tu_mkfixture(path, image), 0);
+}
+
+/* The reparse data and SI times of PATH, read back by the scanner. */
+static void read_back(const char *image, const char *path, uint8_t **data, size_t *len,
+		      struct nl_times *t)
+{
+	char err[NL_ERRMSG_SIZE];
+	nl_volume *v = NULL;
+	nl_model *m = NULL;
+	struct nl_scan_options so = { 0 };
+	const uint8_t *d = NULL;
+	uint64_t mft;
+	uint32_t tag;
+
+	ck_assert_int_eq(nl_volume_open(image, NULL, &v, err, sizeof(err)), 0);
+	ck_assert_int_eq(nl_scan(v, &so, &m), 0);
+	ck_assert_int_eq(nl_model_lookup_path(m, path, &mft), 0);
+	ck_assert_int_eq(nl_model_reparse(m, mft, &tag, &d, len), 0);
+	*data = malloc(*len);
+	memcpy(*data, d, *len);
+	ck_assert_int_eq(nl_model_times(m, mft, t), 0);
+	nl_model_free(&m);
+	nl_volume_close(&v);
+}
+
+static void link_bytes(enum nl_link_kind kind, const char *text, uint8_t **b, size_t *n)
+{
+	struct nl_target t;
+	const char *why = NULL;
+
+	ck_assert_int_eq(nl_link_target_parse(kind, text, 0, &t, &why), 0);
+	ck_assert_int_eq(nl_link_build(kind, &t, b, n, &why), 0);
+	nl_target_clear(&t);
+}
+
+START_TEST(test_writer_replace)
+{
+	char image[4300];
+	nl_writer *w = NULL;
+	uint64_t ref, dir;
+	uint8_t *old = NULL, *nb = NULL, *got = NULL;
+	size_t oldn = 0, nn = 0, gotn = 0;
+	struct nl_times before, after;
+
+	build_image(replace_spec, image, sizeof(image));
+	read_back(image, "/j", &old, &oldn, &before);
+	ck_assert_int_eq(nl_writer_open(image, 0, 0, &w), 0);
+	ck_assert_int_eq(nl_writer_lookup_path(w, "/j", &ref), 0);
+	ck_assert_int_eq(nl_writer_get_reparse(w, ref, &got, &gotn), 0);
+	ck_assert_uint_eq(gotn, oldn);
+	ck_assert_mem_eq(got, old, oldn);
+	free(got);
+	link_bytes(NL_LINK_JUNCTION, "C:\\u\\longer name than before", &nb, &nn);
+	ck_assert_int_eq(nl_writer_replace_reparse(w, ref, nb, nn), 0);
+	/* not a reparse point, and a length field that does not match */
+	ck_assert_int_eq(nl_writer_lookup_path(w, "/t", &dir), 0);
+	ck_assert_int_eq(nl_writer_is_dir(w, dir), 1);
+	ck_assert_int_eq(nl_writer_is_dir(w, ref), 1);
+	ck_assert_int_eq(nl_writer_lookup_path(w, "/s.txt", &dir), 0);
+	ck_assert_int_eq(nl_writer_is_dir(w, dir), 0);
+	ck_assert_int_eq(nl_writer_lookup_path(w, "/t", &dir), 0);
+	ck_assert_int_eq(nl_writer_replace_reparse(w, dir, nb, nn), -ENODATA);
+	ck_assert_int_eq(nl_writer_get_reparse(w, dir, &got, &gotn), -ENODATA);
+	ck_assert_int_eq(nl_writer_replace_reparse(w, ref, nb, nn - 2), -EINVAL);
+	ck_assert_int_eq(nl_writer_close(&w), 0);
+
+	read_back(image, "/j", &got, &gotn, &after);
+	ck_assert_uint_eq(gotn, nn);
+	ck_assert_mem_eq(got, nb, nn);
+	ck_assert_int_eq(after.crtime, before.crtime);
+	ck_assert_int_eq(after.mtime, before.mtime);
+	ck_assert_int_eq(after.ctime, before.ctime);
+	ck_assert_int_eq(after.atime, before.atime);
+	free(got);
+	free(nb);
+	free(old);
+}
+END_TEST
+
+static void setup_tmp(void)
+{
+	ck_assert(tu_mkdtemp(tmpdir, sizeof(tmpdir), "edit-links"));
+}
+
+static void teardown_tmp(void)
+{
+	tu_rmtree(tmpdir);
+}
+
 static Suite *edit_links_suite(void)
 {
 	Suite *s = suite_create("edit-links");
@@ -369,6 +481,12 @@ static Suite *edit_links_suite(void)
 	tcase_add_loop_test(tc, test_map_prefix, 0, sizeof(map_cases) / sizeof(map_cases[0]));
 	tcase_add_test(tc, test_to_volume);
 	tcase_add_loop_test(tc, test_to_relative, 0, sizeof(rel_cases) / sizeof(rel_cases[0]));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("writer");
+	tcase_add_checked_fixture(tc, setup_tmp, teardown_tmp);
+	tcase_add_test(tc, test_writer_replace);
+	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
 }

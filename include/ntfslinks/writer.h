@@ -248,6 +248,24 @@ int nl_writer_set_reparse(nl_writer *w, uint64_t ref, const void *data,
 			  size_t len);
 
 /**
+ * nl_writer_get_reparse - the reparse data of REF (as nl_writer_set_reparse
+ * takes it) into a new malloc'ed *DATA of *LEN bytes; the caller frees it.
+ * Returns 0, -ENODATA (REF is not a reparse point), -errno.
+ */
+int nl_writer_get_reparse(nl_writer *w, uint64_t ref, uint8_t **data, size_t *len);
+
+/**
+ * nl_writer_replace_reparse - replace the reparse data of REF, which must
+ * already be a reparse point (-ENODATA), with the LEN bytes of DATA
+ * (checked as by nl_writer_set_reparse), in place: the record, its names,
+ * times and security stay as they were; $Extend/$Reparse follows the new
+ * tag, and so do the $FILE_NAMEs and their index entries when the tag
+ * changes. Returns 0, -EINVAL, -ENODATA, -ENOSPC, -errno.
+ */
+int nl_writer_replace_reparse(nl_writer *w, uint64_t ref, const void *data,
+			      size_t len);
+
+/**
  * nl_writer_set_attributes - set the file attribute bits of REF to ATTRS
  * (the NL_FA_* bits READONLY, HIDDEN, SYSTEM, ARCHIVE, NORMAL, TEMPORARY,
  * OFFLINE, NOT_INDEXED, COMPRESSED; DIRECTORY, SPARSE and REPARSE_POINT
@@ -264,6 +282,9 @@ int nl_writer_set_attributes(nl_writer *w, uint64_t ref, uint32_t attrs);
  */
 int nl_writer_get_attributes(nl_writer *w, uint64_t ref,
 			     uint32_t *attrs);
+
+/** nl_writer_is_dir - 1 if REF is a directory, 0 if not, or -errno. */
+int nl_writer_is_dir(nl_writer *w, uint64_t ref);
 
 /**
  * nl_writer_set_times - set the four timestamps of REF in

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/xattr.h>
 
 #include "writer/writer_int.h"
 
@@ -166,6 +167,13 @@ int nl_writer_set_sparse(struct nl_writer *w, uint64_t ref,
 	return rc;
 }
 
+/* The reparse point check of nl_writer_set_reparse and _replace_reparse. */
+static bool reparse_len_ok(const uint8_t *d, size_t len)
+{
+	return d && len >= 8 && len <= 16384 &&
+	       (size_t)(d[4] | d[5] << 8) + 8 + ((d[3] & 0x80) ? 0 : 16) == len;
+}
+
 int nl_writer_set_reparse(struct nl_writer *w, uint64_t ref, const void *data,
 			  size_t len)
 {
@@ -173,8 +181,7 @@ int nl_writer_set_reparse(struct nl_writer *w, uint64_t ref, const void *data,
 	struct wnode *node;
 	int rc;
 
-	if (!data || len < 8 || len > 16384 ||
-	    (size_t)(d[4] | d[5] << 8) + 8 + ((d[3] & 0x80) ? 0 : 16) != len)
+	if (!reparse_len_ok(d, len))
 		return nl_w_fail(w, -EINVAL, "reparse data length field does not match its size");
 	nl_w_begin(w);
 	rc = nl_w_get(w, ref, &node);
@@ -194,9 +201,106 @@ int nl_writer_set_reparse(struct nl_writer *w, uint64_t ref, const void *data,
 	return rc;
 }
 
+int nl_writer_get_reparse(struct nl_writer *w, uint64_t ref, uint8_t **data, size_t *len)
+{
+	struct wnode *node;
+	s64 size = 0;
+	char *v;
+	int rc;
+
+	*data = NULL;
+	*len = 0;
+	nl_w_begin(w);
+	rc = nl_w_get(w, ref, &node);
+	if (!rc && !(node->ni->flags & FILE_ATTR_REPARSE_POINT))
+		rc = -ENODATA;
+	if (!rc) {
+		v = ntfs_attr_readall(node->ni, AT_REPARSE_POINT, AT_UNNAMED, 0, &size);
+		if (!v)
+			rc = nl_w_fail(w, errno == ENOENT ? -ENODATA : nl_w_errno(),
+				       "record %llu: cannot read its reparse data",
+				       (unsigned long long)node->no);
+		else {
+			*data = (uint8_t *)v;
+			*len = (size_t)size;
+		}
+	}
+	nl_w_end(w);
+	return rc;
+}
+
+int nl_writer_replace_reparse(struct nl_writer *w, uint64_t ref, const void *data, size_t len)
+{
+	struct wnode *node;
+	ntfs_inode *ni;
+	sle64 times[4];
+	le32 old_tag = 0;
+	int rc;
+
+	if (!reparse_len_ok(data, len))
+		return nl_w_fail(w, -EINVAL, "reparse data length field does not match its size");
+	nl_w_begin(w);
+	rc = nl_w_get(w, ref, &node);
+	if (rc)
+		goto out;
+	ni = node->ni;
+	if (!(ni->flags & FILE_ATTR_REPARSE_POINT)) {
+		rc = nl_w_fail(w, -ENODATA, "record %llu is not a reparse point",
+			       (unsigned long long)node->no);
+		goto out;
+	}
+	rc = nl_w_release_stream(w, node);
+	if (rc)
+		goto out;
+	times[0] = ni->creation_time;
+	times[1] = ni->last_data_change_time;
+	times[2] = ni->last_mft_change_time;
+	times[3] = ni->last_access_time;
+	{
+		ntfs_attr *na = ntfs_attr_open(ni, AT_REPARSE_POINT, AT_UNNAMED, 0);
+
+		if (na) {
+			if (ntfs_attr_pread(na, 0, 4, &old_tag) != 4)
+				old_tag = 0;
+			ntfs_attr_close(na);
+		}
+	}
+	if (ntfs_set_ntfs_reparse_data(ni, (const char *)data, len, XATTR_REPLACE)) {
+		rc = nl_w_errno();
+		nl_w_fail(w, rc, "record %llu: cannot replace reparse data: %s",
+			  (unsigned long long)node->no, strerror(-rc));
+		goto out;
+	}
+	/* the record keeps its times, whatever libntfs-3g did to them */
+	ni->creation_time = times[0];
+	ni->last_data_change_time = times[1];
+	ni->last_mft_change_time = times[2];
+	ni->last_access_time = times[3];
+	NInoSetDirty(ni);
+	/* the names carry the tag: only a new tag touches them and their index entries */
+	if (memcmp(&old_tag, data, 4) != 0)
+		NInoFileNameSetDirty(ni);
+out:
+	nl_w_end(w);
+	return rc;
+}
+
 #define SETTABLE (NL_FA_READONLY | NL_FA_HIDDEN | NL_FA_SYSTEM | \
 		  NL_FA_ARCHIVE | NL_FA_NORMAL | NL_FA_TEMPORARY | \
 		  NL_FA_OFFLINE | NL_FA_NOT_INDEXED)
+
+int nl_writer_is_dir(struct nl_writer *w, uint64_t ref)
+{
+	struct wnode *node;
+	int rc;
+
+	nl_w_begin(w);
+	rc = nl_w_get(w, ref, &node);
+	if (!rc)
+		rc = (node->ni->mrec->flags & MFT_RECORD_IS_DIRECTORY) ? 1 : 0;
+	nl_w_end(w);
+	return rc;
+}
 
 int nl_writer_get_attributes(struct nl_writer *w, uint64_t ref, uint32_t *attrs)
 {
