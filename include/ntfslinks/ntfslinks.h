@@ -13,5 +13,6 @@
 #include <ntfslinks/emit.h>
 #include <ntfslinks/writer.h>
 #include <ntfslinks/copy.h>
+#include <ntfslinks/build.h>
 
 #endif
