@@ -14,5 +14,6 @@
 #include <ntfslinks/writer.h>
 #include <ntfslinks/copy.h>
 #include <ntfslinks/build.h>
+#include <ntfslinks/edit.h>
 
 #endif

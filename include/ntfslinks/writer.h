@@ -58,6 +58,8 @@ struct nl_format_opts {
 
 /** Flags of nl_writer_open(). */
 #define NL_WRITER_KEEP_OPEN_MAX 0   /* reserved, pass 0 */
+#define NL_WRITER_RDONLY 0x1        /* mount read-only: lookups only, every
+				       change fails (a dry run's checks) */
 
 /** The root directory's MFT reference (record 5, sequence 5). */
 #define NL_WRITER_ROOT NL_MREF_MAKE(NL_ROOT_MFT, NL_ROOT_MFT)
@@ -77,10 +79,16 @@ int nl_writer_format(const char *image, const struct nl_format_opts *opts,
  * nl_writer_open - mount the NTFS volume at byte OFFSET of IMAGE read-write
  * (OFFSET 0: IMAGE is the volume; otherwise, e.g., a partition inside a disk
  * image, reached without a loop device). IMAGE may be a block device.
- * @flags: 0.
+ * @flags: 0 or NL_WRITER_RDONLY.
+ * An image that is mounted or in use is refused with -EBUSY: one that
+ * /proc/self/mountinfo (or a regular /etc/mtab) lists as a mount source,
+ * itself or through a loop device backed by it, or that another program
+ * holds locked, as an ntfs-3g mount does. The writer locks the whole file
+ * in turn (a read lock when NL_WRITER_RDONLY), and opens a block device
+ * exclusively, until nl_writer_close().
  * On success *wp is a new handle the caller must pass to nl_writer_close().
- * Returns 0 or the error of libntfs-3g's mount (e.g. -EINVAL no NTFS there,
- * -EPERM dirty/hibernated).
+ * Returns 0, -EBUSY, or the error of libntfs-3g's mount (e.g. -EINVAL no
+ * NTFS there, -EPERM dirty/hibernated).
  */
 int nl_writer_open(const char *image, uint64_t offset, unsigned flags,
 		   nl_writer **wp);

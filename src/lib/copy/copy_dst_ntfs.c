@@ -559,7 +559,8 @@ int cp_dst_ntfs_open(struct cp_dst *d, const char *image, const char *path, bool
 	} else {
 		rc = nl_writer_open(file, off, 0, &p->w);
 		if (rc)
-			snprintf(err, errlen, "cannot open the image for writing: %s", strerror(-rc));
+			snprintf(err, errlen, "cannot open the image for writing: %s",
+				 rc == -EBUSY ? "the image is mounted or in use" : strerror(-rc));
 		else
 			rc = dst_ntfs_find(d, parent, leaf, parents, err, errlen);
 	}

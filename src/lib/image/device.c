@@ -32,6 +32,11 @@ struct nl_dev {
 /* to_nl_dev: our device around libntfs-3g's (its first member). */
 static inline struct nl_dev *to_nl_dev(struct ntfs_device *dev) { return (struct nl_dev *)dev; }
 
+int nl_device_fd(struct ntfs_device *dev)
+{
+	return NDevOpen(dev) ? to_nl_dev(dev)->fd : -1;
+}
+
 ssize_t nl_pread_full(int fd, void *buf, size_t len, uint64_t off)
 {
 	size_t done = 0;

@@ -26,6 +26,10 @@
  */
 struct ntfs_device *nl_device_new(const char *path, uint64_t offset, uint64_t size, bool rw);
 
+/** nl_device_fd - the file descriptor of the open device @dev (made by
+ * nl_device_new()), or -1 when it is not open. */
+int nl_device_fd(struct ntfs_device *dev);
+
 /**
  * nl_device_mount - mount the NTFS volume at [@offset, @offset+@size) of @path.
  * @rw:    false: NTFS_MNT_RDONLY | NTFS_MNT_FORENSIC (a dirty, hibernated or

@@ -571,7 +571,7 @@ int nl_writer_open(const char *image, uint64_t offset, unsigned flags,
 	struct nl_writer *w;
 	int rc;
 
-	if (!wp || !image || flags)
+	if (!wp || !image || (flags & ~(unsigned)NL_WRITER_RDONLY))
 		return -EINVAL;
 	*wp = NULL;
 	w = calloc(1, sizeof(*w));
@@ -587,7 +587,7 @@ int nl_writer_open(const char *image, uint64_t offset, unsigned flags,
 	w->cap = DEFAULT_CACHE;
 	/* device.c's operations (which add OFFSET, e.g. for a partition
 	 * inside a disk image) behind the writer's block cache */
-	rc = nl_w_dev_mount(image, offset, &w->vol);
+	rc = nl_w_dev_mount(image, offset, flags & NL_WRITER_RDONLY, &w->vol);
 	if (rc) {
 		free(w->tab);
 		free(w);

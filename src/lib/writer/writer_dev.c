@@ -420,9 +420,18 @@ static int wb_open(struct ntfs_device *dev, int flags)
 {
 	struct wb_cache *c = cache_of(dev);
 	uint64_t size = 0;
+	int err;
 
 	if (c->lower->open(dev, flags))
 		return -1;
+	/* the file locked as libntfs-3g locks it: a mount elsewhere and this
+	 * one exclude each other */
+	err = nl_w_lock_fd(nl_device_fd(dev), (flags & O_ACCMODE) == O_RDONLY);
+	if (err) {
+		c->lower->close(dev);
+		errno = -err;
+		return -1;
+	}
 	if (c->lower->ioctl(dev, BLKGETSIZE64, &size))
 		size = 0;	/* nothing is cached */
 	c->limit = size & ~(uint64_t)(WB_SIZE - 1);
@@ -579,44 +588,36 @@ int nl_w_dev_read_cache(ntfs_volume *vol, unsigned cap)
 	return 0;
 }
 
-int nl_w_dev_mount(const char *image, uint64_t offset, ntfs_volume **out)
+int nl_w_dev_mount(const char *image, uint64_t offset, bool rdonly, ntfs_volume **out)
 {
 	struct ntfs_device *dev;
 	struct wb_cache *c;
 	ntfs_volume *vol;
-	unsigned long mnt = 0;
-	struct stat st;
-	int err;
+	int err, excl_fd;
 
 	*out = NULL;
-	/* as ntfs_mount() does: refuse a volume the system has mounted */
-	if (offset == 0 && ntfs_check_if_mounted(image, &mnt) == 0 &&
-	    (mnt & NTFS_MF_MOUNTED))
-		return -EBUSY;
+	/* as ntfs_mount() does: refuse a volume the system has mounted (and,
+	 * in wb_open, one another program holds locked) */
+	err = nl_w_image_busy(image, &excl_fd);
+	if (err)
+		return err;
 	c = wb_new(nl_w_dev_cap);
-	if (!c)
+	if (!c) {
+		if (excl_fd >= 0)
+			close(excl_fd);
 		return -ENOMEM;
-	dev = nl_device_new(image, offset, 0, true);
+	}
+	c->excl_fd = excl_fd;
+	dev = nl_device_new(image, offset, 0, !rdonly);
 	if (!dev) {
 		err = errno;
 		wb_free(c);
 		return -err;
 	}
-	/* a block device: nobody else may open it exclusively meanwhile
-	 * (ntfs_mount's NTFS_MNT_EXCLUSIVE) */
-	if (stat(image, &st) == 0 && S_ISBLK(st.st_mode)) {
-		c->excl_fd = open(image, O_RDONLY | O_EXCL | O_CLOEXEC);
-		if (c->excl_fd < 0) {
-			err = errno;
-			ntfs_device_free(dev);
-			wb_free(c);
-			return -err;
-		}
-	}
 	c->lower = dev->d_ops;
 	dev->d_private = c;
 	dev->d_ops = &wb_ops;
-	vol = ntfs_device_mount(dev, NTFS_MNT_NONE);
+	vol = ntfs_device_mount(dev, rdonly ? NTFS_MNT_RDONLY : NTFS_MNT_NONE);
 	if (!vol) {
 		err = errno ? errno : EIO;
 		if (NDevOpen(dev))

@@ -86,11 +86,27 @@ int nl_w_close_all(struct nl_writer *w);
 /* Close the cached data stream of a node, if any. Returns 0 or -errno. */
 int nl_w_release_stream(struct nl_writer *w, struct wnode *n);
 
-/* Mount the volume at byte OFFSET of IMAGE read-write through the writer's
- * device (writer_dev.c: device.c behind a write-back cache of small blocks;
- * everything reaches the image at the latest when ntfs_umount() syncs and
- * closes the device, which report any failure). Returns 0 or -errno. */
-int nl_w_dev_mount(const char *image, uint64_t offset, ntfs_volume **out);
+/* Mount the volume at byte OFFSET of IMAGE read-write (read-only when
+ * RDONLY) through the writer's device (writer_dev.c: device.c behind a
+ * write-back cache of small blocks; everything reaches the image at the
+ * latest when ntfs_umount() syncs and closes the device, which report any
+ * failure). Returns 0, -EBUSY (mounted or in use, nl_w_image_busy) or
+ * -errno. */
+int nl_w_dev_mount(const char *image, uint64_t offset, bool rdonly, ntfs_volume **out);
+
+/* Refuse an image that is mounted (writer_busy.c): -EBUSY if
+ * /proc/self/mountinfo or a regular /etc/mtab has IMAGE, or a loop device
+ * (or loop partition) backed by it, as a mount source. A block device is
+ * also opened exclusively (-EBUSY when another program has), that
+ * descriptor in *excl_fd for the caller to close (else -1).
+ * Returns 0 or -errno. */
+int nl_w_image_busy(const char *image, int *excl_fd);
+
+/* Lock the whole file open at FD (an open file description lock: a read
+ * lock when RDONLY, else a write lock), as libntfs-3g locks the devices it
+ * opens, so that an ntfs-3g mount and the writer exclude each other.
+ * Returns 0, -EBUSY (another holds a conflicting lock) or -errno. */
+int nl_w_lock_fd(int fd, bool rdonly);
 
 /* Write the dirty blocks of VOL's device cache (a writer's volume) to the
  * image, without fsync. Returns 0 or -errno (also for an earlier failed

@@ -1,0 +1,136 @@
+/* edit.h: change the links inside an NTFS image offline: hard links, names, reparse points (ln, rm, move, junction, symlink, mountpoint, retarget). */
+#ifndef NTFSLINKS_EDIT_H
+#define NTFSLINKS_EDIT_H
+
+#include <ntfslinks/common.h>
+#include <ntfslinks/ondisk.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * An edit handle is one NTFS volume open for writing through the writer
+ * (writer.h: libntfs-3g, no FUSE, no mount) on which link operations run.
+ * Paths inside the volume are WTF-8 (unistr.h), '/' or '\' between names,
+ * starting at the root; reparse points on the way are never followed.
+ *
+ * Each operation checks everything it can before it writes anything (names,
+ * existence, the 1,023-name limit, the encoding of a target), so that a
+ * refused operation leaves the volume as it was; where libntfs-3g fails
+ * midway the operation undoes what it did. Every change is reported to the
+ * log callback as it is made (with NL_EDIT_DRY_RUN: as it would be made,
+ * and nothing is written: the volume is then mounted read-only).
+ *
+ * Protocol:
+ *   nl_edit_open("disk.img@2", &opts, &e, err, sizeof(err));
+ *   nl_edit_link(e, "/a/f.txt", "/b/f.txt", 0); ...
+ *   nl_edit_close(&e);       // writes everything out: check it
+ *
+ * Every function returns 0 or -errno; after a failure nl_edit_error() says
+ * why. Data reaches the image only when nl_edit_close() succeeds.
+ */
+
+typedef struct nl_edit nl_edit;
+
+/* nl_edit_options.flags */
+#define NL_EDIT_DRY_RUN 0x1  /* check and report every change, write nothing */
+#define NL_EDIT_POSIX   0x2  /* accept names Windows refuses (nl_edit_check_name);
+				they are written in the POSIX namespace */
+
+/** What one change did (the log's "action"). */
+enum nl_edit_action {
+	NL_EDIT_ACT_LINK = 0,   /* a name added to a file: path the new name, target the file's name used */
+	NL_EDIT_ACT_UNLINK,     /* a name removed (its object keeps other names) */
+	NL_EDIT_ACT_FREE,       /* the last name removed: the record and its clusters freed */
+	NL_EDIT_ACT_RMDIR,      /* a folder removed (its record freed) */
+	NL_EDIT_ACT_UNLINK_LINK, /* a junction, symbolic link or mount point removed as a link */
+	NL_EDIT_ACT_UNREPARSE,  /* the reparse point of path removed, the object stays */
+	NL_EDIT_ACT_RENAME,     /* path renamed or moved to target */
+	NL_EDIT_ACT_RETARGET,   /* the link at path now points at target (detail: the old target) */
+	NL_EDIT_ACT_CREATE,     /* a junction, symbolic link or mount point made at path -> target */
+	NL_EDIT_ACT_WARNING,    /* nothing changed: detail says what to look at */
+	NL_EDIT_ACT_COUNT
+};
+
+/** nl_edit_action_name - "link", "unlink", "free", "rmdir", "unlink-link",
+ * "unreparse", "rename", "retarget", "create", "warning" (static), or NULL. */
+const char *nl_edit_action_name(enum nl_edit_action a);
+
+/** One change, as handed to the log callback. Strings are WTF-8 (path and
+ * target; detail is plain text), owned by the library, valid during the
+ * call; target and detail may be NULL. */
+struct nl_edit_event {
+	enum nl_edit_action action;
+	const char *path;       /* the name changed, inside the volume */
+	const char *target;     /* new name, the other name, or a link target */
+	const char *detail;     /* e.g. "junction", "record 42 freed, 3 clusters" */
+	uint64_t mft;           /* the record concerned, UINT64_MAX when none */
+	bool dry_run;           /* reported by a dry run: not written */
+};
+
+/** nl_edit_log_fn - called once per change, in the order they are made. */
+typedef void (*nl_edit_log_fn)(void *ctx, const struct nl_edit_event *ev);
+
+/** Options of nl_edit_open(); all-zero means the defaults. */
+struct nl_edit_options {
+	unsigned flags;         /* NL_EDIT_* */
+	nl_edit_log_fn log;     /* may be NULL */
+	void *log_ctx;
+};
+
+/**
+ * nl_edit_open - open the NTFS volume SPEC for editing: an image file or
+ * block device, "PATH@N" for partition N of a partitioned disk (as
+ * nl_volume_open() takes it).
+ * @opt:  may be NULL (defaults)
+ * @out:  receives the new handle; release it with nl_edit_close()
+ * @err, @errlen: a one-line explanation on failure (NL_ERRMSG_SIZE suffices)
+ * Returns 0, -ENOENT, -EINVAL (no NTFS there), -EBUSY (the image is mounted
+ * or in use: see nl_writer_open()), -EROFS, or -errno.
+ */
+int nl_edit_open(const char *spec, const struct nl_edit_options *opt, nl_edit **out,
+		 char *err, size_t errlen);
+
+/**
+ * nl_edit_close - write everything out, unmount, free the handle and set
+ * *e to NULL (NULL is fine: 0). Every write, inode close and the unmount are
+ * checked: returns 0 only if all changes reached the image, else the first
+ * error (its text in @err, @errlen bytes, when not NULL).
+ */
+int nl_edit_close(nl_edit **e, char *err, size_t errlen);
+
+/** nl_edit_error - the text of the last failure (lowercase, no full stop),
+ * "" when none; owned by @e, valid until the next call. */
+const char *nl_edit_error(const nl_edit *e);
+
+/** nl_edit_flags - the NL_EDIT_* flags @e was opened with. */
+unsigned nl_edit_flags(const nl_edit *e);
+
+/**
+ * nl_edit_lookup - the MFT reference of PATH (links on the way not
+ * followed). Returns 0, -ENOENT, -ENOTDIR, -EILSEQ.
+ */
+int nl_edit_lookup(nl_edit *e, const char *path, uint64_t *ref);
+
+/**
+ * nl_edit_check_name - is the WTF-8 NAME a name a new link may get?
+ * Any name of 1 to 255 UTF-16 units without NUL or '/' is valid on NTFS
+ * (unpaired surrogates included). Without NL_EDIT_POSIX in @flags, names
+ * Windows refuses are refused too: the characters < > : " \ | ? * and
+ * controls below U+0020, a trailing dot or space, and the reserved device
+ * names CON, PRN, AUX, NUL, COM1..COM9, LPT1..LPT9 (also with superscript
+ * digits ¹²³, in any case, alone or before a dot or an extension).
+ * @ns: receives the namespace the name is written in: NL_NS_WIN32, or
+ *      NL_NS_POSIX for a name only NL_EDIT_POSIX accepts (may be NULL)
+ * @why, @whylen: the reason when refused, e.g. "'aux' is a reserved device
+ *      name on Windows (use --posix to allow it)" (may be NULL)
+ * Returns 0, -EINVAL, -EILSEQ (not WTF-8), -ENAMETOOLONG (> 255 units).
+ */
+int nl_edit_check_name(const char *name, unsigned flags, enum nl_name_space *ns,
+		       char *why, size_t whylen);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

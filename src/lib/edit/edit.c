@@ -1,0 +1,224 @@
+/* edit.c: the edit handle: opening a volume for editing through the writer, failure texts, the action log, and paths inside the volume. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ntfslinks/volume.h>
+
+#include "edit/edit_int.h"
+
+int nl_e_fail(struct nl_edit *e, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int nl_e_fail_writer(struct nl_edit *e, int rc, const char *what)
+{
+	const char *why = nl_writer_error(e->w);
+
+	return nl_e_fail(e, rc, "%s: %s", what, *why ? why : strerror(-rc));
+}
+
+const char *nl_edit_error(const struct nl_edit *e)
+{
+	return e ? e->msg : "";
+}
+
+unsigned nl_edit_flags(const struct nl_edit *e)
+{
+	return e->o.flags;
+}
+
+const char *nl_edit_action_name(enum nl_edit_action a)
+{
+	static const char *const names[NL_EDIT_ACT_COUNT] = {
+		[NL_EDIT_ACT_LINK] = "link",
+		[NL_EDIT_ACT_UNLINK] = "unlink",
+		[NL_EDIT_ACT_FREE] = "free",
+		[NL_EDIT_ACT_RMDIR] = "rmdir",
+		[NL_EDIT_ACT_UNLINK_LINK] = "unlink-link",
+		[NL_EDIT_ACT_UNREPARSE] = "unreparse",
+		[NL_EDIT_ACT_RENAME] = "rename",
+		[NL_EDIT_ACT_RETARGET] = "retarget",
+		[NL_EDIT_ACT_CREATE] = "create",
+		[NL_EDIT_ACT_WARNING] = "warning",
+	};
+
+	return (unsigned)a < NL_EDIT_ACT_COUNT ? names[a] : NULL;
+}
+
+void nl_e_log(struct nl_edit *e, enum nl_edit_action action, const char *path,
+	      const char *target, const char *detail, uint64_t mft)
+{
+	struct nl_edit_event ev = {
+		.action = action, .path = path, .target = target, .detail = detail,
+		.mft = mft, .dry_run = nl_e_dry(e),
+	};
+
+	if (e->o.log)
+		e->o.log(e->o.log_ctx, &ev);
+}
+
+static void edit_free(struct nl_edit *e)
+{
+	free(e->spec);
+	free(e->image);
+	free(e);
+}
+
+/* Why nl_writer_open() refused @image (its -errno @rc). */
+static const char *open_reason(int rc)
+{
+	switch (rc) {
+	case -EBUSY:
+		return "the image is mounted or in use";
+	case -EPERM:
+		return "the volume is dirty or hibernated (run ntfsfix, or boot Windows and shut it down)";
+	case -EINVAL:
+		return "no NTFS volume there";
+	default:
+		return strerror(-rc);
+	}
+}
+
+int nl_edit_open(const char *spec, const struct nl_edit_options *opt, struct nl_edit **out,
+		 char *err, size_t errlen)
+{
+	struct nl_edit *e;
+	enum nl_volume_kind kind;
+	uint64_t size = 0;
+	unsigned part = 0;
+	char why[NL_ERRMSG_SIZE] = "";
+	int rc;
+
+	if (!spec || !out)
+		return -EINVAL;
+	*out = NULL;
+	e = calloc(1, sizeof(*e));
+	if (!e || !(e->spec = strdup(spec))) {
+		free(e);
+		return -ENOMEM;
+	}
+	if (opt)
+		e->o = *opt;
+	rc = nl_volume_locate(spec, NULL, &e->image, &e->offset, &size, &part, &kind,
+			      why, sizeof(why));
+	if (!rc && kind != NL_VOLUME_NTFS) {
+		snprintf(why, sizeof(why), "a raw $MFT cannot be edited: it is not a volume");
+		rc = -EINVAL;
+	}
+	if (!rc) {
+		rc = nl_writer_open(e->image, e->offset, nl_e_dry(e) ? NL_WRITER_RDONLY : 0, &e->w);
+		if (rc)
+			snprintf(why, sizeof(why), "cannot open for writing: %s", open_reason(rc));
+	}
+	if (rc) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s", *why ? why : strerror(-rc));
+		edit_free(e);
+		return rc;
+	}
+	*out = e;
+	return 0;
+}
+
+int nl_edit_close(struct nl_edit **ep, char *err, size_t errlen)
+{
+	struct nl_edit *e;
+	int rc;
+
+	if (!ep || !*ep)
+		return 0;
+	e = *ep;
+	*ep = NULL;
+	/* the writer checks every inode close, the device's write-back and
+	 * the unmount, and returns the first failure */
+	rc = nl_writer_close(&e->w);
+	if (rc && err && errlen)
+		snprintf(err, errlen, "cannot write the changes to the image: %s", strerror(-rc));
+	edit_free(e);
+	return rc;
+}
+
+int nl_edit_lookup(struct nl_edit *e, const char *path, uint64_t *ref)
+{
+	int rc = nl_writer_lookup_path(e->w, path, ref);
+
+	if (rc == -ENOENT)
+		return nl_e_fail(e, rc, "no such file or folder");
+	if (rc == -ENOTDIR)
+		return nl_e_fail(e, rc, "a name on the way is not a folder");
+	if (rc)
+		return nl_e_fail_writer(e, rc, "cannot look it up");
+	return 0;
+}
+
+/* ---- paths ---------------------------------------------------------------- */
+
+char *nl_e_path_join(const char *dir, const char *name)
+{
+	char *s;
+
+	if (asprintf(&s, "%s%s%s", dir, strcmp(dir, "/") ? "/" : "", name) < 0)
+		return NULL;
+	return s;
+}
+
+void nl_e_path_free(struct nl_e_path *p)
+{
+	free(p->norm);
+	free(p->dir);
+	memset(p, 0, sizeof(*p));
+}
+
+int nl_e_path_split(struct nl_edit *e, const char *path, struct nl_e_path *p)
+{
+	size_t n = strlen(path), o = 0, last = 0;
+	ssize_t units;
+	char *norm;
+
+	memset(p, 0, sizeof(*p));
+	norm = malloc(n + 2);
+	if (!norm)
+		return nl_e_fail(e, -ENOMEM, "out of memory");
+	/* "/" before each non-empty component, '\' taken as '/' */
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+
+		while (j < n && path[j] != '/' && path[j] != '\\')
+			j++;
+		if (j > i) {
+			last = o;
+			norm[o++] = '/';
+			memcpy(norm + o, path + i, j - i);
+			o += j - i;
+		}
+		i = j + 1;
+	}
+	if (o == 0)
+		norm[o++] = '/';
+	norm[o] = 0;
+	p->norm = norm;
+	p->dir = last ? strndup(norm, last) : strdup("/");
+	if (!p->dir) {
+		nl_e_path_free(p);
+		return nl_e_fail(e, -ENOMEM, "out of memory");
+	}
+	p->name = norm + (o > 1 ? last + 1 : o);
+	units = nl_wtf8_to_utf16le_buf(p->name, strlen(p->name), p->units, NL_NAME_MAX_UNITS);
+	if (units < 0) {
+		nl_e_path_free(p);
+		return nl_e_fail(e, (int)units, units == -ENAMETOOLONG ?
+				 "name longer than 255 UTF-16 units" : "name is not valid WTF-8");
+	}
+	p->len = (size_t)units;
+	return 0;
+}

@@ -1,0 +1,58 @@
+/* edit_int.h (internal): the edit handle and what the edit_*.c operations share: the writer, failure texts, the action log and paths split into folder and name. */
+#ifndef NL_EDIT_INT_H
+#define NL_EDIT_INT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <ntfslinks/edit.h>
+#include <ntfslinks/unistr.h>
+#include <ntfslinks/writer.h>
+
+struct nl_edit {
+	nl_writer *w;           /* read-only (NL_WRITER_RDONLY) for a dry run */
+	char *spec;             /* the volume as given to nl_edit_open */
+	char *image;            /* its file or device (without "@N") */
+	uint64_t offset;        /* of the volume in it */
+	struct nl_edit_options o;
+	char msg[1024];
+};
+
+/* Record MSG (printf-style) as @e's failure text and return RC. */
+int nl_e_fail(struct nl_edit *e, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* nl_e_fail() with the writer's own text appended: "WHAT: <writer error>". */
+int nl_e_fail_writer(struct nl_edit *e, int rc, const char *what);
+
+/* Is this a dry run (nothing may be written)? */
+static inline bool nl_e_dry(const struct nl_edit *e)
+{
+	return (e->o.flags & NL_EDIT_DRY_RUN) != 0;
+}
+
+/* Report one change to the log callback (if any). TARGET and DETAIL may be
+ * NULL; MFT is a record number or UINT64_MAX. */
+void nl_e_log(struct nl_edit *e, enum nl_edit_action action, const char *path,
+	      const char *target, const char *detail, uint64_t mft);
+
+/* A path inside the volume split into its folder and its last name. */
+struct nl_e_path {
+	char *norm;             /* the path normalized: "/a/b", "/" for the root */
+	char *dir;              /* "/a" ("/" for a name at the root) */
+	const char *name;       /* "b" (points into norm), "" for the root */
+	uint16_t units[NL_NAME_MAX_UNITS];  /* the name in UTF-16 */
+	size_t len;             /* its units */
+};
+
+/* Split PATH ('/' or '\' separated, empty components dropped) into @p.
+ * Returns 0, -ENOMEM, -EILSEQ, -ENAMETOOLONG (a name over 255 units); free
+ * @p with nl_e_path_free(). */
+int nl_e_path_split(struct nl_edit *e, const char *path, struct nl_e_path *p);
+void nl_e_path_free(struct nl_e_path *p);
+
+/* "DIR/NAME" (DIR "/" gives "/NAME") as a new string, or NULL. */
+char *nl_e_path_join(const char *dir, const char *name);
+
+#endif

@@ -1,0 +1,39 @@
+# edit-lib.sh: helpers sourced by the edit-*.sh tests (after lib.sh): ntfs-3g mounts that are undone at exit, loop devices.
+
+MOUNTED=
+LOOPS=
+edit_cleanup() {
+	for m in $MOUNTED; do umount "$m" 2>/dev/null || fusermount -u "$m" 2>/dev/null; done
+	for d in $LOOPS; do PATH="$PATH:/sbin:/usr/sbin" losetup -d "$d" 2>/dev/null; done
+	rm -rf "$T_TMP"
+}
+trap edit_cleanup EXIT
+
+# can_fuse: true when ntfs-3g can mount here (root, /dev/fuse, ntfs-3g).
+can_fuse() {
+	[ "$(id -u)" = 0 ] && [ -c /dev/fuse ] && command -v ntfs-3g >/dev/null 2>&1
+}
+
+# mnt SOURCE DIR [ro]: mount with ntfs-3g, undone at exit; 1 if it cannot.
+mnt() {
+	mkdir -p "$2"
+	ntfs-3g ${3:+-o ro} "$1" "$2" 2>"$T_TMP/mnt.err" || return 1
+	MOUNTED="$2 $MOUNTED"
+}
+
+# unmnt DIR: unmount what mnt mounted.
+unmnt() {
+	umount "$1" 2>/dev/null || fusermount -u "$1"
+	MOUNTED=$(printf '%s\n' $MOUNTED | grep -v -x -F "$1" | tr '\n' ' ')
+}
+
+# loopdev IMAGE: attach IMAGE to a free loop device (detached at exit) and
+# print it; 1 if that cannot be done here.
+loopdev() {
+	local d
+	[ "$(id -u)" = 0 ] || return 1
+	d=$(PATH="$PATH:/sbin:/usr/sbin" losetup -f --show "$1" 2>/dev/null) || return 1
+	[ -b "$d" ] || return 1
+	LOOPS="$d $LOOPS"
+	printf '%s\n' "$d"
+}
