@@ -243,20 +243,34 @@ static int on_progress(void *ctx, const struct nl_copy_stats *st)
 	return 0;
 }
 
-/* Patterns from an argument: PATTERN, or @FILE with one pattern per line. */
-static void add_pattern(struct patterns *p, const char *pat)
+static void free_patterns(struct patterns *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free((char *)p->v[i]);
+	free(p->v);
+	p->v = NULL;
+	p->n = 0;
+}
+
+/* Add @pat to @p; out of memory frees @p and @other and exits. */
+static void add_pattern(struct patterns *p, struct patterns *other, const char *pat)
 {
 	const char **v = realloc(p->v, (p->n + 1) * sizeof(*v));
 
+	if (v)
+		p->v = v;
 	if (!v || !(v[p->n] = strdup(pat))) {
+		free_patterns(p);
+		free_patterns(other);
 		fe_error(NULL, "out of memory");
 		exit(FE_EXIT_USAGE);
 	}
-	p->v = v;
 	p->n++;
 }
 
-static void add_patterns(struct patterns *p, const char *arg)
+/* Patterns from an argument: PATTERN, or @FILE with one pattern per line.  A
+ * file that cannot be read frees @p and @other and exits as misuse. */
+static void add_patterns(struct patterns *p, struct patterns *other, const char *arg)
 {
 	FILE *fp;
 	char *line = NULL;
@@ -264,27 +278,25 @@ static void add_patterns(struct patterns *p, const char *arg)
 	ssize_t len;
 
 	if (arg[0] != '@') {
-		add_pattern(p, arg);
+		add_pattern(p, other, arg);
 		return;
 	}
 	fp = fopen(arg + 1, "r");
-	if (!fp)
-		fe_usage_error("copy", "cannot read '%s': %s", arg + 1, strerror(errno));
+	if (!fp) {
+		int err = errno;
+
+		free_patterns(p);
+		free_patterns(other);
+		fe_usage_error("copy", "cannot read '%s': %s", arg + 1, strerror(err));
+	}
 	while ((len = getline(&line, &cap, fp)) >= 0) {
 		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			line[--len] = 0;
 		if (len && line[0] != '#')
-			add_pattern(p, line);
+			add_pattern(p, other, line);
 	}
 	free(line);
 	fclose(fp);
-}
-
-static void free_patterns(struct patterns *p)
-{
-	for (size_t i = 0; i < p->n; i++)
-		free((char *)p->v[i]);
-	free(p->v);
 }
 
 static char drive_arg(const char *opt, const char *a)
@@ -416,10 +428,9 @@ static uint64_t size_arg(const char *opt, const char *a)
 	return (uint64_t)v << shift;
 }
 
-/* One option @ch of the command line into @o, @f, the patterns.  Returns the
- * number of outer-link policies it gave (0 or 1). */
-static int parse_option(int ch, char **argv, struct nl_copy_options *o, struct copy_fe *f,
-			struct patterns *excl, struct patterns *incl)
+/* One option @ch of the command line into @o, @f.  Returns the number of
+ * outer-link policies it gave (0 or 1). */
+static int parse_option(int ch, char **argv, struct nl_copy_options *o, struct copy_fe *f)
 {
 	switch (ch) {
 	case OPT_CROP:
@@ -432,8 +443,9 @@ static int parse_option(int ch, char **argv, struct nl_copy_options *o, struct c
 	case 'p': o->parents = true; break;
 	case OPT_CREATE_IMAGE: o->create_image = size_arg("--create-image", optarg); break;
 	case 'n': o->dry_run = true; break;
-	case OPT_EXCLUDE: add_patterns(excl, optarg); break;
-	case OPT_INCLUDE: add_patterns(incl, optarg); break;
+	case OPT_EXCLUDE:
+	case OPT_INCLUDE:
+		break;	/* read by parse_patterns() once the command line is known good */
 	case OPT_DRIVE: o->src_drive = drive_arg("--drive", optarg); break;
 	case OPT_DEST_DRIVE: o->dest_drive = drive_arg("--dest-drive", optarg); break;
 	case OPT_NO_ACL: o->no_acl = true; break;
@@ -457,6 +469,24 @@ static int parse_option(int ch, char **argv, struct nl_copy_options *o, struct c
 	return 0;
 }
 
+/*
+ * The patterns of --exclude and --include, read in a second pass over the
+ * options once every other misuse has been ruled out, so that no exit on a
+ * misuse leaves them allocated.  The first pass left argv permuted, options
+ * first: the second one finds the same options and ends at the same place.
+ */
+static void parse_patterns(int argc, char **argv, struct patterns *excl, struct patterns *incl)
+{
+	int ch;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "nphv", longopts, NULL)) != -1)
+		if (ch == OPT_EXCLUDE)
+			add_patterns(excl, incl, optarg);
+		else if (ch == OPT_INCLUDE)
+			add_patterns(incl, excl, optarg);
+}
+
 /* The command line into @o and @f; misuse exits 2. */
 static void parse_args(int argc, char **argv, struct nl_copy_options *o, struct copy_fe *f,
 		       struct patterns *excl, struct patterns *incl)
@@ -464,11 +494,12 @@ static void parse_args(int argc, char **argv, struct nl_copy_options *o, struct 
 	int ch, policies = 0;
 
 	while ((ch = getopt_long(argc, argv, "nphv", longopts, NULL)) != -1)
-		policies += parse_option(ch, argv, o, f, excl, incl);
+		policies += parse_option(ch, argv, o, f);
 	if (policies > 1)
 		fe_usage_error("copy", "--crop, --splice and --unroll exclude each other");
 	if (argc - optind < 2)
 		fe_usage_error("copy", argc - optind ? "no destination given" : "no source given");
+	parse_patterns(argc, argv, excl, incl);
 	o->exclude = excl->v;
 	o->n_exclude = excl->n;
 	o->include = incl->v;
