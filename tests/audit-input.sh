@@ -78,7 +78,9 @@ expect_eq "partitions of an MBR disk" "1	ntfs	1048576	8388608	true	0x07
 	"$(jfields partition number partition_type start size ntfs type_id <"$T_TMP/out")"
 expect_eq "disk summary" "mbr	512	2" "$(jfields disk scheme sector_size partitions <"$T_TMP/out")"
 run_nl partitions "$disk"
-expect_match "partitions text" '^1 +ntfs +1048576 +8388608 +true' "$T_OUT"
+expect_match "partitions text" '^1 +ntfs +1048576 +8M +true' "$T_OUT"
+run_nl partitions --bytes "$disk"
+expect_match "partitions text in bytes" '^1 +ntfs +1048576 +8388608 +true' "$T_OUT"
 run_nl partitions --csv "$disk"
 expect_eq "partitions --csv" "number,partition_type,start,size,ntfs,type_id,name
 1,ntfs,1048576,8388608,true,0x07,

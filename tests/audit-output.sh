@@ -76,8 +76,8 @@ nl_json truesize "$T_TMP/free.img" /t
 expect_rc "truesize /t" 0
 expect_eq "truesize: naive, true and freed bytes and clusters" "55000	35000	61440	40960	25000	28672" \
 	"$(jfields truesize naive_bytes true_bytes naive_alloc true_alloc freed_bytes freed_alloc <"$T_TMP/out")"
-run_nl truesize "$T_TMP/free.img" /t
-expect_match "truesize text: freed" '^Freed by deleting: +25000$' "$T_OUT"
+run_nl truesize --bytes "$T_TMP/free.img" /t
+expect_match "truesize --bytes text: freed" '^Freed by deleting: +25000$' "$T_OUT"
 
 # --- info: $STANDARD_INFORMATION's security id, owner id and USN; each $FILE_NAME's parent
 # and times. The file's $STANDARD_INFORMATION creation and modification times are then set to

@@ -506,6 +506,68 @@ START_TEST(test_emit_rows_error)
 }
 END_TEST
 
+/* Sizes in text as lsblk writes them (binary multiples, one decimal, rounded; ".0" left out),
+ * exact with NL_EMIT_EXACT_BYTES and in JSON. */
+START_TEST(test_text_bytes)
+{
+	static const struct { uint64_t v; const char *text; } cases[] = {
+		{ 0, "0B" }, { 1023, "1023B" }, { 1024, "1K" }, { 1535, "1.5K" }, { 1587, "1.5K" },
+		{ 1588, "1.6K" }, { 1048575, "1M" }, { 1300000, "1.2M" }, { 1ULL << 60, "1E" },
+		{ UINT64_MAX, "16E" },
+	};
+	static const struct nl_column bcols[] = { { "size", "Size", NL_COL_BYTES, 0 } };
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct nl_emit_options exact = { .flags = NL_EMIT_EXACT_BYTES | NL_EMIT_NO_HEADER };
+		struct nl_emit_options human = { .flags = NL_EMIT_NO_HEADER };
+		const struct nl_emit_options *opts[] = { &human, &exact };
+		char want[64];
+
+		for (int k = 0; k < 2; k++) {
+			struct mem m = { .n = 0 };
+			nl_emit *e = NULL;
+			nl_table *t = NULL;
+
+			ck_assert_int_eq(nl_emit_open_cb(NL_EMIT_TEXT, mem_write, &m, opts[k], &e), 0);
+			ck_assert_int_eq(nl_emit_table(e, "s", bcols, 1, NL_TABLE_SUMMARY, &t), 0);
+			nl_cell_uint(t, 0, cases[i].v);
+			ck_assert_int_eq(nl_row_end(t), 0);
+			ck_assert_int_eq(nl_emit_close(&e), 0);
+			snprintf(want, sizeof(want), "%s\n", cases[i].text);
+			if (k)
+				snprintf(want, sizeof(want), "%llu\n", (unsigned long long)cases[i].v);
+			ck_assert_str_eq(m.buf, want);
+		}
+	}
+}
+END_TEST
+
+/* nl_table_select: the columns named (any case), in that order, shown whatever NL_COL_NO_TEXT
+ * says; names the table lacks and columns only for a role skipped; none: no rows. */
+START_TEST(test_select)
+{
+	struct mem m = { .n = 0 };
+	nl_emit *e = NULL;
+	nl_table *t = NULL, *u = NULL;
+
+	ck_assert_int_eq(nl_emit_open_cb(NL_EMIT_TEXT, mem_write, &m, NULL, &e), 0);
+	ck_assert_int_eq(nl_emit_table(e, "reparse", cols, C_NCOLS, 0, &t), 0);
+	ck_assert_int_eq(nl_table_select(t, "MTIME,nope,path,mode,mft"), 3);
+	nl_cell_uint(t, C_MFT, 64);
+	nl_cell_str(t, C_PATH, "/a");
+	nl_cell_time(t, C_TIME, T0);
+	nl_cell_str(t, C_TAG, "hidden");
+	ck_assert_int_eq(nl_row_end(t), 0);
+	ck_assert_int_eq(nl_emit_table(e, "other", cols, C_NCOLS, 0, &u), 0);
+	ck_assert_int_eq(nl_table_select(u, "nope"), 0);
+	nl_cell_str(u, C_PATH, "/not shown");
+	ck_assert_int_eq(nl_row_end(u), 0);
+	ck_assert_int_eq(nl_emit_close(&e), 0);
+	ck_assert_str_eq(m.buf, "MTIME                         PATH  MFT\n"
+				"1970-01-01T00:00:00.0000000Z  /a     64\n");
+}
+END_TEST
+
 static Suite *emit_suite(void)
 {
 	Suite *s = suite_create("emit");
@@ -514,6 +576,8 @@ static Suite *emit_suite(void)
 	tcase_add_test(tc, test_json);
 	tcase_add_test(tc, test_text_buffered);
 	tcase_add_test(tc, test_text_streaming);
+	tcase_add_test(tc, test_text_bytes);
+	tcase_add_test(tc, test_select);
 	tcase_add_test(tc, test_text_min_width_and_blocks);
 	tcase_add_test(tc, test_csv);
 	tcase_add_test(tc, test_bodyfile);

@@ -36,7 +36,17 @@ extern "C" {
  *                 (a wider later value pushes its line, it is never cut); a
  *                 column's `width` is its minimum.  text_buffer_rows =
  *                 SIZE_MAX buffers everything (exact widths); 0 means 4096.
- *                 Summary tables print one "Header: value" line per column.
+ *                 With a text_width, lines are fitted into that many
+ *                 columns: the widest NL_COL_TRUNC columns are narrowed (one
+ *                 column at a time, never below their header) until the
+ *                 line fits, and a longer value is cut with "…" as its last
+ *                 character, or with NL_EMIT_WRAP continued on the next
+ *                 lines within its column (the others blank there).
+ *                 Summary tables print one "Header: value" line per column
+ *                 (only the values with NL_EMIT_NO_HEADER); they are never
+ *                 cut.  Numbers of NL_COL_BYTES columns read like lsblk's
+ *                 sizes (binary multiples, one decimal: 512B, 4K, 1.1M)
+ *                 unless NL_EMIT_EXACT_BYTES.
  *   NL_EMIT_JSON  one object per row on one line: "type":"<table type>"
  *                 first, then the columns in their order, keys = column keys.
  *   NL_EMIT_CSV   RFC 4180: a header row of column keys before a table's
@@ -95,10 +105,14 @@ typedef int (*nl_write_fn)(void *ctx, const void *buf, size_t len);
 /* nl_emit_options.flags */
 #define NL_EMIT_NO_HEADER 0x1  /* text and CSV: no header rows */
 #define NL_EMIT_RAW_NAMES 0x2  /* NUL format only: write names as stored, unescaped */
+#define NL_EMIT_EXACT_BYTES 0x4 /* text: NL_COL_BYTES numbers exact, not 1.1M */
+#define NL_EMIT_WRAP      0x8  /* text with text_width: wrap long values within
+                                  their column instead of cutting them */
 
 struct nl_emit_options {
 	unsigned flags;             /* NL_EMIT_* */
 	size_t text_buffer_rows;    /* see above; 0 = 4096, SIZE_MAX = all */
+	size_t text_width;          /* text tables fit this many columns; 0: no limit */
 };
 
 /**
@@ -160,6 +174,12 @@ enum nl_emit_format nl_emit_get_format(const nl_emit *e);
                                     is "-", as fls -m writes deleted names */
 #define NL_ROLE_SEQ      0x80000 /* bodyfile: the sequence number (int), written
                                     after the inode as "record-seq" */
+#define NL_COL_TRUNC     0x100000 /* text: may be narrowed to fit text_width (a
+                                    path, a target, a reason) */
+#define NL_COL_BYTES     0x200000 /* text: a number of bytes, shown like 1.1M
+                                    unless NL_EMIT_EXACT_BYTES */
+#define NL_COL_HIDDEN (NL_COL_NO_TEXT | NL_COL_NO_JSON | NL_COL_NO_CSV)
+                                 /* all three: a column only for a role (bodyfile) */
 
 /** One column.  Strings must stay valid while the table is used (use literals). */
 struct nl_column {
@@ -177,9 +197,8 @@ struct nl_column {
                                  each padded to the column's width; no header,
                                  no blank line around, no alignment with other
                                  rows (a log of events); before SUMMARY */
-#define NL_TABLE_CSV_HEADER 0x4 /* CSV: the header row is written when the table
-                                 is declared, so a table without rows still
-                                 has one */
+#define NL_TABLE_CSV_HEADER 0x4 /* CSV: a table without rows still has its header
+                                 row (written when the emitter is closed) */
 
 /**
  * nl_emit_table - declare a table (a row type).
@@ -190,6 +209,17 @@ struct nl_column {
  */
 int nl_emit_table(nl_emit *e, const char *type, const struct nl_column *cols,
 		  size_t ncols, unsigned flags, nl_table **t);
+
+/**
+ * nl_table_select - show only the columns of @t whose keys are in @list
+ * (comma-separated, any case), in the order of @list, in text, JSON and CSV
+ * (a column hidden in one of them by default is shown when named; columns
+ * with NL_COL_HIDDEN cannot be named).  Names that @t does not have are
+ * skipped.  Call before the first row.  Bodyfile and NUL output are not
+ * changed.  Returns the number of columns chosen (with 0, @t writes no rows
+ * in text, JSON and CSV), or -ENOMEM.
+ */
+int nl_table_select(nl_table *t, const char *list);
 
 /*
  * Cells of the current row, by column index.  Setting a cell twice replaces

@@ -28,7 +28,7 @@ static void usage(FILE *out)
 		"                        saturated (all names under DIR) or not, with the\n"
 		"                        number of names inside and the total\n"
 		"      --deleted         also list records not in use that still hold names\n"
-		FE_AUDIT_FORMAT_HELP FE_AUDIT_PATHS_HELP FE_AUDIT_VOLUME_HELP
+		FE_AUDIT_FORMAT_HELP FE_AUDIT_TABLE_HELP FE_AUDIT_PATHS_HELP FE_AUDIT_VOLUME_HELP
 		"  -h, --help            display this help and exit\n"
 		"\n"
 		"See ntfslinks-audit(1).\n");
@@ -48,9 +48,14 @@ static int run(int argc, char **argv)
 	return fe_audit_exit(&a);
 }
 
+static const struct fe_listing *const listings[] = {
+	&fe_listing_hardlink, &fe_listing_hardlink_group, NULL
+};
+
 const struct fe_command fe_cmd_hardlinks = {
 	.name = "hardlinks",
 	.summary = "list every hardlink group (files with several names)",
 	.run = run,
 	.usage = usage,
+	.listings = listings,
 };

@@ -38,7 +38,7 @@ static void usage(FILE *out)
 		"Options:\n"
 		"      --json            JSON Lines: one object\n"
 		"      --deleted         also find records not in use\n"
-		FE_AUDIT_PATHS_HELP FE_AUDIT_VOLUME_HELP
+		FE_AUDIT_TABLE_HELP FE_AUDIT_PATHS_HELP FE_AUDIT_VOLUME_HELP
 		"  -h, --help            display this help and exit\n"
 		"\n"
 		"See ntfslinks-audit(1).\n");
@@ -68,10 +68,10 @@ static const struct nl_column cols_def[I_NCOLS] = {
 	[I_NAMESPACES] = { "namespaces", "Namespaces", 0, 0 },
 	[I_ATTRS] = { "attributes", "Attributes", 0, 0 },
 	[I_ATTR_NAMES] = { "attribute_names", "Attribute names", 0, 0 },
-	[I_SIZE] = { "size", "Size", 0, 0 },
-	[I_ALLOC] = { "allocated", "Allocated", 0, 0 },
+	[I_SIZE] = { "size", "Size", NL_COL_BYTES, 0 },
+	[I_ALLOC] = { "allocated", "Allocated", NL_COL_BYTES, 0 },
 	[I_STREAMS] = { "streams", "Named streams", 0, 0 },
-	[I_STREAMS_SIZE] = { "streams_size", "Named streams size", 0, 0 },
+	[I_STREAMS_SIZE] = { "streams_size", "Named streams size", NL_COL_BYTES, 0 },
 	[I_CRTIME] = { "crtime", "Created", 0, 0 },
 	[I_MTIME] = { "mtime", "Modified", 0, 0 },
 	[I_CTIME] = { "ctime", "MFT changed", 0, 0 },
@@ -114,9 +114,9 @@ enum { ST_MFT, ST_NAME, ST_SIZE, ST_ALLOC, ST_RESIDENT, ST_SPARSE, ST_COMPRESSED
 
 static const struct nl_column st_cols[ST_NCOLS] = {
 	[ST_MFT] = { "mft", "MFT", NL_COL_RIGHT | NL_COL_NO_TEXT, 0 },
-	[ST_NAME] = { "name", "STREAM", 0, 0 },
-	[ST_SIZE] = { "size", "SIZE", NL_COL_RIGHT, 0 },
-	[ST_ALLOC] = { "allocated", "ALLOCATED", NL_COL_RIGHT, 0 },
+	[ST_NAME] = { "name", "STREAM", NL_COL_TRUNC, 0 },
+	[ST_SIZE] = { "size", "SIZE", NL_COL_RIGHT | NL_COL_BYTES, 0 },
+	[ST_ALLOC] = { "allocated", "ALLOCATED", NL_COL_RIGHT | NL_COL_BYTES, 0 },
 	[ST_RESIDENT] = { "resident", "RESIDENT", 0, 0 },
 	[ST_SPARSE] = { "sparse", "SPARSE", 0, 0 },
 	[ST_COMPRESSED] = { "compressed", "COMPRESSED", 0, 0 },
@@ -221,7 +221,7 @@ enum { FN_MFT, FN_NAME, FN_NAMESPACE, FN_PARENT, FN_PARENT_SEQ, FN_CRTIME, FN_MT
 
 static const struct nl_column fn_cols[FN_NCOLS] = {
 	[FN_MFT] = { "mft", "MFT", NL_COL_RIGHT | NL_COL_NO_TEXT, 0 },
-	[FN_NAME] = { "name", "NAME", 0, 0 },
+	[FN_NAME] = { "name", "NAME", NL_COL_TRUNC, 0 },
 	[FN_NAMESPACE] = { "namespace", "NAMESPACE", 0, 0 },
 	[FN_PARENT] = { "parent", "PARENT", NL_COL_RIGHT, 0 },
 	[FN_PARENT_SEQ] = { "parent_seq", "PSEQ", NL_COL_RIGHT, 0 },
@@ -407,9 +407,17 @@ static int run(int argc, char **argv)
 	return fe_audit_exit(&a);
 }
 
+static const struct fe_listing listing_info = { "info", cols_def, I_NCOLS };
+static const struct fe_listing listing_file_name = { "file_name", fn_cols, FN_NCOLS };
+static const struct fe_listing listing_stream = { "stream", st_cols, ST_NCOLS };
+static const struct fe_listing *const listings[] = {
+	&listing_info, &listing_file_name, &listing_stream, NULL
+};
+
 const struct fe_command fe_cmd_info = {
 	.name = "info",
 	.summary = "show everything about one file",
 	.run = run,
 	.usage = usage,
+	.listings = listings,
 };

@@ -26,6 +26,7 @@ static void usage(FILE *out)
 		"Options:\n"
 		"      --json            JSON Lines: one object per partition, then the disk\n"
 		"      --csv             CSV (RFC 4180) with a header row\n"
+		FE_AUDIT_TABLE_HELP
 		"  -h, --help            display this help and exit\n"
 		"\n"
 		"See ntfslinks-audit(1).\n");
@@ -37,10 +38,10 @@ static const struct nl_column pcols[P_NCOLS] = {
 	[P_NUMBER] = { "number", "#", NL_COL_RIGHT, 0 },
 	[P_TYPE] = { "partition_type", "TYPE", 0, 0 },
 	[P_START] = { "start", "START", NL_COL_RIGHT, 0 },
-	[P_SIZE] = { "size", "SIZE", NL_COL_RIGHT, 0 },
+	[P_SIZE] = { "size", "SIZE", NL_COL_RIGHT | NL_COL_BYTES, 0 },
 	[P_NTFS] = { "ntfs", "NTFS", 0, 0 },
 	[P_TYPE_ID] = { "type_id", "TYPE-ID", 0, 0 },
-	[P_NAME] = { "name", "NAME", 0, 0 },
+	[P_NAME] = { "name", "NAME", NL_COL_TRUNC, 0 },
 };
 
 enum { K_IMAGE, K_SCHEME, K_SECTOR, K_SIZE, K_COUNT, K_NCOLS };
@@ -49,7 +50,7 @@ static const struct nl_column kcols[K_NCOLS] = {
 	[K_IMAGE] = { "image", "Image", 0, 0 },
 	[K_SCHEME] = { "scheme", "Partition table", 0, 0 },
 	[K_SECTOR] = { "sector_size", "Sector size", 0, 0 },
-	[K_SIZE] = { "size", "Size", 0, 0 },
+	[K_SIZE] = { "size", "Size", NL_COL_BYTES, 0 },
 	[K_COUNT] = { "partitions", "Partitions", 0, 0 },
 };
 
@@ -118,9 +119,13 @@ static int run(int argc, char **argv)
 	return fe_audit_exit(&a);
 }
 
+static const struct fe_listing listing_partition = { "partition", pcols, P_NCOLS };
+static const struct fe_listing *const listings[] = { &listing_partition, NULL };
+
 const struct fe_command fe_cmd_partitions = {
 	.name = "partitions",
 	.summary = "list the partitions of a disk image and which hold NTFS",
 	.run = run,
 	.usage = usage,
+	.listings = listings,
 };

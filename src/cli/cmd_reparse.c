@@ -29,7 +29,7 @@ static void usage(FILE *out)
 		"                        wsl_symlink, wof, dedup, cloud, appexeclink, ...,\n"
 		"                        unknown, or a tag value like 0xa0000003\n"
 		"      --deleted         also list records not in use\n"
-		FE_AUDIT_FORMAT_HELP FE_AUDIT_PATHS_HELP FE_AUDIT_VOLUME_HELP
+		FE_AUDIT_FORMAT_HELP FE_AUDIT_TABLE_HELP FE_AUDIT_PATHS_HELP FE_AUDIT_VOLUME_HELP
 		"  -h, --help            display this help and exit\n"
 		"\n"
 		"See ntfslinks-audit(1).\n");
@@ -51,9 +51,12 @@ static int run(int argc, char **argv)
 	return fe_audit_exit(&a);
 }
 
+static const struct fe_listing *const listings[] = { &fe_listing_reparse, NULL };
+
 const struct fe_command fe_cmd_reparse = {
 	.name = "reparse",
 	.summary = "list reparse points with decoded targets and link classes",
 	.run = run,
 	.usage = usage,
+	.listings = listings,
 };

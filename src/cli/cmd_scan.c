@@ -30,7 +30,7 @@ static void usage(FILE *out)
 		"Options:\n"
 		"      --deleted         also report records not in use that still hold\n"
 		"                        names (flagged as deleted)\n"
-		FE_AUDIT_FORMAT_HELP FE_AUDIT_PATHS_HELP FE_AUDIT_VOLUME_HELP
+		FE_AUDIT_FORMAT_HELP FE_AUDIT_TABLE_HELP FE_AUDIT_PATHS_HELP FE_AUDIT_VOLUME_HELP
 		"  -h, --help            display this help and exit\n"
 		"\n"
 		"See ntfslinks-audit(1).\n");
@@ -132,7 +132,7 @@ enum { D_MFT, D_SEQ, D_PATH, D_DOS, D_DIR, D_DELETED, D_MODE, D_SIZE,
 static const struct nl_column del_cols[D_NCOLS] = {
 	[D_MFT] = { "mft", "MFT", NL_COL_RIGHT | NL_ROLE_INODE, 0 },
 	[D_SEQ] = { "seq", "SEQ", NL_COL_RIGHT | NL_ROLE_SEQ, 0 },
-	[D_PATH] = { "path", "PATH", NL_ROLE_NAME, 0 },
+	[D_PATH] = { "path", "PATH", NL_COL_TRUNC | NL_ROLE_NAME, 0 },
 	[D_DOS] = { "dos_alias", "DOS", 0, 0 },
 	[D_DIR] = { "directory", "DIRECTORY", 0, 0 },
 	/* for the bodyfile: every row here is a deleted name */
@@ -213,9 +213,15 @@ static int run(int argc, char **argv)
 	return fe_audit_exit(&a);
 }
 
+static const struct fe_listing listing_deleted = { "deleted", del_cols, D_NCOLS };
+static const struct fe_listing *const listings[] = {
+	&fe_listing_hardlink, &fe_listing_hardlink_group, &fe_listing_reparse, &listing_deleted, NULL
+};
+
 const struct fe_command fe_cmd_scan = {
 	.name = "scan",
 	.summary = "report every hardlink group and reparse point of a volume",
 	.run = run,
 	.usage = usage,
+	.listings = listings,
 };

@@ -27,7 +27,7 @@ static void usage(FILE *out)
 		"\n"
 		"Options:\n"
 		"      --deleted         also find records not in use\n"
-		FE_AUDIT_FORMAT_HELP FE_AUDIT_PATHS_HELP FE_AUDIT_VOLUME_HELP
+		FE_AUDIT_FORMAT_HELP FE_AUDIT_TABLE_HELP FE_AUDIT_PATHS_HELP FE_AUDIT_VOLUME_HELP
 		"  -h, --help            display this help and exit\n"
 		"\n"
 		"See ntfslinks-audit(1).\n");
@@ -40,7 +40,7 @@ static const struct nl_column cols_def[C_NCOLS] = {
 	[C_MFT] = { "mft", "MFT", NL_COL_RIGHT | NL_ROLE_INODE, 0 },
 	[C_SEQ] = { "seq", "SEQ", NL_COL_RIGHT | NL_ROLE_SEQ, 0 },
 	[C_NAMESPACE] = { "namespace", "NAMESPACE", 0, 0 },
-	[C_PATH] = { "path", "PATH", NL_ROLE_NAME, 0 },
+	[C_PATH] = { "path", "PATH", NL_COL_TRUNC | NL_ROLE_NAME, 0 },
 	[C_DOS] = { "dos_alias", "DOS", 0, 0 },
 	[C_DELETED] = { "deleted", "DELETED", NL_ROLE_DELETED, 0 },
 	[C_MODE] = { "mode", "MODE", HIDE | NL_ROLE_MODE, 0 },
@@ -103,9 +103,13 @@ static int run(int argc, char **argv)
 	return fe_audit_exit(&a);
 }
 
+static const struct fe_listing listing_name = { "name", cols_def, C_NCOLS };
+static const struct fe_listing *const listings[] = { &listing_name, NULL };
+
 const struct fe_command fe_cmd_siblings = {
 	.name = "siblings",
 	.summary = "list all names of one file (its hardlinks)",
 	.run = run,
 	.usage = usage,
+	.listings = listings,
 };

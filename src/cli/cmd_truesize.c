@@ -27,7 +27,7 @@ static void usage(FILE *out)
 		"Options:\n"
 		"      --json            JSON Lines: one object\n"
 		"      --csv             CSV (RFC 4180) with a header row\n"
-		FE_AUDIT_PATHS_HELP FE_AUDIT_VOLUME_HELP
+		FE_AUDIT_TABLE_HELP FE_AUDIT_PATHS_HELP FE_AUDIT_VOLUME_HELP
 		"  -h, --help            display this help and exit\n"
 		"\n"
 		"See ntfslinks-audit(1).\n");
@@ -42,13 +42,13 @@ static const struct nl_column cols[T_NCOLS] = {
 	[T_FILES] = { "files", "Files", NL_COL_RIGHT, 0 },
 	[T_DIRS] = { "directories", "Directories", NL_COL_RIGHT, 0 },
 	[T_HARDLINKED] = { "hardlinked", "Hardlinked files", NL_COL_RIGHT, 0 },
-	[T_NAIVE] = { "naive_bytes", "Naive bytes", NL_COL_RIGHT, 0 },
-	[T_TRUE] = { "true_bytes", "True bytes", NL_COL_RIGHT, 0 },
-	[T_SAVED] = { "saved_bytes", "Saved by hardlinks", NL_COL_RIGHT, 0 },
-	[T_NAIVE_ALLOC] = { "naive_alloc", "Naive allocated", NL_COL_RIGHT, 0 },
-	[T_TRUE_ALLOC] = { "true_alloc", "True allocated", NL_COL_RIGHT, 0 },
-	[T_FREED] = { "freed_bytes", "Freed by deleting", NL_COL_RIGHT, 0 },
-	[T_FREED_ALLOC] = { "freed_alloc", "Freed allocated", NL_COL_RIGHT, 0 },
+	[T_NAIVE] = { "naive_bytes", "Naive bytes", NL_COL_RIGHT | NL_COL_BYTES, 0 },
+	[T_TRUE] = { "true_bytes", "True bytes", NL_COL_RIGHT | NL_COL_BYTES, 0 },
+	[T_SAVED] = { "saved_bytes", "Saved by hardlinks", NL_COL_RIGHT | NL_COL_BYTES, 0 },
+	[T_NAIVE_ALLOC] = { "naive_alloc", "Naive allocated", NL_COL_RIGHT | NL_COL_BYTES, 0 },
+	[T_TRUE_ALLOC] = { "true_alloc", "True allocated", NL_COL_RIGHT | NL_COL_BYTES, 0 },
+	[T_FREED] = { "freed_bytes", "Freed by deleting", NL_COL_RIGHT | NL_COL_BYTES, 0 },
+	[T_FREED_ALLOC] = { "freed_alloc", "Freed allocated", NL_COL_RIGHT | NL_COL_BYTES, 0 },
 };
 
 static int run(int argc, char **argv)
@@ -95,9 +95,13 @@ static int run(int argc, char **argv)
 	return fe_audit_exit(&a);
 }
 
+static const struct fe_listing listing_truesize = { "truesize", cols, T_NCOLS };
+static const struct fe_listing *const listings[] = { &listing_truesize, NULL };
+
 const struct fe_command fe_cmd_truesize = {
 	.name = "truesize",
 	.summary = "bytes under a folder counting hardlinked files once",
 	.run = run,
 	.usage = usage,
+	.listings = listings,
 };

@@ -4,11 +4,15 @@
 
 #include <stdio.h>
 
+struct fe_listing;
+
 struct fe_command {
 	const char *name;
 	const char *summary;		/* one line for 'ntfslinks --help' */
 	int (*run)(int argc, char **argv);	/* argv[0] is the command name; returns the exit status */
 	void (*usage)(FILE *out);	/* full help of the command */
+	const struct fe_listing *const *listings; /* the tables -o chooses columns of
+						     (NULL-terminated; NULL: none) */
 };
 
 /* Each cmd_*.c defines one of these. Add new ones to the table in ntfslinks.c. */

@@ -7,6 +7,9 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <ntfslinks/ntfslinks.h>
 #include <ntfslinks/volume.h>
@@ -20,7 +23,7 @@
 
 enum {
 	OPT_JSON = 0x100, OPT_CSV, OPT_BODYFILE, OPT_WINPATHS, OPT_DRIVE, OPT_DELETED,
-	OPT_PARTITION, OPT_OFFSET, OPT_UNDER, OPT_CLASS, OPT_TAG,
+	OPT_PARTITION, OPT_OFFSET, OPT_UNDER, OPT_CLASS, OPT_TAG, OPT_WRAP,
 };
 
 struct optdef {
@@ -43,10 +46,16 @@ static const struct optdef optdefs[] = {
 	{ FE_A_TAG, { "tag", required_argument, NULL, OPT_TAG } },
 };
 
-/* The global options, accepted after the command as before it. */
+/* The global options, accepted after the command as before it, and the table options every
+ * audit command takes. */
 static const struct option global_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "verbose", no_argument, NULL, 'v' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "noheadings", no_argument, NULL, 'n' },
+	{ "bytes", no_argument, NULL, 'b' },
+	{ "width", required_argument, NULL, 'w' },
+	{ "wrap", no_argument, NULL, OPT_WRAP },
 };
 
 #define NOPTDEFS (sizeof(optdefs) / sizeof(optdefs[0]))
@@ -205,8 +214,76 @@ static void parse_option(struct fe_audit *a, const struct fe_command *cmd, int c
 		free(a->tag);
 		a->tag = lower_dup(optarg);
 		break;
+	case 'o':
+		a->output = optarg;
+		break;
+	case 'n':
+		a->noheadings = true;
+		break;
+	case 'b':
+		a->bytes = true;
+		break;
+	case 'w': {
+		char *end;
+
+		errno = 0;
+		a->width = strtol(optarg, &end, 10);
+		if (errno || end == optarg || *end || a->width < 0 || !isdigit((unsigned char)*optarg))
+			fe_usage_error(cmd->name, "invalid width '%s'", optarg);
+		break;
+	}
+	case OPT_WRAP:
+		a->wrap = true;
+		break;
 	default:
 		fe_bad_option(cmd->name, argv);
+	}
+}
+
+/* Is @name (@len bytes) the key of a column of listing @l that -o can choose? */
+static bool listing_has(const struct fe_listing *l, const char *name, size_t len)
+{
+	for (size_t i = 0; i < l->ncols; i++)
+		if ((l->cols[i].flags & NL_COL_HIDDEN) != NL_COL_HIDDEN &&
+		    strlen(l->cols[i].key) == len && strncasecmp(l->cols[i].key, name, len) == 0)
+			return true;
+	return false;
+}
+
+/* '--output help': the columns of each listing of the command, on stdout. */
+static void list_columns(const struct fe_command *cmd)
+{
+	printf("Columns of 'ntfslinks %s' for -o, --output (the JSON keys; any case):\n", cmd->name);
+	for (const struct fe_listing *const *l = cmd->listings; l && *l; l++) {
+		printf("  %s:", (*l)->type);
+		for (size_t i = 0; i < (*l)->ncols; i++)
+			if (((*l)->cols[i].flags & NL_COL_HIDDEN) != NL_COL_HIDDEN)
+				printf(" %s", (*l)->cols[i].key);
+		putchar('\n');
+	}
+}
+
+/* -o: 'help' lists the columns (exit 0); a name no listing of the command has is misuse. */
+static void check_columns(struct fe_audit *a)
+{
+	const struct fe_command *cmd = a->cmd;
+
+	if (strcmp(a->output, "help") == 0) {
+		list_columns(cmd);
+		exit(FE_EXIT_OK);
+	}
+	for (const char *p = a->output; *p || p == a->output;) {
+		size_t len = strcspn(p, ",");
+		bool found = false;
+
+		for (const struct fe_listing *const *l = cmd->listings; l && *l && !found; l++)
+			found = listing_has(*l, p, len);
+		if (!found)
+			fe_usage_error(cmd->name, "unknown column '%.*s' ('ntfslinks %s --output help' lists them)",
+				       (int)len, p, cmd->name);
+		if (!p[len])
+			break;
+		p += len + 1;
 	}
 }
 
@@ -214,13 +291,14 @@ void fe_audit_parse(struct fe_audit *a, const struct fe_command *cmd, unsigned a
 		    int argc, char **argv, int min_pos, int max_pos)
 {
 	struct option longopts[NOPTDEFS + NGLOBAL + 1];
-	char shortopts[8];
+	char shortopts[16];
 	size_t n = 0;
 	int ch;
 
 	memset(a, 0, sizeof(*a));
 	a->cmd = cmd;
 	a->accept = accept;
+	a->width = -1;
 	/* Every format option is known, so that one the command does not
 	 * write is refused with the list of those it does. */
 	for (size_t i = 0; i < NOPTDEFS; i++)
@@ -229,10 +307,12 @@ void fe_audit_parse(struct fe_audit *a, const struct fe_command *cmd, unsigned a
 	for (size_t i = 0; i < NGLOBAL; i++)
 		longopts[n++] = global_opts[i];
 	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
-	strcpy(shortopts, "hv0");
+	strcpy(shortopts, "hv0o:nbw:");
 
 	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1)
 		parse_option(a, cmd, ch, argv);
+	if (a->output)
+		check_columns(a);
 	if (a->open.has_offset && a->open.partition)
 		fe_usage_error(cmd->name, "--offset and --partition cannot be used together");
 	a->npos = argc - optind;
@@ -585,6 +665,23 @@ char fe_audit_drive(struct fe_audit *a)
 	return a->guess.drive;
 }
 
+/* The width text tables fit when stdout is a terminal: its columns (COLUMNS when the terminal
+ * does not say, else 80); 0, no limit, when it is not one. */
+static size_t terminal_width(void)
+{
+	struct winsize ws;
+	const char *env;
+
+	if (!isatty(STDOUT_FILENO))
+		return 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	env = getenv("COLUMNS");
+	if (env && atoi(env) > 0)
+		return (size_t)atoi(env);
+	return 80;
+}
+
 void fe_audit_emit_open(struct fe_audit *a)
 {
 	static const enum nl_emit_format map[] = {
@@ -592,11 +689,36 @@ void fe_audit_emit_open(struct fe_audit *a)
 		[FE_FMT_CSV] = NL_EMIT_CSV, [FE_FMT_BODYFILE] = NL_EMIT_BODYFILE,
 		[FE_FMT_NUL] = NL_EMIT_NUL,
 	};
-	/* -0 is for xargs -0: the names as stored, not escaped */
-	struct nl_emit_options eo = { .flags = NL_EMIT_RAW_NAMES };
-	int rc = nl_emit_open(map[a->format], stdout, a->format == FE_FMT_NUL ? &eo : NULL, &a->emit);
+	struct nl_emit_options eo = { 0 };
+	int rc;
 
+	/* -0 is for xargs -0: the names as stored, not escaped */
+	if (a->format == FE_FMT_NUL)
+		eo.flags |= NL_EMIT_RAW_NAMES;
+	if (a->noheadings)
+		eo.flags |= NL_EMIT_NO_HEADER;
+	if (a->bytes)
+		eo.flags |= NL_EMIT_EXACT_BYTES;
+	if (a->wrap)
+		eo.flags |= NL_EMIT_WRAP;
+	eo.text_width = a->width >= 0 ? (size_t)a->width : terminal_width();
+	rc = nl_emit_open(map[a->format], stdout, &eo, &a->emit);
 	if (rc < 0)
+		fe_audit_nomem();
+}
+
+/* Is @type one of the command's listings? */
+static bool is_listing(const struct fe_audit *a, const char *type)
+{
+	for (const struct fe_listing *const *l = a->cmd->listings; l && *l; l++)
+		if (strcmp((*l)->type, type) == 0)
+			return true;
+	return false;
+}
+
+void fe_audit_select(struct fe_audit *a, nl_table *t, const char *type)
+{
+	if (a->output && is_listing(a, type) && nl_table_select(t, a->output) < 0)
 		fe_audit_nomem();
 }
 
@@ -634,6 +756,12 @@ nl_table *fe_audit_table(struct fe_audit *a, const char *type, const struct nl_c
 
 	if (rc < 0)
 		fe_audit_fail(a, rc);
+	/* the counts before or after a listing are left out when its columns are chosen, and
+	 * in text without headings: what is left is the plain table */
+	if ((flags & NL_TABLE_SUMMARY) && !is_listing(a, type) &&
+	    (a->output || (a->noheadings && a->format == FE_FMT_TEXT)))
+		nl_table_select(t, "");
+	fe_audit_select(a, t, type);
 	return t;
 }
 

@@ -14,6 +14,17 @@
 
 #include "commands.h"
 
+/* A table whose columns -o/--output chooses: its JSON type and its columns. */
+struct fe_listing {
+	const char *type;
+	const struct nl_column *cols;
+	size_t ncols;
+};
+
+/* The listings of fe_audit_hardlinks() and fe_audit_reparse(). */
+extern const struct fe_listing fe_listing_hardlink, fe_listing_hardlink_group,
+	fe_listing_reparse;
+
 /* Output formats. */
 enum fe_format {
 	FE_FMT_TEXT = 0,	/* aligned text (default) */
@@ -49,6 +60,11 @@ struct fe_audit {
 	const char *partition_arg;	/* --partition as given, NULL if not given */
 	char *class_name;		/* --class in lower case, NULL if not given */
 	char *tag;			/* --tag in lower case, NULL if not given */
+	const char *output;		/* -o/--output COLUMNS, NULL if not given */
+	bool noheadings;		/* -n/--noheadings */
+	bool bytes;			/* -b/--bytes: sizes in exact bytes in text */
+	bool wrap;			/* --wrap: long values wrapped, not cut */
+	long width;			/* -w/--width, -1 if not given */
 	int npos;			/* positional arguments */
 	char **pos;
 
@@ -116,9 +132,14 @@ void fe_audit_emit_open(struct fe_audit *a);
  * makes the exit status 1. */
 void fe_audit_emit_close(struct fe_audit *a);
 
-/* fe_audit_table - declare a table; exits on out of memory. */
+/* fe_audit_table - declare a table (with the columns of -o when it is one of the
+ * command's listings); exits on out of memory. */
 nl_table *fe_audit_table(struct fe_audit *a, const char *type, const struct nl_column *cols,
 			 size_t ncols, unsigned flags);
+
+/* fe_audit_select - the columns of -o on @t (of JSON type @type) when it is one of the
+ * command's listings (fe_audit_table() does it for the tables it declares). */
+void fe_audit_select(struct fe_audit *a, nl_table *t, const char *type);
 
 /* fe_audit_fill_drive - the drive-letter cells of a summary row: the letter,
  * how it was chosen (given or inferred, with its support), and the raw
@@ -195,6 +216,14 @@ int fe_audit_resolve(struct fe_audit *a, const char *arg, uint64_t *mft);
 	"      --windows-paths   print paths as C:\\dir\\name\n" \
 	"      --drive X:        this volume's drive letter (default: inferred from\n" \
 	"                        the absolute link targets)\n"
+#define FE_AUDIT_TABLE_HELP \
+	"  -o, --output COLUMNS  the columns to show, comma-separated, in that order\n" \
+	"                        ('--output help' lists them)\n" \
+	"  -n, --noheadings      no header line (text and CSV)\n" \
+	"  -b, --bytes           sizes in bytes in text, not like 1.1M\n" \
+	"  -w, --width NUM       fit text tables into NUM columns (default: the\n" \
+	"                        terminal's; no limit when not a terminal or 0)\n" \
+	"      --wrap            wrap long values within their column, do not cut them\n"
 #define FE_AUDIT_VOLUME_HELP \
 	"      --partition N     use partition N of a disk image (also IMAGE@N)\n" \
 	"      --offset BYTES    the NTFS volume starts BYTES into the image\n" \

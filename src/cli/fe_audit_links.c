@@ -42,8 +42,8 @@ static const struct nl_column hl_cols[H_NCOLS] = {
 	[H_NAMES] = { "name_count", "NAMES", NL_COL_RIGHT, 0 },
 	[H_INSIDE] = { "inside", "INSIDE", NL_COL_RIGHT, 0 },
 	[H_SATURATED] = { "saturated", "SATURATED", 0, 0 },
-	[H_SIZE] = { "size", "SIZE", NL_COL_RIGHT | NL_ROLE_SIZE, 0 },
-	[H_PATH] = { "path", "PATH", NL_ROLE_NAME, 0 },
+	[H_SIZE] = { "size", "SIZE", NL_COL_RIGHT | NL_COL_BYTES | NL_ROLE_SIZE, 0 },
+	[H_PATH] = { "path", "PATH", NL_COL_TRUNC | NL_ROLE_NAME, 0 },
 	[H_DOS] = { "dos_alias", "DOS", 0, 0 },
 	[H_IN] = { "name_inside", "IN", 0, 0 },
 	[H_DELETED] = { "deleted", "DELETED", NL_ROLE_DELETED, 0 },
@@ -71,6 +71,9 @@ static const struct nl_column grp_cols[G_NCOLS] = {
 	[G_OUTSIDE] = { "outside", NULL, 0, 0 },
 	[G_DELETED] = { "deleted", NULL, 0, 0 },
 };
+
+const struct fe_listing fe_listing_hardlink = { "hardlink", hl_cols, H_NCOLS };
+const struct fe_listing fe_listing_hardlink_group = { "hardlink_group", grp_cols, G_NCOLS };
 
 enum { HS_GROUPS, HS_NAMES, HS_UNDER, HS_SATURATED, HS_UNSATURATED, HS_DELETED, HS_NCOLS };
 
@@ -246,6 +249,7 @@ static nl_table *groups_table(struct fe_audit *a, nl_emit *e)
 		cols[G_DELETED].flags = HIDE;
 	if (nl_emit_table(e, "hardlink_group", cols, G_NCOLS, 0, &t) < 0)
 		return NULL;
+	fe_audit_select(a, t, "hardlink_group");
 	return t;
 }
 
@@ -440,9 +444,9 @@ static const struct nl_column rp_cols[R_NCOLS] = {
 	/* text: a directory symbolic link is "symlinkd", as 'dir /al' shows it */
 	[R_TYPE_TEXT] = { "type", "TYPE", NL_COL_NO_JSON | NL_COL_NO_CSV, 0 },
 	[R_CLASS] = { "class", "CLASS", 0, 0 },
-	[R_PATH] = { "path", "PATH", NL_ROLE_NAME, 0 },
-	[R_TARGET] = { "target", "TARGET", NL_ROLE_LINK_TARGET, 0 },
-	[R_REASON] = { "reason", "REASON", 0, 0 },
+	[R_PATH] = { "path", "PATH", NL_COL_TRUNC | NL_ROLE_NAME, 0 },
+	[R_TARGET] = { "target", "TARGET", NL_COL_TRUNC | NL_ROLE_LINK_TARGET, 0 },
+	[R_REASON] = { "reason", "REASON", NL_COL_TRUNC, 0 },
 	[R_TAG] = { "tag", "TAG", TXT_HIDE, 0 },
 	[R_SUBST] = { "substitute_name", "SUBSTITUTE", TXT_HIDE, 0 },
 	[R_PRINT] = { "print_name", "PRINT", TXT_HIDE, 0 },
@@ -466,6 +470,8 @@ static const struct nl_column rp_cols[R_NCOLS] = {
 	[R_TAG_FIELDS + 3] = { "wof_provider", "WOF_PROVIDER", TXT_HIDE, 0 },
 	[R_TAG_FIELDS + 4] = { "wof_algorithm", "WOF_ALGORITHM", TXT_HIDE, 0 },
 };
+
+const struct fe_listing fe_listing_reparse = { "reparse", rp_cols, R_NCOLS };
 
 enum {
 	RS_COUNT, RS_UNDER, RS_DRIVE, RS_DRIVE_SRC, RS_DRIVE_GIVEN, RS_DRIVE_SUPPORT,

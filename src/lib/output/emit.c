@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "output/emit_int.h"
@@ -38,6 +39,7 @@ int nl_emit_open_cb(enum nl_emit_format fmt, nl_write_fn fn, void *ctx,
 	e->ctx = ctx;
 	e->flags = opt ? opt->flags : 0;
 	e->text_rows = opt && opt->text_buffer_rows ? opt->text_buffer_rows : DEFAULT_TEXT_ROWS;
+	e->text_width = opt ? opt->text_width : 0;
 	*out = e;
 	return 0;
 }
@@ -104,6 +106,8 @@ int nl_emit_close(nl_emit **ep)
 		return 0;
 	e = *ep;
 	nl_emit_flush(e);
+	if (e->fmt == NL_EMIT_CSV)
+		emit_csv_headers(e);
 	if (e->fp && !e->err && ferror(e->fp))
 		e->err = -EIO;
 	rc = e->err;
@@ -118,6 +122,7 @@ int nl_emit_close(nl_emit **ep)
 		free(t->cur);
 		free(t->cols);
 		free(t->widths);
+		free(t->order);
 		free(t);
 	}
 	free(e->row.p);
@@ -143,14 +148,19 @@ int nl_emit_table(nl_emit *e, const char *type, const struct nl_column *cols,
 	t->cols = malloc(ncols * sizeof(*cols));
 	t->cur = calloc(ncols, sizeof(*t->cur));
 	t->widths = calloc(ncols, sizeof(*t->widths));
-	if (!t->cols || !t->cur || !t->widths) {
+	t->order = malloc(ncols * sizeof(*t->order));
+	if (!t->cols || !t->cur || !t->widths || !t->order) {
 		free(t->cols);
 		free(t->cur);
 		free(t->widths);
+		free(t->order);
 		free(t);
 		return -ENOMEM;
 	}
 	memcpy(t->cols, cols, ncols * sizeof(*cols));
+	for (size_t i = 0; i < ncols; i++)
+		t->order[i] = i;
+	t->norder = ncols;
 	t->ncols = ncols;
 	t->type = type;
 	t->flags = flags;
@@ -158,9 +168,45 @@ int nl_emit_table(nl_emit *e, const char *type, const struct nl_column *cols,
 	t->next = e->tables;
 	e->tables = t;
 	*out = t;
-	if (e->fmt == NL_EMIT_CSV && (flags & NL_TABLE_CSV_HEADER))
-		return emit_csv_header(t);
 	return 0;
+}
+
+/* The column of @t whose key is @name[0..len) in any case, or ncols. */
+static size_t col_named(const nl_table *t, const char *name, size_t len)
+{
+	for (size_t i = 0; i < t->ncols; i++)
+		if ((t->cols[i].flags & NL_COL_HIDDEN) != NL_COL_HIDDEN &&
+		    strlen(t->cols[i].key) == len && strncasecmp(t->cols[i].key, name, len) == 0)
+			return i;
+	return t->ncols;
+}
+
+int nl_table_select(nl_table *t, const char *list)
+{
+	size_t n = 0;
+
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ","), i = col_named(t, p, len);
+		bool dup = false;
+
+		for (size_t k = 0; k < n; k++)
+			dup |= t->order[k] == i;
+		if (i < t->ncols && !dup)
+			t->order[n++] = i;
+		p += len + (p[len] == ',');
+	}
+	t->norder = n;
+	t->picked = true;
+	return (int)n;
+}
+
+/* The header rows of the CSV tables that asked for one and have had no row. */
+int emit_csv_headers(nl_emit *e)
+{
+	for (nl_table *t = e->tables; t; t = t->next)
+		if ((t->flags & NL_TABLE_CSV_HEADER) && !t->csv_header)
+			emit_csv_header(t);
+	return e->err;
 }
 
 static struct cell *cell_at(nl_table *t, size_t col)

@@ -1,4 +1,4 @@
-/* emit_format.c: the renderings of a row: aligned text, JSON Lines, CSV, TSK bodyfile, NUL-separated names. */
+/* emit_format.c: the renderings of a value and of a row in JSON Lines, CSV, TSK bodyfile and NUL-separated names (text in emit_text.c). */
 #include "config.h"
 
 #include <errno.h>
@@ -53,9 +53,7 @@ static void scalar_text(const struct cell *c, struct obuf *b)
 	ob_adds(b, tmp);
 }
 
-/* Text/CSV rendering of a cell (escaped), null as @null_text. */
-static void cell_plain(const struct cell *c, struct obuf *b, const char *null_text,
-		       const char *join)
+void emit_cell_plain(const struct cell *c, struct obuf *b, const char *null_text, const char *join)
 {
 	switch (c->type) {
 	case C_NULL:
@@ -75,6 +73,48 @@ static void cell_plain(const struct cell *c, struct obuf *b, const char *null_te
 		scalar_text(c, b);
 		break;
 	}
+}
+
+/* human_bytes - @v bytes as lsblk writes sizes: binary multiples with one decimal, rounded,
+ * ".0" left out (512B, 4K, 1.1M). */
+static void human_bytes(uint64_t v, char *buf, size_t n)
+{
+	static const char units[] = "BKMGTPE";
+	unsigned exp = 0;
+	uint64_t unit, whole, tenth;
+
+	while (exp < 6 && v >> (10 * (exp + 1)))
+		exp++;
+	unit = (uint64_t)1 << (10 * exp);
+	whole = v / unit;
+	tenth = exp ? ((v % unit) * 10 + unit / 2) / unit : 0; /* (v % unit) * 10 < 2^64 */
+	if (tenth == 10) {
+		whole++;
+		tenth = 0;
+		if (whole == 1024 && exp < 6) {
+			whole = 1;
+			exp++;
+		}
+	}
+	if (tenth)
+		snprintf(buf, n, "%" PRIu64 ".%" PRIu64 "%c", whole, tenth, units[exp]);
+	else
+		snprintf(buf, n, "%" PRIu64 "%c", whole, units[exp]);
+}
+
+void emit_cell_text(const nl_table *t, size_t i, struct obuf *b, const char *null_text,
+		    const char *join)
+{
+	const struct cell *c = &t->cur[i];
+	char tmp[32];
+
+	if (!(t->cols[i].flags & NL_COL_BYTES) || (t->e->flags & NL_EMIT_EXACT_BYTES) ||
+	    (c->type != C_UINT && (c->type != C_INT || c->i < 0))) {
+		emit_cell_plain(c, b, null_text, join);
+		return;
+	}
+	human_bytes(c->type == C_UINT ? c->u : (uint64_t)c->i, tmp, sizeof(tmp));
+	ob_adds(b, tmp);
 }
 
 /* Bytes that need more than a copy in a JSON string: C0 controls, '"',
@@ -166,26 +206,20 @@ static void cell_json(nl_emit *e, const struct cell *c, struct obuf *b)
 
 /* ---- per format ---------------------------------------------------------------------- */
 
-static bool col_in_text(const nl_table *t, size_t i)
-{
-	return !(t->cols[i].flags & NL_COL_NO_TEXT);
-}
-
-static const char *col_header(const nl_table *t, size_t i)
-{
-	return t->cols[i].header ? t->cols[i].header : t->cols[i].key;
-}
-
 int emit_row_json(nl_table *t)
 {
 	nl_emit *e = t->e;
 	struct obuf *b = &e->row;
 
+	if (t->picked && !t->norder)
+		return e->err;
 	b->n = 0;
 	ob_adds(b, "{\"type\":");
 	json_string(e, b, t->type, strlen(t->type));
-	for (size_t i = 0; i < t->ncols; i++) {
-		if (t->cols[i].flags & NL_COL_NO_JSON)
+	for (size_t k = 0; k < t->norder; k++) {
+		size_t i = t->order[k];
+
+		if (!col_shown(t, i, NL_COL_NO_JSON))
 			continue;
 		ob_add(b, ",", 1);
 		json_string(e, b, t->cols[i].key, strlen(t->cols[i].key));
@@ -220,8 +254,10 @@ static void csv_header(nl_table *t, struct obuf *b)
 		t->csv_header = true;
 		return;
 	}
-	for (size_t i = 0; i < t->ncols; i++) {
-		if (t->cols[i].flags & NL_COL_NO_CSV)
+	for (size_t k = 0; k < t->norder; k++) {
+		size_t i = t->order[k];
+
+		if (!col_shown(t, i, NL_COL_NO_CSV))
 			continue;
 		if (!first)
 			ob_add(b, ",", 1);
@@ -237,7 +273,7 @@ int emit_csv_header(nl_table *t)
 	struct obuf b = { 0 };
 	int rc;
 
-	if (t->flags & NL_TABLE_SUMMARY)
+	if ((t->flags & NL_TABLE_SUMMARY) || (t->picked && !t->norder))
 		return t->e->err;
 	csv_header(t, &b);
 	if (!b.n && !b.oom)
@@ -253,17 +289,19 @@ int emit_row_csv(nl_table *t)
 	bool first = true;
 	int rc;
 
-	if (t->flags & NL_TABLE_SUMMARY)
+	if ((t->flags & NL_TABLE_SUMMARY) || (t->picked && !t->norder))
 		return t->e->err;
 	csv_header(t, &b);
-	for (size_t i = 0; i < t->ncols; i++) {
-		if (t->cols[i].flags & NL_COL_NO_CSV)
+	for (size_t k = 0; k < t->norder; k++) {
+		size_t i = t->order[k];
+
+		if (!col_shown(t, i, NL_COL_NO_CSV))
 			continue;
 		if (!first)
 			ob_add(&b, ",", 1);
 		f.n = 0;
 		ob_add(&f, "", 0);
-		cell_plain(&t->cur[i], &f, "", "; ");
+		emit_cell_plain(&t->cur[i], &f, "", "; ");
 		if (f.oom)
 			b.oom = true;
 		else
@@ -374,241 +412,3 @@ int emit_row_nul(nl_table *t)
 	return rc;
 }
 
-/* ---- text -------------------------------------------------------------------------- */
-
-static void text_sep_block(nl_emit *e, struct obuf *b)
-{
-	if (e->any_text)
-		ob_add(b, "\n", 1);
-	e->any_text = true;
-}
-
-/* Write one text line from escaped cell strings @v using the table widths. */
-static void text_line(nl_table *t, char **v, struct obuf *b)
-{
-	size_t last = 0;
-	bool first = true;
-
-	for (size_t i = 0; i < t->ncols; i++)
-		if (col_in_text(t, i))
-			last = i;
-	for (size_t i = 0; i < t->ncols; i++) {
-		size_t w, len;
-
-		if (!col_in_text(t, i))
-			continue;
-		if (!first)
-			ob_add(b, "  ", 2);
-		first = false;
-		len = strlen(v[i]);
-		w = nl_display_width(v[i], len);
-		if (t->cols[i].flags & NL_COL_RIGHT) {
-			if (w < t->widths[i])
-				ob_pad(b, t->widths[i] - w);
-			ob_add(b, v[i], len);
-		} else {
-			ob_add(b, v[i], len);
-			if (i != last && w < t->widths[i])
-				ob_pad(b, t->widths[i] - w);
-		}
-	}
-	ob_add(b, "\n", 1);
-}
-
-static void text_header(nl_table *t, struct obuf *b)
-{
-	char **h = calloc(t->ncols, sizeof(*h));
-
-	if (!h) {
-		b->oom = true;
-		return;
-	}
-	for (size_t i = 0; i < t->ncols; i++)
-		h[i] = (char *)col_header(t, i);
-	text_line(t, h, b);
-	free(h);
-}
-
-static void text_init_widths(nl_table *t)
-{
-	for (size_t i = 0; i < t->ncols; i++) {
-		size_t hw = (t->e->flags & NL_EMIT_NO_HEADER) ? 0 : strlen(col_header(t, i));
-
-		t->widths[i] = t->cols[i].width > hw ? t->cols[i].width : hw;
-	}
-}
-
-/* Write the held-back rows (computing widths over them) and switch to streaming. */
-int emit_text_flush(nl_table *t)
-{
-	struct obuf b = { 0 };
-	int rc;
-
-	if (!t->block_open || t->streaming)
-		return t->e->err;
-	for (size_t r = 0; r < t->nrows; r++)
-		for (size_t i = 0; i < t->ncols; i++) {
-			size_t w = nl_display_width(t->rows[r][i], strlen(t->rows[r][i]));
-
-			if (w > t->widths[i])
-				t->widths[i] = w;
-		}
-	text_sep_block(t->e, &b);
-	if (!(t->e->flags & NL_EMIT_NO_HEADER))
-		text_header(t, &b);
-	for (size_t r = 0; r < t->nrows; r++) {
-		text_line(t, t->rows[r], &b);
-		if (b.n > 65536 && emit_out(t->e, &b))
-			break;
-	}
-	emit_free_rows(t);
-	t->streaming = true;
-	rc = emit_out(t->e, &b);
-	free(b.p);
-	return rc;
-}
-
-static int row_text_summary(nl_table *t)
-{
-	struct obuf b = { 0 };
-	size_t lw = 0;
-	int rc;
-
-	nl_emit_flush(t->e);
-	for (size_t i = 0; i < t->ncols; i++)
-		if (col_in_text(t, i) && strlen(col_header(t, i)) > lw)
-			lw = strlen(col_header(t, i));
-	text_sep_block(t->e, &b);
-	for (size_t i = 0; i < t->ncols; i++) {
-		if (!col_in_text(t, i))
-			continue;
-		ob_adds(&b, col_header(t, i));
-		ob_add(&b, ":", 1);
-		ob_pad(&b, lw - strlen(col_header(t, i)) + 1);
-		cell_plain(&t->cur[i], &b, "-", ", ");
-		ob_add(&b, "\n", 1);
-	}
-	rc = emit_out(t->e, &b);
-	free(b.p);
-	return rc;
-}
-
-/* A row of an NL_TABLE_LINES table: one line of its own. */
-static int row_text_lines(nl_table *t)
-{
-	struct obuf b = { 0 };
-	bool first = true;
-	int rc;
-
-	nl_emit_flush(t->e);
-	for (size_t i = 0; i < t->ncols; i++) {
-		const struct cell *c = &t->cur[i];
-		size_t start;
-
-		if (!col_in_text(t, i) ||
-		    (c->type == C_NULL && (t->cols[i].flags & NL_COL_OPTIONAL)))
-			continue;
-		if (!first)
-			ob_add(&b, " ", 1);
-		first = false;
-		start = b.n;
-		cell_plain(c, &b, "-", ", ");
-		if (!b.oom && t->cols[i].width) {
-			size_t w = nl_display_width(b.p + start, b.n - start);
-
-			if (w < t->cols[i].width)
-				ob_pad(&b, t->cols[i].width - w);
-		}
-	}
-	ob_add(&b, "\n", 1);
-	rc = emit_out(t->e, &b);
-	free(b.p);
-	return rc;
-}
-
-int emit_row_text(nl_table *t)
-{
-	nl_emit *e = t->e;
-	char **v;
-
-	if (t->flags & NL_TABLE_LINES)
-		return row_text_lines(t);
-	if (t->flags & NL_TABLE_SUMMARY)
-		return row_text_summary(t);
-	if (e->text_cur != t) {
-		nl_emit_flush(e);
-		e->text_cur = t;
-		t->block_open = true;
-		t->streaming = false;
-		text_init_widths(t);
-	}
-	v = calloc(t->ncols, sizeof(*v));
-	if (!v)
-		return e->err = -ENOMEM;
-	for (size_t i = 0; i < t->ncols; i++) {
-		struct obuf b = { 0 };
-
-		ob_add(&b, "", 0);
-		cell_plain(&t->cur[i], &b, "-", ", ");
-		if (b.oom) {
-			for (size_t k = 0; k < i; k++)
-				free(v[k]);
-			free(v);
-			free(b.p);
-			return e->err = -ENOMEM;
-		}
-		v[i] = b.p;
-	}
-	if (t->streaming) {
-		struct obuf b = { 0 };
-		int rc;
-
-		text_line(t, v, &b);
-		for (size_t i = 0; i < t->ncols; i++)
-			free(v[i]);
-		free(v);
-		rc = emit_out(e, &b);
-		free(b.p);
-		return rc;
-	}
-	if (t->nrows == t->rcap) {
-		size_t nc = t->rcap ? 2 * t->rcap : 64;
-		char ***nr = realloc(t->rows, nc * sizeof(*nr));
-
-		if (!nr) {
-			for (size_t i = 0; i < t->ncols; i++)
-				free(v[i]);
-			free(v);
-			return e->err = -ENOMEM;
-		}
-		t->rows = nr;
-		t->rcap = nc;
-	}
-	t->rows[t->nrows++] = v;
-	if (t->nrows >= e->text_rows)
-		return emit_text_flush(t);
-	return e->err;
-}
-
-/* ---- the rows held back for text widths ---- */
-
-void emit_free_rows(nl_table *t)
-{
-	for (size_t r = 0; r < t->nrows; r++) {
-		for (size_t c = 0; c < t->ncols; c++)
-			free(t->rows[r][c]);
-		free(t->rows[r]);
-	}
-	t->nrows = 0;
-}
-
-int nl_emit_flush(nl_emit *e)
-{
-	if (e->text_cur) {
-		emit_text_flush(e->text_cur);
-		e->text_cur->block_open = false;
-		e->text_cur->streaming = false;
-		e->text_cur = NULL;
-	}
-	return e->err;
-}

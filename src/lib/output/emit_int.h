@@ -46,6 +46,9 @@ struct nl_table {
 	size_t ncols;
 	unsigned flags;
 	struct cell *cur;
+	size_t *order;      /* the columns written, in this order (nl_table_select()) */
+	size_t norder;
+	bool picked;        /* order was chosen: shown whatever NL_COL_NO_* say */
 	/* text */
 	char ***rows;       /* held-back rows: ncols escaped strings each */
 	size_t nrows, rcap;
@@ -65,6 +68,7 @@ struct nl_emit {
 	FILE *fp;
 	unsigned flags;
 	size_t text_rows;
+	size_t text_width;  /* fit text tables into this many columns; 0: no limit */
 	int err;
 	bool any_text;      /* text written: next block starts with a blank line */
 	nl_table *tables;
@@ -152,6 +156,23 @@ static inline void ob_escaped(struct obuf *b, const char *s, size_t len, unsigne
 	b->n += need;
 }
 
+/* col_shown - column @i of @t is written in the format whose NL_COL_NO_* flag is @no (the
+ * loops go over t->order). */
+static inline bool col_shown(const nl_table *t, size_t i, unsigned no)
+{
+	return t->picked || !(t->cols[i].flags & no);
+}
+
+/* emit_cell_plain - the text or CSV rendering of cell @c (escaped), null as @null_text, the
+ * elements of an array joined by @join. */
+void emit_cell_plain(const struct cell *c, struct obuf *b, const char *null_text, const char *join);
+
+/* emit_cell_text - the text rendering of column @i of the current row of @t: as
+ * emit_cell_plain(), a number of bytes of an NL_COL_BYTES column as lsblk writes sizes (1.1M)
+ * unless NL_EMIT_EXACT_BYTES. */
+void emit_cell_text(const nl_table *t, size_t i, struct obuf *b, const char *null_text,
+		    const char *join);
+
 /* emit_file_write - the write callback of nl_emit_open(): fwrite to the FILE * @ctx. */
 int emit_file_write(void *ctx, const void *buf, size_t len);
 
@@ -167,6 +188,8 @@ int emit_row_text(nl_table *t);
 int emit_row_json(nl_table *t);
 int emit_row_csv(nl_table *t);
 int emit_csv_header(nl_table *t);
+/* emit_csv_headers - the header rows of the NL_TABLE_CSV_HEADER tables of @e that have none yet. */
+int emit_csv_headers(nl_emit *e);
 int emit_row_bodyfile(nl_table *t);
 int emit_row_nul(nl_table *t);
 

@@ -70,11 +70,16 @@ static int fill_range(const struct share *sh, unsigned worker, nl_table *t, size
 static int worker_table(struct share *sh, nl_emit **e, nl_table **t)
 {
 	const nl_table *src = sh->t;
-	struct nl_emit_options eo = { src->e->flags, 0 };
+	struct nl_emit_options eo = { src->e->flags, 0, src->e->text_width };
 	int rc = nl_emit_open_cb(src->e->fmt, buf_write, sh, &eo, e);
 
 	if (rc == 0)
 		rc = nl_emit_table(*e, src->type, src->cols, src->ncols, src->flags, t);
+	if (rc == 0 && src->picked) {
+		memcpy((*t)->order, src->order, src->norder * sizeof(*src->order));
+		(*t)->norder = src->norder;
+		(*t)->picked = true;
+	}
 	return rc;
 }
 
