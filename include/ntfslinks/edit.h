@@ -4,6 +4,7 @@
 
 #include <ntfslinks/common.h>
 #include <ntfslinks/ondisk.h>
+#include <ntfslinks/reparse.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -129,6 +130,115 @@ int nl_edit_lookup(nl_edit *e, const char *path, uint64_t *ref);
  */
 int nl_edit_check_name(const char *name, unsigned flags, enum nl_name_space *ns,
 		       char *why, size_t whylen);
+
+/* ---- junctions, symbolic links and mount points (edit_links.c) ------------ */
+
+/* nl_edit_link_options.flags */
+#define NL_EDIT_LINK_DIR  0x1   /* a symbolic link that is a folder (mklink /D) */
+#define NL_EDIT_LINK_FILE 0x2   /* a symbolic link that is a file, whatever its target */
+
+/** Options of nl_edit_make_link(); all-zero means the defaults. */
+struct nl_edit_link_options {
+	unsigned flags;         /* NL_EDIT_LINK_* (symbolic links only) */
+	char drive;             /* this volume's drive letter: targets with it are
+				   looked up here (0: none are) */
+};
+
+/**
+ * nl_edit_make_link - make PATH a junction, symbolic link or mount point
+ * (@kind) to @t (from nl_link_target_parse()), its reparse data laid out as
+ * Windows writes it (nl_link_build()). Junctions and mount points are
+ * folders; a symbolic link is a folder with NL_EDIT_LINK_DIR, a file with
+ * NL_EDIT_LINK_FILE, else what its target on this volume is (relative, or
+ * with @opt->drive; looked up without following links), else a file, as
+ * mklink makes it. A target on this volume that does not exist (or a
+ * junction to a file) is logged as NL_EDIT_ACT_WARNING and the link is
+ * made. Logs NL_EDIT_ACT_CREATE (target: the print-name form C:\x; detail
+ * "junction", "mountpoint", "symlink, folder" or "symlink, file").
+ * @opt may be NULL.
+ * Returns 0, -EEXIST (PATH exists), -ENOENT (no such folder), -ENOTDIR,
+ * -EINVAL (name or target refused), -ENAMETOOLONG, -ENOSPC, -errno; nothing
+ * is left behind on failure.
+ */
+int nl_edit_make_link(nl_edit *e, const char *path, enum nl_link_kind kind,
+		      const struct nl_target *t, const struct nl_edit_link_options *opt);
+
+/**
+ * nl_edit_retarget_ref - point the junction, symbolic link or mount point in
+ * record @ref (an MFT reference) at @t, in place: the record, its names,
+ * times and security stay (nl_writer_replace_reparse()). A symbolic link
+ * stays one (relative when @t is relative); a junction or mount point stays
+ * a junction-tag link (a volume root is written as mountvol writes it).
+ * @path names the link in the log (NULL: "record N"). Logs
+ * NL_EDIT_ACT_RETARGET (target: the new target, detail: the old one, both
+ * in the print-name form); a link that already has exactly this reparse
+ * data is left alone and not logged.
+ * Returns 0, -EINVAL (not such a link, or @t not possible for it: see
+ * nl_link_target_check()), -ENAMETOOLONG, -errno; on failure the old data
+ * is put back.
+ */
+int nl_edit_retarget_ref(nl_edit *e, uint64_t ref, const char *path, const struct nl_target *t);
+
+/** nl_edit_retarget - nl_edit_retarget_ref() on the link at PATH. Also -ENOENT. */
+int nl_edit_retarget(nl_edit *e, const char *path, const struct nl_target *t);
+
+/* ---- the links of a volume, for rewriting many (edit_retarget.c) ---------- */
+
+/** One junction, symbolic link or mount point, as nl_edit_links_read() found it. */
+struct nl_edit_link {
+	uint64_t ref;               /* its MFT reference (record and sequence) */
+	char *path;                 /* its path, through its first name */
+	char *dir;                  /* the folder holding that name */
+	enum nl_link_kind kind;     /* NL_LINK_SYMLINK, or NL_LINK_JUNCTION (mount points too) */
+	struct nl_target target;    /* its target as stored (the substitute name) */
+};
+
+/** The links under a folder, and the volume's drive letter. Owned by the struct. */
+struct nl_edit_links {
+	char drive;                 /* given, or inferred as the audit infers it; 'C'
+				       when the links tell nothing */
+	bool drive_given;
+	size_t n;
+	struct nl_edit_link *v;     /* in path order */
+};
+
+/**
+ * nl_edit_links_read - read the volume SPEC with one scan (read-only, before
+ * it is opened with nl_edit_open()) for its drive letter (@drive, or 0:
+ * inferred) and the well-formed junctions, symbolic links and mount points
+ * in folder @under and below it (@under NULL: none, only the letter).
+ * @out: receives the list (nl_edit_links_free()); @err: why, on failure.
+ * Returns 0, -ENOENT/-ENOTDIR (no such folder @under), or the error of
+ * opening or scanning the volume.
+ */
+int nl_edit_links_read(const char *spec, const char *under, char drive,
+		       struct nl_edit_links **out, char *err, size_t errlen);
+
+/** nl_edit_links_free - free @*l (NULL is fine) and set it to NULL. */
+void nl_edit_links_free(struct nl_edit_links **l);
+
+/** How nl_retarget_rule_apply() rewrites targets. */
+enum nl_retarget_how {
+	NL_RETARGET_MAP = 1,        /* from -> to (nl_target_map_prefix) */
+	NL_RETARGET_TO_GUID,        /* drive letter -> \??\Volume{guid}\ (nl_target_to_volume) */
+	NL_RETARGET_RELATIVE,       /* absolute on this volume -> relative, symbolic links only */
+};
+
+struct nl_retarget_rule {
+	enum nl_retarget_how how;
+	struct nl_target from, to;  /* NL_RETARGET_MAP */
+	const char *guid;           /* this volume's "{GUID}": needed by TO_GUID; for
+				       RELATIVE it makes Volume{guid} targets local too */
+	char drive;                 /* this volume's drive letter */
+};
+
+/**
+ * nl_retarget_rule_apply - the new target of link @l under rule @r.
+ * Returns 1 with @out filled (nl_target_clear() it), 0 when the rule does
+ * not apply to @l (@out zeroed), -ENOMEM, -EINVAL (unknown rule).
+ */
+int nl_retarget_rule_apply(const struct nl_retarget_rule *r, const struct nl_edit_link *l,
+			   struct nl_target *out);
 
 #ifdef __cplusplus
 }
