@@ -24,5 +24,9 @@ extern const struct fe_command fe_cmd_truesize;
 extern const struct fe_command fe_cmd_info;
 extern const struct fe_command fe_cmd_partitions;
 extern const struct fe_command fe_cmd_copy;
+extern const struct fe_command fe_cmd_junction;
+extern const struct fe_command fe_cmd_symlink;
+extern const struct fe_command fe_cmd_mountpoint;
+extern const struct fe_command fe_cmd_retarget;
 
 #endif
