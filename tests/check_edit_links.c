@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ntfslinks/edit.h>
 #include <ntfslinks/reparse.h>
 #include <ntfslinks/scan.h>
 #include <ntfslinks/volume.h>
@@ -455,6 +456,88 @@ START_TEST(test_writer_replace)
 }
 END_TEST
 
+/* ---- the edit handle: one link retargeted by its record -------------------- */
+
+struct events {
+	char text[2048];
+	size_t n;
+};
+
+static void on_event(void *ctx, const struct nl_edit_event *ev)
+{
+	struct events *x = ctx;
+	size_t len = strlen(x->text);
+
+	snprintf(x->text + len, sizeof(x->text) - len, "%s|%s|%s|%s|%lld\n",
+		 nl_edit_action_name(ev->action), ev->path, ev->target ? ev->target : "-",
+		 ev->detail ? ev->detail : "-", ev->mft == UINT64_MAX ? -1LL : (long long)ev->mft);
+	x->n++;
+}
+
+START_TEST(test_edit_retarget_ref)
+{
+	char image[4300], err[NL_ERRMSG_SIZE];
+	struct events ev = { .n = 0 };
+	struct nl_edit_options o = { .log = on_event, .log_ctx = &ev };
+	nl_edit *e = NULL;
+	uint64_t j, s, t;
+	struct nl_target nt;
+	const char *why = NULL;
+	uint8_t *want = NULL, *got = NULL;
+	size_t wantn = 0, gotn = 0;
+	struct nl_times before, after;
+
+	build_image(replace_spec, image, sizeof(image));
+	read_back(image, "/s.txt", &got, &gotn, &before);
+	free(got);
+	ck_assert_int_eq(nl_edit_open(image, &o, &e, err, sizeof(err)), 0);
+	ck_assert_int_eq(nl_edit_lookup(e, "/j", &j), 0);
+	ck_assert_int_eq(nl_edit_lookup(e, "/s.txt", &s), 0);
+	ck_assert_int_eq(nl_edit_lookup(e, "/t", &t), 0);
+
+	/* a junction to another folder, named in the log by the path given */
+	ck_assert_int_eq(nl_link_target_parse(NL_LINK_SYMLINK, "/u", 'C', &nt, &why), 0);
+	ck_assert_int_eq(nl_edit_retarget_ref(e, j, "/j", &nt), 0);
+	/* the same again: nothing to do, nothing logged */
+	ck_assert_int_eq(nl_edit_retarget_ref(e, j, "/j", &nt), 0);
+	nl_target_clear(&nt);
+	/* a symbolic link stays one, relative; no path: "record N" */
+	ck_assert_int_eq(nl_link_target_parse(NL_LINK_SYMLINK, "..\\y.txt", 0, &nt, &why), 0);
+	ck_assert_int_eq(nl_edit_retarget_ref(e, s, NULL, &nt), 0);
+	/* a junction cannot take it; a folder is no link: refused, nothing logged */
+	ck_assert_int_eq(nl_edit_retarget_ref(e, j, "/j", &nt), -EINVAL);
+	ck_assert_str_eq(nl_edit_error(e), "a relative target can only be the target of a symbolic link");
+	ck_assert_int_eq(nl_edit_retarget_ref(e, t, "/t", &nt), -EINVAL);
+	ck_assert_str_eq(nl_edit_error(e), "not a junction, symbolic link or mount point");
+	nl_target_clear(&nt);
+	ck_assert_int_eq(nl_edit_close(&e, err, sizeof(err)), 0);
+	ck_assert_uint_eq(ev.n, 2);
+	ck_assert_str_eq(ev.text, tu_str("retarget|/j|C:\\u|C:\\t|%llu\n"
+					 "retarget|record %llu|..\\y.txt|..\\x.txt|%llu\n",
+					 (unsigned long long)(j & 0xFFFFFFFFFFFFULL),
+					 (unsigned long long)(s & 0xFFFFFFFFFFFFULL),
+					 (unsigned long long)(s & 0xFFFFFFFFFFFFULL)));
+
+	/* what is on disk: the Windows layouts, and the symlink's times kept */
+	read_back(image, "/j", &got, &gotn, &after);
+	link_bytes(NL_LINK_JUNCTION, "C:\\u", &want, &wantn);
+	ck_assert_uint_eq(gotn, wantn);
+	ck_assert_mem_eq(got, want, wantn);
+	free(got);
+	free(want);
+	read_back(image, "/s.txt", &got, &gotn, &after);
+	link_bytes(NL_LINK_SYMLINK, "..\\y.txt", &want, &wantn);
+	ck_assert_uint_eq(gotn, wantn);
+	ck_assert_mem_eq(got, want, wantn);
+	ck_assert_int_eq(after.crtime, before.crtime);
+	ck_assert_int_eq(after.mtime, before.mtime);
+	ck_assert_int_eq(after.ctime, before.ctime);
+	ck_assert_int_eq(after.atime, before.atime);
+	free(got);
+	free(want);
+}
+END_TEST
+
 static void setup_tmp(void)
 {
 	ck_assert(tu_mkdtemp(tmpdir, sizeof(tmpdir), "edit-links"));
@@ -486,6 +569,7 @@ static Suite *edit_links_suite(void)
 	tc = tcase_create("writer");
 	tcase_add_checked_fixture(tc, setup_tmp, teardown_tmp);
 	tcase_add_test(tc, test_writer_replace);
+	tcase_add_test(tc, test_edit_retarget_ref);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
