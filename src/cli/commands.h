@@ -28,5 +28,6 @@ extern const struct fe_command fe_cmd_junction;
 extern const struct fe_command fe_cmd_symlink;
 extern const struct fe_command fe_cmd_mountpoint;
 extern const struct fe_command fe_cmd_retarget;
+extern const struct fe_command fe_cmd_mkimage;
 
 #endif

@@ -25,6 +25,7 @@ static const struct fe_command *const commands[] = {
 	&fe_cmd_symlink,
 	&fe_cmd_mountpoint,
 	&fe_cmd_retarget,
+	&fe_cmd_mkimage,
 	NULL
 };
 
