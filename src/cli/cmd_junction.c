@@ -30,5 +30,8 @@ static int run(int argc, char **argv)
 }
 
 const struct fe_command fe_cmd_junction = {
-	"junction", "make a directory junction inside an image", run, usage
+	.name = "junction",
+	.summary = "make a directory junction inside an image",
+	.run = run,
+	.usage = usage,
 };

@@ -28,5 +28,8 @@ static int run(int argc, char **argv)
 }
 
 const struct fe_command fe_cmd_mountpoint = {
-	"mountpoint", "make a volume mount point inside an image", run, usage
+	.name = "mountpoint",
+	.summary = "make a volume mount point inside an image",
+	.run = run,
+	.usage = usage,
 };

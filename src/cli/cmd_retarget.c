@@ -237,5 +237,8 @@ static int run(int argc, char **argv)
 }
 
 const struct fe_command fe_cmd_retarget = {
-	"retarget", "give junctions, symbolic links and mount points new targets", run, usage
+	.name = "retarget",
+	.summary = "give junctions, symbolic links and mount points new targets",
+	.run = run,
+	.usage = usage,
 };

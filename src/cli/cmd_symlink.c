@@ -37,5 +37,8 @@ static int run(int argc, char **argv)
 }
 
 const struct fe_command fe_cmd_symlink = {
-	"symlink", "make a symbolic link inside an image", run, usage
+	.name = "symlink",
+	.summary = "make a symbolic link inside an image",
+	.run = run,
+	.usage = usage,
 };
