@@ -15,5 +15,6 @@
 #include <ntfslinks/copy.h>
 #include <ntfslinks/build.h>
 #include <ntfslinks/edit.h>
+#include <ntfslinks/diff.h>
 
 #endif

@@ -26,6 +26,7 @@ static const struct fe_command *const commands[] = {
 	&fe_cmd_mountpoint,
 	&fe_cmd_retarget,
 	&fe_cmd_mkimage,
+	&fe_cmd_diff,
 	NULL
 };
 
