@@ -40,6 +40,49 @@ extern "C" {
 /** Opaque handle of an open volume. */
 typedef struct nl_volume nl_volume;
 
+/**
+ * How the bytes of a spec's file are held.  With NL_FORMAT_AUTO the content
+ * decides (magic bytes; a split raw set by the name of its first segment,
+ * "disk.001" or "disk.aa", when the next segment exists).  Containers are
+ * read-only: they can be audited and copied from, never written.
+ */
+enum nl_image_format {
+	NL_FORMAT_AUTO = 0,
+	NL_FORMAT_RAW,      /* a plain image file or block device */
+	NL_FORMAT_SPLIT,    /* a split raw image given its first segment (.001/.002..., .aa/.ab...) */
+	NL_FORMAT_EWF,      /* EnCase E01 / Ex01 (libewf) */
+	NL_FORMAT_VHD,      /* VHD / VHDX (libvhdi) */
+	NL_FORMAT_VMDK,     /* VMDK, with its extents (libvmdk) */
+	NL_FORMAT_QCOW,     /* QCOW / QCOW2 (libqcow) */
+	NL_FORMAT_MEMORY,   /* a caller's buffer (nl_volume_open_memory()) */
+};
+
+/** nl_image_format_name - "auto", "raw", "split", "ewf", "vhd", "vmdk", "qcow", "memory". */
+const char *nl_image_format_name(enum nl_image_format fmt);
+
+/**
+ * nl_image_format_parse - the format named @name: one of the names above, or
+ * "e01", "ex01", "vhdx", "qcow2" (case-insensitive).  Returns 0 or -EINVAL.
+ */
+int nl_image_format_parse(const char *name, enum nl_image_format *fmt);
+
+/** nl_image_format_supported - true if this build reads @fmt (libewf, libvhdi,
+ *  libvmdk and libqcow are optional at build time). */
+bool nl_image_format_supported(enum nl_image_format fmt);
+
+/** What an evidence container says about its acquisition (EWF); empty
+ *  strings when it says nothing (and for every other format). */
+struct nl_image_meta {
+	char case_number[256];
+	char evidence_number[256];
+	char examiner[256];
+	char description[256];
+	char notes[256];
+	char acquired[64];        /* acquisition date as the container stores it */
+	char md5[33];             /* stored MD5 of the media, lowercase hex */
+	char sha1[41];            /* stored SHA-1 of the media, lowercase hex */
+};
+
 /** Options for nl_volume_open(); all-zero (or NULL) means "auto". */
 struct nl_open_options {
 	/** Partition number to use (1-based, see above); 0: auto / from "@N". */
@@ -50,6 +93,11 @@ struct nl_open_options {
 	uint64_t offset;
 	/** Refuse raw $MFT files (only NTFS volumes accepted). */
 	bool no_raw_mft;
+	/** How the file holds the bytes; NL_FORMAT_AUTO (0): by its content. */
+	enum nl_image_format format;
+	/** The caller will write to the volume (nl_volume_locate() for the copy
+	 *  engine): a container is refused with -EROFS. */
+	bool writable;
 };
 
 /** What kind of input a volume came from. */
@@ -79,6 +127,12 @@ struct nl_volume_info {
 	uint64_t image_bytes;
 	uint64_t volume_bytes;
 	bool mft_truncated;      /* part of $MFT lies past the end: records unreadable */
+	enum nl_image_format format;     /* how the file holds the bytes (never AUTO) */
+	const struct nl_image_meta *meta; /* the container's acquisition facts; owned by the volume */
+	/* What was read around damage at open time; "" when nothing was:
+	 * e.g. "primary boot sector damaged (bad oem id); the backup boot
+	 * sector at byte 8388096 was used". */
+	char repaired[160];
 };
 
 /**
@@ -97,6 +151,17 @@ struct nl_volume_info {
  */
 int nl_volume_open(const char *spec, const struct nl_open_options *opt, nl_volume **out,
 		   char *err, size_t errlen);
+
+/**
+ * nl_volume_open_memory - nl_volume_open() on the @len bytes at @buf (an
+ * image, a disk with a partition table, or a raw $MFT) with no file: @buf
+ * must stay valid and unchanged until the volume is closed (nothing is
+ * copied).  @name stands for the spec in nl_volume_source() and messages
+ * (NULL: "memory").  @opt as for nl_volume_open() (its format is ignored).
+ */
+int nl_volume_open_memory(const void *buf, size_t len, const char *name,
+			  const struct nl_open_options *opt, nl_volume **out,
+			  char *err, size_t errlen);
 
 /** nl_volume_close - close @*vol (NULL is fine) and set *vol to NULL. */
 void nl_volume_close(nl_volume **vol);
@@ -173,6 +238,8 @@ struct nl_partition_table {
 	uint64_t disk_size;       /* bytes of the file or device */
 	size_t count;             /* entries in part[] (extended containers included) */
 	struct nl_partition *part; /* count entries, in the table's own allocation */
+	enum nl_image_format format; /* how the file holds the disk (never AUTO) */
+	struct nl_image_meta meta;   /* the container's acquisition facts */
 };
 
 /**
@@ -184,6 +251,11 @@ struct nl_partition_table {
  */
 int nl_partitions_read(const char *path, struct nl_partition_table **out,
 		       char *err, size_t errlen);
+
+/** nl_partitions_read_as - nl_partitions_read() with the file read as
+ *  format @fmt (NL_FORMAT_AUTO: by its content). */
+int nl_partitions_read_as(const char *path, enum nl_image_format fmt,
+			  struct nl_partition_table **out, char *err, size_t errlen);
 
 /** nl_partitions_free - free @*t (NULL is fine) and set *t to NULL. */
 void nl_partitions_free(struct nl_partition_table **t);

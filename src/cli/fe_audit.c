@@ -348,6 +348,8 @@ void fe_audit_open(struct fe_audit *a)
 		exit(FE_EXIT_USAGE);
 	}
 	nl_volume_get_info(a->vol, &vi);
+	if (vi.repaired[0])
+		fe_error(a->image, "%s", vi.repaired);  /* a warning: the volume was read */
 	if (vi.image_bytes < vi.volume_bytes) {
 		/* a warning; an error (exit 1) when records are lost with it */
 		fe_error(a->image, "image is truncated: %" PRIu64 " of %" PRIu64 " bytes%s",

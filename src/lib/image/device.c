@@ -1,4 +1,4 @@
-/* device.c: byte sources: whole reads of files and block devices, libntfs-3g device operations over a byte range of one (no loop device), and the error-message helper of the image layer. */
+/* device.c: libntfs-3g device operations over a byte range of a byte source (read-only) or of a raw file (read-write, for the writer), no loop device; and the error-message helper of the image layer. */
 #include "config.h"
 
 #include <errno.h>
@@ -15,14 +15,19 @@
 
 #include <ntfs-3g/cache.h>
 
+#include "image/bytesource_int.h"
 #include "image/device_int.h"
 
 /* One allocation: libntfs-3g's ntfs_device_free() frees the device with a
  * single free(), which then releases our fields too, whoever calls it. */
 struct nl_dev {
 	struct ntfs_device dev;   /* must stay first */
-	int fd;
+	int fd;                   /* read-write: the raw file; else -1 */
+	struct nl_bytesource *src; /* read-only: where reads come from */
+	bool own_src;             /* opened by nd_open() from d_name, closed by nd_close() */
 	bool rw;
+	uint8_t boot[4096];       /* served at offset 0 instead of what is there ... */
+	uint32_t boot_len;        /* ... when not 0 (a backup boot sector) */
 	uint64_t offset;          /* where the volume starts in the file */
 	uint64_t size;            /* bytes of the volume; 0 until opened if "to the end" */
 	bool size_to_end;
@@ -34,42 +39,25 @@ static inline struct nl_dev *to_nl_dev(struct ntfs_device *dev) { return (struct
 
 int nl_device_fd(struct ntfs_device *dev)
 {
-	return NDevOpen(dev) ? to_nl_dev(dev)->fd : -1;
+	struct nl_dev *d = to_nl_dev(dev);
+
+	if (!NDevOpen(dev))
+		return -1;
+	return d->fd >= 0 ? d->fd : d->src ? d->src->fd : -1;
 }
 
-ssize_t nl_pread_full(int fd, void *buf, size_t len, uint64_t off)
+/* open_rw: the raw file of a read-write device; a container is refused. */
+static int open_rw(struct nl_dev *d, uint64_t *fsize)
 {
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		done += (size_t)n;
+	d->fd = open(d->dev.d_name, O_RDWR | O_CLOEXEC);
+	if (d->fd < 0)
+		return -1;
+	if (nl_fd_size(d->fd, fsize) < 0)
+		return -1;
+	if (nl_image_format_detect(d->fd) != NL_FORMAT_RAW) {
+		errno = EROFS;  /* containers are read-only */
+		return -1;
 	}
-	if (done < len)
-		memset((char *)buf + done, 0, len - done);
-	return (ssize_t)done;
-}
-
-int nl_fd_size(int fd, uint64_t *size)
-{
-	struct stat st;
-
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (S_ISBLK(st.st_mode)) {
-		if (ioctl(fd, BLKGETSIZE64, size) < 0)
-			return -errno;
-		return 0;
-	}
-	*size = (uint64_t)st.st_size;
 	return 0;
 }
 
@@ -77,8 +65,8 @@ static int nd_open(struct ntfs_device *dev, int flags)
 {
 	struct nl_dev *d = to_nl_dev(dev);
 	int acc = flags & O_ACCMODE;
-	struct stat st;
 	uint64_t fsize = 0;
+	bool block = false;
 
 	if (NDevOpen(dev)) {
 		errno = EBUSY;
@@ -88,18 +76,36 @@ static int nd_open(struct ntfs_device *dev, int flags)
 		errno = EROFS;
 		return -1;
 	}
-	d->fd = open(dev->d_name, (acc == O_RDONLY ? O_RDONLY : O_RDWR) | O_CLOEXEC);
-	if (d->fd < 0)
-		return -1;
-	if (fstat(d->fd, &st) < 0 || nl_fd_size(d->fd, &fsize) < 0)
-		goto fail;
+	if (acc != O_RDONLY) {
+		struct stat st;
+
+		if (open_rw(d, &fsize) < 0 || fstat(d->fd, &st) < 0)
+			goto fail;
+		block = S_ISBLK(st.st_mode);
+	} else {
+		if (!d->src) {
+			int rc = nl_bytesource_open(dev->d_name, NL_FORMAT_AUTO, &d->src, NULL, 0);
+
+			if (rc < 0) {
+				errno = -rc;
+				goto fail;
+			}
+			d->own_src = true;
+			if (d->rw && d->src->format != NL_FORMAT_RAW) {
+				errno = EROFS;  /* a writer's device: never a container */
+				goto fail;
+			}
+		}
+		fsize = d->src->size;
+		block = d->src->is_block;
+	}
 	if (d->offset > fsize) {
 		errno = EINVAL;
 		goto fail;
 	}
 	if (d->size_to_end || d->offset + d->size > fsize)
 		d->size = fsize - d->offset;
-	if (S_ISBLK(st.st_mode))
+	if (block)
 		NDevSetBlock(dev);
 	if (acc == O_RDONLY)
 		NDevSetReadOnly(dev);
@@ -111,8 +117,12 @@ static int nd_open(struct ntfs_device *dev, int flags)
 fail:;
 	int e = errno;
 
-	close(d->fd);
+	if (d->fd >= 0)
+		close(d->fd);
 	d->fd = -1;
+	if (d->own_src)
+		nl_bytesource_close(&d->src);
+	d->own_src = false;
 	errno = e;
 	return -1;
 }
@@ -126,11 +136,16 @@ static int nd_close(struct ntfs_device *dev)
 		errno = EBADF;
 		return -1;
 	}
-	if (!NDevReadOnly(dev) && fsync(d->fd) < 0 && errno != EINVAL)
-		rc = -1;
-	if (close(d->fd) < 0)
-		rc = -1;
+	if (d->fd >= 0) {
+		if (!NDevReadOnly(dev) && fsync(d->fd) < 0 && errno != EINVAL)
+			rc = -1;
+		if (close(d->fd) < 0)
+			rc = -1;
+	}
 	d->fd = -1;
+	if (d->own_src)
+		nl_bytesource_close(&d->src);
+	d->own_src = false;
 	NDevClearOpen(dev);
 	return rc;
 }
@@ -154,10 +169,38 @@ static s64 nd_seek(struct ntfs_device *dev, s64 offset, int whence)
 	return np;
 }
 
+/* read_range: @count bytes at @pos of the source or the raw file. */
+static s64 read_range(struct nl_dev *d, void *buf, s64 count, uint64_t pos)
+{
+	s64 done = 0;
+
+	while (done < count) {
+		ssize_t n;
+
+		if (d->fd >= 0)
+			n = pread(d->fd, (char *)buf + done, (size_t)(count - done),
+				  (off_t)(pos + (uint64_t)done));
+		else if ((n = d->src->ops->pread(d->src, (char *)buf + done, (size_t)(count - done),
+						 pos + (uint64_t)done)) < 0) {
+			errno = (int)-n;
+			n = -1;
+		}
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return done ? done : -1;
+		}
+		if (n == 0)
+			break;
+		done += n;
+	}
+	return done;
+}
+
 static s64 nd_pread(struct ntfs_device *dev, void *buf, s64 count, s64 offset)
 {
 	struct nl_dev *d = to_nl_dev(dev);
-	s64 done = 0;
+	s64 done;
 
 	if (count < 0 || offset < 0) {
 		errno = EINVAL;
@@ -167,17 +210,14 @@ static s64 nd_pread(struct ntfs_device *dev, void *buf, s64 count, s64 offset)
 		return 0;
 	if ((uint64_t)count > d->size - (uint64_t)offset)
 		count = (s64)(d->size - (uint64_t)offset);
-	while (done < count) {
-		ssize_t n = pread(d->fd, (char *)buf + done, (size_t)(count - done),
-				  (off_t)(d->offset + (uint64_t)offset + (uint64_t)done));
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return done ? done : -1;
-		}
-		if (n == 0)
-			break;
-		done += n;
+	done = read_range(d, buf, count, d->offset + (uint64_t)offset);
+	if (done > 0 && d->boot_len && (uint64_t)offset < d->boot_len) {
+		/* the replacement boot sector over what the source holds there */
+		uint64_t end = (uint64_t)offset + (uint64_t)done;
+
+		if (end > d->boot_len)
+			end = d->boot_len;
+		memcpy(buf, d->boot + offset, (size_t)(end - (uint64_t)offset));
 	}
 	return done;
 }
@@ -248,9 +288,16 @@ static int nd_sync(struct ntfs_device *dev)
 static int nd_stat(struct ntfs_device *dev, struct stat *st)
 {
 	struct nl_dev *d = to_nl_dev(dev);
+	int fd = d->fd >= 0 ? d->fd : d->src ? d->src->fd : -1;
 
-	if (fstat(d->fd, st) < 0)
-		return -1;
+	if (fd >= 0) {
+		if (fstat(fd, st) < 0)
+			return -1;
+	} else {
+		memset(st, 0, sizeof(*st));
+		st->st_mode = S_IFREG | 0444;
+		st->st_blksize = 4096;
+	}
 	/* present the volume as a regular file of its own size */
 	st->st_mode = (st->st_mode & ~(mode_t)S_IFMT) | S_IFREG;
 	st->st_size = (off_t)d->size;
@@ -260,6 +307,7 @@ static int nd_stat(struct ntfs_device *dev, struct stat *st)
 static int nd_ioctl(struct ntfs_device *dev, unsigned long request, void *argp)
 {
 	struct nl_dev *d = to_nl_dev(dev);
+	int fd = d->fd >= 0 ? d->fd : d->src ? d->src->fd : -1;
 
 	switch (request) {
 	case BLKGETSIZE64:
@@ -269,8 +317,8 @@ static int nd_ioctl(struct ntfs_device *dev, unsigned long request, void *argp)
 		*(unsigned long *)argp = (unsigned long)(d->size / 512);
 		return 0;
 	case BLKSSZGET:
-		if (NDevBlock(dev))
-			return ioctl(d->fd, BLKSSZGET, argp);
+		if (NDevBlock(dev) && fd >= 0)
+			return ioctl(fd, BLKSSZGET, argp);
 		*(int *)argp = 512;
 		return 0;
 	default:
@@ -292,11 +340,12 @@ static struct ntfs_device_operations nl_dev_ops = {
 	.ioctl = nd_ioctl,
 };
 
-struct ntfs_device *nl_device_new(const char *path, uint64_t offset, uint64_t size, bool rw)
+/* new_dev: a device named @name over [@offset, @offset + @size). */
+static struct nl_dev *new_dev(const char *name, uint64_t offset, uint64_t size, bool rw)
 {
 	struct nl_dev *d;
 
-	if (!path) {
+	if (!name) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -307,7 +356,7 @@ struct ntfs_device *nl_device_new(const char *path, uint64_t offset, uint64_t si
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return NULL;
-	d->dev.d_name = strdup(path);
+	d->dev.d_name = strdup(name);
 	if (!d->dev.d_name) {
 		free(d);
 		errno = ENOMEM;
@@ -322,13 +371,39 @@ struct ntfs_device *nl_device_new(const char *path, uint64_t offset, uint64_t si
 	d->offset = offset;
 	d->size = size;
 	d->size_to_end = size == 0;
+	return d;
+}
+
+struct ntfs_device *nl_device_new(const char *path, uint64_t offset, uint64_t size, bool rw)
+{
+	struct nl_dev *d = new_dev(path, offset, size, rw);
+
+	return d ? &d->dev : NULL;
+}
+
+struct ntfs_device *nl_device_new_source(struct nl_bytesource *src, uint64_t offset,
+					 uint64_t size, const uint8_t *boot, uint32_t boot_len)
+{
+	struct nl_dev *d;
+
+	if (!src || boot_len > sizeof(d->boot)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	d = new_dev(src->name, offset, size, false);
+	if (!d)
+		return NULL;
+	d->src = src;
+	if (boot && boot_len) {
+		memcpy(d->boot, boot, boot_len);
+		d->boot_len = boot_len;
+	}
 	return &d->dev;
 }
 
-int nl_device_mount(const char *path, uint64_t offset, uint64_t size, bool rw,
-		    unsigned long extra, ntfs_volume **out)
+/* mount_dev: mount @dev (freed on failure). */
+static int mount_dev(struct ntfs_device *dev, bool rw, unsigned long extra, ntfs_volume **out)
 {
-	struct ntfs_device *dev;
 	ntfs_volume *vol;
 	/* read-only: a dirty or hibernated volume, or one with an unclean
 	 * $LogFile, must open too; nothing is ever replayed or reset */
@@ -336,10 +411,6 @@ int nl_device_mount(const char *path, uint64_t offset, uint64_t size, bool rw,
 				 : (NTFS_MNT_RDONLY | NTFS_MNT_FORENSIC | NTFS_MNT_IGNORE_HIBERFILE);
 	int err;
 
-	*out = NULL;
-	dev = nl_device_new(path, offset, size, rw);
-	if (!dev)
-		return -errno;
 	vol = ntfs_device_mount(dev, (ntfs_mount_flags)(flags | extra));
 	if (!vol) {
 		err = errno ? errno : EIO;
@@ -353,6 +424,30 @@ int nl_device_mount(const char *path, uint64_t offset, uint64_t size, bool rw,
 	ntfs_create_lru_caches(vol);
 	*out = vol;
 	return 0;
+}
+
+int nl_device_mount(const char *path, uint64_t offset, uint64_t size, bool rw,
+		    unsigned long extra, ntfs_volume **out)
+{
+	struct ntfs_device *dev;
+
+	*out = NULL;
+	dev = nl_device_new(path, offset, size, rw);
+	if (!dev)
+		return -errno;
+	return mount_dev(dev, rw, extra, out);
+}
+
+int nl_device_mount_source(struct nl_bytesource *src, uint64_t offset, uint64_t size,
+			   const uint8_t *boot, uint32_t boot_len, ntfs_volume **out)
+{
+	struct ntfs_device *dev;
+
+	*out = NULL;
+	dev = nl_device_new_source(src, offset, size, boot, boot_len);
+	if (!dev)
+		return -errno;
+	return mount_dev(dev, false, 0, out);
 }
 
 int nl_device_umount(ntfs_volume **vol)

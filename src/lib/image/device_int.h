@@ -1,4 +1,4 @@
-/* device_int.h (internal): byte sources: reads of files and block devices, and libntfs-3g device operations over a byte range of one. */
+/* device_int.h (internal): libntfs-3g device operations over a byte range of a byte source (or, read-write, of a raw file). */
 #ifndef NL_DEVICE_INT_H
 #define NL_DEVICE_INT_H
 
@@ -11,10 +11,15 @@
 #include <ntfs-3g/device.h>
 #include <ntfs-3g/volume.h>
 
+#include "image/bytesource_int.h"
+
 /*
  * The device maps offsets 0..size of the NTFS volume onto
- * [offset, offset + size) of the file @path (size 0: to the end of the file).
- * No loop device is used.  Read-only devices refuse every write (EROFS).
+ * [offset, offset + size) of the file @path (size 0: to the end of the file),
+ * read through a byte source (so a read-only device over a container reads
+ * the disk it holds).  No loop device is used.  Read-only devices refuse
+ * every write (EROFS); a read-write device is a raw file (a container is
+ * refused with EROFS).
  */
 
 /**
@@ -43,6 +48,23 @@ int nl_device_mount(const char *path, uint64_t offset, uint64_t size, bool rw,
 		    unsigned long extra, ntfs_volume **out);
 
 /**
+ * nl_device_new_source - a read-only device over [@offset, @offset+@size) of
+ * @src (size 0: to its end), which the caller keeps open until the device is
+ * freed.  @boot (@boot_len bytes, at most 4096; NULL and 0 normally) is read
+ * at offset 0 instead of what the source holds there: a backup boot sector
+ * standing in for a damaged one.  Returns the device or NULL with errno set.
+ */
+struct ntfs_device *nl_device_new_source(struct nl_bytesource *src, uint64_t offset,
+					 uint64_t size, const uint8_t *boot, uint32_t boot_len);
+
+/**
+ * nl_device_mount_source - nl_device_mount() read-only over a device from
+ * nl_device_new_source().  Returns 0 or -errno.
+ */
+int nl_device_mount_source(struct nl_bytesource *src, uint64_t offset, uint64_t size,
+			   const uint8_t *boot, uint32_t boot_len, ntfs_volume **out);
+
+/**
  * nl_device_umount - unmount @*vol (NULL is fine), free its device, set *vol
  * to NULL.  Returns 0, or -errno if libntfs-3g failed to sync / close (for a
  * read-write volume that means data may not have reached the image).
@@ -55,16 +77,6 @@ int nl_device_umount(ntfs_volume **vol);
  * "bad bytes per sector", "bad sectors per cluster", "bad mft record size").
  */
 const char *nl_boot_sector_check(const uint8_t *bs);
-
-/**
- * nl_pread_full - read exactly @len bytes at @off of @fd, retrying short
- * reads; what lies past the end of the file is zero-filled.
- * Returns the bytes really read (< @len at the end of the file) or -errno.
- */
-ssize_t nl_pread_full(int fd, void *buf, size_t len, uint64_t off);
-
-/** nl_fd_size - the size of a regular file or block device.  Returns 0 or -errno. */
-int nl_fd_size(int fd, uint64_t *size);
 
 /* nl_set_err: format a message into @err (@errlen bytes; nothing if NULL or 0). */
 void nl_set_err(char *err, size_t errlen, const char *fmt, ...)

@@ -13,6 +13,7 @@
 
 #include <ntfslinks/volume.h>
 #include <ntfslinks/unistr.h>
+#include "image/bytesource_int.h"
 #include "image/device_int.h"
 #include "image/volume_int.h"
 #include "base/endian_int.h"
@@ -81,11 +82,11 @@ static int pt_add(struct ptbuild *b, const struct nl_partition *p)
 }
 
 /* probe_ntfs: is there an NTFS boot sector at @off? */
-static bool probe_ntfs(int fd, uint64_t off)
+static bool probe_ntfs(struct nl_bytesource *src, uint64_t off)
 {
 	uint8_t bs[512];
 
-	if (nl_pread_full(fd, bs, sizeof(bs), off) != (ssize_t)sizeof(bs))
+	if (nl_bytesource_pread(src, bs, sizeof(bs), off) != (ssize_t)sizeof(bs))
 		return false;
 	return nl_boot_sector_check(bs) == NULL;
 }
@@ -112,21 +113,21 @@ static bool mbr_plausible(const uint8_t *s)
 }
 
 static void fill_mbr(struct nl_partition *p, unsigned number, uint8_t type, uint64_t off,
-		     uint64_t size, int fd)
+		     uint64_t size, struct nl_bytesource *src)
 {
 	memset(p, 0, sizeof(*p));
 	p->number = number;
 	p->mbr_type = type;
 	p->offset = off;
 	p->size = size;
-	p->is_ntfs = !is_extended(type) && probe_ntfs(fd, off);
+	p->is_ntfs = !is_extended(type) && probe_ntfs(src, off);
 	if (p->is_ntfs)
 		snprintf(p->type, sizeof(p->type), "ntfs");
 	else
 		mbr_type_name(type, p->type, sizeof(p->type));
 }
 
-static int read_mbr(int fd, const uint8_t *s, struct ptbuild *b)
+static int read_mbr(struct nl_bytesource *src, const uint8_t *s, struct ptbuild *b)
 {
 	uint32_t ss = 512;
 	int rc;
@@ -135,8 +136,8 @@ static int read_mbr(int fd, const uint8_t *s, struct ptbuild *b)
 	for (int i = 0; i < 4; i++) {
 		const uint8_t *e = s + 0x1BE + 16 * i;
 
-		if (e[4] && !is_extended(e[4]) && !probe_ntfs(fd, (uint64_t)nl_le32(e + 8) * 512) &&
-		    probe_ntfs(fd, (uint64_t)nl_le32(e + 8) * 4096)) {
+		if (e[4] && !is_extended(e[4]) && !probe_ntfs(src, (uint64_t)nl_le32(e + 8) * 512) &&
+		    probe_ntfs(src, (uint64_t)nl_le32(e + 8) * 4096)) {
 			ss = 4096;
 			break;
 		}
@@ -150,7 +151,7 @@ static int read_mbr(int fd, const uint8_t *s, struct ptbuild *b)
 
 		if (!type)
 			continue;
-		fill_mbr(&p, (unsigned)i + 1, type, start * ss, count * ss, fd);
+		fill_mbr(&p, (unsigned)i + 1, type, start * ss, count * ss, src);
 		if ((rc = pt_add(b, &p)) < 0)
 			return rc;
 		if (!is_extended(type))
@@ -162,14 +163,14 @@ static int read_mbr(int fd, const uint8_t *s, struct ptbuild *b)
 		for (int guard = 0; guard < MAX_PARTS; guard++) {
 			uint8_t eb[512];
 
-			if (nl_pread_full(fd, eb, sizeof(eb), ebr * ss) != (ssize_t)sizeof(eb) ||
+			if (nl_bytesource_pread(src, eb, sizeof(eb), ebr * ss) != (ssize_t)sizeof(eb) ||
 			    eb[510] != 0x55 || eb[511] != 0xAA)
 				break;
 			const uint8_t *l = eb + 0x1BE, *n = eb + 0x1BE + 16;
 
 			if (l[4] && nl_le32(l + 12)) {
 				fill_mbr(&p, number++, l[4], (ebr + nl_le32(l + 8)) * ss,
-					 (uint64_t)nl_le32(l + 12) * ss, fd);
+					 (uint64_t)nl_le32(l + 12) * ss, src);
 				if ((rc = pt_add(b, &p)) < 0)
 					return rc;
 			}
@@ -186,12 +187,12 @@ static int read_mbr(int fd, const uint8_t *s, struct ptbuild *b)
 	return 0;
 }
 
-static int read_gpt(int fd, uint32_t ss, struct ptbuild *b)
+static int read_gpt(struct nl_bytesource *src, uint32_t ss, struct ptbuild *b)
 {
 	uint8_t hdr[512];
 	int rc;
 
-	if (nl_pread_full(fd, hdr, sizeof(hdr), ss) != (ssize_t)sizeof(hdr) ||
+	if (nl_bytesource_pread(src, hdr, sizeof(hdr), ss) != (ssize_t)sizeof(hdr) ||
 	    memcmp(hdr, "EFI PART", 8) != 0)
 		return -ENOENT;
 	uint64_t lba = nl_le64(hdr + 0x48);
@@ -205,7 +206,7 @@ static int read_gpt(int fd, uint32_t ss, struct ptbuild *b)
 
 	if (!ents)
 		return -ENOMEM;
-	if (nl_pread_full(fd, ents, (size_t)n * esize, lba * ss) < 0) {
+	if (nl_bytesource_pread(src, ents, (size_t)n * esize, lba * ss) < 0) {
 		free(ents);
 		return -EIO;
 	}
@@ -222,7 +223,7 @@ static int read_gpt(int fd, uint32_t ss, struct ptbuild *b)
 		memcpy(p.gpt_type, e, 16);
 		p.offset = first * ss;
 		p.size = (last - first + 1) * ss;
-		p.is_ntfs = probe_ntfs(fd, p.offset);
+		p.is_ntfs = probe_ntfs(src, p.offset);
 		const char *tn = NULL;
 
 		for (size_t k = 0; k < sizeof(gpt_types) / sizeof(gpt_types[0]); k++)
@@ -247,7 +248,7 @@ static int read_gpt(int fd, uint32_t ss, struct ptbuild *b)
 	return 0;
 }
 
-int nl_partitions_read_fd(int fd, struct nl_partition_table **out)
+int nl_partitions_read_source(struct nl_bytesource *src, struct nl_partition_table **out)
 {
 	struct ptbuild b = { 0 };
 	uint8_t s0[512];
@@ -258,9 +259,10 @@ int nl_partitions_read_fd(int fd, struct nl_partition_table **out)
 	b.t = calloc(1, sizeof(*b.t));
 	if (!b.t)
 		return -ENOMEM;
-	if ((rc = nl_fd_size(fd, &b.t->disk_size)) < 0)
-		goto fail;
-	n = nl_pread_full(fd, s0, sizeof(s0), 0);
+	b.t->disk_size = src->size;
+	b.t->format = src->format;
+	b.t->meta = src->meta;
+	n = nl_bytesource_pread(src, s0, sizeof(s0), 0);
 	if (n < 0) {
 		rc = (int)n;
 		goto fail;
@@ -276,9 +278,9 @@ int nl_partitions_read_fd(int fd, struct nl_partition_table **out)
 		if (s0[0x1BE + 16 * i + 4] == 0xEE)
 			protective = true;
 	if (protective) {
-		rc = read_gpt(fd, 512, &b);
+		rc = read_gpt(src, 512, &b);
 		if (rc == -ENOENT)
-			rc = read_gpt(fd, 4096, &b);
+			rc = read_gpt(src, 4096, &b);
 		if (rc == 0) {
 			*out = b.t;
 			return 0;
@@ -287,7 +289,7 @@ int nl_partitions_read_fd(int fd, struct nl_partition_table **out)
 			goto fail;
 		b.t->count = 0;
 	}
-	if ((rc = read_mbr(fd, s0, &b)) < 0)
+	if ((rc = read_mbr(src, s0, &b)) < 0)
 		goto fail;
 	*out = b.t;
 	return 0;
@@ -296,25 +298,29 @@ fail:
 	return rc;
 }
 
-int nl_partitions_read(const char *path, struct nl_partition_table **out,
-		       char *err, size_t errlen)
+int nl_partitions_read_as(const char *path, enum nl_image_format fmt,
+			  struct nl_partition_table **out, char *err, size_t errlen)
 {
-	int fd, rc;
+	struct nl_bytesource *bs = NULL;
+	int rc;
 
 	if (!out)
 		return -EINVAL;
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		rc = -errno;
-		nl_set_err(err, errlen, "%s", strerror(-rc));
+	rc = nl_bytesource_open(path, fmt, &bs, err, errlen);
+	if (rc < 0)
 		return rc;
-	}
-	rc = nl_partitions_read_fd(fd, out);
-	close(fd);
+	rc = nl_partitions_read_source(bs, out);
+	nl_bytesource_close(&bs);
 	if (rc < 0)
 		nl_set_err(err, errlen, "cannot read the partition table: %s", strerror(-rc));
 	return rc;
+}
+
+int nl_partitions_read(const char *path, struct nl_partition_table **out,
+		       char *err, size_t errlen)
+{
+	return nl_partitions_read_as(path, NL_FORMAT_AUTO, out, err, errlen);
 }
 
 void nl_partitions_free(struct nl_partition_table **t)

@@ -1,4 +1,4 @@
-/* volume.c: resolving a volume spec (image, IMAGE@N, offset, raw $MFT) and opening it read-only. */
+/* volume.c: resolving a volume spec (image, IMAGE@N, offset, raw $MFT, in any byte source) and opening it read-only. */
 #include "config.h"
 
 #include <errno.h>
@@ -19,6 +19,7 @@
 
 #include <ntfslinks/volume.h>
 #include <ntfslinks/record.h>
+#include "image/bytesource_int.h"
 #include "image/device_int.h"
 #include "image/volume_int.h"
 #include "base/endian_int.h"
@@ -87,20 +88,52 @@ struct located {
 	uint64_t offset, size;
 	unsigned partition;
 	enum nl_volume_kind kind;
+	bool use_backup;          /* @boot stands in for a damaged primary boot sector */
+	uint8_t boot[512];
+	char repaired[160];       /* says so */
 };
 
-/* locate_at_offset: the caller gave the offset; an NTFS boot sector must be there. */
-static int locate_at_offset(int fd, uint64_t offset, struct located *at, char *err, size_t errlen)
+/* find_backup: the backup boot sector in the last sector (512 or 4096 bytes)
+ * of [@start, @start + @len) of @src, for a primary that failed with @why. */
+static bool find_backup(struct nl_bytesource *src, uint64_t start, uint64_t len,
+			const char *why, struct located *at)
+{
+	static const unsigned sizes[] = { 512, 4096 };
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		uint64_t ss = sizes[i], sectors = len / ss, off = start + (sectors - 1) * ss;
+		uint8_t b[512];
+
+		/* the backup must be where its own volume, starting at @start, keeps it */
+		if (sectors < 2 || nl_bytesource_pread(src, b, sizeof(b), off) != (ssize_t)sizeof(b) ||
+		    nl_boot_sector_check(b) != NULL || nl_le16(b + 0x0B) != ss ||
+		    nl_le64(b + 0x28) != sectors - 1)
+			continue;
+		memcpy(at->boot, b, sizeof(b));
+		at->use_backup = true;
+		snprintf(at->repaired, sizeof(at->repaired),
+			 "primary boot sector damaged (%s); the backup boot sector at byte %llu was used",
+			 why, (unsigned long long)off);
+		return true;
+	}
+	return false;
+}
+
+/* locate_at_offset: the caller gave the offset; an NTFS boot sector must be
+ * there (or its backup at the end of the source). */
+static int locate_at_offset(struct nl_bytesource *src, uint64_t offset, struct located *at,
+			    char *err, size_t errlen)
 {
 	uint8_t s0[512];
-	ssize_t n = nl_pread_full(fd, s0, sizeof(s0), offset);
+	ssize_t n = nl_bytesource_pread(src, s0, sizeof(s0), offset);
 	const char *why;
 
 	if (n < 512) {
 		nl_set_err(err, errlen, "nothing to read at offset %llu", (unsigned long long)offset);
 		return n < 0 ? (int)n : -EINVAL;
 	}
-	if ((why = nl_boot_sector_check(s0)) != NULL) {
+	if ((why = nl_boot_sector_check(s0)) != NULL &&
+	    !find_backup(src, offset, src->size - offset, why, at)) {
 		nl_set_err(err, errlen, "no ntfs boot sector at offset %llu: %s",
 			   (unsigned long long)offset, why);
 		return -EINVAL;
@@ -109,10 +142,12 @@ static int locate_at_offset(int fd, uint64_t offset, struct located *at, char *e
 	return 0;
 }
 
-/* pick_partition: partition @part of @t, which must be NTFS, or with @part 0
- * the one NTFS partition of @t.  @list describes @t for the messages. */
-static int pick_partition(const struct nl_partition_table *t, unsigned part, const char *list,
-			  struct located *at, char *err, size_t errlen)
+/* pick_partition: partition @part of @t, which must be NTFS (or have a good
+ * backup boot sector), or with @part 0 the one NTFS partition of @t.  @list
+ * describes @t for the messages. */
+static int pick_partition(struct nl_bytesource *src, const struct nl_partition_table *t,
+			  unsigned part, const char *list, struct located *at, char *err,
+			  size_t errlen)
 {
 	size_t nntfs = 0, which = 0;
 
@@ -120,8 +155,15 @@ static int pick_partition(const struct nl_partition_table *t, unsigned part, con
 		if (part ? t->part[i].number != part : !t->part[i].is_ntfs)
 			continue;
 		if (part && !t->part[i].is_ntfs) {
-			nl_set_err(err, errlen, "partition %u is not ntfs; partitions: %s", part, list);
-			return -EINVAL;
+			uint8_t b[512];
+			const char *why = "unreadable";
+
+			if (nl_bytesource_pread(src, b, sizeof(b), t->part[i].offset) == (ssize_t)sizeof(b))
+				why = nl_boot_sector_check(b);
+			if (!why || !find_backup(src, t->part[i].offset, t->part[i].size, why, at)) {
+				nl_set_err(err, errlen, "partition %u is not ntfs; partitions: %s", part, list);
+				return -EINVAL;
+			}
 		}
 		if (nntfs++ == 0)
 			which = i;
@@ -144,13 +186,14 @@ static int pick_partition(const struct nl_partition_table *t, unsigned part, con
 	return -EINVAL;
 }
 
-/* locate_in_file: the start of the file decides: an NTFS boot sector (unless
- * a partition was asked for), a raw $MFT, or a partition table to pick from. */
-static int locate_in_file(int fd, unsigned part, bool no_raw_mft, struct located *at,
-			  char *err, size_t errlen)
+/* locate_in_file: the start of the source decides: an NTFS boot sector
+ * (unless a partition was asked for), a raw $MFT, or a partition table to
+ * pick from; failing all, a backup boot sector at its end. */
+static int locate_in_file(struct nl_bytesource *src, unsigned part, bool no_raw_mft,
+			  struct located *at, char *err, size_t errlen)
 {
 	uint8_t s0[4096];
-	ssize_t n = nl_pread_full(fd, s0, sizeof(s0), 0);
+	ssize_t n = nl_bytesource_pread(src, s0, sizeof(s0), 0);
 	struct nl_partition_table *t = NULL;
 	uint32_t rsize;
 	const char *why;
@@ -175,25 +218,84 @@ static int locate_in_file(int fd, unsigned part, bool no_raw_mft, struct located
 		at->kind = NL_VOLUME_RAW_MFT;
 		return 0;
 	}
-	if ((rc = nl_partitions_read_fd(fd, &t)) < 0) {
+	if ((rc = nl_partitions_read_source(src, &t)) < 0) {
 		nl_set_err(err, errlen, "cannot read the partition table: %s", strerror(-rc));
 		return rc;
 	}
 	if (t->scheme == NL_PT_NONE) {
+		rc = -EINVAL;
 		if (part)
 			nl_set_err(err, errlen, "no partition table, so no partition %u", part);
+		else if (find_backup(src, 0, src->size, why, at))
+			rc = 0;
 		else
 			nl_set_err(err, errlen, "not an ntfs volume (%s), no partition table, not a raw $MFT",
 				   why);
-		rc = -EINVAL;
 	} else {
 		char list[NL_ERRMSG_SIZE - 128];
 
 		nl_partitions_describe(t, list, sizeof(list));
-		rc = pick_partition(t, part, list, at, err, errlen);
+		rc = pick_partition(src, t, part, list, at, err, errlen);
 	}
 	nl_partitions_free(&t);
 	return rc;
+}
+
+/* resolve_spec: the file and partition @spec names, checked against @opt. */
+static int resolve_spec(const char *spec, const struct nl_open_options *opt, char **path,
+			unsigned *part, char *err, size_t errlen)
+{
+	int rc = split_spec(spec, path, part, err, errlen);
+
+	if (rc < 0) {
+		if (rc != -EINVAL)  /* -EINVAL: split_spec() said why */
+			nl_set_err(err, errlen, "%s", strerror(-rc));
+		return rc;
+	}
+	if (opt->partition && *part && *part != opt->partition) {
+		nl_set_err(err, errlen, "partition %u given twice, as @%u and %u", *part, *part,
+			   opt->partition);
+		rc = -EINVAL;
+	} else if (opt->partition) {
+		*part = opt->partition;
+	}
+	if (!rc && *part && opt->has_offset) {
+		nl_set_err(err, errlen, "give either a partition or an offset, not both");
+		rc = -EINVAL;
+	}
+	if (rc < 0) {
+		free(*path);
+		*path = NULL;
+	}
+	return rc;
+}
+
+/* open_source: the bytes of @path as @opt says; a container is refused when
+ * the caller will write. */
+static int open_source(const char *path, const struct nl_open_options *opt,
+		       struct nl_bytesource **src, char *err, size_t errlen)
+{
+	int rc = nl_bytesource_open(path, opt->format, src, err, errlen);
+
+	if (rc == 0 && opt->writable && (*src)->format != NL_FORMAT_RAW) {
+		nl_set_err(err, errlen,
+			   "a %s container is read-only: convert it to a raw image to write to it",
+			   nl_image_format_name((*src)->format));
+		nl_bytesource_close(src);
+		return -EROFS;
+	}
+	return rc;
+}
+
+/* locate_in_source: where in @src the volume is. */
+static int locate_in_source(struct nl_bytesource *src, unsigned part,
+			    const struct nl_open_options *opt, struct located *at, char *err,
+			    size_t errlen)
+{
+	at->kind = NL_VOLUME_NTFS;
+	if (opt->has_offset)
+		return locate_at_offset(src, opt->offset, at, err, errlen);
+	return locate_in_file(src, part, opt->no_raw_mft, at, err, errlen);
 }
 
 int nl_volume_locate(const char *spec, const struct nl_open_options *opt,
@@ -202,9 +304,10 @@ int nl_volume_locate(const char *spec, const struct nl_open_options *opt,
 {
 	static const struct nl_open_options none;
 	struct located at = { .kind = NL_VOLUME_NTFS };
+	struct nl_bytesource *src = NULL;
 	char *path = NULL;
 	unsigned part = 0;
-	int fd, rc;
+	int rc;
 
 	if (!opt)
 		opt = &none;
@@ -217,37 +320,12 @@ int nl_volume_locate(const char *spec, const struct nl_open_options *opt,
 	*size = 0;
 	*partition = 0;
 	*kind = NL_VOLUME_NTFS;
-	rc = split_spec(spec, &path, &part, err, errlen);
-	if (rc < 0) {
-		if (rc != -EINVAL)  /* -EINVAL: split_spec() said why */
-			nl_set_err(err, errlen, "%s", strerror(-rc));
+	if ((rc = resolve_spec(spec, opt, &path, &part, err, errlen)) < 0)
 		return rc;
-	}
-	if (opt->partition && part && part != opt->partition) {
-		nl_set_err(err, errlen, "partition %u given twice, as @%u and %u", part, part,
-			   opt->partition);
-		free(path);
-		return -EINVAL;
-	}
-	if (opt->partition)
-		part = opt->partition;
-	if (part && opt->has_offset) {
-		nl_set_err(err, errlen, "give either a partition or an offset, not both");
-		free(path);
-		return -EINVAL;
-	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		rc = -errno;
-		nl_set_err(err, errlen, "%s", strerror(errno));
-		free(path);
-		return rc;
-	}
-	if (opt->has_offset)
-		rc = locate_at_offset(fd, opt->offset, &at, err, errlen);
-	else
-		rc = locate_in_file(fd, part, opt->no_raw_mft, &at, err, errlen);
-	close(fd);
+	rc = open_source(path, opt, &src, err, errlen);
+	if (rc == 0)
+		rc = locate_in_source(src, part, opt, &at, err, errlen);
+	nl_bytesource_close(&src);
 	if (rc < 0) {
 		free(path);
 		return rc;
@@ -263,21 +341,10 @@ int nl_volume_locate(const char *spec, const struct nl_open_options *opt,
 static int open_raw_mft(nl_volume *v, char *err, size_t errlen)
 {
 	uint8_t b[4096];
-	uint64_t fsize;
+	uint64_t fsize = v->src->size;
 	ssize_t n;
-	int rc;
 
-	v->fd = open(v->path, O_RDONLY | O_CLOEXEC);
-	if (v->fd < 0) {
-		rc = -errno;
-		nl_set_err(err, errlen, "%s", strerror(errno));
-		return rc;
-	}
-	if ((rc = nl_fd_size(v->fd, &fsize)) < 0) {
-		nl_set_err(err, errlen, "%s", strerror(-rc));
-		return rc;
-	}
-	n = nl_pread_full(v->fd, b, sizeof(b), 0);
+	n = nl_bytesource_pread(v->src, b, sizeof(b), 0);
 	if (n < 0 || !looks_like_mft(b, (size_t)n, &v->record_size)) {
 		nl_set_err(err, errlen, "not a raw $MFT file");
 		return -EINVAL;
@@ -295,7 +362,7 @@ static int open_raw_mft(nl_volume *v, char *err, size_t errlen)
 	uint8_t *rec = malloc(v->record_size);
 
 	if (rec && v->record_count > 3 &&
-	    nl_pread_full(v->fd, rec, v->record_size, 3ULL * v->record_size) == (ssize_t)v->record_size &&
+	    nl_bytesource_pread(v->src, rec, v->record_size, 3ULL * v->record_size) == (ssize_t)v->record_size &&
 	    nl_record_fixup(rec, v->record_size, NULL) >= 0) {
 		struct nl_rec_header h;
 		struct nl_attr a;
@@ -319,16 +386,10 @@ static int open_raw_mft(nl_volume *v, char *err, size_t errlen)
 static void check_extent(nl_volume *v, const uint8_t *bs, uint64_t limit)
 {
 	ntfs_volume *nv = v->vol;
-	uint64_t fsize = 0, avail;
-	int fd = open(v->path, O_RDONLY | O_CLOEXEC);
+	uint64_t fsize = v->src->size, avail;
 
-	if (fd < 0)
-		return;
-	if (nl_fd_size(fd, &fsize) < 0 || fsize == 0) {
-		close(fd);
+	if (fsize == 0)
 		return;  /* a device that does not say its size: nothing to compare */
-	}
-	close(fd);
 	avail = fsize > v->offset ? fsize - v->offset : 0;
 	if (limit && avail > limit)
 		avail = limit;
@@ -340,9 +401,11 @@ static void check_extent(nl_volume *v, const uint8_t *bs, uint64_t limit)
 			v->mft_truncated = true;
 }
 
-static int open_ntfs(nl_volume *v, char *err, size_t errlen)
+static int open_ntfs(nl_volume *v, const struct located *at, char *err, size_t errlen)
 {
-	int rc = nl_device_mount(v->path, v->offset, v->size, false, 0, &v->vol);
+	int rc = nl_device_mount_source(v->src, v->offset, v->size,
+					at->use_backup ? at->boot : NULL,
+					at->use_backup ? (uint32_t)sizeof(at->boot) : 0, &v->vol);
 	uint64_t limit = v->size;  /* the partition's size, before it becomes the volume's */
 	uint8_t bs[512];
 
@@ -353,6 +416,7 @@ static int open_ntfs(nl_volume *v, char *err, size_t errlen)
 	}
 	ntfs_volume *nv = v->vol;
 
+	snprintf(v->repaired, sizeof(v->repaired), "%s", at->repaired);
 	v->record_size = nv->mft_record_size;
 	v->record_count = nv->mft_na ? (uint64_t)nv->mft_na->data_size / v->record_size : 0;
 	v->size = (uint64_t)nv->nr_clusters * nv->cluster_size;
@@ -368,9 +432,80 @@ static int open_ntfs(nl_volume *v, char *err, size_t errlen)
 	return 0;
 }
 
+/* new_volume: an empty handle for @spec, or NULL (out of memory). */
+static nl_volume *new_volume(const char *spec)
+{
+	nl_volume *v = calloc(1, sizeof(*v));
+
+	if (!v)
+		return NULL;
+	v->source = strdup(spec);
+	if (!v->source) {
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+/* open_located: find the volume in @v->src and open it. */
+static int open_located(nl_volume *v, unsigned part, const struct nl_open_options *opt,
+			char *err, size_t errlen)
+{
+	struct located at = { .kind = NL_VOLUME_NTFS };
+	int rc = locate_in_source(v->src, part, opt, &at, err, errlen);
+
+	if (rc < 0)
+		return rc;
+	v->offset = at.offset;
+	v->size = at.size;
+	v->partition = at.partition;
+	v->kind = at.kind;
+	return v->kind == NL_VOLUME_RAW_MFT ? open_raw_mft(v, err, errlen)
+					    : open_ntfs(v, &at, err, errlen);
+}
+
 int nl_volume_open(const char *spec, const struct nl_open_options *opt, nl_volume **out,
 		   char *err, size_t errlen)
 {
+	static const struct nl_open_options none;
+	nl_volume *v;
+	unsigned part = 0;
+	int rc;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (err && errlen)
+		err[0] = 0;
+	if (!opt)
+		opt = &none;
+	if (!spec) {
+		nl_set_err(err, errlen, "no volume given");
+		return -EINVAL;
+	}
+	v = new_volume(spec);
+	if (!v) {
+		nl_set_err(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	rc = resolve_spec(spec, opt, &v->path, &part, err, errlen);
+	if (rc == 0)
+		rc = open_source(v->path, opt, &v->src, err, errlen);
+	if (rc == 0)
+		rc = open_located(v, part, opt, err, errlen);
+	if (rc < 0) {
+		nl_volume_close(&v);
+		return rc;
+	}
+	*out = v;
+	return 0;
+}
+
+int nl_volume_open_memory(const void *buf, size_t len, const char *name,
+			  const struct nl_open_options *opt, nl_volume **out,
+			  char *err, size_t errlen)
+{
+	static const struct nl_open_options none;
 	nl_volume *v;
 	int rc;
 
@@ -379,23 +514,16 @@ int nl_volume_open(const char *spec, const struct nl_open_options *opt, nl_volum
 	*out = NULL;
 	if (err && errlen)
 		err[0] = 0;
-	v = calloc(1, sizeof(*v));
-	if (!v) {
+	if (!opt)
+		opt = &none;
+	v = new_volume(name ? name : "memory");
+	if (!v || !(v->path = strdup(v->source)) ||
+	    nl_bytesource_memory(buf, len, v->source, &v->src) < 0) {
+		nl_volume_close(&v);
 		nl_set_err(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	v->fd = -1;
-	v->source = strdup(spec ? spec : "");
-	if (!v->source) {
-		free(v);
-		nl_set_err(err, errlen, "out of memory");
-		return -ENOMEM;
-	}
-	rc = nl_volume_locate(spec, opt, &v->path, &v->offset, &v->size, &v->partition, &v->kind,
-			      err, errlen);
-	if (rc == 0)
-		rc = v->kind == NL_VOLUME_RAW_MFT ? open_raw_mft(v, err, errlen)
-						  : open_ntfs(v, err, errlen);
+	rc = open_located(v, opt->partition, opt, err, errlen);
 	if (rc < 0) {
 		nl_volume_close(&v);
 		return rc;
@@ -413,8 +541,7 @@ void nl_volume_close(nl_volume **vp)
 	v = *vp;
 	if (v->vol)
 		nl_device_umount(&v->vol);  /* read-only: nothing to sync */
-	if (v->fd >= 0)
-		close(v->fd);
+	nl_bytesource_close(&v->src);  /* after the device that reads it */
 	free(v->upcase);
 	free(v->path);
 	free(v->source);
@@ -439,6 +566,9 @@ int nl_volume_get_info(const nl_volume *v, struct nl_volume_info *info)
 	info->image_bytes = v->image_bytes;
 	info->volume_bytes = v->volume_bytes;
 	info->mft_truncated = v->mft_truncated;
+	info->format = v->src ? v->src->format : NL_FORMAT_RAW;
+	info->meta = v->src ? &v->src->meta : NULL;
+	snprintf(info->repaired, sizeof(info->repaired), "%s", v->repaired);
 	if (v->vol) {
 		info->cluster_size = v->vol->cluster_size;
 		info->sector_size = v->vol->sector_size;
@@ -478,7 +608,7 @@ int64_t nl_volume_read_mft(nl_volume *v, uint64_t first, uint64_t count, void *b
 	if (count > (uint64_t)SSIZE_MAX / rs)
 		return -EINVAL;
 	if (v->kind == NL_VOLUME_RAW_MFT) {
-		ssize_t n = nl_pread_full(v->fd, buf, (size_t)(count * rs), first * rs);
+		ssize_t n = nl_bytesource_pread(v->src, buf, (size_t)(count * rs), first * rs);
 
 		if (n < 0)
 			return n;

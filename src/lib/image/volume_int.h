@@ -18,7 +18,7 @@ struct nl_volume {
 	uint64_t offset, size;
 	unsigned partition;
 	ntfs_volume *vol;          /* NTFS: libntfs-3g volume */
-	int fd;                    /* raw $MFT: the file; else -1 */
+	struct nl_bytesource *src; /* the bytes: the volume's device reads them */
 	uint32_t record_size;
 	uint64_t record_count;
 	uint16_t *upcase;          /* default table for raw $MFT (malloc'ed) */
@@ -30,6 +30,7 @@ struct nl_volume {
 	uint64_t image_bytes;      /* bytes of the file system the image holds */
 	uint64_t volume_bytes;     /* bytes the boot sector says it has (with its backup) */
 	bool mft_truncated;        /* part of $MFT lies past the end of the image */
+	char repaired[160];        /* what was read around damage at open, "" */
 };
 
 /* nl_volume_ntfs - the libntfs-3g volume of @vol, for reading files, streams
@@ -37,8 +38,10 @@ struct nl_volume {
  * NULL for a raw $MFT. */
 ntfs_volume *nl_volume_ntfs(const nl_volume *vol);
 
-/* nl_partitions_read_fd: nl_partitions_read() on an open file. */
-int nl_partitions_read_fd(int fd, struct nl_partition_table **out);
+struct nl_bytesource;
+
+/* nl_partitions_read_source: nl_partitions_read() on an open byte source. */
+int nl_partitions_read_source(struct nl_bytesource *src, struct nl_partition_table **out);
 /* nl_partitions_describe: "1 ntfs at 1048576 (10485760 bytes), ..." (or "none") into @buf. */
 void nl_partitions_describe(const struct nl_partition_table *t, char *buf, size_t len);
 

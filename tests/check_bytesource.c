@@ -1,0 +1,334 @@
+/* check_bytesource.c: Check suite for byte sources: raw files, buffers, split raw sets, format names, volumes opened from a buffer, backup boot sectors. */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ntfslinks/volume.h>
+#include "image/bytesource_int.h"
+#include "image/volume_int.h"
+#include "testutil.h"
+
+static char tmpdir[4096];
+static char base_img[4200];     /* 8 MiB mkntfs image */
+static const uint64_t IMG_SIZE = 8ULL << 20;
+static char pattern_file[4200]; /* PATTERN_SIZE bytes, byte i = pattern(i) */
+#define PATTERN_SIZE 100000u
+
+static uint8_t pattern(uint64_t i) { return (uint8_t)(i * 7 + (i >> 8)); }
+
+static void global_setup(void)
+{
+	uint8_t *b = malloc(PATTERN_SIZE);
+	FILE *f;
+
+	if (!b || !tu_mkdtemp(tmpdir, sizeof(tmpdir), "check_bytesource")) {
+		perror("check_bytesource");
+		exit(EXIT_FAILURE);
+	}
+	snprintf(base_img, sizeof(base_img), "%s/base.img", tmpdir);
+	snprintf(pattern_file, sizeof(pattern_file), "%s/pattern.bin", tmpdir);
+	for (uint64_t i = 0; i < PATTERN_SIZE; i++)
+		b[i] = pattern(i);
+	f = fopen(pattern_file, "wb");
+	if (!f || fwrite(b, 1, PATTERN_SIZE, f) != PATTERN_SIZE || fclose(f) != 0 ||
+	    tu_mkntfs(base_img, IMG_SIZE, NULL) != 0) {
+		fprintf(stderr, "check_bytesource: cannot build the test files\n");
+		tu_rmtree(tmpdir);
+		exit(EXIT_FAILURE);
+	}
+	free(b);
+}
+
+/* read_file: the whole of @path (malloc'ed), its size in *@len. */
+static uint8_t *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *b;
+	long n;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	rewind(f);
+	b = malloc((size_t)n);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_uint_eq(fread(b, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return b;
+}
+
+/* write_part: bytes [@from, @from + @len) of the pattern into @path */
+static void write_part(const char *path, uint64_t from, size_t len)
+{
+	uint8_t *b = malloc(len ? len : 1);
+	FILE *f = fopen(path, "wb");
+
+	ck_assert_ptr_nonnull(b);
+	ck_assert_ptr_nonnull(f);
+	for (size_t i = 0; i < len; i++)
+		b[i] = pattern(from + i);
+	ck_assert_uint_eq(fwrite(b, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+	free(b);
+}
+
+static void expect_pattern(const uint8_t *buf, size_t len, uint64_t off)
+{
+	for (size_t i = 0; i < len; i++)
+		ck_assert_msg(buf[i] == pattern(off + i), "byte %zu of a read at %llu", i,
+			      (unsigned long long)off);
+}
+
+/* reads anywhere in @bs, which must present the pattern, and past its end */
+static void check_reads(struct nl_bytesource *bs)
+{
+	static const uint64_t offs[] = { 0, 1, 4095, 29999, 30000, 30001, 59990, 99000 };
+	uint8_t buf[3000];
+
+	ck_assert_uint_eq(bs->size, PATTERN_SIZE);
+	for (size_t i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
+		size_t want = offs[i] + sizeof(buf) <= PATTERN_SIZE ? sizeof(buf)
+								     : PATTERN_SIZE - offs[i];
+
+		memset(buf, 0xEE, sizeof(buf));
+		ck_assert_int_eq(nl_bytesource_pread(bs, buf, sizeof(buf), offs[i]), (ssize_t)want);
+		expect_pattern(buf, want, offs[i]);
+		for (size_t k = want; k < sizeof(buf); k++)
+			ck_assert_uint_eq(buf[k], 0);  /* past the end: zeros */
+	}
+	ck_assert_int_eq(nl_bytesource_pread(bs, buf, 10, PATTERN_SIZE), 0);
+	ck_assert_int_eq(nl_bytesource_pread(bs, buf, 10, 1ULL << 40), 0);
+	ck_assert_int_eq(nl_bytesource_pread(bs, buf, 0, 0), 0);
+}
+
+START_TEST(test_raw)
+{
+	struct nl_bytesource *bs = NULL;
+	char err[NL_ERRMSG_SIZE];
+
+	ck_assert_int_eq(nl_bytesource_open(pattern_file, NL_FORMAT_AUTO, &bs, err, sizeof(err)), 0);
+	ck_assert_int_eq(bs->format, NL_FORMAT_RAW);
+	ck_assert_str_eq(bs->name, pattern_file);
+	ck_assert_int_ge(bs->fd, 0);
+	ck_assert(!bs->is_block);
+	ck_assert_str_eq(bs->meta.md5, "");
+	check_reads(bs);
+	nl_bytesource_close(&bs);
+	ck_assert_ptr_null(bs);
+	nl_bytesource_close(&bs);
+	nl_bytesource_close(NULL);
+
+	ck_assert_int_eq(nl_bytesource_open(pattern_file, NL_FORMAT_RAW, &bs, err, sizeof(err)), 0);
+	check_reads(bs);
+	nl_bytesource_close(&bs);
+
+	ck_assert_int_eq(nl_bytesource_open("/nonexistent/x.img", NL_FORMAT_AUTO, &bs, err, sizeof(err)),
+			 -ENOENT);
+	ck_assert_ptr_null(bs);
+	ck_assert_str_eq(err, "No such file or directory");
+}
+END_TEST
+
+START_TEST(test_memory)
+{
+	struct nl_bytesource *bs = NULL;
+	size_t len;
+	uint8_t *b = read_file(pattern_file, &len);
+
+	ck_assert_int_eq(nl_bytesource_memory(b, len, "buf", &bs), 0);
+	ck_assert_int_eq(bs->format, NL_FORMAT_MEMORY);
+	ck_assert_str_eq(bs->name, "buf");
+	ck_assert_int_eq(bs->fd, -1);
+	check_reads(bs);
+	nl_bytesource_close(&bs);
+	ck_assert_int_eq(nl_bytesource_memory(NULL, 0, NULL, &bs), 0);
+	ck_assert_str_eq(bs->name, "memory");
+	ck_assert_uint_eq(bs->size, 0);
+	nl_bytesource_close(&bs);
+	free(b);
+}
+END_TEST
+
+/* a split set in three segments of unequal size, numbered and lettered */
+START_TEST(test_split)
+{
+	static const char *const names[][4] = {
+		{ "d.001", "d.002", "d.003", "d.004" },
+		{ "e.000", "e.001", "e.002", "e.003" },
+		{ "f.img.aa", "f.img.ab", "f.img.ac", "f.img.ad" },
+		{ "xaa", "xab", "xac", "xad" },
+	};
+	static const size_t sizes[] = { 30000, 30000, PATTERN_SIZE - 60000 };
+	struct nl_bytesource *bs = NULL;
+	char err[NL_ERRMSG_SIZE], p[4300];
+
+	for (size_t set = 0; set < sizeof(names) / sizeof(names[0]); set++) {
+		uint64_t from = 0;
+
+		for (int i = 0; i < 3; i++) {
+			snprintf(p, sizeof(p), "%s/%s", tmpdir, names[set][i]);
+			write_part(p, from, sizes[i]);
+			from += sizes[i];
+		}
+		snprintf(p, sizeof(p), "%s/%s", tmpdir, names[set][0]);
+		ck_assert_msg(nl_split_is_first_segment(p), "%s", p);
+		ck_assert_int_eq(nl_bytesource_open(p, NL_FORMAT_AUTO, &bs, err, sizeof(err)), 0);
+		ck_assert_int_eq(bs->format, NL_FORMAT_SPLIT);
+		check_reads(bs);
+		nl_bytesource_close(&bs);
+		/* forced: the same; as raw, the first segment alone */
+		ck_assert_int_eq(nl_bytesource_open(p, NL_FORMAT_SPLIT, &bs, err, sizeof(err)), 0);
+		ck_assert_uint_eq(bs->size, PATTERN_SIZE);
+		nl_bytesource_close(&bs);
+		ck_assert_int_eq(nl_bytesource_open(p, NL_FORMAT_RAW, &bs, err, sizeof(err)), 0);
+		ck_assert_uint_eq(bs->size, 30000);
+		nl_bytesource_close(&bs);
+		/* a later segment is not a first one */
+		snprintf(p, sizeof(p), "%s/%s", tmpdir, names[set][1]);
+		ck_assert(!nl_split_is_first_segment(p) || set == 1);
+	}
+	/* a lone first segment is a plain file */
+	snprintf(p, sizeof(p), "%s/lone.001", tmpdir);
+	write_part(p, 0, 1000);
+	ck_assert(!nl_split_is_first_segment(p));
+	ck_assert_int_eq(nl_bytesource_open(p, NL_FORMAT_AUTO, &bs, err, sizeof(err)), 0);
+	ck_assert_int_eq(bs->format, NL_FORMAT_RAW);
+	nl_bytesource_close(&bs);
+	/* forced on a name without a counter */
+	ck_assert_int_eq(nl_bytesource_open(pattern_file, NL_FORMAT_SPLIT, &bs, err, sizeof(err)),
+			 -EINVAL);
+	ck_assert_str_eq(err, "not the first segment of a split image (x.001, x.000 or x.aa)");
+}
+END_TEST
+
+START_TEST(test_format_names)
+{
+	enum nl_image_format f = NL_FORMAT_AUTO;
+
+	ck_assert_str_eq(nl_image_format_name(NL_FORMAT_RAW), "raw");
+	ck_assert_str_eq(nl_image_format_name(NL_FORMAT_EWF), "ewf");
+	ck_assert_str_eq(nl_image_format_name(NL_FORMAT_QCOW), "qcow");
+	ck_assert_str_eq(nl_image_format_name((enum nl_image_format)99), "unknown");
+	ck_assert_int_eq(nl_image_format_parse("E01", &f), 0);
+	ck_assert_int_eq(f, NL_FORMAT_EWF);
+	ck_assert_int_eq(nl_image_format_parse("vhdx", &f), 0);
+	ck_assert_int_eq(f, NL_FORMAT_VHD);
+	ck_assert_int_eq(nl_image_format_parse("qcow2", &f), 0);
+	ck_assert_int_eq(f, NL_FORMAT_QCOW);
+	ck_assert_int_eq(nl_image_format_parse("split", &f), 0);
+	ck_assert_int_eq(f, NL_FORMAT_SPLIT);
+	ck_assert_int_eq(nl_image_format_parse("memory", &f), -EINVAL);
+	ck_assert_int_eq(nl_image_format_parse("zip", &f), -EINVAL);
+	ck_assert_int_eq(nl_image_format_parse(NULL, &f), -EINVAL);
+	ck_assert(nl_image_format_supported(NL_FORMAT_RAW));
+	ck_assert(nl_image_format_supported(NL_FORMAT_SPLIT));
+#ifdef HAVE_LIBEWF
+	ck_assert(nl_image_format_supported(NL_FORMAT_EWF));
+#else
+	ck_assert(!nl_image_format_supported(NL_FORMAT_EWF));
+#endif
+}
+END_TEST
+
+/* a volume from a buffer gives what the file gives */
+START_TEST(test_volume_memory)
+{
+	nl_volume *v = NULL, *f = NULL;
+	char err[NL_ERRMSG_SIZE];
+	struct nl_volume_info vi, fi;
+	size_t len;
+	uint8_t *b = read_file(base_img, &len);
+	uint8_t r1[1024], r2[1024];
+
+	ck_assert_int_eq(nl_volume_open_memory(b, len, "buf.img", NULL, &v, err, sizeof(err)), 0);
+	ck_assert_int_eq(nl_volume_open(base_img, NULL, &f, err, sizeof(err)), 0);
+	nl_volume_get_info(v, &vi);
+	nl_volume_get_info(f, &fi);
+	ck_assert_str_eq(nl_volume_source(v), "buf.img");
+	ck_assert_int_eq(vi.format, NL_FORMAT_MEMORY);
+	ck_assert_int_eq(fi.format, NL_FORMAT_RAW);
+	ck_assert_uint_eq(vi.serial, fi.serial);
+	ck_assert_uint_eq(vi.size, fi.size);
+	ck_assert_uint_eq(vi.mft_records, fi.mft_records);
+	ck_assert_uint_eq(vi.image_bytes, IMG_SIZE);
+	ck_assert_uint_eq(vi.volume_bytes, IMG_SIZE);
+	ck_assert_str_eq(vi.repaired, "");
+	for (uint64_t m = 0; m < 16; m++) {
+		ck_assert_int_eq(nl_volume_read_record(v, m, r1), 0);
+		ck_assert_int_eq(nl_volume_read_record(f, m, r2), 0);
+		ck_assert_mem_eq(r1, r2, sizeof(r1));
+	}
+	nl_volume_close(&v);
+	nl_volume_close(&f);
+	/* not a volume, and nothing at all */
+	memset(b, 0, 4096);
+	ck_assert_int_eq(nl_volume_open_memory(b, 4096, NULL, NULL, &v, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "not an ntfs volume (bad oem id), no partition table, not a raw $MFT");
+	ck_assert_ptr_null(v);
+	ck_assert_int_eq(nl_volume_open_memory(NULL, 0, NULL, NULL, &v, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "too small to hold an ntfs volume (0 bytes)");
+	free(b);
+}
+END_TEST
+
+/* a damaged primary boot sector: the backup in the last sector is read instead */
+START_TEST(test_backup_boot)
+{
+	nl_volume *v = NULL;
+	char err[NL_ERRMSG_SIZE], p[4300], h1[65], h2[65], want[200];
+	struct nl_volume_info vi;
+	uint8_t junk[8] = { 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X' };
+
+	snprintf(p, sizeof(p), "%s/badboot.img", tmpdir);
+	ck_assert_int_eq(tu_copy_file(base_img, p, 0), 0);
+	ck_assert_int_eq(tu_write_at(p, 3, junk, sizeof(junk)), 0);  /* the OEM id */
+	ck_assert_int_eq(tu_sha256_file(p, h1), 0);
+	ck_assert_int_eq(nl_volume_open(p, NULL, &v, err, sizeof(err)), 0);
+	nl_volume_get_info(v, &vi);
+	snprintf(want, sizeof(want), "primary boot sector damaged (bad oem id); the backup boot "
+		 "sector at byte %llu was used", (unsigned long long)(IMG_SIZE - 512));
+	ck_assert_str_eq(vi.repaired, want);
+	ck_assert_uint_ge(vi.mft_records, 16);
+	ck_assert_uint_eq(vi.volume_bytes, IMG_SIZE);
+	nl_volume_close(&v);
+	ck_assert_int_eq(tu_sha256_file(p, h2), 0);
+	ck_assert_str_eq(h1, h2);
+	/* the backup damaged too: refused as before */
+	ck_assert_int_eq(tu_write_at(p, IMG_SIZE - 512 + 3, junk, sizeof(junk)), 0);
+	ck_assert_int_eq(nl_volume_open(p, NULL, &v, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "not an ntfs volume (bad oem id), no partition table, not a raw $MFT");
+}
+END_TEST
+
+static Suite *bytesource_suite(void)
+{
+	Suite *s = suite_create("bytesource");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_raw);
+	tcase_add_test(tc, test_memory);
+	tcase_add_test(tc, test_split);
+	tcase_add_test(tc, test_format_names);
+	tcase_add_test(tc, test_volume_memory);
+	tcase_add_test(tc, test_backup_boot);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	int rc;
+
+	global_setup();
+	rc = tu_run_suite(bytesource_suite());
+	tu_rmtree(tmpdir);
+	return rc;
+}
