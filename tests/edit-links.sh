@@ -143,6 +143,18 @@ expect_rc "retarget of a file that is no link" 1
 expect_eq "retarget of no link: why" \
 	"ntfslinks: '$IMG:/Data/f.txt': not a junction, symbolic link or mount point" "$T_ERR"
 
+# NEWTARGET written relative with --relative; a target already relative is taken as it is
+fresh
+run_nl retarget --relative "$IMG:/Data/abs.txt" /Data/sub/../f.txt
+expect_rc "retarget --relative NEWTARGET" 0
+expect_eq "retarget --relative NEWTARGET: the log" "retarget    /Data/abs.txt -> f.txt (C:\\Data\\f.txt)
+1 change" "$T_OUT"
+run_nl symlink --relative "$IMG:/Data/sub/r2" "..\\f.txt"
+expect_rc "symlink --relative to a relative target" 0
+expect_eq "symlink --relative to a relative target: the log" "create      /Data/sub/r2 -> ..\\f.txt (symlink, file)
+1 change" "$T_OUT"
+fsck "retarget and symlink --relative" "$IMG"
+
 # bulk --map: --dry-run lists every change and writes nothing, then the real run
 fresh
 h=$(hash_of "$IMG")

@@ -180,7 +180,7 @@ static int single(struct fe_edit *f, const struct rt_args *a, const char *link, 
 	if (!status)
 		status = fe_target_parse(NL_LINK_SYMLINK, text, drive, &t);
 	if (!status) {
-		if (a->relative)
+		if (a->relative && t.kind != NL_TGT_RELATIVE)
 			status = relative_to_link(f, &t, drive, ep.path);
 		if (!status)
 			status = fe_edit_open(f, ep.image);

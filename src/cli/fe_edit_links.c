@@ -114,7 +114,7 @@ static int make_one(struct fe_edit *f, enum nl_link_kind kind, const struct fe_e
 	status = fe_target_parse(kind, text, drive, &t);
 	if (status)
 		return status;
-	if (relative)
+	if (relative && t.kind != NL_TGT_RELATIVE)
 		status = make_relative(f->cmd, &t, drive, ep->path);
 	if (!status)
 		status = fe_edit_open(f, ep->image);
