@@ -170,7 +170,7 @@ static int single(struct fe_edit *f, const struct rt_args *a, const char *link, 
 	int status = FE_EXIT_OK;
 
 	fe_endpoint_parse(f, link, &ep);
-	if (!drive) {
+	if (!drive && (a->relative || fe_target_needs_drive(text))) {
 		status = fe_links_read(&ep, false, 0, &l);
 		if (!status)
 			drive = l->drive;

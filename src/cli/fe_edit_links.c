@@ -47,6 +47,18 @@ int fe_target_parse(enum nl_link_kind kind, const char *text, char drive, struct
 	return FE_EXIT_PARTIAL;
 }
 
+bool fe_target_needs_drive(const char *text)
+{
+	struct nl_target t;
+	bool need;
+
+	if (nl_target_parse(text, false, &t))
+		return true;
+	need = t.kind == NL_TGT_DRIVE || t.kind == NL_TGT_ROOTED;
+	nl_target_clear(&t);
+	return need;
+}
+
 /* The folder of PATH inside the volume ("/a" for "/a/b", "/" at the root), malloc'ed. */
 static char *folder_of(const char *path)
 {
@@ -103,7 +115,7 @@ static int make_one(struct fe_edit *f, enum nl_link_kind kind, const struct fe_e
 	struct nl_target t;
 	int status;
 
-	if (kind != NL_LINK_MOUNT_POINT && !drive) {
+	if (kind != NL_LINK_MOUNT_POINT && !drive && fe_target_needs_drive(text)) {
 		status = fe_links_read(ep, false, 0, &l);
 		if (status)
 			return status;

@@ -24,6 +24,10 @@ char fe_drive_arg(const char *cmd, const char *arg);
 int fe_links_read(const struct fe_endpoint *ep, bool under, char drive,
 		  struct nl_edit_links **out);
 
+/* Does the target TEXT need this volume's drive letter: a path on this
+ * volume (/x), or a drive path whose letter may be this volume's? */
+bool fe_target_needs_drive(const char *text);
+
 /* Parse TEXT as the target of a link of KIND; on failure prints
  * "ntfslinks: 'TEXT': reason" and returns FE_EXIT_PARTIAL, else 0. */
 int fe_target_parse(enum nl_link_kind kind, const char *text, char drive, struct nl_target *t);
