@@ -178,6 +178,19 @@ expect_eq "retarget --map: nothing else changed" "4" \
 	"$(changed "$T_TMP/before" "$T_TMP/after" | wc -l | tr -d ' ')"
 fsck "retarget --map" "$IMG"
 
+# a rule that gives one link a target it cannot hold: that link is reported, the others change
+fresh
+run_nl retarget --map 'C:\Data=\\srv\share' --under "$IMG:/"
+expect_rc "retarget --map to a network path" 1
+expect_eq "retarget --map to a network path: the symbolic link changed" \
+	"retarget    /Data/abs.txt -> \\\\srv\\share\\f.txt (C:\\Data\\f.txt)
+1 change" "$T_OUT"
+expect_eq "retarget --map to a network path: the junction refused" \
+	"ntfslinks: '/Old': a network path can only be the target of a symbolic link" "$T_ERR"
+m=$(mft_of "$IMG" /Data/abs.txt)
+after "retarget --map to a network path" "- /Data/abs.txt$T$m${T}symlink${T}inner$T/Data/f.txt$T\\??\\C:\\Data\\f.txt${T}C:\\Data\\f.txt${T}false${T}false
++ /Data/abs.txt$T$m${T}symlink${T}other-volume$T//srv/share/f.txt$T\\??\\UNC\\srv\\share\\f.txt$T\\\\srv\\share\\f.txt${T}false${T}false"
+
 # --to-guid needs --guid; with it, C: targets get this volume's GUID
 fresh
 run_nl retarget --to-guid --under "$IMG:/"
