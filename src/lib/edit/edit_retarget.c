@@ -53,17 +53,16 @@ static int copy_target(const struct nl_target *src, struct nl_target *dst)
 
 /* Add the link @li (a junction, mount point or symbolic link) to @l. */
 static int add_link(struct nl_edit_links *l, const nl_model *m, const struct nl_link_info *li,
-		    size_t *cap)
+		    size_t *cap, char *path)
 {
 	struct nl_record_info ri;
 	struct nl_edit_link *k;
-	char path[8192];
 	size_t len;
 	unsigned pf;
 	int rc;
 
 	if (nl_model_record(m, li->mft, &ri) ||
-	    nl_model_record_path(m, li->mft, path, sizeof(path), &len, &pf))
+	    nl_model_record_path(m, li->mft, path, NL_PATH_BUF, &len, &pf))
 		return 0;       /* no name to show: not reachable by path, left alone */
 	if (l->n == *cap) {
 		size_t nc = *cap ? *cap * 2 : 16;
@@ -106,18 +105,22 @@ static int collect(struct nl_edit_links *l, const nl_model *m, const nl_analysis
 {
 	struct nl_link_info li;
 	size_t cursor = 0, cap = 0;
+	char *path = malloc(NL_PATH_BUF);
 	int rc;
 
+	if (!path)
+		return -ENOMEM;
 	while ((rc = nl_analysis_next(a, &cursor, &li)) == 0) {
 		if ((li.tag != NL_TAG_MOUNT_POINT && li.tag != NL_TAG_SYMLINK) || !li.rp ||
 		    li.rp->problem || !li.target || li.target->kind == NL_TGT_NONE)
 			continue;
 		if (!nl_model_is_under(m, li.mft, under))
 			continue;
-		rc = add_link(l, m, &li, &cap);
+		rc = add_link(l, m, &li, &cap, path);
 		if (rc)
-			return rc;
+			break;
 	}
+	free(path);
 	if (rc < 0)
 		return rc;
 	if (l->n)
