@@ -21,6 +21,7 @@ import struct, sys
 rec = bytearray(open(sys.argv[1], "rb").read())
 base = open(sys.argv[2], "rb").read()
 n = struct.unpack_from("<I", rec, 0x2C)[0]
+seq = struct.unpack_from("<H", rec, 0x10)[0]
 uo, uc = struct.unpack_from("<HH", rec, 4)
 fixed = bytearray(rec)
 for i in range(1, uc):
@@ -42,9 +43,9 @@ while struct.unpack_from("<I", fixed, a)[0] != 0xFFFFFFFF:
     a += ln
 mft = bytearray(base[:n * 1024].ljust(n * 1024, b"\0")) + rec
 open(sys.argv[3], "wb").write(mft)
-print("\t".join([str(n), str(parent), name, "0x%08x" % tag, subst, prnt, "true" if flags & 1 else "false"]))
+print("\t".join([str(n), str(parent), name, "0x%08x" % tag, subst, prnt, "true" if flags & 1 else "false", str(seq)]))
 EOF2
-IFS='	' read -r n parent name tag subst prnt rel <"$T_TMP/facts"
+IFS='	' read -r n parent name tag subst prnt rel seq <"$T_TMP/facts"
 expect_eq "the sample is a relative symlink link.txt in the root (sanity)" "5 link.txt true" "$parent $name $rel"
 h0=$(hash_of "$T_TMP/mft")
 
@@ -56,6 +57,6 @@ expect_eq "the Windows 10 symlink, decoded and resolved" \
 nl_json info "$T_TMP/mft" "/$name"
 expect_eq "info on it" "$n	symlink	$subst	/target.txt" "$(jfields info mft tag_name substitute_name target <"$T_TMP/out")"
 run_nl reparse --bodyfile "$T_TMP/mft"
-expect_eq "bodyfile" "0|/$name -> /target.txt|$n|l/lrwxrwxrwx" "$(printf '%s\n' "$T_OUT" | cut -d'|' -f1-4)"
+expect_eq "bodyfile" "0|/$name -> /target.txt|$n-$seq|l/lrwxrwxrwx" "$(printf '%s\n' "$T_OUT" | cut -d'|' -f1-4)"
 ro_check "the \$MFT with the sample" "$T_TMP/mft" "$h0"
 finish
