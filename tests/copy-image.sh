@@ -159,7 +159,7 @@ expect_match "unroll: times of an unrolled folder's file" '^j-outer/o\.txt .* ti
 run_nl copy --unroll --json --dry-run "$T_TMP/links.img:/src" "$T_TMP/out.img:/dst2"
 expect_rc "json dry run: exit status" 0
 expect_eq "json: summary line" \
-	'{"type":"summary","copied":3,"folder":2,"hardlinked":1,"junction":4,"symlink":4,"cropped":0,"spliced":1,"unrolled":3,"dangling":1,"loop":3,"excluded":0,"warning":0,"error":0,"bytes":27,"items":22,"dry_run":true}' \
+	'{"type":"summary","copied":3,"folder":2,"hardlinked":1,"junction":4,"symlink":4,"cropped":0,"spliced":1,"unrolled":3,"dangling":1,"loop":3,"excluded":0,"warning":0,"error":0,"bytes":27,"items":22,"outside":0,"dry_run":true}' \
 	"$(printf '%s\n' "$T_OUT" | tail -n 1)"
 expect_match "json: an inner junction inside an unrolled folder" \
 	'^\{"type":"action","action":"junction","kind":"junction","source":"[^"]*links\.img:/outer/to-src","dest":"[^"]*out\.img:/dst2/j-outer/to-src","target":"C:\\\\src\\\\sub","new_target":"\\\\\?\?\\\\C:\\\\dst2\\\\sub","reason":null,"bytes":0,"mft":[0-9]+\}$' \

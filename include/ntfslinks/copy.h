@@ -120,6 +120,8 @@ struct nl_copy_stats {
 	uint64_t items_done, items_total;	/* planned entries handled / planned */
 	uint64_t bytes_done, bytes_total;	/* data bytes written / planned */
 	uint64_t actions[NL_COPY_ACT__COUNT];	/* count of each action */
+	uint64_t outside;	/* symbolic links made in a Linux folder that lead out of
+				   it (only --splice makes them: spliced or dangling) */
 };
 
 /** Progress callback: called now and then during nl_copy_run(); nonzero stops the copy. */

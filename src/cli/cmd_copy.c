@@ -118,7 +118,7 @@ static const struct nl_column drive_cols[D_NCOLS] = {
 	[D_NOTE] = { "note", NULL, TXT_LINE, 0 },
 };
 
-enum { S_DRY_RUN = 15, S_LINE, S_NCOLS };
+enum { S_OUTSIDE = 15, S_DRY_RUN, S_LINE, S_NCOLS };
 
 static const struct nl_column sum_cols[S_NCOLS] = {
 	{ "copied", "Copied", NL_COL_NO_TEXT, 0 },
@@ -136,6 +136,7 @@ static const struct nl_column sum_cols[S_NCOLS] = {
 	{ "error", "Errors", NL_COL_NO_TEXT, 0 },
 	{ "bytes", "Bytes", NL_COL_NO_TEXT, 0 },
 	{ "items", "Items", NL_COL_NO_TEXT, 0 },
+	[S_OUTSIDE] = { "outside", "Outside", NL_COL_NO_TEXT, 0 },
 	[S_DRY_RUN] = { "dry_run", "Dry run", NL_COL_NO_TEXT, 0 },
 	[S_LINE] = { "line", NULL, NL_COL_NO_JSON | NL_COL_NO_CSV, 0 },
 };
@@ -344,18 +345,23 @@ static void summary(struct copy_fe *f, const struct nl_copy_stats *st)
 	nl_table *t = f->tsum;
 	/* a dry run says what the copy would write */
 	uint64_t bytes = f->dry_run ? st->bytes_total : st->bytes_done;
-	char line[512];
+	char line[512], out[64] = "";
 	size_t i;
 
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
 		nl_cell_uint(t, i, n[order[i]]);
 	nl_cell_uint(t, i++, bytes);
 	nl_cell_uint(t, i++, st->items_done);
+	nl_cell_uint(t, S_OUTSIDE, st->outside);
 	nl_cell_bool(t, S_DRY_RUN, f->dry_run);
+	if (st->outside)
+		snprintf(out, sizeof(out), "; %llu %s out of the destination",
+			 (unsigned long long)st->outside,
+			 plural(st->outside, "symlink leads", "symlinks lead"));
 	snprintf(line, sizeof(line),
 		 "%s%llu %s copied (%llu %s), %llu hardlinked, %llu %s, %llu %s, %llu %s; "
 		 "cropped %llu, spliced %llu, unrolled %llu, dangling %llu, loops %llu, "
-		 "excluded %llu, warnings %llu, errors %llu",
+		 "excluded %llu, warnings %llu, errors %llu%s",
 		 f->dry_run ? "dry run: " : "",
 		 (unsigned long long)n[NL_COPY_ACT_COPIED],
 		 plural(n[NL_COPY_ACT_COPIED], "file", "files"),
@@ -374,7 +380,7 @@ static void summary(struct copy_fe *f, const struct nl_copy_stats *st)
 		 (unsigned long long)n[NL_COPY_ACT_LOOP],
 		 (unsigned long long)n[NL_COPY_ACT_EXCLUDED],
 		 (unsigned long long)n[NL_COPY_ACT_WARNING],
-		 (unsigned long long)n[NL_COPY_ACT_ERROR]);
+		 (unsigned long long)n[NL_COPY_ACT_ERROR], out);
 	nl_cell_str(t, S_LINE, line);
 	nl_row_end(t);
 }

@@ -67,7 +67,8 @@ struct cp_stat {
 	uint8_t *reparse;	/* raw reparse buffer (malloc'ed) or NULL */
 	size_t reparse_len;
 	char *lnk;		/* Linux symlink text (malloc'ed) or NULL */
-	int err;		/* list(): this entry could not be read (-errno) */
+	int err;		/* list(): this entry could not be read (-errno; -EILSEQ:
+				   its name holds a NUL) */
 	uint32_t ftype;		/* CP_T_OTHER of directory sources: st_mode & S_IFMT */
 };
 
@@ -170,9 +171,13 @@ struct cp_dst_ops {
 	 * given to directory destinations only, NULL for images). */
 	int (*link)(struct cp_dst *d, struct cp_dh *file, const char *first_rel,
 		    struct cp_dh *parent, const char *name, uint8_t ns);
-	/* Linux symbolic link (directory destinations only) with times @t (or NULL):
-	 * 0, 1 when it was made but its times could not be set, -errno. */
-	int (*symlink)(struct cp_dst *d, struct cp_dh *parent, const char *name, const char *target,
+	/* Linux symbolic link (directory destinations only) with times @t (or NULL)
+	 * in @parent, whose path below the destination's top folder is @parent_rel
+	 * ('/'-separated): 0, 1 when it was made but its times could not be set,
+	 * -errno.  Unless @may_leave, a @target that leads out of the destination
+	 * folder read lexically (absolute, or climbing above it) is refused. */
+	int (*symlink)(struct cp_dst *d, struct cp_dh *parent, const char *parent_rel,
+		       const char *name, const char *target, bool may_leave,
 		       const struct nl_times *t);
 	int (*set_reparse)(struct cp_dst *d, struct cp_dh *h, const uint8_t *rp, size_t len);
 	int (*set_sparse)(struct cp_dst *d, struct cp_dh *h, const char *stream);

@@ -181,14 +181,57 @@ static int dst_dir_link(struct cp_dst *d, struct cp_dh *file, const char *first_
 	return 0;
 }
 
-static int dst_dir_symlink(struct cp_dst *d, struct cp_dh *parent, const char *name,
-			   const char *target, const struct nl_times *t)
+/*
+ * Does symbolic link text @target, made in the folder @parent_rel below the
+ * top folder, lead out of the destination folder, read lexically ('/'
+ * separates, ".." climbs)?  The destination folder is the top folder when it
+ * existed, else its first component.  Whether the path passes through other
+ * links of the copy is for the engine to judge; this is the last check.
+ */
+static bool lexically_out(const struct cp_dst *d, const char *parent_rel, const char *target)
+{
+	long depth = 0, floor = d->exists ? 0 : 1;
+	const char *q = parent_rel, *c;
+	size_t len;
+
+	if (target[0] == '/' || !target[0])
+		return true;
+	while ((len = strcspn(q, "/")) || *q) {
+		if (len)
+			depth++;
+		q += len;
+		q += *q == '/';
+	}
+	for (q = target; *q;) {
+		c = q;
+		len = strcspn(q, "/");
+		q += len;
+		q += *q == '/';
+		if (!len || (len == 1 && c[0] == '.'))
+			continue;
+		if (len == 2 && c[0] == '.' && c[1] == '.') {
+			if (--depth < floor)
+				return true;
+			continue;
+		}
+		depth++;
+	}
+	return false;
+}
+
+static int dst_dir_symlink(struct cp_dst *d, struct cp_dh *parent, const char *parent_rel,
+			   const char *name, const char *target, bool may_leave,
+			   const struct nl_times *t)
 {
 	struct timespec ts[2];
 	int rc = check_name(d, name);
 
 	if (rc)
 		return rc;
+	if (!may_leave && lexically_out(d, parent_rel, target)) {
+		snprintf(d->err, sizeof(d->err), "refused: the link would lead out of the destination");
+		return -EPERM;
+	}
 	if (symlinkat(target, parent->fd, name))
 		return fail(d, -errno, "cannot create symbolic link");
 	if (!t)

@@ -180,12 +180,15 @@ static int dst_ntfs_link(struct cp_dst *d, struct cp_dh *file, const char *first
 	return 0;
 }
 
-static int dst_ntfs_symlink(struct cp_dst *d, struct cp_dh *parent, const char *name,
-			    const char *target, const struct nl_times *t)
+static int dst_ntfs_symlink(struct cp_dst *d, struct cp_dh *parent, const char *parent_rel,
+			    const char *name, const char *target, bool may_leave,
+			    const struct nl_times *t)
 {
 	(void)parent;
+	(void)parent_rel;
 	(void)name;
 	(void)target;
+	(void)may_leave;
 	(void)t;
 	snprintf(d->err, sizeof(d->err), "linux symbolic links cannot be made in an image");
 	return -EOPNOTSUPP;

@@ -37,6 +37,7 @@ struct cp_node {
 	bool failed;
 	bool linux_symlink;	/* create as a Linux symlink (directory destinations) */
 	bool unrolled;		/* an outer link replaced by a copy of its target */
+	bool outside;		/* linux_symlink: leads out of the destination (--splice) */
 	bool renamed;		/* a "name - Copy" name: the name was taken (see reason) */
 	uint8_t *rp;		/* reparse buffer to write (rewritten or raw), or NULL */
 	size_t rp_len;

@@ -392,12 +392,17 @@ static void exec_link(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n)
 	int rc;
 
 	if (n->linux_symlink) {
-		rc = d->ops->symlink(d, &n->parent->dh, n->name, n->new_target,
-				     n->st.has_times ? &n->st.t : NULL);
+		char *prel = cp_node_destrel(n->parent);
+
+		rc = prel ? d->ops->symlink(d, &n->parent->dh, prel, n->name, n->new_target,
+					    n->outside, n->st.has_times ? &n->st.t : NULL) : -ENOMEM;
+		free(prel);
 		if (rc < 0) {
-			fail_now(c, x, n, d->ops->errmsg(d));
+			fail_now(c, x, n, rc == -ENOMEM ? strerror(ENOMEM) : d->ops->errmsg(d));
 			return;
 		}
+		if (n->outside)
+			c->st.outside++;
 		report(c, x, n, n->action, NULL, 0, true);
 		if (rc > 0)
 			report(c, x, n, NL_COPY_ACT_WARNING, d->ops->errmsg(d), 0, false);
@@ -495,6 +500,8 @@ static void exec_node(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n)
 		return;
 	}
 	if (c->o.dry_run) {
+		if (n->outside)
+			c->st.outside++;
 		report(c, x, n, n->action, NULL,
 		       !n->group || n->group->first == n ? cp_node_bytes(c, n) : 0, true);
 		exec_children(c, x, n);

@@ -566,7 +566,17 @@ static int splice_linux(struct nl_copy *c, struct cp_link *li)
 	}
 	if (rc || !n->new_target)
 		return -ENOMEM;
-	if (c->o.outer != NL_COPY_SPLICE && leaves_dest(c, n->parent, n->new_target)) {
+	if (leaves_dest(c, n->parent, n->new_target)) {
+		if (c->o.outer == NL_COPY_SPLICE) {
+			/* kept as it is, as asked; counted and said */
+			n->outside = true;
+			set_reason(n, n->action == NL_COPY_ACT_DANGLING ?
+				   "target does not exist: recreated unchanged, "
+				   "leads out of the destination" :
+				   "leads out of the destination");
+			n->linux_symlink = true;
+			return n->reason ? 0 : -ENOMEM;
+		}
 		/* only --splice makes a link that leads out of the destination */
 		n->create = false;
 		free(n->new_target);

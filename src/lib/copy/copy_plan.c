@@ -659,7 +659,10 @@ static int walk_cb(void *ctx, const char *name, struct cp_stat *st)
 	memset(st, 0, sizeof(*st));
 	if (n->st.err) {
 		n->kind = n->st.is_dir ? NL_COPY_KIND_FOLDER : NL_COPY_KIND_FILE;
-		cp_node_fail(c, n, "cannot read: %s", strerror(-n->st.err));
+		if (n->st.err == -EILSEQ)
+			cp_node_fail(c, n, "name holds a NUL character (shown as U+2400): not copied");
+		else
+			cp_node_fail(c, n, "cannot read: %s", strerror(-n->st.err));
 		return 0;
 	}
 	if (excluded(c, n)) {

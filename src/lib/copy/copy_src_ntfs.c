@@ -291,20 +291,27 @@ static int src_ntfs_list(struct cp_src *s, const struct cp_loc *dir, cp_list_fn 
 		struct cp_stat st;
 		ntfs_inode *ni;
 		char *name = NULL;
+		bool nul = false;
 		int r;
 
+		/* a NUL would cut the name short: shown as U+2400, and refused */
+		for (int k = 0; k < l.e[i].len; k++)
+			if (!l.e[i].name[k]) {
+				l.e[i].name[k] = const_cpu_to_le16(0x2400);
+				nul = true;
+			}
 		r = nl_utf16le_to_wtf8(l.e[i].name, (size_t)l.e[i].len, &name, NULL);
 		if (r) {
 			rc = r;
 			break;
 		}
-		ni = src_ntfs_iget(p, l.e[i].mref);
+		ni = nul ? NULL : src_ntfs_iget(p, l.e[i].mref);
 		if (!ni) {
 			memset(&st, 0, sizeof(st));
 			st.type = CP_T_OTHER;
 			st.ino = MREF(l.e[i].mref);
 			st.mref = l.e[i].mref;
-			st.err = neg_errno(EIO);
+			st.err = nul ? -EILSEQ : neg_errno(EIO);
 			st.size = UINT64_MAX;
 			r = fn(ctx, name, &st);
 		} else {
