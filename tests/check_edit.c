@@ -28,6 +28,7 @@ static void setup(void)
 	ck_assert_int_eq(nl_writer_open(img, 0, 0, &w), 0);
 	ck_assert_int_eq(nl_writer_create_u8(w, NL_WRITER_ROOT, "a", NL_NS_WIN32, NL_NODE_DIR, &a), 0);
 	ck_assert_int_eq(nl_writer_create_u8(w, a, "f.txt", NL_NS_WIN32, NL_NODE_FILE, NULL), 0);
+	ck_assert_int_eq(nl_writer_create_u8(w, a, "p.txt", NL_NS_POSIX, NL_NODE_FILE, NULL), 0);
 	ck_assert_int_eq(nl_writer_close(&w), 0);
 }
 
@@ -190,9 +191,15 @@ START_TEST(test_open_exclusive)
 	ck_assert_uint_eq(nl_edit_flags(e), 0);
 	ck_assert_int_eq(nl_edit_lookup(e, "/", &ref), 0);
 	ck_assert_uint_eq(NL_MREF_RECORD(ref), NL_ROOT_MFT);
-	ck_assert_int_eq(nl_edit_lookup(e, "\\a\\f.txt", &ref), 0);
+	ck_assert_int_eq(nl_edit_lookup(e, "\\A\\F.TXT", &ref), 0);
 	ck_assert_int_eq(nl_edit_lookup(e, "/a//f.txt", &ref2), 0);
 	ck_assert_uint_eq(ref, ref2);
+	/* a POSIX name too, as Windows opens names */
+	ck_assert_int_eq(nl_edit_lookup(e, "/a/p.txt", &ref), 0);
+	ck_assert_int_eq(nl_edit_lookup(e, "/a/P.TXT", &ref2), 0);
+	ck_assert_uint_eq(ref, ref2);
+	ck_assert_int_eq(nl_edit_lookup(e, "/a/q.txt", &ref), -ENOENT);
+	ck_assert_str_eq(nl_edit_error_path(e), "/a/q.txt");
 	ck_assert_int_eq(nl_edit_lookup(e, "/a/missing", &ref), -ENOENT);
 	ck_assert_str_eq(nl_edit_error(e), "no such file or folder");
 	ck_assert_int_eq(nl_edit_lookup(e, "/a/f.txt/x", &ref), -ENOTDIR);

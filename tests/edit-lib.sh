@@ -37,3 +37,41 @@ loopdev() {
 	LOOPS="$d $LOOPS"
 	printf '%s\n' "$d"
 }
+
+# scan IMAGE OUT: 'ntfslinks scan --json IMAGE' into OUT.
+scan() { "$NTFSLINKS" scan --json "$1" >"$2" 2>/dev/null; }
+
+# scan_diff BEFORE AFTER: what changed between two scans (scan's output),
+# one line each: "- ROW" or "+ ROW" for hardlink groups and reparse points
+# that went or came, then "summary KEY: OLD -> NEW" for each changed count.
+scan_diff() {
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+def load(p):
+    rows, summ = [], {}
+    for line in open(p):
+        o = json.loads(line)
+        if o["type"] == "summary":
+            summ = o
+        else:
+            rows.append(line.rstrip("\n"))
+    return rows, summ
+(ra, sa), (rb, sb) = load(sys.argv[1]), load(sys.argv[2])
+for l in ra:
+    if l not in rb:
+        print("-", l)
+for l in rb:
+    if l not in ra:
+        print("+", l)
+for k in sa:
+    if sa[k] != sb.get(k):
+        print("summary %s: %s -> %s" % (k, json.dumps(sa[k]), json.dumps(sb.get(k))))
+PY
+}
+
+# fsck_ok WHAT IMAGE: ntfsfix -n finds nothing to fix.
+fsck_ok() {
+	ntfsfix -n "$2" >"$T_TMP/fix" 2>&1
+	T_RC=$?
+	expect_rc "$1: ntfsfix -n" 0
+}

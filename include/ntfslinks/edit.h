@@ -105,6 +105,11 @@ int nl_edit_close(nl_edit **e, char *err, size_t errlen);
  * "" when none; owned by @e, valid until the next call. */
 const char *nl_edit_error(const nl_edit *e);
 
+/** nl_edit_error_path - the path inside the volume the last failure is
+ * about (WTF-8, owned by @e, valid until the next call), or NULL when it is
+ * about none. */
+const char *nl_edit_error_path(const nl_edit *e);
+
 /** nl_edit_flags - the NL_EDIT_* flags @e was opened with. */
 unsigned nl_edit_flags(const nl_edit *e);
 
@@ -239,6 +244,38 @@ struct nl_retarget_rule {
  */
 int nl_retarget_rule_apply(const struct nl_retarget_rule *r, const struct nl_edit_link *l,
 			   struct nl_target *out);
+
+/* ---- hard links and names ------------------------------------------------ */
+
+/* Flags of nl_edit_link() and nl_edit_link_into() */
+#define NL_EDIT_AUTO_RENAME 0x10  /* a taken name becomes "name - Hardlink.ext",
+				     "name - Hardlink (2).ext", ... */
+
+/**
+ * nl_edit_link - give the file EXISTING one more name NEWPATH (its folder
+ * must exist; when NEWPATH is an existing folder the name goes inside it
+ * under EXISTING's own name, as ln does), in the namespace
+ * nl_edit_check_name() gives. No DOS 8.3 name
+ * is made (Windows makes one only where 8.3 creation is on; libntfs-3g
+ * never does). Refused before anything is written: a folder (-EISDIR), a
+ * file that already has NL_MAX_LINKS names (-EMLINK; names counted as
+ * Windows counts them: a Win32 name and its DOS alias are one), a taken
+ * NEWPATH (-EEXIST, unless NL_EDIT_AUTO_RENAME), a bad name (as
+ * nl_edit_check_name()). Logs NL_EDIT_ACT_LINK (path the new name, target
+ * EXISTING, detail the file's number of names after it) once the name is
+ * there. Returns 0 or -errno.
+ */
+int nl_edit_link(nl_edit *e, const char *existing, const char *newpath, unsigned flags);
+
+/**
+ * nl_edit_link_into - one more name for each of the N files SOURCES in the
+ * existing folder DIR, under each source's own name. Every source is
+ * checked first (as nl_edit_link(), the limit counting the names this call
+ * adds to the same file), then all names are added; when one fails midway
+ * the names already added are removed again. Returns 0 or -errno.
+ */
+int nl_edit_link_into(nl_edit *e, const char *const *sources, size_t n, const char *dir,
+		      unsigned flags);
 
 #ifdef __cplusplus
 }

@@ -125,8 +125,9 @@ int nl_writer_geometry(const nl_writer *w, uint32_t *cluster_size,
 		       uint32_t *mft_record_size, uint32_t *sector_size);
 
 /**
- * nl_writer_lookup - find NAME (exact units, then case-insensitively as
- * NTFS does) in directory PARENT. Sets *ref to its MFT reference.
+ * nl_writer_lookup - find NAME in directory PARENT: the exact units, else
+ * a name equal to it without regard to case (through the volume's upcase
+ * table), as Windows opens names. Sets *ref to its MFT reference.
  * Returns 0, -ENOENT, -ENOTDIR.
  */
 int nl_writer_lookup(nl_writer *w, uint64_t parent,

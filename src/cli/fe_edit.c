@@ -224,6 +224,7 @@ int fe_edit_open(struct fe_edit *f, const char *image)
 		fe_error(NULL, "out of memory");
 		return FE_EXIT_USAGE;
 	}
+	f->image = image;
 	rc = nl_edit_open(image, &o, &f->e, err, sizeof(err));
 	if (rc) {
 		fe_error(image, "%s", err);
@@ -234,7 +235,14 @@ int fe_edit_open(struct fe_edit *f, const char *image)
 
 void fe_edit_failed(struct fe_edit *f, const char *arg)
 {
-	fe_warn_entry(arg, "%s", nl_edit_error(f->e));
+	const char *path = nl_edit_error_path(f->e);
+	char *where = NULL, *shown = NULL;
+
+	if (path && asprintf(&where, "%s:%s", f->image, path) >= 0)
+		nl_escape_dup(where, strlen(where), 0, &shown);
+	fe_warn_entry(shown ? shown : arg, "%s", nl_edit_error(f->e));
+	free(where);
+	free(shown);
 }
 
 static void summary(struct fe_edit *f)

@@ -22,6 +22,7 @@ struct fe_edit {
 	bool dry_run;           /* -n, --dry-run */
 	bool posix;             /* --posix */
 	nl_edit *e;
+	const char *image;      /* as given to fe_edit_open */
 	nl_emit *em;
 	nl_table *tact, *tsum;
 	unsigned long long changes;
@@ -58,7 +59,8 @@ void fe_endpoints_one_image(struct fe_edit *f, const struct fe_endpoint *ep, siz
  * stdout. Returns 0, or prints why and returns FE_EXIT_USAGE. */
 int fe_edit_open(struct fe_edit *f, const char *image);
 
-/* A failed operation: "ntfslinks: 'ARG': <edit error>" and exit status 1
+/* A failed operation: "ntfslinks: 'IMAGE:PATH': <edit error>" with the
+ * path the failure is about (nl_edit_error_path), else ARG; exit status 1
  * remembered. */
 void fe_edit_failed(struct fe_edit *f, const char *arg);
 

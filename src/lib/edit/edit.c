@@ -17,6 +17,18 @@ int nl_e_fail(struct nl_edit *e, int rc, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
+	e->errpath[0] = 0;
+	return rc;
+}
+
+int nl_e_fail_at(struct nl_edit *e, int rc, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	snprintf(e->errpath, sizeof(e->errpath), "%s", path ? path : "");
 	return rc;
 }
 
@@ -30,6 +42,11 @@ int nl_e_fail_writer(struct nl_edit *e, int rc, const char *what)
 const char *nl_edit_error(const struct nl_edit *e)
 {
 	return e ? e->msg : "";
+}
+
+const char *nl_edit_error_path(const struct nl_edit *e)
+{
+	return e && e->errpath[0] ? e->errpath : NULL;
 }
 
 unsigned nl_edit_flags(const struct nl_edit *e)
@@ -153,12 +170,14 @@ int nl_edit_lookup(struct nl_edit *e, const char *path, uint64_t *ref)
 	int rc = nl_writer_lookup_path(e->w, path, ref);
 
 	if (rc == -ENOENT)
-		return nl_e_fail(e, rc, "no such file or folder");
+		return nl_e_fail_at(e, rc, path, "no such file or folder");
 	if (rc == -ENOTDIR)
-		return nl_e_fail(e, rc, "a name on the way is not a folder");
-	if (rc)
-		return nl_e_fail_writer(e, rc, "cannot look it up");
-	return 0;
+		return nl_e_fail_at(e, rc, path, "a name on the way is not a folder");
+	if (rc) {
+		nl_e_fail_writer(e, rc, "cannot look it up");
+		snprintf(e->errpath, sizeof(e->errpath), "%s", path);
+	}
+	return rc;
 }
 
 /* ---- paths ---------------------------------------------------------------- */

@@ -17,11 +17,16 @@ struct nl_edit {
 	uint64_t offset;        /* of the volume in it */
 	struct nl_edit_options o;
 	char msg[1024];
+	char errpath[1024];     /* the path msg is about, "" when none */
 };
 
 /* Record MSG (printf-style) as @e's failure text and return RC. */
 int nl_e_fail(struct nl_edit *e, int rc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* nl_e_fail() about PATH inside the volume (nl_edit_error_path()). */
+int nl_e_fail_at(struct nl_edit *e, int rc, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /* nl_e_fail() with the writer's own text appended: "WHAT: <writer error>". */
 int nl_e_fail_writer(struct nl_edit *e, int rc, const char *what);

@@ -217,7 +217,15 @@ int nl_writer_lookup(struct nl_writer *w, uint64_t parent,
 		if (rc == 1) {
 			rc = 0;
 		} else if (rc == 0) {
+			/* then without regard to case, as Windows opens names:
+			 * libntfs-3g does that on a volume it takes as
+			 * case-insensitive */
+			bool cs = NVolCaseSensitive(w->vol);
+
+			NVolClearCaseSensitive(w->vol);
 			r = ntfs_inode_lookup_by_name(d->ni, (const ntfschar *)name, (int)len);
+			if (cs)
+				NVolSetCaseSensitive(w->vol);
 			if (r == (u64)-1)
 				rc = nl_w_fail(w, -ENOENT, "no such name");
 			else
