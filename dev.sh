@@ -19,7 +19,8 @@ die() { say "$*"; exit 1; }
 # Debian packages needed to build and to run every test.
 DEPS="build-essential autoconf automake autoconf-archive libtool pkg-config
 ntfs-3g ntfs-3g-dev check clang libclang-rt-14-dev sleuthkit attr fuse3 xz-utils gzip tar
-util-linux python3 rsync time strace"
+util-linux python3 rsync time strace
+libewf-dev libvhdi-dev libvmdk-dev libqcow-dev ewf-tools qemu-utils"
 
 install_deps() {
 	missing=

@@ -87,6 +87,24 @@ static int cmd_help(int argc, char **argv)
 	return FE_EXIT_OK;
 }
 
+/* print_image_formats: the image formats this build reads, for --version. */
+static void print_image_formats(void)
+{
+	static const enum nl_image_format all[] = {
+		NL_FORMAT_RAW, NL_FORMAT_SPLIT, NL_FORMAT_EWF, NL_FORMAT_VHD, NL_FORMAT_VMDK,
+		NL_FORMAT_QCOW,
+	};
+	const char *sep = "";
+
+	printf("image formats:");
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (nl_image_format_supported(all[i])) {
+			printf("%s %s", sep, nl_image_format_name(all[i]));
+			sep = ",";
+		}
+	printf("\n");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -109,6 +127,7 @@ int main(int argc, char **argv)
 		case 'V':
 			printf("%s %s (library %s)\n", PACKAGE_NAME, PACKAGE_VERSION,
 			       nl_version());
+			print_image_formats();
 			return FE_EXIT_OK;
 		case 'v':
 			fe_more_verbose();
