@@ -26,6 +26,7 @@ static void usage(FILE *out)
 		"Options:\n"
 		"      --json            JSON Lines: one object per partition, then the disk\n"
 		"      --csv             CSV (RFC 4180) with a header row\n"
+		FE_AUDIT_IMGFMT_HELP
 		FE_AUDIT_TABLE_HELP
 		"  -h, --help            display this help and exit\n"
 		"\n"
@@ -53,6 +54,45 @@ static const struct nl_column kcols[K_NCOLS] = {
 	[K_SIZE] = { "size", "Size", NL_COL_BYTES, 0 },
 	[K_COUNT] = { "partitions", "Partitions", 0, 0 },
 };
+
+enum { C_IMAGE, C_FORMAT, C_CASE, C_EVIDENCE, C_EXAMINER, C_DESCRIPTION, C_NOTES, C_ACQUIRED,
+       C_MD5, C_SHA1, C_NCOLS };
+
+static const struct nl_column ccols[C_NCOLS] = {
+	[C_IMAGE] = { "image", "Image", 0, 0 },
+	[C_FORMAT] = { "format", "Container", 0, 0 },
+	[C_CASE] = { "case_number", "Case number", 0, 0 },
+	[C_EVIDENCE] = { "evidence_number", "Evidence number", 0, 0 },
+	[C_EXAMINER] = { "examiner", "Examiner", 0, 0 },
+	[C_DESCRIPTION] = { "description", "Description", 0, 0 },
+	[C_NOTES] = { "notes", "Notes", 0, 0 },
+	[C_ACQUIRED] = { "acquired", "Acquired", 0, 0 },
+	[C_MD5] = { "md5", "Stored MD5", 0, 0 },
+	[C_SHA1] = { "sha1", "Stored SHA1", 0, 0 },
+};
+
+/* container_summary: what a container (not a raw image) says about itself;
+ * an empty value is null in JSON. */
+static void container_summary(struct fe_audit *a, const struct nl_partition_table *pt)
+{
+	const struct nl_image_meta *m = &pt->meta;
+	const char *const vals[C_NCOLS] = {
+		[C_CASE] = m->case_number, [C_EVIDENCE] = m->evidence_number,
+		[C_EXAMINER] = m->examiner, [C_DESCRIPTION] = m->description, [C_NOTES] = m->notes,
+		[C_ACQUIRED] = m->acquired, [C_MD5] = m->md5, [C_SHA1] = m->sha1,
+	};
+	nl_table *t;
+
+	if (pt->format == NL_FORMAT_RAW)
+		return;
+	t = fe_audit_table(a, "container", ccols, C_NCOLS, NL_TABLE_SUMMARY);
+	nl_cell_str(t, C_IMAGE, a->image);
+	nl_cell_str(t, C_FORMAT, nl_image_format_name(pt->format));
+	for (int c = C_CASE; c < C_NCOLS; c++)
+		if (vals[c][0])
+			nl_cell_str(t, c, vals[c]);
+	fe_audit_row_end(a, t);
+}
 
 static void disk_summary(struct fe_audit *a, const struct nl_partition_table *pt)
 {
@@ -84,16 +124,18 @@ static int run(int argc, char **argv)
 	nl_table *t;
 	int rc;
 
-	fe_audit_parse(&a, &fe_cmd_partitions, FE_A_JSON | FE_A_CSV, argc, argv, 1, 1);
+	fe_audit_parse(&a, &fe_cmd_partitions, FE_A_JSON | FE_A_CSV | FE_A_IMGFMT, argc, argv, 1, 1);
 	err[0] = '\0';
-	rc = nl_partitions_read(a.image, &pt, err, sizeof(err));
+	rc = nl_partitions_read_as(a.image, a.open.format, &pt, err, sizeof(err));
 	if (rc < 0) {
 		fe_error(a.image, "%s", err[0] ? err : strerror(-rc));
 		return FE_EXIT_USAGE;
 	}
 	fe_audit_emit_open(&a);
-	if (a.format == FE_FMT_TEXT)
+	if (a.format == FE_FMT_TEXT) {
+		container_summary(&a, pt);
 		disk_summary(&a, pt);
+	}
 	t = fe_audit_table(&a, "partition", pcols, P_NCOLS, NL_TABLE_CSV_HEADER);
 	for (size_t i = 0; i < pt->count; i++) {
 		const struct nl_partition *p = &pt->part[i];
@@ -113,8 +155,10 @@ static int run(int argc, char **argv)
 		}
 		fe_audit_row_end(&a, t);
 	}
-	if (a.format != FE_FMT_TEXT)
+	if (a.format != FE_FMT_TEXT) {
 		disk_summary(&a, pt);
+		container_summary(&a, pt);
+	}
 	nl_partitions_free(&pt);
 	return fe_audit_exit(&a);
 }

@@ -23,7 +23,7 @@
 
 enum {
 	OPT_JSON = 0x100, OPT_CSV, OPT_BODYFILE, OPT_WINPATHS, OPT_DRIVE, OPT_DELETED,
-	OPT_PARTITION, OPT_OFFSET, OPT_UNDER, OPT_CLASS, OPT_TAG, OPT_WRAP,
+	OPT_PARTITION, OPT_OFFSET, OPT_UNDER, OPT_CLASS, OPT_TAG, OPT_WRAP, OPT_IMGFMT,
 };
 
 struct optdef {
@@ -44,6 +44,7 @@ static const struct optdef optdefs[] = {
 	{ FE_A_UNDER, { "under", required_argument, NULL, OPT_UNDER } },
 	{ FE_A_CLASS, { "class", required_argument, NULL, OPT_CLASS } },
 	{ FE_A_TAG, { "tag", required_argument, NULL, OPT_TAG } },
+	{ FE_A_IMGFMT, { "format", required_argument, NULL, OPT_IMGFMT } },
 };
 
 /* The global options, accepted after the command as before it, and the table options every
@@ -195,6 +196,14 @@ static void parse_option(struct fe_audit *a, const struct fe_command *cmd, int c
 			fe_usage_error(cmd->name, "invalid offset '%s'", optarg);
 		a->open.has_offset = true;
 		break;
+	case OPT_IMGFMT:
+		if (nl_image_format_parse(optarg, &a->open.format) < 0)
+			fe_usage_error(cmd->name, "unknown image format '%s' (raw, split, ewf, vhd, vmdk, qcow)",
+				       optarg);
+		if (!nl_image_format_supported(a->open.format))
+			fe_usage_error(cmd->name, "this build cannot read %s images (see ntfslinks --version)",
+				       optarg);
+		break;
 	case OPT_UNDER:
 		a->under = optarg;
 		break;
@@ -297,6 +306,8 @@ void fe_audit_parse(struct fe_audit *a, const struct fe_command *cmd, unsigned a
 
 	memset(a, 0, sizeof(*a));
 	a->cmd = cmd;
+	if (accept & FE_A_VOLUME)
+		accept |= FE_A_IMGFMT;
 	a->accept = accept;
 	a->width = -1;
 	/* Every format option is known, so that one the command does not

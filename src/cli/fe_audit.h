@@ -45,6 +45,7 @@ enum fe_format {
 #define FE_A_UNDER	0x0080	/* --under DIR */
 #define FE_A_CLASS	0x0100	/* --class */
 #define FE_A_TAG	0x0200	/* --tag */
+#define FE_A_IMGFMT	0x0400	/* --format FMT (with FE_A_VOLUME too) */
 #define FE_A_FORMATS	(FE_A_JSON | FE_A_CSV | FE_A_BODYFILE | FE_A_NUL)
 
 /* One audit run: options, then the open volume and its model. */
@@ -227,7 +228,11 @@ int fe_audit_resolve(struct fe_audit *a, const char *arg, uint64_t *mft);
 #define FE_AUDIT_VOLUME_HELP \
 	"      --partition N     use partition N of a disk image (also IMAGE@N)\n" \
 	"      --offset BYTES    the NTFS volume starts BYTES into the image\n" \
-	"                        (suffix s: 512-byte sectors; K, M, G)\n"
+	"                        (suffix s: 512-byte sectors; K, M, G)\n" \
+	FE_AUDIT_IMGFMT_HELP
+#define FE_AUDIT_IMGFMT_HELP \
+	"      --format FORMAT   read IMAGE as raw, split, ewf (E01), vhd (VHDX too),\n" \
+	"                        vmdk or qcow (QCOW2) (default: by its content)\n"
 
 /* fe_namespace_name - "posix", "win32", "dos", "win32_dos" for a $FILE_NAME namespace. */
 const char *fe_namespace_name(unsigned ns);

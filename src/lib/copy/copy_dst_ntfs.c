@@ -541,7 +541,9 @@ int cp_dst_ntfs_open(struct cp_dst *d, const char *image, const char *path, bool
 	d->ntfs = true;
 	d->times_after_links = true;
 	d->root.fd = -1;
-	rc = nl_volume_locate(image, NULL, &file, &off, &size, &part, &kind, err, errlen);
+	/* writable: a container (E01, VMDK ...) is refused with a message */
+	rc = nl_volume_locate(image, &(struct nl_open_options){ .writable = true }, &file, &off,
+			      &size, &part, &kind, err, errlen);
 	if (rc)
 		return rc;
 	if (kind != NL_VOLUME_NTFS) {

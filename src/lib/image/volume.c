@@ -219,7 +219,10 @@ static int locate_in_file(struct nl_bytesource *src, unsigned part, bool no_raw_
 		return 0;
 	}
 	if ((rc = nl_partitions_read_source(src, &t)) < 0) {
-		nl_set_err(err, errlen, "cannot read the partition table: %s", strerror(-rc));
+		nl_set_err(err, errlen, "cannot read the partition table: %s%s%s%s", strerror(-rc),
+			   src->format != NL_FORMAT_RAW ? "; a damaged or incomplete " : "",
+			   src->format != NL_FORMAT_RAW ? nl_image_format_name(src->format) : "",
+			   src->format != NL_FORMAT_RAW ? " container" : "");
 		return rc;
 	}
 	if (t->scheme == NL_PT_NONE) {
@@ -279,7 +282,7 @@ static int open_source(const char *path, const struct nl_open_options *opt,
 
 	if (rc == 0 && opt->writable && (*src)->format != NL_FORMAT_RAW) {
 		nl_set_err(err, errlen,
-			   "a %s container is read-only: convert it to a raw image to write to it",
+			   "a container is read-only (%s): convert it to a raw image to write to it",
 			   nl_image_format_name((*src)->format));
 		nl_bytesource_close(src);
 		return -EROFS;
