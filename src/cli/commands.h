@@ -31,5 +31,6 @@ extern const struct fe_command fe_cmd_mountpoint;
 extern const struct fe_command fe_cmd_retarget;
 extern const struct fe_command fe_cmd_mkimage;
 extern const struct fe_command fe_cmd_diff;
+extern const struct fe_command fe_cmd_ls;
 
 #endif

@@ -28,6 +28,7 @@ static const struct fe_command *const commands[] = {
 	&fe_cmd_retarget,
 	&fe_cmd_mkimage,
 	&fe_cmd_diff,
+	&fe_cmd_ls,
 	NULL
 };
 
