@@ -345,6 +345,49 @@ START_TEST(test_to_relative)
 }
 END_TEST
 
+static const struct {
+	const char *target, *old_dir, *new_dir, *from, *to, *out; /* out NULL: stays */
+} reloc_cases[] = {
+	/* absolute, into the moved tree: same place under the new name */
+	{ "\\??\\C:\\a\\b\\x", "/", "/", "/a/b", "/z", "C:\\z\\x" },
+	{ "\\??\\C:\\A\\B", "/", "/", "/a/b", "/z/y", "C:\\z\\y" },
+	{ "\\??\\C:\\a\\bc", "/", "/", "/a/b", "/z", NULL },
+	{ "\\??\\D:\\a\\b", "/", "/", "/a/b", "/z", NULL },
+	{ "\\??\\Volume" GUID "\\a\\b\\f", "/", "/", "/a/b", "/", "\\\\?\\Volume" GUID "\\f" },
+	/* relative, the link outside, its target moved */
+	{ "..\\a\\b\\f", "/q", "/q", "/a/b", "/z", "..\\z\\f" },
+	/* relative, link and target moved together: unchanged */
+	{ "..\\f", "/a/b/c", "/z/c", "/a/b", "/z", NULL },
+	/* relative, the link moved out of its target's tree */
+	{ "..\\f", "/a/b/c", "/z/c", "/a/b/c", "/z/c", "..\\..\\a\\b\\f" },
+	/* relative above the root: left alone; UNC: left alone */
+	{ "..\\..\\f", "/q", "/z", "/q", "/z", NULL },
+	{ "\\??\\UNC\\s\\h\\a\\b", "/", "/", "/a/b", "/z", NULL },
+};
+
+START_TEST(test_relocate)
+{
+	struct nl_target t, out;
+	char *s = NULL;
+	int rc;
+
+	parse_any(reloc_cases[_i].target, &t);
+	rc = nl_target_relocate(&t, 'C', GUID, reloc_cases[_i].old_dir, reloc_cases[_i].new_dir,
+				reloc_cases[_i].from, reloc_cases[_i].to, &out);
+	if (!reloc_cases[_i].out) {
+		ck_assert_int_eq(rc, 0);
+		ck_assert_int_eq(out.kind, NL_TGT_NONE);
+	} else {
+		ck_assert_int_eq(rc, 1);
+		ck_assert_int_eq(nl_target_format(&out, NL_TSTYLE_WIN32, &s), 0);
+		ck_assert_str_eq(s, reloc_cases[_i].out);
+		free(s);
+	}
+	nl_target_clear(&out);
+	nl_target_clear(&t);
+}
+END_TEST
+
 START_TEST(test_guid_valid)
 {
 	ck_assert(nl_guid_valid(GUID));
@@ -564,6 +607,7 @@ static Suite *edit_links_suite(void)
 	tcase_add_loop_test(tc, test_map_prefix, 0, sizeof(map_cases) / sizeof(map_cases[0]));
 	tcase_add_test(tc, test_to_volume);
 	tcase_add_loop_test(tc, test_to_relative, 0, sizeof(rel_cases) / sizeof(rel_cases[0]));
+	tcase_add_loop_test(tc, test_relocate, 0, sizeof(reloc_cases) / sizeof(reloc_cases[0]));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("writer");

@@ -358,6 +358,23 @@ int nl_target_to_relative(const struct nl_target *t, char drive, const char *gui
 			  const char *link_dir, struct nl_target *out);
 
 /**
+ * nl_target_relocate - the target of a link after a move inside this volume
+ * (Smart Move): the tree @from ("/a/b") is now @to ("/x/y"), and the link,
+ * whose folder was @old_dir, is now in @new_dir (the same folder when the
+ * link itself did not move).  An absolute target on this volume (drive
+ * letter @drive, or volume @guid when not NULL) in @from gets the same
+ * place under @to and stays absolute; a relative target is resolved from
+ * @old_dir, moved if it lies in @from, and written relative to @new_dir
+ * again (so a link moved with or without its target still leads to it).
+ * Returns 1 with @out filled when the target changes, 0 when it stays
+ * (other volumes, targets outside @from, a relative target above the
+ * root), -ENOMEM.
+ */
+int nl_target_relocate(const struct nl_target *t, char drive, const char *guid,
+		       const char *old_dir, const char *new_dir,
+		       const char *from, const char *to, struct nl_target *out);
+
+/**
  * nl_path_relative - the relative path ('/'-separated) from folder @dir to
  * @target, both absolute volume paths; components compare
  * case-insensitively.  "." when they are the same.  @out is malloc'ed.

@@ -425,3 +425,83 @@ int nl_target_to_relative(const struct nl_target *t, char drive, const char *gui
 	out->path = rel;
 	return 1;
 }
+
+/* Is @t an absolute target on this volume (drive letter @drive or volume @guid)? */
+static bool on_this_volume(const struct nl_target *t, char drive, const char *guid)
+{
+	return (t->kind == NL_TGT_DRIVE && drive && t->drive == (char)(drive & ~0x20)) ||
+	       (t->kind == NL_TGT_VOLUME && guid && strcasecmp(t->volume, guid) == 0);
+}
+
+/* @p with a leading @from replaced by @to (malloc'ed), or NULL (*@oom false) when @p is not in @from. */
+static char *moved_path(const char *p, const char *from, const char *to, bool *oom)
+{
+	const char *rest = path_after(p, from);
+	size_t tn = strlen(to), rn;
+	char *s;
+
+	*oom = false;
+	if (!rest)
+		return NULL;
+	if (strcmp(to, "/") == 0 && *rest)
+		tn = 0;
+	rn = strlen(rest);
+	s = malloc(tn + rn + 1);
+	if (!s) {
+		*oom = true;
+		return NULL;
+	}
+	memcpy(s, to, tn);
+	memcpy(s + tn, rest, rn + 1);
+	return s;
+}
+
+int nl_target_relocate(const struct nl_target *t, char drive, const char *guid,
+		       const char *old_dir, const char *new_dir,
+		       const char *from, const char *to, struct nl_target *out)
+{
+	char *abs = NULL, *moved, *rel = NULL;
+	bool above = false, oom;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (on_this_volume(t, drive, guid)) {
+		moved = moved_path(t->path, from, to, &oom);
+		if (!moved)
+			return oom ? -ENOMEM : 0;
+		if (target_copy(t, out)) {
+			free(moved);
+			return -ENOMEM;
+		}
+		free(out->path);
+		out->path = moved;
+		return 1;
+	}
+	if (t->kind != NL_TGT_RELATIVE)
+		return 0;
+	/* where it leads now, where that is after the move, and the way there from the link's new folder */
+	rc = nl_path_resolve(old_dir, t->path, &abs, &above);
+	if (rc)
+		return rc;
+	if (above) {
+		free(abs);
+		return 0;       /* leads nowhere on this volume: left as it is */
+	}
+	moved = moved_path(abs, from, to, &oom);
+	if (oom) {
+		free(abs);
+		return -ENOMEM;
+	}
+	rc = nl_path_relative(new_dir, moved ? moved : abs, &rel);
+	free(abs);
+	free(moved);
+	if (rc)
+		return rc;
+	if (strcmp(rel, t->path) == 0) {
+		free(rel);
+		return 0;
+	}
+	out->kind = NL_TGT_RELATIVE;
+	out->path = rel;
+	return 1;
+}
