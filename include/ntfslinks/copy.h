@@ -55,6 +55,21 @@ enum nl_copy_outer_policy {
 	NL_COPY_UNROLL,		/* copy what they point to in their place, recursively */
 };
 
+/** What becomes of files: copies, or a clone of links to the source files. */
+enum nl_copy_clone {
+	NL_COPY_CLONE_NONE = 0,	/* copy them */
+	NL_COPY_CLONE_HARDLINK,	/* each name a new hard link of the source file: the
+				   source must be in the destination image; a file
+				   that would pass 1023 names stops the run before
+				   anything is written (nl_copy_run() -EMLINK, the
+				   files reported as errors), or with
+				   copy_over_limit is copied */
+	NL_COPY_CLONE_SYMBOLIC,	/* each name a symbolic link to the source file, with
+				   the absolute target \??\X:\path on the source's
+				   volume (X: the given or inferred drive letter;
+				   none: -EINVAL); NTFS sources and destinations */
+};
+
 /** Named streams when the destination is a plain Linux directory. */
 enum nl_copy_streams_policy {
 	NL_COPY_STREAMS_DROP = 0,	/* dropped, with a warning per file */
@@ -76,6 +91,9 @@ enum nl_copy_action {
 	NL_COPY_ACT_EXCLUDED,	/* left out by --exclude / --include */
 	NL_COPY_ACT_WARNING,	/* copied, but something was lost (e.g. dropped streams) */
 	NL_COPY_ACT_ERROR,	/* failed; nothing incomplete was left behind */
+	NL_COPY_ACT_CLONED,	/* clone: the file made a new hard link of the source file
+				   (NL_COPY_CLONE_HARDLINK) or a symbolic link to it
+				   (NL_COPY_CLONE_SYMBOLIC) */
 	NL_COPY_ACT__COUNT
 };
 
@@ -151,6 +169,8 @@ struct nl_copy_options {
 	const char *const *include;
 	size_t n_include;
 	size_t buffer_size;	/* data buffer in bytes; 0: 1 MiB. Memory does not grow with file sizes */
+	enum nl_copy_clone clone;	/* files copied (default) or cloned as links */
+	bool copy_over_limit;	/* hardlink clone: copy the files that would pass 1023 names */
 	nl_copy_action_fn on_action;
 	void *action_ctx;
 	nl_problem_fn problem;	/* also told about every error, with the source image/record */

@@ -67,6 +67,10 @@ static void usage(FILE *out)
 		"inside a source. See ntfslinks-copy(1).\n");
 }
 
+/* The command being run: "copy", or "clone" (the same front end with the
+ * clone options; see cmd_clone.c). */
+static const char *cmd = "copy";
+
 /* The listing: one "action" row per action (text: the notable ones, or all
  * with --list or --dry-run), then one "summary" row. */
 struct copy_fe {
@@ -76,6 +80,8 @@ struct copy_fe {
 	nl_emit *em;
 	nl_table *tact, *tsum, *tdrive;
 	struct fe_progress prog;
+	bool clone;		/* the clone command */
+	char cloned[48];	/* its part of the summary line */
 };
 
 /* The patterns of --exclude and --include. */
@@ -118,7 +124,7 @@ static const struct nl_column drive_cols[D_NCOLS] = {
 	[D_NOTE] = { "note", NULL, TXT_LINE, 0 },
 };
 
-enum { S_OUTSIDE = 15, S_DRY_RUN, S_LINE, S_NCOLS };
+enum { S_OUTSIDE = 15, S_DRY_RUN, S_LINE, S_CLONED, S_NCOLS };
 
 static const struct nl_column sum_cols[S_NCOLS] = {
 	{ "copied", "Copied", NL_COL_NO_TEXT, 0 },
@@ -139,6 +145,7 @@ static const struct nl_column sum_cols[S_NCOLS] = {
 	[S_OUTSIDE] = { "outside", "Outside", NL_COL_NO_TEXT, 0 },
 	[S_DRY_RUN] = { "dry_run", "Dry run", NL_COL_NO_TEXT, 0 },
 	[S_LINE] = { "line", NULL, NL_COL_NO_JSON | NL_COL_NO_CSV, 0 },
+	[S_CLONED] = { "cloned", "Cloned", NL_COL_NO_TEXT, 0 },	/* clone only */
 };
 
 static char *esc(const char *s)
@@ -288,7 +295,7 @@ static void add_patterns(struct patterns *p, struct patterns *other, const char 
 
 		free_patterns(p);
 		free_patterns(other);
-		fe_usage_error("copy", "cannot read '%s': %s", arg + 1, strerror(err));
+		fe_usage_error(cmd, "cannot read '%s': %s", arg + 1, strerror(err));
 	}
 	while ((len = getline(&line, &cap, fp)) >= 0) {
 		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
@@ -305,7 +312,7 @@ static char drive_arg(const char *opt, const char *a)
 	if (((a[0] >= 'A' && a[0] <= 'Z') || (a[0] >= 'a' && a[0] <= 'z')) &&
 	    (a[1] == 0 || (a[1] == ':' && a[2] == 0)))
 		return (char)(a[0] & ~0x20);
-	fe_usage_error("copy", "%s wants a drive letter like C:, not '%s'", opt, a);
+	fe_usage_error(cmd, "%s wants a drive letter like C:, not '%s'", opt, a);
 }
 
 /* The drive letter inferred for each source with drive-letter targets, as
@@ -343,11 +350,16 @@ static void summary(struct copy_fe *f, const struct nl_copy_stats *st)
 	};
 	const uint64_t *n = st->actions;
 	nl_table *t = f->tsum;
+
 	/* a dry run says what the copy would write */
 	uint64_t bytes = f->dry_run ? st->bytes_total : st->bytes_done;
 	char line[512], out[64] = "";
 	size_t i;
 
+	if (f->clone)
+		snprintf(f->cloned, sizeof(f->cloned), "%llu %s cloned",
+			 (unsigned long long)n[NL_COPY_ACT_CLONED],
+			 plural(n[NL_COPY_ACT_CLONED], "file", "files"));
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
 		nl_cell_uint(t, i, n[order[i]]);
 	nl_cell_uint(t, i++, bytes);
@@ -358,11 +370,12 @@ static void summary(struct copy_fe *f, const struct nl_copy_stats *st)
 		snprintf(out, sizeof(out), "; %llu %s out of the destination",
 			 (unsigned long long)st->outside,
 			 plural(st->outside, "symlink leads", "symlinks lead"));
+	nl_cell_uint(t, S_CLONED, n[NL_COPY_ACT_CLONED]);
 	snprintf(line, sizeof(line),
-		 "%s%llu %s copied (%llu %s), %llu hardlinked, %llu %s, %llu %s, %llu %s; "
+		 "%s%s%s%llu %s copied (%llu %s), %llu hardlinked, %llu %s, %llu %s, %llu %s; "
 		 "cropped %llu, spliced %llu, unrolled %llu, dangling %llu, loops %llu, "
 		 "excluded %llu, warnings %llu, errors %llu%s",
-		 f->dry_run ? "dry run: " : "",
+		 f->dry_run ? "dry run: " : "", f->clone ? f->cloned : "", f->clone ? ", " : "",
 		 (unsigned long long)n[NL_COPY_ACT_COPIED],
 		 plural(n[NL_COPY_ACT_COPIED], "file", "files"),
 		 (unsigned long long)bytes, plural(bytes, "byte", "bytes"),
@@ -388,6 +401,7 @@ static void summary(struct copy_fe *f, const struct nl_copy_stats *st)
 enum {
 	OPT_CROP = 256, OPT_SPLICE, OPT_UNROLL, OPT_INTO, OPT_EXCLUDE, OPT_INCLUDE, OPT_DRIVE,
 	OPT_DEST_DRIVE, OPT_NO_ACL, OPT_STREAMS, OPT_LIST, OPT_JSON, OPT_CREATE_IMAGE,
+	OPT_SYMBOLIC, OPT_COPY_OVER_LIMIT,
 };
 
 static const struct option longopts[] = {
@@ -406,6 +420,8 @@ static const struct option longopts[] = {
 	{ "streams", required_argument, NULL, OPT_STREAMS },
 	{ "list", no_argument, NULL, OPT_LIST },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "symbolic", no_argument, NULL, OPT_SYMBOLIC },	/* clone only */
+	{ "copy-over-limit", no_argument, NULL, OPT_COPY_OVER_LIMIT },	/* clone only */
 	{ "help", no_argument, NULL, 'h' },
 	{ "verbose", no_argument, NULL, 'v' },	/* the global option, after the command */
 	{ NULL, 0, NULL, 0 }
@@ -430,7 +446,7 @@ static uint64_t size_arg(const char *opt, const char *a)
 		end++;
 	if (errno || end == a || *end || a[0] == '-' || v > (UINT64_MAX >> shift) ||
 	    (v << shift) < (1u << 20))
-		fe_usage_error("copy", "%s wants a size of at least 1M like 64M, not '%s'", opt, a);
+		fe_usage_error(cmd, "%s wants a size of at least 1M like 64M, not '%s'", opt, a);
 	return (uint64_t)v << shift;
 }
 
@@ -461,16 +477,28 @@ static int parse_option(int ch, char **argv, struct nl_copy_options *o, struct c
 		else if (!strcmp(optarg, "xattr"))
 			o->streams = NL_COPY_STREAMS_XATTR;
 		else
-			fe_usage_error("copy", "--streams is drop or xattr, not '%s'", optarg);
+			fe_usage_error(cmd, "--streams is drop or xattr, not '%s'", optarg);
 		break;
 	case OPT_LIST: f->list = true; break;
 	case OPT_JSON: f->json = true; break;
+	case OPT_SYMBOLIC:
+	case OPT_COPY_OVER_LIMIT:
+		if (!f->clone)
+			fe_bad_option(cmd, argv);
+		if (ch == OPT_SYMBOLIC)
+			o->clone = NL_COPY_CLONE_SYMBOLIC;
+		else
+			o->copy_over_limit = true;
+		break;
 	case 'h':
-		usage(stdout);
+		if (f->clone)
+			fe_cmd_clone.usage(stdout);
+		else
+			usage(stdout);
 		exit(FE_EXIT_OK);
 	case 'v': fe_more_verbose(); break;
 	default:
-		fe_bad_option("copy", argv);
+		fe_bad_option(cmd, argv);
 	}
 	return 0;
 }
@@ -502,9 +530,13 @@ static void parse_args(int argc, char **argv, struct nl_copy_options *o, struct 
 	while ((ch = getopt_long(argc, argv, "nphv", longopts, NULL)) != -1)
 		policies += parse_option(ch, argv, o, f);
 	if (policies > 1)
-		fe_usage_error("copy", "--crop, --splice and --unroll exclude each other");
+		fe_usage_error(cmd, "--crop, --splice and --unroll exclude each other");
+	if (o->clone == NL_COPY_CLONE_SYMBOLIC && o->copy_over_limit)
+		fe_usage_error(cmd, "--copy-over-limit is for hardlink clones, not --symbolic");
 	if (argc - optind < 2)
-		fe_usage_error("copy", argc - optind ? "no destination given" : "no source given");
+		fe_usage_error(cmd, argc - optind ? "no destination given" : "no source given");
+	if (f->clone && argc - optind > 2)
+		fe_usage_error(cmd, "a clone has one source");
 	parse_patterns(argc, argv, excl, incl);
 	o->exclude = excl->v;
 	o->n_exclude = excl->n;
@@ -542,9 +574,12 @@ static int open_job(nl_copy **c, const struct nl_copy_options *o, int n, char **
 /* The listing on stdout: JSON or text. */
 static int open_listing(struct copy_fe *f)
 {
+	/* a copy's summary has no clone column: it ends before it */
+	size_t nsum = f->clone ? S_NCOLS : S_CLONED;
+
 	if (nl_emit_open(f->json ? NL_EMIT_JSON : NL_EMIT_TEXT, stdout, NULL, &f->em) ||
 	    nl_emit_table(f->em, "action", act_cols, C_NCOLS, NL_TABLE_LINES, &f->tact) ||
-	    nl_emit_table(f->em, "summary", sum_cols, S_NCOLS,
+	    nl_emit_table(f->em, "summary", sum_cols, nsum,
 			  NL_TABLE_SUMMARY | NL_TABLE_LINES, &f->tsum) ||
 	    nl_emit_table(f->em, "drive", drive_cols, D_NCOLS, NL_TABLE_LINES, &f->tdrive)) {
 		fe_error(NULL, "out of memory");
@@ -553,7 +588,7 @@ static int open_listing(struct copy_fe *f)
 	return 0;
 }
 
-static int run(int argc, char **argv)
+int fe_copy_run(int argc, char **argv)
 {
 	struct nl_copy_options o;
 	struct copy_fe f;
@@ -564,8 +599,12 @@ static int run(int argc, char **argv)
 
 	memset(&f, 0, sizeof(f));
 	nl_copy_options_init(&o);
+	f.clone = !strcmp(argv[0], "clone");
+	cmd = f.clone ? "clone" : "copy";
+	if (f.clone)
+		o.clone = NL_COPY_CLONE_HARDLINK;
 	parse_args(argc, argv, &o, &f, &excl, &incl);
-	fe_progress_init(&f.prog, "copying", "items");
+	fe_progress_init(&f.prog, f.clone ? "cloning" : "copying", "items");
 	status = open_job(&c, &o, argc - optind, argv + optind);
 	if (status == FE_EXIT_OK && open_listing(&f) < 0) {
 		nl_copy_free(&c);
@@ -577,7 +616,8 @@ static int run(int argc, char **argv)
 		nl_copy_get_stats(c, &st);
 		if (rc < 0) {
 			fe_error(argv[argc - 1], "%s", nl_copy_error(c));
-			status = rc == -ELOOP || rc == -EINVAL ? FE_EXIT_USAGE : FE_EXIT_PARTIAL;
+			status = rc == -ELOOP || rc == -EINVAL || rc == -EXDEV ? FE_EXIT_USAGE
+										: FE_EXIT_PARTIAL;
 		} else {
 			if (!f.json)
 				drive_notes(&f, c, argv + optind, (size_t)(argc - 1 - optind));
@@ -601,6 +641,6 @@ static int run(int argc, char **argv)
 const struct fe_command fe_cmd_copy = {
 	.name = "copy",
 	.summary = "Smart Copy: copy trees keeping hardlinks, junctions and symlinks",
-	.run = run,
+	.run = fe_copy_run,
 	.usage = usage,
 };

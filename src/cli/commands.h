@@ -32,5 +32,9 @@ extern const struct fe_command fe_cmd_retarget;
 extern const struct fe_command fe_cmd_mkimage;
 extern const struct fe_command fe_cmd_diff;
 extern const struct fe_command fe_cmd_ls;
+extern const struct fe_command fe_cmd_clone;
+
+/* The copy front end (cmd_copy.c), also run as 'clone' (argv[0]) by cmd_clone.c. */
+int fe_copy_run(int argc, char **argv);
 
 #endif

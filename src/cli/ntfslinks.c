@@ -29,6 +29,7 @@ static const struct fe_command *const commands[] = {
 	&fe_cmd_mkimage,
 	&fe_cmd_diff,
 	&fe_cmd_ls,
+	&fe_cmd_clone,
 	NULL
 };
 

@@ -39,6 +39,7 @@ struct cp_node {
 	bool unrolled;		/* an outer link replaced by a copy of its target */
 	bool outside;		/* linux_symlink: leads out of the destination (--splice) */
 	bool renamed;		/* a "name - Copy" name: the name was taken (see reason) */
+	bool clone_link;	/* hardlink clone: made as a new name of the source file */
 	uint8_t *rp;		/* reparse buffer to write (rewritten or raw), or NULL */
 	size_t rp_len;
 	char *target;		/* links: the target as stored */
@@ -58,6 +59,7 @@ struct cp_group {
 	int state;		/* 0 not yet, 1 made, -1 failed */
 	struct nl_times t;
 	uint32_t attrs;
+	uint32_t clone_names;	/* hardlink clone: names the clone gives the file */
 };
 
 /* An anchor: a copied source folder that inner links may point into. */
@@ -282,6 +284,14 @@ void cp_lookups_free(struct nl_copy *c);
 int cp_plan_links(struct nl_copy *c);
 /* The reparse data (or Linux symlink text) of every link that is made. */
 int cp_rewrite_links(struct nl_copy *c);
+
+/* ---- copy_clone.c --------------------------------------------------------------- */
+
+/* A clone (options.clone): after the plan, mark the files made as hard links
+ * of their source files (checking that none passes 1023 names) or turn them
+ * into symbolic links to them. 0, -EMLINK (files reported), -EINVAL,
+ * -ENOMEM; the message is in the job. */
+int cp_clone_prepare(struct nl_copy *c);
 
 /* ---- copy_exec.c ---------------------------------------------------------------- */
 

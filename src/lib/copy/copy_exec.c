@@ -54,7 +54,8 @@ static void report(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n,
 	ev.dest = dst;
 	ev.target = n->target;
 	ev.new_target = a == NL_COPY_ACT_JUNCTION || a == NL_COPY_ACT_SYMLINK ||
-			a == NL_COPY_ACT_SPLICED || a == NL_COPY_ACT_DANGLING ? n->new_target : NULL;
+			a == NL_COPY_ACT_SPLICED || a == NL_COPY_ACT_DANGLING ||
+			a == NL_COPY_ACT_CLONED ? n->new_target : NULL;
 	ev.reason = reason ? reason : n->reason;
 	ev.bytes = bytes;
 	ev.mft = n->src && n->src->kind == CP_EP_IMAGE ? n->st.ino : UINT64_MAX;
@@ -319,6 +320,17 @@ static void exec_file(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n)
 	unsigned lost = 0;
 	int rc;
 
+	if (n->clone_link) {
+		/* a new name of the source file itself, in the same image */
+		struct cp_dh src = { .ref = n->st.mref, .fd = -1 };
+
+		rc = d->ops->link(d, &src, NULL, &n->parent->dh, n->name, n->st.name_space);
+		if (rc)
+			fail_now(c, x, n, rc == -ENOMEM ? strerror(ENOMEM) : d->ops->errmsg(d));
+		else
+			report(c, x, n, NL_COPY_ACT_CLONED, NULL, 0, true);
+		return;
+	}
 	if (g && g->state == 1) {
 		rc = link_name(d, g->first, n);
 		if (rc) {

@@ -35,6 +35,7 @@ static const char *const action_names[NL_COPY_ACT__COUNT] = {
 	[NL_COPY_ACT_EXCLUDED] = "excluded",
 	[NL_COPY_ACT_WARNING] = "warning",
 	[NL_COPY_ACT_ERROR] = "error",
+	[NL_COPY_ACT_CLONED] = "cloned",
 };
 
 const char *nl_copy_action_name(enum nl_copy_action a)
@@ -78,7 +79,8 @@ int nl_copy_new(const struct nl_copy_options *opt, struct nl_copy **out)
 	struct nl_copy *c;
 
 	*out = NULL;
-	if (!opt || opt->outer > NL_COPY_UNROLL || opt->streams > NL_COPY_STREAMS_XATTR)
+	if (!opt || opt->outer > NL_COPY_UNROLL || opt->streams > NL_COPY_STREAMS_XATTR ||
+	    opt->clone > NL_COPY_CLONE_SYMBOLIC)
 		return -EINVAL;
 	c = calloc(1, sizeof(*c));
 	if (!c)

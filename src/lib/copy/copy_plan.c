@@ -736,7 +736,7 @@ uint64_t cp_node_bytes(const struct nl_copy *c, const struct cp_node *n)
 {
 	uint64_t b;
 
-	if (!n->src || is_link_stat(&n->st) || n->linux_symlink)
+	if (!n->src || is_link_stat(&n->st) || n->linux_symlink || n->clone_link)
 		return 0;
 	b = n->st.size;
 	if (!c->dst->ntfs && !c->dst->xattr_streams)

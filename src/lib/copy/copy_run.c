@@ -251,7 +251,7 @@ static int check_space(struct nl_copy *c)
 	if (!c->dst->ops->space || c->dst->ops->space(c->dst, &sp) || !sp.unit)
 		return 0;
 	for (struct cp_node *n = c->top->child; n; n = cp_next_pre(n, c->top, n->create)) {
-		if (!n->create || n->failed || (n->group && n->group->first != n))
+		if (!n->create || n->failed || n->clone_link || (n->group && n->group->first != n))
 			continue;	/* nothing made, or another name of a file */
 		records++;
 		need += data_need(c, n, &sp);
@@ -309,6 +309,8 @@ int nl_copy_run(struct nl_copy *c)
 	if (!c->buf)
 		return -ENOMEM;
 	rc = plan(c);
+	if (!rc && c->o.clone)
+		rc = cp_clone_prepare(c);
 	if (!rc)
 		rc = check_space(c);
 	if (rc)
