@@ -46,10 +46,10 @@ struct name_case {
 };
 
 static const struct name_case names[] = {
-	{ "report.txt", 0, 0, NL_NS_WIN32 },
-	{ "\xc3\xa9t\xc3\xa9 \xe2\x82\xac.txt", 0, 0, NL_NS_WIN32 },     /* été €.txt */
-	{ "\xed\xa0\x80lone", 0, 0, NL_NS_WIN32 },                      /* U+D800 unpaired */
-	{ "\xf0\x9f\x98\x80", 0, 0, NL_NS_WIN32 },                      /* U+1F600 */
+	{ "report.txt", 0, 0, NL_NS_POSIX },
+	{ "\xc3\xa9t\xc3\xa9 \xe2\x82\xac.txt", 0, 0, NL_NS_POSIX },     /* été €.txt */
+	{ "\xed\xa0\x80lone", 0, 0, NL_NS_POSIX },                      /* U+D800 unpaired */
+	{ "\xf0\x9f\x98\x80", 0, 0, NL_NS_POSIX },                      /* U+1F600 */
 	{ "aux", -EINVAL, 0, NL_NS_POSIX },
 	{ "AUX", -EINVAL, 0, NL_NS_POSIX },
 	{ "con", -EINVAL, 0, NL_NS_POSIX },
@@ -58,9 +58,9 @@ static const struct name_case names[] = {
 	{ "lpt9.log", -EINVAL, 0, NL_NS_POSIX },
 	{ "com\xc2\xb9", -EINVAL, 0, NL_NS_POSIX },                     /* COM¹ */
 	{ "aux .txt", -EINVAL, 0, NL_NS_POSIX },
-	{ "com0", 0, 0, NL_NS_WIN32 },
-	{ "auxiliary", 0, 0, NL_NS_WIN32 },
-	{ "console.txt", 0, 0, NL_NS_WIN32 },
+	{ "com0", 0, 0, NL_NS_POSIX },
+	{ "auxiliary", 0, 0, NL_NS_POSIX },
+	{ "console.txt", 0, 0, NL_NS_POSIX },
 	{ "trailing.", -EINVAL, 0, NL_NS_POSIX },
 	{ "trailing ", -EINVAL, 0, NL_NS_POSIX },
 	{ "a:b", -EINVAL, 0, NL_NS_POSIX },
@@ -82,7 +82,7 @@ START_TEST(test_check_name)
 	ck_assert_msg(nl_edit_check_name(c->name, 0, &ns, why, sizeof(why)) == c->rc,
 		      "'%s': %s", c->name, why);
 	if (c->rc == 0)
-		ck_assert_int_eq(ns, NL_NS_WIN32);
+		ck_assert_int_eq(ns, NL_NS_POSIX);
 	else
 		ck_assert_msg(*why, "'%s': no reason given", c->name);
 	ns = 99;

@@ -42,11 +42,17 @@ loopdev() {
 scan() { "$NTFSLINKS" scan --json "$1" >"$2" 2>/dev/null; }
 
 # scan_diff BEFORE AFTER: what changed between two scans (scan's output),
-# one line each: "- ROW" or "+ ROW" for hardlink groups and reparse points
-# that went or came, then "summary KEY: OLD -> NEW" for each changed count.
+# one line each: "- ROW" or "+ ROW" for hardlink groups ("hardlink_group
+# MFT COUNT NAME,NAME...") and reparse points ("reparse MFT PATH TAG TARGET
+# CLASS") that went, came or changed, then "summary KEY: OLD -> NEW" for
+# each changed count.
 scan_diff() {
 	python3 - "$1" "$2" <<'PY'
 import json, sys
+def row(o):
+    if o["type"] == "hardlink_group":
+        return "hardlink_group %d %d %s" % (o["mft"], o["count"], ",".join(o["names"]))
+    return "reparse %d %s %s %s %s" % (o["mft"], o["path"], o["tag_name"], o["target"], o["class"])
 def load(p):
     rows, summ = [], {}
     for line in open(p):
@@ -59,10 +65,10 @@ def load(p):
 (ra, sa), (rb, sb) = load(sys.argv[1]), load(sys.argv[2])
 for l in ra:
     if l not in rb:
-        print("-", l)
+        print("-", row(json.loads(l)))
 for l in rb:
     if l not in ra:
-        print("+", l)
+        print("+", row(json.loads(l)))
 for k in sa:
     if sa[k] != sb.get(k):
         print("summary %s: %s -> %s" % (k, json.dumps(sa[k]), json.dumps(sb.get(k))))

@@ -127,8 +127,10 @@ int nl_edit_lookup(nl_edit *e, const char *path, uint64_t *ref);
  * controls below U+0020, a trailing dot or space, and the reserved device
  * names CON, PRN, AUX, NUL, COM1..COM9, LPT1..LPT9 (also with superscript
  * digits ¹²³, in any case, alone or before a dot or an extension).
- * @ns: receives the namespace the name is written in: NL_NS_WIN32, or
- *      NL_NS_POSIX for a name only NL_EDIT_POSIX accepts (may be NULL)
+ * @ns: receives the namespace the name is written in: NL_NS_POSIX, as
+ *      Windows 10 writes a name it makes no 8.3 alias for (8.3 creation
+ *      off, the default on data volumes; the Win32 rules are checked here
+ *      instead) (may be NULL)
  * @why, @whylen: the reason when refused, e.g. "'aux' is a reserved device
  *      name on Windows (use --posix to allow it)" (may be NULL)
  * Returns 0, -EINVAL, -EILSEQ (not WTF-8), -ENAMETOOLONG (> 255 units).
@@ -255,7 +257,7 @@ int nl_retarget_rule_apply(const struct nl_retarget_rule *r, const struct nl_edi
  * nl_edit_link - give the file EXISTING one more name NEWPATH (its folder
  * must exist; when NEWPATH is an existing folder the name goes inside it
  * under EXISTING's own name, as ln does), in the namespace
- * nl_edit_check_name() gives. No DOS 8.3 name
+ * nl_edit_check_name() gives (POSIX). No DOS 8.3 name
  * is made (Windows makes one only where 8.3 creation is on; libntfs-3g
  * never does). Refused before anything is written: a folder (-EISDIR), a
  * file that already has NL_MAX_LINKS names (-EMLINK; names counted as
@@ -276,6 +278,36 @@ int nl_edit_link(nl_edit *e, const char *existing, const char *newpath, unsigned
  */
 int nl_edit_link_into(nl_edit *e, const char *const *sources, size_t n, const char *dir,
 		      unsigned flags);
+
+/* ---- removing (edit_rm.c) --------------------------------------------- */
+
+/* Flags of nl_edit_remove() */
+#define NL_EDIT_RECURSIVE  0x20   /* a folder with everything in it */
+#define NL_EDIT_LINKS_ONLY 0x40   /* only the reparse points of links in a tree */
+
+/**
+ * nl_edit_remove - remove the name PATH. A junction, symbolic link or mount
+ * point (a name-surrogate reparse point) is removed as a link and never
+ * followed: what it points to is not touched, not even read. A file loses
+ * this name; when it was the last one the file is freed (its record and
+ * clusters), the way Windows deletes. A Win32 name and its DOS alias go
+ * together (PATH may be either, in any case).
+ * A folder must be empty (-ENOTEMPTY) unless NL_EDIT_RECURSIVE: then
+ * everything in it goes first, deepest names first, links inside removed
+ * as links, never followed.
+ * With NL_EDIT_LINKS_ONLY nothing is removed but the reparse points of the
+ * links at and under PATH (not through them): each stays a plain folder or
+ * file (as 'fsutil reparsepoint delete'); other reparse points (data of
+ * WOF, deduplication, cloud files) are left alone. PATH may be "/".
+ * The whole tree is read and checked before the first change; should a
+ * change fail midway, the changes before it stay made (each one whole) and
+ * were logged. Logs NL_EDIT_ACT_UNLINK ("N names left"), NL_EDIT_ACT_FREE
+ * ("record N freed, C clusters"), NL_EDIT_ACT_RMDIR, NL_EDIT_ACT_UNLINK_LINK
+ * (target: where it pointed, detail its kind) or NL_EDIT_ACT_UNREPARSE.
+ * Returns 0, -ENOENT, -ENOTEMPTY, -EBUSY (the root), -ELOOP (a damaged
+ * volume), -errno.
+ */
+int nl_edit_remove(nl_edit *e, const char *path, unsigned flags);
 
 #ifdef __cplusplus
 }

@@ -313,6 +313,43 @@ int nl_writer_set_times(nl_writer *w, uint64_t ref,
 int nl_writer_set_security(nl_writer *w, uint64_t ref, const void *sd,
 			   size_t len);
 
+/* ---- walking and removing (writer_tree.c) ---------------------------- */
+
+/** One name in a directory, as nl_writer_list() hands it out. */
+struct nl_dirent {
+	uint64_t ref;               /* the object's MFT reference */
+	const uint16_t *name;       /* its name (UTF-16LE, valid during the call) */
+	size_t len;                 /* units */
+	enum nl_name_space ns;      /* never NL_NS_DOS: aliases are left out */
+};
+
+/** nl_dirent_fn - called per name; nonzero stops the walk and is returned.
+ * The directory must not be changed during the walk. */
+typedef int (*nl_dirent_fn)(void *ctx, const struct nl_dirent *d);
+
+/**
+ * nl_writer_list - call FN for each name in directory DIR, in index order,
+ * except DOS aliases (they belong to a Win32 name) and "." and "..".
+ * Returns 0, FN's nonzero value, -ENOTDIR or -errno.
+ */
+int nl_writer_list(nl_writer *w, uint64_t dir, nl_dirent_fn fn, void *ctx);
+
+/**
+ * nl_writer_clusters - the clusters REF holds: the allocation of all its
+ * non-resident attributes (data streams, a large reparse point or index),
+ * what is freed with it. Returns 0 or -errno.
+ */
+int nl_writer_clusters(nl_writer *w, uint64_t ref, uint64_t *clusters);
+
+/**
+ * nl_writer_remove_reparse - take the reparse point off REF (as
+ * 'fsutil reparsepoint delete'): the attribute, the reparse bit, the entry
+ * in $Extend/$Reparse and the tag in its names go; the object stays, with
+ * its data, names, times and security. Returns 0, -ENODATA (REF is not a
+ * reparse point), -errno.
+ */
+int nl_writer_remove_reparse(nl_writer *w, uint64_t ref);
+
 #ifdef __cplusplus
 }
 #endif

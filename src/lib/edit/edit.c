@@ -241,3 +241,50 @@ int nl_e_path_split(struct nl_edit *e, const char *path, struct nl_e_path *p)
 	p->len = (size_t)units;
 	return 0;
 }
+
+/* What nl_e_stored_name() looks for in a folder. */
+struct stored {
+	uint64_t record;
+	const uint16_t *given;
+	size_t glen;
+	int rank;               /* of the best name found: 3 exact, 2 case, 1 only name */
+	int count;              /* REF's names in the folder */
+	uint16_t *out;
+	size_t *olen;
+};
+
+static int stored_one(void *ctx, const struct nl_dirent *d)
+{
+	struct stored *s = ctx;
+	int rank;
+
+	if (NL_MREF_RECORD(d->ref) != s->record)
+		return 0;
+	s->count++;
+	if (d->len == s->glen && !memcmp(d->name, s->given, d->len * 2))
+		rank = 3;
+	else if (!nl_utf16le_casecmp(d->name, d->len, s->given, s->glen, NULL, 0))
+		rank = 2;
+	else
+		rank = 1;
+	if (rank > s->rank) {
+		s->rank = rank;
+		memcpy(s->out, d->name, d->len * 2);
+		*s->olen = d->len;
+	}
+	return 0;
+}
+
+int nl_e_stored_name(struct nl_edit *e, uint64_t parent, uint64_t ref, const uint16_t *given,
+		     size_t glen, uint16_t *out, size_t *olen)
+{
+	struct stored s = { NL_MREF_RECORD(ref), given, glen, 0, 0, out, olen };
+	int rc = nl_writer_list(e->w, parent, stored_one, &s);
+
+	if (rc)
+		return nl_e_fail_writer(e, rc, "cannot read the folder");
+	/* a name of another case or a DOS alias stands for one name only */
+	if (s.rank == 0 || (s.rank == 1 && s.count > 1))
+		return nl_e_fail(e, -ENOENT, "no such name in its folder");
+	return 0;
+}

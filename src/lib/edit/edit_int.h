@@ -57,6 +57,14 @@ struct nl_e_path {
 int nl_e_path_split(struct nl_edit *e, const char *path, struct nl_e_path *p);
 void nl_e_path_free(struct nl_e_path *p);
 
+/* The name of REF in folder PARENT as stored, for the name GIVEN (GLEN
+ * units) a lookup found it by (perhaps in another case, or its DOS alias):
+ * the same units, else the same without regard to case, else REF's only
+ * non-DOS name in PARENT. Into OUT (NL_NAME_MAX_UNITS), *OLEN units.
+ * Returns 0, -ENOENT or -errno (the failure recorded). */
+int nl_e_stored_name(struct nl_edit *e, uint64_t parent, uint64_t ref, const uint16_t *given,
+		     size_t glen, uint16_t *out, size_t *olen);
+
 /* "DIR/NAME" (DIR "/" gives "/NAME") as a new string, or NULL. */
 char *nl_e_path_join(const char *dir, const char *name);
 

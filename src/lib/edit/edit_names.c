@@ -1,4 +1,4 @@
-/* edit_names.c: which names a new link may get: valid on NTFS, and (unless POSIX names are asked for) valid on Windows. */
+/* edit_names.c: which names a new link may get: valid on NTFS, and (unless POSIX names are asked for) valid on Windows; the namespace they are written in. */
 #include "config.h"
 
 #include <errno.h>
@@ -102,7 +102,9 @@ int nl_edit_check_name(const char *name, unsigned flags, enum nl_name_space *ns,
 		return refuse(why, whylen, -EINVAL, "'%s': Windows does not allow < > : \" \\ | ? * "
 			      "or control characters in a name (--posix allows them)", name);
 	}
+	/* Windows writes a name for which it makes no 8.3 alias in the POSIX
+	 * namespace (the Win32 rules are the ones checked above) */
 	if (ns)
-		*ns = win ? NL_NS_WIN32 : NL_NS_POSIX;
+		*ns = NL_NS_POSIX;
 	return 0;
 }

@@ -551,6 +551,7 @@ int nl_writer_unlink(struct nl_writer *w, uint64_t ref, uint64_t parent,
 	struct wnode *f, *d;
 	ntfs_inode *ni, *dir;
 	uint64_t fref, dref;
+	unsigned ns = 0;
 	int rc;
 
 	if (!name || !len || len > NL_NAME_MAX_UNITS)
@@ -558,7 +559,11 @@ int nl_writer_unlink(struct nl_writer *w, uint64_t ref, uint64_t parent,
 	nl_w_begin(w);
 	rc = get_node_in_dir(w, ref, parent, &f, &d);
 	if (!rc)
-		rc = name_in_dir(w, f, d, name, len, NULL);
+		rc = name_in_dir(w, f, d, name, len, &ns);
+	/* libntfs-3g's ntfs_delete() looks for the DOS alias of a Win32 name
+	 * and fails without one: such a name is deleted as a POSIX name */
+	if (!rc && ns == FILE_NAME_WIN32 && has_dos_name(f->ni, d->no) == 0)
+		rc = set_ns(w, f->ni, d->ni, name, len, FILE_NAME_POSIX);
 	if (!rc && (f->ni->mrec->flags & MFT_RECORD_IS_DIRECTORY)) {
 		int e = ntfs_check_empty_dir(f->ni);
 		if (e)
