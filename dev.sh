@@ -20,7 +20,8 @@ die() { say "$*"; exit 1; }
 DEPS="build-essential autoconf automake autoconf-archive libtool pkg-config
 ntfs-3g ntfs-3g-dev check clang libclang-rt-14-dev sleuthkit attr fuse3 xz-utils gzip tar
 util-linux python3 rsync time strace
-libewf-dev libvhdi-dev libvmdk-dev libqcow-dev ewf-tools qemu-utils"
+libewf-dev libvhdi-dev libvmdk-dev libqcow-dev ewf-tools qemu-utils
+debhelper lintian bash-completion"
 
 install_deps() {
 	missing=
