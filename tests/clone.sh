@@ -93,6 +93,14 @@ run_nl clone --symbolic --drive E: "$T_TMP/pristine.img:/a/sub" "$T_TMP/out.img:
 run_nl reparse --json "$T_TMP/out.img"
 expect_match "symbolic: --drive sets the letter" '"path":"/e/h2.txt".*"substitute_name":"\\\\\?\?\\\\E:\\\\a' "$T_OUT"
 
+# ---- progress on a terminal, as for copy
+if command -v script >/dev/null 2>&1; then
+	(unset NTFSLINKS_NO_PROGRESS; NTFSLINKS_PROGRESS_DELAY_MS=0 script -qec \
+		"'$NTFSLINKS' clone --symbolic '$T_TMP/pristine.img:/a' '$T_TMP/out.img:/p' >/dev/null" \
+		/dev/null >"$T_TMP/tty" 2>&1)
+	expect_match "progress: cloning items" 'cloning: [0-9]+/[0-9]+ items' "$(tr '\r' '\n' <"$T_TMP/tty")"
+fi
+
 # ---- refusals: exit 2, nothing written
 h=$(hash_of "$T_TMP/out.img")
 run_nl clone "$T_TMP/pristine.img:/a" "$T_TMP/out.img:/x"

@@ -127,6 +127,14 @@ else
 	echo "SKIP: $T_NAME: the ntfs-3g part needs root, /dev/fuse and ntfs-3g"
 fi
 
+# ---- progress on a terminal (a pty from script(1)), through the one progress line
+if command -v script >/dev/null 2>&1; then
+	(unset NTFSLINKS_NO_PROGRESS; NTFSLINKS_PROGRESS_DELAY_MS=0 script -qec \
+		"'$NTFSLINKS' diff --content '$IMG:/a' '$IMG:/b' >/dev/null" /dev/null >"$T_TMP/tty" 2>&1)
+	expect_match "progress: entries listed so far (every 1024)" \
+		'comparing: 1024 entries' "$(tr '\r' '\n' <"$T_TMP/tty")"
+fi
+
 # ---- the manual: every opening quote mark is closed on its line
 if command -v groff >/dev/null 2>&1; then
 	LC_ALL=C.UTF-8 groff -mandoc -Tutf8 -rLL=2000n -rHY=0 "$TESTS_SRCDIR/../man/ntfslinks-diff.1" 2>/dev/null |
