@@ -88,7 +88,9 @@ int nl_writer_format(const char *image, const struct nl_format_opts *opts,
  * exclusively, until nl_writer_close().
  * On success *wp is a new handle the caller must pass to nl_writer_close().
  * Returns 0, -EBUSY, or the error of libntfs-3g's mount (e.g. -EINVAL no
- * NTFS there, -EPERM dirty/hibernated).
+ * NTFS there, -EPERM dirty/hibernated); -EUCLEAN for a damaged volume
+ * refused before libntfs-3g is handed it (boot sector, $MFT runlist,
+ * system records).
  */
 int nl_writer_open(const char *image, uint64_t offset, unsigned flags,
 		   nl_writer **wp);

@@ -22,6 +22,7 @@
 #include "image/bytesource_int.h"
 #include "image/device_int.h"
 #include "image/volume_int.h"
+#include "image/validate_int.h"
 #include "base/endian_int.h"
 
 /* split_spec: "PATH@N" -> PATH and N when PATH exists and the whole does not;
@@ -406,12 +407,19 @@ static void check_extent(nl_volume *v, const uint8_t *bs, uint64_t limit)
 
 static int open_ntfs(nl_volume *v, const struct located *at, char *err, size_t errlen)
 {
-	int rc = nl_device_mount_source(v->src, v->offset, v->size,
-					at->use_backup ? at->boot : NULL,
-					at->use_backup ? (uint32_t)sizeof(at->boot) : 0, &v->vol);
+	char why[NL_ERRMSG_SIZE / 2];
+	int rc = nl_validate_source(v->src, v->offset, at->use_backup ? at->boot : NULL,
+				    why, sizeof(why));
 	uint64_t limit = v->size;  /* the partition's size, before it becomes the volume's */
 	uint8_t bs[512];
 
+	if (rc == -EINVAL) {  /* refused before libntfs-3g sees it (validate_int.h) */
+		nl_set_err(err, errlen, "damaged ntfs volume at offset %llu: %s",
+			   (unsigned long long)v->offset, why);
+		return rc;
+	}
+	rc = nl_device_mount_source(v->src, v->offset, v->size, at->use_backup ? at->boot : NULL,
+				    at->use_backup ? (uint32_t)sizeof(at->boot) : 0, &v->vol);
 	if (rc < 0) {
 		nl_set_err(err, errlen, "cannot open the ntfs volume at offset %llu: %s",
 			   (unsigned long long)v->offset, strerror(-rc));

@@ -12,6 +12,7 @@
 #include <ntfs-3g/cache.h>
 
 #include "image/device_int.h"
+#include "image/validate_int.h"
 #include "writer/writer_int.h"
 
 /*
@@ -601,6 +602,12 @@ int nl_w_dev_mount(const char *image, uint64_t offset, bool rdonly, ntfs_volume 
 	err = nl_w_image_busy(image, &excl_fd);
 	if (err)
 		return err;
+	/* a damaged volume is refused before libntfs-3g sees it (validate_int.h) */
+	if (nl_validate_file(image, offset, NULL, 0) == -EINVAL) {
+		if (excl_fd >= 0)
+			close(excl_fd);
+		return -EUCLEAN;
+	}
 	c = wb_new(nl_w_dev_cap);
 	if (!c) {
 		if (excl_fd >= 0)
