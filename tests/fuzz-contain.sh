@@ -3,7 +3,8 @@
 # refused by the library's own checks before libntfs-3g mounts the volume
 # (whose error paths leak on such input: the ASan run of the suite catches
 # that): every command exits 2 with the image, the record and the reason,
-# a copy into such an image is refused, and the image is not changed.
+# a copy into such an image is refused, and the image is not changed.  Sizes
+# the image gives are bounded before anything is allocated for them.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 . "$TESTS_SRCDIR/audit-lib.sh"
 
@@ -95,4 +96,45 @@ for case in "0 past-end runlist runs past the end of the volume" \
 	ro_check "record $rec $how" "$img" "$h"
 done
 [ -e "$T_TMP/dest" ] && fail "a refused dry-run copy created its destination"
+
+# A non-resident reparse point whose sizes claim 1 TiB is not read (libntfs-3g
+# would allocate what it says): reported, and the scan goes on.
+big=$T_TMP/big-reparse.img
+"$MKFIXTURE" "$FUZZ_SRCDIR/seeds/names.spec" "$big" >/dev/null || fail "cannot build the image"
+rec=$(python3 - "$big" <<'EOF2'
+import struct, sys
+f = open(sys.argv[1], "r+b")
+h = f.read(512)
+cl = struct.unpack_from("<H", h, 0x0B)[0] * h[0x0D]
+c = struct.unpack_from("<b", h, 0x40)[0]
+rs = cl * c if c > 0 else 1 << -c
+mft = struct.unpack_from("<Q", h, 0x30)[0] * cl
+for rec in range(16, 400):
+    f.seek(mft + rec * rs)
+    r = bytearray(f.read(rs))
+    if r[:4] != b"FILE":
+        continue
+    usa, cnt = struct.unpack_from("<HH", r, 4)
+    for i in range(1, cnt):
+        r[512 * i - 2:512 * i] = r[usa + 2 * i:usa + 2 * i + 2]
+    a = struct.unpack_from("<H", r, 0x14)[0]
+    while struct.unpack_from("<I", r, a)[0] not in (0xC0, 0xFFFFFFFF):
+        a += struct.unpack_from("<I", r, a + 4)[0]
+    if struct.unpack_from("<I", r, a)[0] == 0xC0 and r[a + 8]:
+        for field in (0x28, 0x30, 0x38):  # allocated, data and initialized size
+            struct.pack_into("<Q", r, a + field, 1 << 40)
+        for i in range(1, cnt):
+            r[usa + 2 * i:usa + 2 * i + 2] = r[512 * i - 2:512 * i]
+            r[512 * i - 2:512 * i] = r[usa:usa + 2]
+        f.seek(mft + rec * rs)
+        f.write(r)
+        print(rec)
+        break
+EOF2
+)
+run_nl reparse "$big"
+expect_rc "reparse, data claiming 1 TiB: reported" 1
+expect_eq "reparse, data claiming 1 TiB: the messages" \
+	"ntfslinks: '$big': record $rec: cannot read the non-resident reparse data: bad length
+ntfslinks: '$big': record $rec: reparse data could not be read" "$T_ERR"
 finish

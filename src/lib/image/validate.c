@@ -100,6 +100,8 @@ static const char *check_runs(const struct nl_attr *a, struct geometry *g, bool 
 		return reason;
 	if (it.vcn - 1 != a->highest_vcn)
 		return "runlist length does not match the attribute";
+	if (keep && a->data_size > g->clusters * g->cluster)
+		return "$MFT is larger than the volume";
 	if (a->lowest_vcn == 0 && !(a->flags & 0xC0FF) &&
 	    (a->data_size > a->alloc_size || a->init_size > a->data_size))
 		return "attribute sizes out of order";

@@ -440,6 +440,10 @@ static int open_ntfs(nl_volume *v, const struct located *at, char *err, size_t e
 		v->serial = (uint64_t)nl_le32(bs + 0x48) | (uint64_t)nl_le32(bs + 0x4C) << 32;
 		check_extent(v, bs, limit);
 	}
+	/* no more records than an image of its size could hold: the cost of a
+	 * hostile $MFT size stays in proportion to the image */
+	if (v->image_bytes && v->record_count > v->image_bytes / v->record_size)
+		v->record_count = v->image_bytes / v->record_size;
 	return 0;
 }
 

@@ -24,6 +24,7 @@
 #include "base/endian_int.h"
 
 #define CHUNK_BYTES (1u << 20)   /* bytes of $MFT read per call */
+#define REPARSE_READ_MAX 65536   /* larger non-resident reparse data is not read */
 
 struct scan {
 	struct nl_model *m;
@@ -490,6 +491,29 @@ static int chunk(struct scan *s, uint64_t first, uint64_t count, uint8_t *buf, i
 	return 0;
 }
 
+/* read_bounded: the value of the unnamed $REPARSE_POINT of @ni (malloc'ed,
+ * *@size bytes), read only when its size is plausible: the size comes from
+ * the image, and libntfs-3g's ntfs_attr_readall() would allocate whatever it
+ * says.  NULL with *@size set when it is not (errno set otherwise). */
+static uint8_t *read_bounded(ntfs_inode *ni, s64 *size)
+{
+	ntfs_attr *na = ntfs_attr_open(ni, AT_REPARSE_POINT, AT_UNNAMED, 0);
+	uint8_t *data = NULL;
+
+	*size = 0;
+	if (!na)
+		return NULL;
+	*size = na->data_size;
+	if (*size >= 8 && *size <= REPARSE_READ_MAX && (data = malloc((size_t)*size)) &&
+	    ntfs_attr_pread(na, 0, *size, data) != *size) {
+		free(data);
+		data = NULL;
+		*size = 0;
+	}
+	ntfs_attr_close(na);
+	return data;
+}
+
 /* read_reparse: the non-resident $REPARSE_POINT of @mft through libntfs-3g. */
 static void read_reparse(struct scan *s, uint32_t mft)
 {
@@ -514,12 +538,13 @@ static void read_reparse(struct scan *s, uint32_t mft)
 	uint8_t *data = NULL;
 
 	if (ni) {
-		data = ntfs_attr_readall(ni, AT_REPARSE_POINT, AT_UNNAMED, 0, &size);
+		data = read_bounded(ni, &size);
 		ntfs_inode_close(ni);
 	}
-	if (!data || size < 8 || size > 65536 || (size_t)nl_le16(data + 4) + 8 > (size_t)size) {
+	if (!data || size < 8 || size > REPARSE_READ_MAX ||
+	    (size_t)nl_le16(data + 4) + 8 > (size_t)size) {
 		snprintf(msg, sizeof(msg), "cannot read the non-resident reparse data: %s",
-			 data ? "bad length" : strerror(errno ? errno : EIO));
+			 data || size ? "bad length" : strerror(errno ? errno : EIO));
 		free(data);
 		m->st.reparse_unreadable++;
 		problem(s, mft, msg);
