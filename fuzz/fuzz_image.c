@@ -15,10 +15,10 @@
 #include <ntfslinks/volume.h>
 
 #include "imgmut.h"
-#include "imgsource.h"
 
 /*
- * The input is an image (see imgmut.h: raw or sparse).  Its option bits:
+ * The input is an image (see imgmut.h: raw or sparse), opened from memory
+ * (nl_volume_open_memory: no file).  Its option bits:
  *   1   scan deleted records too
  *   2   do not read non-resident reparse data
  *   4   assume drive C: instead of inferring the letter
@@ -222,19 +222,21 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max, unsigned 
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fz_source src;
 	char err[NL_ERRMSG_SIZE];
 	nl_volume *v = NULL;
 	struct nl_volume_info info;
+	uint8_t *img;
+	size_t n;
+	uint32_t opts;
 
-	if (fz_source_open(&src, data, size) < 0)
+	if (fz_decode(data, size, &img, &n, &opts) < 0)
 		return 0;
-	if (nl_volume_open(src.spec, NULL, &v, err, sizeof(err)) == 0) {
+	if (nl_volume_open_memory(img, n, "fuzz", NULL, &v, err, sizeof(err)) == 0) {
 		nl_volume_get_info(v, &info);
-		analyse(v, src.opts);
+		analyse(v, opts);
 	}
 	nl_volume_close(&v);
-	fz_source_close(&src);
+	free(img);
 	return 0;
 }
 
