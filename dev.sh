@@ -3,7 +3,7 @@
 #
 #   ./dev.sh demo    install what is missing, build, build the demo image, run the main job on it
 #   ./dev.sh test    install what is missing, build, run every test (plain build, ASan+UBSan build,
-#                    then make distcheck)
+#                    the libFuzzer builds of the fuzz targets, then make distcheck)
 #   ./dev.sh build   install what is missing and build only
 #
 # Builds go to build/ (and build-san/ for the sanitizer run), out of the source tree.
@@ -136,6 +136,15 @@ test)
 		tail -n 40 build-san/make.out >&2; say "sanitizer build failed"; status=1
 	fi
 	counts build build-san
+	say "libFuzzer builds of the fuzz targets (clang): a short run of each (make fuzz-smoke)"
+	if make -C build-san fuzz-smoke >build-san/fuzz.out 2>&1; then
+		echo "fuzz PASS: make fuzz-smoke"
+		pass=$((pass + 1))
+	else
+		tail -n 30 build-san/fuzz.out >&2
+		echo "fuzz FAIL: make fuzz-smoke"
+		failn=$((failn + 1))
+	fi
 	say "make distcheck (release tarball: build and test it from a separate tree)"
 	if make -C build distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror >build/distcheck.out 2>&1; then
 		echo "distcheck PASS: make distcheck"
