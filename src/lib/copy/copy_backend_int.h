@@ -193,6 +193,11 @@ struct cp_dst_ops {
 	 * bit changed, 0 if it was already so, -errno. */
 	int (*folder_compress)(struct cp_dst *d, struct cp_dh *h, bool on);
 	int (*set_security)(struct cp_dst *d, struct cp_dh *h, const uint8_t *sd, size_t len);
+	/* A file made by create() is complete: it gets its name @name in @parent
+	 * (plain Linux folders write it under a temporary name until then, so
+	 * that a copy killed midway leaves no partial file under a real name).
+	 * NULL: files are made under their names. 0 or -errno. */
+	int (*commit)(struct cp_dst *d, struct cp_dh *parent, struct cp_dh *h, const char *name);
 	/* Remove what was created as @name in @parent (failure clean-up). */
 	int (*remove)(struct cp_dst *d, struct cp_dh *parent, struct cp_dh *h, const char *name,
 		      bool is_dir);

@@ -26,9 +26,18 @@
 
 #define XATTR_MAX 65536
 
+/* A file being written under a temporary name (plain Linux folders). */
+struct dst_tmp {
+	bool used;
+	char name[32];		/* ".ntfslinks-PID-N.tmp" in the file's folder */
+};
+
 struct dst_dir {
 	bool ntfs3g;
 	bool dry;
+	struct dst_tmp *tmp;	/* indexed by cp_dh.ref - 1 */
+	size_t ntmp;
+	unsigned long tmpseq;
 	uint8_t *xbuf;		/* named stream being assembled */
 	size_t xlen;
 	int xfd;
@@ -82,17 +91,91 @@ static int dst_dir_mkdir(struct cp_dst *d, struct cp_dh *parent, const char *nam
 	return opened(d, fd, out, "cannot open new folder");
 }
 
+/* A free slot of the temporary names (its index), or -ENOMEM. */
+static int tmp_slot(struct dst_dir *p)
+{
+	struct dst_tmp *nt;
+	size_t i;
+
+	for (i = 0; i < p->ntmp; i++)
+		if (!p->tmp[i].used)
+			return (int)i;
+	if (p->ntmp >= 1024)
+		return -ENOMEM;	/* files are committed or removed one at a time */
+	nt = realloc(p->tmp, (p->ntmp + 8) * sizeof(*nt));
+	if (!nt)
+		return -ENOMEM;
+	memset(nt + p->ntmp, 0, 8 * sizeof(*nt));
+	p->tmp = nt;
+	p->ntmp += 8;
+	return (int)i;
+}
+
+/*
+ * Files of a plain Linux folder are written under a temporary name in their
+ * folder (".ntfslinks-PID-N.tmp", made with O_EXCL) and renamed to their
+ * name by commit() once complete; out->ref is the slot + 1.  The name is
+ * checked here, and not taken when create() returns (it is again at
+ * commit(), which refuses to replace anything).
+ */
 static int dst_dir_create(struct cp_dst *d, struct cp_dh *parent, const char *name, uint8_t ns,
 			  struct cp_dh *out)
 {
-	int rc, fd;
+	struct dst_dir *p = d->priv;
+	struct dst_tmp *t;
+	int rc, fd, slot;
 
 	(void)ns;
 	rc = check_name(d, name);
 	if (rc)
 		return rc;
-	fd = openat(parent->fd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	return opened(d, fd, out, "cannot create file");
+	if (p->ntfs3g) {
+		fd = openat(parent->fd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			    0644);
+		return opened(d, fd, out, "cannot create file");
+	}
+	if (faccessat(parent->fd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		return fail(d, -EEXIST, "cannot create file");
+	slot = tmp_slot(p);
+	if (slot < 0)
+		return fail(d, slot, "cannot create file");
+	t = &p->tmp[slot];
+	do {
+		snprintf(t->name, sizeof(t->name), ".ntfslinks-%ld-%lu.tmp", (long)getpid(),
+			 ++p->tmpseq);
+		fd = openat(parent->fd, t->name,
+			    O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	} while (fd < 0 && errno == EEXIST);
+	rc = opened(d, fd, out, "cannot create file");
+	if (rc)
+		return rc;
+	t->used = true;
+	out->ref = (uint64_t)slot + 1;
+	return 0;
+}
+
+/* The temporary name of @h, or NULL when it has its name. */
+static struct dst_tmp *tmp_of(struct cp_dst *d, const struct cp_dh *h)
+{
+	struct dst_dir *p = d->priv;
+
+	if (!p || !h->ref || h->ref > p->ntmp || !p->tmp[h->ref - 1].used)
+		return NULL;
+	return &p->tmp[h->ref - 1];
+}
+
+static int dst_dir_commit(struct cp_dst *d, struct cp_dh *parent, struct cp_dh *h,
+			  const char *name)
+{
+	struct dst_tmp *t = tmp_of(d, h);
+
+	if (!t)
+		return 0;
+	if (renameat2(parent->fd, t->name, parent->fd, name, RENAME_NOREPLACE))
+		return fail(d, -errno, "cannot give the file its name");
+	t->used = false;
+	h->ref = 0;
+	return 0;
 }
 
 static int dst_dir_open_dir(struct cp_dst *d, struct cp_dh *parent, const char *name,
@@ -467,7 +550,13 @@ static int dst_dir_set_security(struct cp_dst *d, struct cp_dh *h, const uint8_t
 static int dst_dir_remove(struct cp_dst *d, struct cp_dh *parent, struct cp_dh *h, const char *name,
 			  bool is_dir)
 {
-	(void)h;
+	struct dst_tmp *t = tmp_of(d, h);
+
+	if (t) {
+		t->used = false;
+		h->ref = 0;
+		return unlinkat(parent->fd, t->name, 0) ? -errno : 0;
+	}
 	if (check_name(d, name))
 		return -EINVAL;
 	if (unlinkat(parent->fd, name, is_dir ? AT_REMOVEDIR : 0))
@@ -519,6 +608,7 @@ static void dst_dir_free(struct cp_dst *d)
 		close(d->root.fd);
 	d->root.fd = -1;
 	if (p) {
+		free(p->tmp);
 		free(p->xbuf);
 		free(p->xname);
 		free(p);
@@ -542,6 +632,7 @@ static const struct cp_dst_ops dst_dir_ops = {
 	.set_times = dst_dir_set_times,
 	.folder_compress = dst_dir_folder_compress,
 	.set_security = dst_dir_set_security,
+	.commit = dst_dir_commit,
 	.remove = dst_dir_remove,
 	.close = dst_dir_close,
 	.finish = dst_dir_finish,

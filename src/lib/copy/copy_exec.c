@@ -379,6 +379,15 @@ static void exec_file(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n)
 		g->made = 1;
 	}
 	set_meta(c, x, n, !d->times_after_links || !g || g->planned <= 1);
+	if (d->ops->commit && (rc = d->ops->commit(d, &n->parent->dh, &n->dh, n->name))) {
+		snprintf(why, sizeof(why), "%s", d->ops->errmsg(d));
+		d->ops->close(d, &n->dh);
+		d->ops->remove(d, &n->parent->dh, &n->dh, n->name, false);
+		fail_now(c, x, n, why);
+		if (g)
+			g->state = 0;
+		return;
+	}
 	report(c, x, n, n->unrolled ? NL_COPY_ACT_UNROLLED : NL_COPY_ACT_COPIED, NULL, bytes, true);
 	if (lost) {
 		char msg[96];

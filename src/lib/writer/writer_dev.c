@@ -106,13 +106,44 @@ static void wb_touch(struct wb_cache *c, struct wb_block *b)
 	lru_front(c, b);
 }
 
+/* Fault injection (writer_int.h): every write to the lower device is counted. */
+static struct {
+	unsigned long nth;	/* 0: off */
+	unsigned long writes;
+	int err;
+} fault;
+
+void nl_w_fault_inject(unsigned long nth, int err)
+{
+	fault.nth = nth;
+	fault.err = err;
+	fault.writes = 0;
+}
+
+unsigned long nl_w_fault_writes(void)
+{
+	return fault.writes;
+}
+
+/* The lower device's pwrite, or the injected fault. */
+static s64 lower_pwrite(struct ntfs_device *dev, struct wb_cache *c, const void *buf, s64 n,
+			s64 off)
+{
+	fault.writes++;
+	if (fault.nth && fault.writes >= fault.nth) {
+		errno = fault.err;
+		return -1;
+	}
+	return c->lower->pwrite(dev, buf, n, off);
+}
+
 /* Write N bytes of BUF at byte OFF through the lower device, all of them.
  * Returns 0 or -1 with errno set. */
 static int lower_write_all(struct ntfs_device *dev, struct wb_cache *c,
 			   const uint8_t *buf, size_t n, uint64_t off)
 {
 	while (n > 0) {
-		s64 r = c->lower->pwrite(dev, buf, (s64)n, (s64)off);
+		s64 r = lower_pwrite(dev, c, buf, (s64)n, (s64)off);
 
 		if (r <= 0) {
 			if (r == 0)
@@ -359,7 +390,7 @@ static s64 wb_pwrite(struct ntfs_device *dev, const void *buf, s64 count, s64 of
 		return -1;
 	}
 	if (!cacheable(c, count, offset)) {
-		s64 r = c->lower->pwrite(dev, buf, count, offset);
+		s64 r = lower_pwrite(dev, c, buf, count, offset);
 
 		if (r > 0)
 			sync_bypassed(c, NULL, p, (uint64_t)offset, (uint64_t)r);

@@ -94,6 +94,19 @@ int nl_w_release_stream(struct nl_writer *w, struct wnode *n);
  * -errno. */
 int nl_w_dev_mount(const char *image, uint64_t offset, bool rdonly, ntfs_volume **out);
 
+/*
+ * Fault injection for tests (never set by the library itself): from the
+ * @nth write that reaches an image through the writer's device (1-based,
+ * counted from this call, in this process), that write and every later one
+ * fail with @err (ENOSPC, EIO ...), as a device that filled up or died
+ * would; @nth 0 turns it off.  nl_w_fault_writes() is the number of writes
+ * that reached (or would have reached) images since the last
+ * nl_w_fault_inject() call, so that a test can first count the writes of a
+ * job and then fail each of them in turn.
+ */
+void nl_w_fault_inject(unsigned long nth, int err);
+unsigned long nl_w_fault_writes(void);
+
 /* Refuse an image that is mounted (writer_busy.c): -EBUSY if
  * /proc/self/mountinfo or a regular /etc/mtab has IMAGE, or a loop device
  * (or loop partition) backed by it, as a mount source. A block device is

@@ -1,0 +1,92 @@
+#!/bin/sh
+# fault-copy.sh: a copy that is killed (SIGKILL) midway into a plain Linux folder leaves no file under its real name that is not complete (files are written under .ntfslinks-PID-N.tmp and renamed when complete); a copy into an image whose device fails (ENOSPC, EIO injected at each write in turn) says so and never touches the source.
+. "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
+
+FAULTCOPY=${FAULTCOPY:-$(dirname "$NTFSLINKS")/../../tests/faultcopy}
+[ -x "$FAULTCOPY" ] || skip "tests/faultcopy is not built"
+[ -x "$MKFIXTURE" ] || skip "fixtures/mkfixture is not built"
+
+cat >"$T_TMP/src.spec" <<'EOF'
+image size=32M
+default-time 2016-01-02T03:04:05Z
+dir /src
+dir /src/sub
+file /src/big{1..6}.bin size=2M pattern=0123456789abcdef
+file /src/small{1..20}.txt text="small\n"
+file /src/sub/s.txt text="s\n"
+link /src/big1.bin /src/sub/big1-link.bin
+EOF
+build_fixture "$T_TMP/src.spec" "$T_TMP/src.img"
+h=$(hash_of "$T_TMP/src.img")
+
+# ---- into a Linux folder, killed at increasing delays
+run_nl copy "$T_TMP/src.img:/src" "$T_TMP/ref"
+expect_rc "reference copy" 0
+expect_eq "reference copy: no temporary file left" "" \
+	"$(find "$T_TMP/ref" -name '.ntfslinks-*' | head -n 1)"
+interrupted=0
+# (delays from 10 ms up, until three kills have landed midway or 40 tries)
+i=0
+while [ "$i" -lt 40 ] && [ "$interrupted" -lt 3 ]; do
+	i=$((i + 1))
+	delay=$(printf '0.%03d' $((i * 8)))
+	d="$T_TMP/k$delay"
+	"$NTFSLINKS" copy "$T_TMP/src.img:/src" "$d" >/dev/null 2>&1 &
+	pid=$!
+	sleep "$delay"
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	[ -d "$d" ] || continue
+	# every file under a real name is the reference file; others are temporary
+	bad=$(cd "$d" && find . -type f | while IFS= read -r f; do
+		case ${f##*/} in
+		.ntfslinks-*-*.tmp) ;;
+		*) cmp -s "$f" "$T_TMP/ref/$f" || echo "$f" ;;
+		esac
+	done)
+	expect_eq "killed after ${delay}s: no incomplete file under its name" "" "$bad"
+	if [ "$(cd "$d" && find . -type f ! -name '.ntfslinks-*' | wc -l)" -lt 28 ]; then
+		interrupted=$((interrupted + 1))
+	fi
+done
+expect_eq "copies killed midway were checked (three)" 3 "$interrupted"
+expect_eq "killed copies: the source is unchanged" "$h" "$(hash_of "$T_TMP/src.img")"
+
+# ---- into an image: the device fails from the Nth write on
+cat >"$T_TMP/small.spec" <<'EOF'
+image size=16M
+default-time 2016-01-02T03:04:05Z
+dir /src
+dir /src/sub
+file /src/a.txt text="a\n"
+file /src/big.bin size=300000 pattern=0123456789
+link /src/a.txt /src/a2.txt
+file /src/sub/b.txt text="b\n"
+EOF
+build_fixture "$T_TMP/small.spec" "$T_TMP/small.img"
+hs=$(hash_of "$T_TMP/small.img")
+printf 'image size=16M\n' >"$T_TMP/e.spec"
+build_fixture "$T_TMP/e.spec" "$T_TMP/empty.img"
+cp "$T_TMP/empty.img" "$T_TMP/d.img"
+"$FAULTCOPY" 0 EIO "$T_TMP/small.img:/src" "$T_TMP/d.img:/dst" >"$T_TMP/out" 2>"$T_TMP/err"
+expect_eq "no fault: the copy completes" 0 "$?"
+writes=$(sed -n 's/^result 0 writes \([0-9]*\)$/\1/p' "$T_TMP/out")
+expect_match "no fault: the writes are counted" '^[1-9][0-9]*$' "$writes"
+for err in ENOSPC EIO; do
+	case $err in
+	ENOSPC) text="no space left on device" ;;
+	EIO) text="input/output error" ;;
+	esac
+	n=1
+	while [ "$n" -le "${writes:-0}" ]; do
+		cp "$T_TMP/empty.img" "$T_TMP/d.img"
+		"$FAULTCOPY" "$n" "$err" "$T_TMP/small.img:/src" "$T_TMP/d.img:/dst" >"$T_TMP/out" 2>"$T_TMP/err"
+		expect_eq "$err at write $n: the copy fails" 1 "$?"
+		expect_eq "$err at write $n: and says why" "faultcopy: cannot write the image out: $text" \
+			"$(tr 'A-Z' 'a-z' <"$T_TMP/err")"
+		n=$((n + 1))
+	done
+done
+expect_eq "faults: the source is unchanged" "$hs" "$(hash_of "$T_TMP/small.img")"
+
+finish
