@@ -309,6 +309,29 @@ int nl_edit_link_into(nl_edit *e, const char *const *sources, size_t n, const ch
  */
 int nl_edit_remove(nl_edit *e, const char *path, unsigned flags);
 
+/* ---- Smart Move (edit_move.c) ------------------------------------------ */
+
+/**
+ * nl_edit_move - rename or move the file or folder FROM to TO inside the
+ * volume (inside TO, under its own name, when TO is an existing folder),
+ * then give every link of @links (nl_edit_links_read() with under "/",
+ * read before the image was opened: one scan) whose target lies in the
+ * moved tree the target of the same object (nl_target_relocate: absolute
+ * targets stay absolute in the same drive-letter form, relative ones are
+ * recomputed, for links inside and outside the tree), in place
+ * (nl_edit_retarget_ref). @links may be NULL: no link is rewritten.
+ * Everything is checked before the first write: that TO is free (a change
+ * of case only is allowed), not inside FROM, a valid name, and that every
+ * new target can be written; if a rewrite fails midway the links rewritten
+ * so far and the name are put back. The new name gets no DOS alias (an old
+ * one goes with the old name). Logs NL_EDIT_ACT_RENAME (target: the new
+ * path, detail: "N links to retarget"), then NL_EDIT_ACT_RETARGET for each
+ * link. Returns 0, -ENOENT, -EEXIST, -EINVAL (into itself, a target that
+ * cannot be written), -EBUSY (the root), -errno.
+ */
+int nl_edit_move(nl_edit *e, const char *from, const char *to,
+		 const struct nl_edit_links *links);
+
 #ifdef __cplusplus
 }
 #endif

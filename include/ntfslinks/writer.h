@@ -193,6 +193,18 @@ int nl_writer_unlink(nl_writer *w, uint64_t ref, uint64_t parent,
 		     const uint16_t *name, size_t len);
 
 /**
+ * nl_writer_rename - move REF's name OLDNAME in OLDPARENT to NEWNAME in
+ * NEWPARENT (a file or a folder with all it holds; the DOS alias of the old
+ * name goes with it, the new name gets none), in namespace NS. The new
+ * name is added first, then the old one removed; if that fails the new one
+ * is removed again. Returns 0, -EEXIST (NEWNAME taken), -ENOENT, -EINVAL,
+ * -ENOTDIR, -errno.
+ */
+int nl_writer_rename(nl_writer *w, uint64_t ref, uint64_t oldparent,
+		     const uint16_t *oldname, size_t oldlen, uint64_t newparent,
+		     const uint16_t *newname, size_t newlen, enum nl_name_space ns);
+
+/**
  * nl_writer_set_dos_name - give the Win32 name LONG (in PARENT) of REF an
  * 8.3 alias DOSNAME: if DOSNAME equals LONG (same units) the long name
  * becomes one NL_NS_WIN32_AND_DOS name; otherwise DOSNAME is added as a

@@ -26,6 +26,7 @@ extern const struct fe_command fe_cmd_partitions;
 extern const struct fe_command fe_cmd_copy;
 extern const struct fe_command fe_cmd_ln;
 extern const struct fe_command fe_cmd_rm;
+extern const struct fe_command fe_cmd_move;
 extern const struct fe_command fe_cmd_junction;
 extern const struct fe_command fe_cmd_symlink;
 extern const struct fe_command fe_cmd_mountpoint;

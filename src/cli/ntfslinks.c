@@ -23,6 +23,7 @@ static const struct fe_command *const commands[] = {
 	&fe_cmd_copy,
 	&fe_cmd_ln,
 	&fe_cmd_rm,
+	&fe_cmd_move,
 	&fe_cmd_junction,
 	&fe_cmd_symlink,
 	&fe_cmd_mountpoint,

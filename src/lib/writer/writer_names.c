@@ -545,8 +545,10 @@ int nl_writer_set_name_space(struct nl_writer *w, uint64_t ref,
 	return rc;
 }
 
-int nl_writer_unlink(struct nl_writer *w, uint64_t ref, uint64_t parent,
-		     const uint16_t *name, size_t len)
+/* Remove NAME of REF in PARENT; a directory must be empty unless it keeps
+ * another name (RENAMING: its new one). */
+static int unlink_name(struct nl_writer *w, uint64_t ref, uint64_t parent,
+		       const uint16_t *name, size_t len, bool renaming)
 {
 	struct wnode *f, *d;
 	ntfs_inode *ni, *dir;
@@ -564,7 +566,7 @@ int nl_writer_unlink(struct nl_writer *w, uint64_t ref, uint64_t parent,
 	 * and fails without one: such a name is deleted as a POSIX name */
 	if (!rc && ns == FILE_NAME_WIN32 && has_dos_name(f->ni, d->no) == 0)
 		rc = set_ns(w, f->ni, d->ni, name, len, FILE_NAME_POSIX);
-	if (!rc && (f->ni->mrec->flags & MFT_RECORD_IS_DIRECTORY)) {
+	if (!rc && !renaming && (f->ni->mrec->flags & MFT_RECORD_IS_DIRECTORY)) {
 		int e = ntfs_check_empty_dir(f->ni);
 		if (e)
 			rc = nl_w_fail(w, errno == ENOTEMPTY ? -ENOTEMPTY : nl_w_errno(),
@@ -597,5 +599,45 @@ int nl_writer_unlink(struct nl_writer *w, uint64_t ref, uint64_t parent,
 		}
 	}
 	nl_w_end(w);
+	return rc;
+}
+
+int nl_writer_unlink(struct nl_writer *w, uint64_t ref, uint64_t parent,
+		     const uint16_t *name, size_t len)
+{
+	return unlink_name(w, ref, parent, name, len, false);
+}
+
+int nl_writer_rename(struct nl_writer *w, uint64_t ref, uint64_t oldparent,
+		     const uint16_t *oldname, size_t oldlen, uint64_t newparent,
+		     const uint16_t *newname, size_t newlen, enum nl_name_space ns)
+{
+	struct wnode *f, *d;
+	int rc, r;
+
+	rc = check_name(w, newname, newlen, ns);
+	if (rc)
+		return rc;
+	if (ns == NL_NS_DOS || !oldname || !oldlen || oldlen > NL_NAME_MAX_UNITS)
+		return nl_w_fail(w, -EINVAL, "bad name");
+	nl_w_begin(w);
+	rc = get_node_in_dir(w, ref, newparent, &f, &d);
+	if (!rc)
+		rc = add_name(w, f, d, newname, newlen, "name exists", "cannot add the new name");
+	if (!rc && ns != NL_NS_POSIX)
+		rc = set_ns(w, f->ni, d->ni, newname, newlen, ns);
+	nl_w_end(w);
+	if (rc)
+		return rc;
+	/* a folder keeps its contents: it has two names for a moment */
+	rc = unlink_name(w, ref, oldparent, oldname, oldlen, true);
+	if (rc) {
+		char msg[sizeof(w->msg)];
+
+		memcpy(msg, w->msg, sizeof(msg));
+		r = unlink_name(w, ref, newparent, newname, newlen, true);
+		memcpy(w->msg, msg, sizeof(msg));
+		(void)r;
+	}
 	return rc;
 }
