@@ -1,5 +1,5 @@
 #!/bin/sh
-# edit-busy.sh: an image that is mounted (itself, or through a loop device) or held by a writer is refused by the writer: 'copy' into it exits 2 and leaves it unchanged.
+# edit-busy.sh: an image that is mounted (itself, or through a loop device) is refused by the writer: 'copy' into it, 'ln' and 'rm' (even a dry run) exit 2 and leave it unchanged.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 . "$TESTS_SRCDIR/edit-lib.sh"
 
@@ -16,8 +16,14 @@ mnt "$T_TMP/dst.img" "$T_TMP/m" ro || skip "ntfs-3g cannot mount here: $(head -c
 run_nl copy "$T_TMP/src.img:/src" "$T_TMP/dst.img:/d/x"
 expect_rc "copy into an image mounted read-only: misuse" 2
 expect_eq "copy into an image mounted read-only: the reason" "$busy" "$T_ERR"
+run_nl ln "$T_TMP/dst.img:/d" "$T_TMP/dst.img:/d2"
+expect_rc "ln in an image mounted read-only: misuse" 2
+expect_eq "ln in an image mounted read-only: the reason" \
+	"ntfslinks: '$T_TMP/dst.img': cannot open for writing: the image is mounted or in use" "$T_ERR"
+run_nl rm -n "$T_TMP/dst.img:/d"
+expect_rc "a dry run of rm in a mounted image: misuse too" 2
 unmnt "$T_TMP/m"
-expect_eq "copy into a mounted image: unchanged" "$h" "$(hash_of "$T_TMP/dst.img")"
+expect_eq "copy, ln and rm into a mounted image: unchanged" "$h" "$(hash_of "$T_TMP/dst.img")"
 
 # mounted read-write through a loop device: only the mount table tells
 if dev=$(loopdev "$T_TMP/dst.img"); then
