@@ -156,8 +156,8 @@ static void check_modes(const struct mk_opts *o, int nargs)
 }
 
 /* check_target: IMAGE may be a new name or a regular file (replaced), never
- * a device or a folder, which the rename at the end would replace.
- * Returns 0, or exits after the message. */
+ * a device or a folder, which the rename at the end would replace; exits
+ * with status 2 after the message if it is one. */
 static void check_target(const char *image)
 {
 	struct stat sb;

@@ -33,7 +33,8 @@ int nl_spec_parse(const char *file, struct nl_spec **out, char *err, size_t errs
 	}
 	sp->err = err;
 	sp->errsize = errsize;
-	if (BUILD_ENTER(jb, prev)) {
+	BUILD_ENTER(jb, prev);
+	if (setjmp(jb)) {
 		BUILD_LEAVE(prev);
 		build_msg(err, errsize, "'%s': %s", file, strerror(ENOMEM));
 		spec_free(sp);
@@ -241,7 +242,8 @@ static int spec_run(struct nl_spec *sp, const char *image, const struct nl_build
 	}
 	if (image)
 		sprintf(tmp, "%s.tmp", image);
-	if (BUILD_ENTER(jb, prev)) {
+	BUILD_ENTER(jb, prev);
+	if (setjmp(jb)) {
 		rc = -ENOMEM;
 		if (c->w)
 			nl_writer_close(&c->w);

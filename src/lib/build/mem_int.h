@@ -31,11 +31,11 @@ void build_msg(char *err, size_t errsize, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* BUILD_ENTER(jb, prev): in a public entry point, make out-of-memory unwind
- * to here: 0 now, nonzero after an unwinding; @prev keeps the previous
- * target, put back by BUILD_LEAVE(prev) on every way out.  Objects the
- * entry point changes after BUILD_ENTER must not be automatic variables
- * (keep them in heap memory it holds a pointer to). */
-#define BUILD_ENTER(jb, prev) ((prev) = build_oom_jump, build_oom_jump = &(jb), setjmp(jb))
+ * to the 'if (setjmp(jb))' that follows it (nonzero after an unwinding);
+ * @prev keeps the previous target, put back by BUILD_LEAVE(prev) on every
+ * way out.  Objects the entry point changes after setjmp must not be
+ * automatic variables (keep them in heap memory it holds a pointer to). */
+#define BUILD_ENTER(jb, prev) ((prev) = build_oom_jump, build_oom_jump = &(jb))
 #define BUILD_LEAVE(prev) (build_oom_jump = (prev))
 
 #endif
