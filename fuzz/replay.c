@@ -22,7 +22,9 @@
  * FUZZ_MUTATIONS in the environment overrides the count per file.  A run
  * that takes over FUZZ_RUN_TIMEOUT seconds (default 10) is a failure.  On
  * a failure (a sanitizer report, a timeout) the input is written to
- * replay-failed-N.bin in the current directory.  Exits 0, or 99 if the seed
+ * replay-failed-N.bin in the current directory; with FUZZ_LEAK_EACH set
+ * (LeakSanitizer builds) leaks are looked for after every run, to name the
+ * input that leaks.  Exits 0, or 99 if the seed
  * directory cannot be read; a crash or sanitizer report fails the test by
  * itself.
  */
@@ -35,6 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max, unsigned seed)
 	__attribute__((weak));
 void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
+int __lsan_do_recoverable_leak_check(void) __attribute__((weak));
 
 static uint32_t rng = 0x2545F491u;
 
@@ -55,6 +58,9 @@ static void save_input(void)
 {
 	char name[64];
 	int fd;
+
+	if (!cur_data)
+		return;  /* between runs (a leak found at exit): no single input to blame */
 
 	snprintf(name, sizeof(name), "replay-failed-%lu.bin", cur_run);
 	fd = open(name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -90,6 +96,10 @@ static void run_one(const uint8_t *data, size_t size, unsigned long *runs)
 	alarm(timeout);
 	LLVMFuzzerTestOneInput(data, size);
 	alarm(0);
+	if (__lsan_do_recoverable_leak_check && getenv("FUZZ_LEAK_EACH") &&
+	    __lsan_do_recoverable_leak_check())
+		save_input();
+	cur_data = NULL;
 	(*runs)++;
 }
 

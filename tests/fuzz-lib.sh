@@ -3,7 +3,8 @@
 # fuzz/corpus-image (the findings) and over seed images built from
 # fuzz/seeds/*.spec (the first also as an MBR disk, a GPT disk and a raw
 # $MFT), each followed by N structure-aware mutants from a fixed seed, every
-# run under a time limit.  A failing input is left in the build directory as
+# run under a time limit (and, in a LeakSanitizer build, checked for leaks).
+# A failing input is left in the build directory as
 # replay-failed-N.bin: 'fuzz/fuzzimg decode' turns it into an image to run
 # ntfslinks on.
 
@@ -26,7 +27,7 @@ fuzz_replay() {
 	seeds=$(find "$T_TMP/seeds" -name '*.img' | sort)
 	corpus=$(find "$FUZZ_SRCDIR/corpus-image" -type f | wc -l)
 	# shellcheck disable=SC2086 # one argument per seed image
-	FUZZ_MUTATIONS=$2 FUZZ_RUN_TIMEOUT=20 FUZZ_TMPDIR=$T_TMP \
+	FUZZ_MUTATIONS=$2 FUZZ_RUN_TIMEOUT=20 FUZZ_TMPDIR=$T_TMP FUZZ_LEAK_EACH=1 \
 		timeout 1200 "$FUZZ_BUILDDIR/replay_$1" $seeds >"$T_TMP/log" 2>&1
 	T_RC=$?
 	expect_rc "replay_$1 ends without a failure" 0
