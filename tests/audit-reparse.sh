@@ -32,8 +32,8 @@ symlink /Data/long.txt \\??\\C:\\Data\\{200*x}\\{200*y}\\t.txt
 junction /Loop1 \\??\\C:\\Loop2
 junction /Loop2 \\??\\C:\\Loop1
 reparse /Data/wof.dll tag=0x80000017 data=01000000020000000100000001000000
-reparse /Data/dedup.bin tag=0x80000013 data=0102030405060708
-reparse /Data/cloud.txt tag=0x9000001a data=00010203
+reparse /Data/dedup.bin tag=0x80000013 data=01023000000000003930000000000000000000000000000000112233445566778899aabbccddeeff000000008858636c
+reparse /Data/cloud.txt tag=0x9000001a data=0100200046655270000000001c00000000000100070001001800000001000000
 reparse /Data/app.exe tag=0x8000001b data=$appexec
 reparse /Data/wsl tag=0xa000001d data=$wsl
 reparse /Data/unknown tag=0x00001234 guid=00112233445566778899aabbccddeeff data=cafe
@@ -205,6 +205,16 @@ expect_eq "unknown tag: raw data in hex, GUID included" "0x00001234	false	001122
 	"$(jfields reparse tag name_surrogate data <"$T_TMP/out")"
 nl_json reparse --tag wof "$img"
 expect_eq "wof: raw data in hex" "0x80000017	01000000020000000100000001000000" "$(jfields reparse tag data <"$T_TMP/out")"
+nl_json reparse --tag cloud "$img"
+expect_eq "cloud: revision 1, not compressed, one element of FeRp data" "/Data/cloud.txt	1	false	1	-	-" \
+	"$(jfields reparse path cloud_revision cloud_compressed cloud_elements dedup_chunk_store wof_provider <"$T_TMP/out")"
+nl_json reparse --tag dedup "$img"
+expect_eq "dedup: the short format's chunk store GUID and size" \
+	"/Data/dedup.bin	{33221100-5544-7766-8899-aabbccddeeff}	12345	-" \
+	"$(jfields reparse path dedup_chunk_store dedup_size cloud_revision <"$T_TMP/out")"
+nl_json info "$img" /Data/dedup.bin
+expect_eq "info: the same dedup fields" "{33221100-5544-7766-8899-aabbccddeeff}	12345" \
+	"$(jfields info dedup_chunk_store dedup_size <"$T_TMP/out")"
 nl_json reparse --tag mount_point "$img"
 expect_eq "mount point: names" "\\??\\Volume{01234567-89ab-cdef-0123-456789abcdef}\\	" \
 	"$(jfields reparse substitute_name print_name <"$T_TMP/out")"
@@ -248,7 +258,7 @@ expect_rc "--drive 7:" 2
 run_nl reparse --csv "$img"
 expect_rc "reparse --csv" 0
 csv_rows "$T_TMP/out" >"$T_TMP/csv" || fail "reparse --csv does not parse"
-expect_eq "csv header" "mft	seq	tag_name	class	path	target	reason	tag	substitute_name	print_name	relative	name_surrogate	tag_directory_bit	directory	target_mft	data	reaches_loop	app_package	app_user_model_id	app_target	wof_provider	wof_algorithm" \
+expect_eq "csv header" "mft	seq	tag_name	class	path	target	reason	tag	substitute_name	print_name	relative	name_surrogate	tag_directory_bit	directory	target_mft	data	reaches_loop	app_package	app_user_model_id	app_target	wof_provider	wof_algorithm	cloud_revision	cloud_compressed	cloud_elements	dedup_chunk_store	dedup_size" \
 	"$(head -n 1 "$T_TMP/csv")"
 expect_eq "csv: one row per reparse point" 21 "$(($(wc -l <"$T_TMP/csv") - 1))"
 expect_eq "csv row of a junction" "junction	inner	/Documents and Settings	/Users	" \

@@ -87,7 +87,8 @@ START_TEST(test_tags)
 		ck_assert_uint_eq(r->data_size, 0);
 	} else if (strcmp(tag_cases[_i].name, "junction") == 0 || strcmp(tag_cases[_i].name, "symlink") == 0 ||
 	    strcmp(tag_cases[_i].name, "wof") == 0 || strcmp(tag_cases[_i].name, "appexeclink") == 0 ||
-	    strcmp(tag_cases[_i].name, "wsl_symlink") == 0) {
+	    strcmp(tag_cases[_i].name, "wsl_symlink") == 0 || strcmp(tag_cases[_i].name, "dedup") == 0 ||
+	    strcmp(tag_cases[_i].name, "cloud") == 0) {
 		/* 3 bytes are too short for those (appexeclink: no version) */
 		ck_assert_int_eq(rc, -EINVAL);
 		ck_assert_ptr_nonnull(r->problem);
@@ -337,6 +338,150 @@ START_TEST(test_wof)
 	ck_assert_int_eq(nl_hex(r->data, r->data_size, &hex), 0);
 	ck_assert_str_eq(hex, "01000000020000000100000001000000");
 	free(hex);
+	nl_reparse_free(&r);
+}
+END_TEST
+
+/* A buffer of @tag holding @data[0..n). */
+static void raw_buf(struct buf *x, uint32_t tag, const uint8_t *data, size_t n)
+{
+	x->n = 0;
+	b32(x, tag);
+	b16(x, (uint16_t)n);
+	b16(x, 0);
+	for (size_t i = 0; i < n; i++)
+		b8(x, data[i]);
+}
+
+/* Cloud files: the flags word's revision and compressed bit; the number of elements of
+ * uncompressed FeRp data; every length checked against the buffer. */
+START_TEST(test_cloud)
+{
+	static const uint8_t file[] = {
+		0x01, 0x00, 0x20, 0x00,                         /* revision 1, length 32 */
+		'F', 'e', 'R', 'p', 0, 0, 0, 0, 0x1c, 0, 0, 0,  /* signature, crc, length 28 */
+		0x00, 0x00, 0x01, 0x00,                         /* flags, 1 element */
+		0x07, 0x00, 0x01, 0x00, 0x18, 0, 0, 0,          /* a byte at 0x18 */
+		0x01, 0, 0, 0,
+	};
+	static const uint8_t packed[] = { 0x01, 0x80, 0x08, 0x00, 0xde, 0xad, 0xbe, 0xef };
+	uint8_t bad[sizeof(file)];
+	struct buf x = { .n = 0 };
+	struct nl_reparse *r = NULL;
+
+	raw_buf(&x, 0x9000301A, file, sizeof(file));
+	ck_assert_int_eq(nl_reparse_decode(x.b, x.n, &r), 0);
+	ck_assert_str_eq(r->name, "cloud");
+	ck_assert_uint_eq(r->cloud_flags, 1);
+	ck_assert(!r->cloud_compressed);
+	ck_assert_uint_eq(r->cloud_elements, 1);
+	nl_reparse_free(&r);
+
+	raw_buf(&x, NL_TAG_CLOUD, packed, sizeof(packed));
+	ck_assert_int_eq(nl_reparse_decode(x.b, x.n, &r), 0);
+	ck_assert(r->cloud_compressed);
+	ck_assert_uint_eq(r->cloud_flags & 0xFF, 1);
+	ck_assert_uint_eq(r->cloud_elements, 0);
+	nl_reparse_free(&r);
+
+	memcpy(bad, file, sizeof(file));
+	bad[4] = 'X';
+	raw_buf(&x, NL_TAG_CLOUD, bad, sizeof(bad));
+	ck_assert_int_eq(nl_reparse_decode(x.b, x.n, &r), -EINVAL);
+	ck_assert_str_eq(r->problem, "cloud data without its FeRp or BtRp signature");
+	nl_reparse_free(&r);
+
+	memcpy(bad, file, sizeof(file));
+	bad[18] = 9; /* 9 elements of 8 bytes: past the 32 bytes */
+	raw_buf(&x, NL_TAG_CLOUD, bad, sizeof(bad));
+	ck_assert_int_eq(nl_reparse_decode(x.b, x.n, &r), -EINVAL);
+	ck_assert_str_eq(r->problem, "cloud data elements run past the buffer");
+	nl_reparse_free(&r);
+
+	raw_buf(&x, NL_TAG_CLOUD, file, 12); /* the hsm header cut */
+	ck_assert_int_eq(nl_reparse_decode(x.b, x.n, &r), -EINVAL);
+	ck_assert_str_eq(r->problem, "cloud data length runs past the buffer");
+	nl_reparse_free(&r);
+}
+END_TEST
+
+/* CRC-32 (IEEE) for building dedup data, computed bit by bit. */
+static uint32_t test_crc32(const uint8_t *p, size_t n)
+{
+	uint32_t c = 0xFFFFFFFFu;
+
+	for (size_t i = 0; i < n; i++) {
+		c ^= p[i];
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? (c >> 1) ^ 0xEDB88320u : c >> 1;
+	}
+	return ~c;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Dedup: the format, the chunk store GUID (short and long format), the size (short format),
+ * the checksum and every offset checked. */
+START_TEST(test_dedup)
+{
+	static const uint8_t guid[16] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
+					  0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff };
+	uint8_t d[152];
+	struct buf x = { .n = 0 };
+	struct nl_reparse *r = NULL;
+	uint32_t crc;
+
+	/* the short format, 48 bytes: size 12345 at 0x08, GUID at 0x18 */
+	memset(d, 0, sizeof(d));
+	d[0] = 0x01; d[1] = 0x02; d[2] = 48;
+	d[8] = 0x39; d[9] = 0x30;
+	memcpy(d + 0x18, guid, 16);
+	crc = test_crc32(d, 44);
+	ck_assert_uint_eq(crc, 0x6c635888u); /* as zlib's crc32() gives it */
+	put32(d + 44, crc);
+	raw_buf(&x, NL_TAG_DEDUP, d, 48);
+	ck_assert_int_eq(nl_reparse_decode(x.b, x.n, &r), 0);
+	ck_assert_str_eq(r->name, "dedup");
+	ck_assert_uint_eq(r->dedup_format, 0x0201);
+	ck_assert_str_eq(r->dedup_store, "{33221100-5544-7766-8899-aabbccddeeff}");
+	ck_assert_uint_eq(r->dedup_size, 12345);
+	nl_reparse_free(&r);
+
+	d[47] ^= 1; /* the checksum no longer matches */
+	raw_buf(&x, NL_TAG_DEDUP, d, 48);
+	ck_assert_int_eq(nl_reparse_decode(x.b, x.n, &r), -EINVAL);
+	ck_assert_str_eq(r->problem, "dedup data checksum mismatch");
+	nl_reparse_free(&r);
+
+	/* the long format, 152 bytes: GUID at 0x74, no size */
+	memset(d, 0, sizeof(d));
+	d[0] = 0x02; d[1] = 0x01; d[2] = 152;
+	memcpy(d + 0x74, guid, 16);
+	put32(d + 148, test_crc32(d, 148));
+	raw_buf(&x, NL_TAG_DEDUP, d, 152);
+	ck_assert_int_eq(nl_reparse_decode(x.b, x.n, &r), 0);
+	ck_assert_uint_eq(r->dedup_format, 0x0102);
+	ck_assert_str_eq(r->dedup_store, "{33221100-5544-7766-8899-aabbccddeeff}");
+	ck_assert_uint_eq(r->dedup_size, 0);
+	nl_reparse_free(&r);
+
+	/* the long format cut before its GUID (length and checksum kept right) */
+	d[2] = 64;
+	put32(d + 60, test_crc32(d, 60));
+	raw_buf(&x, NL_TAG_DEDUP, d, 64);
+	ck_assert_int_eq(nl_reparse_decode(x.b, x.n, &r), -EINVAL);
+	ck_assert_str_eq(r->problem, "dedup data shorter than its chunk store guid");
+	ck_assert_str_eq(r->dedup_store, "");
+	nl_reparse_free(&r);
+
+	d[0] = 0x03; /* a format not known */
+	raw_buf(&x, NL_TAG_DEDUP, d, 64);
+	ck_assert_int_eq(nl_reparse_decode(x.b, x.n, &r), -EINVAL);
+	ck_assert_ptr_nonnull(r->problem);
 	nl_reparse_free(&r);
 }
 END_TEST
@@ -669,6 +814,8 @@ static Suite *reparse_suite(void)
 	tcase_add_test(tc, test_wsl_symlink);
 	tcase_add_test(tc, test_appexeclink);
 	tcase_add_test(tc, test_wof);
+	tcase_add_test(tc, test_cloud);
+	tcase_add_test(tc, test_dedup);
 	tcase_add_test(tc, test_third_party_guid);
 	tcase_add_loop_test(tc, test_malformed, 0, sizeof(bad_cases) / sizeof(bad_cases[0]));
 	tcase_add_test(tc, test_truncated_valid);

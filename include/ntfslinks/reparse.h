@@ -136,6 +136,27 @@ struct nl_reparse {
 	bool has_guid;
 	uint8_t guid[16];
 	char guid_text[39];
+
+	/* Cloud files placeholders (OneDrive and other sync providers; tag 0x9000001A and its
+	 * 0x9000X01A variants), laid out as the cloud filter writes them (not published by
+	 * Microsoft; as reverse-engineered): le16 flags (revision in the low byte, 0x8000: the rest
+	 * is LZNT1-compressed), le16 length of the whole, then unless compressed the HSM data:
+	 * le32 signature "FeRp" (file) or "BtRp" (bitmap), le32 CRC-32, le32 length, le16 flags,
+	 * le16 number of elements, 8 bytes per element.  cloud_elements is set only when the
+	 * data is not compressed and carries one of the two signatures. */
+	uint16_t cloud_flags;
+	bool cloud_compressed;
+	uint16_t cloud_elements;
+
+	/* Data deduplication (tag 0x80000013), as the ntfs-3g dedup plugin reads it: le16
+	 * format (0x0102 long, 0x0201 short), le16 length (the data length), the chunk store's
+	 * GUID at data offset 0x74 (long) or 0x18 (short), the file's size as le64 at data
+	 * offset 0x08 (short only), and a CRC-32 of the rest as the last 4 bytes.
+	 * dedup_store is "{GUID}" ("" when not decoded): the folder
+	 * "System Volume Information/Dedup/ChunkStore/{GUID}.ddp" holds the file's chunks. */
+	uint16_t dedup_format;
+	char dedup_store[39];
+	uint64_t dedup_size;      /* short format: the file's size; else 0 */
 };
 
 /**

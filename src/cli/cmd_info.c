@@ -94,6 +94,11 @@ static const struct nl_column cols_def[I_NCOLS] = {
 	[I_TAG_FIELDS + 2] = { "app_target", "App target", 0, 0 },
 	[I_TAG_FIELDS + 3] = { "wof_provider", "WOF provider", 0, 0 },
 	[I_TAG_FIELDS + 4] = { "wof_algorithm", "WOF algorithm", 0, 0 },
+	[I_TAG_FIELDS + 5] = { "cloud_revision", "Cloud revision", 0, 0 },
+	[I_TAG_FIELDS + 6] = { "cloud_compressed", "Cloud compressed", 0, 0 },
+	[I_TAG_FIELDS + 7] = { "cloud_elements", "Cloud elements", 0, 0 },
+	[I_TAG_FIELDS + 8] = { "dedup_chunk_store", "Dedup chunk store", 0, 0 },
+	[I_TAG_FIELDS + 9] = { "dedup_size", "Dedup size", NL_COL_BYTES, 0 },
 	[I_DATA] = { "reparse_data", "Reparse data", 0, 0 },
 };
 

@@ -161,8 +161,10 @@ int fe_audit_exit(struct fe_audit *a);
 
 /* The decoded fields of tags that are not links, in FE_TAG_FIELDS columns from
  * @col: AppExecLink package, app user model id and target exe; WOF provider and
- * algorithm (names, or the number when unknown).  Cells of other tags stay null. */
-#define FE_TAG_FIELDS 5
+ * algorithm (names, or the number when unknown); cloud files revision, compressed
+ * and number of elements; dedup chunk store GUID and size.  Cells of other tags
+ * stay null. */
+#define FE_TAG_FIELDS 10
 struct nl_reparse;
 void fe_tag_fields(nl_table *t, size_t col, const struct nl_reparse *rp);
 

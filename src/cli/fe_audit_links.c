@@ -416,6 +416,17 @@ void fe_tag_fields(nl_table *t, size_t col, const struct nl_reparse *rp)
 		for (size_t i = 0; i < 3 && i < rp->nstrings; i++)
 			if (rp->strings[i])
 				nl_cell_str(t, col + i, rp->strings[i]);
+	if (rp->type == NL_RP_CLOUD) {
+		nl_cell_uint(t, col + 5, rp->cloud_flags & 0xFF);
+		nl_cell_bool(t, col + 6, rp->cloud_compressed);
+		if (!rp->cloud_compressed && rp->cloud_elements)
+			nl_cell_uint(t, col + 7, rp->cloud_elements);
+	}
+	if (rp->type == NL_RP_DEDUP && rp->dedup_store[0]) {
+		nl_cell_str(t, col + 8, rp->dedup_store);
+		if (rp->dedup_size)
+			nl_cell_uint(t, col + 9, rp->dedup_size);
+	}
 	if (rp->type != NL_RP_WOF)
 		return;
 	if (rp->wof_provider == 1 || rp->wof_provider == 2)
@@ -469,6 +480,11 @@ static const struct nl_column rp_cols[R_NCOLS] = {
 	[R_TAG_FIELDS + 2] = { "app_target", "APP_TARGET", TXT_HIDE, 0 },
 	[R_TAG_FIELDS + 3] = { "wof_provider", "WOF_PROVIDER", TXT_HIDE, 0 },
 	[R_TAG_FIELDS + 4] = { "wof_algorithm", "WOF_ALGORITHM", TXT_HIDE, 0 },
+	[R_TAG_FIELDS + 5] = { "cloud_revision", "CLOUD_REVISION", TXT_HIDE, 0 },
+	[R_TAG_FIELDS + 6] = { "cloud_compressed", "CLOUD_COMPRESSED", TXT_HIDE, 0 },
+	[R_TAG_FIELDS + 7] = { "cloud_elements", "CLOUD_ELEMENTS", TXT_HIDE, 0 },
+	[R_TAG_FIELDS + 8] = { "dedup_chunk_store", "DEDUP_CHUNK_STORE", TXT_HIDE, 0 },
+	[R_TAG_FIELDS + 9] = { "dedup_size", "DEDUP_SIZE", TXT_HIDE | NL_COL_BYTES, 0 },
 };
 
 const struct fe_listing fe_listing_reparse = { "reparse", rp_cols, R_NCOLS };

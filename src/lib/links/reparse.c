@@ -266,6 +266,85 @@ static void format_guid(const uint8_t *g, char out[39])
 		 g[10], g[11], g[12], g[13], g[14], g[15]);
 }
 
+#define CLOUD_COMPRESSED 0x8000u
+#define CLOUD_FILE_SIG 0x70526546u   /* "FeRp" */
+#define CLOUD_BITMAP_SIG 0x70527442u /* "BtRp" */
+
+/* Cloud files placeholder data (layout in reparse.h). */
+static int decode_cloud(struct nl_reparse *r, const uint8_t *d, size_t n)
+{
+	uint32_t sig;
+
+	if (n < 4) {
+		set_problem(r, "cloud data shorter than its 4-byte header");
+		return -EINVAL;
+	}
+	r->cloud_flags = nl_le16(d);
+	r->cloud_compressed = (r->cloud_flags & CLOUD_COMPRESSED) != 0;
+	if (nl_le16(d + 2) > n)
+		set_problem(r, "cloud data length runs past the buffer");
+	if (r->cloud_compressed)
+		return 0;
+	if (n < 4 + 16) {
+		set_problem(r, "cloud data shorter than its hsm header");
+		return -EINVAL;
+	}
+	sig = nl_le32(d + 4);
+	if (sig != CLOUD_FILE_SIG && sig != CLOUD_BITMAP_SIG) {
+		set_problem(r, "cloud data without its FeRp or BtRp signature");
+		return -EINVAL;
+	}
+	r->cloud_elements = nl_le16(d + 4 + 14);
+	if (4 + 16 + (size_t)r->cloud_elements * 8 > n)
+		set_problem(r, "cloud data elements run past the buffer");
+	return 0;
+}
+
+/* CRC-32 (IEEE, reflected, as zlib computes it) of @p[0..n). */
+static uint32_t crc32_ieee(const uint8_t *p, size_t n)
+{
+	uint32_t c = 0xFFFFFFFFu;
+
+	for (size_t i = 0; i < n; i++) {
+		c ^= p[i];
+		for (int k = 0; k < 8; k++)
+			c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1)));
+	}
+	return ~c;
+}
+
+#define DEDUP_LONG 0x0102u
+#define DEDUP_SHORT 0x0201u
+
+/* Data deduplication data (layout in reparse.h). */
+static int decode_dedup(struct nl_reparse *r, const uint8_t *d, size_t n)
+{
+	size_t store;
+
+	if (n < 8) {
+		set_problem(r, "dedup data shorter than its header and checksum");
+		return -EINVAL;
+	}
+	r->dedup_format = nl_le16(d);
+	if (nl_le16(d + 2) != n)
+		set_problem(r, "dedup length field differs from the data length");
+	if (crc32_ieee(d, n - 4) != nl_le32(d + n - 4))
+		set_problem(r, "dedup data checksum mismatch");
+	if (r->dedup_format != DEDUP_LONG && r->dedup_format != DEDUP_SHORT) {
+		set_problem(r, "unknown dedup format");
+		return -EINVAL;
+	}
+	store = r->dedup_format == DEDUP_LONG ? 0x74 : 0x18;
+	if (store + 16 > n) {
+		set_problem(r, "dedup data shorter than its chunk store guid");
+		return -EINVAL;
+	}
+	format_guid(d + store, r->dedup_store);
+	if (r->dedup_format == DEDUP_SHORT)
+		r->dedup_size = nl_le64(d + 8);
+	return r->problem ? -EINVAL : 0;
+}
+
 int nl_reparse_decode(const void *buf, size_t len, struct nl_reparse **out)
 {
 	const uint8_t *b = buf;
@@ -331,6 +410,12 @@ int nl_reparse_decode(const void *buf, size_t len, struct nl_reparse **out)
 		break;
 	case NL_RP_WOF:
 		rc = decode_wof(r, b + hdr, avail);
+		break;
+	case NL_RP_CLOUD:
+		rc = decode_cloud(r, b + hdr, avail);
+		break;
+	case NL_RP_DEDUP:
+		rc = decode_dedup(r, b + hdr, avail);
 		break;
 	default:
 		break;
