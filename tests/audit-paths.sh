@@ -19,6 +19,10 @@ file /big/Readme text=mixed
 file /big/README text=UPPERCASE
 junction -p /j/to-posix \??\C:\posix
 symlink /j/elsewhere \??\D:\x
+junction /j/to-j \??\C:\j
+junction /j/gone \??\C:\nothing
+junction /loopa \??\C:\loopb
+junction /loopb \??\C:\loopa
 file "/tab{U+0009}name" text=tab
 link "/tab{U+0009}name" "/back\x{slash}"
 EOF2
@@ -91,6 +95,43 @@ expect_rc "copy into a missing host folder" 1
 run_nl copy "$T_TMP/nope.img:/x" "$T_TMP/dst"
 expect_rc "copy from a missing image" 2
 expect_eq "nothing was copied by the refused copies" "" "$(ls "$T_TMP" | grep -x -e dst -e nope)"
+
+# --- a path through a junction resolves as Windows opens it, and says so; or says what is in the way
+nl_json info "$img" /j/to-posix/README
+expect_rc "info through a junction" 0
+expect_eq "info through a junction: the record at its target" "9	/posix/README|/posix/upper-too" "$(info_of)"
+expect_eq "info through a junction: said once" \
+	"ntfslinks: '/j/to-posix/README': resolved through junction '/j/to-posix' to '/posix'" "$T_ERR"
+nl_json siblings "$img" 'C:\j\to-j\to-posix\Readme'
+expect_rc "siblings through two junctions" 0
+expect_eq "siblings through two junctions: the names" "/posix/Readme|/posix/mixed-too" \
+	"$(jfields name path <"$T_TMP/out" | paste -sd'|')"
+expect_eq "siblings through two junctions: each one said" \
+	"ntfslinks: 'C:\j\to-j\to-posix\Readme': resolved through junction '/j/to-j' to '/j'
+ntfslinks: 'C:\j\to-j\to-posix\Readme': resolved through junction '/j/to-posix' to '/posix'" "$T_ERR"
+nl_json truesize "$img" /j/to-j
+expect_eq "the last component is the link itself, not followed" "/j/to-j" "$(jfields truesize path <"$T_TMP/out")"
+run_nl hardlinks --under /j/to-posix/ "$img"
+expect_rc "--under through a junction (its last component)" 0
+run_nl siblings "$img" /j/elsewhere/x
+expect_rc "through a link to another volume" 1
+expect_eq "through a link to another volume: what is in the way" \
+	"ntfslinks: '$img': '/j/elsewhere/x': a symbolic link is in the way: '/j/elsewhere' (its target is not on this volume)" "$T_ERR"
+run_nl info "$img" /j/gone/x
+expect_rc "through a dangling junction" 1
+expect_eq "through a dangling junction: what is in the way" \
+	"ntfslinks: '$img': '/j/gone/x': a junction is in the way: '/j/gone' (its target does not exist)" "$T_ERR"
+run_nl info "$img" /loopa/x
+expect_rc "through two junctions pointing at each other" 1
+# 63 links followed (/loopa, /loopb, ... /loopa): the 64th, /loopb, is not
+expect_eq "through two junctions pointing at each other: what is in the way" \
+	"ntfslinks: '$img': '/loopa/x': a junction is in the way: '/loopb' (too many links on the way)" "$T_ERR"
+run_nl info "$img" /j/to-posix/nope
+expect_rc "a missing name behind a junction" 1
+expect_eq "a missing name behind a junction: message" \
+	"ntfslinks: '$img': '/j/to-posix/nope': no such file or directory ('/posix/nope', through junction '/j/to-posix')" "$T_ERR"
+run_nl reparse --under /j/to-j/nope "$img"
+expect_rc "--under a missing folder behind a junction" 1
 
 # --- --class and --tag in any case -----------------------------------------------------------------
 for v in inner INNER Inner; do

@@ -539,6 +539,16 @@ int fe_audit_resolve(struct fe_audit *a, const char *arg, uint64_t *mft)
 		return -EINVAL;
 	}
 	rc = nl_model_lookup_path(a->model, strncmp(path, "\\??\\", 4) ? path : path + 4, mft);
+	if (rc == -ENOENT || rc == -ENOTDIR) {
+		/* through a junction or symbolic link, as Windows opens it */
+		int lrc = fe_audit_resolve_links(a, arg, strncmp(path, "\\??\\", 4) ? path : path + 4,
+						 mft);
+
+		if (lrc <= 0) {
+			free(path);
+			return lrc;
+		}
+	}
 	free(path);
 	if (rc < 0) {
 		fe_error(a->image, "'%s': %s", arg,

@@ -208,6 +208,17 @@ const char *fe_audit_display(struct fe_audit *a, const char *path, char drive);
  */
 int fe_audit_resolve(struct fe_audit *a, const char *arg, uint64_t *mft);
 
+/*
+ * fe_audit_resolve_links - @path (@arg as given, unescaped, without "\??\") that does not
+ * resolve as it is, walked as Windows opens it: a junction or symbolic link before the last
+ * component is followed to its target on this volume (the analysis's resolver), at most 63
+ * times; each link followed is said on stderr ("'ARG': resolved through junction 'J' to 'T'").
+ * Returns 0 (*@mft set), 1 when no link is on the way (the caller reports its own error), or
+ * a negative errno after saying which link is in the way (target on another volume or
+ * missing, too many links).
+ */
+int fe_audit_resolve_links(struct fe_audit *a, const char *arg, const char *path, uint64_t *mft);
+
 /* Option help shared by the commands' usage texts. */
 #define FE_AUDIT_FORMAT_HELP \
 	"      --json            JSON Lines: one object per line\n" \
