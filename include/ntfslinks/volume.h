@@ -130,9 +130,10 @@ struct nl_volume_info {
 	enum nl_image_format format;     /* how the file holds the bytes (never AUTO) */
 	const struct nl_image_meta *meta; /* the container's acquisition facts; owned by the volume */
 	/* What was read around damage at open time; "" when nothing was:
-	 * e.g. "primary boot sector damaged (bad oem id); the backup boot
-	 * sector at byte 8388096 was used". */
-	char repaired[160];
+	 * "primary boot sector damaged (bad oem id); the backup boot sector
+	 * at byte 8388096 was used" (the byte counted in the file), and/or
+	 * "$MFTMirr damaged (it does not match $MFT); it was skipped". */
+	char repaired[256];
 };
 
 /**

@@ -26,8 +26,8 @@ struct nl_dev {
 	struct nl_bytesource *src; /* read-only: where reads come from */
 	bool own_src;             /* opened by nd_open() from d_name, closed by nd_close() */
 	bool rw;
-	uint8_t boot[4096];       /* served at offset 0 instead of what is there ... */
-	uint32_t boot_len;        /* ... when not 0 (a backup boot sector) */
+	struct nl_dev_patch patch[NL_DEV_PATCHES]; /* read instead of what the source holds */
+	uint8_t patch_data[NL_DEV_PATCHES][NL_DEV_PATCH_MAX];
 	uint64_t offset;          /* where the volume starts in the file */
 	uint64_t size;            /* bytes of the volume; 0 until opened if "to the end" */
 	bool size_to_end;
@@ -211,13 +211,17 @@ static s64 nd_pread(struct ntfs_device *dev, void *buf, s64 count, s64 offset)
 	if ((uint64_t)count > d->size - (uint64_t)offset)
 		count = (s64)(d->size - (uint64_t)offset);
 	done = read_range(d, buf, count, d->offset + (uint64_t)offset);
-	if (done > 0 && d->boot_len && (uint64_t)offset < d->boot_len) {
-		/* the replacement boot sector over what the source holds there */
+	for (size_t i = 0; done > 0 && i < NL_DEV_PATCHES; i++) {
+		/* a stand-in (backup boot sector, $MFT for its mirror) over the source */
+		const struct nl_dev_patch *p = &d->patch[i];
+		uint64_t from = p->off > (uint64_t)offset ? p->off : (uint64_t)offset;
 		uint64_t end = (uint64_t)offset + (uint64_t)done;
 
-		if (end > d->boot_len)
-			end = d->boot_len;
-		memcpy(buf, d->boot + offset, (size_t)(end - (uint64_t)offset));
+		if (p->off + p->len < end)
+			end = p->off + p->len;
+		if (p->len && from < end)
+			memcpy((uint8_t *)buf + (from - (uint64_t)offset), d->patch_data[i] + (from - p->off),
+			       (size_t)(end - from));
 	}
 	return done;
 }
@@ -382,21 +386,27 @@ struct ntfs_device *nl_device_new(const char *path, uint64_t offset, uint64_t si
 }
 
 struct ntfs_device *nl_device_new_source(struct nl_bytesource *src, uint64_t offset,
-					 uint64_t size, const uint8_t *boot, uint32_t boot_len)
+					 uint64_t size, const struct nl_dev_patch *patch, size_t npatch)
 {
 	struct nl_dev *d;
 
-	if (!src || boot_len > sizeof(d->boot)) {
+	if (!src || npatch > NL_DEV_PATCHES) {
 		errno = EINVAL;
 		return NULL;
 	}
+	for (size_t i = 0; i < npatch; i++)
+		if (patch[i].len > NL_DEV_PATCH_MAX) {
+			errno = EINVAL;
+			return NULL;
+		}
 	d = new_dev(src->name, offset, size, false);
 	if (!d)
 		return NULL;
 	d->src = src;
-	if (boot && boot_len) {
-		memcpy(d->boot, boot, boot_len);
-		d->boot_len = boot_len;
+	for (size_t i = 0; i < npatch; i++) {
+		d->patch[i] = patch[i];
+		memcpy(d->patch_data[i], patch[i].data, patch[i].len);
+		d->patch[i].data = d->patch_data[i];
 	}
 	return &d->dev;
 }
@@ -439,12 +449,12 @@ int nl_device_mount(const char *path, uint64_t offset, uint64_t size, bool rw,
 }
 
 int nl_device_mount_source(struct nl_bytesource *src, uint64_t offset, uint64_t size,
-			   const uint8_t *boot, uint32_t boot_len, ntfs_volume **out)
+			   const struct nl_dev_patch *patch, size_t npatch, ntfs_volume **out)
 {
 	struct ntfs_device *dev;
 
 	*out = NULL;
-	dev = nl_device_new_source(src, offset, size, boot, boot_len);
+	dev = nl_device_new_source(src, offset, size, patch, npatch);
 	if (!dev)
 		return -errno;
 	return mount_dev(dev, false, 0, out);

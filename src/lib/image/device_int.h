@@ -47,22 +47,32 @@ int nl_device_fd(struct ntfs_device *dev);
 int nl_device_mount(const char *path, uint64_t offset, uint64_t size, bool rw,
 		    unsigned long extra, ntfs_volume **out);
 
+/* A range of the volume read from @data instead of the source: a backup
+ * boot sector standing in for a damaged one, or the first records of $MFT
+ * for a damaged $MFTMirr.  The device keeps a copy. */
+struct nl_dev_patch {
+	uint64_t off;           /* bytes from the start of the volume */
+	uint32_t len;           /* at most NL_DEV_PATCH_MAX */
+	const uint8_t *data;
+};
+#define NL_DEV_PATCHES 2
+#define NL_DEV_PATCH_MAX 16384u
+
 /**
  * nl_device_new_source - a read-only device over [@offset, @offset+@size) of
  * @src (size 0: to its end), which the caller keeps open until the device is
- * freed.  @boot (@boot_len bytes, at most 4096; NULL and 0 normally) is read
- * at offset 0 instead of what the source holds there: a backup boot sector
- * standing in for a damaged one.  Returns the device or NULL with errno set.
+ * freed; the @npatch ranges of @patch (NULL and 0 normally) are read from
+ * their data.  Returns the device or NULL with errno set.
  */
 struct ntfs_device *nl_device_new_source(struct nl_bytesource *src, uint64_t offset,
-					 uint64_t size, const uint8_t *boot, uint32_t boot_len);
+					 uint64_t size, const struct nl_dev_patch *patch, size_t npatch);
 
 /**
  * nl_device_mount_source - nl_device_mount() read-only over a device from
  * nl_device_new_source().  Returns 0 or -errno.
  */
 int nl_device_mount_source(struct nl_bytesource *src, uint64_t offset, uint64_t size,
-			   const uint8_t *boot, uint32_t boot_len, ntfs_volume **out);
+			   const struct nl_dev_patch *patch, size_t npatch, ntfs_volume **out);
 
 /**
  * nl_device_umount - unmount @*vol (NULL is fine), free its device, set *vol

@@ -405,6 +405,61 @@ static void check_extent(nl_volume *v, const uint8_t *bs, uint64_t limit)
 			v->mft_truncated = true;
 }
 
+/* mirror_patch: when $MFTMirr does not hold what the first records of $MFT
+ * hold (libntfs-3g then refuses to mount) and $MFT's first record is sound,
+ * a patch that serves those records at the mirror's place.  @bs: the boot
+ * sector in use; @data: NL_DEV_PATCH_MAX bytes for the patch. */
+static bool mirror_patch(struct nl_bytesource *src, uint64_t voff, const uint8_t *bs,
+			 struct nl_dev_patch *p, uint8_t *data)
+{
+	uint64_t spc = bs[0x0D] <= 0x80 ? bs[0x0D] : 1ULL << (256 - bs[0x0D]);
+	uint64_t cs = nl_le16(bs + 0x0B) * spc;
+	int8_t cpm = (int8_t)bs[0x40];
+	uint64_t rs = cpm > 0 ? (uint64_t)cpm * cs : 1ULL << -cpm;
+	uint64_t len = 4 * rs > cs ? 4 * rs : cs;  /* what the mirror holds */
+	uint8_t mirr[NL_DEV_PATCH_MAX];
+	uint64_t mft_off = nl_le64(bs + 0x30) * cs, mirr_off = nl_le64(bs + 0x38) * cs;
+
+	if (len > NL_DEV_PATCH_MAX ||
+	    nl_bytesource_pread(src, data, (size_t)len, voff + mft_off) != (ssize_t)len ||
+	    nl_bytesource_pread(src, mirr, (size_t)len, voff + mirr_off) != (ssize_t)len ||
+	    memcmp(data, mirr, (size_t)len) == 0 || memcmp(data, "FILE", 4) != 0)
+		return false;
+	p->off = mirr_off;
+	p->len = (uint32_t)len;
+	p->data = data;
+	return true;
+}
+
+/* mount_repaired: mount @v's volume, reading around a damaged boot sector
+ * (@at's backup) or $MFTMirr (skipped: $MFT stands in for it); what was
+ * done goes into @v->repaired. */
+static int mount_repaired(nl_volume *v, const struct located *at)
+{
+	struct nl_dev_patch p[2];
+	uint8_t bs[512], data[NL_DEV_PATCH_MAX];
+	size_t n = 0;
+	int rc;
+
+	if (at->use_backup)
+		p[n++] = (struct nl_dev_patch){ 0, sizeof(at->boot), at->boot };
+	snprintf(v->repaired, sizeof(v->repaired), "%s", at->repaired);
+	rc = nl_device_mount_source(v->src, v->offset, v->size, p, n, &v->vol);
+	if (rc == 0)
+		return 0;
+	if (at->use_backup)
+		memcpy(bs, at->boot, sizeof(bs));
+	else if (nl_bytesource_pread(v->src, bs, sizeof(bs), v->offset) != (ssize_t)sizeof(bs))
+		return rc;
+	if (!mirror_patch(v->src, v->offset, bs, &p[n], data))
+		return rc;
+	if (nl_device_mount_source(v->src, v->offset, v->size, p, n + 1, &v->vol) < 0)
+		return rc;
+	snprintf(v->repaired, sizeof(v->repaired), "%s%s$MFTMirr damaged (it does not match $MFT); "
+		 "it was skipped", at->repaired, at->repaired[0] ? "; " : "");
+	return 0;
+}
+
 static int open_ntfs(nl_volume *v, const struct located *at, char *err, size_t errlen)
 {
 	char why[NL_ERRMSG_SIZE / 2];
@@ -418,8 +473,7 @@ static int open_ntfs(nl_volume *v, const struct located *at, char *err, size_t e
 			   (unsigned long long)v->offset, why);
 		return rc;
 	}
-	rc = nl_device_mount_source(v->src, v->offset, v->size, at->use_backup ? at->boot : NULL,
-				    at->use_backup ? (uint32_t)sizeof(at->boot) : 0, &v->vol);
+	rc = mount_repaired(v, at);
 	if (rc < 0) {
 		nl_set_err(err, errlen, "cannot open the ntfs volume at offset %llu: %s",
 			   (unsigned long long)v->offset, strerror(-rc));
@@ -427,7 +481,6 @@ static int open_ntfs(nl_volume *v, const struct located *at, char *err, size_t e
 	}
 	ntfs_volume *nv = v->vol;
 
-	snprintf(v->repaired, sizeof(v->repaired), "%s", at->repaired);
 	v->record_size = nv->mft_record_size;
 	v->record_count = nv->mft_na ? (uint64_t)nv->mft_na->data_size / v->record_size : 0;
 	v->size = (uint64_t)nv->nr_clusters * nv->cluster_size;

@@ -30,7 +30,7 @@ struct nl_volume {
 	uint64_t image_bytes;      /* bytes of the file system the image holds */
 	uint64_t volume_bytes;     /* bytes the boot sector says it has (with its backup) */
 	bool mft_truncated;        /* part of $MFT lies past the end of the image */
-	char repaired[160];        /* what was read around damage at open, "" */
+	char repaired[256];        /* what was read around damage at open, "" */
 };
 
 /* nl_volume_ntfs - the libntfs-3g volume of @vol, for reading files, streams
