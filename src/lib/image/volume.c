@@ -420,10 +420,27 @@ static bool mirror_patch(struct nl_bytesource *src, uint64_t voff, const uint8_t
 	uint8_t mirr[NL_DEV_PATCH_MAX];
 	uint64_t mft_off = nl_le64(bs + 0x30) * cs, mirr_off = nl_le64(bs + 0x38) * cs;
 
+	bool differs = false;
+
 	if (len > NL_DEV_PATCH_MAX ||
 	    nl_bytesource_pread(src, data, (size_t)len, voff + mft_off) != (ssize_t)len ||
-	    nl_bytesource_pread(src, mirr, (size_t)len, voff + mirr_off) != (ssize_t)len ||
-	    memcmp(data, mirr, (size_t)len) == 0 || memcmp(data, "FILE", 4) != 0)
+	    nl_bytesource_pread(src, mirr, (size_t)len, voff + mirr_off) != (ssize_t)len)
+		return false;
+	/* what libntfs-3g compares: each record's bytes in use, fixups applied */
+	for (uint64_t r = 0; r + rs <= len; r += rs) {
+		uint8_t a[NL_DEV_PATCH_MAX], b[NL_DEV_PATCH_MAX];
+		uint64_t used;
+
+		memcpy(a, data + r, (size_t)rs);
+		memcpy(b, mirr + r, (size_t)rs);
+		if (memcmp(a, "FILE", 4) != 0 || nl_record_fixup(a, (size_t)rs, NULL) < 0)
+			return false;  /* $MFT itself is damaged: nothing to stand in */
+		used = nl_le32(a + 0x18) < rs ? nl_le32(a + 0x18) : rs;
+		if (memcmp(b, "FILE", 4) != 0 || nl_record_fixup(b, (size_t)rs, NULL) < 0 ||
+		    memcmp(a, b, (size_t)used) != 0)
+			differs = true;
+	}
+	if (!differs)
 		return false;
 	p->off = mirr_off;
 	p->len = (uint32_t)len;
@@ -439,25 +456,21 @@ static int mount_repaired(nl_volume *v, const struct located *at)
 	struct nl_dev_patch p[2];
 	uint8_t bs[512], data[NL_DEV_PATCH_MAX];
 	size_t n = 0;
-	int rc;
+	bool mirror;
 
-	if (at->use_backup)
+	if (at->use_backup) {
 		p[n++] = (struct nl_dev_patch){ 0, sizeof(at->boot), at->boot };
-	snprintf(v->repaired, sizeof(v->repaired), "%s", at->repaired);
-	rc = nl_device_mount_source(v->src, v->offset, v->size, p, n, &v->vol);
-	if (rc == 0)
-		return 0;
-	if (at->use_backup)
 		memcpy(bs, at->boot, sizeof(bs));
-	else if (nl_bytesource_pread(v->src, bs, sizeof(bs), v->offset) != (ssize_t)sizeof(bs))
-		return rc;
-	if (!mirror_patch(v->src, v->offset, bs, &p[n], data))
-		return rc;
-	if (nl_device_mount_source(v->src, v->offset, v->size, p, n + 1, &v->vol) < 0)
-		return rc;
-	snprintf(v->repaired, sizeof(v->repaired), "%s%s$MFTMirr damaged (it does not match $MFT); "
-		 "it was skipped", at->repaired, at->repaired[0] ? "; " : "");
-	return 0;
+	} else if (nl_bytesource_pread(v->src, bs, sizeof(bs), v->offset) != (ssize_t)sizeof(bs)) {
+		memset(bs, 0, sizeof(bs));
+	}
+	mirror = nl_boot_sector_check(bs) == NULL && mirror_patch(v->src, v->offset, bs, &p[n], data);
+	if (mirror)
+		n++;
+	snprintf(v->repaired, sizeof(v->repaired), "%s%s%s", at->repaired,
+		 at->repaired[0] && mirror ? "; " : "",
+		 mirror ? "$MFTMirr damaged (it does not match $MFT); it was skipped" : "");
+	return nl_device_mount_source(v->src, v->offset, v->size, p, n, &v->vol);
 }
 
 static int open_ntfs(nl_volume *v, const struct located *at, char *err, size_t errlen)
