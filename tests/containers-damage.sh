@@ -40,7 +40,7 @@ damage "$T_TMP/none/v.img" backup
 cd "$T_TMP/good" && "$NTFSLINKS" scan --json v.img >"$T_TMP/want" 2>"$T_TMP/want.err"
 expect_eq "undamaged: nothing on stderr" "" "$(cat "$T_TMP/want.err")"
 backup_msg="primary boot sector damaged (bad oem id); the backup boot sector at byte 8388096 was used"
-mirr_msg="\$MFTMirr damaged (it does not match \$MFT); it was skipped"
+mirr_msg="\$MFTMirr damaged (a record of it is unreadable); it was skipped"
 for d in boot mirr both; do
 	case $d in
 	boot) msg=$backup_msg ;;

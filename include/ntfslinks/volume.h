@@ -132,7 +132,7 @@ struct nl_volume_info {
 	/* What was read around damage at open time; "" when nothing was:
 	 * "primary boot sector damaged (bad oem id); the backup boot sector
 	 * at byte 8388096 was used" (the byte counted in the file), and/or
-	 * "$MFTMirr damaged (it does not match $MFT); it was skipped". */
+	 * "$MFTMirr damaged (a record of it is unreadable); it was skipped". */
 	char repaired[256];
 };
 

@@ -405,8 +405,8 @@ static void check_extent(nl_volume *v, const uint8_t *bs, uint64_t limit)
 			v->mft_truncated = true;
 }
 
-/* mirror_patch: when $MFTMirr does not hold what the first records of $MFT
- * hold (libntfs-3g then refuses to mount) and $MFT's first record is sound,
+/* mirror_patch: when a record of $MFTMirr is unreadable (libntfs-3g then
+ * refuses to mount) and the first records of $MFT are sound,
  * a patch that serves those records at the mirror's place.  @bs: the boot
  * sector in use; @data: NL_DEV_PATCH_MAX bytes for the patch. */
 static bool mirror_patch(struct nl_bytesource *src, uint64_t voff, const uint8_t *bs,
@@ -419,25 +419,23 @@ static bool mirror_patch(struct nl_bytesource *src, uint64_t voff, const uint8_t
 	uint64_t len = 4 * rs > cs ? 4 * rs : cs;  /* what the mirror holds */
 	uint8_t mirr[NL_DEV_PATCH_MAX];
 	uint64_t mft_off = nl_le64(bs + 0x30) * cs, mirr_off = nl_le64(bs + 0x38) * cs;
-
 	bool differs = false;
 
 	if (len > NL_DEV_PATCH_MAX ||
 	    nl_bytesource_pread(src, data, (size_t)len, voff + mft_off) != (ssize_t)len ||
 	    nl_bytesource_pread(src, mirr, (size_t)len, voff + mirr_off) != (ssize_t)len)
 		return false;
-	/* what libntfs-3g compares: each record's bytes in use, fixups applied */
+	/* a copy that is unreadable (no FILE record, torn) is damaged and
+	 * skipped; a readable one that says something else than $MFT is left
+	 * for libntfs-3g to refuse */
 	for (uint64_t r = 0; r + rs <= len; r += rs) {
 		uint8_t a[NL_DEV_PATCH_MAX], b[NL_DEV_PATCH_MAX];
-		uint64_t used;
 
 		memcpy(a, data + r, (size_t)rs);
 		memcpy(b, mirr + r, (size_t)rs);
 		if (memcmp(a, "FILE", 4) != 0 || nl_record_fixup(a, (size_t)rs, NULL) < 0)
 			return false;  /* $MFT itself is damaged: nothing to stand in */
-		used = nl_le32(a + 0x18) < rs ? nl_le32(a + 0x18) : rs;
-		if (memcmp(b, "FILE", 4) != 0 || nl_record_fixup(b, (size_t)rs, NULL) < 0 ||
-		    memcmp(a, b, (size_t)used) != 0)
+		if (memcmp(b, "FILE", 4) != 0 || nl_record_fixup(b, (size_t)rs, NULL) < 0)
 			differs = true;
 	}
 	if (!differs)
@@ -469,7 +467,7 @@ static int mount_repaired(nl_volume *v, const struct located *at)
 		n++;
 	snprintf(v->repaired, sizeof(v->repaired), "%s%s%s", at->repaired,
 		 at->repaired[0] && mirror ? "; " : "",
-		 mirror ? "$MFTMirr damaged (it does not match $MFT); it was skipped" : "");
+		 mirror ? "$MFTMirr damaged (a record of it is unreadable); it was skipped" : "");
 	return nl_device_mount_source(v->src, v->offset, v->size, p, n, &v->vol);
 }
 
