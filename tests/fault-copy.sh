@@ -26,21 +26,16 @@ expect_eq "reference copy: no temporary file left" "" \
 	"$(find "$T_TMP/ref" -name '.ntfslinks-*' | head -n 1)"
 interrupted=0
 # Each copy is killed as soon as a temporary file shows in its destination
-# (the copy is then in the middle of a file), after skipping the first N
-# sightings so that kills land at different points; a copy that ends first
-# is tried again (at most 40 tries).
+# (the copy is then in the middle of a file); a copy that ends first is
+# tried again (at most 40 tries).
 i=0
 while [ "$i" -lt 40 ] && [ "$interrupted" -lt 3 ]; do
 	i=$((i + 1))
 	d="$T_TMP/k$i"
 	"$NTFSLINKS" copy "$T_TMP/src.img:/src" "$d" >/dev/null 2>&1 &
 	pid=$!
-	seen=0
 	while kill -0 "$pid" 2>/dev/null; do
-		if [ -n "$(find "$d" -name '.ntfslinks-*.tmp' 2>/dev/null | head -n 1)" ]; then
-			seen=$((seen + 1))
-			[ "$seen" -gt "$interrupted" ] && break
-		fi
+		[ -n "$(find "$d" -name '.ntfslinks-*.tmp' 2>/dev/null | head -n 1)" ] && break
 	done
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
