@@ -233,7 +233,7 @@ int nl_writer_replace_reparse(struct nl_writer *w, uint64_t ref, const void *dat
 {
 	struct wnode *node;
 	ntfs_inode *ni;
-	sle64 times[4];
+	struct nl_w_times times;
 	le32 old_tag = 0;
 	int rc;
 
@@ -252,10 +252,7 @@ int nl_writer_replace_reparse(struct nl_writer *w, uint64_t ref, const void *dat
 	rc = nl_w_release_stream(w, node);
 	if (rc)
 		goto out;
-	times[0] = ni->creation_time;
-	times[1] = ni->last_data_change_time;
-	times[2] = ni->last_mft_change_time;
-	times[3] = ni->last_access_time;
+	nl_w_times_keep(ni, &times);
 	{
 		ntfs_attr *na = ntfs_attr_open(ni, AT_REPARSE_POINT, AT_UNNAMED, 0);
 
@@ -272,11 +269,7 @@ int nl_writer_replace_reparse(struct nl_writer *w, uint64_t ref, const void *dat
 		goto out;
 	}
 	/* the record keeps its times, whatever libntfs-3g did to them */
-	ni->creation_time = times[0];
-	ni->last_data_change_time = times[1];
-	ni->last_mft_change_time = times[2];
-	ni->last_access_time = times[3];
-	NInoSetDirty(ni);
+	nl_w_times_put(ni, &times);
 	/* the names carry the tag: only a new tag touches them and their index entries */
 	if (memcmp(&old_tag, data, 4) != 0)
 		NInoFileNameSetDirty(ni);

@@ -130,6 +130,30 @@ int nl_w_dev_writeback(ntfs_volume *vol);
  * rounded up to a power of two, at least 16); tests make it small. */
 extern unsigned nl_w_dev_cap;
 
+/* The four times of an inode, kept across a libntfs-3g call that sets
+ * them from the clock (nl_w_times_keep before, nl_w_times_put after). */
+struct nl_w_times {
+	sle64 crtime, mtime, ctime, atime;
+};
+
+static inline void nl_w_times_keep(const ntfs_inode *ni, struct nl_w_times *t)
+{
+	t->crtime = ni->creation_time;
+	t->mtime = ni->last_data_change_time;
+	t->ctime = ni->last_mft_change_time;
+	t->atime = ni->last_access_time;
+}
+
+/* Put back the times @t kept and mark the inode dirty. */
+static inline void nl_w_times_put(ntfs_inode *ni, const struct nl_w_times *t)
+{
+	ni->creation_time = t->crtime;
+	ni->last_data_change_time = t->mtime;
+	ni->last_mft_change_time = t->ctime;
+	ni->last_access_time = t->atime;
+	NInoSetDirty(ni);
+}
+
 /* MFT reference of an open inode. */
 static inline uint64_t nl_w_ref(const ntfs_inode *ni)
 {

@@ -95,7 +95,7 @@ int nl_writer_remove_reparse(struct nl_writer *w, uint64_t ref)
 {
 	struct wnode *n;
 	ntfs_inode *ni;
-	sle64 times[4];
+	struct nl_w_times times;
 	int rc;
 
 	nl_w_begin(w);
@@ -108,10 +108,7 @@ int nl_writer_remove_reparse(struct nl_writer *w, uint64_t ref)
 	if (rc)
 		goto out;
 	ni = n->ni;
-	times[0] = ni->creation_time;
-	times[1] = ni->last_data_change_time;
-	times[2] = ni->last_mft_change_time;
-	times[3] = ni->last_access_time;
+	nl_w_times_keep(ni, &times);
 	/* the attribute, the flag and the entry in $Extend/$Reparse */
 	if (ntfs_remove_ntfs_reparse_data(ni)) {
 		rc = nl_w_errno();
@@ -119,11 +116,7 @@ int nl_writer_remove_reparse(struct nl_writer *w, uint64_t ref)
 			  (unsigned long long)n->no, strerror(-rc));
 		goto out;
 	}
-	ni->creation_time = times[0];
-	ni->last_data_change_time = times[1];
-	ni->last_mft_change_time = times[2];
-	ni->last_access_time = times[3];
-	NInoSetDirty(ni);
+	nl_w_times_put(ni, &times);
 	/* the names and their index entries lose the bit and the tag */
 	NInoFileNameSetDirty(ni);
 out:
