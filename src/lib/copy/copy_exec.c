@@ -311,6 +311,82 @@ static int link_name(struct cp_dst *d, struct cp_node *first, struct cp_node *n)
 	return rc;
 }
 
+/* A new name of the source file itself, in the same image (clone). */
+static void exec_clone_name(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n)
+{
+	struct cp_dst *d = c->dst;
+	struct cp_dh src = { .ref = n->st.mref, .fd = -1 };
+	int rc = d->ops->link(d, &src, NULL, &n->parent->dh, n->name, n->st.name_space);
+
+	if (rc)
+		fail_now(c, x, n, rc == -ENOMEM ? strerror(ENOMEM) : d->ops->errmsg(d));
+	else
+		report(c, x, n, NL_COPY_ACT_CLONED, NULL, 0, true);
+}
+
+/* A later name @n of a hardlink group whose first file is made. */
+static void exec_group_name(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n)
+{
+	struct cp_dst *d = c->dst;
+	struct cp_group *g = n->group;
+	int rc = link_name(d, g->first, n);
+
+	if (rc) {
+		fail_now(c, x, n, rc == -ENOMEM ? strerror(ENOMEM) : d->ops->errmsg(d));
+		return;
+	}
+	n->dh = g->first->dh;
+	n->dh.fd = -1;
+	set_dos(c, x, n);
+	g->made++;
+	report(c, x, n, n->unrolled ? NL_COPY_ACT_UNROLLED : NL_COPY_ACT_HARDLINKED, NULL, 0, true);
+	if (d->times_after_links && g->made == g->planned)
+		set_meta(c, x, g->first, true);
+}
+
+/* The file @n, created under its name, made with its contents: 0, or -errno. */
+static int create_file(struct nl_copy *c, struct cp_node *n)
+{
+	struct cp_dst *d = c->dst;
+	int rc, changed;
+
+	if (!d->ops->folder_compress || !(n->st.attrs & NL_FA_COMPRESSED))
+		return d->ops->create(d, &n->parent->dh, n->name, n->st.name_space, &n->dh);
+	/* created in a (for now) compressed folder, the file is compressed */
+	changed = d->ops->folder_compress(d, &n->parent->dh, true);
+	rc = d->ops->create(d, &n->parent->dh, n->name, n->st.name_space, &n->dh);
+	if (changed > 0)
+		d->ops->folder_compress(d, &n->parent->dh, false);
+	return rc;
+}
+
+/* The file @n, created but not complete, removed; its group has no first file yet. */
+static void abandon_file(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n, const char *why)
+{
+	struct cp_dst *d = c->dst;
+
+	d->ops->close(d, &n->dh);
+	d->ops->remove(d, &n->parent->dh, &n->dh, n->name, false);
+	fail_now(c, x, n, why);
+	if (n->group)
+		n->group->state = 0;
+}
+
+/* What a copied file @n lost on the way: named streams, a reparse point. */
+static void report_dropped(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n, unsigned lost)
+{
+	char msg[96];
+
+	if (lost) {
+		snprintf(msg, sizeof(msg), "%u named stream%s dropped", lost, lost == 1 ? "" : "s");
+		report(c, x, n, NL_COPY_ACT_WARNING, msg, 0, false);
+	}
+	if (n->st.type == CP_T_REPARSE && !c->dst->ntfs) {
+		snprintf(msg, sizeof(msg), "reparse point 0x%08x dropped", rp_tag(&n->st));
+		report(c, x, n, NL_COPY_ACT_WARNING, msg, 0, false);
+	}
+}
+
 static void exec_file(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n)
 {
 	struct cp_dst *d = c->dst;
@@ -318,59 +394,24 @@ static void exec_file(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n)
 	char why[512] = "";
 	uint64_t bytes = 0;
 	unsigned lost = 0;
-	int rc;
 
 	if (n->clone_link) {
-		/* a new name of the source file itself, in the same image */
-		struct cp_dh src = { .ref = n->st.mref, .fd = -1 };
-
-		rc = d->ops->link(d, &src, NULL, &n->parent->dh, n->name, n->st.name_space);
-		if (rc)
-			fail_now(c, x, n, rc == -ENOMEM ? strerror(ENOMEM) : d->ops->errmsg(d));
-		else
-			report(c, x, n, NL_COPY_ACT_CLONED, NULL, 0, true);
+		exec_clone_name(c, x, n);
 		return;
 	}
 	if (g && g->state == 1) {
-		rc = link_name(d, g->first, n);
-		if (rc) {
-			fail_now(c, x, n, rc == -ENOMEM ? strerror(ENOMEM) : d->ops->errmsg(d));
-			return;
-		}
-		n->dh = g->first->dh;
-		n->dh.fd = -1;
-		set_dos(c, x, n);
-		g->made++;
-		report(c, x, n, n->unrolled ? NL_COPY_ACT_UNROLLED : NL_COPY_ACT_HARDLINKED, NULL, 0,
-		       true);
-		if (d->times_after_links && g->made == g->planned)
-			set_meta(c, x, g->first, true);
+		exec_group_name(c, x, n);
 		return;
 	}
-	if (d->ops->folder_compress && (n->st.attrs & NL_FA_COMPRESSED)) {
-		/* created in a (for now) compressed folder, the file is compressed */
-		int changed = d->ops->folder_compress(d, &n->parent->dh, true);
-
-		rc = d->ops->create(d, &n->parent->dh, n->name, n->st.name_space, &n->dh);
-		if (changed > 0)
-			d->ops->folder_compress(d, &n->parent->dh, false);
-	} else {
-		rc = d->ops->create(d, &n->parent->dh, n->name, n->st.name_space, &n->dh);
-	}
-	if (rc) {
+	if (create_file(c, n)) {
 		fail_now(c, x, n, d->ops->errmsg(d));
 		return;
 	}
 	set_dos(c, x, n);
 	if (d->ntfs && (n->st.attrs & NL_FA_COMPRESSED))
 		d->ops->set_attrs(d, &n->dh, n->st.attrs, true);
-	rc = copy_contents(c, n, &bytes, &lost, why, sizeof(why));
-	if (rc) {
-		d->ops->close(d, &n->dh);
-		d->ops->remove(d, &n->parent->dh, &n->dh, n->name, false);
-		fail_now(c, x, n, why);
-		if (g)
-			g->state = 0;
+	if (copy_contents(c, n, &bytes, &lost, why, sizeof(why))) {
+		abandon_file(c, x, n, why);
 		return;
 	}
 	if (g) {
@@ -379,28 +420,13 @@ static void exec_file(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n)
 		g->made = 1;
 	}
 	set_meta(c, x, n, !d->times_after_links || !g || g->planned <= 1);
-	if (d->ops->commit && (rc = d->ops->commit(d, &n->parent->dh, &n->dh, n->name))) {
+	if (d->ops->commit && d->ops->commit(d, &n->parent->dh, &n->dh, n->name)) {
 		snprintf(why, sizeof(why), "%s", d->ops->errmsg(d));
-		d->ops->close(d, &n->dh);
-		d->ops->remove(d, &n->parent->dh, &n->dh, n->name, false);
-		fail_now(c, x, n, why);
-		if (g)
-			g->state = 0;
+		abandon_file(c, x, n, why);
 		return;
 	}
 	report(c, x, n, n->unrolled ? NL_COPY_ACT_UNROLLED : NL_COPY_ACT_COPIED, NULL, bytes, true);
-	if (lost) {
-		char msg[96];
-
-		snprintf(msg, sizeof(msg), "%u named stream%s dropped", lost, lost == 1 ? "" : "s");
-		report(c, x, n, NL_COPY_ACT_WARNING, msg, 0, false);
-	}
-	if (n->st.type == CP_T_REPARSE && !d->ntfs) {
-		char msg[96];
-
-		snprintf(msg, sizeof(msg), "reparse point 0x%08x dropped", rp_tag(&n->st));
-		report(c, x, n, NL_COPY_ACT_WARNING, msg, 0, false);
-	}
+	report_dropped(c, x, n, lost);
 	d->ops->close(d, &n->dh);
 }
 
