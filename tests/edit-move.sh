@@ -1,5 +1,5 @@
 #!/bin/sh
-# edit-move.sh: 'ntfslinks move' (Smart Move): a folder moved, every link that pointed into it rewritten to the same object (absolute stays absolute, relative recomputed for links inside and outside the tree), links that did not point into it left alone; refusals (into itself, a taken name, the root) and a dry run leave the image as it was.
+# edit-move.sh: 'ntfslinks move' (Smart Move): a folder moved, every link that pointed into it rewritten to the same object (absolute stays absolute, relative recomputed for links inside and outside the tree), links that did not point into it left alone, targets \??\Volume{GUID}\... of this volume rewritten only with --guid; refusals (into itself, a taken name, the root) and a dry run leave the image as it was.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 . "$TESTS_SRCDIR/edit-lib.sh"
 need_cmd ntfsfix python3
@@ -81,5 +81,54 @@ if can_fuse && mnt "$IMG" "$T_TMP/m" ro; then
 else
 	echo "SKIP (part): no ntfs-3g mount here (needs root and /dev/fuse): the view through ntfs-3g left out"
 fi
+
+# ---- mount-point-style targets naming this volume (\??\Volume{GUID}\...):
+# rewritten only when --guid says the GUID is this volume's
+G=4f1e5a2c-9d3b-11e0-a5c1-806e6f6e6963
+cat >"$T_TMP/g.spec" <<EOS
+image size=16M
+namespace win32
+dir /data
+dir /data/sub
+junction /j-vol "\\??\\Volume{$G}\\data\\sub"
+junction /j-other-vol "\\??\\Volume{0b1e5a3c-1d2f-11ee-9a4b-806e6f6e6963}\\data\\sub"
+junction /j-abs "\\??\\C:\\data"
+dir /archive
+EOS
+# records: /data 64, /data/sub 65, /j-vol 66, /j-other-vol 67, /j-abs 68, /archive 69
+GIMG=$T_TMP/g.img
+build_fixture "$T_TMP/g.spec" "$GIMG"
+cp "$GIMG" "$T_TMP/g2.img"
+run_nl move "$T_TMP/g2.img:/data" "$T_TMP/g2.img:/archive/data"
+expect_rc "move without --guid: exit status" 0
+expect_eq "move without --guid: Volume{GUID} targets are another volume's" \
+"rename      /data -> /archive/data (1 link to retarget)
+retarget    /j-abs -> C:\\archive\\data (C:\\data)
+2 changes" "$T_OUT"
+run_nl move --guid "{bad}" "$GIMG:/data" "$GIMG:/archive/data"
+expect_rc "a malformed --guid: exit status" 2
+scan "$GIMG" "$T_TMP/g0"
+run_nl move --guid "{$(printf '%s' "$G" | tr a-f A-F)}" "$GIMG:/data" "$GIMG:/archive/data"
+expect_rc "move --guid: exit status" 0
+expect_eq "move --guid: this volume's Volume{GUID} target rewritten in the same form" \
+"rename      /data -> /archive/data (2 links to retarget)
+retarget    /j-abs -> C:\\archive\\data (C:\\data)
+retarget    /j-vol -> \\\\?\\Volume{$G}\\archive\\data\\sub (\\\\?\\Volume{$G}\\data\\sub)
+3 changes" "$T_OUT"
+scan "$GIMG" "$T_TMP/g1"
+expect_eq "move --guid: the scan shows exactly the two rewritten links" \
+"- reparse 68 /j-abs junction /data inner
+- reparse 66 /j-vol mount_point Volume{$G}/data/sub other-volume
++ reparse 68 /j-abs junction /archive/data inner
++ reparse 66 /j-vol mount_point Volume{$G}/archive/data/sub other-volume" "$(scan_diff "$T_TMP/g0" "$T_TMP/g1")"
+expect_eq "move --guid: substitute and print name as Windows writes a mount point's" \
+"\\??\\Volume{$G}\\archive\\data\\sub|\\\\?\\Volume{$G}\\archive\\data\\sub" \
+"$("$NTFSLINKS" reparse --json "$GIMG" | python3 -c '
+import json, sys
+for line in sys.stdin:
+    o = json.loads(line)
+    if o.get("path") == "/j-vol":
+        print(o["substitute_name"] + "|" + o["print_name"])')"
+fsck_ok "move --guid" "$GIMG"
 
 finish

@@ -205,6 +205,10 @@ struct nl_edit_links {
 	char drive;                 /* given, or inferred as the audit infers it; 'C'
 				       when the links tell nothing */
 	bool drive_given;
+	char guid[39];              /* this volume's "{GUID}" when the caller knows it
+				       (copied in after nl_edit_links_read(): an image
+				       does not hold it), else "": with it,
+				       \??\Volume{GUID}\ targets are on this volume */
 	size_t n;
 	struct nl_edit_link *v;     /* in path order */
 };
@@ -317,7 +321,8 @@ int nl_edit_remove(nl_edit *e, const char *path, unsigned flags);
  * then give every link of @links (nl_edit_links_read() with under "/",
  * read before the image was opened: one scan) whose target lies in the
  * moved tree the target of the same object (nl_target_relocate: absolute
- * targets stay absolute in the same drive-letter form, relative ones are
+ * targets stay absolute in the same form, with this volume's drive letter
+ * or, when @links->guid is set, its \??\Volume{GUID}\; relative ones are
  * recomputed, for links inside and outside the tree), in place
  * (nl_edit_retarget_ref). @links may be NULL: no link is rewritten.
  * Everything is checked before the first write: that TO is free (a change

@@ -29,6 +29,9 @@ static void usage(FILE *out)
 		"\n"
 		"Options:\n"
 		FE_DRIVE_HELP
+		"      --guid {GUID}     this volume's GUID: targets \\??\\Volume{GUID}\\... into\n"
+		"                        the moved tree are rewritten too (the image does\n"
+		"                        not hold it: Windows' mount manager keeps it)\n"
 		"%s"
 		"\n"
 		"Exit status: 0 done, 1 refused or failed (the image is unchanged), 2\n"
@@ -36,11 +39,12 @@ static void usage(FILE *out)
 		"ntfslinks-edit(1).\n", fe_edit_common_help);
 }
 
-enum { OPT_DRIVE = FE_EDIT_OPT_FIRST_OWN };
+enum { OPT_DRIVE = FE_EDIT_OPT_FIRST_OWN, OPT_GUID };
 
 static const struct option longopts[] = {
 	FE_EDIT_LONGOPTS,
 	{ "drive", required_argument, NULL, OPT_DRIVE },
+	{ "guid", required_argument, NULL, OPT_GUID },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -49,6 +53,7 @@ static int run(int argc, char **argv)
 	struct fe_edit f = { .cmd = "move" };
 	struct fe_endpoint ep[2];
 	struct nl_edit_links *links = NULL;
+	const char *guid = NULL;
 	char drive = 0;
 	int ch, status;
 
@@ -57,9 +62,14 @@ static int run(int argc, char **argv)
 			continue;
 		if (ch == OPT_DRIVE)
 			drive = fe_drive_arg("move", optarg);
+		else if (ch == OPT_GUID)
+			guid = optarg;
 		else
 			fe_bad_option("move", argv);
 	}
+	if (guid && !nl_guid_valid(guid))
+		fe_usage_error("move", "--guid wants {xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}, not '%s'",
+			       guid);
 	if (argc - optind != 2)
 		fe_usage_error("move", argc - optind < 2 ? "move takes IMAGE:/from and IMAGE:/to" :
 			       "move takes one IMAGE:/from and one IMAGE:/to");
@@ -69,6 +79,8 @@ static int run(int argc, char **argv)
 	/* every link of the volume, by one scan, before it is opened for writing */
 	status = fe_links_read(&(struct fe_endpoint){ .image = ep[0].image, .path = (char *)"/",
 						      .arg = ep[0].arg }, true, drive, &links);
+	if (status == FE_EXIT_OK && guid)
+		snprintf(links->guid, sizeof(links->guid), "%s", guid);
 	if (status == FE_EXIT_OK)
 		status = fe_edit_open(&f, ep[0].image);
 	if (status == FE_EXIT_OK && nl_edit_move(f.e, ep[0].path, ep[1].path, links))

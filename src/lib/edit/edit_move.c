@@ -79,8 +79,8 @@ static int plan_links(struct nl_edit *e, const struct nl_edit_links *links, cons
 
 		if (!new_dir)
 			return nl_e_fail(e, -ENOMEM, "out of memory");
-		r = nl_target_relocate(&l->target, links->drive, NULL, l->dir, new_dir, from, to,
-				       &v[n].t);
+		r = nl_target_relocate(&l->target, links->drive, *links->guid ? links->guid : NULL,
+				       l->dir, new_dir, from, to, &v[n].t);
 		free(new_dir);
 		if (r < 0)
 			return nl_e_fail(e, r, "out of memory");
