@@ -55,6 +55,8 @@ for cmd in $want; do
 	expect_eq "options of $cmd" "$want_opts" "$got"
 done
 expect_eq "mkimage --fr" "--from-dir" "$(complete 'ntfslinks mkimage --fr')"
+expect_eq "partitions --ve" "--verify" "$(complete 'ntfslinks partitions --ve')"
+expect_eq "--verify takes no value: an option follows" "--json" "$(complete 'ntfslinks partitions --verify --js')"
 expect_eq "ls: its options" "--all
 --help" "$(complete 'ntfslinks ls --')"
 expect_eq "ls: all options" "--all

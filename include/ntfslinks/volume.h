@@ -83,6 +83,37 @@ struct nl_image_meta {
 	char sha1[41];            /* stored SHA-1 of the media, lowercase hex */
 };
 
+/** What nl_image_verify() found: the hashes the container stores and those of
+ *  the media as read now. */
+struct nl_image_verify {
+	enum nl_image_format format; /* how the file holds the media (never AUTO) */
+	uint64_t size;            /* bytes of media read */
+	char stored_md5[33];      /* stored in the container, lowercase hex ("" if none) */
+	char stored_sha1[41];
+	char md5[33];             /* computed over the media, lowercase hex */
+	char sha1[41];
+	/* media whose stored chunk checksum failed as it was read (EWF keeps one
+	 * per chunk; 0 for the other formats): @bad_bytes in @bad_ranges runs,
+	 * the first at byte @bad_first */
+	uint64_t bad_bytes;
+	uint64_t bad_ranges;
+	uint64_t bad_first;
+};
+
+/**
+ * nl_image_verify - read the whole media of @path (format @fmt; NL_FORMAT_AUTO:
+ * by its content) once, computing its MD5 and SHA-1, to check them against
+ * the hashes an evidence container stores (nl_image_meta).  A "PATH@N"
+ * suffix is not taken: the media is the whole disk.
+ * @progress: called with bytes done / total (may be NULL); nonzero stops
+ * the reading (-ECANCELED).
+ * Returns 0 with @out filled, or -errno with a reason in @err: the image
+ * could not be opened, or the media could not be read (the byte named).
+ * Never writes.
+ */
+int nl_image_verify(const char *path, enum nl_image_format fmt, nl_progress_fn progress,
+		    void *ctx, struct nl_image_verify *out, char *err, size_t errlen);
+
 /** Options for nl_volume_open(); all-zero (or NULL) means "auto". */
 struct nl_open_options {
 	/** Partition number to use (1-based, see above); 0: auto / from "@N". */

@@ -23,7 +23,7 @@
 
 enum {
 	OPT_JSON = 0x100, OPT_CSV, OPT_BODYFILE, OPT_WINPATHS, OPT_DRIVE, OPT_DELETED,
-	OPT_PARTITION, OPT_OFFSET, OPT_UNDER, OPT_CLASS, OPT_TAG, OPT_WRAP, OPT_IMGFMT,
+	OPT_PARTITION, OPT_OFFSET, OPT_UNDER, OPT_CLASS, OPT_TAG, OPT_WRAP, OPT_IMGFMT, OPT_VERIFY,
 };
 
 struct optdef {
@@ -45,6 +45,7 @@ static const struct optdef optdefs[] = {
 	{ FE_A_CLASS, { "class", required_argument, NULL, OPT_CLASS } },
 	{ FE_A_TAG, { "tag", required_argument, NULL, OPT_TAG } },
 	{ FE_A_IMGFMT, { "format", required_argument, NULL, OPT_IMGFMT } },
+	{ FE_A_VERIFY, { "verify", no_argument, NULL, OPT_VERIFY } },
 };
 
 /* The global options, accepted after the command as before it, and the table options every
@@ -320,8 +321,12 @@ void fe_audit_parse(struct fe_audit *a, const struct fe_command *cmd, unsigned a
 	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
 	strcpy(shortopts, "hv0o:nbw:");
 
-	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1)
-		parse_option(a, cmd, ch, argv);
+	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (ch == OPT_VERIFY)
+			a->verify = true;
+		else
+			parse_option(a, cmd, ch, argv);
+	}
 	if (a->output)
 		check_columns(a);
 	if (a->open.has_offset && a->open.partition)

@@ -46,6 +46,7 @@ enum fe_format {
 #define FE_A_CLASS	0x0100	/* --class */
 #define FE_A_TAG	0x0200	/* --tag */
 #define FE_A_IMGFMT	0x0400	/* --format FMT (with FE_A_VOLUME too) */
+#define FE_A_VERIFY	0x0800	/* --verify: check the hashes a container stores */
 #define FE_A_FORMATS	(FE_A_JSON | FE_A_CSV | FE_A_BODYFILE | FE_A_NUL)
 
 /* One audit run: options, then the open volume and its model. */
@@ -56,6 +57,7 @@ struct fe_audit {
 	bool windows_paths;
 	char drive;			/* --drive letter (upper case), 0 if not given */
 	bool deleted;
+	bool verify;			/* --verify */
 	struct nl_open_options open;
 	const char *under;		/* --under DIR, NULL if not given */
 	const char *partition_arg;	/* --partition as given, NULL if not given */

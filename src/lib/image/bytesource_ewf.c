@@ -56,7 +56,44 @@ static void ewf_close(struct nl_bytesource *bs)
 	bs->priv = NULL;
 }
 
-static const struct nl_bytesource_ops ewf_ops = { .pread = ewf_pread, .close = ewf_close };
+/* ewf_damage: the sector ranges whose chunk checksum failed in the reads so far
+ * (libewf notes them and still returns the bytes as stored). */
+static void ewf_damage(struct nl_bytesource *bs, struct nl_image_verify *v)
+{
+	struct ewf *e = bs->priv;
+	uint32_t count = 0, sector = 0;
+
+	pthread_mutex_lock(&e->mu);
+	if (libewf_handle_get_bytes_per_sector(e->handle, &sector, NULL) == 1 && sector &&
+	    libewf_handle_get_number_of_checksum_errors(e->handle, &count, NULL) == 1) {
+		for (uint32_t i = 0; i < count; i++) {
+			uint64_t first, n;
+
+			if (libewf_handle_get_checksum_error(e->handle, i, &first, &n, NULL) != 1)
+				continue;
+			if (v->bad_ranges == 0 || first * sector < v->bad_first)
+				v->bad_first = first * sector;
+			v->bad_bytes += n * sector;
+			v->bad_ranges++;
+		}
+	}
+	pthread_mutex_unlock(&e->mu);
+}
+
+/* ewf_as_stored: a chunk whose checksum fails is read as stored, not zeroed
+ * (libewf's default), as ewfverify hashes it. */
+static void ewf_as_stored(struct nl_bytesource *bs)
+{
+	struct ewf *e = bs->priv;
+
+	pthread_mutex_lock(&e->mu);
+	libewf_handle_set_read_zero_chunk_on_error(e->handle, 0, NULL);
+	pthread_mutex_unlock(&e->mu);
+}
+
+static const struct nl_bytesource_ops ewf_ops = {
+	.pread = ewf_pread, .close = ewf_close, .damage = ewf_damage, .as_stored = ewf_as_stored,
+};
 
 /* header_value: the header value @id into @out ("" when absent). */
 static void header_value(libewf_handle_t *h, const char *id, char *out, size_t size)

@@ -26,6 +26,12 @@ struct nl_bytesource_ops {
 	/* release the backend's state (bs->priv); the source itself is freed by
 	 * the caller */
 	void (*close)(struct nl_bytesource *bs);
+	/* optional: what the reads so far found damaged by the container's own
+	 * checksums (the bad_* fields of @v) */
+	void (*damage)(struct nl_bytesource *bs, struct nl_image_verify *v);
+	/* optional: later reads give the bytes as stored where the container's
+	 * checksum fails (by default its library may give zeros there) */
+	void (*as_stored)(struct nl_bytesource *bs);
 };
 
 struct nl_bytesource {
