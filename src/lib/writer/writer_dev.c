@@ -25,6 +25,17 @@
  * sorted, adjacent ones merged). I/O of WB_DIRECT bytes or more (file
  * contents) goes straight to the image; cached copies are kept in step.
  *
+ * Order (writer_order.c, enum nl_w_class): every write-back writes the
+ * dirty blocks class by class, so that a device that fails midway leaves an
+ * image libntfs-3g mounts: the bitmaps, $MFT's new records, $MFT's first
+ * records (the head) and at once $MFTMirr, then the rest. The head and the
+ * mirror are never written on eviction; evicting a block of the rest first
+ * writes out every dirty block of the classes before it. The one point
+ * where a failure leaves the image refused is between the head and the
+ * mirror (they lie apart): the mirror is then older than $MFT, which
+ * ntfsfix, and the writer's next mount (nl_w_mirror_repair), mend by
+ * copying $MFT's first records over it.
+ *
  * Errors: a failed write-back is remembered; from then on every write fails
  * with that error, and so do sync and close, so ntfs_umount() reports it.
  * The device's d_private points to the cache (device.c does not use it).
@@ -61,6 +72,7 @@ struct wb_cache {
 	uint32_t meta1, meta2;        /* read caches: the only read sizes above
 					 512 bytes cached (record, index block) */
 	int excl_fd;                  /* block devices: held open O_EXCL */
+	struct nl_w_order order;      /* what the blocks hold, once mounted */
 };
 
 static struct ntfs_device_operations wb_ops;
@@ -84,6 +96,29 @@ static struct wb_block *wb_find(struct wb_cache *c, uint64_t no)
 		if (b->no == no)
 			return b;
 	return NULL;
+}
+
+static enum nl_w_class wb_class_of(const struct wb_cache *c, uint64_t no)
+{
+	return nl_w_order_class(&c->order, no);
+}
+
+/* Whether block NO waits for a write-back (the head, the mirror). */
+static bool pinned(const struct wb_cache *c, uint64_t no)
+{
+	enum nl_w_class k = wb_class_of(c, no);
+
+	return k == NL_W_HEAD || k == NL_W_MIRR;
+}
+
+/* Whether N bytes at OFF touch the head or the mirror. */
+static bool touches_pair(const struct wb_cache *c, uint64_t off, uint64_t n)
+{
+	for (uint64_t no = off >> WB_SHIFT; c->order.vol && n && no <= (off + n - 1) >> WB_SHIFT;
+	     no++)
+		if (pinned(c, no))
+			return true;
+	return false;
 }
 
 static void lru_unlink(struct wb_block *b)
@@ -110,6 +145,7 @@ static void wb_touch(struct wb_cache *c, struct wb_block *b)
 static struct {
 	unsigned long nth;	/* 0: off */
 	unsigned long writes;
+	unsigned long mirror;	/* the last write of the mirror, 0: none */
 	int err;
 } fault;
 
@@ -118,11 +154,17 @@ void nl_w_fault_inject(unsigned long nth, int err)
 	fault.nth = nth;
 	fault.err = err;
 	fault.writes = 0;
+	fault.mirror = 0;
 }
 
 unsigned long nl_w_fault_writes(void)
 {
 	return fault.writes;
+}
+
+unsigned long nl_w_fault_mirror_write(void)
+{
+	return fault.mirror;
 }
 
 /* The lower device's pwrite, or the injected fault. */
@@ -172,27 +214,37 @@ static int wb_write_run(struct ntfs_device *dev, struct wb_cache *c,
 		b->dirty = false;
 	}
 	rc = lower_write_all(dev, c, c->run, n * WB_SIZE, first << WB_SHIFT);
+	if (wb_class_of(c, first) == NL_W_MIRR)
+		fault.mirror = fault.writes;
 	if (rc && !c->err)
 		c->err = errno ? errno : EIO;
 	return rc;
 }
 
-static bool is_dirty(struct wb_cache *c, uint64_t no)
+/* Whether block NO is cached dirty and of class K. */
+static bool is_dirty(struct wb_cache *c, uint64_t no, enum nl_w_class k)
 {
 	struct wb_block *b = wb_find(c, no);
 
-	return b && b->dirty;
+	return b && b->dirty && wb_class_of(c, no) == k;
 }
 
-/* Write out dirty block B together with the dirty blocks adjacent to it. */
+static int wb_flush(struct ntfs_device *dev, struct wb_cache *c, enum nl_w_class upto);
+
+/* Write out dirty block B (not of the head or mirror) together with the dirty blocks of its
+ * class adjacent to it; for a block of the rest, every dirty block of the classes before it
+ * first. */
 static int wb_write_around(struct ntfs_device *dev, struct wb_cache *c,
 			   struct wb_block *b)
 {
 	uint64_t first = b->no, last = b->no;
+	enum nl_w_class k = wb_class_of(c, b->no);
 
-	while (first > 0 && last - first + 1 < WB_RUN_MAX && is_dirty(c, first - 1))
+	if (k == NL_W_REST && wb_flush(dev, c, NL_W_MIRR))
+		return -1;
+	while (first > 0 && last - first + 1 < WB_RUN_MAX && is_dirty(c, first - 1, k))
 		first--;
-	while (last - first + 1 < WB_RUN_MAX && is_dirty(c, last + 1))
+	while (last - first + 1 < WB_RUN_MAX && is_dirty(c, last + 1, k))
 		last++;
 	return wb_write_run(dev, c, first, (size_t)(last - first + 1));
 }
@@ -219,7 +271,14 @@ static struct wb_block *wb_alloc(struct ntfs_device *dev, struct wb_cache *c,
 		b->data = c->mem + c->used * WB_SIZE;
 		c->used++;
 	} else {
-		b = c->lru.prev;
+		/* the head and the mirror wait for a write-back: passed over */
+		for (size_t seen = 0; (b = c->lru.prev)->dirty && pinned(c, b->no) && seen < c->cap;
+		     seen++)
+			wb_touch(c, b);
+		if (b->dirty && pinned(c, b->no)) {
+			errno = ENOMEM;	/* a cache of nothing but those */
+			return NULL;
+		}
 		if (b->dirty && wb_write_around(dev, c, b))
 			return NULL;
 		lru_unlink(b);
@@ -262,7 +321,8 @@ static struct wb_block *wb_get(struct ntfs_device *dev, struct wb_cache *c,
 	}
 	b = wb_alloc(dev, c, no);
 	if (!b) {
-		errno = c->err;
+		if (c->err)
+			errno = c->err;
 		return NULL;
 	}
 	if (whole)	/* about to be overwritten completely */
@@ -389,7 +449,10 @@ static s64 wb_pwrite(struct ntfs_device *dev, const void *buf, s64 count, s64 of
 		errno = EROFS;
 		return -1;
 	}
-	if (!cacheable(c, count, offset)) {
+	if (touches_pair(c, (uint64_t)offset, (uint64_t)count)) {
+		/* record 0 changes when $MFT grows; the head and mirror are always cached */
+		nl_w_order_refresh(&c->order);
+	} else if (!cacheable(c, count, offset)) {
 		s64 r = lower_pwrite(dev, c, buf, count, offset);
 
 		if (r > 0)
@@ -399,42 +462,58 @@ static s64 wb_pwrite(struct ntfs_device *dev, const void *buf, s64 count, s64 of
 	return through_cache(dev, c, NULL, p, (uint64_t)count, (uint64_t)offset);
 }
 
-static int cmp_no(const void *a, const void *b)
-{
-	uint64_t x = (*(struct wb_block *const *)a)->no;
-	uint64_t y = (*(struct wb_block *const *)b)->no;
+/* A dirty block and its class, as a write-back sorts them. */
+struct wb_item {
+	enum nl_w_class k;
+	uint64_t no;
+};
 
-	return x < y ? -1 : x > y;
+/* By class (enum nl_w_class), by number in each. */
+static int cmp_item(const void *a, const void *b)
+{
+	const struct wb_item *x = a, *y = b;
+
+	if (x->k != y->k)
+		return x->k < y->k ? -1 : 1;
+	return x->no < y->no ? -1 : x->no > y->no;
 }
 
-/* Write every dirty block, sorted, adjacent ones merged. 0 or -1/errno. */
-static int wb_flush(struct ntfs_device *dev, struct wb_cache *c)
+/* Write every dirty block of the classes up to UPTO, in cmp_item's order, adjacent ones of a
+ * class merged; nothing more once a write failed (a later class must not reach the image
+ * without an earlier one). 0 or -1/errno. */
+static int wb_flush(struct ntfs_device *dev, struct wb_cache *c, enum nl_w_class upto)
 {
-	struct wb_block **v;
+	struct wb_item *v;
 	size_t n = 0, i, j;
-	int rc = 0;
 
+	if (c->err) {
+		errno = c->err;
+		return -1;
+	}
 	v = malloc((c->used ? c->used : 1) * sizeof(*v));
 	if (!v) {
 		errno = ENOMEM;
 		return -1;
 	}
-	for (i = 0; i < c->used; i++)
-		if (c->blocks[i].dirty)
-			v[n++] = &c->blocks[i];
-	qsort(v, n, sizeof(*v), cmp_no);
-	for (i = 0; i < n; i = j) {
-		for (j = i + 1; j < n && j - i < WB_RUN_MAX && v[j]->no == v[j - 1]->no + 1; j++)
+	for (i = 0; i < c->used; i++) {
+		enum nl_w_class k = wb_class_of(c, c->blocks[i].no);
+
+		if (c->blocks[i].dirty && k <= upto)
+			v[n++] = (struct wb_item){ k, c->blocks[i].no };
+	}
+	qsort(v, n, sizeof(*v), cmp_item);
+	for (i = 0; i < n && !c->err; i = j) {
+		for (j = i + 1; j < n && j - i < WB_RUN_MAX && v[j].no == v[j - 1].no + 1 &&
+		     v[j].k == v[i].k; j++)
 			;
-		if (wb_write_run(dev, c, v[i]->no, j - i))
-			rc = -1;
+		wb_write_run(dev, c, v[i].no, j - i);
 	}
 	free(v);
 	if (c->err) {
 		errno = c->err;
-		rc = -1;
+		return -1;
 	}
-	return rc;
+	return 0;
 }
 
 static void wb_free(struct wb_cache *c)
@@ -476,7 +555,7 @@ static int flush_then(struct ntfs_device *dev, struct wb_cache *c, bool flush,
 {
 	int rc = 0, e = 0;
 
-	if (flush && wb_flush(dev, c)) {
+	if (flush && wb_flush(dev, c, NL_W_REST)) {
 		rc = -1;
 		e = errno;
 	}
@@ -571,7 +650,8 @@ int nl_w_dev_writeback(ntfs_volume *vol)
 
 	if (dev->d_ops != &wb_ops || NDevReadOnly(dev))
 		return 0;
-	if (wb_flush(dev, cache_of(dev)))
+	nl_w_order_refresh(&cache_of(dev)->order);
+	if (wb_flush(dev, cache_of(dev), NL_W_REST))
 		return errno > 0 ? -errno : -EIO;
 	return 0;
 }
@@ -639,11 +719,12 @@ int nl_w_dev_mount(const char *image, uint64_t offset, bool rdonly, ntfs_volume 
 			close(excl_fd);
 		return -EUCLEAN;
 	}
-	c = wb_new(nl_w_dev_cap);
+	err = rdonly ? 0 : nl_w_mirror_repair(image, offset);
+	c = err < 0 ? NULL : wb_new(nl_w_dev_cap);
 	if (!c) {
 		if (excl_fd >= 0)
 			close(excl_fd);
-		return -ENOMEM;
+		return err < 0 ? err : -ENOMEM;
 	}
 	c->excl_fd = excl_fd;
 	dev = nl_device_new(image, offset, 0, !rdonly);
@@ -668,6 +749,8 @@ int nl_w_dev_mount(const char *image, uint64_t offset, bool rdonly, ntfs_volume 
 		ntfs_device_free(dev);
 		return -err;
 	}
+	/* what the blocks hold: the order of write-backs */
+	nl_w_order_init(&c->order, vol, WB_SHIFT);
 	/* what ntfs_mount() does after ntfs_device_mount() */
 	ntfs_create_lru_caches(vol);
 	*out = vol;

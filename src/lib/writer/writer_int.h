@@ -106,6 +106,16 @@ int nl_w_dev_mount(const char *image, uint64_t offset, bool rdonly, ntfs_volume 
  */
 void nl_w_fault_inject(unsigned long nth, int err);
 unsigned long nl_w_fault_writes(void);
+/* The number (as nl_w_fault_writes counts) of the last write of $MFTMirr, 0 if none: a fault
+ * there leaves the mirror older than $MFT (writer_dev.c). */
+unsigned long nl_w_fault_mirror_write(void);
+
+/* When the first records of $MFT in the volume at byte OFFSET of IMAGE are sound and
+ * $MFTMirr does not hold them (writer_mirror.c), copy them over the mirror, as ntfsfix does:
+ * what a write-back cut short between the two leaves (writer_dev.c). Returns 1 when it did,
+ * 0 when nothing was to do (or $MFT is damaged: libntfs-3g then refuses the volume), or
+ * -errno. */
+int nl_w_mirror_repair(const char *image, uint64_t offset);
 
 /* Refuse an image that is mounted (writer_busy.c): -EBUSY if
  * /proc/self/mountinfo or a regular /etc/mtab has IMAGE, or a loop device
@@ -125,6 +135,39 @@ int nl_w_lock_fd(int fd, bool rdonly);
  * image, without fsync. Returns 0 or -errno (also for an earlier failed
  * write-back). */
 int nl_w_dev_writeback(ntfs_volume *vol);
+
+/*
+ * The order of the device cache's write-back (writer_order.c): libntfs-3g refuses a volume
+ * whose $MFTMirr does not hold what the first records of $MFT (the head) hold, and a record
+ * that an index names must lie inside $MFT.  Blocks are written by class, in this order: the
+ * allocation bitmaps ($Bitmap, $MFT's $BITMAP: marking more in use than is harms nothing);
+ * $MFT's blocks past its size at mount (records nothing on the image names yet); the head,
+ * then the mirror (the one point where a device that fails leaves them apart:
+ * nl_w_mirror_repair); everything else (indexes, the other records, small data).
+ */
+enum nl_w_class { NL_W_ALLOC, NL_W_MFT_NEW, NL_W_HEAD, NL_W_MIRR, NL_W_REST };
+
+#define NL_W_RUNS_MAX 64
+struct nl_w_runs {                  /* blocks first[i]..last[i] */
+	unsigned n;
+	uint64_t first[NL_W_RUNS_MAX], last[NL_W_RUNS_MAX];
+};
+
+struct nl_w_order {
+	ntfs_volume *vol;           /* NULL: not known yet, every block NL_W_REST */
+	unsigned shift;             /* a block is 1 << shift bytes */
+	struct nl_w_runs pair[2];   /* the head, the mirror */
+	struct nl_w_runs mft_old;   /* $MFT's data at mount */
+	struct nl_w_runs mft_now;   /* and when last seen */
+	struct nl_w_runs bitmaps[2];
+};
+
+/* What @vol holds where, once it is mounted. */
+void nl_w_order_init(struct nl_w_order *o, ntfs_volume *vol, unsigned shift);
+/* $MFT and the bitmaps seen again (after $MFT grew); kept as they were once libntfs-3g has
+ * closed them. */
+void nl_w_order_refresh(struct nl_w_order *o);
+enum nl_w_class nl_w_order_class(const struct nl_w_order *o, uint64_t block);
 
 /* Blocks of 4 KiB the device cache of later mounts holds (default 4096,
  * rounded up to a power of two, at least 16); tests make it small. */
