@@ -48,7 +48,8 @@ int nl_w_mirror_repair(const char *image, uint64_t offset)
 	int8_t cpm;
 	int fd, rc;
 
-	fd = open(image, O_RDWR | O_CLOEXEC);
+	/* read-only: the image is opened for writing once, by the mount, unless a repair is due */
+	fd = open(image, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	rc = read_all(fd, bs, sizeof(bs), offset);
@@ -77,6 +78,11 @@ int nl_w_mirror_repair(const char *image, uint64_t offset)
 	}
 	if (!differs)
 		goto out;
+	close(fd);
+	fd = open(image, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	errno = 0;
 	if (pwrite(fd, head, (size_t)len, (off_t)mirr_off) != (ssize_t)len || fdatasync(fd))
 		rc = errno ? -errno : -EIO;
 	else
