@@ -16,5 +16,6 @@
 #include <ntfslinks/build.h>
 #include <ntfslinks/edit.h>
 #include <ntfslinks/diff.h>
+#include <ntfslinks/delorean.h>
 
 #endif

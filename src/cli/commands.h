@@ -35,6 +35,7 @@ extern const struct fe_command fe_cmd_mkimage;
 extern const struct fe_command fe_cmd_diff;
 extern const struct fe_command fe_cmd_ls;
 extern const struct fe_command fe_cmd_clone;
+extern const struct fe_command fe_cmd_delorean;
 
 /* The copy front end (cmd_copy.c), also run as 'clone' (argv[0]) by cmd_clone.c. */
 int fe_copy_run(int argc, char **argv);

@@ -32,6 +32,7 @@ static const struct fe_command *const commands[] = {
 	&fe_cmd_diff,
 	&fe_cmd_ls,
 	&fe_cmd_clone,
+	&fe_cmd_delorean,
 	NULL
 };
 

@@ -211,6 +211,9 @@ static inline bool path_under(const char *p, const char *dir)
 
 /* Set the job's error message. */
 void cp_set_err(struct nl_copy *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Split endpoint @spec into an existing image ("FILE" or "FILE@N") and the
+ * path inside it (both malloc'ed); false (both NULL) for a host path. */
+bool cp_image_spec_split(const char *spec, char **image, char **path);
 
 /* ---- copy_plan.c ---------------------------------------------------------------- */
 

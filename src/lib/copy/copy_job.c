@@ -209,6 +209,17 @@ static bool parse_image_spec(const char *spec, char **image, char **path)
 	return false;
 }
 
+bool cp_image_spec_split(const char *spec, char **image, char **path)
+{
+	*image = *path = NULL;
+	if (parse_image_spec(spec, image, path))
+		return true;
+	free(*image);
+	free(*path);
+	*image = *path = NULL;
+	return false;
+}
+
 /*
  * Does @spec name an image that does not exist: "NAME:" or "NAME:/path" (or
  * "NAME@N:..."), NAME not on the host while the spec as a whole is no host

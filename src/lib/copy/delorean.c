@@ -1,0 +1,475 @@
+/* delorean.c: DeLorean Copy: the sets of a folder in BACKUPDIR (names, the newest complete one, incomplete ones), the first run's Smart Copy, later runs' clone and mirror, the rename that completes a set. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <ntfslinks/delorean.h>
+#include <ntfslinks/edit.h>
+#include <ntfslinks/unistr.h>
+#include <ntfslinks/writer.h>
+
+#include "copy/copy_engine_int.h"
+#include "edit/edit_int.h"
+
+#define STAMP_LEN 19		/* "YYYY-MM-DD HH-MM-SS" */
+#define INCOMPLETE ".incomplete"
+
+struct nl_delorean {
+	struct nl_delorean_options o;
+	char *src, *backupdir;
+	char *image;		/* BACKUPDIR's image ("FILE" or "FILE@N") */
+	char *dir;		/* BACKUPDIR's path inside it */
+	char *name;		/* NAME of the sets */
+	char stamp[STAMP_LEN + 1];
+	char newest_stamp[STAMP_LEN + 1];	/* "" when there is no complete set */
+	char **stale;		/* names of incomplete sets */
+	size_t nstale;
+	char *set, *set_incomplete, *newest;	/* "IMAGE:/path" */
+	char *set_path, *set_incomplete_path;	/* their paths inside the image */
+	char drive;		/* the backup volume's drive letter */
+	struct nl_copy_stats st;
+	uint64_t clone_errors;
+	bool in_clone;
+	char err[NL_ERRMSG_SIZE];
+};
+
+static const char *const step_names[NL_DELOREAN__COUNT] = {
+	"stale", "newest", "copy", "clone", "mirror", "rename",
+};
+
+const char *nl_delorean_step_name(enum nl_delorean_step s)
+{
+	return (unsigned)s < NL_DELOREAN__COUNT ? step_names[s] : "unknown";
+}
+
+void nl_delorean_options_init(struct nl_delorean_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	nl_copy_options_init(&o->copy);
+	o->when = NL_DELOREAN_NOW;
+}
+
+static int fail(struct nl_delorean *d, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int fail(struct nl_delorean *d, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(d->err, sizeof(d->err), fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* The last name of path @p ('/' or '\' separated, trailing ones ignored), malloc'ed. */
+static char *last_name(const char *p)
+{
+	size_t end = strlen(p), start;
+
+	while (end && (p[end - 1] == '/' || p[end - 1] == '\\'))
+		end--;
+	start = end;
+	while (start && p[start - 1] != '/' && p[start - 1] != '\\')
+		start--;
+	return strndup(p + start, end - start);
+}
+
+/* SRC's own name: the last name of its path; an image's root: the image
+ * file's name without "@N" and extension. */
+static char *source_name(const char *src)
+{
+	char *image = NULL, *path = NULL, *n;
+
+	if (!cp_image_spec_split(src, &image, &path))
+		return last_name(src);
+	n = last_name(path);
+	if (n && !*n) {
+		char *at = strrchr(image, '@'), *dot;
+
+		free(n);
+		if (at)
+			*at = 0;
+		n = last_name(image);
+		dot = n ? strrchr(n, '.') : NULL;
+		if (dot && dot != n)
+			*dot = 0;
+	}
+	free(image);
+	free(path);
+	return n;
+}
+
+/* Can @n name the sets? Not empty, no separator or character Windows forbids. */
+static bool good_name(const char *n)
+{
+	if (!*n || !strcmp(n, ".") || !strcmp(n, ".."))
+		return false;
+	for (const unsigned char *q = (const unsigned char *)n; *q; q++)
+		if (*q < 0x20 || strchr("/\\:*?\"<>|", *q))
+			return false;
+	return nl_wtf8_valid(n, strlen(n));
+}
+
+int nl_delorean_new(const struct nl_delorean_options *opt, const char *src,
+		    const char *backupdir, nl_delorean **out)
+{
+	struct nl_delorean *d = calloc(1, sizeof(*d));
+
+	*out = d;
+	if (!d)
+		return -ENOMEM;
+	d->o = *opt;
+	d->src = strdup(src);
+	d->backupdir = strdup(backupdir);
+	d->name = opt->name ? strdup(opt->name) : source_name(src);
+	if (!d->src || !d->backupdir || !d->name)
+		return -ENOMEM;
+	d->o.name = NULL;
+	if (!good_name(d->name))
+		return fail(d, -EINVAL, "'%.400s' cannot name a backup set: give one with --name",
+			    d->name);
+	if (!cp_image_spec_split(backupdir, &d->image, &d->dir))
+		return fail(d, -EINVAL, "the backup folder must be a folder in an NTFS image "
+			    "(IMAGE:/path): later sets are hard links to the earlier ones");
+	return 0;
+}
+
+void nl_delorean_free(nl_delorean **dp)
+{
+	struct nl_delorean *d = *dp;
+
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->nstale; i++)
+		free(d->stale[i]);
+	free(d->stale);
+	free(d->src);
+	free(d->backupdir);
+	free(d->image);
+	free(d->dir);
+	free(d->name);
+	free(d->set);
+	free(d->set_incomplete);
+	free(d->set_path);
+	free(d->set_incomplete_path);
+	free(d->newest);
+	free(d);
+	*dp = NULL;
+}
+
+const char *nl_delorean_error(const nl_delorean *d)
+{
+	return d->err;
+}
+
+const char *nl_delorean_set(const nl_delorean *d)
+{
+	return d->set;
+}
+
+const char *nl_delorean_newest(const nl_delorean *d)
+{
+	return d->newest;
+}
+
+void nl_delorean_get_stats(const nl_delorean *d, struct nl_copy_stats *st)
+{
+	*st = d->st;
+}
+
+/* ---- the sets in BACKUPDIR ------------------------------------------------------ */
+
+/* Is @s a stamp "YYYY-MM-DD HH-MM-SS" (digits where digits go)? */
+static bool is_stamp(const char *s)
+{
+	static const char form[] = "dddd-dd-dd dd-dd-dd";
+
+	for (size_t i = 0; i < STAMP_LEN; i++)
+		if (form[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != form[i])
+			return false;
+	return true;
+}
+
+/* The stamp of time @when (UTC). */
+static int make_stamp(struct nl_delorean *d)
+{
+	time_t t = d->o.when == NL_DELOREAN_NOW ? time(NULL) : (time_t)d->o.when;
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) || tm.tm_year + 1900 > 9999 || tm.tm_year + 1900 < 1601)
+		return fail(d, -EINVAL, "the time of the new set is out of range");
+	strftime(d->stamp, sizeof(d->stamp), "%Y-%m-%d %H-%M-%S", &tm);
+	return 0;
+}
+
+/* "DIR/NAME" inside the image, and "IMAGE:DIR/NAME" (malloc'ed). */
+static char *in_dir(const struct nl_delorean *d, const char *name)
+{
+	return path_join(d->dir, name);
+}
+
+static char *spec_of(const struct nl_delorean *d, const char *path)
+{
+	return xasprintf("%s:%s", d->image, path);
+}
+
+/* One name of BACKUPDIR: a set of NAME (complete or not) is noted. */
+static int list_one(void *ctx, const struct nl_dirent *de)
+{
+	struct nl_delorean *d = ctx;
+	size_t nl = strlen(d->name), len;
+	char *u8 = NULL, *st;
+	int rc = nl_utf16le_to_wtf8(de->name, de->len, &u8, &len);
+
+	if (rc)
+		return rc;
+	st = u8 + nl + 1;
+	if (len < nl + 1 + STAMP_LEN || strncmp(u8, d->name, nl) || u8[nl] != ' ' ||
+	    !is_stamp(st))
+		goto out;
+	if (!st[STAMP_LEN]) {
+		if (strcmp(st, d->newest_stamp) > 0)
+			memcpy(d->newest_stamp, st, STAMP_LEN + 1);
+	} else if (!strcmp(st + STAMP_LEN, INCOMPLETE)) {
+		char **v = realloc(d->stale, (d->nstale + 1) * sizeof(*v));
+
+		if (!v) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		d->stale = v;
+		v[d->nstale++] = u8;
+		return 0;
+	}
+out:
+	free(u8);
+	return rc;
+}
+
+static int report_step(struct nl_delorean *d, enum nl_delorean_step s, const char *path)
+{
+	struct nl_delorean_event ev = { s, path, d->o.copy.dry_run };
+
+	if (d->o.on_step && d->o.on_step(d->o.step_ctx, &ev))
+		return fail(d, -ECANCELED, "stopped before step '%s'", nl_delorean_step_name(s));
+	return 0;
+}
+
+/* Remove the incomplete sets of interrupted runs (a dry run only reports them). */
+static int remove_stale(struct nl_delorean *d, nl_edit *e)
+{
+	for (size_t i = 0; i < d->nstale; i++) {
+		char *p = in_dir(d, d->stale[i]), *spec = p ? spec_of(d, p) : NULL;
+		int rc = spec ? report_step(d, NL_DELOREAN_STALE, spec) : -ENOMEM;
+
+		if (!rc && !d->o.copy.dry_run) {
+			rc = nl_edit_remove(e, p, NL_EDIT_RECURSIVE);
+			if (rc)
+				fail(d, rc, "cannot remove the incomplete set '%.400s': %.500s", spec,
+				     nl_edit_error(e));
+		}
+		free(p);
+		free(spec);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Read BACKUPDIR (missing: no sets), find the newest complete set, remove the
+ * incomplete ones. */
+static int scan_sets(struct nl_delorean *d)
+{
+	struct nl_edit_options eo = { .flags = d->o.copy.dry_run ? NL_EDIT_DRY_RUN : 0 };
+	char err[NL_ERRMSG_SIZE] = "";
+	nl_edit *e = NULL;
+	uint64_t ref;
+	int rc = nl_edit_open(d->image, &eo, &e, err, sizeof(err));
+
+	if (rc)
+		return fail(d, rc, "cannot open '%.400s': %.500s", d->image, err);
+	rc = nl_edit_lookup(e, d->dir, &ref);
+	if (rc == -ENOENT) {
+		rc = 0;
+	} else if (rc) {
+		fail(d, rc, "'%.400s': %.500s", d->backupdir, nl_edit_error(e));
+	} else {
+		rc = nl_writer_list(e->w, ref, list_one, d);
+		if (rc)
+			fail(d, rc, "cannot read '%.400s': %s", d->backupdir, strerror(-rc));
+	}
+	if (!rc && strcmp(d->stamp, d->newest_stamp) <= 0)
+		rc = fail(d, -EEXIST, "the set '%.300s %s' is not older than this run's time "
+			  "(%s UTC)", d->name, d->newest_stamp, d->stamp);
+	if (!rc)
+		rc = remove_stale(d, e);
+	if (nl_edit_close(&e, err, sizeof(err)) && !rc)
+		rc = fail(d, -EIO, "cannot write '%.400s': %.500s", d->image, err);
+	return rc;
+}
+
+/* ---- the copy jobs ------------------------------------------------------------ */
+
+/* The clone's actions stay quiet but for errors and warnings (counted). */
+static void on_action(void *ctx, const struct nl_copy_event *ev)
+{
+	struct nl_delorean *d = ctx;
+
+	if (d->in_clone && ev->action != NL_COPY_ACT_ERROR && ev->action != NL_COPY_ACT_WARNING)
+		return;
+	if (d->in_clone && ev->action == NL_COPY_ACT_ERROR)
+		d->clone_errors++;
+	if (d->o.copy.on_action)
+		d->o.copy.on_action(d->o.copy.action_ctx, ev);
+}
+
+/* Run one job from @src to @dest with options @o; the totals of the job that
+ * copies or mirrors SRC are kept. Returns nl_copy_run()'s result. */
+static int run_job(struct nl_delorean *d, const struct nl_copy_options *o, const char *src,
+		   const char *dest, bool keep_stats)
+{
+	struct nl_copy_options jo = *o;
+	nl_copy *c = NULL;
+	int rc;
+
+	jo.on_action = on_action;
+	jo.action_ctx = d;
+	rc = nl_copy_new(&jo, &c);
+	if (rc)
+		return fail(d, rc, "%s", strerror(-rc));
+	rc = nl_copy_add_source(c, src);
+	if (rc)
+		fail(d, rc, "'%.400s': %.500s", src, nl_copy_error(c));
+	if (!rc) {
+		rc = nl_copy_set_dest(c, dest);
+		if (rc)
+			fail(d, rc, "'%.400s': %.500s", dest, nl_copy_error(c));
+	}
+	if (!rc) {
+		rc = nl_copy_run(c);
+		if (rc < 0)
+			fail(d, rc, "'%.400s': %.500s", dest, nl_copy_error(c));
+		if (keep_stats)
+			nl_copy_get_stats(c, &d->st);
+	}
+	nl_copy_free(&c);
+	return rc;
+}
+
+/* The backup volume's drive letter: given, else the source's as the copy
+ * infers it, else C:. */
+static int find_drive(struct nl_delorean *d)
+{
+	struct nl_copy_options o = d->o.copy;
+	struct nl_drive_guess g;
+	nl_copy *c = NULL;
+	int rc;
+
+	d->drive = o.dest_drive;
+	if (d->drive)
+		return 0;
+	o.on_action = NULL;
+	o.progress = NULL;
+	rc = nl_copy_new(&o, &c);
+	if (!rc) {
+		rc = nl_copy_add_source(c, d->src);
+		if (rc)
+			fail(d, rc, "'%.400s': %.500s", d->src, nl_copy_error(c));
+	}
+	if (!rc && nl_copy_source_drive(c, 0, &g) == 0)
+		d->drive = g.drive;
+	nl_copy_free(&c);
+	if (!d->drive)
+		d->drive = 'C';
+	return rc;
+}
+
+/* The first run: SRC Smart-Copied into the new set (BACKUPDIR made when missing). */
+static int copy_source(struct nl_delorean *d)
+{
+	struct nl_copy_options o = d->o.copy;
+	int rc = report_step(d, NL_DELOREAN_COPY, d->set_incomplete);
+
+	if (rc)
+		return rc;
+	o.parents = true;
+	o.into = false;
+	o.dest_drive = d->drive;
+	return run_job(d, &o, d->src, d->set_incomplete, true);
+}
+
+/* The set is complete: "NAME STAMP.incomplete" becomes "NAME STAMP", the links
+ * inside it that point into it retargeted. */
+static int complete_set(struct nl_delorean *d)
+{
+	char err[NL_ERRMSG_SIZE] = "";
+	const char *from = d->set_incomplete_path;
+	struct nl_edit_links *links = NULL;
+	nl_edit *e = NULL;
+	int rc = report_step(d, NL_DELOREAN_RENAME, d->set);
+
+	if (!rc && (rc = nl_edit_links_read(d->image, from, d->drive, &links, err, sizeof(err))))
+		fail(d, rc, "cannot read '%.400s': %.500s", d->set_incomplete, err);
+	if (!rc && (rc = nl_edit_open(d->image, NULL, &e, err, sizeof(err))))
+		fail(d, rc, "cannot open '%.400s': %.500s", d->image, err);
+	if (!rc && (rc = nl_edit_move(e, from, d->set_path, links)))
+		fail(d, rc, "cannot rename '%.400s': %.500s", d->set_incomplete, nl_edit_error(e));
+	if (nl_edit_close(&e, err, sizeof(err)) && !rc)
+		rc = fail(d, -EIO, "cannot write '%.400s': %.500s", d->image, err);
+	nl_edit_links_free(&links);
+	return rc;
+}
+
+/* The names of the new set and of the newest one. */
+static int name_sets(struct nl_delorean *d)
+{
+	char *base = xasprintf("%s %s", d->name, d->stamp), *p;
+
+	if (!base)
+		return -ENOMEM;
+	d->set_path = in_dir(d, base);
+	free(base);
+	if (!d->set_path)
+		return -ENOMEM;
+	d->set_incomplete_path = xasprintf("%s%s", d->set_path, INCOMPLETE);
+	d->set = spec_of(d, d->set_path);
+	d->set_incomplete = d->set_incomplete_path ? spec_of(d, d->set_incomplete_path) : NULL;
+	if (!d->set || !d->set_incomplete)
+		return -ENOMEM;
+	if (!*d->newest_stamp)
+		return 0;
+	base = xasprintf("%s %s", d->name, d->newest_stamp);
+	p = base ? in_dir(d, base) : NULL;
+	d->newest = p ? spec_of(d, p) : NULL;
+	free(base);
+	free(p);
+	return d->newest ? 0 : -ENOMEM;
+}
+
+int nl_delorean_run(nl_delorean *d)
+{
+	int rc = make_stamp(d), made = 0;
+
+	if (!rc)
+		rc = scan_sets(d);
+	if (!rc)
+		rc = name_sets(d);
+	if (!rc && d->newest)
+		rc = report_step(d, NL_DELOREAN_NEWEST, d->newest);
+	if (!rc)
+		rc = find_drive(d);
+	if (!rc && d->newest)
+		rc = fail(d, -ENOTSUP, "a later set is made by a clone of '%.400s' and a mirror "
+			  "of the source onto it: the mirror is not there yet", d->newest);
+	if (!rc)
+		made = copy_source(d);
+	if (!rc && made < 0)
+		rc = made;
+	if (!rc && !d->o.copy.dry_run)
+		rc = complete_set(d);
+	return rc ? rc : made;
+}
