@@ -12,6 +12,28 @@
 #include "image/device_int.h"
 
 #define VERIFY_BLOCK (1u << 20)
+/* Chunks failing their checksum past which the media is not read further:
+ * libewf (Debian 12's) does not free the buffer of such a chunk, so a
+ * truncated E01 would cost as much memory as its media. */
+#define VERIFY_MAX_BAD (16u << 20)
+
+/* too_damaged: the reads so far found more than VERIFY_MAX_BAD bytes that
+ * fail the container's checksums (said in @err). */
+static bool too_damaged(struct nl_bytesource *bs, uint64_t off, char *err, size_t errlen)
+{
+	struct nl_image_verify d = { 0 };
+
+	if (!bs->ops->damage)
+		return false;
+	bs->ops->damage(bs, &d);
+	if (d.bad_bytes <= VERIFY_MAX_BAD)
+		return false;
+	nl_set_err(err, errlen,
+		   "damaged or incomplete %s container: over %u MiB fail their chunk checksum in the first %llu bytes, from byte %llu",
+		   nl_image_format_name(bs->format), VERIFY_MAX_BAD >> 20,
+		   (unsigned long long)off, (unsigned long long)d.bad_first);
+	return true;
+}
 
 /* hash_media: every byte of @bs through @d, in order. */
 static int hash_media(struct nl_bytesource *bs, struct nl_digest *d, nl_progress_fn progress,
@@ -38,6 +60,10 @@ static int hash_media(struct nl_bytesource *bs, struct nl_digest *d, nl_progress
 		}
 		nl_digest_update(d, buf, want);
 		off += want;
+		if (too_damaged(bs, off, err, errlen)) {
+			rc = -EIO;
+			break;
+		}
 		if (progress && progress(ctx, off, bs->size) != 0) {
 			rc = -ECANCELED;
 			nl_set_err(err, errlen, "verification stopped");
