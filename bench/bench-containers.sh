@@ -8,7 +8,11 @@
 # 'mkfixture --bulk FILES --seed SEED', its E01 with 'ewfacquire -u -c none'
 # and its QCOW2 with 'qemu-img convert -O qcow2', checks that the three scans
 # print the same, then prints the best wall time of RUNS runs of each and its
-# ratio to the raw image's.  Not run by 'make check'.
+# ratio to the raw image's, and the CPU time (user + system) of that run and
+# its ratio, which depends less on other load.  The three are timed in turn
+# in each round (a load that changes falls on all three).  Size-MB is the
+# space on disk (the raw image is sparse; every segment of the E01).  Not
+# run by 'make check'.
 #
 # Environment:
 #   FILES    files in the bulk image               (default 1000000)
@@ -66,26 +70,40 @@ for c in "$base.E01" "$base.qcow2"; do
 	cmp -s "$tmp/raw" "$tmp/c" || die "scan of $c differs from the raw image's"
 done
 
-# best wall time of RUNS runs of a scan of $1 (output discarded)
-best() {
-	b=
-	i=0
-	while [ $i -lt "$RUNS" ]; do
-		/usr/bin/time -f '%e' -o "$tmp/t" "$ntfslinks" scan --json "$1" >/dev/null 2>"$tmp/err" ||
-			{ cat "$tmp/err" >&2; die "failed: scan $1"; }
-		s=$(cat "$tmp/t")
-		if [ -z "$b" ] || awk "BEGIN{exit !($s < $b)}"; then b=$s; fi
-		i=$((i + 1))
-	done
-	echo "$b"
+# timed CONTAINER: "wall cpu" seconds of one scan of CONTAINER (cpu: user +
+# system of every thread; output discarded)
+timed() {
+	/usr/bin/time -f '%e %U %S' -o "$tmp/t" "$ntfslinks" scan --json "$1" >/dev/null 2>"$tmp/err" ||
+		{ cat "$tmp/err" >&2; die "failed: scan $1"; }
+	awk '{ printf "%s %.2f\n", $1, $2 + $3 }' "$tmp/t"
+}
+# min "WALL CPU" "WALL CPU": the run with the smaller wall time (the first when the second is empty)
+min() {
+	if [ -z "$2" ] || awk "BEGIN{exit !(${1% *} < ${2% *})}"; then echo "$1"; else echo "$2"; fi
 }
 
-raw_s=$(best "$img")
-printf '%-8s %10s %8s %8s\n' input size-MB scan-s ratio
+# RUNS rounds, each timing the three inputs one after the other, so that a
+# change of the machine's load falls on all three alike; the best of each
+say "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+raw_s= e01_s= qcow_s=
+i=0
+while [ $i -lt "$RUNS" ]; do
+	raw_s=$(min "$(timed "$img")" "$raw_s")
+	e01_s=$(min "$(timed "$base.E01")" "$e01_s")
+	qcow_s=$(min "$(timed "$base.qcow2")" "$qcow_s")
+	i=$((i + 1))
+done
+say "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+printf '%-8s %10s %8s %8s %8s %8s\n' input size-MB scan-s ratio cpu-s cpu-ratio
 for c in "$img" "$base.E01" "$base.qcow2"; do
-	s=$raw_s
-	[ "$c" = "$img" ] || s=$(best "$c")
-	mb=$(du -m "$c" | cut -f1)
-	printf '%-8s %10s %8s %8s\n' "${c##*.}" "$mb" "$s" \
-		"$(awk "BEGIN{ if ($raw_s > 0) printf \"%.2f\", $s / $raw_s; else print \"-\" }")"
+	case $c in
+	*.E01) s=$e01_s mb=$(du -cmL "$base".E[0-9][0-9] | tail -n 1 | cut -f1) ;;
+	*.qcow2) s=$qcow_s mb=$(du -mL "$c" | cut -f1) ;;
+	*) s=$raw_s mb=$(du -mL "$c" | cut -f1) ;;
+	esac
+	printf '%-8s %10s %8s %8s %8s %8s\n' "${c##*.}" "$mb" "${s% *}" \
+		"$(awk "BEGIN{ if (${raw_s% *} > 0) printf \"%.2f\", ${s% *} / ${raw_s% *}; else print \"-\" }")" \
+		"${s#* }" \
+		"$(awk "BEGIN{ if (${raw_s#* } > 0) printf \"%.2f\", ${s#* } / ${raw_s#* }; else print \"-\" }")"
 done
