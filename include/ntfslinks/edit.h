@@ -18,10 +18,16 @@ extern "C" {
  *
  * Each operation checks everything it can before it writes anything (names,
  * existence, the 1,023-name limit, the encoding of a target), so that a
- * refused operation leaves the volume as it was; where libntfs-3g fails
- * midway the operation undoes what it did. Every change is reported to the
- * log callback as it is made (with NL_EDIT_DRY_RUN: as it would be made,
- * and nothing is written: the volume is then mounted read-only).
+ * refused operation leaves the volume as it was. Every change is held in
+ * memory until nl_edit_close(); should libntfs-3g fail in the middle of an
+ * operation, nothing at all is written: the changes of earlier operations
+ * on the handle are dropped too, later operations fail with -ECANCELED,
+ * and nl_edit_close() returns -ECANCELED. nl_edit_close() writes every
+ * change as one commit (the blocks it changes first rewritten as they are,
+ * so that a full or failing device is found before anything changed; put
+ * back should a write fail midway). Every change is reported to the log
+ * callback as it is made (with NL_EDIT_DRY_RUN: as it would be made, and
+ * nothing is written: the volume is then mounted read-only).
  *
  * Protocol:
  *   nl_edit_open("disk.img@2", &opts, &e, err, sizeof(err));
@@ -94,10 +100,13 @@ int nl_edit_open(const char *spec, const struct nl_edit_options *opt, nl_edit **
 		 char *err, size_t errlen);
 
 /**
- * nl_edit_close - write everything out, unmount, free the handle and set
- * *e to NULL (NULL is fine: 0). Every write, inode close and the unmount are
- * checked: returns 0 only if all changes reached the image, else the first
- * error (its text in @err, @errlen bytes, when not NULL).
+ * nl_edit_close - write every change out as one commit, unmount, free the
+ * handle and set *e to NULL (NULL is fine: 0). Every write, inode close and
+ * the unmount are checked: returns 0 only if all changes reached the image,
+ * else the first error (its text in @err, @errlen bytes, when not NULL):
+ * -ECANCELED when an operation failed midway (nothing was written), or the
+ * error of a write (the image was left as it was, unless the device also
+ * failed to take the old blocks back, which the text then says).
  */
 int nl_edit_close(nl_edit **e, char *err, size_t errlen);
 
@@ -164,8 +173,7 @@ struct nl_edit_link_options {
  * "junction", "mountpoint", "symlink, folder" or "symlink, file").
  * @opt may be NULL.
  * Returns 0, -EEXIST (PATH exists), -ENOENT (no such folder), -ENOTDIR,
- * -EINVAL (name or target refused), -ENAMETOOLONG, -ENOSPC, -errno; nothing
- * is left behind on failure.
+ * -EINVAL (name or target refused), -ENAMETOOLONG, -ENOSPC, -errno.
  */
 int nl_edit_make_link(nl_edit *e, const char *path, enum nl_link_kind kind,
 		      const struct nl_target *t, const struct nl_edit_link_options *opt);
@@ -181,8 +189,7 @@ int nl_edit_make_link(nl_edit *e, const char *path, enum nl_link_kind kind,
  * in the print-name form); a link that already has exactly this reparse
  * data is left alone and not logged.
  * Returns 0, -EINVAL (not such a link, or @t not possible for it: see
- * nl_link_target_check()), -ENAMETOOLONG, -errno; on failure the old data
- * is put back.
+ * nl_link_target_check()), -ENAMETOOLONG, -errno.
  */
 int nl_edit_retarget_ref(nl_edit *e, uint64_t ref, const char *path, const struct nl_target *t);
 
@@ -277,8 +284,7 @@ int nl_edit_link(nl_edit *e, const char *existing, const char *newpath, unsigned
  * nl_edit_link_into - one more name for each of the N files SOURCES in the
  * existing folder DIR, under each source's own name. Every source is
  * checked first (as nl_edit_link(), the limit counting the names this call
- * adds to the same file), then all names are added; when one fails midway
- * the names already added are removed again. Returns 0 or -errno.
+ * adds to the same file), then all names are added. Returns 0 or -errno.
  */
 int nl_edit_link_into(nl_edit *e, const char *const *sources, size_t n, const char *dir,
 		      unsigned flags);
@@ -303,9 +309,8 @@ int nl_edit_link_into(nl_edit *e, const char *const *sources, size_t n, const ch
  * links at and under PATH (not through them): each stays a plain folder or
  * file (as 'fsutil reparsepoint delete'); other reparse points (data of
  * WOF, deduplication, cloud files) are left alone. PATH may be "/".
- * The whole tree is read and checked before the first change; should a
- * change fail midway, the changes before it stay made (each one whole) and
- * were logged. Logs NL_EDIT_ACT_UNLINK ("N names left"), NL_EDIT_ACT_FREE
+ * The whole tree is read and checked before the first change (a change
+ * that fails midway drops everything, see the top). Logs NL_EDIT_ACT_UNLINK ("N names left"), NL_EDIT_ACT_FREE
  * ("record N freed, C clusters"), NL_EDIT_ACT_RMDIR, NL_EDIT_ACT_UNLINK_LINK
  * (target: where it pointed, detail its kind) or NL_EDIT_ACT_UNREPARSE.
  * Returns 0, -ENOENT, -ENOTEMPTY, -EBUSY (the root), -ELOOP (a damaged
@@ -327,8 +332,7 @@ int nl_edit_remove(nl_edit *e, const char *path, unsigned flags);
  * (nl_edit_retarget_ref). @links may be NULL: no link is rewritten.
  * Everything is checked before the first write: that TO is free (a change
  * of case only is allowed), not inside FROM, a valid name, and that every
- * new target can be written; if a rewrite fails midway the links rewritten
- * so far and the name are put back. The new name gets no DOS alias (an old
+ * new target can be written. The new name gets no DOS alias (an old
  * one goes with the old name). Logs NL_EDIT_ACT_RENAME (target: the new
  * path, detail: "N links to retarget"), then NL_EDIT_ACT_RETARGET for each
  * link. Returns 0, -ENOENT, -EEXIST, -EINVAL (into itself, a target that

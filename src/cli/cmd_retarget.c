@@ -1,6 +1,7 @@
 /* cmd_retarget.c: 'ntfslinks retarget': give a junction, symbolic link or mount point a new target in place, or rewrite the targets of every link under a folder (--map, --to-guid, --relative). */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,9 +123,13 @@ static int bulk(struct fe_edit *f, const struct rt_args *a)
 			fe_error(NULL, "out of memory");
 			status = FE_EXIT_USAGE;
 		} else if (rc == 1) {
-			if (nl_edit_retarget_ref(f->e, l->v[i].ref, l->v[i].path, &t))
-				fe_edit_failed(f, l->v[i].path);
+			/* one that fails midway drops everything: the rest are not tried */
+			rc = nl_edit_retarget_ref(f->e, l->v[i].ref, l->v[i].path, &t);
 			nl_target_clear(&t);
+			if (rc == -ECANCELED)
+				break;
+			if (rc)
+				fe_edit_failed(f, l->v[i].path);
 		}
 	}
 	nl_target_clear(&r.from);

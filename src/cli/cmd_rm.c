@@ -78,10 +78,16 @@ static int run(int argc, char **argv)
 		fe_endpoint_parse(&f, argv[optind + i], &ep[i]);
 	fe_endpoints_one_image(&f, ep, (size_t)n);
 	status = fe_edit_open(&f, ep[0].image);
-	/* each path on its own: a refused one does not stop the others */
-	for (int i = 0; i < n && status == FE_EXIT_OK; i++)
-		if (nl_edit_remove(f.e, ep[i].path, flags))
+	/* each path on its own: a refused one does not stop the others (one
+	 * that fails midway drops everything: the rest are not tried) */
+	for (int i = 0; i < n && status == FE_EXIT_OK; i++) {
+		int rc = nl_edit_remove(f.e, ep[i].path, flags);
+
+		if (rc == -ECANCELED)
+			break;
+		if (rc)
 			fe_edit_failed(&f, ep[i].arg);
+	}
 	status = fe_edit_finish(&f, status);
 	for (int i = 0; i < n; i++)
 		fe_endpoint_free(&ep[i]);

@@ -9,6 +9,7 @@
 #include <ntfslinks/volume.h>
 
 #include "edit/edit_int.h"
+#include "writer/writer_int.h"
 
 int nl_e_fail(struct nl_edit *e, int rc, const char *fmt, ...)
 {
@@ -133,7 +134,8 @@ int nl_edit_open(const char *spec, const struct nl_edit_options *opt, struct nl_
 		rc = -EINVAL;
 	}
 	if (!rc) {
-		rc = nl_writer_open(e->image, e->offset, nl_e_dry(e) ? NL_WRITER_RDONLY : 0, &e->w);
+		rc = nl_writer_open(e->image, e->offset,
+				    nl_e_dry(e) ? NL_WRITER_RDONLY : NL_W_HOLD, &e->w);
 		if (rc)
 			snprintf(why, sizeof(why), "cannot open for writing: %s", open_reason(rc));
 	}
@@ -147,20 +149,67 @@ int nl_edit_open(const char *spec, const struct nl_edit_options *opt, struct nl_
 	return 0;
 }
 
+int nl_e_begin(struct nl_edit *e)
+{
+	if (e->spoiled)
+		return nl_e_fail(e, -ECANCELED, "not done: a change failed midway before it, "
+				 "so nothing is written");
+	if (e->depth++ == 0)
+		e->writing = false;
+	return 0;
+}
+
+int nl_e_end(struct nl_edit *e, int rc)
+{
+	if (--e->depth > 0)
+		return rc;
+	if (rc && e->writing && !nl_e_dry(e)) {
+		size_t n = strlen(e->msg);
+
+		e->spoiled = true;
+		nl_w_discard(e->w);
+		snprintf(e->msg + n, sizeof(e->msg) - n, " (nothing is written: every change is "
+			 "dropped, the image stays as it was)");
+	}
+	e->writing = false;
+	return rc;
+}
+
 int nl_edit_close(struct nl_edit **ep, char *err, size_t errlen)
 {
 	struct nl_edit *e;
-	int rc;
+	const char *why = NULL;
+	int rc = 0, r;
 
 	if (!ep || !*ep)
 		return 0;
 	e = *ep;
 	*ep = NULL;
-	/* the writer checks every inode close, the device's write-back and
-	 * the unmount, and returns the first failure */
-	rc = nl_writer_close(&e->w);
-	if (rc && err && errlen)
-		snprintf(err, errlen, "cannot write the changes to the image: %s", strerror(-rc));
+	/* one commit of every change (NL_W_HOLD): checked, then the unmount */
+	if (e->spoiled) {
+		rc = -ECANCELED;
+		why = "nothing was written to the image: a change failed midway, and the changes "
+		      "listed before it are dropped too";
+	} else if (!nl_e_dry(e)) {
+		rc = nl_w_commit(e->w);
+		if (rc)
+			why = nl_w_torn(e->w) ? "the image may hold part of the changes: check it "
+			      "with ntfsfix -n" : "nothing was changed";
+	}
+	if (rc)
+		nl_w_discard(e->w);
+	r = nl_writer_close(&e->w);
+	if (!rc && r) {
+		rc = r;
+		why = "the changes were written, the unmount failed";
+	}
+	if (rc && err && errlen) {
+		if (rc == -ECANCELED)
+			snprintf(err, errlen, "%s", why);
+		else
+			snprintf(err, errlen, "cannot write the changes to the image: %s (%s)",
+				 strerror(-rc), why);
+	}
 	edit_free(e);
 	return rc;
 }

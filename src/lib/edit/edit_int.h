@@ -16,6 +16,10 @@ struct nl_edit {
 	char *image;            /* its file or device (without "@N") */
 	uint64_t offset;        /* of the volume in it */
 	struct nl_edit_options o;
+	int depth;              /* operations under way (one may call another) */
+	bool writing;           /* the outermost one has begun to write */
+	bool spoiled;           /* one failed after it began to write: every change
+				   is dropped at nl_edit_close (nl_w_discard) */
 	char msg[1024];
 	char errpath[1024];     /* the path msg is about, "" when none */
 };
@@ -35,6 +39,23 @@ int nl_e_fail_writer(struct nl_edit *e, int rc, const char *what);
 static inline bool nl_e_dry(const struct nl_edit *e)
 {
 	return (e->o.flags & NL_EDIT_DRY_RUN) != 0;
+}
+
+/*
+ * Every public operation runs between nl_e_begin() and nl_e_end(), and calls
+ * nl_e_writing() just before its first change. The writer holds every change
+ * in memory until nl_edit_close() (NL_W_HOLD), so an operation that fails
+ * after it began to write is undone by dropping everything: nl_e_end() makes
+ * the handle spoiled, later operations are refused, and nothing reaches the
+ * image. A refusal before the first change leaves the others as they were.
+ */
+/* 0, or -ECANCELED (with the failure text) once the handle is spoiled. */
+int nl_e_begin(struct nl_edit *e);
+/* The end of the operation begun last: returns RC. */
+int nl_e_end(struct nl_edit *e, int rc);
+static inline void nl_e_writing(struct nl_edit *e)
+{
+	e->writing = true;
 }
 
 /* Report one change to the log callback (if any). TARGET and DETAIL may be

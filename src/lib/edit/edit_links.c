@@ -114,8 +114,8 @@ static const char *kind_detail(enum nl_link_kind kind, bool dir)
 	return nl_link_kind_name(kind);
 }
 
-int nl_edit_make_link(struct nl_edit *e, const char *path, enum nl_link_kind kind,
-		      const struct nl_target *t, const struct nl_edit_link_options *opt)
+static int make_link(struct nl_edit *e, const char *path, enum nl_link_kind kind,
+		     const struct nl_target *t, const struct nl_edit_link_options *opt)
 {
 	struct nl_edit_link_options o = { 0 };
 	struct nl_e_path p;
@@ -147,6 +147,7 @@ int nl_edit_make_link(struct nl_edit *e, const char *path, enum nl_link_kind kin
 		goto out;
 	}
 	dir = new_is_dir(e, kind, t, &p, &o);
+	nl_e_writing(e);
 	if (!nl_e_dry(e)) {
 		rc = nl_writer_create(e->w, parent, p.units, p.len, ns,
 				      dir ? NL_NODE_DIR : NL_NODE_FILE, &ref);
@@ -156,9 +157,7 @@ int nl_edit_make_link(struct nl_edit *e, const char *path, enum nl_link_kind kin
 		}
 		rc = nl_writer_set_reparse(e->w, ref, buf, len);
 		if (rc) {
-			/* undo: the new name goes, its record is freed */
-			nl_e_fail_writer(e, rc, "cannot make it a link");
-			nl_writer_unlink(e->w, ref, parent, p.units, p.len);
+			rc = nl_e_fail_writer(e, rc, "cannot make it a link");
 			goto out;
 		}
 	}
@@ -169,6 +168,14 @@ out:
 	free(buf);
 	nl_e_path_free(&p);
 	return rc;
+}
+
+int nl_edit_make_link(struct nl_edit *e, const char *path, enum nl_link_kind kind,
+		      const struct nl_target *t, const struct nl_edit_link_options *opt)
+{
+	if (nl_e_begin(e))
+		return -ECANCELED;
+	return nl_e_end(e, make_link(e, path, kind, t, opt));
 }
 
 /* The kind an existing link keeps when it is given a new target, from its reparse data. */
@@ -195,8 +202,8 @@ static int kind_of(struct nl_edit *e, const uint8_t *data, size_t len, enum nl_l
 	return rc;
 }
 
-int nl_edit_retarget_ref(struct nl_edit *e, uint64_t ref, const char *path,
-			 const struct nl_target *t)
+static int retarget_ref(struct nl_edit *e, uint64_t ref, const char *path,
+			const struct nl_target *t)
 {
 	enum nl_link_kind kind = NL_LINK_JUNCTION;
 	struct nl_target old;
@@ -232,12 +239,11 @@ int nl_edit_retarget_ref(struct nl_edit *e, uint64_t ref, const char *path,
 	}
 	if (len == curlen && memcmp(buf, cur, len) == 0)
 		goto out;       /* already so: nothing to write or report */
+	nl_e_writing(e);
 	if (!nl_e_dry(e)) {
 		rc = nl_writer_replace_reparse(e->w, ref, buf, len);
 		if (rc) {
 			nl_e_fail_writer(e, rc, "cannot change its target");
-			/* undo: libntfs-3g may have stopped between the data and its index */
-			nl_writer_replace_reparse(e->w, ref, cur, curlen);
 			goto out;
 		}
 	}
@@ -249,6 +255,14 @@ out:
 	free(buf);
 	free(cur);
 	return rc;
+}
+
+int nl_edit_retarget_ref(struct nl_edit *e, uint64_t ref, const char *path,
+			 const struct nl_target *t)
+{
+	if (nl_e_begin(e))
+		return -ECANCELED;
+	return nl_e_end(e, retarget_ref(e, ref, path, t));
 }
 
 int nl_edit_retarget(struct nl_edit *e, const char *path, const struct nl_target *t)

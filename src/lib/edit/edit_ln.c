@@ -20,7 +20,6 @@ struct ln_item {
 	size_t len;
 	enum nl_name_space ns;
 	int names;              /* the file's names after this call */
-	bool done;              /* written */
 };
 
 static void items_free(struct ln_item *it, size_t n)
@@ -171,30 +170,19 @@ static int check_limit(struct nl_edit *e, struct ln_item *items, size_t k)
 	return 0;
 }
 
-/* Remove the names written so far (a failure midway). */
-static void undo(struct nl_edit *e, struct ln_item *items, size_t n)
-{
-	for (size_t i = n; i-- > 0;)
-		if (items[i].done && nl_writer_unlink(e->w, items[i].ref, items[i].dir,
-						      items[i].units, items[i].len) == 0)
-			items[i].done = false;
-}
-
-/* Add every name of ITEMS (all checked), undo on failure, then log. */
+/* Add every name of ITEMS (all checked), then log. A failure midway drops
+ * the names added so far with every other change (nl_e_end). */
 static int write_all(struct nl_edit *e, struct ln_item *items, size_t n)
 {
 	char *newpath, detail[48];
 	int rc;
 
+	nl_e_writing(e);
 	for (size_t i = 0; i < n && !nl_e_dry(e); i++) {
 		rc = nl_writer_link(e->w, items[i].ref, items[i].dir, items[i].units, items[i].len,
 				    items[i].ns);
-		if (rc) {
-			nl_e_fail_writer(e, rc, "cannot add the name");
-			undo(e, items, i);
-			return rc;
-		}
-		items[i].done = true;
+		if (rc)
+			return nl_e_fail_writer(e, rc, "cannot add the name");
 	}
 	for (size_t i = 0; i < n; i++) {
 		newpath = nl_e_path_join(items[i].dirpath, items[i].name);
@@ -251,7 +239,9 @@ int nl_edit_link(struct nl_edit *e, const char *existing, const char *newpath, u
 		return -EINVAL;
 	/* an existing folder: the name goes inside it */
 	into = nl_writer_lookup_path(e->w, newpath, &ref) == 0 && nl_writer_is_dir(e->w, ref) == 1;
-	return link_run(e, &existing, 1, newpath, into, flags);
+	if (nl_e_begin(e))
+		return -ECANCELED;
+	return nl_e_end(e, link_run(e, &existing, 1, newpath, into, flags));
 }
 
 int nl_edit_link_into(struct nl_edit *e, const char *const *sources, size_t n, const char *dir,
@@ -259,5 +249,7 @@ int nl_edit_link_into(struct nl_edit *e, const char *const *sources, size_t n, c
 {
 	if (!e || !sources || !dir)
 		return -EINVAL;
-	return link_run(e, sources, n, dir, true, flags);
+	if (nl_e_begin(e))
+		return -ECANCELED;
+	return nl_e_end(e, link_run(e, sources, n, dir, true, flags));
 }

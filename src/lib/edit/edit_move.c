@@ -13,7 +13,6 @@ struct mv_link {
 	const struct nl_edit_link *l;
 	char *path;             /* where the link is after the move */
 	struct nl_target t;     /* its new target */
-	bool done;
 };
 
 /* Is PATH the folder DIR or below it (whole components, without regard to
@@ -96,14 +95,6 @@ static int plan_links(struct nl_edit *e, const struct nl_edit_links *links, cons
 					  "(nothing was moved)", why ? why : "not a valid target");
 	}
 	return rc;
-}
-
-/* Put the targets of the links rewritten so far back (a failure midway). */
-static void undo_links(struct nl_edit *e, struct mv_link *v, size_t n)
-{
-	for (size_t i = n; i-- > 0;)
-		if (v[i].done)
-			nl_edit_retarget_ref(e, v[i].l->ref, v[i].path, &v[i].l->target);
 }
 
 /* Is REF a reparse point? */
@@ -199,8 +190,8 @@ static int check_move(struct nl_edit *e, const struct nl_e_path *fp, const struc
 	return rc;
 }
 
-int nl_edit_move(struct nl_edit *e, const char *from, const char *to,
-		 const struct nl_edit_links *links)
+static int move(struct nl_edit *e, const char *from, const char *to,
+		const struct nl_edit_links *links)
 {
 	struct nl_e_path fp, tp;
 	struct mv m = { 0 };
@@ -209,8 +200,6 @@ int nl_edit_move(struct nl_edit *e, const char *from, const char *to,
 	size_t n = 0;
 	int rc;
 
-	if (!e || !from || !to)
-		return -EINVAL;
 	rc = nl_e_path_split(e, from, &fp);
 	if (rc)
 		return rc;
@@ -224,6 +213,8 @@ int nl_edit_move(struct nl_edit *e, const char *from, const char *to,
 	rc = check_move(e, &fp, &tp, &m);
 	if (!rc)
 		rc = plan_links(e, links, fp.norm, m.newpath, &v, &n);
+	if (!rc)
+		nl_e_writing(e);
 	if (!rc && !nl_e_dry(e)) {
 		rc = nl_writer_rename(e->w, m.ref, m.parent, m.oldunits, m.oldlen, m.dirref,
 				      m.newunits, m.newlen, m.ns);
@@ -234,20 +225,23 @@ int nl_edit_move(struct nl_edit *e, const char *from, const char *to,
 		snprintf(detail, sizeof(detail), "%zu link%s to retarget", n, n == 1 ? "" : "s");
 		nl_e_log(e, NL_EDIT_ACT_RENAME, fp.norm, m.newpath, detail, NL_MREF_RECORD(m.ref));
 	}
-	for (size_t i = 0; i < n && !rc; i++) {
+	/* a failure midway drops the name and the links with every other
+	 * change (nl_e_end) */
+	for (size_t i = 0; i < n && !rc; i++)
 		rc = nl_edit_retarget_ref(e, v[i].l->ref, v[i].path, &v[i].t);
-		if (!rc) {
-			v[i].done = true;
-			continue;
-		}
-		/* undo: the links back, then the name */
-		undo_links(e, v, i);
-		nl_writer_rename(e->w, m.ref, m.dirref, m.newunits, m.newlen, m.parent,
-				 m.oldunits, m.oldlen, NL_NS_POSIX);
-	}
 	links_free(v, n);
 	free(m.newpath);
 	nl_e_path_free(&fp);
 	nl_e_path_free(&tp);
 	return rc;
+}
+
+int nl_edit_move(struct nl_edit *e, const char *from, const char *to,
+		 const struct nl_edit_links *links)
+{
+	if (!e || !from || !to)
+		return -EINVAL;
+	if (nl_e_begin(e))
+		return -ECANCELED;
+	return nl_e_end(e, move(e, from, to, links));
 }

@@ -119,6 +119,8 @@ static int collect(void *ctx, const struct nl_dirent *d)
 			return -ENOMEM;
 		l->names = nm;
 		l->cap = cap;
+		for (size_t i = 0; i < l->n; i++)	/* the names moved */
+			l->v[i].name = l->names[i];
 	}
 	l->v[l->n] = *d;
 	memcpy(l->names[l->n], d->name, d->len * 2);
@@ -298,14 +300,12 @@ static int plan_run(struct rm_plan *p)
 		if (s->kind == RM_UNREPARSE && s->prior)
 			continue;	/* the same file under another name: done */
 		if (!nl_e_dry(e)) {
+			nl_e_writing(e);
 			rc = s->kind == RM_UNREPARSE ? nl_writer_remove_reparse(e->w, s->ref) :
 			     nl_writer_unlink(e->w, s->ref, s->parent, s->units, s->len);
-			if (rc) {
-				nl_e_fail_at(e, rc, s->path, "cannot remove it: %s%s",
-					     nl_writer_error(e->w), i ? " (what is listed above was "
-					     "removed)" : "");
-				return rc;
-			}
+			if (rc)
+				return nl_e_fail_at(e, rc, s->path, "cannot remove it: %s",
+						    nl_writer_error(e->w));
 		}
 		log_step(e, s);
 	}
@@ -325,7 +325,7 @@ static int locate(struct nl_edit *e, const struct nl_e_path *pp, uint64_t *ref, 
 	return rc;
 }
 
-int nl_edit_remove(struct nl_edit *e, const char *path, unsigned flags)
+static int remove_path(struct nl_edit *e, const char *path, unsigned flags)
 {
 	struct rm_plan p = { .e = e, .links_only = (flags & NL_EDIT_LINKS_ONLY) != 0 };
 	uint16_t units[NL_NAME_MAX_UNITS];
@@ -334,8 +334,6 @@ int nl_edit_remove(struct nl_edit *e, const char *path, unsigned flags)
 	size_t len = 0;
 	int rc;
 
-	if (!e || !path)
-		return -EINVAL;
 	rc = nl_e_path_split(e, path, &pp);
 	if (rc)
 		return rc;
@@ -378,4 +376,13 @@ int nl_edit_remove(struct nl_edit *e, const char *path, unsigned flags)
 	plan_free(&p);
 	nl_e_path_free(&pp);
 	return rc;
+}
+
+int nl_edit_remove(struct nl_edit *e, const char *path, unsigned flags)
+{
+	if (!e || !path)
+		return -EINVAL;
+	if (nl_e_begin(e))
+		return -ECANCELED;
+	return nl_e_end(e, remove_path(e, path, flags));
 }

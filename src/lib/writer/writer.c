@@ -571,7 +571,7 @@ int nl_writer_open(const char *image, uint64_t offset, unsigned flags,
 	struct nl_writer *w;
 	int rc;
 
-	if (!wp || !image || (flags & ~(unsigned)NL_WRITER_RDONLY))
+	if (!wp || !image || (flags & ~(unsigned)(NL_WRITER_RDONLY | NL_W_HOLD)))
 		return -EINVAL;
 	*wp = NULL;
 	w = calloc(1, sizeof(*w));
@@ -587,7 +587,7 @@ int nl_writer_open(const char *image, uint64_t offset, unsigned flags,
 	w->cap = DEFAULT_CACHE;
 	/* device.c's operations (which add OFFSET, e.g. for a partition
 	 * inside a disk image) behind the writer's block cache */
-	rc = nl_w_dev_mount(image, offset, flags & NL_WRITER_RDONLY, &w->vol);
+	rc = nl_w_dev_mount(image, offset, flags, &w->vol);
 	if (rc) {
 		free(w->tab);
 		free(w);
@@ -624,6 +624,27 @@ int nl_writer_flush(struct nl_writer *w)
 		rc = nl_w_fail(w, r, "cannot write to the image: %s", strerror(-r));
 	nl_w_defer(w, rc);
 	return rc;
+}
+
+int nl_w_commit(struct nl_writer *w)
+{
+	int rc = nl_w_close_all(w);
+
+	if (rc) {
+		nl_w_discard(w);
+		return rc;
+	}
+	return nl_writer_flush(w);
+}
+
+void nl_w_discard(struct nl_writer *w)
+{
+	nl_w_dev_discard(w->vol);
+}
+
+bool nl_w_torn(const struct nl_writer *w)
+{
+	return nl_w_dev_torn(w->vol);
 }
 
 int nl_writer_close(struct nl_writer **wp)

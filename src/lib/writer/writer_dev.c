@@ -39,6 +39,14 @@
  * Errors: a failed write-back is remembered; from then on every write fails
  * with that error, and so do sync and close, so ntfs_umount() reports it.
  * The device's d_private points to the cache (device.c does not use it).
+ *
+ * Held (NL_W_HOLD, the edit commands): nothing is written before a flush
+ * (sync, close, nl_w_dev_writeback); dirty blocks are never evicted and large
+ * writes go through the cache too. A flush is a commit: every run it will
+ * write is first read and written back unchanged (a device that is full or
+ * failing says so while the image is as it was), then the runs are written;
+ * should one fail, every run is written back as it was (wb_commit).
+ * nl_w_dev_discard() makes the flushes write nothing at all.
  */
 
 #define WB_SHIFT 12
@@ -48,6 +56,7 @@
 #define WB_CAP_DEFAULT 4096u      /* cached blocks (16 MiB) */
 
 unsigned nl_w_dev_cap = WB_CAP_DEFAULT;
+unsigned nl_w_dev_hold_cap = 1u << 17;  /* held: 512 MiB, touched on use */
 
 struct wb_block {
 	uint64_t no;                  /* block number: byte offset >> WB_SHIFT */
@@ -73,6 +82,9 @@ struct wb_cache {
 					 512 bytes cached (record, index block) */
 	int excl_fd;                  /* block devices: held open O_EXCL */
 	struct nl_w_order order;      /* what the blocks hold, once mounted */
+	bool hold;                    /* NL_W_HOLD: nothing written before a flush */
+	bool discard;                 /* nl_w_dev_discard(): flushes write nothing */
+	bool torn;                    /* a commit failed and could not be undone */
 };
 
 static struct ntfs_device_operations wb_ops;
@@ -147,6 +159,9 @@ static struct {
 	unsigned long writes;
 	unsigned long mirror;	/* the last write of the mirror, 0: none */
 	int err;
+	enum nl_w_fault_kind kind;
+	uint64_t (*done)[2];	/* NL_W_FAULT_FULL: byte ranges written, [start, end) */
+	size_t ndone, capdone;
 } fault;
 
 void nl_w_fault_inject(unsigned long nth, int err)
@@ -155,6 +170,64 @@ void nl_w_fault_inject(unsigned long nth, int err)
 	fault.err = err;
 	fault.writes = 0;
 	fault.mirror = 0;
+	fault.kind = NL_W_FAULT_STICKY;
+	fault.ndone = 0;
+}
+
+void nl_w_fault_set_kind(enum nl_w_fault_kind kind)
+{
+	fault.kind = kind;
+}
+
+/* NL_W_FAULT_FULL: were the N bytes at OFF all written before (since the fault was set)? */
+static bool fault_rewrite(uint64_t off, uint64_t n)
+{
+	for (uint64_t end = off + n; off < end;) {
+		size_t i;
+
+		for (i = 0; i < fault.ndone; i++)
+			if (fault.done[i][0] <= off && off < fault.done[i][1])
+				break;
+		if (i == fault.ndone)
+			return false;
+		off = fault.done[i][1];
+	}
+	return true;
+}
+
+/* NL_W_FAULT_FULL: remember N bytes at OFF as written. */
+static void fault_note(uint64_t off, uint64_t n)
+{
+	if (fault.ndone == fault.capdone) {
+		size_t cap = fault.capdone ? fault.capdone * 2 : 64;
+		uint64_t (*v)[2] = realloc(fault.done, cap * sizeof(*v));
+
+		if (!v)
+			return;	/* a test's bookkeeping: the range counts as new */
+		fault.done = v;
+		fault.capdone = cap;
+	}
+	fault.done[fault.ndone][0] = off;
+	fault.done[fault.ndone++][1] = off + n;
+}
+
+/* Does the write of N bytes at OFF, number fault.writes, fail? */
+static bool fault_hits(uint64_t off, uint64_t n)
+{
+	bool hit = fault.nth && fault.writes >= fault.nth;
+
+	switch (fault.kind) {
+	case NL_W_FAULT_ONCE:
+		return fault.nth && fault.writes == fault.nth;
+	case NL_W_FAULT_FULL:
+		if (hit && fault_rewrite(off, n))
+			return false;
+		if (!hit)
+			fault_note(off, n);
+		return hit;
+	default:
+		return hit;
+	}
 }
 
 unsigned long nl_w_fault_writes(void)
@@ -172,7 +245,7 @@ static s64 lower_pwrite(struct ntfs_device *dev, struct wb_cache *c, const void 
 			s64 off)
 {
 	fault.writes++;
-	if (fault.nth && fault.writes >= fault.nth) {
+	if (fault_hits((uint64_t)off, (uint64_t)n)) {
 		errno = fault.err;
 		return -1;
 	}
@@ -270,6 +343,17 @@ static struct wb_block *wb_alloc(struct ntfs_device *dev, struct wb_cache *c,
 		b = &c->blocks[c->used];
 		b->data = c->mem + c->used * WB_SIZE;
 		c->used++;
+	} else if (c->hold) {
+		/* the least recently used clean block: dirty ones wait for the
+		 * commit (passed over to the front) */
+		for (size_t seen = 0; (b = c->lru.prev)->dirty && seen < c->cap; seen++)
+			wb_touch(c, b);
+		if (b->dirty) {
+			errno = EFBIG;	/* more changes than the cache holds */
+			return NULL;
+		}
+		lru_unlink(b);
+		wb_unhash(c, b);
 	} else {
 		/* the head and the mirror wait for a write-back: passed over */
 		for (size_t seen = 0; (b = c->lru.prev)->dirty && pinned(c, b->no) && seen < c->cap;
@@ -452,7 +536,8 @@ static s64 wb_pwrite(struct ntfs_device *dev, const void *buf, s64 count, s64 of
 	if (touches_pair(c, (uint64_t)offset, (uint64_t)count)) {
 		/* record 0 changes when $MFT grows; the head and mirror are always cached */
 		nl_w_order_refresh(&c->order);
-	} else if (!cacheable(c, count, offset)) {
+	} else if (!cacheable(c, count, offset) &&
+		   !(c->hold && (uint64_t)offset + (uint64_t)count <= c->limit)) {
 		s64 r = lower_pwrite(dev, c, buf, count, offset);
 
 		if (r > 0)
@@ -478,6 +563,142 @@ static int cmp_item(const void *a, const void *b)
 	return x->no < y->no ? -1 : x->no > y->no;
 }
 
+static int wb_commit(struct ntfs_device *dev, struct wb_cache *c, struct wb_block **v, size_t n);
+
+/* wb_flush of a held or discarded cache: every dirty block committed (wb_commit), or dropped. */
+static int wb_flush_held(struct ntfs_device *dev, struct wb_cache *c)
+{
+	struct wb_block **v;
+	size_t n = 0;
+	int rc = 0;
+
+	if (c->err) {
+		errno = c->err;
+		return -1;
+	}
+	v = malloc((c->used ? c->used : 1) * sizeof(*v));
+	if (!v) {
+		errno = ENOMEM;
+		return -1;
+	}
+	for (size_t i = 0; i < c->used; i++)
+		if (c->blocks[i].dirty)
+			v[n++] = &c->blocks[i];
+	if (c->discard) {
+		for (size_t i = 0; i < n; i++)
+			v[i]->dirty = false;
+	} else {
+		/* in a write-back's order (cmp_item), so that a device that dies
+		 * midway leaves what an unheld write-back would */
+		struct wb_item *it = malloc((n ? n : 1) * sizeof(*it));
+
+		if (!it) {
+			free(v);
+			errno = ENOMEM;
+			return -1;
+		}
+		for (size_t i = 0; i < n; i++)
+			it[i] = (struct wb_item){ .k = wb_class_of(c, v[i]->no), .no = v[i]->no };
+		qsort(it, n, sizeof(*it), cmp_item);
+		for (size_t i = 0; i < n; i++)
+			v[i] = wb_find(c, it[i].no);
+		free(it);
+		rc = wb_commit(dev, c, v, n);
+	}
+	free(v);
+	return rc;
+}
+
+/* The end of the run of adjacent blocks of one class that starts at V[I] (of N), at most
+ * WB_RUN_MAX long. */
+static size_t run_end(const struct wb_cache *c, struct wb_block *const *v, size_t n, size_t i)
+{
+	size_t j = i + 1;
+
+	while (j < n && j - i < WB_RUN_MAX && v[j]->no == v[j - 1]->no + 1 &&
+	       wb_class_of(c, v[j]->no) == wb_class_of(c, v[i]->no))
+		j++;
+	return j;
+}
+
+/* Read N bytes at byte OFF of the image into BUF, all of them. 0 or -1/errno. */
+static int lower_read_all(struct ntfs_device *dev, struct wb_cache *c, uint8_t *buf, size_t n,
+			  uint64_t off)
+{
+	while (n > 0) {
+		s64 r = c->lower->pread(dev, buf, (s64)n, (s64)off);
+
+		if (r <= 0) {
+			if (r == 0)
+				errno = EIO;
+			return -1;
+		}
+		buf += r;
+		n -= (size_t)r;
+		off += (uint64_t)r;
+	}
+	return 0;
+}
+
+/* Write the runs of V[0..N) up to V[UPTO] from OLD (their blocks one after another). A failure
+ * leaves the image torn: remembered in c->torn. */
+static void put_back(struct ntfs_device *dev, struct wb_cache *c, struct wb_block *const *v,
+		     size_t n, size_t upto, const uint8_t *old)
+{
+	for (size_t i = 0, j; i < upto; i = j) {
+		j = run_end(c, v, n, i);
+		if (lower_write_all(dev, c, old + i * WB_SIZE, (j - i) * WB_SIZE,
+				    v[i]->no << WB_SHIFT))
+			c->torn = true;
+	}
+}
+
+/*
+ * The flush of a held cache (see the top of this file): the dirty blocks V[0..N), sorted, are
+ * written as one commit. A failure leaves the image as it was (unless the device also fails
+ * to take the old blocks back: c->torn), is remembered in c->err, and makes later flushes
+ * write nothing. 0 or -1/errno.
+ */
+static int wb_commit(struct ntfs_device *dev, struct wb_cache *c, struct wb_block **v, size_t n)
+{
+	uint8_t *old = n ? malloc(n * WB_SIZE) : NULL;
+	size_t i, j, wrote = 0;
+	int rc = 0, e;
+
+	if (n && !old) {
+		errno = ENOMEM;
+		return -1;
+	}
+	/* what the image holds there, read and written back unchanged */
+	for (i = 0; i < n && !rc; i = j) {
+		j = run_end(c, v, n, i);
+		rc = lower_read_all(dev, c, old + i * WB_SIZE, (j - i) * WB_SIZE, v[i]->no << WB_SHIFT);
+		if (!rc)
+			rc = lower_write_all(dev, c, old + i * WB_SIZE, (j - i) * WB_SIZE,
+					     v[i]->no << WB_SHIFT);
+	}
+	/* then the changes */
+	for (i = 0; i < n && !rc; i = j) {
+		j = run_end(c, v, n, i);
+		for (size_t k = i; k < j; k++)
+			memcpy(c->run + (k - i) * WB_SIZE, v[k]->data, WB_SIZE);
+		wrote = j;
+		rc = lower_write_all(dev, c, c->run, (j - i) * WB_SIZE, v[i]->no << WB_SHIFT);
+	}
+	if (rc) {
+		e = errno ? errno : EIO;
+		put_back(dev, c, v, n, wrote, old);
+		c->err = e;
+		c->discard = true;
+		errno = e;
+	} else {
+		for (i = 0; i < n; i++)
+			v[i]->dirty = false;
+	}
+	free(old);
+	return rc;
+}
+
 /* Write every dirty block of the classes up to UPTO, in cmp_item's order, adjacent ones of a
  * class merged; nothing more once a write failed (a later class must not reach the image
  * without an earlier one). 0 or -1/errno. */
@@ -486,6 +707,8 @@ static int wb_flush(struct ntfs_device *dev, struct wb_cache *c, enum nl_w_class
 	struct wb_item *v;
 	size_t n = 0, i, j;
 
+	if (c->hold || c->discard)
+		return wb_flush_held(dev, c);
 	if (c->err) {
 		errno = c->err;
 		return -1;
@@ -644,6 +867,17 @@ static struct ntfs_device_operations wb_ops = {
 	.ioctl = wb_ioctl,
 };
 
+void nl_w_dev_discard(ntfs_volume *vol)
+{
+	if (vol->dev->d_ops == &wb_ops)
+		cache_of(vol->dev)->discard = true;
+}
+
+bool nl_w_dev_torn(ntfs_volume *vol)
+{
+	return vol->dev->d_ops == &wb_ops && cache_of(vol->dev)->torn;
+}
+
 int nl_w_dev_writeback(ntfs_volume *vol)
 {
 	struct ntfs_device *dev = vol->dev;
@@ -700,8 +934,9 @@ int nl_w_dev_read_cache(ntfs_volume *vol, unsigned cap)
 	return 0;
 }
 
-int nl_w_dev_mount(const char *image, uint64_t offset, bool rdonly, ntfs_volume **out)
+int nl_w_dev_mount(const char *image, uint64_t offset, unsigned flags, ntfs_volume **out)
 {
+	bool rdonly = flags & NL_WRITER_RDONLY, hold = !rdonly && (flags & NL_W_HOLD);
 	struct ntfs_device *dev;
 	struct wb_cache *c;
 	ntfs_volume *vol;
@@ -720,13 +955,14 @@ int nl_w_dev_mount(const char *image, uint64_t offset, bool rdonly, ntfs_volume 
 		return -EUCLEAN;
 	}
 	err = rdonly ? 0 : nl_w_mirror_repair(image, offset);
-	c = err < 0 ? NULL : wb_new(nl_w_dev_cap);
+	c = err < 0 ? NULL : wb_new(hold ? nl_w_dev_hold_cap : nl_w_dev_cap);
 	if (!c) {
 		if (excl_fd >= 0)
 			close(excl_fd);
 		return err < 0 ? err : -ENOMEM;
 	}
 	c->excl_fd = excl_fd;
+	c->hold = hold;
 	dev = nl_device_new(image, offset, 0, !rdonly);
 	if (!dev) {
 		err = errno;

@@ -86,13 +86,45 @@ int nl_w_close_all(struct nl_writer *w);
 /* Close the cached data stream of a node, if any. Returns 0 or -errno. */
 int nl_w_release_stream(struct nl_writer *w, struct wnode *n);
 
-/* Mount the volume at byte OFFSET of IMAGE read-write (read-only when
- * RDONLY) through the writer's device (writer_dev.c: device.c behind a
- * write-back cache of small blocks; everything reaches the image at the
- * latest when ntfs_umount() syncs and closes the device, which report any
- * failure). Returns 0, -EBUSY (mounted or in use, nl_w_image_busy) or
- * -errno. */
-int nl_w_dev_mount(const char *image, uint64_t offset, bool rdonly, ntfs_volume **out);
+/* nl_writer_open() flag of the library's own callers (the edit commands):
+ * nothing reaches the image before nl_writer_flush() or nl_writer_close(),
+ * and each of those writes every change as one commit: the blocks it will
+ * change are first rewritten with what they hold (a device that is full or
+ * failing says so while the image is as it was), then written; should a
+ * write fail, they are all put back as they were (nl_w_torn() says whether
+ * that failed too). A change larger than the cache (nl_w_dev_hold_cap)
+ * fails with -EFBIG, nothing written. */
+#define NL_W_HOLD 0x100
+
+/* Mount the volume at byte OFFSET of IMAGE read-write (read-only with
+ * NL_WRITER_RDONLY in FLAGS; held with NL_W_HOLD) through the writer's
+ * device (writer_dev.c: device.c behind a write-back cache of small blocks;
+ * everything reaches the image at the latest when ntfs_umount() syncs and
+ * closes the device, which report any failure). Returns 0, -EBUSY (mounted
+ * or in use, nl_w_image_busy) or -errno. */
+int nl_w_dev_mount(const char *image, uint64_t offset, unsigned flags, ntfs_volume **out);
+
+/* Make every later flush of VOL's (held) device write nothing: the changes
+ * not yet committed are dropped when the volume is unmounted. */
+void nl_w_dev_discard(ntfs_volume *vol);
+
+/* Did a commit of VOL's device fail and also fail to put the old blocks
+ * back (the image may hold part of the change)? */
+bool nl_w_dev_torn(ntfs_volume *vol);
+
+/* nl_w_commit - nl_writer_flush() of a writer opened with NL_W_HOLD: if an
+ * inode cannot be closed (written into the cache), nothing is written and
+ * the changes are dropped (nl_w_discard); else they are written as one
+ * commit. Returns 0 or -errno. */
+int nl_w_commit(struct nl_writer *w);
+
+/* nl_w_discard - drop every change of @w (opened with NL_W_HOLD) not yet
+ * written by nl_writer_flush(): the next nl_writer_close() writes nothing. */
+void nl_w_discard(struct nl_writer *w);
+
+/* nl_w_torn - did a flush of @w fail midway and the image could not be put
+ * back as it was (see NL_W_HOLD)? */
+bool nl_w_torn(const struct nl_writer *w);
 
 /*
  * Fault injection for tests (never set by the library itself): from the
@@ -116,6 +148,17 @@ unsigned long nl_w_fault_mirror_write(void);
  * 0 when nothing was to do (or $MFT is damaged: libntfs-3g then refuses the volume), or
  * -errno. */
 int nl_w_mirror_repair(const char *image, uint64_t offset);
+
+/* How an injected fault behaves (after nl_w_fault_inject(), which sets
+ * NL_W_FAULT_STICKY): */
+enum nl_w_fault_kind {
+	NL_W_FAULT_STICKY = 0,  /* the Nth write and every later one fail: a dead device */
+	NL_W_FAULT_ONCE,        /* only the Nth write fails: a device that errs once */
+	NL_W_FAULT_FULL,        /* from the Nth write on, a write fails unless it only
+				   rewrites bytes written since the fault was set: a
+				   full file system under a sparse image */
+};
+void nl_w_fault_set_kind(enum nl_w_fault_kind kind);
 
 /* Refuse an image that is mounted (writer_busy.c): -EBUSY if
  * /proc/self/mountinfo or a regular /etc/mtab has IMAGE, or a loop device
@@ -172,6 +215,9 @@ enum nl_w_class nl_w_order_class(const struct nl_w_order *o, uint64_t block);
 /* Blocks of 4 KiB the device cache of later mounts holds (default 4096,
  * rounded up to a power of two, at least 16); tests make it small. */
 extern unsigned nl_w_dev_cap;
+/* The same for held mounts (NL_W_HOLD; default 131072: 512 MiB of address
+ * space, touched only as used). */
+extern unsigned nl_w_dev_hold_cap;
 
 /* The four times of an inode, kept across a libntfs-3g call that sets
  * them from the clock (nl_w_times_keep before, nl_w_times_put after). */
