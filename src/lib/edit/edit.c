@@ -168,8 +168,9 @@ int nl_e_end(struct nl_edit *e, int rc)
 
 		e->spoiled = true;
 		nl_w_discard(e->w);
-		snprintf(e->msg + n, sizeof(e->msg) - n, " (nothing is written: every change is "
-			 "dropped, the image stays as it was)");
+		snprintf(e->msg + n, sizeof(e->msg) - n, "%s (nothing is written: every change is "
+			 "dropped, the image stays as it was)", nl_w_full(e->w) ?
+			 ": more changes than can be held in memory until the end" : "");
 	}
 	e->writing = false;
 	return rc;
@@ -194,7 +195,8 @@ int nl_edit_close(struct nl_edit **ep, char *err, size_t errlen)
 		rc = nl_w_commit(e->w);
 		if (rc)
 			why = nl_w_torn(e->w) ? "the image may hold part of the changes: check it "
-			      "with ntfsfix -n" : "nothing was changed";
+			      "with ntfsfix -n" : nl_w_full(e->w) ? "nothing was changed: more "
+			      "changes than can be held in memory until the end" : "nothing was changed";
 	}
 	if (rc)
 		nl_w_discard(e->w);

@@ -647,6 +647,11 @@ bool nl_w_torn(const struct nl_writer *w)
 	return nl_w_dev_torn(w->vol);
 }
 
+bool nl_w_full(const struct nl_writer *w)
+{
+	return nl_w_dev_full(w->vol);
+}
+
 int nl_writer_close(struct nl_writer **wp)
 {
 	struct nl_writer *w;

@@ -85,6 +85,7 @@ struct wb_cache {
 	bool hold;                    /* NL_W_HOLD: nothing written before a flush */
 	bool discard;                 /* nl_w_dev_discard(): flushes write nothing */
 	bool torn;                    /* a commit failed and could not be undone */
+	bool full;                    /* held: a change found no room (EFBIG) */
 };
 
 static struct ntfs_device_operations wb_ops;
@@ -349,6 +350,7 @@ static struct wb_block *wb_alloc(struct ntfs_device *dev, struct wb_cache *c,
 		for (size_t seen = 0; (b = c->lru.prev)->dirty && seen < c->cap; seen++)
 			wb_touch(c, b);
 		if (b->dirty) {
+			c->full = true;
 			errno = EFBIG;	/* more changes than the cache holds */
 			return NULL;
 		}
@@ -876,6 +878,11 @@ void nl_w_dev_discard(ntfs_volume *vol)
 bool nl_w_dev_torn(ntfs_volume *vol)
 {
 	return vol->dev->d_ops == &wb_ops && cache_of(vol->dev)->torn;
+}
+
+bool nl_w_dev_full(ntfs_volume *vol)
+{
+	return vol->dev->d_ops == &wb_ops && cache_of(vol->dev)->full;
 }
 
 int nl_w_dev_writeback(ntfs_volume *vol)

@@ -112,6 +112,10 @@ void nl_w_dev_discard(ntfs_volume *vol);
  * back (the image may hold part of the change)? */
 bool nl_w_dev_torn(ntfs_volume *vol);
 
+/* Did a change on VOL's held device find no room in its cache (EFBIG,
+ * which libntfs-3g may pass on as another error)? */
+bool nl_w_dev_full(ntfs_volume *vol);
+
 /* nl_w_commit - nl_writer_flush() of a writer opened with NL_W_HOLD: if an
  * inode cannot be closed (written into the cache), nothing is written and
  * the changes are dropped (nl_w_discard); else they are written as one
@@ -125,6 +129,9 @@ void nl_w_discard(struct nl_writer *w);
 /* nl_w_torn - did a flush of @w fail midway and the image could not be put
  * back as it was (see NL_W_HOLD)? */
 bool nl_w_torn(const struct nl_writer *w);
+
+/* nl_w_full - did a change of @w (NL_W_HOLD) find no room to be held? */
+bool nl_w_full(const struct nl_writer *w);
 
 /*
  * Fault injection for tests (never set by the library itself): from the
