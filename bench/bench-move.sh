@@ -8,12 +8,16 @@
 #   N       files in the bulk image                (default 1000000)
 #   LINKS   junctions pointing into the moved tree (default 400)
 #   SEED    bulk seed                              (default 1)
+#   RUNS    rounds, each on a fresh copy           (default 3)
 #   WORKDIR where images are kept between runs     (default $BUILD_DIR/bench-images)
 #
 # The image with the links is built once (LINKS junction commands, each one
-# open of the image) and copied for each run; the move is timed against
+# open of the image) and copied for each round; the move is timed against
 # 'ntfslinks scan --json' of the same image: it should cost one scan plus
-# the writes (seconds, not minutes).  Not run by 'make check'.
+# the writes (seconds, not minutes).  Each round prints wall and CPU
+# seconds and peak RSS of both (from /usr/bin/time) and the load average;
+# the move's time includes its one commit and fsync of the image.  Not run
+# by 'make check'.
 set -eu
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,6 +26,7 @@ build=$(cd "$build" && pwd)
 N=${N:-1000000}
 LINKS=${LINKS:-400}
 SEED=${SEED:-1}
+RUNS=${RUNS:-3}
 WORKDIR=${WORKDIR:-$build/bench-images}
 
 say() { printf '%s\n' "$*" >&2; }
@@ -56,16 +61,27 @@ if [ ! -f "$linked" ]; then
 	mv "$tmp/l.img" "$linked"
 fi
 
-now() { date +%s.%N; }
-cp --sparse=always "$linked" "$tmp/m.img"
-t0=$(now)
-"$ntfslinks" scan --json "$tmp/m.img" >/dev/null
-t1=$(now)
-"$ntfslinks" move --json "$tmp/m.img:/$src" "$tmp/m.img:/$src-moved" >"$tmp/log"
-t2=$(now)
-retargeted=$(grep -c '"action":"retarget"' "$tmp/log" || true)
-ntfsfix -n "$tmp/m.img" >/dev/null 2>&1 || die "ntfsfix -n finds the moved image damaged"
-printf 'files %s  links %s  retargeted %s\n' "$N" "$LINKS" "$retargeted"
-printf 'scan  %.2f s\n' "$(echo "$t1 - $t0" | bc)"
-printf 'move  %.2f s  (one scan plus the writes)\n' "$(echo "$t2 - $t1" | bc)"
-[ "$retargeted" -ge "$LINKS" ] || die "expected at least $LINKS links retargeted, got $retargeted"
+[ -x /usr/bin/time ] || die "/usr/bin/time is needed (Debian package 'time')"
+# timed OUT CMD...: run CMD with its output in OUT; prints "wall cpu rss-MB"
+timed() {
+	local out=$1
+	shift
+	/usr/bin/time -f '%e %U %S %M' -o "$tmp/time" "$@" >"$out" || die "failed: $*"
+	awk '{ printf "%.2f %.2f %d", $1, $2 + $3, $4 / 1024 }' "$tmp/time"
+}
+printf '%-5s %-22s %-22s %-10s %s\n' round 'scan: wall cpu MB' 'move: wall cpu MB' retargeted load
+r=1
+while [ "$r" -le "$RUNS" ]; do
+	cp --sparse=always "$linked" "$tmp/m.img"
+	sync
+	s=$(timed /dev/null "$ntfslinks" scan --json "$tmp/m.img")
+	m=$(timed "$tmp/log" "$ntfslinks" move --json "$tmp/m.img:/$src" "$tmp/m.img:/$src-moved")
+	retargeted=$(grep -c '"action":"retarget"' "$tmp/log" || true)
+	[ "$retargeted" -ge "$LINKS" ] || die "expected at least $LINKS links retargeted, got $retargeted"
+	PATH="$PATH:/sbin:/usr/sbin" ntfsfix -n "$tmp/m.img" >/dev/null 2>&1 ||
+		die "ntfsfix -n finds the moved image damaged"
+	printf '%-5s %-22s %-22s %-10s %s\n' "$r" "$s" "$m" "$retargeted" \
+		"$(cut -d' ' -f1-3 /proc/loadavg)"
+	r=$((r + 1))
+done
+printf 'files %s, junctions into /%s: %s\n' "$N" "$src" "$LINKS"
