@@ -1,5 +1,5 @@
 #!/bin/sh
-# fault-edit.sh: every edit command (ln of several files, rm, rm -r, move with links to retarget, junction, symlink, mountpoint, retarget --map) run with a write fault at each of its writes in turn (tests/faultedit): a full file system (ENOSPC) leaves the image byte for byte as it was or, once the commit has its space, exactly as after; a write that fails once (EIO) leaves it as it was; a device that dies (EIO from then on) leaves it as it was or says that it may hold part of the change; a change that fails midway inside libntfs-3g (more than the writer may hold) writes nothing.
+# fault-edit.sh: every edit command (ln of several files, rm, rm -r, move with links to retarget, junction, symlink, mountpoint, retarget --map) run with a write fault at each of its writes in turn (tests/faultedit): a full file system (ENOSPC) leaves the image byte for byte as it was or, once the commit has its space, exactly as after; a write that fails once (EIO) leaves it as it was; a device that dies (EIO from then on) leaves it as it was or says that it may hold part of the change, ntfsfix -n accepting what is left but at the mirror's write; a change that fails midway inside libntfs-3g (more than the writer may hold) writes nothing.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 . "$TESTS_SRCDIR/edit-lib.sh"
 
@@ -56,7 +56,7 @@ scan "$T_TMP/base.img" "$T_TMP/s-before"
 # scan after is kept), then each of its W writes failing in turn: W/2 writes
 # check the commit's room (the blocks rewritten as they are), W/2 write it.
 case_() {
-	local name=$1 w n half before after torn
+	local name=$1 w n half before after mirr
 	shift
 	fe 0 EIO sticky 0 "$@"
 	expect_eq "$name: without a fault the command succeeds" 0 "$RC"
@@ -65,7 +65,7 @@ case_() {
 	expect_eq "$name: it changes the scan" 1 \
 		"$(cmp -s "$T_TMP/s-before" "$T_TMP/s-after" && echo 0 || echo 1)"
 	expect_eq "$name: ntfsfix -n accepts the result" 0 "$(fsck_clean "$IMG"; echo $?)"
-	before=0 after=0 torn=0 n=1
+	before=0 after=0 mirr=0 n=1
 	while [ "$n" -le "$w" ]; do
 		# ENOSPC as a full file system under a sparse image: before or after
 		fe "$n" ENOSPC full 0 "$@"
@@ -92,6 +92,15 @@ case_() {
 			expect_eq "$name: a dead device at write $n of $w: said that it cannot be undone" \
 				"1 ntfslinks: cannot write the changes to the image: Input/output error (the image may hold part of the changes: check it with ntfsfix -n)" \
 				"$RC $ERRTEXT"
+			# what is left is what an interrupted write-back leaves: ntfsfix
+			# accepts it, but where the device died between $MFT's first
+			# records and their mirror
+			if ! fsck_clean "$IMG"; then
+				mirr=$((mirr + 1))
+				expect_match "$name: a dead device at write $n: ntfsfix -n finds the mirror behind" \
+					'MFTMirr does not match .MFT' \
+					"$(PATH="$PATH:/sbin:/usr/sbin" ntfsfix -n "$IMG" 2>&1)"
+			fi
 			# a write that fails once: every block put back
 			fe "$n" EIO once 0 "$@"
 			expect_eq "$name: EIO once at write $n of $w: exit 1, the image as it was" \
@@ -101,6 +110,8 @@ case_() {
 	done
 	expect_eq "$name: ENOSPC: as before while the commit checks its room, after once it has it" \
 		"$half $((w - half))" "$before $after"
+	expect_eq "$name: a dead device: ntfsfix -n rejects what is left at one write at most" \
+		yes "$([ "$mirr" -le 1 ] && echo yes)"
 }
 
 case_ "ln of two files" ln IMAGE:/a/f.txt IMAGE:/a/g.txt IMAGE:/b/
