@@ -1,5 +1,5 @@
 #!/bin/sh
-# fault-copy.sh: a copy that is killed (SIGKILL) midway into a plain Linux folder leaves no file under its real name that is not complete (files are written under .ntfslinks-PID-N.tmp and renamed when complete); a copy into an image whose device fails (ENOSPC, EIO injected at each write in turn) says so and never touches the source.
+# fault-copy.sh: a copy that is killed (SIGKILL) midway into a plain Linux folder leaves no file under its real name that is not complete (files are written under .ntfslinks-PID-N.tmp and renamed when complete) and its folder marked with .ntfslinks-partial; the same command run again completes it (diff equal, nothing left over); killed midway into an image, the same; a copy into an image whose device fails (ENOSPC, EIO injected at each write in turn) says so and never touches the source.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 
 FAULTCOPY=${FAULTCOPY:-$(dirname "$NTFSLINKS")/../../tests/faultcopy}
@@ -44,13 +44,26 @@ while [ "$i" -lt 40 ] && [ "$interrupted" -lt 3 ]; do
 	bad=$(cd "$d" && find . -type f | while IFS= read -r f; do
 		case ${f##*/} in
 		.ntfslinks-*-*.tmp) ;;
+		.ntfslinks-partial) [ "$f" = ./.ntfslinks-partial ] || echo "$f" ;;
 		*) cmp -s "$f" "$T_TMP/ref/$f" || echo "$f" ;;
 		esac
 	done)
 	expect_eq "killed copy $i: no incomplete file under its name" "" "$bad"
 	if [ "$(cd "$d" && find . -type f ! -name '.ntfslinks-*' | wc -l)" -lt 28 ]; then
 		interrupted=$((interrupted + 1))
+		expect_eq "killed copy $i: the folder is marked unfinished" "$d/.ntfslinks-partial" \
+			"$(ls -d "$d/.ntfslinks-partial" 2>&1)"
 	fi
+	# the same command again removes what was left and completes the copy (a copy that
+	# ended before it was killed is finished: run again, it would go inside, as cp does)
+	if [ -f "$d/.ntfslinks-partial" ]; then
+		run_nl copy "$T_TMP/src.img:/src" "$d"
+		expect_rc "killed copy $i: run again, exit status" 0
+	fi
+	run_nl diff "$T_TMP/src.img:/src" "$d"
+	expect_rc "killed copy $i: the copy equals its source" 0
+	expect_eq "killed copy $i: no temporary file or mark left" "" \
+		"$(find "$d" -name '.ntfslinks-*' | head -n 1)"
 done
 expect_eq "copies killed midway were checked (three)" 3 "$interrupted"
 expect_eq "killed copies: the source is unchanged" "$h" "$(hash_of "$T_TMP/src.img")"
@@ -91,5 +104,32 @@ for err in ENOSPC EIO; do
 	done
 done
 expect_eq "faults: the source is unchanged" "$hs" "$(hash_of "$T_TMP/small.img")"
+
+# ---- into an image, killed after increasing delays, then the same command again
+PATH="$PATH:/sbin:/usr/sbin"
+printf 'image size=48M\n' >"$T_TMP/e48.spec"
+build_fixture "$T_TMP/e48.spec" "$T_TMP/e48.img"
+for delay in 0.1 0.3 0.6 1; do
+	cp "$T_TMP/e48.img" "$T_TMP/k.img"
+	"$NTFSLINKS" copy "$T_TMP/src.img:/src" "$T_TMP/k.img:/dst" >/dev/null 2>&1 &
+	pid=$!
+	sleep "$delay"
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	# run again unless the copy ended before it was killed
+	if ! "$NTFSLINKS" diff "$T_TMP/src.img:/src" "$T_TMP/k.img:/dst" >/dev/null 2>&1; then
+		run_nl copy "$T_TMP/src.img:/src" "$T_TMP/k.img:/dst"
+		expect_rc "image killed after ${delay}s: run again, exit status" 0
+	fi
+	run_nl diff "$T_TMP/src.img:/src" "$T_TMP/k.img:/dst"
+	expect_rc "image killed after ${delay}s: the copy equals its source" 0
+	expect_eq "image killed after ${delay}s: the image holds the copy alone" "dst/" \
+		"$("$NTFSLINKS" ls "$T_TMP/k.img:/" 2>&1 | sort -u)"
+	if command -v ntfsfix >/dev/null 2>&1; then
+		ntfsfix -n "$T_TMP/k.img" >"$T_TMP/fix" 2>&1
+		expect_eq "image killed after ${delay}s: run again, ntfsfix -n accepts the image" 0 "$?"
+	fi
+done
+expect_eq "killed copies: the source is unchanged" "$h" "$(hash_of "$T_TMP/src.img")"
 
 finish

@@ -15,10 +15,10 @@
  * Copies SOURCE into DEST (as 'ntfslinks copy SOURCE DEST' does, --crop)
  * with the Nth write that reaches an image, and every later one, failing
  * with ERR (ENOSPC or EIO; N 0: no fault).  Prints one line
- *   result RC writes W mirror M
+ *   result RC writes W mirror M1,M2,...
  * (RC: what nl_copy_run returned, or the -errno of the step that failed
  * before it; W: the writes that reached or would have reached the image;
- * M: the number of the last of them that wrote $MFTMirr, 0 if none)
+ * Mi: the numbers of those that wrote $MFTMirr, 0 if none)
  * and on a failure the job's message on stderr.  Exit 0 when the copy
  * finished (RC 0), 1 when it did not, 2 on misuse.
  */
@@ -49,8 +49,10 @@ int main(int argc, char **argv)
 		rc = nl_copy_set_dest(c, argv[4]);
 	if (rc == 0)
 		rc = nl_copy_run(c);
-	printf("result %d writes %lu mirror %lu\n", rc, nl_w_fault_writes(),
-	       nl_w_fault_mirror_write());
+	printf("result %d writes %lu mirror %lu", rc, nl_w_fault_writes(), nl_w_fault_mirror_write(0));
+	for (unsigned i = 1; nl_w_fault_mirror_write(i); i++)
+		printf(",%lu", nl_w_fault_mirror_write(i));
+	printf("\n");
 	if (rc)
 		fprintf(stderr, "faultcopy: %s\n", c ? nl_copy_error(c) : strerror(-rc));
 	nl_copy_free(&c);

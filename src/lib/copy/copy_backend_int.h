@@ -226,6 +226,7 @@ struct cp_dst {
 	char *vol_key;
 	struct cp_dh root;	/* parent of the endpoint folder (or the folder with into) */
 	char *leaf;		/* name of the endpoint folder in its parent, NULL with the root */
+	bool partial_removed;	/* what an interrupted copy left there was removed first */
 	void *priv;
 	char err[256];
 };
@@ -259,6 +260,17 @@ int cp_dst_ntfs_open(struct cp_dst *d, const char *image, const char *path, bool
 struct nl_writer *cp_dst_ntfs_writer(struct cp_dst *d);
 int cp_dst_dir_open(struct cp_dst *d, const char *path, bool ntfs3g, bool dry_run,
 		    char *err, size_t errlen);
+
+/* ---- unfinished copies (copy_partial.c) ---------------------------------------- */
+
+/* A file of this name lies in the folder a copy made as its destination until everything
+ * below it is written: a folder that holds it is what a copy killed midway left. */
+#define CP_PARTIAL_MARK ".ntfslinks-partial"
+/* When the host folder @path holds CP_PARTIAL_MARK, remove it with everything in it (links
+ * removed, never followed): 1 when it did, 0 when there was nothing to remove, -errno. */
+int cp_partial_clear_dir(const char *path);
+/* The same for folder @leaf of the folder @parent (a volume path) in an image. */
+int cp_partial_clear_image(struct nl_writer *w, const char *parent, const char *leaf);
 
 /* ---- shared by the backends (copy_backend.c) ------------------------------------- */
 

@@ -566,8 +566,13 @@ int cp_dst_ntfs_open(struct cp_dst *d, const char *image, const char *path, bool
 		if (rc)
 			snprintf(err, errlen, "cannot open the image for writing: %s",
 				 rc == -EBUSY ? "the image is mounted or in use" : strerror(-rc));
-		else
+		else if ((rc = cp_partial_clear_image(p->w, parent, leaf)) < 0)
+			snprintf(err, errlen, "cannot remove the unfinished copy an earlier run left: %s",
+				 strerror(-rc));
+		else {
+			d->partial_removed = rc > 0;
 			rc = dst_ntfs_find(d, parent, leaf, parents, err, errlen);
+		}
 	}
 	if (!rc)
 		rc = dst_ntfs_set_paths(d, path, parent, &leaf);

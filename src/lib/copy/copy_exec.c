@@ -8,11 +8,14 @@
 
 #include <ntfslinks/copy.h>
 #include <ntfslinks/reparse.h>
+#include <ntfslinks/writer.h>
 
 #include "copy/copy_engine_int.h"
 
 struct exec_ctx {
 	char *top_display;	/* destination folder that holds the copies */
+	struct cp_dh mark;	/* CP_PARTIAL_MARK in the folder made as the destination */
+	bool marked;
 };
 
 static char *node_destdisplay(struct nl_copy *c, const struct cp_node *n, const char *top)
@@ -497,6 +500,37 @@ static void exec_link(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n)
 	d->ops->close(d, &n->dh);
 }
 
+/* The folder @n, made as the destination, holds CP_PARTIAL_MARK until everything below it is
+ * written (into an image, the mark reaches it before anything else does). */
+static void mark_unfinished(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n)
+{
+	struct cp_dst *d = c->dst;
+	struct nl_writer *w = d->kind == CP_EP_IMAGE ? cp_dst_ntfs_writer(d) : NULL;
+
+	if (d->ops->create(d, &n->dh, CP_PARTIAL_MARK, NL_NS_POSIX, &x->mark))
+		return;
+	if (d->ops->commit && d->ops->commit(d, &n->dh, &x->mark, CP_PARTIAL_MARK)) {
+		d->ops->close(d, &x->mark);
+		d->ops->remove(d, &n->dh, &x->mark, CP_PARTIAL_MARK, false);
+		return;
+	}
+	d->ops->close(d, &x->mark);
+	x->marked = !w || nl_writer_flush(w) == 0;
+}
+
+/* Everything below @n is written (into an image: written out): the mark goes. */
+static void unmark_finished(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n)
+{
+	struct cp_dst *d = c->dst;
+	struct nl_writer *w = d->kind == CP_EP_IMAGE ? cp_dst_ntfs_writer(d) : NULL;
+
+	x->marked = false;
+	if (c->stop || (w && nl_writer_flush(w)))
+		return;
+	if (d->ops->remove(d, &n->dh, &x->mark, CP_PARTIAL_MARK, false))
+		report(c, x, n, NL_COPY_ACT_WARNING, "cannot remove " CP_PARTIAL_MARK, 0, false);
+}
+
 static void exec_dir(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n)
 {
 	struct cp_dst *d = c->dst;
@@ -522,6 +556,8 @@ static void exec_dir(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n)
 			return;
 		}
 	}
+	if (n->parent == c->top && !d->exists)
+		mark_unfinished(c, x, n);
 	report(c, x, n, n->unrolled ? NL_COPY_ACT_UNROLLED : NL_COPY_ACT_FOLDER, NULL, bytes, true);
 	if (n->st.type == CP_T_REPARSE && !d->ntfs) {
 		char msg[96];
@@ -536,6 +572,8 @@ static void exec_dir(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n)
 		report(c, x, n, NL_COPY_ACT_WARNING, msg, 0, false);
 	}
 	exec_children(c, x, n);
+	if (x->marked && n->parent == c->top)
+		unmark_finished(c, x, n);
 	set_meta(c, x, n, true);
 	d->ops->close(d, &n->dh);
 }

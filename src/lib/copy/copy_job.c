@@ -451,11 +451,19 @@ static int dest_open_dir(struct nl_copy *c, struct cp_dst *d, const char *spec, 
 			 size_t errlen)
 {
 	char *probe, *mnt = NULL;
-	bool n3g;
+	bool n3g, removed = false;
 	struct stat sb;
 	int rc;
 
 	d->image = strdup(spec);
+	if (!c->o.dry_run && (rc = cp_partial_clear_dir(spec)) != 0) {
+		if (rc < 0) {
+			snprintf(err, errlen, "cannot remove the unfinished copy an earlier run "
+				 "left: %s", strerror(-rc));
+			return rc;
+		}
+		removed = true;
+	}
 	if (c->o.parents && stat(spec, &sb) != 0) {
 		char *up = path_dirname(spec);
 		bool missing = up && strchr(spec, '/') && stat(up, &sb) != 0;
@@ -480,6 +488,7 @@ static int dest_open_dir(struct nl_copy *c, struct cp_dst *d, const char *spec, 
 	n3g = probe && is_ntfs3g_dir(probe, &mnt);
 	free(probe);
 	rc = cp_dst_dir_open(d, spec, n3g, c->o.dry_run, err, errlen);
+	d->partial_removed = removed;
 	if (rc == 0 && n3g && d->path) {
 		/* the folder that holds the copies, as a path inside the ntfs-3g volume */
 		const char *top = d->exists ? d->path : NULL;

@@ -203,6 +203,9 @@ static int plan(struct nl_copy *c)
 	c->top->dh = c->dst->root;
 	c->top->create = true;
 	rc = plan_roots(c);
+	if (!rc && c->dst->partial_removed && c->top->child && !c->top->child->reason &&
+	    !(c->top->child->reason = xasprintf("what an interrupted copy left here was removed")))
+		rc = -ENOMEM;
 	if (!rc)
 		rc = cp_plan_links(c);
 	if (rc)

@@ -158,7 +158,8 @@ static void wb_touch(struct wb_cache *c, struct wb_block *b)
 static struct {
 	unsigned long nth;	/* 0: off */
 	unsigned long writes;
-	unsigned long mirror;	/* the last write of the mirror, 0: none */
+	unsigned long mirror[16];	/* the first writes of the mirror */
+	unsigned nmirror;
 	int err;
 	enum nl_w_fault_kind kind;
 	uint64_t (*done)[2];	/* NL_W_FAULT_FULL: byte ranges written, [start, end) */
@@ -170,7 +171,7 @@ void nl_w_fault_inject(unsigned long nth, int err)
 	fault.nth = nth;
 	fault.err = err;
 	fault.writes = 0;
-	fault.mirror = 0;
+	fault.nmirror = 0;
 	fault.kind = NL_W_FAULT_STICKY;
 	fault.ndone = 0;
 }
@@ -236,9 +237,9 @@ unsigned long nl_w_fault_writes(void)
 	return fault.writes;
 }
 
-unsigned long nl_w_fault_mirror_write(void)
+unsigned long nl_w_fault_mirror_write(unsigned i)
 {
-	return fault.mirror;
+	return i < fault.nmirror ? fault.mirror[i] : 0;
 }
 
 /* The lower device's pwrite, or the injected fault. */
@@ -288,8 +289,10 @@ static int wb_write_run(struct ntfs_device *dev, struct wb_cache *c,
 		b->dirty = false;
 	}
 	rc = lower_write_all(dev, c, c->run, n * WB_SIZE, first << WB_SHIFT);
-	if (wb_class_of(c, first) == NL_W_MIRR)
-		fault.mirror = fault.writes;
+	if (wb_class_of(c, first) == NL_W_MIRR && fault.nmirror < 16)
+		fault.mirror[fault.nmirror++] = fault.writes;
+	if (!rc && wb_class_of(c, first) == NL_W_HEAD)
+		nl_w_order_head_written(&c->order);
 	if (rc && !c->err)
 		c->err = errno ? errno : EIO;
 	return rc;

@@ -145,9 +145,9 @@ bool nl_w_full(const struct nl_writer *w);
  */
 void nl_w_fault_inject(unsigned long nth, int err);
 unsigned long nl_w_fault_writes(void);
-/* The number (as nl_w_fault_writes counts) of the last write of $MFTMirr, 0 if none: a fault
- * there leaves the mirror older than $MFT (writer_dev.c). */
-unsigned long nl_w_fault_mirror_write(void);
+/* The number (as nl_w_fault_writes counts) of the @i-th write of $MFTMirr (from 0; the first
+ * 16 are kept), 0 if none: a fault there leaves the mirror older than $MFT (writer_dev.c). */
+unsigned long nl_w_fault_mirror_write(unsigned i);
 
 /* When the first records of $MFT in the volume at byte OFFSET of IMAGE are sound and
  * $MFTMirr does not hold them (writer_mirror.c), copy them over the mirror, as ntfsfix does:
@@ -189,11 +189,13 @@ int nl_w_dev_writeback(ntfs_volume *vol);
 /*
  * The order of the device cache's write-back (writer_order.c): libntfs-3g refuses a volume
  * whose $MFTMirr does not hold what the first records of $MFT (the head) hold, and a record
- * that an index names must lie inside $MFT.  Blocks are written by class, in this order: the
- * allocation bitmaps ($Bitmap, $MFT's $BITMAP: marking more in use than is harms nothing);
- * $MFT's blocks past its size at mount (records nothing on the image names yet); the head,
+ * that an index names must lie inside $MFT.  Blocks are written by class, in this order:
+ * $Bitmap (clusters marked in use that nothing uses yet harm nothing); $MFT's blocks past its
+ * size as the head on the image says (records nothing on the image names yet); the head,
  * then the mirror (the one point where a device that fails leaves them apart:
- * nl_w_mirror_repair); everything else (indexes, the other records, small data).
+ * nl_w_mirror_repair); everything else (indexes, the other records, $MFT's $BITMAP, small
+ * data). $MFT's $BITMAP comes last: a bit set past $MFT's end on the image would mislead the
+ * next allocation of a record.
  */
 enum nl_w_class { NL_W_ALLOC, NL_W_MFT_NEW, NL_W_HEAD, NL_W_MIRR, NL_W_REST };
 
@@ -207,9 +209,9 @@ struct nl_w_order {
 	ntfs_volume *vol;           /* NULL: not known yet, every block NL_W_REST */
 	unsigned shift;             /* a block is 1 << shift bytes */
 	struct nl_w_runs pair[2];   /* the head, the mirror */
-	struct nl_w_runs mft_old;   /* $MFT's data at mount */
+	struct nl_w_runs mft_old;   /* $MFT's data as the image's head says */
 	struct nl_w_runs mft_now;   /* and when last seen */
-	struct nl_w_runs bitmaps[2];
+	struct nl_w_runs bitmap;    /* $Bitmap's data */
 };
 
 /* What @vol holds where, once it is mounted. */
@@ -218,6 +220,8 @@ void nl_w_order_init(struct nl_w_order *o, ntfs_volume *vol, unsigned shift);
  * closed them. */
 void nl_w_order_refresh(struct nl_w_order *o);
 enum nl_w_class nl_w_order_class(const struct nl_w_order *o, uint64_t block);
+/* The head reached the image: $MFT is as large there as it is now. */
+void nl_w_order_head_written(struct nl_w_order *o);
 
 /* Blocks of 4 KiB the device cache of later mounts holds (default 4096,
  * rounded up to a power of two, at least 16); tests make it small. */

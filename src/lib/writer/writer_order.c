@@ -69,14 +69,17 @@ void nl_w_order_refresh(struct nl_w_order *o)
 
 	/* at unmount libntfs-3g closes these before the last write-back: what was seen
 	 * last stays */
-	if (!vol || !vol->mft_na || !vol->mftbmp_na || !vol->lcnbmp_na)
+	if (!vol || !vol->mft_na || !vol->lcnbmp_na)
 		return;
 	take_runs(&o->mft_now, vol->mft_na, vol->mft_na->initialized_size, vol->cluster_size_bits,
 		  o->shift);
-	take_runs(&o->bitmaps[0], vol->lcnbmp_na, vol->lcnbmp_na->initialized_size,
+	take_runs(&o->bitmap, vol->lcnbmp_na, vol->lcnbmp_na->initialized_size,
 		  vol->cluster_size_bits, o->shift);
-	take_runs(&o->bitmaps[1], vol->mftbmp_na, vol->mftbmp_na->initialized_size,
-		  vol->cluster_size_bits, o->shift);
+}
+
+void nl_w_order_head_written(struct nl_w_order *o)
+{
+	o->mft_old = o->mft_now;
 }
 
 enum nl_w_class nl_w_order_class(const struct nl_w_order *o, uint64_t no)
@@ -87,7 +90,7 @@ enum nl_w_class nl_w_order_class(const struct nl_w_order *o, uint64_t no)
 		return NL_W_HEAD;
 	if (in_runs(&o->pair[1], no))
 		return NL_W_MIRR;
-	if (in_runs(&o->bitmaps[0], no) || in_runs(&o->bitmaps[1], no))
+	if (in_runs(&o->bitmap, no))
 		return NL_W_ALLOC;
 	if (in_runs(&o->mft_now, no) && !in_runs(&o->mft_old, no))
 		return NL_W_MFT_NEW;
