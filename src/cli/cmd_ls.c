@@ -118,7 +118,8 @@ static long collect(const nl_model *m, uint64_t dir, bool all, struct entry **ou
 			v[n++].dir = (ri.flags & NL_REC_DIRECTORY) != 0;
 		}
 	}
-	qsort(v, n, sizeof(*v), cmp_entry);
+	if (n)	/* an empty folder: no array */
+		qsort(v, n, sizeof(*v), cmp_entry);
 	*out = v;
 	return (long)n;
 nomem:
