@@ -1406,9 +1406,12 @@ START_TEST(test_truncated_image_mft)
 	struct nl_volume_info vi;
 
 	nl_volume_get_info(v, &vi);
-	fsize = vi.size;  /* bytes of the file system: clusters x cluster size */
 	/* mkntfs: whole clusters, less the last sector (backup boot sector) */
-	ck_assert_uint_eq(fsize, (uint64_t)sb.st_size - frag_cluster);
+	ck_assert_uint_eq(vi.size, (uint64_t)sb.st_size - frag_cluster);
+	/* the volume with its backup boot sector: the whole image as built */
+	fsize = vi.volume_bytes;
+	ck_assert_uint_eq(fsize, (uint64_t)sb.st_size);
+	ck_assert_uint_eq(vi.image_bytes, (uint64_t)(cut * frag_cluster));
 	nl_volume_close(&v);
 	/* expected: the records of every run at or past the cut, adjacent runs
 	 * (by VCN) merged into one range, in record order */

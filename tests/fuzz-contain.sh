@@ -92,7 +92,7 @@ for case in "0 past-end runlist runs past the end of the volume" \
 	run_nl copy "$clean:/Users" "$img:/x"
 	expect_rc "copy into it, record $rec $how: refused" 2
 	expect_eq "copy into it, record $rec $how: the message" \
-		"ntfslinks: '$img:/x': cannot open the image for writing: structure needs cleaning" "$T_ERR"
+		"ntfslinks: '$img:/x': cannot open the image for writing: damaged ntfs volume: record $rec ($name): $reason" "$T_ERR"
 	ro_check "record $rec $how" "$img" "$h"
 done
 [ -e "$T_TMP/dest" ] && fail "a refused dry-run copy created its destination"

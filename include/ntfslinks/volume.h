@@ -163,7 +163,9 @@ struct nl_volume_info {
 	/* What was read around damage at open time; "" when nothing was:
 	 * "primary boot sector damaged (bad oem id); the backup boot sector
 	 * at byte 8388096 was used" (the byte counted in the file), and/or
-	 * "$MFTMirr damaged (a record of it is unreadable); it was skipped". */
+	 * "$MFTMirr differs from $MFT at record 2; the mirror is ignored"
+	 * ("$MFTMirr record 0 is unreadable; ..."): the first records of
+	 * $MFT were read in its place.  Every record is read all the same. */
 	char repaired[256];
 };
 

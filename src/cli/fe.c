@@ -21,14 +21,16 @@ bool fe_had_errors;
 /* The highest errno whose strerror() text fe_lower_errtext() looks for. */
 #define FE_ERRNO_MAX 140
 
-/* Does @p start with the text of an errno, ending there or at a ':'? */
+/* Does @p start with the text of an errno, ending there, at a ':' or ';', or
+ * before a remark in parentheses? */
 static bool at_errtext(const char *p)
 {
 	for (int e = 1; e <= FE_ERRNO_MAX; e++) {
 		const char *t = strerror(e);
 		size_t n = strlen(t);
 
-		if (strncmp(p, t, n) == 0 && (p[n] == '\0' || p[n] == ':' || p[n] == ';'))
+		if (strncmp(p, t, n) == 0 &&
+		    (p[n] == '\0' || p[n] == ':' || p[n] == ';' || (p[n] == ' ' && p[n + 1] == '(')))
 			return true;
 	}
 	return false;

@@ -17,6 +17,7 @@
 #include <ntfslinks/writer.h>
 
 #include "copy/copy_backend_int.h"
+#include "image/validate_int.h"
 #include "image/volume_int.h"
 #include "writer/writer_src_int.h"
 
@@ -527,7 +528,7 @@ int cp_dst_ntfs_open(struct cp_dst *d, const char *image, const char *path, bool
 		     bool parents, char *err, size_t errlen)
 {
 	struct dst_ntfs *p = calloc(1, sizeof(*p));
-	char *file = NULL, *parent = NULL, *leaf = NULL;
+	char *file = NULL, *parent = NULL, *leaf = NULL, damage[NL_ERRMSG_SIZE / 2];
 	uint64_t off = 0, size = 0;
 	unsigned part = 0;
 	enum nl_volume_kind kind;
@@ -556,7 +557,12 @@ int cp_dst_ntfs_open(struct cp_dst *d, const char *image, const char *path, bool
 		rc = split_path(path, &parent, &leaf);
 	if (rc)
 		goto out;
-	if (dry_run) {
+	if (nl_validate_file(file, off, damage, sizeof(damage)) == -EINVAL) {
+		/* what the writer refuses (-EUCLEAN), a dry run refuses too */
+		snprintf(err, errlen, "cannot open the image for writing: %s",
+			 damage);
+		rc = -EUCLEAN;
+	} else if (dry_run) {
 		/* Read-only look at what exists; nothing is ever opened for writing. */
 		rc = nl_volume_open(image, NULL, &p->ro, err, errlen);
 		if (!rc)

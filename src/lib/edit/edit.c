@@ -9,6 +9,7 @@
 #include <ntfslinks/volume.h>
 
 #include "edit/edit_int.h"
+#include "image/validate_int.h"
 #include "writer/writer_int.h"
 
 int nl_e_fail(struct nl_edit *e, int rc, const char *fmt, ...)
@@ -134,9 +135,13 @@ int nl_edit_open(const char *spec, const struct nl_edit_options *opt, struct nl_
 		rc = -EINVAL;
 	}
 	if (!rc) {
+		char damage[NL_ERRMSG_SIZE / 2];
+
 		rc = nl_writer_open(e->image, e->offset,
 				    nl_e_dry(e) ? NL_WRITER_RDONLY : NL_W_HOLD, &e->w);
-		if (rc)
+		if (rc == -EUCLEAN && nl_validate_file(e->image, e->offset, damage, sizeof(damage)) == -EINVAL)
+			snprintf(why, sizeof(why), "cannot open for writing: %s", damage);
+		else if (rc)
 			snprintf(why, sizeof(why), "cannot open for writing: %s", open_reason(rc));
 	}
 	if (rc) {

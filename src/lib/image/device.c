@@ -197,33 +197,53 @@ static s64 read_range(struct nl_dev *d, void *buf, s64 count, uint64_t pos)
 	return done;
 }
 
+/* apply_patches: the stand-ins (backup boot sector, $MFT for its mirror)
+ * over the @done bytes read at @offset, into @buf of @count bytes; a
+ * stand-in that continues where the read stopped (the image ends before
+ * it) extends it.  Returns the bytes now in @buf. */
+static s64 apply_patches(const struct nl_dev *d, uint8_t *buf, s64 count, uint64_t offset,
+			 s64 done)
+{
+	bool grew = true;
+
+	while (grew) {
+		grew = false;
+		for (size_t i = 0; i < NL_DEV_PATCHES; i++) {
+			const struct nl_dev_patch *p = &d->patch[i];
+			uint64_t from = p->off > offset ? p->off : offset;
+			uint64_t end = offset + (uint64_t)count;
+
+			if (p->off + p->len < end)
+				end = p->off + p->len;
+			if (!p->len || from >= end || from > offset + (uint64_t)done)
+				continue;
+			memcpy(buf + (from - offset), d->patch_data[i] + (from - p->off),
+			       (size_t)(end - from));
+			if (end > offset + (uint64_t)done) {
+				done = (s64)(end - offset);
+				grew = true;
+			}
+		}
+	}
+	return done;
+}
+
 static s64 nd_pread(struct ntfs_device *dev, void *buf, s64 count, s64 offset)
 {
 	struct nl_dev *d = to_nl_dev(dev);
-	s64 done;
+	s64 done = 0, avail = count;
 
-	if (count < 0 || offset < 0) {
+	if (count < 0 || offset < 0 || (uint64_t)count > UINT64_MAX - (uint64_t)offset) {
 		errno = EINVAL;
 		return -1;
 	}
 	if ((uint64_t)offset >= d->size)
-		return 0;
-	if ((uint64_t)count > d->size - (uint64_t)offset)
-		count = (s64)(d->size - (uint64_t)offset);
-	done = read_range(d, buf, count, d->offset + (uint64_t)offset);
-	for (size_t i = 0; done > 0 && i < NL_DEV_PATCHES; i++) {
-		/* a stand-in (backup boot sector, $MFT for its mirror) over the source */
-		const struct nl_dev_patch *p = &d->patch[i];
-		uint64_t from = p->off > (uint64_t)offset ? p->off : (uint64_t)offset;
-		uint64_t end = (uint64_t)offset + (uint64_t)done;
-
-		if (p->off + p->len < end)
-			end = p->off + p->len;
-		if (p->len && from < end)
-			memcpy((uint8_t *)buf + (from - (uint64_t)offset), d->patch_data[i] + (from - p->off),
-			       (size_t)(end - from));
-	}
-	return done;
+		avail = 0;
+	else if ((uint64_t)count > d->size - (uint64_t)offset)
+		avail = (s64)(d->size - (uint64_t)offset);
+	if (avail && (done = read_range(d, buf, avail, d->offset + (uint64_t)offset)) < 0)
+		return done;
+	return apply_patches(d, buf, count, (uint64_t)offset, done);
 }
 
 static s64 nd_pwrite(struct ntfs_device *dev, const void *buf, s64 count, s64 offset)

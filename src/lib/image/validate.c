@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -206,6 +207,103 @@ int nl_validate_ntfs(nl_volume_read_fn read, void *ctx, const uint8_t *boot, cha
 	return rc;
 }
 
+/* read_geometry: the boot sector (@boot, or the volume's first sector) and
+ * $MFT's runs from record 0 into @g; -EINVAL when either is unusable. */
+static int read_geometry(nl_volume_read_fn read, void *ctx, const uint8_t *boot,
+			 struct geometry *g)
+{
+	uint8_t bs[512], *rec;
+	ssize_t n = boot ? (ssize_t)sizeof(bs) : read(ctx, bs, sizeof(bs), 0);
+	int rc;
+
+	if (n < 0)
+		return (int)n;
+	if (boot)
+		memcpy(bs, boot, sizeof(bs));
+	if (n < (ssize_t)sizeof(bs) || check_boot(bs, g, NULL, 0) < 0)
+		return -EINVAL;
+	if (!(rec = malloc(g->record)))
+		return -ENOMEM;
+	n = read(ctx, rec, g->record, g->mft_lcn * g->cluster);
+	rc = n < 0 ? (int)n : n < (ssize_t)g->record || check_record(rec, 0, g) ? -EINVAL : 0;
+	free(rec);
+	return rc;
+}
+
+int nl_validate_mirror(nl_volume_read_fn read, void *ctx, const uint8_t *boot,
+		       struct nl_mirror *m)
+{
+	struct geometry g = { 0 };
+	uint8_t *a, *b;
+	uint64_t count;
+	int rc = read_geometry(read, ctx, boot, &g);
+
+	memset(m, 0, offsetof(struct nl_mirror, mft));
+	if (rc < 0)
+		return rc;
+	/* what libntfs-3g reads of the mirror: 4 records, or a cluster of
+	 * them, at most the first 16 */
+	count = g.cluster <= 4 * g.record ? 4 : g.cluster / g.record;
+	if (count > 16)
+		count = 16;
+	if (count * g.record > NL_MIRROR_MAX)
+		return -EINVAL;
+	m->off = g.mirr_lcn * g.cluster;
+	m->len = (uint32_t)(count * g.record);
+	if (!(a = malloc(2 * (size_t)g.record)))
+		return -ENOMEM;
+	b = a + g.record;
+	for (uint64_t r = 0; r < count && rc == 0; r++) {
+		uint8_t *keep = m->mft + r * g.record;
+		uint64_t off = 0, used;
+
+		ssize_t n;
+
+		if (!locate(&g, r, &off) || read(ctx, keep, g.record, off) != (ssize_t)g.record) {
+			rc = -EINVAL;  /* $MFT's record is not there: libntfs-3g decides */
+			break;
+		}
+		memcpy(a, keep, g.record);
+		if (memcmp(a, "FILE", 4) != 0 || nl_record_fixup(a, g.record, NULL) < 0) {
+			rc = -EINVAL;  /* $MFT's own record is damaged: nothing to stand in */
+			break;
+		}
+		if (m->state != NL_MIRROR_SAME)
+			continue;
+		m->record = r;
+		if ((n = read(ctx, b, g.record, m->off + r * g.record)) < 0) {
+			rc = (int)n;
+			break;
+		}
+		used = nl_le32(a + 0x18) < g.record ? nl_le32(a + 0x18) : g.record;
+		if (n < (ssize_t)g.record)
+			m->state = NL_MIRROR_MISSING;
+		else if (memcmp(b, "FILE", 4) != 0 || nl_record_fixup(b, g.record, NULL) < 0)
+			m->state = NL_MIRROR_UNREADABLE;
+		else if (memcmp(a, b, (size_t)used) != 0)
+			m->state = NL_MIRROR_DIFFERS;
+	}
+	free(a);
+	if (rc == 0 && m->state == NL_MIRROR_SAME)
+		m->record = 0;
+	return rc;
+}
+
+void nl_mirror_describe(const struct nl_mirror *m, char *buf, size_t len)
+{
+	if (m->state == NL_MIRROR_DIFFERS)
+		nl_set_err(buf, len, "$MFTMirr differs from $MFT at record %llu",
+			   (unsigned long long)m->record);
+	else if (m->state == NL_MIRROR_UNREADABLE)
+		nl_set_err(buf, len, "$MFTMirr record %llu is unreadable",
+			   (unsigned long long)m->record);
+	else if (m->state == NL_MIRROR_MISSING)
+		nl_set_err(buf, len, "$MFTMirr record %llu lies past the end of the image",
+			   (unsigned long long)m->record);
+	else
+		nl_set_err(buf, len, "$MFTMirr matches $MFT");
+}
+
 /* Reads of a volume at @offset of a file or a byte source. */
 struct file_source {
 	int fd;
@@ -230,14 +328,82 @@ int nl_validate_source(struct nl_bytesource *src, uint64_t offset, const uint8_t
 	return nl_validate_ntfs(file_read, &f, boot, why, whylen);
 }
 
+/* check_whole: a volume that is written must be all in the image: the
+ * sizes are those the audit commands warn with. */
+static int check_whole(struct file_source *f, char *why, size_t whylen)
+{
+	uint8_t bs[512];
+	uint64_t size = 0, avail, whole;
+	ssize_t n = file_read(f, bs, sizeof(bs), 0);
+	int rc;
+
+	if (n < 0)
+		return (int)n;
+	if (n < (ssize_t)sizeof(bs))
+		return -EINVAL;
+	if ((rc = nl_fd_size(f->fd, &size)) < 0)
+		return rc;
+	/* the sectors of the file system and the backup boot sector after them
+	 * (nl_validate_ntfs() bounded the count) */
+	whole = (nl_le64(bs + 0x28) + 1) * nl_le16(bs + 0x0B);
+	avail = size > f->offset ? size - f->offset : 0;
+	if (avail >= whole)
+		return 0;
+	nl_set_err(why, whylen, "image is truncated: %llu of %llu bytes", (unsigned long long)avail,
+		   (unsigned long long)whole);
+	return -EINVAL;
+}
+
+/* check_mirror_for_writing: a writer refuses a $MFTMirr with a record that
+ * is unreadable (or past the end): it is damage that ntfsfix does not mend
+ * either.  One that is readable but older than $MFT (a write-back stopped
+ * between the two) is brought in line by the writer's mount
+ * (nl_w_mirror_repair), as ntfsfix does. */
+static int check_mirror_for_writing(struct file_source *f, char *why, size_t whylen)
+{
+	struct nl_mirror *m = malloc(sizeof(*m));
+	int rc;
+
+	if (!m)
+		return -ENOMEM;
+	rc = nl_validate_mirror(file_read, f, NULL, m);
+	if (rc == 0 && (m->state == NL_MIRROR_UNREADABLE || m->state == NL_MIRROR_MISSING)) {
+		char what[96];
+
+		nl_mirror_describe(m, what, sizeof(what));
+		nl_set_err(why, whylen, "%s; repair the volume (chkdsk) before writing to it", what);
+		rc = -EINVAL;
+	} else if (rc == -EINVAL) {
+		rc = 0;  /* nothing to compare: libntfs-3g decides */
+	}
+	free(m);
+	return rc;
+}
+
+int nl_validate_mirror_source(struct nl_bytesource *src, uint64_t offset, const uint8_t *boot,
+			      struct nl_mirror *m)
+{
+	struct file_source f = { .fd = -1, .src = src, .offset = offset };
+
+	return nl_validate_mirror(file_read, &f, boot, m);
+}
+
 int nl_validate_file(const char *path, uint64_t offset, char *why, size_t whylen)
 {
 	struct file_source f = { .fd = open(path, O_RDONLY | O_CLOEXEC), .offset = offset };
 	int rc;
 
+	char what[NL_ERRMSG_SIZE / 2];
+
 	if (f.fd < 0)
 		return -errno;
-	rc = nl_validate_ntfs(file_read, &f, NULL, why, whylen);
+	rc = nl_validate_ntfs(file_read, &f, NULL, what, sizeof(what));
+	if (rc == -EINVAL)
+		nl_set_err(why, whylen, "damaged ntfs volume: %s", what);
+	if (rc == 0)
+		rc = check_whole(&f, why, whylen);
+	if (rc == 0)
+		rc = check_mirror_for_writing(&f, why, whylen);
 	close(f.fd);
 	return rc;
 }

@@ -33,6 +33,41 @@ typedef ssize_t (*nl_volume_read_fn)(void *ctx, void *buf, size_t len, uint64_t 
 int nl_validate_ntfs(nl_volume_read_fn read, void *ctx, const uint8_t *boot, char *why,
 		     size_t whylen);
 
+/* $MFTMirr against the first records of $MFT, compared as libntfs-3g does
+ * when it mounts (each record's bytes in use, fixups applied; it refuses
+ * the volume on any difference). */
+enum nl_mirror_state {
+	NL_MIRROR_SAME,         /* libntfs-3g accepts the mirror */
+	NL_MIRROR_DIFFERS,      /* a record of it is readable but not $MFT's */
+	NL_MIRROR_UNREADABLE,   /* a record of it is no FILE record, or torn */
+	NL_MIRROR_MISSING,      /* a record of it lies past the end of the image */
+};
+#define NL_MIRROR_MAX 16384u   /* the most mirror bytes compared here */
+struct nl_mirror {
+	enum nl_mirror_state state;
+	uint64_t record;        /* the first record that differs or is unreadable */
+	uint64_t off;           /* where $MFTMirr starts: bytes from the volume's start */
+	uint32_t len;           /* bytes of it libntfs-3g compares */
+	uint8_t mft[NL_MIRROR_MAX]; /* $MFT's first @len bytes as the image holds them */
+};
+
+/**
+ * nl_validate_mirror - compare $MFTMirr with the first records of $MFT.
+ * @read, @ctx, @boot: as for nl_validate_ntfs() (run that first)
+ * @m: receives the state, the first record found different, and $MFT's
+ *     records that can stand in for the mirror
+ * Returns 0, or -EINVAL when no comparison can be made here ($MFT's own
+ * records damaged or past the end of the image, the mirror larger than
+ * NL_MIRROR_MAX): libntfs-3g decides then; -ENOMEM or the -errno of a read.
+ */
+int nl_validate_mirror(nl_volume_read_fn read, void *ctx, const uint8_t *boot,
+		       struct nl_mirror *m);
+
+/* nl_mirror_describe - "$MFTMirr differs from $MFT at record 2", "$MFTMirr
+ * record 0 is unreadable", "$MFTMirr record 0 lies past the end of the
+ * image" (or that it matches) into @buf. */
+void nl_mirror_describe(const struct nl_mirror *m, char *buf, size_t len);
+
 struct nl_bytesource;
 
 /* nl_validate_source - nl_validate_ntfs() on the volume at byte @offset of
@@ -40,8 +75,19 @@ struct nl_bytesource;
 int nl_validate_source(struct nl_bytesource *src, uint64_t offset, const uint8_t *boot,
 		       char *why, size_t whylen);
 
-/* nl_validate_file - nl_validate_ntfs() on the volume at byte @offset of
- * the file or device @path (its own boot sector). */
+/* nl_validate_mirror_source - nl_validate_mirror() on the volume at byte
+ * @offset of byte source @src. */
+int nl_validate_mirror_source(struct nl_bytesource *src, uint64_t offset, const uint8_t *boot,
+			      struct nl_mirror *m);
+
+/* nl_validate_file - what a writer needs of the volume at byte @offset of
+ * the file or device @path (its own boot sector): nl_validate_ntfs() (@why:
+ * "damaged ntfs volume: record 4 ..."), the whole volume in the file ("image
+ * is truncated: 41943040 of 67108864 bytes", the sizes the audit commands
+ * warn with), and a $MFTMirr without unreadable records (nl_validate_mirror():
+ * "$MFTMirr record 0 is unreadable; repair the volume (chkdsk) ..."; one that
+ * is readable but differs is the writer's to bring in line).  Returns 0,
+ * -EINVAL (refused, @why says why) or the -errno of a read. */
 int nl_validate_file(const char *path, uint64_t offset, char *why, size_t whylen);
 
 #endif

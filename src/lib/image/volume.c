@@ -384,12 +384,10 @@ static int open_raw_mft(nl_volume *v, char *err, size_t errlen)
 	return 0;
 }
 
-/* check_extent: how much of the volume described by boot sector @bs the
- * image holds (@limit: the partition's size, 0 if none), and whether all of
- * $MFT's clusters are in it. */
-static void check_extent(nl_volume *v, const uint8_t *bs, uint64_t limit)
+/* measure: how much of the volume described by boot sector @bs the image
+ * holds (@limit: the partition's size, 0 if none). */
+static void measure(nl_volume *v, const uint8_t *bs, uint64_t limit)
 {
-	ntfs_volume *nv = v->vol;
 	uint64_t fsize = v->src->size, avail;
 
 	if (fsize == 0)
@@ -397,78 +395,52 @@ static void check_extent(nl_volume *v, const uint8_t *bs, uint64_t limit)
 	avail = fsize > v->offset ? fsize - v->offset : 0;
 	if (limit && avail > limit)
 		avail = limit;
-	v->volume_bytes = (nl_le64(bs + 0x28) + 1) * nv->sector_size;
+	/* the sectors of the file system and the backup boot sector after them */
+	v->volume_bytes = (nl_le64(bs + 0x28) + 1) * nl_le16(bs + 0x0B);
 	v->image_bytes = avail < v->volume_bytes ? avail : v->volume_bytes;
-	for (runlist_element *rl = nv->mft_na ? nv->mft_na->rl : NULL; rl && rl->length; rl++)
-		if (rl->lcn >= 0 &&
-		    (uint64_t)(rl->lcn + rl->length) * nv->cluster_size > avail)
-			v->mft_truncated = true;
 }
 
-/* mirror_patch: when a record of $MFTMirr is unreadable (libntfs-3g then
- * refuses to mount) and the first records of $MFT are sound,
- * a patch that serves those records at the mirror's place.  @bs: the boot
- * sector in use; @data: NL_DEV_PATCH_MAX bytes for the patch. */
-static bool mirror_patch(struct nl_bytesource *src, uint64_t voff, const uint8_t *bs,
-			 struct nl_dev_patch *p, uint8_t *data)
+/* mft_past_end: whether some of $MFT's clusters lie past the image's end. */
+static bool mft_past_end(const nl_volume *v)
 {
-	uint64_t spc = bs[0x0D] <= 0x80 ? bs[0x0D] : 1ULL << (256 - bs[0x0D]);
-	uint64_t cs = nl_le16(bs + 0x0B) * spc;
-	int8_t cpm = (int8_t)bs[0x40];
-	uint64_t rs = cpm > 0 ? (uint64_t)cpm * cs : 1ULL << -cpm;
-	uint64_t len = 4 * rs > cs ? 4 * rs : cs;  /* what the mirror holds */
-	uint8_t mirr[NL_DEV_PATCH_MAX];
-	uint64_t mft_off = nl_le64(bs + 0x30) * cs, mirr_off = nl_le64(bs + 0x38) * cs;
-	bool differs = false;
+	const ntfs_volume *nv = v->vol;
 
-	if (len > NL_DEV_PATCH_MAX ||
-	    nl_bytesource_pread(src, data, (size_t)len, voff + mft_off) != (ssize_t)len ||
-	    nl_bytesource_pread(src, mirr, (size_t)len, voff + mirr_off) != (ssize_t)len)
+	if (v->image_bytes >= v->volume_bytes)
 		return false;
-	/* a copy that is unreadable (no FILE record, torn) is damaged and
-	 * skipped; a readable one that says something else than $MFT is left
-	 * for libntfs-3g to refuse */
-	for (uint64_t r = 0; r + rs <= len; r += rs) {
-		uint8_t a[NL_DEV_PATCH_MAX], b[NL_DEV_PATCH_MAX];
-
-		memcpy(a, data + r, (size_t)rs);
-		memcpy(b, mirr + r, (size_t)rs);
-		if (memcmp(a, "FILE", 4) != 0 || nl_record_fixup(a, (size_t)rs, NULL) < 0)
-			return false;  /* $MFT itself is damaged: nothing to stand in */
-		if (memcmp(b, "FILE", 4) != 0 || nl_record_fixup(b, (size_t)rs, NULL) < 0)
-			differs = true;
-	}
-	if (!differs)
-		return false;
-	p->off = mirr_off;
-	p->len = (uint32_t)len;
-	p->data = data;
-	return true;
+	for (runlist_element *rl = nv->mft_na ? nv->mft_na->rl : NULL; rl && rl->length; rl++)
+		if (rl->lcn >= 0 && (uint64_t)(rl->lcn + rl->length) * nv->cluster_size > v->image_bytes)
+			return true;
+	return false;
 }
+
+_Static_assert(NL_MIRROR_MAX <= NL_DEV_PATCH_MAX, "$MFT's records stand in as one device patch");
 
 /* mount_repaired: mount @v's volume, reading around a damaged boot sector
- * (@at's backup) or $MFTMirr (skipped: $MFT stands in for it); what was
- * done goes into @v->repaired. */
+ * (@at's backup) or a $MFTMirr that libntfs-3g would refuse (ignored: the
+ * first records of $MFT are read in its place, never written to the
+ * image); what was done goes into @v->repaired. */
 static int mount_repaired(nl_volume *v, const struct located *at)
 {
 	struct nl_dev_patch p[2];
-	uint8_t bs[512], data[NL_DEV_PATCH_MAX];
+	struct nl_mirror *m = malloc(sizeof(*m));
+	char mirr[96] = "";
 	size_t n = 0;
-	bool mirror;
+	int rc;
 
-	if (at->use_backup) {
+	if (!m)
+		return -ENOMEM;
+	if (at->use_backup)
 		p[n++] = (struct nl_dev_patch){ 0, sizeof(at->boot), at->boot };
-		memcpy(bs, at->boot, sizeof(bs));
-	} else if (nl_bytesource_pread(v->src, bs, sizeof(bs), v->offset) != (ssize_t)sizeof(bs)) {
-		memset(bs, 0, sizeof(bs));
+	if (nl_validate_mirror_source(v->src, v->offset, at->use_backup ? at->boot : NULL, m) == 0 &&
+	    m->state != NL_MIRROR_SAME) {
+		p[n++] = (struct nl_dev_patch){ m->off, m->len, m->mft };
+		nl_mirror_describe(m, mirr, sizeof(mirr));
 	}
-	mirror = nl_boot_sector_check(bs) == NULL && mirror_patch(v->src, v->offset, bs, &p[n], data);
-	if (mirror)
-		n++;
-	snprintf(v->repaired, sizeof(v->repaired), "%s%s%s", at->repaired,
-		 at->repaired[0] && mirror ? "; " : "",
-		 mirror ? "$MFTMirr damaged (a record of it is unreadable); it was skipped" : "");
-	return nl_device_mount_source(v->src, v->offset, v->size, p, n, &v->vol);
+	snprintf(v->repaired, sizeof(v->repaired), "%s%s%s%s", at->repaired,
+		 at->repaired[0] && mirr[0] ? "; " : "", mirr, mirr[0] ? "; the mirror is ignored" : "");
+	rc = nl_device_mount_source(v->src, v->offset, v->size, p, n, &v->vol);
+	free(m);  /* the device keeps its own copy of the patches */
+	return rc;
 }
 
 static int open_ntfs(nl_volume *v, const struct located *at, char *err, size_t errlen)
@@ -476,7 +448,6 @@ static int open_ntfs(nl_volume *v, const struct located *at, char *err, size_t e
 	char why[NL_ERRMSG_SIZE / 2];
 	int rc = nl_validate_source(v->src, v->offset, at->use_backup ? at->boot : NULL,
 				    why, sizeof(why));
-	uint64_t limit = v->size;  /* the partition's size, before it becomes the volume's */
 	uint8_t bs[512];
 
 	if (rc == -EINVAL) {  /* refused before libntfs-3g sees it (validate_int.h) */
@@ -484,10 +455,20 @@ static int open_ntfs(nl_volume *v, const struct located *at, char *err, size_t e
 			   (unsigned long long)v->offset, why);
 		return rc;
 	}
+	if (at->use_backup)
+		memcpy(bs, at->boot, sizeof(bs));
+	else if (nl_bytesource_pread(v->src, bs, sizeof(bs), v->offset) != (ssize_t)sizeof(bs))
+		memset(bs, 0, sizeof(bs));
+	measure(v, bs, v->size);  /* v->size: the partition's, before it becomes the volume's */
 	rc = mount_repaired(v, at);
 	if (rc < 0) {
-		nl_set_err(err, errlen, "cannot open the ntfs volume at offset %llu: %s",
-			   (unsigned long long)v->offset, strerror(-rc));
+		char cut[96] = "";
+
+		if (v->image_bytes < v->volume_bytes)
+			snprintf(cut, sizeof(cut), " (the image is truncated: %llu of %llu bytes)",
+				 (unsigned long long)v->image_bytes, (unsigned long long)v->volume_bytes);
+		nl_set_err(err, errlen, "cannot open the ntfs volume at offset %llu: %s%s",
+			   (unsigned long long)v->offset, strerror(-rc), cut);
 		return rc;
 	}
 	ntfs_volume *nv = v->vol;
@@ -498,12 +479,10 @@ static int open_ntfs(nl_volume *v, const struct located *at, char *err, size_t e
 	v->major_ver = nv->major_ver;
 	v->minor_ver = nv->minor_ver;
 	v->dirty = (le16_to_cpu(nv->flags) & le16_to_cpu(VOLUME_IS_DIRTY)) != 0;
+	v->serial = (uint64_t)nl_le32(bs + 0x48) | (uint64_t)nl_le32(bs + 0x4C) << 32;
 	if (nv->vol_name)
 		snprintf(v->label, sizeof(v->label), "%s", nv->vol_name);
-	if (ntfs_pread(nv->dev, 0, sizeof(bs), bs) == (s64)sizeof(bs)) {
-		v->serial = (uint64_t)nl_le32(bs + 0x48) | (uint64_t)nl_le32(bs + 0x4C) << 32;
-		check_extent(v, bs, limit);
-	}
+	v->mft_truncated = mft_past_end(v);
 	/* no more records than an image of its size could hold: the cost of a
 	 * hostile $MFT size stays in proportion to the image */
 	if (v->image_bytes && v->record_count > v->image_bytes / v->record_size)

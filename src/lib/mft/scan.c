@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <ntfs-3g/types.h>
 #include <ntfs-3g/attrib.h>
@@ -759,19 +758,17 @@ static void scan_end(struct scan *s)
 	reparse_tags_free(&s->tags);
 }
 
-/* note_short_image: an image file shorter than its file system; the records
- * that cannot be read say so. */
+/* note_short_image: an image shorter than its volume (the sizes the audit's
+ * warning gives); the records that cannot be read say so. */
 static void note_short_image(struct scan *s)
 {
 	struct nl_volume_info vi;
-	struct stat sb;
 
 	nl_volume_get_info(s->vol, &vi);
-	if (vi.kind == NL_VOLUME_NTFS && vi.path && stat(vi.path, &sb) == 0 &&
-	    S_ISREG(sb.st_mode) && (uint64_t)sb.st_size < vi.offset + vi.size)
+	if (vi.kind == NL_VOLUME_NTFS && vi.image_bytes < vi.volume_bytes)
 		snprintf(s->short_image, sizeof(s->short_image),
 			 " (the image is truncated: %llu of %llu bytes)",
-			 (unsigned long long)sb.st_size, (unsigned long long)(vi.offset + vi.size));
+			 (unsigned long long)vi.image_bytes, (unsigned long long)vi.volume_bytes);
 }
 
 /* read_pass: every record in order.  Chunk k is parsed in bufs[k % 2] while
