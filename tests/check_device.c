@@ -297,6 +297,43 @@ START_TEST(test_device_ranges)
 }
 END_TEST
 
+/* stand-ins (nl_dev_patch) are read in place of the source, and where the
+ * source ends before one, the read goes on through it */
+START_TEST(test_device_patches)
+{
+	const uint64_t size = FILE_SIZE - 4096;  /* the device: [4096, end of file) */
+	uint8_t a[100], b[300], buf[512];
+	const struct nl_dev_patch p[2] = { { 100, sizeof(a), a }, { size - 100, sizeof(b), b } };
+	struct nl_bytesource *src = NULL;
+	struct ntfs_device *dev;
+
+	memset(a, 0xA1, sizeof(a));
+	memset(b, 0xB2, sizeof(b));
+	ck_assert_int_eq(nl_bytesource_open(pattern_file, NL_FORMAT_RAW, &src, NULL, 0), 0);
+	dev = nl_device_new_source(src, 4096, 0, p, 2);
+	ck_assert_ptr_nonnull(dev);
+	memset(a, 0, sizeof(a));  /* the device keeps its own copy */
+	ck_assert_int_eq(dev->d_ops->open(dev, O_RDONLY), 0);
+	/* across the start of the first */
+	ck_assert_int_eq(dev->d_ops->pread(dev, buf, 16, 90), 16);
+	expect_pattern(buf, 10, 4096 + 90);
+	for (int i = 10; i < 16; i++)
+		ck_assert_uint_eq(buf[i], 0xA1);
+	/* across the end of the source into the second: 100 bytes of the file,
+	 * then all 300 of the stand-in, 200 of them past the end */
+	ck_assert_int_eq(dev->d_ops->pread(dev, buf, sizeof(buf), (s64)size - 200), 400);
+	expect_pattern(buf, 100, 4096 + size - 200);
+	for (int i = 100; i < 400; i++)
+		ck_assert_uint_eq(buf[i], 0xB2);
+	/* inside the stand-in past the end; past it, nothing */
+	ck_assert_int_eq(dev->d_ops->pread(dev, buf, 16, (s64)size + 190), 10);
+	ck_assert_uint_eq(buf[9], 0xB2);
+	ck_assert_int_eq(dev->d_ops->pread(dev, buf, 16, (s64)size + 200), 0);
+	close_dev(dev);
+	nl_bytesource_close(&src);
+}
+END_TEST
+
 /* a read-write device writes inside its range only */
 START_TEST(test_device_writes)
 {
@@ -404,6 +441,7 @@ static Suite *device_suite(void)
 	tcase_add_test(tc, test_device_new_refuses);
 	tcase_add_test(tc, test_device_reads);
 	tcase_add_test(tc, test_device_ranges);
+	tcase_add_test(tc, test_device_patches);
 	tcase_add_test(tc, test_device_writes);
 	tcase_add_test(tc, test_mount_at_offset);
 	tcase_add_test(tc, test_mount_read_write);
