@@ -153,6 +153,77 @@ static char *lower_dup(const char *s)
 	return d;
 }
 
+/* Option @ch, if it says where and how to open the image, into @a.
+ * Returns whether it was one. */
+static bool parse_open_option(struct fe_audit *a, const struct fe_command *cmd, int ch)
+{
+	switch (ch) {
+	case OPT_PARTITION:
+		a->open.partition = parse_partition(optarg);
+		a->partition_arg = optarg;
+		return true;
+	case OPT_OFFSET:
+		if (parse_offset(optarg, &a->open.offset) < 0)
+			fe_usage_error(cmd->name, "invalid offset '%s'", optarg);
+		a->open.has_offset = true;
+		return true;
+	case OPT_IMGFMT:
+		if (nl_image_format_parse(optarg, &a->open.format) < 0)
+			fe_usage_error(cmd->name, "unknown image format '%s' (raw, split, ewf, vhd, vmdk, qcow)",
+				       optarg);
+		if (!nl_image_format_supported(a->open.format))
+			fe_usage_error(cmd->name, "this build cannot read %s images (see ntfslinks --version)",
+				       optarg);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Option @ch, if it shapes a text table (-o, -n, -b, -w, --wrap), into @a.
+ * Returns whether it was one. */
+static bool parse_table_option(struct fe_audit *a, const struct fe_command *cmd, int ch)
+{
+	char *end;
+
+	switch (ch) {
+	case 'o':
+		a->output = optarg;
+		return true;
+	case 'n':
+		a->noheadings = true;
+		return true;
+	case 'b':
+		a->bytes = true;
+		return true;
+	case 'w':
+		errno = 0;
+		a->width = strtol(optarg, &end, 10);
+		if (errno || end == optarg || *end || a->width < 0 || !isdigit((unsigned char)*optarg))
+			fe_usage_error(cmd->name, "invalid width '%s'", optarg);
+		return true;
+	case OPT_WRAP:
+		a->wrap = true;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* --class NAME, in any case, into @a. */
+static void parse_class(struct fe_audit *a, const struct fe_command *cmd)
+{
+	int c;
+
+	free(a->class_name);
+	a->class_name = lower_dup(optarg);
+	c = nl_link_class_from_name(a->class_name);
+	if (c < 0 || c == NL_CLASS_NONE)
+		fe_usage_error(cmd->name,
+			       "invalid class '%s' (expected inner, outer, other-volume, dangling, loop or unknown)",
+			       optarg);
+}
+
 /* One option @ch (from getopt_long(), optarg set) into @a. */
 static void parse_option(struct fe_audit *a, const struct fe_command *cmd, int ch, char **argv)
 {
@@ -188,65 +259,19 @@ static void parse_option(struct fe_audit *a, const struct fe_command *cmd, int c
 	case OPT_DELETED:
 		a->deleted = true;
 		break;
-	case OPT_PARTITION:
-		a->open.partition = parse_partition(optarg);
-		a->partition_arg = optarg;
-		break;
-	case OPT_OFFSET:
-		if (parse_offset(optarg, &a->open.offset) < 0)
-			fe_usage_error(cmd->name, "invalid offset '%s'", optarg);
-		a->open.has_offset = true;
-		break;
-	case OPT_IMGFMT:
-		if (nl_image_format_parse(optarg, &a->open.format) < 0)
-			fe_usage_error(cmd->name, "unknown image format '%s' (raw, split, ewf, vhd, vmdk, qcow)",
-				       optarg);
-		if (!nl_image_format_supported(a->open.format))
-			fe_usage_error(cmd->name, "this build cannot read %s images (see ntfslinks --version)",
-				       optarg);
-		break;
 	case OPT_UNDER:
 		a->under = optarg;
 		break;
-	case OPT_CLASS: {
-		int c;
-
-		free(a->class_name);
-		a->class_name = lower_dup(optarg);
-		c = nl_link_class_from_name(a->class_name);
-		if (c < 0 || c == NL_CLASS_NONE)
-			fe_usage_error(cmd->name,
-				       "invalid class '%s' (expected inner, outer, other-volume, dangling, loop or unknown)",
-				       optarg);
+	case OPT_CLASS:
+		parse_class(a, cmd);
 		break;
-	}
 	case OPT_TAG:
 		free(a->tag);
 		a->tag = lower_dup(optarg);
 		break;
-	case 'o':
-		a->output = optarg;
-		break;
-	case 'n':
-		a->noheadings = true;
-		break;
-	case 'b':
-		a->bytes = true;
-		break;
-	case 'w': {
-		char *end;
-
-		errno = 0;
-		a->width = strtol(optarg, &end, 10);
-		if (errno || end == optarg || *end || a->width < 0 || !isdigit((unsigned char)*optarg))
-			fe_usage_error(cmd->name, "invalid width '%s'", optarg);
-		break;
-	}
-	case OPT_WRAP:
-		a->wrap = true;
-		break;
 	default:
-		fe_bad_option(cmd->name, argv);
+		if (!parse_open_option(a, cmd, ch) && !parse_table_option(a, cmd, ch))
+			fe_bad_option(cmd->name, argv);
 	}
 }
 

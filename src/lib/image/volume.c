@@ -505,21 +505,43 @@ static nl_volume *new_volume(const char *spec)
 	return v;
 }
 
-/* open_located: find the volume in @v->src and open it. */
+/* open_located: find the volume in @v->src (whose bytes are open) and open
+ * it; the handle goes to *@out, or is closed on failure. */
 static int open_located(nl_volume *v, unsigned part, const struct nl_open_options *opt,
-			char *err, size_t errlen)
+			nl_volume **out, char *err, size_t errlen)
 {
 	struct located at = { .kind = NL_VOLUME_NTFS };
 	int rc = locate_in_source(v->src, part, opt, &at, err, errlen);
 
-	if (rc < 0)
+	if (rc == 0) {
+		v->offset = at.offset;
+		v->size = at.size;
+		v->partition = at.partition;
+		v->kind = at.kind;
+		rc = v->kind == NL_VOLUME_RAW_MFT ? open_raw_mft(v, err, errlen)
+						  : open_ntfs(v, &at, err, errlen);
+	}
+	if (rc < 0) {
+		nl_volume_close(&v);
 		return rc;
-	v->offset = at.offset;
-	v->size = at.size;
-	v->partition = at.partition;
-	v->kind = at.kind;
-	return v->kind == NL_VOLUME_RAW_MFT ? open_raw_mft(v, err, errlen)
-					    : open_ntfs(v, &at, err, errlen);
+	}
+	*out = v;
+	return 0;
+}
+
+/* begin_open: what both opens do first: *@out and @err emptied, a new
+ * handle named @name (NULL: out of memory, said in @err). */
+static nl_volume *begin_open(const char *name, nl_volume **out, char *err, size_t errlen)
+{
+	nl_volume *v;
+
+	*out = NULL;
+	if (err && errlen)
+		err[0] = 0;
+	v = new_volume(name);
+	if (!v)
+		nl_set_err(err, errlen, "out of memory");
+	return v;
 }
 
 int nl_volume_open(const char *spec, const struct nl_open_options *opt, nl_volume **out,
@@ -532,31 +554,23 @@ int nl_volume_open(const char *spec, const struct nl_open_options *opt, nl_volum
 
 	if (!out)
 		return -EINVAL;
-	*out = NULL;
-	if (err && errlen)
-		err[0] = 0;
-	if (!opt)
-		opt = &none;
 	if (!spec) {
+		*out = NULL;
 		nl_set_err(err, errlen, "no volume given");
 		return -EINVAL;
 	}
-	v = new_volume(spec);
-	if (!v) {
-		nl_set_err(err, errlen, "out of memory");
+	if (!opt)
+		opt = &none;
+	if (!(v = begin_open(spec, out, err, errlen)))
 		return -ENOMEM;
-	}
 	rc = resolve_spec(spec, opt, &v->path, &part, err, errlen);
 	if (rc == 0)
 		rc = open_source(v->path, opt, &v->src, err, errlen);
-	if (rc == 0)
-		rc = open_located(v, part, opt, err, errlen);
 	if (rc < 0) {
 		nl_volume_close(&v);
 		return rc;
 	}
-	*out = v;
-	return 0;
+	return open_located(v, part, opt, out, err, errlen);
 }
 
 int nl_volume_open_memory(const void *buf, size_t len, const char *name,
@@ -565,29 +579,20 @@ int nl_volume_open_memory(const void *buf, size_t len, const char *name,
 {
 	static const struct nl_open_options none;
 	nl_volume *v;
-	int rc;
 
 	if (!out)
 		return -EINVAL;
-	*out = NULL;
-	if (err && errlen)
-		err[0] = 0;
 	if (!opt)
 		opt = &none;
-	v = new_volume(name ? name : "memory");
-	if (!v || !(v->path = strdup(v->source)) ||
+	if (!(v = begin_open(name ? name : "memory", out, err, errlen)))
+		return -ENOMEM;
+	if (!(v->path = strdup(v->source)) ||
 	    nl_bytesource_memory(buf, len, v->source, &v->src) < 0) {
 		nl_volume_close(&v);
 		nl_set_err(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	rc = open_located(v, opt->partition, opt, err, errlen);
-	if (rc < 0) {
-		nl_volume_close(&v);
-		return rc;
-	}
-	*out = v;
-	return 0;
+	return open_located(v, opt->partition, opt, out, err, errlen);
 }
 
 void nl_volume_close(nl_volume **vp)

@@ -345,19 +345,12 @@ static int decode_dedup(struct nl_reparse *r, const uint8_t *d, size_t n)
 	return r->problem ? -EINVAL : 0;
 }
 
-int nl_reparse_decode(const void *buf, size_t len, struct nl_reparse **out)
+/* decode_header: the tag and flags, data length and (third party) GUID of
+ * the @len-byte buffer @b into @r; *@hdr: where the data starts, *@avail:
+ * its bytes in the buffer.  -EINVAL when not even the 8-byte header is there. */
+static int decode_header(struct nl_reparse *r, const uint8_t *b, size_t len, size_t *hdr,
+			 size_t *avail)
 {
-	const uint8_t *b = buf;
-	struct nl_reparse *r;
-	size_t avail, hdr;
-	int rc = 0;
-
-	*out = NULL;
-	if (len < 4)
-		return -EINVAL;
-	r = calloc(1, sizeof(*r));
-	if (!r)
-		return -ENOMEM;
 	r->tag = nl_le32(b);
 	r->type = tag_type(r->tag);
 	r->microsoft = (r->tag & NL_TAG_BIT_MICROSOFT) != 0;
@@ -365,68 +358,84 @@ int nl_reparse_decode(const void *buf, size_t len, struct nl_reparse **out)
 	r->directory = (r->tag & NL_TAG_BIT_DIRECTORY) != 0;
 	if (len < 8) {
 		set_problem(r, "reparse buffer shorter than its 8-byte header");
-		rc = -EINVAL;
-		goto done;
+		return -EINVAL;
 	}
 	r->data_len = nl_le16(b + 4);
 	r->reserved = nl_le16(b + 6);
-	hdr = 8;
+	*hdr = 8;
 	if (!r->microsoft) {
 		if (len < 24) {
 			set_problem(r, "third-party reparse point shorter than its guid");
-			hdr = len;
+			*hdr = len;
 		} else {
 			r->has_guid = true;
 			memcpy(r->guid, b + 8, 16);
 			format_guid(r->guid, r->guid_text);
-			hdr = 24;
+			*hdr = 24;
 		}
 	}
-	avail = len - hdr;
-	if (r->data_len > avail)
+	*avail = len - *hdr;
+	if (r->data_len > *avail)
 		set_problem(r, "data length runs past the buffer");
 	else
-		avail = r->data_len;
+		*avail = r->data_len;
 	if (len > NL_REPARSE_MAX)
 		set_problem(r, "reparse buffer longer than 16 KiB");
-	r->data_size = avail;
-	r->data = malloc(avail ? avail : 1);
-	if (!r->data) {
-		nl_reparse_free(&r);
-		return -ENOMEM;
-	}
-	memcpy(r->data, b + hdr, avail);
+	return 0;
+}
 
+/* decode_data: the @n bytes of data @d of a tag this library knows, into @r. */
+static int decode_data(struct nl_reparse *r, const uint8_t *d, size_t n)
+{
 	switch (r->type) {
 	case NL_RP_JUNCTION:
 	case NL_RP_SYMLINK:
-		rc = decode_link(r, b + hdr, avail);
-		break;
+		return decode_link(r, d, n);
 	case NL_RP_WSL_SYMLINK:
-		rc = decode_wsl(r, b + hdr, avail);
-		break;
+		return decode_wsl(r, d, n);
 	case NL_RP_APPEXECLINK:
-		rc = decode_appexec(r, b + hdr, avail);
-		break;
+		return decode_appexec(r, d, n);
 	case NL_RP_WOF:
-		rc = decode_wof(r, b + hdr, avail);
-		break;
+		return decode_wof(r, d, n);
 	case NL_RP_CLOUD:
-		rc = decode_cloud(r, b + hdr, avail);
-		break;
+		return decode_cloud(r, d, n);
 	case NL_RP_DEDUP:
-		rc = decode_dedup(r, b + hdr, avail);
-		break;
+		return decode_dedup(r, d, n);
 	default:
-		break;
+		return 0;
 	}
-	if (rc == -ENOMEM) {
-		nl_reparse_free(&r);
+}
+
+int nl_reparse_decode(const void *buf, size_t len, struct nl_reparse **out)
+{
+	const uint8_t *b = buf;
+	struct nl_reparse *r;
+	size_t avail = 0, hdr = 0;
+	int rc;
+
+	*out = NULL;
+	if (len < 4)
+		return -EINVAL;
+	r = calloc(1, sizeof(*r));
+	if (!r)
 		return -ENOMEM;
+	rc = decode_header(r, b, len, &hdr, &avail);
+	if (rc == 0) {
+		r->data_size = avail;
+		r->data = malloc(avail ? avail : 1);
+		if (!r->data) {
+			nl_reparse_free(&r);
+			return -ENOMEM;
+		}
+		memcpy(r->data, b + hdr, avail);
+		rc = decode_data(r, b + hdr, avail);
+		if (rc == -ENOMEM) {
+			nl_reparse_free(&r);
+			return -ENOMEM;
+		}
+		if (r->problem)
+			rc = -EINVAL;
 	}
-	if (r->problem)
-		rc = -EINVAL;
-done:
 	r->name = nl_reparse_type_name(r->type);
 	*out = r;
 	return rc;
