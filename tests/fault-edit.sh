@@ -71,7 +71,7 @@ case_() {
 		fe "$n" ENOSPC full 0 "$@"
 		if [ "$RC" = 1 ]; then
 			expect_eq "$name: ENOSPC at write $n of $w: the image as it was, said" \
-				"same|ntfslinks: cannot write the changes to the image: No space left on device (nothing was changed)" \
+				"same|ntfslinks: cannot write the changes to the image: no space left on device (nothing was changed)" \
 				"$(base)|$ERRTEXT"
 			before=$((before + 1))
 		else
@@ -86,11 +86,11 @@ case_() {
 		fe "$n" EIO sticky 0 "$@"
 		if [ "$n" -le "$half" ]; then
 			expect_eq "$name: a dead device at write $n of $w: the image as it was, said" \
-				"1 same|ntfslinks: cannot write the changes to the image: Input/output error (nothing was changed)" \
+				"1 same|ntfslinks: cannot write the changes to the image: input/output error (nothing was changed)" \
 				"$RC $(base)|$ERRTEXT"
 		else
 			expect_eq "$name: a dead device at write $n of $w: said that it cannot be undone" \
-				"1 ntfslinks: cannot write the changes to the image: Input/output error (the image may hold part of the changes: check it with ntfsfix -n)" \
+				"1 ntfslinks: cannot write the changes to the image: input/output error (the image may hold part of the changes: check it with ntfsfix -n)" \
 				"$RC $ERRTEXT"
 			# what is left is what an interrupted write-back leaves: ntfsfix
 			# accepts it, but where the device died between $MFT's first
