@@ -45,6 +45,32 @@ extern "C" {
  * callback; the copy continues where that is safe and nl_copy_run() returns 1.
  */
 
+/*
+ * Smart Mirror (options.mirror): one source folder, and a destination folder
+ * that exists (no auto-rename, no --into: the destination is the copy of the
+ * source folder itself). nl_copy_run() then makes the destination match the
+ * plan a copy of the source would make, writing only what differs:
+ *   - an entry whose path is in both and whose kind, size and modification
+ *     time (with checksum: contents) are the same is left as it is; its
+ *     attributes, times, DOS name and security descriptor are set in place
+ *     when they differ (NL_COPY_ACT_UPDATED), except on a file that has
+ *     names outside the destination (a hardlink clone of an older backup):
+ *     that is replaced instead, never changed through the shared record;
+ *   - what is new is copied as copy does; what is no longer in the source,
+ *     and outer links the crop policy leaves out, are deleted
+ *     (NL_COPY_ACT_DELETED); entries excluded by the patterns, or that could
+ *     not be read in the source, are left alone in the destination;
+ *   - hardlink groups: the names of a source file share one file in the
+ *     destination, kept when it is the same, with names added and removed;
+ *     a destination name that left the group is removed and made anew, so
+ *     the file it shared stays as it was;
+ *   - junctions and symbolic links: the link the copy would make, compared
+ *     by its reparse data (or Linux symlink text), replaced when it differs.
+ * Deletions come first (deepest first), then the plan in order. A dry run
+ * reports every action and writes nothing. Each action is reported through
+ * on_action; entries left unchanged are only counted (stats.unchanged).
+ */
+
 /** Opaque handle of a copy job. */
 typedef struct nl_copy nl_copy;
 
@@ -94,6 +120,12 @@ enum nl_copy_action {
 	NL_COPY_ACT_CLONED,	/* clone: the file made a new hard link of the source file
 				   (NL_COPY_CLONE_HARDLINK) or a symbolic link to it
 				   (NL_COPY_CLONE_SYMBOLIC) */
+	NL_COPY_ACT_DELETED,	/* mirror: an entry of the destination removed (no longer in
+				   the source, or in the way of what replaces it: @dest is
+				   it, @reason says why); for a file with other names only
+				   this name goes */
+	NL_COPY_ACT_UPDATED,	/* mirror: attributes, times, DOS name or security
+				   descriptor of an entry set in place (@reason lists them) */
 	NL_COPY_ACT__COUNT
 };
 
@@ -140,6 +172,7 @@ struct nl_copy_stats {
 	uint64_t actions[NL_COPY_ACT__COUNT];	/* count of each action */
 	uint64_t outside;	/* symbolic links made in a Linux folder that lead out of
 				   it (only --splice makes them: spliced or dangling) */
+	uint64_t unchanged;	/* mirror: entries of the destination left as they were */
 };
 
 /** Progress callback: called now and then during nl_copy_run(); nonzero stops the copy. */
@@ -171,6 +204,10 @@ struct nl_copy_options {
 	size_t buffer_size;	/* data buffer in bytes; 0: 1 MiB. Memory does not grow with file sizes */
 	enum nl_copy_clone clone;	/* files copied (default) or cloned as links */
 	bool copy_over_limit;	/* hardlink clone: copy the files that would pass 1023 names */
+	bool mirror;		/* Smart Mirror (see below): make the existing destination
+				   folder hold what the one source folder holds */
+	bool checksum;		/* mirror: files of equal size and time are compared byte
+				   for byte (and their security descriptors) as well */
 	nl_copy_action_fn on_action;
 	void *action_ctx;
 	nl_problem_fn problem;	/* also told about every error, with the source image/record */

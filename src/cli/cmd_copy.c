@@ -67,8 +67,8 @@ static void usage(FILE *out)
 		"inside a source. See ntfslinks-copy(1).\n");
 }
 
-/* The command being run: "copy", or "clone" (the same front end with the
- * clone options; see cmd_clone.c). */
+/* The command being run: "copy", "clone" or "mirror" (the same front end
+ * with the clone or mirror options; see cmd_clone.c, cmd_mirror.c). */
 static const char *cmd = "copy";
 
 /* The listing: one "action" row per action (text: the notable ones, or all
@@ -82,6 +82,8 @@ struct copy_fe {
 	struct fe_progress prog;
 	bool clone;		/* the clone command */
 	char cloned[48];	/* its part of the summary line */
+	bool mirror;		/* the mirror command */
+	const char *dest;	/* its destination, as given */
 };
 
 /* The patterns of --exclude and --include. */
@@ -125,6 +127,8 @@ static const struct nl_column drive_cols[D_NCOLS] = {
 };
 
 enum { S_OUTSIDE = 15, S_DRY_RUN, S_LINE, S_CLONED, S_NCOLS };
+/* A mirror's summary: the columns up to S_LINE, then these. */
+enum { M_DELETED = S_LINE + 1, M_UPDATED, M_UNCHANGED, M_NCOLS };
 
 static const struct nl_column sum_cols[S_NCOLS] = {
 	{ "copied", "Copied", NL_COL_NO_TEXT, 0 },
@@ -146,6 +150,12 @@ static const struct nl_column sum_cols[S_NCOLS] = {
 	[S_DRY_RUN] = { "dry_run", "Dry run", NL_COL_NO_TEXT, 0 },
 	[S_LINE] = { "line", NULL, NL_COL_NO_JSON | NL_COL_NO_CSV, 0 },
 	[S_CLONED] = { "cloned", "Cloned", NL_COL_NO_TEXT, 0 },	/* clone only */
+};
+
+static const struct nl_column mirror_cols[M_NCOLS - S_LINE - 1] = {
+	{ "deleted", "Deleted", NL_COL_NO_TEXT, 0 },
+	{ "updated", "Updated", NL_COL_NO_TEXT, 0 },
+	{ "unchanged", "Unchanged", NL_COL_NO_TEXT, 0 },
 };
 
 static char *esc(const char *s)
@@ -340,6 +350,55 @@ static const char *plural(uint64_t n, const char *one, const char *many)
 	return n == 1 ? one : many;
 }
 
+/* The end of a mirror's summary row: its own columns and line ("nothing to
+ * do" when nothing was, or would be, written). */
+static void mirror_summary(struct copy_fe *f, const struct nl_copy_stats *st, uint64_t bytes,
+			   char *line, size_t len)
+{
+	static const enum nl_copy_action writes[] = {
+		NL_COPY_ACT_COPIED, NL_COPY_ACT_FOLDER, NL_COPY_ACT_HARDLINKED,
+		NL_COPY_ACT_JUNCTION, NL_COPY_ACT_SYMLINK, NL_COPY_ACT_SPLICED,
+		NL_COPY_ACT_UNROLLED, NL_COPY_ACT_DELETED, NL_COPY_ACT_UPDATED,
+	};
+	const uint64_t *n = st->actions;
+	uint64_t changes = 0;
+
+	for (size_t i = 0; i < sizeof(writes) / sizeof(writes[0]); i++)
+		changes += n[writes[i]];
+	nl_cell_uint(f->tsum, M_DELETED, n[NL_COPY_ACT_DELETED]);
+	nl_cell_uint(f->tsum, M_UPDATED, n[NL_COPY_ACT_UPDATED]);
+	nl_cell_uint(f->tsum, M_UNCHANGED, st->unchanged);
+	if (!changes && !n[NL_COPY_ACT_ERROR]) {
+		snprintf(line, len, "nothing to do: '%s' is up to date (%llu %s unchanged)",
+			 f->dest, (unsigned long long)st->unchanged,
+			 plural(st->unchanged, "entry", "entries"));
+	} else {
+		snprintf(line, len,
+			 "%s%llu %s copied (%llu %s), %llu hardlinked, %llu %s, %llu %s, %llu %s; "
+			 "%llu deleted, %llu updated, %llu unchanged; cropped %llu, spliced %llu, "
+			 "unrolled %llu, excluded %llu, warnings %llu, errors %llu",
+			 f->dry_run ? "dry run: " : "", (unsigned long long)n[NL_COPY_ACT_COPIED],
+			 plural(n[NL_COPY_ACT_COPIED], "file", "files"),
+			 (unsigned long long)bytes, plural(bytes, "byte", "bytes"),
+			 (unsigned long long)n[NL_COPY_ACT_HARDLINKED],
+			 (unsigned long long)n[NL_COPY_ACT_FOLDER],
+			 plural(n[NL_COPY_ACT_FOLDER], "folder", "folders"),
+			 (unsigned long long)n[NL_COPY_ACT_JUNCTION],
+			 plural(n[NL_COPY_ACT_JUNCTION], "junction", "junctions"),
+			 (unsigned long long)n[NL_COPY_ACT_SYMLINK],
+			 plural(n[NL_COPY_ACT_SYMLINK], "symlink", "symlinks"),
+			 (unsigned long long)n[NL_COPY_ACT_DELETED],
+			 (unsigned long long)n[NL_COPY_ACT_UPDATED], (unsigned long long)st->unchanged,
+			 (unsigned long long)n[NL_COPY_ACT_CROPPED],
+			 (unsigned long long)n[NL_COPY_ACT_SPLICED],
+			 (unsigned long long)n[NL_COPY_ACT_UNROLLED],
+			 (unsigned long long)n[NL_COPY_ACT_EXCLUDED],
+			 (unsigned long long)n[NL_COPY_ACT_WARNING],
+			 (unsigned long long)n[NL_COPY_ACT_ERROR]);
+	}
+	nl_cell_str(f->tsum, S_LINE, line);
+}
+
 static void summary(struct copy_fe *f, const struct nl_copy_stats *st)
 {
 	static const enum nl_copy_action order[] = {
@@ -370,6 +429,11 @@ static void summary(struct copy_fe *f, const struct nl_copy_stats *st)
 		snprintf(out, sizeof(out), "; %llu %s out of the destination",
 			 (unsigned long long)st->outside,
 			 plural(st->outside, "symlink leads", "symlinks lead"));
+	if (f->mirror) {
+		mirror_summary(f, st, bytes, line, sizeof(line));
+		nl_row_end(t);
+		return;
+	}
 	nl_cell_uint(t, S_CLONED, n[NL_COPY_ACT_CLONED]);
 	snprintf(line, sizeof(line),
 		 "%s%s%s%llu %s copied (%llu %s), %llu hardlinked, %llu %s, %llu %s, %llu %s; "
@@ -401,7 +465,7 @@ static void summary(struct copy_fe *f, const struct nl_copy_stats *st)
 enum {
 	OPT_CROP = 256, OPT_SPLICE, OPT_UNROLL, OPT_INTO, OPT_EXCLUDE, OPT_INCLUDE, OPT_DRIVE,
 	OPT_DEST_DRIVE, OPT_NO_ACL, OPT_STREAMS, OPT_LIST, OPT_JSON, OPT_CREATE_IMAGE,
-	OPT_SYMBOLIC, OPT_COPY_OVER_LIMIT,
+	OPT_SYMBOLIC, OPT_COPY_OVER_LIMIT, OPT_CHECKSUM,
 };
 
 static const struct option longopts[] = {
@@ -422,6 +486,7 @@ static const struct option longopts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "symbolic", no_argument, NULL, OPT_SYMBOLIC },	/* clone only */
 	{ "copy-over-limit", no_argument, NULL, OPT_COPY_OVER_LIMIT },	/* clone only */
+	{ "checksum", no_argument, NULL, OPT_CHECKSUM },	/* mirror only */
 	{ "help", no_argument, NULL, 'h' },
 	{ "verbose", no_argument, NULL, 'v' },	/* the global option, after the command */
 	{ NULL, 0, NULL, 0 }
@@ -461,9 +526,23 @@ static int parse_option(int ch, char **argv, struct nl_copy_options *o, struct c
 		o->outer = ch == OPT_CROP ? NL_COPY_CROP :
 			   ch == OPT_SPLICE ? NL_COPY_SPLICE : NL_COPY_UNROLL;
 		return 1;
-	case OPT_INTO: o->into = true; break;
-	case 'p': o->parents = true; break;
-	case OPT_CREATE_IMAGE: o->create_image = size_arg("--create-image", optarg); break;
+	case OPT_INTO:
+	case 'p':
+	case OPT_CREATE_IMAGE:
+		if (f->mirror)	/* a mirror's destination exists and is the copy itself */
+			fe_bad_option(cmd, argv);
+		if (ch == OPT_INTO)
+			o->into = true;
+		else if (ch == 'p')
+			o->parents = true;
+		else
+			o->create_image = size_arg("--create-image", optarg);
+		break;
+	case OPT_CHECKSUM:
+		if (!f->mirror)
+			fe_bad_option(cmd, argv);
+		o->checksum = true;
+		break;
 	case 'n': o->dry_run = true; break;
 	case OPT_EXCLUDE:
 	case OPT_INCLUDE:
@@ -491,7 +570,9 @@ static int parse_option(int ch, char **argv, struct nl_copy_options *o, struct c
 			o->copy_over_limit = true;
 		break;
 	case 'h':
-		if (f->clone)
+		if (f->mirror)
+			fe_cmd_mirror.usage(stdout);
+		else if (f->clone)
 			fe_cmd_clone.usage(stdout);
 		else
 			usage(stdout);
@@ -537,6 +618,10 @@ static void parse_args(int argc, char **argv, struct nl_copy_options *o, struct 
 		fe_usage_error(cmd, argc - optind ? "no destination given" : "no source given");
 	if (f->clone && argc - optind > 2)
 		fe_usage_error(cmd, "a clone has one source");
+	if (f->mirror && argc - optind > 2)
+		fe_usage_error(cmd, "a mirror has one source");
+	f->dest = argv[argc - 1];
+	f->list |= f->mirror;
 	parse_patterns(argc, argv, excl, incl);
 	o->exclude = excl->v;
 	o->n_exclude = excl->n;
@@ -574,12 +659,16 @@ static int open_job(nl_copy **c, const struct nl_copy_options *o, int n, char **
 /* The listing on stdout: JSON or text. */
 static int open_listing(struct copy_fe *f)
 {
-	/* a copy's summary has no clone column: it ends before it */
-	size_t nsum = f->clone ? S_NCOLS : S_CLONED;
+	/* a copy's summary has no clone column: it ends before it; a mirror's
+	 * has its own columns in its place */
+	static struct nl_column mcols[M_NCOLS];
+	size_t nsum = f->mirror ? M_NCOLS : f->clone ? S_NCOLS : S_CLONED;
 
+	memcpy(mcols, sum_cols, (S_LINE + 1) * sizeof(*mcols));
+	memcpy(mcols + S_LINE + 1, mirror_cols, sizeof(mirror_cols));
 	if (nl_emit_open(f->json ? NL_EMIT_JSON : NL_EMIT_TEXT, stdout, NULL, &f->em) ||
 	    nl_emit_table(f->em, "action", act_cols, C_NCOLS, NL_TABLE_LINES, &f->tact) ||
-	    nl_emit_table(f->em, "summary", sum_cols, nsum,
+	    nl_emit_table(f->em, "summary", f->mirror ? mcols : sum_cols, nsum,
 			  NL_TABLE_SUMMARY | NL_TABLE_LINES, &f->tsum) ||
 	    nl_emit_table(f->em, "drive", drive_cols, D_NCOLS, NL_TABLE_LINES, &f->tdrive)) {
 		fe_error(NULL, "out of memory");
@@ -600,11 +689,14 @@ int fe_copy_run(int argc, char **argv)
 	memset(&f, 0, sizeof(f));
 	nl_copy_options_init(&o);
 	f.clone = !strcmp(argv[0], "clone");
-	cmd = f.clone ? "clone" : "copy";
+	f.mirror = !strcmp(argv[0], "mirror");
+	cmd = f.clone ? "clone" : f.mirror ? "mirror" : "copy";
 	if (f.clone)
 		o.clone = NL_COPY_CLONE_HARDLINK;
+	o.mirror = f.mirror;
 	parse_args(argc, argv, &o, &f, &excl, &incl);
-	fe_progress_init(&f.prog, f.clone ? "cloning" : "copying", "items");
+	fe_progress_init(&f.prog, f.clone ? "cloning" : f.mirror ? "mirroring" : "copying",
+			 "items");
 	status = open_job(&c, &o, argc - optind, argv + optind);
 	if (status == FE_EXIT_OK && open_listing(&f) < 0) {
 		nl_copy_free(&c);
@@ -616,8 +708,9 @@ int fe_copy_run(int argc, char **argv)
 		nl_copy_get_stats(c, &st);
 		if (rc < 0) {
 			fe_error(argv[argc - 1], "%s", nl_copy_error(c));
-			status = rc == -ELOOP || rc == -EINVAL || rc == -EXDEV ? FE_EXIT_USAGE
-										: FE_EXIT_PARTIAL;
+			status = rc == -ELOOP || rc == -EINVAL || rc == -EXDEV ||
+				 (f.mirror && (rc == -ENOENT || rc == -ENOTDIR)) ? FE_EXIT_USAGE
+										 : FE_EXIT_PARTIAL;
 		} else {
 			if (!f.json)
 				drive_notes(&f, c, argv + optind, (size_t)(argc - 1 - optind));

@@ -36,8 +36,10 @@ extern const struct fe_command fe_cmd_diff;
 extern const struct fe_command fe_cmd_ls;
 extern const struct fe_command fe_cmd_clone;
 extern const struct fe_command fe_cmd_delorean;
+extern const struct fe_command fe_cmd_mirror;
 
-/* The copy front end (cmd_copy.c), also run as 'clone' (argv[0]) by cmd_clone.c. */
+/* The copy front end (cmd_copy.c), also run as 'clone' (argv[0]) by cmd_clone.c
+ * and as 'mirror' by cmd_mirror.c. */
 int fe_copy_run(int argc, char **argv);
 
 #endif

@@ -33,6 +33,7 @@ static const struct fe_command *const commands[] = {
 	&fe_cmd_ls,
 	&fe_cmd_clone,
 	&fe_cmd_delorean,
+	&fe_cmd_mirror,
 	NULL
 };
 

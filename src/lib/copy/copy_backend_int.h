@@ -164,6 +164,11 @@ struct cp_dst_ops {
 		      uint8_t ns, struct cp_dh *out);
 	/* Open the existing folder (dest root, --into). */
 	int (*open_dir)(struct cp_dst *d, struct cp_dh *parent, const char *name, struct cp_dh *out);
+	/* Open the existing file or folder @name in @parent (a link is not
+	 * followed: a Linux symbolic link cannot be opened), to set what it
+	 * holds or its metadata; *out open until close(). 0 or -errno. */
+	int (*open_entry)(struct cp_dst *d, struct cp_dh *parent, const char *name,
+			  struct cp_dh *out);
 	/* Does @name exist in @parent? 1 yes, 0 no, -errno. */
 	int (*exists)(struct cp_dst *d, struct cp_dh *parent, const char *name);
 	/* Another name @name in @parent for the file @file, first created as

@@ -195,6 +195,17 @@ static int dst_dir_open_dir(struct cp_dst *d, struct cp_dh *parent, const char *
 	return opened(d, fd, out, "cannot open folder");
 }
 
+static int dst_dir_open_entry(struct cp_dst *d, struct cp_dh *parent, const char *name,
+			      struct cp_dh *out)
+{
+	int rc = check_name(d, name), fd;
+
+	if (rc)
+		return rc;
+	fd = openat(parent->fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	return opened(d, fd, out, "cannot open");
+}
+
 static int dst_dir_exists(struct cp_dst *d, struct cp_dh *parent, const char *name)
 {
 	struct stat sb;
@@ -620,6 +631,7 @@ static const struct cp_dst_ops dst_dir_ops = {
 	.mkdir = dst_dir_mkdir,
 	.create = dst_dir_create,
 	.open_dir = dst_dir_open_dir,
+	.open_entry = dst_dir_open_entry,
 	.exists = dst_dir_exists,
 	.link = dst_dir_link,
 	.symlink = dst_dir_symlink,

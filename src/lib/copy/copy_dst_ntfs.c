@@ -143,6 +143,16 @@ static int dst_ntfs_open_dir(struct cp_dst *d, struct cp_dh *parent, const char 
 	return 0;
 }
 
+static int dst_ntfs_open_entry(struct cp_dst *d, struct cp_dh *parent, const char *name,
+			       struct cp_dh *out)
+{
+	int rc;
+
+	out->fd = -1;
+	rc = dst_ntfs_lookup(d, parent, name, &out->ref);
+	return rc ? werr(d, rc, "cannot open") : 0;
+}
+
 static int dst_ntfs_exists(struct cp_dst *d, struct cp_dh *parent, const char *name)
 {
 	struct dst_ntfs *p = d->priv;
@@ -363,6 +373,7 @@ static const struct cp_dst_ops dst_ntfs_ops = {
 	.mkdir = dst_ntfs_mkdir,
 	.create = dst_ntfs_create,
 	.open_dir = dst_ntfs_open_dir,
+	.open_entry = dst_ntfs_open_entry,
 	.exists = dst_ntfs_exists,
 	.link = dst_ntfs_link,
 	.symlink = dst_ntfs_symlink,

@@ -48,6 +48,11 @@ struct cp_node {
 	struct cp_group *group;
 	struct cp_dh dh;
 	uint32_t depth;
+	/* mirror (copy_mirror*.c) */
+	size_t have;		/* 1 + the destination entry at this path, 0: none */
+	uint32_t upd;		/* what of that entry is set in place (MR_UPD_* bits) */
+	bool kept;		/* that entry stays (create is false) */
+	bool dirty;		/* kept folder: something inside it was added or removed */
 };
 
 struct cp_group {
@@ -60,6 +65,8 @@ struct cp_group {
 	struct nl_times t;
 	uint32_t attrs;
 	uint32_t clone_names;	/* hardlink clone: names the clone gives the file */
+	size_t mirror_file;	/* mirror: 1 + the destination file it keeps, 0: none */
+	bool mirror_meta;	/* mirror: that file's own metadata was seen to */
 };
 
 /* An anchor: a copied source folder that inner links may point into. */
@@ -207,6 +214,13 @@ static inline bool path_under(const char *p, const char *dir)
 	return !strncmp(p, dir, n) && (p[n] == 0 || p[n] == '/');
 }
 
+/* The state of an execution: where reports say things go. */
+struct exec_ctx {
+	char *top_display;	/* destination folder that holds the copies */
+	struct cp_dh mark;	/* CP_PARTIAL_MARK in the folder made as the destination */
+	bool marked;
+};
+
 /* ---- copy_job.c ----------------------------------------------------------------- */
 
 /* Set the job's error message. */
@@ -296,7 +310,30 @@ int cp_rewrite_links(struct nl_copy *c);
  * -ENOMEM; the message is in the job. */
 int cp_clone_prepare(struct nl_copy *c);
 
+/* ---- copy_run.c ----------------------------------------------------------------- */
+
+/* The whole plan: roots, everything below them, the links, first names and
+ * link targets. 0 or -errno. */
+int cp_plan(struct nl_copy *c);
+/* Done with the destination: sources read through its writer are let go, then
+ * it is finished (checked unmount of images). 0 or -errno (message set). */
+int cp_finish(struct nl_copy *c);
+
+/* ---- mirror_exec.c ---------------------------------------------------------------- */
+
+/* nl_copy_run() of a mirror, once the endpoints were checked. Returns as nl_copy_run(). */
+int cp_mirror_run(struct nl_copy *c);
+
 /* ---- copy_exec.c ---------------------------------------------------------------- */
+
+/* Execution in steps: the context (0 or -ENOMEM), one node of the plan made
+ * (a folder with all below it; a dry run only reports), one report about
+ * it, and the end (times owed to hardlinked files; frees the context). */
+int cp_exec_begin(struct nl_copy *c, struct exec_ctx *x);
+void cp_exec_node(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n);
+void cp_exec_report(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n,
+		    enum nl_copy_action a, const char *reason);
+void cp_exec_end(struct nl_copy *c, struct exec_ctx *x);
 
 /* Report progress; -ECANCELED (and the job stops) when the callback says so. */
 int cp_progress(struct nl_copy *c);

@@ -12,12 +12,6 @@
 
 #include "copy/copy_engine_int.h"
 
-struct exec_ctx {
-	char *top_display;	/* destination folder that holds the copies */
-	struct cp_dh mark;	/* CP_PARTIAL_MARK in the folder made as the destination */
-	bool marked;
-};
-
 static char *node_destdisplay(struct nl_copy *c, const struct cp_node *n, const char *top)
 {
 	char *rel = cp_node_destrel(n), *r;
@@ -49,7 +43,7 @@ static void report(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n,
 	char *dst = NULL;
 
 	memset(&ev, 0, sizeof(ev));
-	if (n->create && a != NL_COPY_ACT_ERROR)
+	if ((n->create || n->kept) && a != NL_COPY_ACT_ERROR)
 		dst = node_destdisplay(c, n, x->top_display);
 	ev.action = a;
 	ev.kind = n->kind;
@@ -611,22 +605,45 @@ static void owed_times(struct nl_copy *c, struct exec_ctx *x)
 				set_meta(c, x, g->first, true);
 }
 
-int cp_execute(struct nl_copy *c)
+int cp_exec_begin(struct nl_copy *c, struct exec_ctx *x)
 {
 	struct cp_dst *d = c->dst;
-	struct exec_ctx x = { 0 };
 
 	if (d->kind == CP_EP_IMAGE) {
 		const char *vp = d->vol_path ? d->vol_path : "/";
 
-		x.top_display = xasprintf("%s:%s", d->image, vp);
+		x->top_display = xasprintf("%s:%s", d->image, vp);
 	} else {
-		x.top_display = d->exists ? strdup(d->path) : path_dirname(d->path);
+		x->top_display = d->exists ? strdup(d->path) : path_dirname(d->path);
 	}
-	if (!x.top_display)
+	return x->top_display ? 0 : -ENOMEM;
+}
+
+void cp_exec_end(struct nl_copy *c, struct exec_ctx *x)
+{
+	owed_times(c, x);
+	free(x->top_display);
+	x->top_display = NULL;
+}
+
+void cp_exec_node(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n)
+{
+	exec_node(c, x, n);
+}
+
+void cp_exec_report(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n,
+		    enum nl_copy_action a, const char *reason)
+{
+	report(c, x, n, a, reason, 0, true);
+}
+
+int cp_execute(struct nl_copy *c)
+{
+	struct exec_ctx x = { 0 };
+
+	if (cp_exec_begin(c, &x))
 		return -ENOMEM;
 	exec_children(c, &x, c->top);
-	owed_times(c, &x);
-	free(x.top_display);
+	cp_exec_end(c, &x);
 	return 0;
 }

@@ -36,6 +36,8 @@ static const char *const action_names[NL_COPY_ACT__COUNT] = {
 	[NL_COPY_ACT_WARNING] = "warning",
 	[NL_COPY_ACT_ERROR] = "error",
 	[NL_COPY_ACT_CLONED] = "cloned",
+	[NL_COPY_ACT_DELETED] = "deleted",
+	[NL_COPY_ACT_UPDATED] = "updated",
 };
 
 const char *nl_copy_action_name(enum nl_copy_action a)
@@ -80,12 +82,14 @@ int nl_copy_new(const struct nl_copy_options *opt, struct nl_copy **out)
 
 	*out = NULL;
 	if (!opt || opt->outer > NL_COPY_UNROLL || opt->streams > NL_COPY_STREAMS_XATTR ||
-	    opt->clone > NL_COPY_CLONE_SYMBOLIC)
+	    opt->clone > NL_COPY_CLONE_SYMBOLIC || (opt->mirror && opt->clone))
 		return -EINVAL;
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
 	c->o = *opt;
+	if (c->o.mirror)
+		c->o.into = true;	/* the destination is the copy of the source folder */
 	if (c->o.src_drive)
 		c->o.src_drive = (char)(c->o.src_drive & ~0x20);
 	if (c->o.dest_drive)

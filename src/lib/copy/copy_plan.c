@@ -584,7 +584,7 @@ static bool name_taken(struct nl_copy *c, struct cp_node *parent, const char *na
 		if (c->dst->ntfs ? !nl_wtf8_casecmp(s->name, name, NULL, 0) : !strcmp(s->name, name))
 			return true;
 	}
-	if (parent == c->top && c->dst->exists)
+	if (parent == c->top && c->dst->exists && !c->o.mirror)
 		return c->dst->ops->exists(c->dst, &c->dst->root, name) > 0;
 	return false;
 }

@@ -192,8 +192,7 @@ static int plan_roots(struct nl_copy *c)
 	return rc;
 }
 
-/* The whole plan: roots, everything below them, the links, then first names and link targets. */
-static int plan(struct nl_copy *c)
+int cp_plan(struct nl_copy *c)
 {
 	int rc;
 
@@ -277,8 +276,7 @@ static int check_space(struct nl_copy *c)
 	return 0;
 }
 
-/* After the plan was made: sources read through the writer are done before it unmounts. */
-static int finish(struct nl_copy *c)
+int cp_finish(struct nl_copy *c)
 {
 	struct cp_dst *d = c->dst;
 	int rc;
@@ -311,7 +309,11 @@ int nl_copy_run(struct nl_copy *c)
 	c->buf = malloc(c->bufsz);
 	if (!c->buf)
 		return -ENOMEM;
-	rc = plan(c);
+	if (c->o.mirror) {
+		rc = cp_mirror_run(c);
+		goto out;
+	}
+	rc = cp_plan(c);
 	if (!rc && c->o.clone)
 		rc = cp_clone_prepare(c);
 	if (!rc)
@@ -322,7 +324,7 @@ int nl_copy_run(struct nl_copy *c)
 	/* execute (a dry run only reports) */
 	rc = cp_execute(c);
 	if (!rc && !c->o.dry_run)
-		rc = finish(c);
+		rc = cp_finish(c);
 	if (rc)
 		goto out;
 	if (c->stop) {

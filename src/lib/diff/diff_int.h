@@ -37,6 +37,7 @@ struct df_tree {
 	size_t nfiles, capfiles;
 	size_t *ht;		/* (dev, ino) -> file index + 1; 0 empty */
 	size_t htcap;
+	bool no_targets;	/* links are not resolved (target stays NULL) */
 };
 
 struct nl_diff {

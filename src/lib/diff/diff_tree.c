@@ -358,7 +358,7 @@ int df_tree_load(struct nl_diff *d, int side)
 		return rc;
 	qsort(t->e, t->n, sizeof(*t->e), entry_cmp);
 	rc = group_files(t);
-	for (size_t i = 0; i < t->n && !rc; i++)
+	for (size_t i = 0; i < t->n && !rc && !t->no_targets; i++)
 		if (!t->e[i].st.err && is_link_stat(&t->e[i].st))
 			rc = describe_target(d, t, &t->e[i]);
 	d->st.entries_a += side ? 0 : t->n;
