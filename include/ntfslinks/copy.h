@@ -207,7 +207,7 @@ struct nl_copy_options {
 	bool mirror;		/* Smart Mirror (see below): make the existing destination
 				   folder hold what the one source folder holds */
 	bool checksum;		/* mirror: files of equal size and time are compared byte
-				   for byte (and their security descriptors) as well */
+				   for byte as well */
 	nl_copy_action_fn on_action;
 	void *action_ctx;
 	nl_problem_fn problem;	/* also told about every error, with the source image/record */

@@ -70,7 +70,19 @@ struct cp_stat {
 	int err;		/* list(): this entry could not be read (-errno; -EILSEQ:
 				   its name holds a NUL) */
 	uint32_t ftype;		/* CP_T_OTHER of directory sources: st_mode & S_IFMT */
+	uint64_t sd_hash;	/* cp_src.want_sd: cp_hash64() of the security descriptor,
+				   0: none read (plain Linux folders) */
 };
+
+/* A 64-bit FNV-1a hash of @n bytes, never 0 (0 stands for none). */
+static inline uint64_t cp_hash64(const uint8_t *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return h ? h : 1;
+}
 
 struct cp_src;
 struct cp_dst;
@@ -137,6 +149,7 @@ struct cp_src {
 	char *vol_key;		/* identifies the volume (for same-volume tests) */
 	char *mnt;		/* ntfs-3g sources: host path of the mount's root */
 	bool shared;		/* in the destination image: read through its writer */
+	bool want_sd;		/* list() fills cp_stat.sd_hash */
 	void *priv;
 };
 

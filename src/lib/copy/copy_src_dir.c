@@ -17,6 +17,7 @@
 
 struct src_dir {
 	bool ntfs3g;
+	bool want_sd;		/* the source's want_sd, as of the last list() */
 };
 
 struct src_dir_file {
@@ -216,6 +217,14 @@ static int src_dir_fill(struct src_dir *p, const char *path, struct cp_stat *st)
 		st->attrs |= NL_FA_READONLY;
 	if (p->ntfs3g && st->type != CP_T_OTHER)
 		src_dir_fill_ntfs3g(path, st);
+	if (p->ntfs3g && p->want_sd && st->type != CP_T_OTHER) {
+		uint8_t *b = NULL;
+		ssize_t n = get_xattr(path, XA_ACL, &b);
+
+		if (n > 0)
+			st->sd_hash = cp_hash64(b, (size_t)n);
+		free(b);
+	}
 	return 0;
 }
 
@@ -227,6 +236,8 @@ static int src_dir_list(struct cp_src *s, const struct cp_loc *dir, cp_list_fn f
 	char **names = NULL;
 	size_t n = 0, cap = 0;
 	int rc = 0;
+
+	p->want_sd = s->want_sd;
 
 	if (!d)
 		return -errno;

@@ -26,10 +26,18 @@
 #include "image/volume_int.h"
 #include "writer/writer_src_int.h"
 
+/* One security descriptor's hash, by the id files refer to it with. */
+struct src_ntfs_sd {
+	uint32_t id;		/* 0: free slot */
+	uint64_t hash;
+};
+
 struct src_ntfs {
 	nl_volume *nv;		/* our own read-only mount, or NULL when shared */
 	ntfs_volume *vol;
 	struct nl_writer *w;	/* shared: the destination's writer (borrowed) */
+	struct src_ntfs_sd *sds;	/* want_sd: hashes by security id (open addressing) */
+	size_t nsds, capsds;
 };
 
 struct src_ntfs_stream {
@@ -45,6 +53,8 @@ struct src_ntfs_file {
 	ntfs_attr *na;		/* attribute of stream cur, opened on demand */
 	size_t cur;
 };
+
+static uint64_t src_ntfs_sd_hash(struct src_ntfs *p, ntfs_inode *ni);
 
 static int neg_errno(int def)
 {
@@ -316,6 +326,8 @@ static int src_ntfs_list(struct cp_src *s, const struct cp_loc *dir, cp_list_fn 
 			r = fn(ctx, name, &st);
 		} else {
 			r = src_ntfs_fill(p, ni, dir->mref, l.e[i].type, &st);
+			if (!r && s->want_sd)
+				st.sd_hash = src_ntfs_sd_hash(p, ni);
 			src_ntfs_iput(p, ni);
 			if (r) {
 				memset(&st, 0, sizeof(st));
@@ -647,10 +659,9 @@ static ssize_t src_ntfs_read(struct cp_src *s, void *fh, size_t i, uint64_t off,
 	return (ssize_t)r;
 }
 
-static int src_ntfs_security(struct cp_src *s, void *fh, uint8_t **sd, size_t *len)
+/* The security descriptor of @ni (malloc'ed), -ENODATA when it has none. */
+static int src_ntfs_read_sd(struct src_ntfs *p, ntfs_inode *ni, uint8_t **sd, size_t *len)
 {
-	struct src_ntfs *p = s->priv;
-	struct src_ntfs_file *f = fh;
 	struct SECURITY_CONTEXT scx;
 	size_t cap = 4096;
 	int r;
@@ -663,7 +674,7 @@ static int src_ntfs_security(struct cp_src *s, void *fh, uint8_t **sd, size_t *l
 		if (!b)
 			return -ENOMEM;
 		errno = 0;
-		r = ntfs_get_ntfs_acl(&scx, f->ni, b, cap);
+		r = ntfs_get_ntfs_acl(&scx, ni, b, cap);
 		if (r <= 0) {
 			free(b);
 			return r < 0 ? r : -ENODATA;
@@ -678,12 +689,64 @@ static int src_ntfs_security(struct cp_src *s, void *fh, uint8_t **sd, size_t *l
 	}
 }
 
+static int src_ntfs_security(struct cp_src *s, void *fh, uint8_t **sd, size_t *len)
+{
+	struct src_ntfs_file *f = fh;
+
+	return src_ntfs_read_sd(s->priv, f->ni, sd, len);
+}
+
+/* The hash of @ni's security descriptor, read once per security id (0: none). */
+static uint64_t src_ntfs_sd_hash(struct src_ntfs *p, ntfs_inode *ni)
+{
+	uint32_t id = le32_to_cpu(ni->security_id);
+	uint8_t *sd = NULL;
+	size_t len = 0, h = 0;
+	uint64_t hash;
+
+	if (id && p->capsds) {
+		for (h = id * 2654435761u % p->capsds; p->sds[h].id; h = (h + 1) % p->capsds)
+			if (p->sds[h].id == id)
+				return p->sds[h].hash;
+	}
+	if (src_ntfs_read_sd(p, ni, &sd, &len))
+		return 0;
+	hash = cp_hash64(sd, len);
+	free(sd);
+	if (!id)
+		return hash;	/* a descriptor of its own (NTFS 1.x): not shared */
+	if ((p->nsds + 1) * 2 > p->capsds) {
+		size_t nc = p->capsds ? p->capsds * 2 : 64;
+		struct src_ntfs_sd *nt = calloc(nc, sizeof(*nt));
+
+		if (!nt)
+			return hash;
+		for (size_t i = 0; i < p->capsds; i++) {
+			if (!p->sds[i].id)
+				continue;
+			for (h = p->sds[i].id * 2654435761u % nc; nt[h].id; h = (h + 1) % nc)
+				;
+			nt[h] = p->sds[i];
+		}
+		free(p->sds);
+		p->sds = nt;
+		p->capsds = nc;
+	}
+	for (h = id * 2654435761u % p->capsds; p->sds[h].id; h = (h + 1) % p->capsds)
+		;
+	p->sds[h].id = id;
+	p->sds[h].hash = hash;
+	p->nsds++;
+	return hash;
+}
+
 static void src_ntfs_free(struct cp_src *s)
 {
 	struct src_ntfs *p = s->priv;
 
 	if (p) {
 		nl_volume_close(&p->nv);
+		free(p->sds);
 		free(p);
 	}
 	s->priv = NULL;

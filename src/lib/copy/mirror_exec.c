@@ -364,6 +364,9 @@ int cp_mirror_run(struct nl_copy *c)
 	memset(&m, 0, sizeof(m));
 	m.c = c;
 	rc = check_endpoints(c);
+	/* security descriptors compared by their hashes, read with the listing */
+	if (!rc)
+		c->src[0]->want_sd = !c->o.no_acl && c->dst->ntfs && c->src[0]->kind != CP_EP_DIR;
 	if (!rc)
 		rc = cp_plan(c);
 	if (!rc)

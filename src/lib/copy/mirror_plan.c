@@ -257,6 +257,9 @@ static int match_node(struct mirror *m, struct cp_node *n, size_t i)
 	m->why[i] = MR_WHY_KIND;
 	if (!same_kind(m, n, &e->st))
 		return 0;
+	if (n->st.sd_hash && e->st.sd_hash && n->st.sd_hash != e->st.sd_hash &&
+	    mr_wants_acl(m, n))
+		n->upd |= MR_UPD_SECURITY;
 	if (dos_differs(m, n, e)) {
 		m->why[i] = MR_WHY_DOS;
 		return 0;
@@ -265,7 +268,7 @@ static int match_node(struct mirror *m, struct cp_node *n, size_t i)
 		/* a folder, a link, or a reparse point without data: kept as it is */
 		n->kept = true;
 		n->create = false;
-		n->upd = mr_meta_diff(m, &n->st, &e->st);
+		n->upd |= mr_meta_diff(m, &n->st, &e->st);
 		m->fate[i] = MR_KEEP;
 		return 0;
 	}
@@ -434,6 +437,7 @@ int mr_plan(struct mirror *m)
 
 	if (rc)
 		return rc;
+	m->ds->want_sd = m->c->src[0]->want_sd;
 	m->t = &m->dd.t[0];
 	m->t->s = m->ds;
 	m->t->no_targets = true;
