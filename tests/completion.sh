@@ -57,6 +57,8 @@ done
 expect_eq "mkimage --fr" "--from-dir" "$(complete 'ntfslinks mkimage --fr')"
 expect_eq "partitions --ve" "--verify" "$(complete 'ntfslinks partitions --ve')"
 expect_eq "--verify takes no value: an option follows" "--json" "$(complete 'ntfslinks partitions --verify --js')"
+expect_match "the commands include mirror" '^mirror$' "$want"
+expect_eq "mirror --ch" "--checksum" "$(complete 'ntfslinks mirror --ch')"
 expect_eq "ls: its options" "--all
 --help" "$(complete 'ntfslinks ls --')"
 expect_eq "ls: all options" "--all

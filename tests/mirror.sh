@@ -171,6 +171,52 @@ expect_eq "linux: hardlinks" "$(stat -c %i "$T_TMP/lin/g2/a.txt") 3" \
 run_nl mirror "$V1:/src" "$T_TMP/lin"
 expect_match "linux: then nothing to do" "^nothing to do: '$T_TMP/lin' is up to date" "$(last)"
 
+# ---- progress on a terminal, as for copy
+if command -v script >/dev/null 2>&1; then
+	(unset NTFSLINKS_NO_PROGRESS; NTFSLINKS_PROGRESS_DELAY_MS=0 script -qec \
+		"'$NTFSLINKS' mirror -n '$V2:/src' '$D:/dst' >/dev/null" /dev/null >"$T_TMP/tty" 2>&1)
+	expect_match "progress: mirroring items" 'mirroring: [0-9]+/[0-9]+ items' "$(tr '\r' '\n' <"$T_TMP/tty")"
+fi
+
+# ---- a mirror killed midway into a Linux folder: every file under its name
+#      is complete (the old one, or the new one), and the next run finishes
+cat >"$T_TMP/k1.spec" <<'EOF2'
+image size=32M
+default-time 2016-01-02T03:04:05Z
+file /k/big{1..4}.bin -p size=2M pattern=0123456789abcdef
+EOF2
+sed 's/pattern=0123456789abcdef/pattern=fedcba9876543210 mtime=2017-01-01T00:00:00Z/' \
+	"$T_TMP/k1.spec" >"$T_TMP/k2.spec"
+build_fixture "$T_TMP/k1.spec" "$T_TMP/k1.img"
+build_fixture "$T_TMP/k2.spec" "$T_TMP/k2.img"
+run_nl copy "$T_TMP/k1.img:/k" "$T_TMP/old"
+run_nl copy "$T_TMP/k2.img:/k" "$T_TMP/new"
+interrupted=0
+i=0
+while [ "$i" -lt 20 ] && [ "$interrupted" -lt 1 ]; do
+	i=$((i + 1))
+	d=$T_TMP/kill$i
+	cp -a "$T_TMP/old" "$d"
+	"$NTFSLINKS" mirror "$T_TMP/k2.img:/k" "$d" >/dev/null 2>&1 &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		[ -n "$(find "$d" -name '.ntfslinks-*.tmp' 2>/dev/null | head -n 1)" ] && break
+	done
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	bad=$(cd "$d" && for f in big*.bin; do
+		[ -e "$f" ] || continue
+		cmp -s "$f" "$T_TMP/new/$f" || cmp -s "$f" "$T_TMP/old/$f" || echo "$f"
+	done)
+	expect_eq "killed mirror $i: no incomplete file under its name" "" "$bad"
+	[ -n "$(find "$d" -name '.ntfslinks-*.tmp' | head -n 1)" ] && interrupted=1
+done
+expect_eq "a mirror was killed midway" 1 "$interrupted"
+run_nl mirror "$T_TMP/k2.img:/k" "$d"
+expect_rc "killed mirror: the next run" 0
+expect_eq "killed mirror: then the folder holds the new files" "" \
+	"$(cd "$d" && for f in big1.bin big2.bin big3.bin big4.bin; do cmp -s "$f" "$T_TMP/new/$f" || echo "$f"; done; ls -A | grep -v '^big[1-4]\.bin$')"
+
 # ---- refusals
 run_nl mirror "$V1:/src" "$D:/nothing"
 expect_rc "no destination: exit status" 2

@@ -346,9 +346,11 @@ static void keep_names(struct mirror *m)
 		n->kept = true;
 		n->create = false;
 		m->fate[n->have - 1] = MR_KEEP;
-		n->dh.ref = e->st.mref;
+		/* the copy links the other names to it: by reference in an image */
+		n->dh.ref = m->c->dst->kind == CP_EP_IMAGE ? e->st.mref : 0;
+		n->dh.fd = -1;
 		if (!g->made++) {
-			g->state = 1;	/* the copy links the other names to it */
+			g->state = 1;
 			g->first = n;
 		}
 	}
