@@ -154,6 +154,36 @@ if [ "$(id -u)" = 0 ] && [ -c /dev/fuse ] && command -v ntfs-3g >/dev/null 2>&1;
 	else
 		echo "SKIP: $T_NAME: ntfs-3g cannot mount here: $(head -c 200 "$T_TMP/mnt.err")"
 	fi
+	# a folder on an ntfs-3g mount as the destination (mounted again for the
+	# second run: the kernel keeps a link just made there as the folder it
+	# was made as for a while)
+	build_fixture "$T_TMP/dst.spec" "$T_TMP/fuse.img"
+	# unmount, and wait until the ntfs-3g daemon has written the image out
+	unmount() {
+		umount "$T_TMP/m" || fusermount -u "$T_TMP/m"
+		n=0
+		while pgrep -f "ntfs-3g.*$T_TMP/fuse.img" >/dev/null && [ "$n" -lt 100 ]; do
+			sleep 0.1
+			n=$((n + 1))
+		done
+	}
+	if ntfs-3g -o noatime "$T_TMP/fuse.img" "$T_TMP/m" 2>"$T_TMP/mnt.err"; then
+		run_nl mirror "$V1:/src" "$T_TMP/m/dst"
+		expect_rc "ntfs-3g destination: exit status" 0
+		unmount
+		ntfs-3g -o noatime "$T_TMP/fuse.img" "$T_TMP/m"
+		run_nl mirror "$V2:/src" "$T_TMP/m/dst"
+		expect_rc "ntfs-3g destination: the changes" 0
+		unmount
+		ntfs-3g -o noatime "$T_TMP/fuse.img" "$T_TMP/m"
+		run_nl mirror "$V2:/src" "$T_TMP/m/dst"
+		expect_match "ntfs-3g destination: then nothing to do" \
+			"^nothing to do: '$T_TMP/m/dst' is up to date" "$(last)"
+		unmount
+		same_but_outer "$V2:/src" "$T_TMP/fuse.img:/dst" "ntfs-3g destination"
+	else
+		echo "SKIP: $T_NAME: ntfs-3g cannot mount here: $(head -c 200 "$T_TMP/mnt.err")"
+	fi
 else
 	echo "SKIP: $T_NAME: the ntfs-3g part needs root, /dev/fuse and ntfs-3g"
 fi
