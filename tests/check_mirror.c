@@ -188,6 +188,8 @@ static Suite *suite(void)
 	Suite *s = suite_create("mirror");
 	TCase *tc = tcase_create("core");
 
+	/* several mirrors and comparisons of an image: more than Check's 4 s under load */
+	tcase_set_timeout(tc, 60);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_misuse);
 	tcase_add_test(tc, test_mirror);
