@@ -107,7 +107,7 @@ run_nl delorean --json --name Nightly --time '2026-01-01 03-00-00' "$V1:/data/su
 expect_eq "json: the steps and the summary" \
 	"{\"type\":\"step\",\"step\":\"copy\",\"path\":\"$BK:/n/Nightly 2026-01-01 03-00-00.incomplete\",\"dry_run\":false}
 {\"type\":\"step\",\"step\":\"rename\",\"path\":\"$BK:/n/Nightly 2026-01-01 03-00-00\",\"dry_run\":false}
-{\"type\":\"summary\",\"copied\":1,\"folder\":1,\"hardlinked\":0,\"junction\":0,\"symlink\":0,\"cropped\":0,\"spliced\":0,\"unrolled\":0,\"dangling\":0,\"loop\":0,\"excluded\":0,\"warning\":0,\"error\":0,\"cloned\":0,\"set\":\"$BK:/n/Nightly 2026-01-01 03-00-00\",\"newest\":null,\"dry_run\":false}" \
+{\"type\":\"summary\",\"copied\":1,\"folder\":1,\"hardlinked\":0,\"junction\":0,\"symlink\":0,\"cropped\":0,\"spliced\":0,\"unrolled\":0,\"dangling\":0,\"loop\":0,\"excluded\":0,\"warning\":0,\"error\":0,\"cloned\":0,\"deleted\":0,\"updated\":0,\"set\":\"$BK:/n/Nightly 2026-01-01 03-00-00\",\"newest\":null,\"dry_run\":false}" \
 	"$(printf '%s\n' "$T_OUT" | grep -v '"type":"action"')"
 run_nl delorean --time '2026-01-01 03-00-00' "$V1" "$BK:/root"
 run_nl ls "$BK:/root"

@@ -188,6 +188,28 @@ else
 	echo "SKIP: $T_NAME: the ntfs-3g part needs root, /dev/fuse and ntfs-3g"
 fi
 
+# ---- outer links by the policy, as copy does: spliced, unrolled, then
+#      cropped (and so deleted); excluded entries are left alone
+printf 'image size=32M label=POLICY\ndir /s\ndir /u\n' >"$T_TMP/pol.spec"
+build_fixture "$T_TMP/pol.spec" "$T_TMP/pol.img"
+P=$T_TMP/pol.img
+run_nl mirror --splice "$V1:/src" "$P:/s"
+expect_match "splice: the outer junction" \
+	"^spliced    junction $V1:/src/j-out -> $P:/s/j-out \\[C:.outside => C:.outside\\]" "$T_OUT"
+run_nl mirror --splice "$V1:/src" "$P:/s"
+expect_eq "splice: then nothing to do" "nothing to do: '$P:/s' is up to date (22 entries unchanged)" "$(last)"
+run_nl mirror --unroll "$V1:/src" "$P:/u"
+expect_match "unroll: the outer junction's target copied" \
+	"^copied     file     $V1:/outside/o.txt -> $P:/u/j-out/o.txt" "$T_OUT"
+run_nl mirror --unroll "$V1:/src" "$P:/u"
+expect_eq "unroll: then nothing to do" "nothing to do: '$P:/u' is up to date (23 entries unchanged)" "$(last)"
+run_nl mirror --exclude keep.txt "$V1:/src" "$P:/u"
+expect_match "crop: the unrolled folder goes" \
+	"^deleted    folder   - -> $P:/u/j-out \\(the link is left out of the copy\\)" "$T_OUT"
+expect_match "exclude: the excluded file is left alone" "^excluded   file     $V1:/src/keep.txt" "$T_OUT"
+run_nl ls "$P:/u"
+expect_match "exclude: keep.txt is still there" "^keep.txt$" "$T_OUT"
+
 # ---- a plain Linux folder as the destination
 mkdir "$T_TMP/lin"
 : >"$T_TMP/lin/extra.txt"
