@@ -210,6 +210,22 @@ expect_match "exclude: the excluded file is left alone" "^excluded   file     $V
 run_nl ls "$P:/u"
 expect_match "exclude: keep.txt is still there" "^keep.txt$" "$T_OUT"
 
+# ---- a plain Linux folder as the source: hardlinks and a symbolic link into
+#      an image; what a run read is not changed (its access time either), so
+#      the next run has nothing to do
+mkdir -p "$T_TMP/ls/sub"
+printf 'a\n' >"$T_TMP/ls/a.txt"
+ln "$T_TMP/ls/a.txt" "$T_TMP/ls/sub/b.txt"
+ln -s ../a.txt "$T_TMP/ls/sub/s.txt"
+printf 'c\n' >"$T_TMP/ls/c.txt"
+run_nl mirror "$T_TMP/ls" "$P:/s"
+expect_rc "linux source: exit status" 0
+expect_match "linux source: the hardlink" "^hardlinked file     $T_TMP/ls/sub/b.txt -> $P:/s/sub/b.txt" "$T_OUT"
+run_nl mirror "$T_TMP/ls" "$P:/s"
+expect_eq "linux source: then nothing to do" "nothing to do: '$P:/s' is up to date (5 entries unchanged)" "$(last)"
+run_nl diff "$T_TMP/ls" "$P:/s"
+expect_rc "linux source: diff" 0
+
 # ---- a plain Linux folder as the destination
 mkdir "$T_TMP/lin"
 : >"$T_TMP/lin/extra.txt"

@@ -363,7 +363,13 @@ static int src_dir_open(struct cp_src *s, const struct cp_loc *loc, const struct
 	}
 	f->n = 1;
 	if (st->type == CP_T_FILE || (st->type == CP_T_REPARSE && !st->is_dir)) {
-		f->fd = open(loc->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		/* reading leaves the access time as it was where we may (owner or
+		   root), so that a mirror copies it once and then finds it equal */
+		int fl = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+
+		f->fd = open(loc->path, fl | O_NOATIME);
+		if (f->fd < 0 && errno == EPERM)
+			f->fd = open(loc->path, fl);
 		if (f->fd < 0 && st->type == CP_T_REPARSE) {
 			f->n = 0;	/* an ntfs-3g symlink: no data to read */
 		} else if (f->fd < 0 || fstat(f->fd, &sb)) {

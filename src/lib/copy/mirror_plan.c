@@ -155,10 +155,13 @@ static bool dos_differs(const struct mirror *m, const struct cp_node *n, const s
 uint32_t mr_meta_diff(const struct mirror *m, const struct cp_stat *want, const struct cp_stat *e)
 {
 	const struct cp_dst *d = m->c->dst;
+	/* a folder read on the host has its access time moved by the reading
+	   itself (folders listed, links read): only an image's is compared */
+	bool atime = m->c->src[0]->kind == CP_EP_IMAGE;
 	uint32_t u = 0;
 
 	if (want->has_times && e->has_times &&
-	    (want->t.mtime != e->t.mtime || want->t.atime != e->t.atime ||
+	    (want->t.mtime != e->t.mtime || (atime && want->t.atime != e->t.atime) ||
 	     (d->ntfs && want->t.crtime != e->t.crtime)))
 		u |= MR_UPD_TIMES;
 	if (d->ntfs && ((want->attrs ^ e->attrs) & MR_FA_META))
