@@ -51,6 +51,8 @@ static void usage(FILE *out)
 		"      --dest-drive X:   drive letter of the backup volume, written into\n"
 		"                        absolute links (default: the source's)\n"
 		"      --no-acl          do not copy security descriptors\n"
+		"      --checksum        later runs: compare files of equal size and time\n"
+		"                        byte for byte too (else they are unchanged)\n"
 		"      --list            list every action (default: the steps and the\n"
 		"                        notable actions)\n"
 		"      --json            one JSON object per step and action, then a summary\n"
@@ -62,14 +64,6 @@ static void usage(FILE *out)
 		"could not be opened. See ntfslinks-delorean(1).\n");
 }
 
-struct delorean_fe {
-	bool json, list, dry_run;
-	nl_emit *em;
-	nl_table *tstep, *tact, *tsum;
-	struct fe_progress prog;
-	struct nl_column sum_cols[NL_COPY_ACT__COUNT + 4];
-};
-
 enum { T_STEP, T_PATH, T_DRY_RUN, T_NCOLS };
 
 static const struct nl_column step_cols[T_NCOLS] = {
@@ -79,23 +73,33 @@ static const struct nl_column step_cols[T_NCOLS] = {
 };
 
 enum { C_ACTION, C_KIND, C_SOURCE, C_DEST, C_TARGET, C_NEW_TARGET, C_REASON, C_BYTES, C_MFT,
-       C_NCOLS };
+       C_TXT_PATH, C_NCOLS };
 
-/* Text: "ACTION KIND SOURCE" (the rest in JSON and CSV). */
+/* Text: "ACTION KIND PATH", PATH the source, or what was deleted or updated
+ * in the set (the rest in JSON). */
 static const struct nl_column act_cols[C_NCOLS] = {
 	[C_ACTION] = { "action", "ACTION", 0, 10 },
 	[C_KIND] = { "kind", "KIND", 0, 8 },
-	[C_SOURCE] = { "source", "SOURCE", NL_ROLE_NAME, 0 },
+	[C_SOURCE] = { "source", "SOURCE", NL_COL_NO_TEXT, 0 },
 	[C_DEST] = { "dest", "DEST", NL_COL_NO_TEXT, 0 },
 	[C_TARGET] = { "target", "TARGET", NL_COL_NO_TEXT, 0 },
 	[C_NEW_TARGET] = { "new_target", "NEW TARGET", NL_COL_NO_TEXT, 0 },
 	[C_REASON] = { "reason", "REASON", NL_COL_NO_TEXT, 0 },
 	[C_BYTES] = { "bytes", "BYTES", NL_COL_RIGHT | NL_COL_NO_TEXT, 0 },
 	[C_MFT] = { "mft", "MFT", NL_COL_RIGHT | NL_COL_NO_TEXT, 0 },
+	[C_TXT_PATH] = { "path", "PATH", NL_COL_NO_JSON | NL_COL_NO_CSV | NL_ROLE_NAME, 0 },
 };
 
 /* The summary: the count of every action, then these. */
-enum { S_SET = NL_COPY_ACT__COUNT, S_NEWEST, S_DRY_RUN, S_LINE, S_NCOLS };
+enum { S_UNCHANGED = NL_COPY_ACT__COUNT, S_SET, S_NEWEST, S_DRY_RUN, S_LINE, S_NCOLS };
+
+struct delorean_fe {
+	bool json, list, dry_run;
+	nl_emit *em;
+	nl_table *tstep, *tact, *tsum;
+	struct fe_progress prog;
+	struct nl_column sum_cols[S_NCOLS];
+};
 
 static int on_step(void *ctx, const struct nl_delorean_event *ev)
 {
@@ -150,6 +154,7 @@ static void on_action(void *ctx, const struct nl_copy_event *ev)
 	nl_cell_uint(t, C_BYTES, ev->bytes);
 	if (ev->mft != UINT64_MAX)
 		nl_cell_uint(t, C_MFT, ev->mft);
+	nl_cell_str(t, C_TXT_PATH, ev->source ? ev->source : ev->dest);
 	nl_row_end(t);
 }
 
@@ -183,7 +188,11 @@ static void summary(struct delorean_fe *f, nl_delorean *d)
 						(unsigned long long)st.actions[a]);
 	}
 	if (len < sizeof(line) && line[len - 1] == ':')
-		snprintf(line + len, sizeof(line) - len, " nothing to do");
+		len += (size_t)snprintf(line + len, sizeof(line) - len, " nothing to do");
+	if (len < sizeof(line) && nl_delorean_newest(d))
+		snprintf(line + len, sizeof(line) - len, "; %llu unchanged",
+			 (unsigned long long)st.unchanged);
+	nl_cell_uint(f->tsum, S_UNCHANGED, st.unchanged);
 	nl_cell_str(f->tsum, S_SET, set);
 	nl_cell_str(f->tsum, S_NEWEST, newest);
 	nl_cell_bool(f->tsum, S_DRY_RUN, f->dry_run);
@@ -214,7 +223,7 @@ static int64_t time_arg(const char *a)
 
 enum {
 	OPT_CROP = 256, OPT_SPLICE, OPT_UNROLL, OPT_NAME, OPT_TIME, OPT_DRIVE, OPT_DEST_DRIVE,
-	OPT_NO_ACL, OPT_LIST, OPT_JSON,
+	OPT_NO_ACL, OPT_LIST, OPT_JSON, OPT_CHECKSUM,
 };
 
 static const struct option longopts[] = {
@@ -227,6 +236,7 @@ static const struct option longopts[] = {
 	{ "drive", required_argument, NULL, OPT_DRIVE },
 	{ "dest-drive", required_argument, NULL, OPT_DEST_DRIVE },
 	{ "no-acl", no_argument, NULL, OPT_NO_ACL },
+	{ "checksum", no_argument, NULL, OPT_CHECKSUM },
 	{ "list", no_argument, NULL, OPT_LIST },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "help", no_argument, NULL, 'h' },
@@ -251,6 +261,7 @@ static void parse_args(int argc, char **argv, struct nl_delorean_options *o,
 		case OPT_DRIVE: o->copy.src_drive = drive_arg("--drive", optarg); break;
 		case OPT_DEST_DRIVE: o->copy.dest_drive = drive_arg("--dest-drive", optarg); break;
 		case OPT_NO_ACL: o->copy.no_acl = true; break;
+		case OPT_CHECKSUM: o->copy.checksum = true; break;
 		case OPT_LIST: f->list = true; break;
 		case OPT_JSON: f->json = true; break;
 		case 'h': usage(stdout); exit(FE_EXIT_OK);
@@ -279,6 +290,7 @@ static int open_listing(struct delorean_fe *f)
 	for (int a = 0; a < NL_COPY_ACT__COUNT; a++)
 		sc[a] = (struct nl_column){ nl_copy_action_name((enum nl_copy_action)a), NULL,
 					    NL_COL_NO_TEXT, 0 };
+	sc[S_UNCHANGED] = (struct nl_column){ "unchanged", NULL, NL_COL_NO_TEXT, 0 };
 	sc[S_SET] = (struct nl_column){ "set", NULL, NL_COL_NO_TEXT, 0 };
 	sc[S_NEWEST] = (struct nl_column){ "newest", NULL, NL_COL_NO_TEXT, 0 };
 	sc[S_DRY_RUN] = (struct nl_column){ "dry_run", NULL, NL_COL_NO_TEXT, 0 };

@@ -388,6 +388,47 @@ static int find_drive(struct nl_delorean *d)
 	return rc;
 }
 
+/* Later runs: the newest set cloned into the new one (its links that point
+ * outside it kept as they are), the 1023-name limit checked first. */
+static int clone_newest(struct nl_delorean *d)
+{
+	struct nl_copy_options o;
+	int rc = report_step(d, NL_DELOREAN_CLONE, d->set_incomplete);
+
+	if (rc)
+		return rc;
+	nl_copy_options_init(&o);
+	o.clone = NL_COPY_CLONE_HARDLINK;
+	o.outer = NL_COPY_SPLICE;
+	o.src_drive = o.dest_drive = d->drive;
+	o.progress = d->o.copy.progress;
+	o.progress_ctx = d->o.copy.progress_ctx;
+	d->in_clone = true;
+	d->clone_errors = 0;
+	rc = run_job(d, &o, d->newest, d->set_incomplete, false);
+	d->in_clone = false;
+	if (rc == -EMLINK)
+		fail(d, rc, "%llu file%s of '%.400s' would pass %d names in a new set: "
+		     "nothing was made", (unsigned long long)d->clone_errors,
+		     d->clone_errors == 1 ? "" : "s", d->newest, NL_MAX_LINKS);
+	return rc;
+}
+
+/* SRC mirrored onto the new set (a dry run: onto the newest set, to show what
+ * changed since). */
+static int mirror_source(struct nl_delorean *d)
+{
+	struct nl_copy_options o = d->o.copy;
+	const char *onto = o.dry_run ? d->newest : d->set_incomplete;
+	int rc = report_step(d, NL_DELOREAN_MIRROR, onto);
+
+	if (rc)
+		return rc;
+	o.mirror = true;
+	o.dest_drive = d->drive;
+	return run_job(d, &o, d->src, onto, true);
+}
+
 /* The first run: SRC Smart-Copied into the new set (BACKUPDIR made when missing). */
 static int copy_source(struct nl_delorean *d)
 {
@@ -462,11 +503,12 @@ int nl_delorean_run(nl_delorean *d)
 		rc = report_step(d, NL_DELOREAN_NEWEST, d->newest);
 	if (!rc)
 		rc = find_drive(d);
-	if (!rc && d->newest)
-		rc = fail(d, -ENOTSUP, "a later set is made by a clone of '%.400s' and a mirror "
-			  "of the source onto it: the mirror is not there yet", d->newest);
-	if (!rc)
+	if (!rc && !d->newest)
 		made = copy_source(d);
+	else if (!rc && !d->o.copy.dry_run)
+		made = clone_newest(d);
+	if (!rc && made >= 0 && d->newest)
+		made = mirror_source(d);
 	if (!rc && made < 0)
 		rc = made;
 	if (!rc && !d->o.copy.dry_run)

@@ -1,0 +1,48 @@
+#!/bin/sh
+# delorean-guard.sh: 'ntfslinks delorean' stops before writing when a file of the newest set would pass 1023 names in a new one: a source file with 300 names reaches the limit at the fourth set; another name starts a new series.
+. "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
+
+[ -x "$MKFIXTURE" ] || skip "fixtures/mkfixture is not built"
+
+cat >"$T_TMP/src.spec" <<'EOS'
+image size=16M
+default-time 2016-02-03T04:05:06Z
+file /many/f001 -p text="m\n"
+link /many/f001 /many/f{002..300}
+file /many/other.txt text="o\n"
+EOS
+build_fixture "$T_TMP/src.spec" "$T_TMP/src.img"
+printf 'image size=32M\n' >"$T_TMP/empty.spec"
+build_fixture "$T_TMP/empty.spec" "$T_TMP/bk.img"
+SRC=$T_TMP/src.img BK=$T_TMP/bk.img
+
+# three sets: the file has 300, 600, then 900 names
+for day in 01 02 03; do
+	run_nl delorean --time "2026-01-$day 00-00-00" "$SRC:/many" "$BK:/g"
+	expect_rc "set $day: exit status" 0
+done
+run_nl siblings "$BK" "/g/many 2026-01-03 00-00-00/f001"
+expect_eq "three sets: 900 names, 300 in each set" "900 300 300 300" \
+	"$(printf '%s\n' "$T_OUT" | awk -F'  +' 'NR > 1 { n++; c[substr($4, 1, 27)]++ } END { printf "%d", n; for (k in c) printf " %d", c[k] }')"
+
+# the fourth would give it 300 more: 1200
+h=$(hash_of "$BK")
+run_nl delorean --time '2026-01-04 00-00-00' "$SRC:/many" "$BK:/g"
+expect_rc "guard: exit status" 1
+expect_eq "guard: the file named, and why" \
+	"ntfslinks: '$BK:/g/many 2026-01-03 00-00-00/f001': the file has 900 names, the clone would give it 300 more: over 1023
+ntfslinks: '$BK:/g': 1 file of '$BK:/g/many 2026-01-03 00-00-00' would pass 1023 names in a new set: nothing was made" "$T_ERR"
+expect_eq "guard: nothing written" "$h" "$(hash_of "$BK")"
+run_nl ls "$BK:/g"
+expect_eq "guard: three sets, no incomplete one" "many 2026-01-01 00-00-00/
+many 2026-01-02 00-00-00/
+many 2026-01-03 00-00-00/" "$T_OUT"
+
+# a new series under another name starts with a copy
+run_nl delorean --name many2 --time '2026-01-04 00-00-00' "$SRC:/many" "$BK:/g"
+expect_rc "new series: exit status" 0
+run_nl siblings "$BK" "/g/many2 2026-01-04 00-00-00/f001"
+expect_eq "new series: a file of its own with 300 names" "300" \
+	"$(printf '%s\n' "$T_OUT" | awk 'NR > 1' | wc -l | tr -d ' ')"
+
+finish
