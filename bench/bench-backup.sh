@@ -1,5 +1,5 @@
 #!/bin/sh
-# bench-backup.sh: time 'ntfslinks clone' against cp -al across an ntfs-3g mount, and 'ntfslinks diff' and a 'ntfslinks mirror' with nothing to do, of two equal trees, against one scan of each volume (ratios, one run; not part of the test suite).
+# bench-backup.sh: time 'ntfslinks clone' against cp -al across an ntfs-3g mount, 'ntfslinks diff' and a 'ntfslinks mirror' with nothing to do, of two equal trees, against one scan of each volume, and a second 'ntfslinks delorean' set against rsync --link-dest across two ntfs-3g mounts and a mirror with nothing to do (ratios, one run; not part of the test suite).
 #
 #   bench/bench-backup.sh [BUILD_DIR]
 #
@@ -17,12 +17,22 @@
 #   mirror      ntfslinks mirror IMG:/tree COPY:/tree (nothing to do: the
 #               trees are equal; COPY is opened for writing and left as it was)
 #   scan        ntfslinks scan IMG, then ntfslinks scan COPY
+#   delorean    ntfslinks delorean NEW:/tree BK:/sets, BK holding a first
+#               set of the tree; NEW is the tree with 1% of its files
+#               changed, 0.5% deleted and 0.5% added (through an ntfs-3g
+#               mount, not timed)
+#   rsync       NEW and BK (as it was before) mounted with ntfs-3g, rsync -aH
+#               --link-dest=THE-FIRST-SET NEW/tree/ BK/sets/SECOND/, both
+#               unmounted (mounts, unmounts and the daemons' exit timed)
+#   mirror-noop ntfslinks mirror NEW:/tree BK:/sets/SECOND after delorean
+#               (nothing to do)
 #
 # and prints the times and the ratios the issue sets as targets:
 #   clone >= 10x faster than cp -al across an ntfs-3g mount;
 #   mirror with nothing changed: <= 2x one scan of both volumes (and diff of
-#   two equal trees, the part of it that reads both sides, beside it).
-# delorean is not measured here.
+#   two equal trees, the part of it that reads both sides, beside it);
+#   delorean's second set >= 10x faster than rsync --link-dest and <= 3x the
+#   mirror with nothing to do.
 #
 # Environment:
 #   FILES     files in the image                 (default 50000)
@@ -31,8 +41,8 @@
 #   WORKDIR   where the image is kept            (default $BUILD_DIR/bench-images)
 #
 # Bench-only dependencies (Debian packages): time, ntfs-3g, coreutils,
-# util-linux (mountpoint). cp-al needs root and /dev/fuse; it is skipped with
-# the reason when they are missing.
+# util-linux (mountpoint), rsync. cp-al, delorean and rsync need root and
+# /dev/fuse; they are skipped with the reason when they are missing.
 set -eu
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -58,7 +68,9 @@ WORKDIR=$(cd "$WORKDIR" && pwd)
 tmp=$(mktemp -d)
 cleanup() {
 	set +e
-	mountpoint -q "$tmp/m" 2>/dev/null && umount "$tmp/m"
+	for m in "$tmp/m" "$tmp/m1" "$tmp/m2"; do
+		mountpoint -q "$m" 2>/dev/null && umount "$m"
+	done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -115,6 +127,45 @@ timed mirror "$ntfslinks" mirror "$tmp/img:/tree" "$tmp/copy:/tree"
 [ "$(sha256sum "$tmp/copy" | cut -d' ' -f1)" = "$hcopy" ] || die "mirror with nothing to do wrote"
 timed scan sh -c "'$ntfslinks' scan '$tmp/img' && '$ntfslinks' scan '$tmp/copy'"
 
+# ---- delorean: the second set of a changed tree
+dl=
+if [ "$(id -u)" = 0 ] && [ -c /dev/fuse ] && command -v ntfs-3g >/dev/null &&
+	command -v rsync >/dev/null; then
+	cp --sparse=always "$src" "$tmp/new"
+	mkdir -p "$tmp/m" "$tmp/m1" "$tmp/m2"
+	ntfs-3g "$tmp/new" "$tmp/m" || die "cannot mount $tmp/new"
+	# every 100th file (by path) changed, every 200th deleted, as many added
+	(cd "$tmp/m" && find tree -type f | LC_ALL=C sort) >"$tmp/files"
+	awk 'NR % 100 == 50' "$tmp/files" | while IFS= read -r f; do
+		printf 'changed\n' >>"$tmp/m/$f"; done
+	awk 'NR % 200 == 1' "$tmp/files" | while IFS= read -r f; do rm -f "$tmp/m/$f"; done
+	awk 'NR % 200 == 99' "$tmp/files" | while IFS= read -r f; do
+		printf 'added\n' >"$tmp/m/$f.added"; done
+	umount "$tmp/m"
+	while pgrep -f "ntfs-3g $tmp/new" >/dev/null; do sleep 0.05; done
+	"$ntfslinks" mkimage --empty "$(( $(stat -c %s "$src") * 2 ))" "$tmp/bk" >/dev/null ||
+		die "cannot make the backup image"
+	"$ntfslinks" delorean --time '2026-01-01 00-00-00' "$tmp/img:/tree" "$tmp/bk:/sets" >/dev/null ||
+		die "the first set failed"
+	cp --sparse=always "$tmp/bk" "$tmp/bk0"
+	sync
+	timed delorean "$ntfslinks" delorean --time '2026-01-02 00-00-00' "$tmp/new:/tree" "$tmp/bk:/sets"
+	timed mirror-noop "$ntfslinks" mirror "$tmp/new:/tree" "$tmp/bk:/sets/tree 2026-01-02 00-00-00"
+	export tmp
+	timed rsync sh -c '
+		ntfs-3g -o ro "$tmp/new" "$tmp/m1" || exit 1
+		ntfs-3g "$tmp/bk0" "$tmp/m2" || exit 1
+		rsync -aH --link-dest="$tmp/m2/sets/tree 2026-01-01 00-00-00" "$tmp/m1/tree/" \
+			"$tmp/m2/sets/tree 2026-01-02 00-00-00/"
+		rc=$?
+		umount "$tmp/m1"; umount "$tmp/m2"
+		while pgrep -f "ntfs-3g.*$tmp/(new|bk0)" >/dev/null; do sleep 0.05; done
+		exit $rc'
+	dl=$(cat "$tmp/delorean")
+else
+	say "bench-backup: delorean and rsync skipped: need root, /dev/fuse, ntfs-3g and rsync"
+fi
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 printf '%-8s %8s\n' method wall-s
 printf '%-8s %8s\n' clone "$(cat "$tmp/clone")"
@@ -125,3 +176,8 @@ printf 'diff / scan of both: %sx (the reading part of a mirror no-op)\n' \
 	"$(ratio "$(cat "$tmp/diff")" "$(cat "$tmp/scan")")"
 printf 'mirror no-op / scan of both: %sx (target <= 2)\n' \
 	"$(ratio "$(cat "$tmp/mirror")" "$(cat "$tmp/scan")")"
+if [ -n "$dl" ]; then
+	printf '%-11s %8s\n' delorean "$dl" rsync "$(cat "$tmp/rsync")" mirror-noop "$(cat "$tmp/mirror-noop")"
+	printf 'rsync --link-dest / delorean: %sx (target >= 10)\n' "$(ratio "$(cat "$tmp/rsync")" "$dl")"
+	printf 'delorean / mirror no-op: %sx (target <= 3)\n' "$(ratio "$dl" "$(cat "$tmp/mirror-noop")")"
+fi
