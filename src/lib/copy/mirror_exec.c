@@ -78,6 +78,8 @@ static int open_folder(struct mirror *m, const char *rel, struct cp_dh *h)
 		rc = name ? d->ops->open_dir(d, &cur, name, &next) : -ENOMEM;
 		free(name);
 		d->ops->close(d, &cur);
+		if (rc)
+			break;
 		cur = next;
 	}
 	if (!rc)
