@@ -226,6 +226,11 @@ nl_json info "$img" "/b/Long File Name.txt"
 expect_rc "info" 0
 expect_eq "info" "$m_long	true	false	2	/a/second-name.txt|/b/Long File Name.txt	|LONGFI~1.TXT	2" \
 	"$(jfields info mft in_use directory name_count names dos_aliases size <"$T_TMP/out")"
+run_nl info "$img" "/b/Long File Name.txt"
+expect_eq "info text: one DOS alias per name, '-' for none" "DOS aliases:        -, LONGFI~1.TXT" \
+	"$(grep '^DOS aliases:' "$T_TMP/out")"
+run_nl info "$img" /a/one.txt
+expect_eq "info text: no DOS alias at all" "DOS aliases:        -" "$(grep '^DOS aliases:' "$T_TMP/out")"
 nl_json info "$img" /many/f00.txt
 expect_eq "info of the 40-name file: attribute list" "40	true" \
 	"$(jfields info name_count attribute_list <"$T_TMP/out")"

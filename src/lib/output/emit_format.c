@@ -53,6 +53,30 @@ static void scalar_text(const struct cell *c, struct obuf *b)
 	ob_adds(b, tmp);
 }
 
+/* A list of strings joined by @join; an empty element (a name with no DOS
+ * alias, kept so that the list stays parallel to another) is @null_text, and
+ * a list of empty elements only is @null_text once. */
+static void strs_plain(const struct cell *c, struct obuf *b, const char *null_text,
+		       const char *join)
+{
+	size_t i = 0;
+
+	while (i < c->n && c->len[i] == 0)
+		i++;
+	if (c->n && i == c->n && *null_text) {
+		ob_adds(b, null_text);
+		return;
+	}
+	for (i = 0; i < c->n; i++) {
+		if (i)
+			ob_adds(b, join);
+		if (c->len[i])
+			ob_escaped(b, c->s + c->off[i], c->len[i], 0);
+		else
+			ob_adds(b, null_text);
+	}
+}
+
 void emit_cell_plain(const struct cell *c, struct obuf *b, const char *null_text, const char *join)
 {
 	switch (c->type) {
@@ -63,11 +87,7 @@ void emit_cell_plain(const struct cell *c, struct obuf *b, const char *null_text
 		ob_escaped(b, c->s, c->slen, 0);
 		break;
 	case C_STRS:
-		for (size_t i = 0; i < c->n; i++) {
-			if (i)
-				ob_adds(b, join);
-			ob_escaped(b, c->s + c->off[i], c->len[i], 0);
-		}
+		strs_plain(c, b, null_text, join);
 		break;
 	default:
 		scalar_text(c, b);
