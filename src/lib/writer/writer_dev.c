@@ -154,101 +154,14 @@ static void wb_touch(struct wb_cache *c, struct wb_block *b)
 	lru_front(c, b);
 }
 
-/* Fault injection (writer_int.h): every write to the lower device is counted. */
-static struct {
-	unsigned long nth;	/* 0: off */
-	unsigned long writes;
-	unsigned long mirror[16];	/* the first writes of the mirror */
-	unsigned nmirror;
-	int err;
-	enum nl_w_fault_kind kind;
-	uint64_t (*done)[2];	/* NL_W_FAULT_FULL: byte ranges written, [start, end) */
-	size_t ndone, capdone;
-} fault;
-
-void nl_w_fault_inject(unsigned long nth, int err)
-{
-	fault.nth = nth;
-	fault.err = err;
-	fault.writes = 0;
-	fault.nmirror = 0;
-	fault.kind = NL_W_FAULT_STICKY;
-	fault.ndone = 0;
-}
-
-void nl_w_fault_set_kind(enum nl_w_fault_kind kind)
-{
-	fault.kind = kind;
-}
-
-/* NL_W_FAULT_FULL: were the N bytes at OFF all written before (since the fault was set)? */
-static bool fault_rewrite(uint64_t off, uint64_t n)
-{
-	for (uint64_t end = off + n; off < end;) {
-		size_t i;
-
-		for (i = 0; i < fault.ndone; i++)
-			if (fault.done[i][0] <= off && off < fault.done[i][1])
-				break;
-		if (i == fault.ndone)
-			return false;
-		off = fault.done[i][1];
-	}
-	return true;
-}
-
-/* NL_W_FAULT_FULL: remember N bytes at OFF as written. */
-static void fault_note(uint64_t off, uint64_t n)
-{
-	if (fault.ndone == fault.capdone) {
-		size_t cap = fault.capdone ? fault.capdone * 2 : 64;
-		uint64_t (*v)[2] = realloc(fault.done, cap * sizeof(*v));
-
-		if (!v)
-			return;	/* a test's bookkeeping: the range counts as new */
-		fault.done = v;
-		fault.capdone = cap;
-	}
-	fault.done[fault.ndone][0] = off;
-	fault.done[fault.ndone++][1] = off + n;
-}
-
-/* Does the write of N bytes at OFF, number fault.writes, fail? */
-static bool fault_hits(uint64_t off, uint64_t n)
-{
-	bool hit = fault.nth && fault.writes >= fault.nth;
-
-	switch (fault.kind) {
-	case NL_W_FAULT_ONCE:
-		return fault.nth && fault.writes == fault.nth;
-	case NL_W_FAULT_FULL:
-		if (hit && fault_rewrite(off, n))
-			return false;
-		if (!hit)
-			fault_note(off, n);
-		return hit;
-	default:
-		return hit;
-	}
-}
-
-unsigned long nl_w_fault_writes(void)
-{
-	return fault.writes;
-}
-
-unsigned long nl_w_fault_mirror_write(unsigned i)
-{
-	return i < fault.nmirror ? fault.mirror[i] : 0;
-}
-
 /* The lower device's pwrite, or the injected fault. */
 static s64 lower_pwrite(struct ntfs_device *dev, struct wb_cache *c, const void *buf, s64 n,
 			s64 off)
 {
-	fault.writes++;
-	if (fault_hits((uint64_t)off, (uint64_t)n)) {
-		errno = fault.err;
+	int err = nl_w_fault_write((uint64_t)off, (uint64_t)n);
+
+	if (err) {
+		errno = err;
 		return -1;
 	}
 	return c->lower->pwrite(dev, buf, n, off);
@@ -289,8 +202,8 @@ static int wb_write_run(struct ntfs_device *dev, struct wb_cache *c,
 		b->dirty = false;
 	}
 	rc = lower_write_all(dev, c, c->run, n * WB_SIZE, first << WB_SHIFT);
-	if (wb_class_of(c, first) == NL_W_MIRR && fault.nmirror < 16)
-		fault.mirror[fault.nmirror++] = fault.writes;
+	if (wb_class_of(c, first) == NL_W_MIRR)
+		nl_w_fault_mirror_note();
 	if (!rc && wb_class_of(c, first) == NL_W_HEAD)
 		nl_w_order_head_written(&c->order);
 	if (rc && !c->err)

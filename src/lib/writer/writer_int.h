@@ -146,7 +146,7 @@ bool nl_w_full(const struct nl_writer *w);
 void nl_w_fault_inject(unsigned long nth, int err);
 unsigned long nl_w_fault_writes(void);
 /* The number (as nl_w_fault_writes counts) of the @i-th write of $MFTMirr (from 0; the first
- * 16 are kept), 0 if none: a fault there leaves the mirror older than $MFT (writer_dev.c). */
+ * 16 are kept), 0 if none: a fault there leaves the mirror older than $MFT (writer_fault.c). */
 unsigned long nl_w_fault_mirror_write(unsigned i);
 
 /* When the first records of $MFT in the volume at byte OFFSET of IMAGE are sound and
@@ -166,6 +166,11 @@ enum nl_w_fault_kind {
 				   full file system under a sparse image */
 };
 void nl_w_fault_set_kind(enum nl_w_fault_kind kind);
+/* writer_dev.c's side (writer_fault.c): a write of @n bytes at @off is
+ * counted, 0 or the errno it fails with; the write just counted went to
+ * $MFTMirr. */
+int nl_w_fault_write(uint64_t off, uint64_t n);
+void nl_w_fault_mirror_note(void);
 
 /* Refuse an image that is mounted (writer_busy.c): -EBUSY if
  * /proc/self/mountinfo or a regular /etc/mtab has IMAGE, or a loop device
