@@ -228,6 +228,8 @@ void cp_set_err(struct nl_copy *c, const char *fmt, ...) __attribute__((format(p
 /* Split endpoint @spec into an existing image ("FILE" or "FILE@N") and the
  * path inside it (both malloc'ed); false (both NULL) for a host path. */
 bool cp_image_spec_split(const char *spec, char **image, char **path);
+/* Free a source (or a destination read as a source, as mirror does) and its backend. */
+void cp_src_free(struct cp_src *s);
 
 /* ---- copy_plan.c ---------------------------------------------------------------- */
 

@@ -255,7 +255,7 @@ static bool missing_image_spec(const char *spec, char **image)
 	return r;
 }
 
-static void src_free(struct cp_src *s)
+void cp_src_free(struct cp_src *s)
 {
 	if (!s)
 		return;
@@ -325,18 +325,18 @@ int nl_copy_add_source(struct nl_copy *c, const char *spec)
 out:
 	if (rc) {
 		cp_set_err(c, "%s", *err ? err : strerror(-rc));
-		src_free(s);
+		cp_src_free(s);
 		return rc;
 	}
 	if (s->root_st.type == CP_T_OTHER || (s->kind == CP_EP_IMAGE && is_link_stat(&s->root_st))) {
 		cp_set_err(c, "%s", s->root_st.type == CP_T_OTHER ? "not a file or folder" :
 			"the source is a junction or symbolic link: name its target");
-		src_free(s);
+		cp_src_free(s);
 		return -EINVAL;
 	}
 	ns = realloc(c->src, (c->nsrc + 1) * sizeof(*ns));
 	if (!ns) {
-		src_free(s);
+		cp_src_free(s);
 		return -ENOMEM;
 	}
 	c->src = ns;
@@ -610,7 +610,7 @@ void nl_copy_free(struct nl_copy **cp)
 	free(c->seen);
 	dst_free(c->dst);
 	for (size_t i = 0; i < c->nsrc; i++)
-		src_free(c->src[i]);
+		cp_src_free(c->src[i]);
 	free(c->src);
 	free(c->buf);
 	free(c);

@@ -343,21 +343,6 @@ static int check_endpoints(struct nl_copy *c)
 	return 0;
 }
 
-static void dest_free(struct cp_src *s)
-{
-	if (!s)
-		return;
-	if (s->ops && s->ops->free)
-		s->ops->free(s);
-	cp_stat_clear(&s->root_st);
-	free(s->spec);
-	free(s->image);
-	free(s->root);
-	free(s->vol_key);
-	free(s->mnt);
-	free(s);
-}
-
 int cp_mirror_run(struct nl_copy *c)
 {
 	struct mirror m;
@@ -389,7 +374,7 @@ int cp_mirror_run(struct nl_copy *c)
 	if (!rc && !c->o.dry_run)
 		rc = cp_finish(c);
 	mr_plan_free(&m);
-	dest_free(m.ds);
+	cp_src_free(m.ds);
 	if (!rc && c->stop) {
 		cp_set_err(c, "stopped");
 		rc = -ECANCELED;
