@@ -142,6 +142,9 @@ struct nl_copy {
 	bool ran;
 	bool partial;
 	bool stop;
+	uint32_t guard_limit;	/* mirror dry run: only check that no file of the destination
+				   passes this many names in a hardlink clone of it mirrored
+				   (mirror_guard.c); 0: a mirror as asked */
 };
 
 /* ---- small inline functions -------------------------------------------------- */

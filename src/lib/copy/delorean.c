@@ -34,6 +34,7 @@ struct nl_delorean {
 	struct nl_copy_stats st;
 	uint64_t clone_errors;
 	bool in_clone;
+	bool in_guard;		/* the limit checked: only the files of the newest set told */
 	char err[NL_ERRMSG_SIZE];
 };
 
@@ -314,11 +315,17 @@ static int scan_sets(struct nl_delorean *d)
 
 /* ---- the copy jobs ------------------------------------------------------------ */
 
-/* The clone's actions stay quiet but for errors and warnings (counted). */
+/* The clone's actions stay quiet but for errors and warnings (counted); the
+ * limit check's but for the files it names. */
 static void on_action(void *ctx, const struct nl_copy_event *ev)
 {
 	struct nl_delorean *d = ctx;
 
+	if (d->in_guard && (ev->action != NL_COPY_ACT_ERROR || !ev->source ||
+			    strncmp(ev->source, d->newest, strlen(d->newest))))
+		return;		/* the mirror that follows tells the rest */
+	if (d->in_guard)
+		d->clone_errors++;
 	if (d->in_clone && ev->action != NL_COPY_ACT_ERROR && ev->action != NL_COPY_ACT_WARNING)
 		return;
 	if (d->in_clone && ev->action == NL_COPY_ACT_ERROR)
@@ -328,9 +335,10 @@ static void on_action(void *ctx, const struct nl_copy_event *ev)
 }
 
 /* Run one job from @src to @dest with options @o; the totals of the job that
- * copies or mirrors SRC are kept. Returns nl_copy_run()'s result. */
+ * copies or mirrors SRC are kept; @guard: a mirror that only checks the name
+ * limit (mirror_guard.c). Returns nl_copy_run()'s result. */
 static int run_job(struct nl_delorean *d, const struct nl_copy_options *o, const char *src,
-		   const char *dest, bool keep_stats)
+		   const char *dest, bool keep_stats, uint32_t guard)
 {
 	struct nl_copy_options jo = *o;
 	nl_copy *c = NULL;
@@ -341,6 +349,7 @@ static int run_job(struct nl_delorean *d, const struct nl_copy_options *o, const
 	rc = nl_copy_new(&jo, &c);
 	if (rc)
 		return fail(d, rc, "%s", strerror(-rc));
+	c->guard_limit = guard;
 	rc = nl_copy_add_source(c, src);
 	if (rc)
 		fail(d, rc, "'%.400s': %.500s", src, nl_copy_error(c));
@@ -405,8 +414,32 @@ static int clone_newest(struct nl_delorean *d)
 	o.progress_ctx = d->o.copy.progress_ctx;
 	d->in_clone = true;
 	d->clone_errors = 0;
-	rc = run_job(d, &o, d->newest, d->set_incomplete, false);
+	rc = run_job(d, &o, d->newest, d->set_incomplete, false, 0);
 	d->in_clone = false;
+	if (rc == -EMLINK)
+		fail(d, rc, "%llu file%s of '%.400s' would pass %d names in a new set: "
+		     "nothing was made", (unsigned long long)d->clone_errors,
+		     d->clone_errors == 1 ? "" : "s", d->newest, NL_MAX_LINKS);
+	return rc;
+}
+
+/* Before anything is made: SRC's mirror planned onto the newest set, which
+ * the new set clones, so that the names each of its files would reach (those
+ * it has, the clone's, then the mirror's) are known; files that would pass
+ * the limit are reported and nothing is made. */
+static int check_limit(struct nl_delorean *d)
+{
+	struct nl_copy_options o = d->o.copy;
+	int rc;
+
+	o.mirror = true;
+	o.dry_run = true;
+	o.dest_drive = d->drive;
+	o.progress = NULL;
+	d->in_guard = true;
+	d->clone_errors = 0;
+	rc = run_job(d, &o, d->src, d->newest, false, NL_MAX_LINKS);
+	d->in_guard = false;
 	if (rc == -EMLINK)
 		fail(d, rc, "%llu file%s of '%.400s' would pass %d names in a new set: "
 		     "nothing was made", (unsigned long long)d->clone_errors,
@@ -426,7 +459,7 @@ static int mirror_source(struct nl_delorean *d)
 		return rc;
 	o.mirror = true;
 	o.dest_drive = d->drive;
-	return run_job(d, &o, d->src, onto, true);
+	return run_job(d, &o, d->src, onto, true, 0);
 }
 
 /* The first run: SRC Smart-Copied into the new set (BACKUPDIR made when missing). */
@@ -440,7 +473,7 @@ static int copy_source(struct nl_delorean *d)
 	o.parents = true;
 	o.into = false;
 	o.dest_drive = d->drive;
-	return run_job(d, &o, d->src, d->set_incomplete, true);
+	return run_job(d, &o, d->src, d->set_incomplete, true, 0);
 }
 
 /* The set is complete: "NAME STAMP.incomplete" becomes "NAME STAMP", the links
@@ -505,7 +538,7 @@ int nl_delorean_run(nl_delorean *d)
 		rc = find_drive(d);
 	if (!rc && !d->newest)
 		made = copy_source(d);
-	else if (!rc && !d->o.copy.dry_run)
+	else if (!rc && !d->o.copy.dry_run && !(made = check_limit(d)))
 		made = clone_newest(d);
 	if (!rc && made >= 0 && d->newest)
 		made = mirror_source(d);

@@ -358,6 +358,10 @@ int cp_mirror_run(struct nl_copy *c)
 		rc = cp_plan(c);
 	if (!rc)
 		rc = mr_plan(&m);
+	if (!rc && c->guard_limit) {
+		rc = mr_guard(&m);
+		goto out;
+	}
 	if (!rc)
 		rc = cp_exec_begin(c, &m.x);
 	if (!rc) {
@@ -369,6 +373,7 @@ int cp_mirror_run(struct nl_copy *c)
 			update_root(&m);
 		cp_exec_end(c, &m.x);
 	}
+out:
 	if (m.ds && m.ds->shared)
 		cp_src_ntfs_detach(m.ds);	/* read through the writer: done before it closes */
 	if (!rc && !c->o.dry_run)

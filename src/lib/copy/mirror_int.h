@@ -1,6 +1,7 @@
 /* mirror_int.h: Smart Mirror in the copy engine: the destination read as a tree and set against
  * the copy plan (mirror_plan.c: what stays, what is set in place, what goes), then carried out
- * (mirror_exec.c: deletions, updates, the plan's new entries through the copy executor). */
+ * (mirror_exec.c: deletions, updates, the plan's new entries through the copy executor);
+ * the name limit of a DeLorean set (mirror_guard.c). */
 #ifndef NTFSLINKS_MIRROR_INT_H
 #define NTFSLINKS_MIRROR_INT_H
 
@@ -65,5 +66,12 @@ uint32_t mr_meta_diff(const struct mirror *m, const struct cp_stat *want, const 
 bool mr_wants_acl(const struct mirror *m, const struct cp_node *n);
 /* Free what mr_plan() made. */
 void mr_plan_free(struct mirror *m);
+
+/* ---- mirror_guard.c --------------------------------------------------------------- */
+
+/* After mr_plan(): do the files of the destination stay within c->guard_limit
+ * names through a hardlink clone of it and this mirror? Those that would not
+ * are reported; 0, -EMLINK (message set) or -ENOMEM. */
+int mr_guard(struct mirror *m);
 
 #endif
