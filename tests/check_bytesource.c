@@ -1,4 +1,4 @@
-/* check_bytesource.c: Check suite for byte sources: raw files, buffers, split raw sets, format names, volumes opened from a buffer, backup boot sectors. */
+/* check_bytesource.c: Check suite for byte sources: raw files, buffers, split raw sets, format names, volumes opened from a buffer, backup boot sectors, E01 reads shared by two readers. */
 #include "config.h"
 
 #include <check.h>
@@ -307,6 +307,218 @@ START_TEST(test_backup_boot)
 }
 END_TEST
 
+#ifdef HAVE_LIBEWF
+/*
+ * An uncompressed E01 of EWF_MEDIA bytes (each 8-byte word holds its own
+ * index, so a byte read from the wrong place never passes), in 1 MiB
+ * segments (ewfacquire's least: four of them, 31 chunks of 32 KiB in each)
+ * so that reads cross segment boundaries.  Reads of 256 KiB and more are
+ * shared by the backend's two readers, smaller ones are not.
+ */
+#define EWF_MEDIA ((3u << 20) + 2560u)
+#define EWF_CHUNK 32768u
+
+/* ewf_make: the media at @dir/NAME.bin and its E01 at @dir/NAME.E01 (false
+ * when ewfacquire is missing); the media's bytes into @media. */
+static bool ewf_make(const char *name, uint8_t *media)
+{
+	char raw[4300], cmd[9000];
+
+	for (uint64_t i = 0; i < EWF_MEDIA / 8; i++) {
+		uint64_t w = i ^ 0x5a5a5a5a5a5a5a5aULL;
+
+		for (int k = 0; k < 8; k++)
+			media[i * 8 + k] = (uint8_t)(w >> (8 * k));
+	}
+	snprintf(raw, sizeof(raw), "%s/%s.bin", tmpdir, name);
+	FILE *f = fopen(raw, "wb");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(media, 1, EWF_MEDIA, f), EWF_MEDIA);
+	ck_assert_int_eq(fclose(f), 0);
+	if (system("command -v ewfacquire >/dev/null 2>&1") != 0)
+		return false;
+	snprintf(cmd, sizeof(cmd),
+		 "ewfacquire -u -t '%s/%s' -f encase6 -c none -b 64 -S 1048576 '%s' >/dev/null 2>&1",
+		 tmpdir, name, raw);
+	ck_assert_int_eq(system(cmd), 0);
+	return true;
+}
+
+/* all_zero: @len bytes at @b are zeros */
+static bool all_zero(const uint8_t *b, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (b[i])
+			return false;
+	return true;
+}
+
+/* ewf_expect: @len bytes at @off of @bs are the media's (zeros past its end) */
+static void ewf_expect(struct nl_bytesource *bs, const uint8_t *media, uint64_t off, size_t len)
+{
+	uint8_t *buf = malloc(len);
+	size_t in = off >= EWF_MEDIA ? 0 : len < EWF_MEDIA - off ? len : (size_t)(EWF_MEDIA - off);
+
+	ck_assert_ptr_nonnull(buf);
+	memset(buf, 0xEE, len);
+	ck_assert_int_eq(nl_bytesource_pread(bs, buf, len, off), (ssize_t)in);
+	ck_assert_msg(in == 0 || memcmp(buf, media + off, in) == 0, "a read of %zu at %llu", len,
+		      (unsigned long long)off);
+	ck_assert(all_zero(buf + in, len - in));
+	free(buf);
+}
+
+START_TEST(test_ewf_reads)
+{
+	static const size_t smalls[] = { 1, 512, 1024, 4096, EWF_CHUNK - 1, EWF_CHUNK + 1 };
+	uint8_t *media = malloc(EWF_MEDIA);
+	struct nl_bytesource *bs = NULL;
+	struct nl_image_verify v;
+	char err[NL_ERRMSG_SIZE], p[4300];
+	uint64_t seed = 12345;
+
+	ck_assert_ptr_nonnull(media);
+	if (!ewf_make("reads", media)) {
+		free(media);
+		return;  /* ewf-tools missing: nothing to build the E01 with */
+	}
+	snprintf(p, sizeof(p), "%s/reads.E04", tmpdir);
+	ck_assert_int_eq(access(p, F_OK), 0);  /* four segments */
+	snprintf(p, sizeof(p), "%s/reads.E01", tmpdir);
+	ck_assert_int_eq(nl_bytesource_open(p, NL_FORMAT_AUTO, &bs, err, sizeof(err)), 0);
+	ck_assert_int_eq(bs->format, NL_FORMAT_EWF);
+	ck_assert_uint_eq(bs->size, EWF_MEDIA);
+	/* forward in 1 MiB pieces as the scan reads $MFT, then backward, at
+	 * chunk boundaries and off them */
+	for (uint64_t off = 0; off < EWF_MEDIA; off += 1u << 20)
+		ewf_expect(bs, media, off, 1u << 20);
+	for (uint64_t off = EWF_MEDIA - 1000; off > (1u << 20); off -= 1u << 20)
+		ewf_expect(bs, media, off - (1u << 20), 1u << 20);
+	for (uint64_t off = 3u << 20; off > 300000; off -= 300000)
+		ewf_expect(bs, media, off - 12345, 300000);
+	/* the whole media at once, across every segment; just over and under
+	 * the size that is shared */
+	ewf_expect(bs, media, 0, EWF_MEDIA);
+	ewf_expect(bs, media, 5, EWF_MEDIA + 100);
+	ewf_expect(bs, media, 31 * EWF_CHUNK - 7, 256u << 10);
+	ewf_expect(bs, media, 62 * EWF_CHUNK - 7, (256u << 10) - 1);
+	/* small reads anywhere, and past the end */
+	for (int i = 0; i < 300; i++) {
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		ewf_expect(bs, media, (seed >> 33) % EWF_MEDIA, smalls[i % 6]);
+	}
+	ewf_expect(bs, media, EWF_MEDIA - 3000, 1u << 20);
+	ewf_expect(bs, media, EWF_MEDIA, 4096);
+	nl_bytesource_close(&bs);
+	ck_assert_ptr_null(bs);
+	/* verified: the stored MD5, nothing damaged */
+	ck_assert_int_eq(nl_image_verify(p, NL_FORMAT_AUTO, NULL, NULL, &v, err, sizeof(err)), 0);
+	ck_assert_uint_eq(v.size, EWF_MEDIA);
+	ck_assert_str_eq(v.md5, v.stored_md5);
+	ck_assert_uint_eq(v.bad_bytes, 0);
+	ck_assert_uint_eq(v.bad_ranges, 0);
+	free(media);
+}
+END_TEST
+
+/* find_in: where the @n bytes at @want first lie in the file @path (-1: nowhere) */
+static int64_t find_in(const char *path, const uint8_t *want, size_t n)
+{
+	size_t len;
+	uint8_t *b = read_file(path, &len);
+	const uint8_t *hit = memmem(b, len, want, n);
+	int64_t at = hit ? (int64_t)(hit - b) : -1;
+
+	free(b);
+	return at;
+}
+
+/* ewf_flip: invert byte @at of media chunk @chunk where the E01 @name stores it */
+static void ewf_flip(const char *name, const uint8_t *media, uint64_t chunk, size_t at)
+{
+	const uint8_t *want = media + chunk * EWF_CHUNK;
+
+	for (int seg = 1; seg <= 4; seg++) {
+		char p[4300];
+		int64_t where;
+		uint8_t c = (uint8_t)(want[at] ^ 0xFF);
+
+		snprintf(p, sizeof(p), "%s/%s.E%02d", tmpdir, name, seg);
+		where = find_in(p, want, 64);
+		if (where >= 0) {
+			ck_assert_int_eq(tu_write_at(p, (uint64_t)where + at, &c, 1), 0);
+			return;
+		}
+	}
+	ck_abort_msg("chunk %llu not found in %s", (unsigned long long)chunk, name);
+}
+
+/* chunks whose checksum fails: zeros when read (libewf's default) or as
+ * stored (verifying); damage noted by both readers reported once, runs that
+ * touch joined */
+START_TEST(test_ewf_damage)
+{
+	uint8_t *media = malloc(EWF_MEDIA), *buf = malloc(1u << 20);
+	struct nl_bytesource *bs = NULL;
+	struct nl_image_verify v;
+	char err[NL_ERRMSG_SIZE], p[4300];
+
+	ck_assert_ptr_nonnull(media);
+	ck_assert_ptr_nonnull(buf);
+	if (!ewf_make("bad", media)) {
+		free(media);
+		free(buf);
+		return;
+	}
+	/* chunks 15 and 16 lie either side of where a 1 MiB read is cut in
+	 * two; chunk 40 inside the second half of the second MiB */
+	ewf_flip("bad", media, 15, 100);
+	ewf_flip("bad", media, 16, 200);
+	ewf_flip("bad", media, 40, 300);
+	snprintf(p, sizeof(p), "%s/bad.E01", tmpdir);
+	ck_assert_int_eq(nl_bytesource_open(p, NL_FORMAT_AUTO, &bs, err, sizeof(err)), 0);
+	for (int pass = 0; pass < 2; pass++) {
+		ck_assert_int_eq(nl_bytesource_pread(bs, buf, 1u << 20, 1u << 20), 1u << 20);
+		ck_assert_int_eq(memcmp(buf, media + (1u << 20), (40 - 32) * EWF_CHUNK), 0);
+		ck_assert(all_zero(buf + (40 - 32) * EWF_CHUNK, EWF_CHUNK));
+		ck_assert_int_eq(nl_bytesource_pread(bs, buf, 1u << 20, 0), 1u << 20);
+		ck_assert_int_eq(memcmp(buf, media, 15 * EWF_CHUNK), 0);
+		ck_assert(all_zero(buf + 15 * EWF_CHUNK, 2 * EWF_CHUNK));
+		ck_assert_int_eq(memcmp(buf + 17 * EWF_CHUNK, media + 17 * EWF_CHUNK,
+					(1u << 20) - 17 * EWF_CHUNK), 0);
+	}
+	memset(&v, 0, sizeof(v));
+	bs->ops->damage(bs, &v);
+	ck_assert_uint_eq(v.bad_ranges, 2);
+	ck_assert_uint_eq(v.bad_bytes, 3 * EWF_CHUNK);
+	ck_assert_uint_eq(v.bad_first, 15 * EWF_CHUNK);
+	nl_bytesource_close(&bs);
+
+	/* as stored: the flipped bytes, from either reader */
+	ck_assert_int_eq(nl_bytesource_open(p, NL_FORMAT_AUTO, &bs, err, sizeof(err)), 0);
+	bs->ops->as_stored(bs);
+	ck_assert_int_eq(nl_bytesource_pread(bs, buf, 1u << 20, 0), 1u << 20);
+	ck_assert_uint_eq(buf[15 * EWF_CHUNK + 100], media[15 * EWF_CHUNK + 100] ^ 0xFF);
+	ck_assert_uint_eq(buf[16 * EWF_CHUNK + 200], media[16 * EWF_CHUNK + 200] ^ 0xFF);
+	buf[15 * EWF_CHUNK + 100] ^= 0xFF;
+	buf[16 * EWF_CHUNK + 200] ^= 0xFF;
+	ck_assert_int_eq(memcmp(buf, media, 1u << 20), 0);
+	nl_bytesource_close(&bs);
+
+	/* verifying: the whole media read, in 1 MiB pieces */
+	ck_assert_int_eq(nl_image_verify(p, NL_FORMAT_AUTO, NULL, NULL, &v, err, sizeof(err)), 0);
+	ck_assert_uint_eq(v.size, EWF_MEDIA);
+	ck_assert_uint_eq(v.bad_ranges, 2);
+	ck_assert_uint_eq(v.bad_bytes, 3 * EWF_CHUNK);
+	ck_assert_uint_eq(v.bad_first, 15 * EWF_CHUNK);
+	ck_assert_str_ne(v.md5, v.stored_md5);
+	free(media);
+	free(buf);
+}
+END_TEST
+#endif
+
 static Suite *bytesource_suite(void)
 {
 	Suite *s = suite_create("bytesource");
@@ -319,6 +531,10 @@ static Suite *bytesource_suite(void)
 	tcase_add_test(tc, test_format_names);
 	tcase_add_test(tc, test_volume_memory);
 	tcase_add_test(tc, test_backup_boot);
+#ifdef HAVE_LIBEWF
+	tcase_add_test(tc, test_ewf_reads);
+	tcase_add_test(tc, test_ewf_damage);
+#endif
 	suite_add_tcase(s, tc);
 	return s;
 }

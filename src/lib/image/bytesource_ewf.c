@@ -13,9 +13,42 @@
 #include "image/bytesource_int.h"
 #include "image/device_int.h"
 
+/*
+ * Reading an uncompressed E01 costs mostly libewf's Adler-32 check of each
+ * chunk and its copy into the caller's buffer, on the reading thread.  A read
+ * of at least EWF_SPLIT_MIN bytes is therefore cut in two at a chunk
+ * boundary: the caller's thread reads the first part through the main handle
+ * while a helper thread reads the rest through a second handle of the same
+ * segments (opened on the first such read).  Smaller reads, and every read
+ * when the helper cannot be had, go through the main handle alone.
+ */
+#define EWF_SPLIT_MIN (256u << 10)
+
+/* The helper: one job at a time, posted and collected under struct ewf's mu. */
+struct ewf_helper {
+	libewf_handle_t *handle;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool job, done, quit;
+	uint8_t *buf;             /* the job: len bytes at off into buf */
+	size_t len;
+	uint64_t off;
+	ssize_t n;                /* its result */
+};
+
+enum helper_state { HELPER_NONE, HELPER_RUNNING, HELPER_FAILED };
+
 struct ewf {
 	libewf_handle_t *handle;
-	pthread_mutex_t mu;       /* one read at a time through the handle */
+	pthread_mutex_t mu;       /* one read at a time (through both handles) */
+	char **names;             /* the segments, for the helper's handle */
+	int count;
+	uint64_t size;            /* bytes of media */
+	uint32_t chunk;           /* bytes per chunk */
+	bool as_stored;
+	enum helper_state helper;
+	struct ewf_helper h;
 };
 
 static bool ewf_probe(const uint8_t *head, size_t n, const uint8_t *tail)
@@ -25,19 +58,153 @@ static bool ewf_probe(const uint8_t *head, size_t n, const uint8_t *tail)
 			  memcmp(head, "EVF2\x0d\x0a\x81\x00", 8) == 0);
 }
 
-static ssize_t ewf_pread(struct nl_bytesource *bs, void *buf, size_t len, uint64_t off)
+/* read_handle: up to @len bytes at @off through @h; the bytes read or -EIO. */
+static ssize_t read_handle(libewf_handle_t *h, void *buf, size_t len, uint64_t off)
 {
-	struct ewf *e = bs->priv;
 	libewf_error_t *error = NULL;
-	ssize_t n;
+	ssize_t n = libewf_handle_read_random(h, buf, len, (off64_t)off, &error);
 
-	pthread_mutex_lock(&e->mu);
-	n = libewf_handle_read_random(e->handle, buf, len, (off64_t)off, &error);
-	pthread_mutex_unlock(&e->mu);
 	if (n < 0) {
 		libewf_error_free(&error);
 		return -EIO;
 	}
+	return n;
+}
+
+static void *helper_main(void *arg)
+{
+	struct ewf_helper *h = arg;
+
+	pthread_mutex_lock(&h->mu);
+	for (;;) {
+		while (!h->job && !h->quit)
+			pthread_cond_wait(&h->cv, &h->mu);
+		if (h->quit)
+			break;
+		h->job = false;
+		pthread_mutex_unlock(&h->mu);
+		ssize_t n = read_handle(h->handle, h->buf, h->len, h->off);
+
+		pthread_mutex_lock(&h->mu);
+		h->n = n;
+		h->done = true;
+		pthread_cond_broadcast(&h->cv);
+	}
+	pthread_mutex_unlock(&h->mu);
+	return NULL;
+}
+
+/* open_handle: a handle on the segments @names into *@out; 0 or -errno. */
+static int open_handle(char **names, int count, libewf_handle_t **out)
+{
+	*out = NULL;
+	if (libewf_handle_initialize(out, NULL) != 1)
+		return -ENOMEM;
+	if (libewf_handle_open(*out, names, count, LIBEWF_OPEN_READ, NULL) != 1) {
+		libewf_handle_free(out, NULL);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* helper_start: the second handle and its thread (called under e->mu, once);
+ * true when they run. */
+static bool helper_start(struct ewf *e)
+{
+	struct ewf_helper *h = &e->h;
+
+	e->helper = HELPER_FAILED;
+	if (open_handle(e->names, e->count, &h->handle) < 0)
+		return false;
+	if (e->as_stored)
+		libewf_handle_set_read_zero_chunk_on_error(h->handle, 0, NULL);
+	if (pthread_mutex_init(&h->mu, NULL) != 0)
+		goto no_mutex;
+	if (pthread_cond_init(&h->cv, NULL) != 0)
+		goto no_cond;
+	if (pthread_create(&h->th, NULL, helper_main, h) != 0)
+		goto no_thread;
+	e->helper = HELPER_RUNNING;
+	return true;
+no_thread:
+	pthread_cond_destroy(&h->cv);
+no_cond:
+	pthread_mutex_destroy(&h->mu);
+no_mutex:
+	libewf_handle_close(h->handle, NULL);
+	libewf_handle_free(&h->handle, NULL);
+	return false;
+}
+
+/* helper_stop: end the helper's thread and close its handle. */
+static void helper_stop(struct ewf *e)
+{
+	struct ewf_helper *h = &e->h;
+
+	if (e->helper != HELPER_RUNNING)
+		return;
+	pthread_mutex_lock(&h->mu);
+	h->quit = true;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	pthread_join(h->th, NULL);
+	pthread_cond_destroy(&h->cv);
+	pthread_mutex_destroy(&h->mu);
+	libewf_handle_close(h->handle, NULL);
+	libewf_handle_free(&h->handle, NULL);
+	e->helper = HELPER_NONE;
+}
+
+/* split_read: @len bytes at @off (inside the media), the part from the chunk
+ * boundary @cut on read by the helper meanwhile.  Short when the first part
+ * comes short (the caller reads on from there). */
+static ssize_t split_read(struct ewf *e, uint8_t *buf, size_t len, uint64_t off, uint64_t cut)
+{
+	struct ewf_helper *h = &e->h;
+	size_t first = (size_t)(cut - off);
+	ssize_t n1, n2;
+
+	pthread_mutex_lock(&h->mu);
+	h->buf = buf + first;
+	h->len = len - first;
+	h->off = cut;
+	h->done = false;
+	h->job = true;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	n1 = read_handle(e->handle, buf, first, off);
+	pthread_mutex_lock(&h->mu);
+	while (!h->done)
+		pthread_cond_wait(&h->cv, &h->mu);
+	n2 = h->n;
+	pthread_mutex_unlock(&h->mu);
+	if (n1 < 0)
+		return n1;
+	if ((size_t)n1 < first)
+		return n1;
+	if (n2 < 0)
+		return n2;
+	return n1 + n2;
+}
+
+static ssize_t ewf_pread(struct nl_bytesource *bs, void *buf, size_t len, uint64_t off)
+{
+	struct ewf *e = bs->priv;
+	uint64_t cut;
+	ssize_t n;
+
+	if (off >= e->size)
+		return 0;
+	if (len > e->size - off)
+		len = (size_t)(e->size - off);
+	cut = e->chunk ? (off + len / 2) / e->chunk * e->chunk : off;
+	pthread_mutex_lock(&e->mu);
+	if (len >= EWF_SPLIT_MIN && cut > off &&
+	    (e->helper == HELPER_RUNNING || (e->helper == HELPER_NONE && helper_start(e))))
+		n = split_read(e, buf, len, off, cut);
+	else
+		n = read_handle(e->handle, buf, len, off);
+	pthread_mutex_unlock(&e->mu);
 	return n;
 }
 
@@ -47,36 +214,88 @@ static void ewf_close(struct nl_bytesource *bs)
 
 	if (!e)
 		return;
+	helper_stop(e);
 	if (e->handle) {
 		libewf_handle_close(e->handle, NULL);
 		libewf_handle_free(&e->handle, NULL);
 	}
+	if (e->names)
+		libewf_glob_free(e->names, e->count, NULL);
 	pthread_mutex_destroy(&e->mu);
 	free(e);
 	bs->priv = NULL;
 }
 
+/* A run of sectors whose chunk checksum failed. */
+struct bad_run {
+	uint64_t first, count;
+};
+
+static int bad_run_cmp(const void *a, const void *b)
+{
+	const struct bad_run *x = a, *y = b;
+
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* add_errors: the checksum errors @h noted, appended to @runs (room for them
+ * checked by the caller). */
+static size_t add_errors(libewf_handle_t *h, struct bad_run *runs, size_t n, uint32_t count)
+{
+	for (uint32_t i = 0; i < count; i++) {
+		uint64_t first, len;
+
+		if (libewf_handle_get_checksum_error(h, i, &first, &len, NULL) == 1 && len)
+			runs[n++] = (struct bad_run){ first, len };
+	}
+	return n;
+}
+
+/* error_count: how many checksum error runs @h noted (0 when it cannot say). */
+static uint32_t error_count(libewf_handle_t *h)
+{
+	uint32_t count = 0;
+
+	if (libewf_handle_get_number_of_checksum_errors(h, &count, NULL) != 1)
+		count = 0;
+	return count;
+}
+
 /* ewf_damage: the sector ranges whose chunk checksum failed in the reads so far
- * (libewf notes them and still returns the bytes as stored). */
+ * (libewf notes them per handle, runs that touch joined, and still returns
+ * the bytes as stored); those of both handles, joined the same way. */
 static void ewf_damage(struct nl_bytesource *bs, struct nl_image_verify *v)
 {
 	struct ewf *e = bs->priv;
-	uint32_t count = 0, sector = 0;
+	uint32_t sector = 0, c1, c2 = 0;
+	struct bad_run *runs;
+	size_t n;
 
 	pthread_mutex_lock(&e->mu);
-	if (libewf_handle_get_bytes_per_sector(e->handle, &sector, NULL) == 1 && sector &&
-	    libewf_handle_get_number_of_checksum_errors(e->handle, &count, NULL) == 1) {
-		for (uint32_t i = 0; i < count; i++) {
-			uint64_t first, n;
+	if (libewf_handle_get_bytes_per_sector(e->handle, &sector, NULL) != 1 || !sector)
+		goto out;
+	c1 = error_count(e->handle);
+	if (e->helper == HELPER_RUNNING)
+		c2 = error_count(e->h.handle);
+	if (c1 + (uint64_t)c2 == 0 || !(runs = calloc((size_t)c1 + c2, sizeof(*runs))))
+		goto out;
+	n = add_errors(e->handle, runs, 0, c1);
+	if (e->helper == HELPER_RUNNING)
+		n = add_errors(e->h.handle, runs, n, c2);
+	qsort(runs, n, sizeof(*runs), bad_run_cmp);
+	for (size_t i = 0; i < n;) {
+		uint64_t first = runs[i].first, end = first + runs[i].count;
 
-			if (libewf_handle_get_checksum_error(e->handle, i, &first, &n, NULL) != 1)
-				continue;
-			if (v->bad_ranges == 0 || first * sector < v->bad_first)
-				v->bad_first = first * sector;
-			v->bad_bytes += n * sector;
-			v->bad_ranges++;
-		}
+		for (i++; i < n && runs[i].first <= end; i++)
+			if (runs[i].first + runs[i].count > end)
+				end = runs[i].first + runs[i].count;
+		if (v->bad_ranges == 0 || first * sector < v->bad_first)
+			v->bad_first = first * sector;
+		v->bad_bytes += (end - first) * sector;
+		v->bad_ranges++;
 	}
+	free(runs);
+out:
 	pthread_mutex_unlock(&e->mu);
 }
 
@@ -87,7 +306,10 @@ static void ewf_as_stored(struct nl_bytesource *bs)
 	struct ewf *e = bs->priv;
 
 	pthread_mutex_lock(&e->mu);
+	e->as_stored = true;
 	libewf_handle_set_read_zero_chunk_on_error(e->handle, 0, NULL);
+	if (e->helper == HELPER_RUNNING)
+		libewf_handle_set_read_zero_chunk_on_error(e->h.handle, 0, NULL);
 	pthread_mutex_unlock(&e->mu);
 }
 
@@ -128,26 +350,22 @@ static void read_meta(libewf_handle_t *h, struct nl_image_meta *m)
 		hex(sha1, sizeof(sha1), m->sha1);
 }
 
-/* open_segments: every segment of the set @path starts, into @e->handle. */
+/* open_segments: every segment of the set @path starts, into @e->handle;
+ * their names kept in @e for the helper's handle. */
 static int open_segments(struct ewf *e, const char *path, char *err, size_t errlen)
 {
-	char **names = NULL;
-	int count = 0, rc = 0;
+	int rc;
 
-	if (libewf_glob(path, strlen(path), LIBEWF_FORMAT_UNKNOWN, &names, &count, NULL) != 1) {
+	if (libewf_glob(path, strlen(path), LIBEWF_FORMAT_UNKNOWN, &e->names, &e->count, NULL) != 1) {
+		e->names = NULL;
 		nl_set_err(err, errlen, "cannot find the segments of the ewf container");
 		return -ENOENT;
 	}
-	if (libewf_handle_initialize(&e->handle, NULL) != 1) {
-		rc = -ENOMEM;
-	} else if (libewf_handle_open(e->handle, names, count, LIBEWF_OPEN_READ, NULL) != 1) {
+	rc = open_handle(e->names, e->count, &e->handle);
+	if (rc == -EINVAL)
 		nl_set_err(err, errlen,
-			   "damaged or incomplete ewf container (%d segment%s found)", count,
-			   count == 1 ? "" : "s");
-		libewf_handle_free(&e->handle, NULL);
-		rc = -EINVAL;
-	}
-	libewf_glob_free(names, count, NULL);
+			   "damaged or incomplete ewf container (%d segment%s found)", e->count,
+			   e->count == 1 ? "" : "s");
 	return rc;
 }
 
@@ -174,7 +392,9 @@ static int ewf_open(struct nl_bytesource *bs, const char *path, char *err, size_
 		return rc;
 	}
 	bs->ops = &ewf_ops;
-	bs->size = size;
+	bs->size = e->size = size;
+	if (libewf_handle_get_chunk_size(e->handle, &e->chunk, NULL) != 1)
+		e->chunk = 0;  /* reads are then never split */
 	read_meta(e->handle, &bs->meta);
 	return 0;
 }
