@@ -14,7 +14,7 @@
 
 #include "commands.h"
 #include "fe.h"
-#include "progress.h"
+#include "fe_actions.h"
 
 static const char *const cmd = "delorean";
 
@@ -72,132 +72,22 @@ static const struct nl_column step_cols[T_NCOLS] = {
 	[T_DRY_RUN] = { "dry_run", "DRY RUN", NL_COL_NO_TEXT, 0 },
 };
 
-enum { C_ACTION, C_KIND, C_SOURCE, C_DEST, C_TARGET, C_NEW_TARGET, C_REASON, C_BYTES, C_MFT,
-       C_TXT_PATH, C_NCOLS };
-
-/* Text: "ACTION KIND PATH", PATH the source, or what was deleted or updated
- * in the set (the rest in JSON). */
-static const struct nl_column act_cols[C_NCOLS] = {
-	[C_ACTION] = { "action", "ACTION", 0, 10 },
-	[C_KIND] = { "kind", "KIND", 0, 8 },
-	[C_SOURCE] = { "source", "SOURCE", NL_COL_NO_TEXT, 0 },
-	[C_DEST] = { "dest", "DEST", NL_COL_NO_TEXT, 0 },
-	[C_TARGET] = { "target", "TARGET", NL_COL_NO_TEXT, 0 },
-	[C_NEW_TARGET] = { "new_target", "NEW TARGET", NL_COL_NO_TEXT, 0 },
-	[C_REASON] = { "reason", "REASON", NL_COL_NO_TEXT, 0 },
-	[C_BYTES] = { "bytes", "BYTES", NL_COL_RIGHT | NL_COL_NO_TEXT, 0 },
-	[C_MFT] = { "mft", "MFT", NL_COL_RIGHT | NL_COL_NO_TEXT, 0 },
-	[C_TXT_PATH] = { "path", "PATH", NL_COL_NO_JSON | NL_COL_NO_CSV | NL_ROLE_NAME, 0 },
-};
-
-/* The summary: the count of every action, then these. */
-enum { S_UNCHANGED = NL_COPY_ACT__COUNT, S_SET, S_NEWEST, S_DRY_RUN, S_LINE, S_NCOLS };
-
 struct delorean_fe {
-	bool json, list, dry_run;
+	struct fe_actions acts;
 	nl_emit *em;
-	nl_table *tstep, *tact, *tsum;
-	struct fe_progress prog;
-	struct nl_column sum_cols[S_NCOLS];
+	nl_table *tstep;
 };
 
 static int on_step(void *ctx, const struct nl_delorean_event *ev)
 {
 	struct delorean_fe *f = ctx;
 
-	fe_progress_end(&f->prog);
+	fe_progress_end(&f->acts.prog);
 	nl_cell_str(f->tstep, T_STEP, nl_delorean_step_name(ev->step));
 	nl_cell_str(f->tstep, T_PATH, ev->path);
 	nl_cell_bool(f->tstep, T_DRY_RUN, ev->dry_run);
 	nl_row_end(f->tstep);
 	return 0;
-}
-
-/* Shown in text without --list: the outer-link policies at work. */
-static bool notable(enum nl_copy_action a)
-{
-	return a == NL_COPY_ACT_CROPPED || a == NL_COPY_ACT_SPLICED ||
-	       a == NL_COPY_ACT_UNROLLED || a == NL_COPY_ACT_DANGLING || a == NL_COPY_ACT_LOOP;
-}
-
-static void on_action(void *ctx, const struct nl_copy_event *ev)
-{
-	struct delorean_fe *f = ctx;
-	nl_table *t = f->tact;
-
-	fe_progress_end(&f->prog);
-	if (ev->action == NL_COPY_ACT_ERROR || ev->action == NL_COPY_ACT_WARNING) {
-		char *s = NULL, *r = NULL;
-
-		nl_escape_dup(ev->source ? ev->source : "", strlen(ev->source ? ev->source : ""),
-			      0, &s);
-		nl_escape_dup(ev->reason ? ev->reason : "", strlen(ev->reason ? ev->reason : ""),
-			      0, &r);
-		if (ev->action == NL_COPY_ACT_ERROR)
-			fe_warn_entry(s, "%s", r && *r ? r : "failed");
-		else
-			fe_error(s, "warning: %s", r ? r : "");
-		free(s);
-		free(r);
-		if (!f->json)
-			return;
-	} else if (!f->json && !f->list && !f->dry_run && !notable(ev->action)) {
-		return;
-	}
-	nl_cell_str(t, C_ACTION, nl_copy_action_name(ev->action));
-	nl_cell_str(t, C_KIND, nl_copy_kind_name(ev->kind));
-	nl_cell_str(t, C_SOURCE, ev->source);
-	nl_cell_str(t, C_DEST, ev->dest);
-	nl_cell_str(t, C_TARGET, ev->target);
-	nl_cell_str(t, C_NEW_TARGET, ev->new_target);
-	nl_cell_str(t, C_REASON, ev->reason);
-	nl_cell_uint(t, C_BYTES, ev->bytes);
-	if (ev->mft != UINT64_MAX)
-		nl_cell_uint(t, C_MFT, ev->mft);
-	nl_cell_str(t, C_TXT_PATH, ev->source ? ev->source : ev->dest);
-	nl_row_end(t);
-}
-
-static int on_progress(void *ctx, const struct nl_copy_stats *st)
-{
-	struct delorean_fe *f = ctx;
-
-	fe_progress_bytes(&f->prog, st->items_done, st->items_total, st->bytes_done,
-			  st->bytes_total);
-	return 0;
-}
-
-/* "made 'SET' from 'NEWEST': copied 3, hardlinked 1, ..." (the actions that happened). */
-static void summary(struct delorean_fe *f, nl_delorean *d)
-{
-	struct nl_copy_stats st;
-	const char *set = nl_delorean_set(d), *newest = nl_delorean_newest(d);
-	char line[1024];
-	size_t len;
-
-	nl_delorean_get_stats(d, &st);
-	len = (size_t)snprintf(line, sizeof(line), "%s'%s'%s%s%s:", f->dry_run ? "dry run: " : "made ",
-			       set ? set : "", newest ? " from '" : "", newest ? newest : "",
-			       newest ? "'" : "");
-	for (int a = 0; a < NL_COPY_ACT__COUNT; a++) {
-		nl_cell_uint(f->tsum, (size_t)a, st.actions[a]);
-		if (st.actions[a] && len < sizeof(line))
-			len += (size_t)snprintf(line + len, sizeof(line) - len, "%s %s %llu",
-						len && line[len - 1] == ':' ? "" : ",",
-						nl_copy_action_name((enum nl_copy_action)a),
-						(unsigned long long)st.actions[a]);
-	}
-	if (len < sizeof(line) && line[len - 1] == ':')
-		len += (size_t)snprintf(line + len, sizeof(line) - len, " nothing to do");
-	if (len < sizeof(line) && nl_delorean_newest(d))
-		snprintf(line + len, sizeof(line) - len, "; %llu unchanged",
-			 (unsigned long long)st.unchanged);
-	nl_cell_uint(f->tsum, S_UNCHANGED, st.unchanged);
-	nl_cell_str(f->tsum, S_SET, set);
-	nl_cell_str(f->tsum, S_NEWEST, newest);
-	nl_cell_bool(f->tsum, S_DRY_RUN, f->dry_run);
-	nl_cell_str(f->tsum, S_LINE, line);
-	nl_row_end(f->tsum);
 }
 
 static char drive_arg(const char *opt, const char *a)
@@ -257,13 +147,13 @@ static void parse_args(int argc, char **argv, struct nl_delorean_options *o,
 		case OPT_UNROLL: o->copy.outer = NL_COPY_UNROLL; policies++; break;
 		case OPT_NAME: o->name = optarg; break;
 		case OPT_TIME: o->when = time_arg(optarg); break;
-		case 'n': o->copy.dry_run = f->dry_run = true; break;
+		case 'n': o->copy.dry_run = f->acts.dry_run = true; break;
 		case OPT_DRIVE: o->copy.src_drive = drive_arg("--drive", optarg); break;
 		case OPT_DEST_DRIVE: o->copy.dest_drive = drive_arg("--dest-drive", optarg); break;
 		case OPT_NO_ACL: o->copy.no_acl = true; break;
 		case OPT_CHECKSUM: o->copy.checksum = true; break;
-		case OPT_LIST: f->list = true; break;
-		case OPT_JSON: f->json = true; break;
+		case OPT_LIST: f->acts.list = true; break;
+		case OPT_JSON: f->acts.json = true; break;
 		case 'h': usage(stdout); exit(FE_EXIT_OK);
 		case 'v': fe_more_verbose(); break;
 		default: fe_bad_option(cmd, argv);
@@ -274,10 +164,10 @@ static void parse_args(int argc, char **argv, struct nl_delorean_options *o,
 	if (argc - optind != 2)
 		fe_usage_error(cmd, argc - optind < 2 ? "a source and a backup folder are needed"
 						      : "one source and one backup folder");
-	o->copy.on_action = on_action;
-	o->copy.action_ctx = f;
-	o->copy.progress = on_progress;
-	o->copy.progress_ctx = f;
+	o->copy.on_action = fe_actions_on_action;
+	o->copy.action_ctx = &f->acts;
+	o->copy.progress = fe_actions_on_progress;
+	o->copy.progress_ctx = &f->acts;
 	o->on_step = on_step;
 	o->step_ctx = f;
 }
@@ -285,25 +175,12 @@ static void parse_args(int argc, char **argv, struct nl_delorean_options *o,
 /* The listing on stdout: JSON or text. */
 static int open_listing(struct delorean_fe *f)
 {
-	struct nl_column *sc = f->sum_cols;
-
-	for (int a = 0; a < NL_COPY_ACT__COUNT; a++)
-		sc[a] = (struct nl_column){ nl_copy_action_name((enum nl_copy_action)a), NULL,
-					    NL_COL_NO_TEXT, 0 };
-	sc[S_UNCHANGED] = (struct nl_column){ "unchanged", NULL, NL_COL_NO_TEXT, 0 };
-	sc[S_SET] = (struct nl_column){ "set", NULL, NL_COL_NO_TEXT, 0 };
-	sc[S_NEWEST] = (struct nl_column){ "newest", NULL, NL_COL_NO_TEXT, 0 };
-	sc[S_DRY_RUN] = (struct nl_column){ "dry_run", NULL, NL_COL_NO_TEXT, 0 };
-	sc[S_LINE] = (struct nl_column){ "line", NULL, NL_COL_NO_JSON | NL_COL_NO_CSV, 0 };
-	if (nl_emit_open(f->json ? NL_EMIT_JSON : NL_EMIT_TEXT, stdout, NULL, &f->em) ||
-	    nl_emit_table(f->em, "step", step_cols, T_NCOLS, NL_TABLE_LINES, &f->tstep) ||
-	    nl_emit_table(f->em, "action", act_cols, C_NCOLS, NL_TABLE_LINES, &f->tact) ||
-	    nl_emit_table(f->em, "summary", sc, S_NCOLS, NL_TABLE_SUMMARY | NL_TABLE_LINES,
-			  &f->tsum)) {
+	if (nl_emit_open(f->acts.json ? NL_EMIT_JSON : NL_EMIT_TEXT, stdout, NULL, &f->em) ||
+	    nl_emit_table(f->em, "step", step_cols, T_NCOLS, NL_TABLE_LINES, &f->tstep)) {
 		fe_error(NULL, "out of memory");
 		return -ENOMEM;
 	}
-	return 0;
+	return fe_actions_open(&f->acts, f->em);
 }
 
 /* The exit status of a run that ended with @rc. */
@@ -327,7 +204,8 @@ static int run(int argc, char **argv)
 	memset(&f, 0, sizeof(f));
 	nl_delorean_options_init(&o);
 	parse_args(argc, argv, &o, &f);
-	fe_progress_init(&f.prog, "backing up", "items");
+	f.acts.cmd = FE_COPY_CMD_DELOREAN;
+	fe_progress_init(&f.acts.prog, "backing up", "items");
 	rc = nl_delorean_new(&o, argv[optind], argv[optind + 1], &d);
 	if (rc) {
 		fe_error(argv[optind + 1], "%s", d && *nl_delorean_error(d) ? nl_delorean_error(d)
@@ -340,10 +218,14 @@ static int run(int argc, char **argv)
 		return FE_EXIT_USAGE;
 	}
 	rc = nl_delorean_run(d);
-	fe_progress_end(&f.prog);
+	fe_progress_end(&f.acts.prog);
 	status = run_status(d, rc, argv[optind + 1]);
-	if (rc >= 0)
-		summary(&f, d);
+	if (rc >= 0) {
+		struct nl_copy_stats st;
+
+		nl_delorean_get_stats(d, &st);
+		fe_actions_delorean_summary(&f.acts, &st, nl_delorean_set(d), nl_delorean_newest(d));
+	}
 	nl_delorean_free(&d);
 	rc = nl_emit_close(&f.em);
 	if (rc < 0 && rc != -EPIPE) {
