@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,8 @@ struct dst_dir {
 	size_t xlen;
 	int xfd;
 	char *xname;
+	int rp_fd;		/* ntfs-3g: the handle whose reparse data was just set */
+	char *rp_path;		/* and its path, looked up again once it is closed */
 };
 
 static int fail(struct cp_dst *d, int rc, const char *what)
@@ -340,6 +343,45 @@ static int dst_dir_symlink(struct cp_dst *d, struct cp_dh *parent, const char *p
 	return 0;
 }
 
+/*
+ * An entry made on an ntfs-3g mount as a file or folder and then given reparse
+ * data is a symbolic link to ntfs-3g from then on, but the kernel keeps the
+ * inode of the type it was made as for the entry's cache time, and a stat in
+ * that time fails (EIO) on the type that changed. Once it is closed, a
+ * lookup the kernel must check with ntfs-3g (an exclusive create, refused:
+ * the name exists) drops that inode, and the next lookup reads the link.
+ */
+static char *fd_path(int fd)
+{
+	char proc[64], buf[PATH_MAX];
+	ssize_t len;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	len = readlink(proc, buf, sizeof(buf) - 1);
+	if (len <= 0 || buf[0] != '/')
+		return NULL;
+	buf[len] = 0;
+	return strdup(buf);
+}
+
+static void forget_path(struct dst_dir *p)
+{
+	free(p->rp_path);
+	p->rp_path = NULL;
+	p->rp_fd = -1;
+}
+
+static void look_up_again(struct dst_dir *p)
+{
+	int fd = open(p->rp_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+
+	if (fd >= 0) {		/* the entry is gone: what was made here is not kept */
+		close(fd);
+		unlink(p->rp_path);
+	}
+	forget_path(p);
+}
+
 static int dst_dir_set_reparse(struct cp_dst *d, struct cp_dh *h, const uint8_t *rp, size_t len)
 {
 	struct dst_dir *p = d->priv;
@@ -348,6 +390,9 @@ static int dst_dir_set_reparse(struct cp_dst *d, struct cp_dh *h, const uint8_t 
 		return -EOPNOTSUPP;
 	if (fsetxattr(h->fd, XA_REPARSE, rp, len, 0))
 		return fail(d, -errno, "cannot set reparse data");
+	forget_path(p);
+	p->rp_path = fd_path(h->fd);
+	p->rp_fd = p->rp_path ? h->fd : -1;
 	return 0;
 }
 
@@ -577,12 +622,15 @@ static int dst_dir_remove(struct cp_dst *d, struct cp_dh *parent, struct cp_dh *
 
 static int dst_dir_close(struct cp_dst *d, struct cp_dh *h)
 {
+	struct dst_dir *p = d->priv;
+	bool again = p && h->fd >= 0 && h->fd == p->rp_fd;
 	int rc = 0;
 
-	(void)d;
 	if (h->fd >= 0 && close(h->fd))
 		rc = -errno;
 	h->fd = -1;
+	if (again)
+		look_up_again(p);
 	return rc;
 }
 
@@ -622,6 +670,7 @@ static void dst_dir_free(struct cp_dst *d)
 		free(p->tmp);
 		free(p->xbuf);
 		free(p->xname);
+		free(p->rp_path);
 		free(p);
 	}
 	d->priv = NULL;
@@ -732,6 +781,7 @@ int cp_dst_dir_open(struct cp_dst *d, const char *path, bool ntfs3g, bool dry_ru
 	p->ntfs3g = ntfs3g;
 	p->dry = dry_run;
 	p->xfd = -1;
+	p->rp_fd = -1;
 	d->ops = &dst_dir_ops;
 	d->kind = ntfs3g ? CP_EP_NTFS3G : CP_EP_DIR;
 	d->priv = p;
