@@ -1,5 +1,5 @@
 #!/bin/sh
-# fault-copy.sh: a copy that is killed (SIGKILL) midway into a plain Linux folder leaves no file under its real name that is not complete (files are written under .ntfslinks-PID-N.tmp and renamed when complete) and its folder marked with .ntfslinks-partial; the same command run again completes it (diff equal, nothing left over); killed midway into an image, the same; a copy into an image whose device fails (ENOSPC, EIO injected at each write in turn) says so and never touches the source.
+# fault-copy.sh: a copy that is killed (SIGKILL) midway into a plain Linux folder leaves no file under its real name that is not complete (files are written under .ntfslinks-PID-N.tmp and renamed when complete) and its folder marked with .ntfslinks-partial; the same command run again completes it (diff equal, nothing left over); killed midway into an image, the same; the same into a folder that exists already (the folder made there is marked, and run again, the copy takes its place instead of going beside it); a copy into an image whose device fails (ENOSPC, EIO injected at each write in turn) says so and never touches the source.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 
 FAULTCOPY=${FAULTCOPY:-$(dirname "$NTFSLINKS")/../../tests/faultcopy}
@@ -131,5 +131,69 @@ for delay in 0.1 0.3 0.6 1; do
 	fi
 done
 expect_eq "killed copies: the source is unchanged" "$h" "$(hash_of "$T_TMP/src.img")"
+
+
+# ---- into a folder that exists already: the folder the copy makes there is marked, and the
+# same command run again removes what an interrupted run left and copies afresh (not beside it)
+cat >"$T_TMP/have.spec" <<'EOF'
+image size=16M
+dir /have
+file /have/keep.txt text="keep\n"
+EOF
+build_fixture "$T_TMP/have.spec" "$T_TMP/have.img"
+cp "$T_TMP/have.img" "$T_TMP/d.img"
+"$FAULTCOPY" 0 EIO "$T_TMP/small.img:/src" "$T_TMP/d.img:/have" >"$T_TMP/out" 2>"$T_TMP/err"
+expect_eq "existing folder, no fault: the copy completes" 0 "$?"
+writes=$(sed -n 's/^result 0 writes \([0-9]*\) .*$/\1/p' "$T_TMP/out")
+marked=0
+n=1
+while [ "$n" -le "${writes:-0}" ]; do
+	cp "$T_TMP/have.img" "$T_TMP/d.img"
+	"$FAULTCOPY" "$n" ENOSPC "$T_TMP/small.img:/src" "$T_TMP/d.img:/have" >/dev/null 2>&1
+	expect_eq "existing folder, ENOSPC at write $n: the copy fails" 1 "$?"
+	if "$NTFSLINKS" ls "$T_TMP/d.img:/have/src" 2>/dev/null | grep -qx '\.ntfslinks-partial'; then
+		marked=$((marked + 1))
+	fi
+	run_nl copy "$T_TMP/small.img:/src" "$T_TMP/d.img:/have"
+	expect_rc "existing folder, ENOSPC at write $n: run again, exit status" 0
+	expect_eq "existing folder, ENOSPC at write $n: run again, one copy beside the old file" \
+		"keep.txt
+src/" "$("$NTFSLINKS" ls "$T_TMP/d.img:/have" 2>&1 | sort -u)"
+	run_nl diff "$T_TMP/small.img:/src" "$T_TMP/d.img:/have/src"
+	expect_rc "existing folder, ENOSPC at write $n: run again, the copy equals its source" 0
+	ntfsfix -n "$T_TMP/d.img" >"$T_TMP/fix" 2>&1
+	expect_eq "existing folder, ENOSPC at write $n: run again, ntfsfix -n accepts the image" 0 "$?"
+	n=$((n + 1))
+done
+expect_match "existing folder: interrupted copies left their folder marked" '^[1-9]' "$marked"
+
+# the same into an existing Linux folder, killed as a file is being written
+i=0
+interrupted=0
+while [ "$i" -lt 40 ] && [ "$interrupted" -lt 2 ]; do
+	i=$((i + 1))
+	d="$T_TMP/have$i"
+	mkdir "$d" && echo keep >"$d/keep.txt"
+	"$NTFSLINKS" copy "$T_TMP/src.img:/src" "$d" >/dev/null 2>&1 &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		[ -n "$(find "$d" -name '.ntfslinks-*.tmp' 2>/dev/null | head -n 1)" ] && break
+	done
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	[ -f "$d/src/.ntfslinks-partial" ] || continue
+	interrupted=$((interrupted + 1))
+	run_nl copy "$T_TMP/src.img:/src" "$d"
+	expect_rc "existing Linux folder, killed copy $i: run again, exit status" 0
+	expect_eq "existing Linux folder, killed copy $i: run again, one copy beside the old file" \
+		"keep.txt src" "$(ls "$d" | tr '\n' ' ' | sed 's/ $//')"
+	run_nl diff "$T_TMP/src.img:/src" "$d/src"
+	expect_rc "existing Linux folder, killed copy $i: the copy equals its source" 0
+	expect_eq "existing Linux folder, killed copy $i: no temporary file or mark left" "" \
+		"$(find "$d" -name '.ntfslinks-*' | head -n 1)"
+done
+expect_eq "existing Linux folder: copies killed midway were checked (two)" 2 "$interrupted"
+expect_eq "existing folders: the sources are unchanged" "$h $hs" \
+	"$(hash_of "$T_TMP/src.img") $(hash_of "$T_TMP/small.img")"
 
 finish

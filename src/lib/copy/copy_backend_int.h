@@ -289,6 +289,9 @@ int cp_dst_dir_open(struct cp_dst *d, const char *path, bool ntfs3g, bool dry_ru
 int cp_partial_clear_dir(const char *path);
 /* The same for folder @leaf of the folder @parent (a volume path) in an image. */
 int cp_partial_clear_image(struct nl_writer *w, const char *parent, const char *leaf);
+/* The same for the folder @name in the existing destination folder of @d (a copy into it
+ * marks the folder it makes there): 1 removed, 0 nothing to remove (or a dry run), -errno. */
+int cp_partial_clear_below(struct cp_dst *d, const char *name);
 
 /* ---- shared by the backends (copy_backend.c) ------------------------------------- */
 

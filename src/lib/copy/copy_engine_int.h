@@ -145,6 +145,9 @@ struct nl_copy {
 	uint32_t guard_limit;	/* mirror dry run: only check that no file of the destination
 				   passes this many names in a hardlink clone of it mirrored
 				   (mirror_guard.c); 0: a mirror as asked */
+	bool reclaim;		/* name_taken() removes a marked folder in the existing destination */
+	bool reclaimed;		/* ... and did */
+	int reclaim_err;	/* ... and failed (-errno) */
 };
 
 /* ---- small inline functions -------------------------------------------------- */

@@ -550,7 +550,8 @@ static void exec_dir(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n)
 			return;
 		}
 	}
-	if (n->parent == c->top && !d->exists)
+	/* the folder the copy makes (into an existing folder: each source's folder made there) */
+	if (n->parent == c->top && (!d->exists || n->is_root))
 		mark_unfinished(c, x, n);
 	report(c, x, n, n->unrolled ? NL_COPY_ACT_UNROLLED : NL_COPY_ACT_FOLDER, NULL, bytes, true);
 	if (n->st.type == CP_T_REPARSE && !d->ntfs) {

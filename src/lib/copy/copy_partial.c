@@ -184,3 +184,29 @@ int cp_partial_clear_image(nl_writer *w, const char *parent, const char *leaf)
 	rc = img_rm_tree(w, ref, pref, u, (size_t)n, 0);
 	return rc ? rc : 1;
 }
+
+/* ---- below an existing destination folder ------------------------------------ */
+
+int cp_partial_clear_below(struct cp_dst *d, const char *name)
+{
+	struct nl_writer *w;
+	char *path;
+	int rc;
+
+	if (!d->exists || !d->path || !*name || strchr(name, '/'))
+		return 0;
+	if (d->kind == CP_EP_IMAGE) {
+		w = cp_dst_ntfs_writer(d);
+		return w ? cp_partial_clear_image(w, d->path, name) : 0;
+	}
+	path = malloc(strlen(d->path) + strlen(name) + 2);
+	if (!path)
+		return -ENOMEM;
+	strcpy(path, d->path);
+	if (strcmp(d->path, "/"))
+		strcat(path, "/");
+	strcat(path, name);
+	rc = cp_partial_clear_dir(path);
+	free(path);
+	return rc;
+}

@@ -584,8 +584,21 @@ static bool name_taken(struct nl_copy *c, struct cp_node *parent, const char *na
 		if (c->dst->ntfs ? !nl_wtf8_casecmp(s->name, name, NULL, 0) : !strcmp(s->name, name))
 			return true;
 	}
-	if (parent == c->top && c->dst->exists && !c->o.mirror)
-		return c->dst->ops->exists(c->dst, &c->dst->root, name) > 0;
+	if (parent == c->top && c->dst->exists && !c->o.mirror) {
+		int e = c->dst->ops->exists(c->dst, &c->dst->root, name), r;
+
+		/* a folder an interrupted run of this copy left under the name: removed */
+		if (e > 0 && c->reclaim && !c->o.dry_run && !c->reclaim_err) {
+			r = cp_partial_clear_below(c->dst, name);
+			if (r > 0)
+				c->reclaimed = true;
+			else if (r < 0)
+				c->reclaim_err = r;
+			if (r > 0)
+				return false;
+		}
+		return e > 0;
+	}
 	return false;
 }
 

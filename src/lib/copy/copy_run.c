@@ -101,16 +101,26 @@ static int plan_root(struct nl_copy *c, struct cp_node *attach, struct cp_src *s
 		rn = root_name(s);
 		if (!rn)
 			return -ENOMEM;
+		c->reclaim = attach == c->top;
+		c->reclaimed = false;
 		dn = cp_auto_name(c, attach, rn, s->root_st.is_dir);
-		if (!dn) {
+		c->reclaim = false;
+		if (!dn || c->reclaim_err) {
 			free(rn);
-			return -ENOMEM;
+			free(dn);
+			if (!c->reclaim_err)
+				return -ENOMEM;
+			cp_set_err(c, "cannot remove the unfinished copy an earlier run left: %s",
+				   strerror(-c->reclaim_err));
+			return c->reclaim_err;
 		}
 	}
 	n = cp_node_new(c, attach, s, dn);
 	if (n && rn && strcmp(rn, dn)) {
 		n->renamed = true;
 		n->reason = xasprintf("renamed: '%s' is taken", rn);
+	} else if (n && rn && c->reclaimed) {
+		n->reason = xasprintf("what an interrupted copy left here was removed");
 	}
 	free(dn);
 	free(rn);
