@@ -1,22 +1,24 @@
 #!/bin/sh
-# copy-cycle.sh: 'ntfslinks copy' of a damaged image whose folder index leads back to the folder itself, to a folder above it, or to one folder twice: every mode ends, reports the entry and copies the rest.
+# copy-cycle.sh: 'ntfslinks copy' of a damaged image whose folder index leads back to the folder itself, to a folder above it, or to one folder twice: every mode ends, reports the entry and copies the rest; an entry back to its own folder flagged a reparse point (libntfs-3g then opens the folder twice) leaks nothing (the sanitizer run), also within one image.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 . "$TESTS_SRCDIR/audit-lib.sh"
 
 [ -x "$MKFIXTURE" ] || skip "fixtures/mkfixture is not built"
 need_cmd python3 timeout
 
-# repoint IMAGE FOLDER_RECORD NAME NEW_RECORD: the index entry NAME of the folder
-# in MFT record FOLDER_RECORD (in its $INDEX_ROOT, or in an INDX block of its
-# $INDEX_ALLOCATION) is made to point at record NEW_RECORD (with that record's
-# sequence number), the update sequence fixups of the changed record or block
-# applied again.  Exactly one entry must match.
+# repoint IMAGE FOLDER_RECORD NAME NEW_RECORD [ATTRS]: the index entry NAME of the
+# folder in MFT record FOLDER_RECORD (in its $INDEX_ROOT, or in an INDX block of
+# its $INDEX_ALLOCATION) is made to point at record NEW_RECORD (with that record's
+# sequence number), the file attribute bits ATTRS (hex) added to its key, the
+# update sequence fixups of the changed record or block applied again.  Exactly
+# one entry must match.
 repoint() {
 	# shellcheck disable=SC2046 # OFFSET SIZE, two words each
-	python3 - "$1" "$2" "$3" "$4" $(mft_record_at "$1" "$2") $(mft_record_at "$1" "$4") <<'EOF2'
+	python3 - "$1" "$2" "$3" "$4" $(mft_record_at "$1" "$2") $(mft_record_at "$1" "$4") "${5:-0}" <<'EOF2'
 import struct, sys
 path, folder, name, new = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 foff, rs, noff = int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7])
+attrs = int(sys.argv[9], 16)
 img = bytearray(open(path, "rb").read())
 
 def unfix(b):
@@ -66,6 +68,8 @@ while struct.unpack_from("<I", rec, a)[0] != 0xFFFFFFFF:
         for e in entries(rec, v + 0x10):
             if matches(rec, e):
                 struct.pack_into("<Q", rec, e, ref)
+                fa = struct.unpack_from("<I", rec, e + 16 + 0x38)[0]
+                struct.pack_into("<I", rec, e + 16 + 0x38, fa | attrs)
                 hits.append(("root", e))
     a += struct.unpack_from("<I", rec, a + 4)[0]
 if hits:
@@ -81,6 +85,8 @@ for off in range(0, len(img), 512):
     for e in entries(blk, 0x18):
         if matches(blk, e):
             struct.pack_into("<Q", blk, e, ref)
+            fa = struct.unpack_from("<I", blk, e + 16 + 0x38)[0]
+            struct.pack_into("<I", blk, e + 16 + 0x38, fa | attrs)
             hits.append(("indx", off + e))
             found = True
     if found:
@@ -170,6 +176,36 @@ cp "$T_TMP/clean.img" "$T_TMP/self.img"
 repoint "$T_TMP/self.img" "$B" f.txt "$B" || { echo "FAIL: could not patch the index"; exit 99; }
 check_damaged "$T_TMP/self.img" "entry to its own folder" a/b/f.txt \
 	"directory cycle: the entry leads to record $B, the folder '/src/a/b' above it"
+
+# ---- the same, the entry flagged as a reparse point: libntfs-3g's readdir then opens the
+# folder a second time to ask its type (its cache of closed inodes lost the first: a leak
+# the sanitizer run of this test reports), also when the copy reads through the writer
+cp "$T_TMP/clean.img" "$T_TMP/selfrp.img"
+repoint "$T_TMP/selfrp.img" "$B" f.txt "$B" 10000400 || { echo "FAIL: could not patch the index"; exit 99; }
+check_damaged "$T_TMP/selfrp.img" "entry to its own folder, flagged a reparse point" a/b/f.txt \
+	"directory cycle: the entry leads to record $B, the folder '/src/a/b' above it"
+# within one image the source is read through the writer, whose inodes stay open: a small
+# tree, so that nothing pushes the second inode out of that cache before the end
+cat >"$T_TMP/small.spec" <<'EOF'
+image size=16M
+dir /src
+dir /src/a
+dir /src/a/b
+file /src/a/b/f.txt text="f\n"
+file /src/a/b/g.txt text="g\n"
+EOF
+build_fixture "$T_TMP/small.spec" "$T_TMP/same.img"
+SB=$(mft_of "$T_TMP/same.img" /src/a/b)
+repoint "$T_TMP/same.img" "$SB" f.txt "$SB" 10000400 || { echo "FAIL: could not patch the index"; exit 99; }
+T_RC=0
+timeout 10 "$NTFSLINKS" copy "$T_TMP/same.img:/src" "$T_TMP/same.img:/d" >"$T_TMP/out" 2>"$T_TMP/err" ||
+	T_RC=$?
+expect_rc "entry to its own folder, flagged a reparse point: within the image, exit status" 1
+expect_eq "entry to its own folder, flagged a reparse point: within the image, the message" \
+	"ntfslinks: '$T_TMP/same.img:/src/a/b/f.txt': directory cycle: the entry leads to record $SB, the folder '/src/a/b' above it" \
+	"$(cat "$T_TMP/err")"
+expect_eq "entry to its own folder, flagged a reparse point: within the image, the rest copied" \
+	"g.txt" "$("$NTFSLINKS" ls "$T_TMP/same.img:/d/a/b" 2>&1)"
 
 # ---- an entry in an INDX block of /src/big leads to /src (the copied root)
 cp "$T_TMP/clean.img" "$T_TMP/indx.img"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# fuzz-contain.sh: a damaged $MFT runlist (record 0) or $AttrDef record (4) is
+# fuzz-contain.sh: a damaged $MFT runlist (record 0) or $AttrDef record (4), or one without its $DATA, is
 # refused by the library's own checks before libntfs-3g mounts the volume
 # (whose error paths leak on such input: the ASan run of the suite catches
 # that): every command exits 2 with the image, the record and the reason,
@@ -17,6 +17,7 @@ clean=$T_TMP/clean.img
 #   bad-pair  a pair header without length bytes
 #   short     the runs end before the attribute's last VCN
 #   attr-len  the attribute claims to run past the end of the record
+#   no-data   the attribute is gone (the end marker in its place)
 damage() {
 	python3 - "$@" <<'EOF2'
 import struct, sys
@@ -47,6 +48,8 @@ for off in offs:
         struct.pack_into("<Q", r, a + 0x18, struct.unpack_from("<Q", r, a + 0x18)[0] + 8)
     elif how == "attr-len":
         struct.pack_into("<I", r, a + 4, rs)
+    elif how == "no-data":
+        struct.pack_into("<I", r, a, 0xFFFFFFFF)
     for i in range(1, cnt):
         r[usa + 2 * i:usa + 2 * i + 2] = r[512 * i - 2:512 * i]
         r[512 * i - 2:512 * i] = r[usa:usa + 2]
@@ -62,7 +65,8 @@ for case in "0 past-end runlist runs past the end of the volume" \
 	    "4 past-end runlist runs past the end of the volume" \
 	    "4 bad-pair bad runlist pair header" \
 	    "4 short runlist length does not match the attribute" \
-	    "4 attr-len attribute runs past the record"; do
+	    "4 attr-len attribute runs past the record" \
+	    "4 no-data no \$DATA attribute"; do
 	# shellcheck disable=SC2086 # RECORD HOW REASON...
 	set -- $case
 	rec=$1 how=$2

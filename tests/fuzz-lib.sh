@@ -27,9 +27,6 @@ fuzz_replay() {
 	seeds=$(find "$T_TMP/seeds" -name '*.img' | sort)
 	corpus=$(find "$FUZZ_SRCDIR/corpus-image" -type f | wc -l)
 	# shellcheck disable=SC2086 # one argument per seed image
-	# leaks inside libntfs-3g's inode cache are a known open finding
-	# (fuzz/lsan-libntfs3g.supp); ours are still reported
-	LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$FUZZ_SRCDIR/lsan-libntfs3g.supp" \
 	FUZZ_MUTATIONS=$2 FUZZ_RUN_TIMEOUT=20 FUZZ_TMPDIR=$T_TMP FUZZ_LEAK_EACH=1 \
 		timeout 1200 "$FUZZ_BUILDDIR/replay_$1" $seeds >"$T_TMP/log" 2>&1
 	T_RC=$?

@@ -239,6 +239,7 @@ struct src_ntfs_list {
 	struct src_ntfs_dirent *e;
 	size_t n, cap;
 	int err;
+	ntfs_volume *vol;
 };
 
 static int src_ntfs_filldir(void *dirent, const ntfschar *name, const int name_len,
@@ -250,6 +251,10 @@ static int src_ntfs_filldir(void *dirent, const ntfschar *name, const int name_l
 
 	(void)pos;
 	(void)dt_type;
+	/* ntfs_readdir() may have opened and closed the entry's record by itself: that inode
+	 * leaves libntfs-3g's cache of closed inodes (read-only mounts have none), where it would
+	 * make the cache lose (leak) the writer's when a damaged index names a folder held open */
+	ntfs_inode_invalidate(l->vol, mref);
 	if (name_type == FILE_NAME_DOS)
 		return 0;
 	if ((name_len == 1 && le16_to_cpu(name[0]) == '.') ||
@@ -285,7 +290,7 @@ static int src_ntfs_filldir(void *dirent, const ntfschar *name, const int name_l
 static int src_ntfs_list(struct cp_src *s, const struct cp_loc *dir, cp_list_fn fn, void *ctx)
 {
 	struct src_ntfs *p = s->priv;
-	struct src_ntfs_list l = { 0 };
+	struct src_ntfs_list l = { .vol = p->vol };
 	ntfs_inode *dni;
 	s64 pos = 0;
 	int rc = 0;

@@ -450,8 +450,13 @@ static int mount_dev(struct ntfs_device *dev, bool rw, unsigned long extra, ntfs
 		return -err;
 	}
 	/* what ntfs_mount() does after ntfs_device_mount(): without these caches
-	 * some updates (e.g. reparse data) fail with EINVAL */
-	ntfs_create_lru_caches(vol);
+	 * some updates (e.g. reparse data) fail with EINVAL. Read-only mounts
+	 * go without: the cache of closed inodes keeps one per record and loses
+	 * (leaks) a second one closed for the same record, which libntfs-3g
+	 * opens by itself when an index entry leads back to the folder being
+	 * read (ntfs_readdir() asks the entry's inode for its type) */
+	if (rw)
+		ntfs_create_lru_caches(vol);
 	*out = vol;
 	return 0;
 }

@@ -26,6 +26,13 @@ static const char *const system_names[SYSTEM_RECORDS] = {
 	"$Bitmap", "$Boot", "$BadClus", "$Secure", "$UpCase", "$Extend",
 };
 
+/* The attribute mounting reads from each system record (unnamed), 0 for none: libntfs-3g
+ * fails the mount without it and leaks the inode it opened for it. */
+static const uint32_t system_needs[SYSTEM_RECORDS] = {
+	NL_AT_DATA, NL_AT_DATA, 0, NL_AT_VOLUME_INFORMATION, NL_AT_DATA, 0,
+	NL_AT_DATA, 0, 0, 0, NL_AT_DATA, 0,
+};
+
 /* What the boot sector says. */
 struct geometry {
 	uint32_t sector, cluster, record, index;
@@ -116,13 +123,14 @@ static const char *check_record(uint8_t *rec, uint64_t num, struct geometry *g)
 	struct nl_attr a;
 	const char *reason = NULL;
 	size_t pos = 0;
-	bool has_data = false;
+	bool has_data = false, has_needed = false;
+	uint32_t needs = num < SYSTEM_RECORDS ? system_needs[num] : 0;
 	int rc;
 
 	if (nl_record_fixup(rec, g->record, &reason) < 0 ||
 	    nl_record_header(rec, g->record, &h, &reason) < 0)
 		return reason;
-	if (num == 0 && (!(h.flags & NL_MFT_IN_USE) || h.base_ref != 0))
+	if (needs && (!(h.flags & NL_MFT_IN_USE) || h.base_ref != 0))
 		return "not an in-use base record";
 	while ((rc = nl_record_attr_next(rec, g->record, &h, &pos, &a, &reason)) == 0) {
 		bool mft_data = num == 0 && a.type == NL_AT_DATA && a.name_len == 0;
@@ -132,11 +140,14 @@ static const char *check_record(uint8_t *rec, uint64_t num, struct geometry *g)
 		if (a.non_resident && (reason = check_runs(&a, g, mft_data)) != NULL)
 			return reason;
 		has_data |= mft_data;
+		has_needed |= needs && a.type == needs && a.name_len == 0;
 	}
 	if (rc < 0)
 		return reason;
-	if (num == 0 && !has_data)
+	if ((num == 0 && !has_data) || (needs == NL_AT_DATA && !has_needed))
 		return "no $DATA attribute";
+	if (needs && !has_needed)
+		return "no $VOLUME_INFORMATION attribute";
 	if (num == 0 && g->nmft && (uint64_t)g->mft[0].lcn != g->mft_lcn)
 		return "$MFT's runlist does not start where the boot sector says";
 	return NULL;

@@ -13,6 +13,7 @@
 struct list_ctx {
 	nl_dirent_fn fn;
 	void *ctx;
+	ntfs_volume *vol;
 	int rc;                 /* the callback's nonzero return */
 };
 
@@ -26,6 +27,11 @@ static int list_one(void *priv, const ntfschar *name, const int len, const int t
 
 	(void)pos;
 	(void)dt_type;
+	/* for some entries ntfs_readdir() opens and closes the entry's record by itself, which
+	 * leaves that inode in libntfs-3g's cache of closed inodes; when the writer holds the
+	 * record open too (the folder itself, or one above it, that a damaged index names), that
+	 * cache would lose (leak) the writer's inode when it is closed: the other one goes */
+	ntfs_inode_invalidate(l->vol, mref);
 	if (type == FILE_NAME_DOS)
 		return 0;
 	if ((len == 1 && name[0] == dot) || (len == 2 && name[0] == dot && name[1] == dot))
@@ -40,7 +46,7 @@ static int list_one(void *priv, const ntfschar *name, const int len, const int t
 
 int nl_writer_list(struct nl_writer *w, uint64_t dir, nl_dirent_fn fn, void *ctx)
 {
-	struct list_ctx l = { fn, ctx, 0 };
+	struct list_ctx l = { fn, ctx, w->vol, 0 };
 	struct wnode *d;
 	s64 pos = 0;
 	int rc;
