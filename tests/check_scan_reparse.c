@@ -186,6 +186,31 @@ static uint32_t raw_tag(const nl_model *m, uint64_t mft)
 	return tag;
 }
 
+/* the index entries for @mft in record @rec of the raw $MFT @p: the tag set
+ * to @tag, the sequence number to @seq unless 0; exactly one entry */
+static void patch_index(const char *p, uint64_t rec, uint64_t mft, uint32_t tag, uint16_t seq)
+{
+	struct ix_patch ip = { mft, tag, seq, 0 };
+
+	patch_raw(p, rec, ix_tag, &ip);
+	ck_assert_int_eq(ip.done, 1);
+}
+
+/* the tag a scan of the raw $MFT @p gives the unreadable record @mft; the
+ * unreadable reparse data is no problem of the scan */
+static uint32_t tag_of(const char *p, uint64_t mft)
+{
+	nl_volume *v = NULL;
+	struct probs pr;
+	nl_model *m = scan(p, 0, &v, &pr);
+	uint32_t tag = raw_tag(m, mft);
+
+	ck_assert_int_eq(pr.n, 0);
+	nl_model_free(&m);
+	nl_volume_close(&v);
+	return tag;
+}
+
 START_TEST(test_raw_tag_sources)
 {
 	char p[4300], cmd[9000];
@@ -194,7 +219,6 @@ START_TEST(test_raw_tag_sources)
 	uint64_t rmft = 0;
 	const uint32_t sym = 0xA000000Cu, junc = 0xA0000003u;
 	struct nl_record_info ri;
-	struct ix_patch ip;
 	nl_model *m;
 
 	snprintf(p, sizeof(p), "%s/tags.mft", tmpdir);
@@ -215,12 +239,8 @@ START_TEST(test_raw_tag_sources)
 	 * tag is not in this $MFT at all; /few's resident $I30 has an entry for
 	 * "far" with the reparse attribute but 0xC0 as the tag (libntfs-3g puts
 	 * the attribute type there for non-resident data): not a tag */
-	ip = (struct ix_patch){ fx.nr, 0, 0, 0 };
-	patch_raw(p, rmft, ix_tag, &ip);
-	ck_assert_int_eq(ip.done, 1);
-	ip = (struct ix_patch){ fx.far, 0, 0, 0 };
-	patch_raw(p, rmft, ix_tag, &ip);
-	ck_assert_int_eq(ip.done, 1);
+	patch_index(p, rmft, fx.nr, 0, 0);
+	patch_index(p, rmft, fx.far, 0, 0);
 	m = scan(p, 0, &v, &pr);
 	ck_assert_uint_eq(raw_tag(m, fx.nr), 0);
 	ck_assert_uint_eq(raw_tag(m, fx.far), 0);
@@ -231,49 +251,26 @@ START_TEST(test_raw_tag_sources)
 	nl_volume_close(&v);
 
 	/* the $I30 copy with the tag, as Windows writes it */
-	ip = (struct ix_patch){ fx.far, sym, 0, 0 };
-	patch_raw(p, fx.few, ix_tag, &ip);
-	ck_assert_int_eq(ip.done, 1);
+	patch_index(p, fx.few, fx.far, sym, 0);
 	m = scan(p, 0, &v, &pr);
 	ck_assert_uint_eq(raw_tag(m, fx.far), sym);
 	link_class(m, fx.far, sym, NL_CLASS_UNKNOWN, "reparse data unreadable");
 	nl_model_free(&m);
 	nl_volume_close(&v);
 	/* $R comes before $I30 */
-	ip = (struct ix_patch){ fx.far, junc, 0, 0 };
-	patch_raw(p, rmft, ix_tag, &ip);
-	ck_assert_int_eq(ip.done, 1);
-	m = scan(p, 0, &v, &pr);
-	ck_assert_uint_eq(raw_tag(m, fx.far), junc);
-	nl_model_free(&m);
-	nl_volume_close(&v);
+	patch_index(p, rmft, fx.far, junc, 0);
+	ck_assert_uint_eq(tag_of(p, fx.far), junc);
 	/* copies that name another sequence number (a reused record) do not count */
-	ip = (struct ix_patch){ fx.far, junc, (uint16_t)(ri.seq + 1), 0 };
-	patch_raw(p, rmft, ix_tag, &ip);
-	ck_assert_int_eq(ip.done, 1);
-	ip = (struct ix_patch){ fx.far, sym, (uint16_t)(ri.seq + 1), 0 };
-	patch_raw(p, fx.few, ix_tag, &ip);
-	ck_assert_int_eq(ip.done, 1);
-	m = scan(p, 0, &v, &pr);
-	ck_assert_uint_eq(raw_tag(m, fx.far), 0);
-	nl_model_free(&m);
-	nl_volume_close(&v);
+	patch_index(p, rmft, fx.far, junc, (uint16_t)(ri.seq + 1));
+	patch_index(p, fx.few, fx.far, sym, (uint16_t)(ri.seq + 1));
+	ck_assert_uint_eq(tag_of(p, fx.far), 0);
 
 	/* the tag in the record's own $FILE_NAMEs, as Windows writes it ... */
 	patch_raw(p, fx.nr, fn_tag, &sym);
-	m = scan(p, 0, &v, &pr);
-	ck_assert_uint_eq(raw_tag(m, fx.nr), sym);
-	nl_model_free(&m);
-	nl_volume_close(&v);
+	ck_assert_uint_eq(tag_of(p, fx.nr), sym);
 	/* ... comes before any index copy */
-	ip = (struct ix_patch){ fx.nr, junc, 0, 0 };
-	patch_raw(p, rmft, ix_tag, &ip);
-	ck_assert_int_eq(ip.done, 1);
-	m = scan(p, 0, &v, &pr);
-	ck_assert_uint_eq(raw_tag(m, fx.nr), sym);
-	ck_assert_int_eq(pr.n, 0);
-	nl_model_free(&m);
-	nl_volume_close(&v);
+	patch_index(p, rmft, fx.nr, junc, 0);
+	ck_assert_uint_eq(tag_of(p, fx.nr), sym);
 	/* a tag that is no name surrogate (WOF): unreadable, but no link */
 	const uint32_t wof = 0x80000017u;
 
