@@ -10,6 +10,7 @@
 
 #include <ntfslinks/copy.h>
 #include <ntfslinks/ondisk.h>
+#include <ntfslinks/volume.h>
 
 /* The NL_FA_ file attribute bits a destination may set directly. */
 #define CP_FA_SETTABLE   0x00003DA7u
@@ -150,6 +151,8 @@ struct cp_src {
 	char *mnt;		/* ntfs-3g sources: host path of the mount's root */
 	bool shared;		/* in the destination image: read through its writer */
 	bool want_sd;		/* list() fills cp_stat.sd_hash */
+	bool list_scan;		/* images: list() answers from one scan of the volume
+				   (set while nothing is written to it) */
 	void *priv;
 };
 
@@ -278,6 +281,26 @@ int cp_dst_ntfs_open(struct cp_dst *d, const char *image, const char *path, bool
 struct nl_writer *cp_dst_ntfs_writer(struct cp_dst *d);
 int cp_dst_dir_open(struct cp_dst *d, const char *path, bool ntfs3g, bool dry_run,
 		    char *err, size_t errlen);
+
+/* The entry of record @mref found in folder @parent by a name of namespace @name_type, read
+ * through libntfs-3g as list() does (an entry that cannot be read gets st->err). 0, -ENOMEM. */
+int cp_src_ntfs_entry(struct cp_src *s, uint64_t mref, uint64_t parent, int name_type,
+		      struct cp_stat *st);
+/* The hash of the security descriptor of record @mref whose security id is @secid (0:
+ * none), read once per security id. 0 when it cannot be read. */
+uint64_t cp_src_ntfs_sd_hash(struct cp_src *s, uint64_t mref, uint32_t secid);
+
+/* ---- an image source's folders from one scan of its volume (copy_src_scan.c) ----- */
+
+struct cp_scan;
+/* Scan @vol (NULL: a read-only mount of @image of its own) for listing. 0, -errno (-EIO:
+ * the volume has corrupt records: list it folder by folder). */
+int cp_scan_open(nl_volume *vol, const char *image, struct cp_scan **out);
+/* The entries of folder @dir of @s, as its list() gives them. -ENOENT: the scan does not
+ * know the folder. */
+int cp_scan_list(struct cp_scan *sc, struct cp_src *s, const struct cp_loc *dir, cp_list_fn fn,
+		 void *ctx);
+void cp_scan_free(struct cp_scan **sc);
 
 /* ---- unfinished copies (copy_partial.c) ---------------------------------------- */
 

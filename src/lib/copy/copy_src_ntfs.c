@@ -38,6 +38,8 @@ struct src_ntfs {
 	struct nl_writer *w;	/* shared: the destination's writer (borrowed) */
 	struct src_ntfs_sd *sds;	/* want_sd: hashes by security id (open addressing) */
 	size_t nsds, capsds;
+	struct cp_scan *scan;	/* list_scan: the volume's scan, once made */
+	bool scan_tried;
 };
 
 struct src_ntfs_stream {
@@ -287,6 +289,49 @@ static int src_ntfs_filldir(void *dirent, const ntfschar *name, const int name_l
 	return 0;
 }
 
+int cp_src_ntfs_entry(struct cp_src *s, uint64_t mref, uint64_t parent, int name_type,
+		      struct cp_stat *st)
+{
+	struct src_ntfs *p = s->priv;
+	ntfs_inode *ni = src_ntfs_iget(p, mref);
+	int r;
+
+	if (!ni) {
+		r = neg_errno(EIO);
+	} else {
+		r = src_ntfs_fill(p, ni, parent, name_type, st);
+		if (!r && s->want_sd)
+			st->sd_hash = src_ntfs_sd_hash(p, ni);
+		src_ntfs_iput(p, ni);
+	}
+	if (r) {
+		memset(st, 0, sizeof(*st));
+		st->type = CP_T_OTHER;
+		st->ino = MREF(mref);
+		st->mref = mref;
+		st->err = r;
+		st->size = UINT64_MAX;
+	}
+	return 0;
+}
+
+/* Make the volume's scan for list() (once): 0 when there is one. */
+static int src_ntfs_scan(struct cp_src *s, struct src_ntfs *p)
+{
+	int rc;
+
+	if (!p->scan_tried) {
+		p->scan_tried = true;
+		/* through the writer: what it holds reaches the file first */
+		rc = p->w ? nl_writer_flush(p->w) : 0;
+		if (!rc)
+			rc = cp_scan_open(p->nv, s->image, &p->scan);
+		if (rc == -ENOMEM || rc == -ECANCELED)
+			return rc;
+	}
+	return p->scan ? 0 : -ENOENT;
+}
+
 static int src_ntfs_list(struct cp_src *s, const struct cp_loc *dir, cp_list_fn fn, void *ctx)
 {
 	struct src_ntfs *p = s->priv;
@@ -294,6 +339,15 @@ static int src_ntfs_list(struct cp_src *s, const struct cp_loc *dir, cp_list_fn 
 	ntfs_inode *dni;
 	s64 pos = 0;
 	int rc = 0;
+
+	if (s->list_scan && p->vol) {
+		rc = src_ntfs_scan(s, p);
+		if (rc == -ENOMEM || rc == -ECANCELED)
+			return rc;
+		if (!rc && (rc = cp_scan_list(p->scan, s, dir, fn, ctx)) != -ENOENT)
+			return rc;
+		rc = 0;	/* not known to the scan: through libntfs-3g */
+	}
 
 	dni = src_ntfs_iget(p, dir->mref);
 	if (!dni)
@@ -304,7 +358,6 @@ static int src_ntfs_list(struct cp_src *s, const struct cp_loc *dir, cp_list_fn 
 	rc = l.err;
 	for (size_t i = 0; i < l.n && !rc; i++) {
 		struct cp_stat st;
-		ntfs_inode *ni;
 		char *name = NULL;
 		bool nul = false;
 		int r;
@@ -320,31 +373,19 @@ static int src_ntfs_list(struct cp_src *s, const struct cp_loc *dir, cp_list_fn 
 			rc = r;
 			break;
 		}
-		ni = nul ? NULL : src_ntfs_iget(p, l.e[i].mref);
-		if (!ni) {
+		if (nul) {
 			memset(&st, 0, sizeof(st));
 			st.type = CP_T_OTHER;
 			st.ino = MREF(l.e[i].mref);
 			st.mref = l.e[i].mref;
-			st.err = nul ? -EILSEQ : neg_errno(EIO);
+			st.err = -EILSEQ;
 			st.size = UINT64_MAX;
-			r = fn(ctx, name, &st);
 		} else {
-			r = src_ntfs_fill(p, ni, dir->mref, l.e[i].type, &st);
-			if (!r && s->want_sd)
-				st.sd_hash = src_ntfs_sd_hash(p, ni);
-			src_ntfs_iput(p, ni);
-			if (r) {
-				memset(&st, 0, sizeof(st));
-				st.type = CP_T_OTHER;
-				st.ino = MREF(l.e[i].mref);
-				st.mref = l.e[i].mref;
-				st.err = r;
-				st.size = UINT64_MAX;
-			}
-			r = fn(ctx, name, &st);
+			rc = cp_src_ntfs_entry(s, l.e[i].mref, dir->mref, l.e[i].type, &st);
 		}
-		cp_stat_clear(&st);
+		r = rc ? 0 : fn(ctx, name, &st);
+		if (!rc)
+			cp_stat_clear(&st);
 		free(name);
 		if (r)
 			break;
@@ -701,6 +742,25 @@ static int src_ntfs_security(struct cp_src *s, void *fh, uint8_t **sd, size_t *l
 	return src_ntfs_read_sd(s->priv, f->ni, sd, len);
 }
 
+uint64_t cp_src_ntfs_sd_hash(struct cp_src *s, uint64_t mref, uint32_t secid)
+{
+	struct src_ntfs *p = s->priv;
+	ntfs_inode *ni;
+	uint64_t hash;
+
+	if (secid && p->capsds) {
+		for (size_t h = secid * 2654435761u % p->capsds; p->sds[h].id; h = (h + 1) % p->capsds)
+			if (p->sds[h].id == secid)
+				return p->sds[h].hash;
+	}
+	ni = src_ntfs_iget(p, mref);
+	if (!ni)
+		return 0;
+	hash = src_ntfs_sd_hash(p, ni);
+	src_ntfs_iput(p, ni);
+	return hash;
+}
+
 /* The hash of @ni's security descriptor, read once per security id (0: none). */
 static uint64_t src_ntfs_sd_hash(struct src_ntfs *p, ntfs_inode *ni)
 {
@@ -750,6 +810,7 @@ static void src_ntfs_free(struct cp_src *s)
 	struct src_ntfs *p = s->priv;
 
 	if (p) {
+		cp_scan_free(&p->scan);
 		nl_volume_close(&p->nv);
 		free(p->sds);
 		free(p);
@@ -844,6 +905,8 @@ void cp_src_ntfs_detach(struct cp_src *s)
 
 	if (!p)
 		return;
+	cp_scan_free(&p->scan);	/* the volume may be written from here on */
+	p->scan_tried = false;
 	nl_volume_close(&p->nv);
 	p->vol = NULL;
 	p->w = NULL;

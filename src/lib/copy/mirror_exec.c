@@ -352,10 +352,13 @@ int cp_mirror_run(struct nl_copy *c)
 	m.c = c;
 	rc = check_endpoints(c);
 	/* security descriptors compared by their hashes, read with the listing */
-	if (!rc)
+	if (!rc) {
 		c->src[0]->want_sd = !c->o.no_acl && c->dst->ntfs && c->src[0]->kind != CP_EP_DIR;
-	if (!rc)
+		/* an image's folders from one sequential scan of its volume */
+		c->src[0]->list_scan = c->src[0]->kind == CP_EP_IMAGE;
 		rc = cp_plan(c);
+		c->src[0]->list_scan = false;
+	}
 	if (!rc)
 		rc = mr_plan(&m);
 	if (!rc && c->guard_limit) {

@@ -352,8 +352,11 @@ int df_tree_load(struct nl_diff *d, int side)
 	int rc;
 
 	rc = add_root(t);
+	/* an image's folders from one sequential scan of its volume, not one by one */
+	t->s->list_scan = t->s->kind == CP_EP_IMAGE;
 	if (!rc)
 		rc = walk(d, side);
+	t->s->list_scan = false;
 	if (rc)
 		return rc;
 	qsort(t->e, t->n, sizeof(*t->e), entry_cmp);

@@ -28,6 +28,7 @@ void nl_model_free(nl_model **mp)
 	free(m->rps);
 	free(m->rpdata);
 	free(m->exts);
+	free(m->facts);
 	free(m->kid_start);
 	free(m->kids);
 	free(m->kid_sorted);

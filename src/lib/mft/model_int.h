@@ -78,6 +78,19 @@ struct mext {
 	uint32_t ext;                /* an extension record credited to it */
 };
 
+/* Internal scan flag (above the public NL_SCAN_* bits): keep struct mfacts for
+ * every record, what a copy source lists of a file besides its names. */
+#define NL_SCAN_FACTS 0x40000000u
+
+/* One per record with NL_SCAN_FACTS (40 bytes), filled from its attributes. */
+struct mfacts {
+	struct nl_times t;           /* $STANDARD_INFORMATION times */
+	uint32_t secid;              /* its security id (NTFS 3.x), 0 if none */
+	uint32_t pad;
+	uint64_t alloc;              /* over all $DATA: the smaller of the bytes on disk
+	                                (resident: the size) and the size, summed */
+};
+
 #define RP_UNREADABLE UINT32_MAX
 struct mreparse {
 	uint32_t mft;
@@ -105,6 +118,7 @@ struct nl_model {
 	size_t nrps, rps_cap;
 	uint8_t *rpdata;
 	size_t rpdata_len, rpdata_cap;
+	struct mfacts *facts;        /* NL_SCAN_FACTS: nrec entries, else NULL */
 	struct mext *exts;           /* sorted by (base, ext) */
 	size_t nexts, exts_cap;
 

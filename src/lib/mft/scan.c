@@ -194,6 +194,12 @@ static void note_std_info(struct scan *s, uint64_t recno, struct mrec *r, const 
 	}
 	r->fattr = si.file_attributes;
 	r->flags |= NL_REC_HAS_SI;
+	if (s->m->facts) {
+		struct mfacts *f = &s->m->facts[r - s->m->recs];
+
+		f->t = si.times;
+		f->secid = si.has_v3 ? si.security_id : 0;
+	}
 }
 
 /* note_index_root: the reparse tags an index root holds, needed only when
@@ -249,6 +255,13 @@ static int note_data(struct scan *s, uint32_t owner, const struct nl_attr *a)
 	}
 	if ((rc = add_sizes(s, owner, !a->name_len, size, alloc)) < 0)
 		return rc;
+	if (s->m->facts) {
+		/* as a copy counts it: compressed (unit 0x0001) or sparse data by what it holds */
+		uint64_t on_disk = !a->non_resident ? size :
+				   (a->flags & 0x8001) ? a->compressed_size : a->alloc_size;
+
+		s->m->facts[owner].alloc += on_disk < size ? on_disk : size;
+	}
 	if (a->name_len) {
 		r->flags |= NL_REC_NAMED_STREAMS;
 		return add_stream(s, owner, size);
@@ -736,6 +749,11 @@ static int scan_begin(struct scan *s, nl_volume *vol, const struct nl_scan_optio
 	s->per = CHUNK_BYTES / s->rs;
 	m->recs = calloc(m->nrec ? m->nrec : 1, sizeof(*m->recs));
 	s->lc_tmp = calloc(m->nrec ? m->nrec : 1, sizeof(*s->lc_tmp));
+	if (opt->flags & NL_SCAN_FACTS) {
+		m->facts = calloc(m->nrec ? m->nrec : 1, sizeof(*m->facts));
+		if (!m->facts)
+			return -ENOMEM;
+	}
 	m->arena_cap = 1 << 16;
 	m->arena = malloc(m->arena_cap);
 	m->arena_len = 4;  /* id 0 means "none" */
