@@ -296,11 +296,20 @@ struct cp_scan;
 /* Scan @vol (NULL: a read-only mount of @image of its own) for listing. 0, -errno (-EIO:
  * the volume has corrupt records: list it folder by folder). */
 int cp_scan_open(nl_volume *vol, const char *image, struct cp_scan **out);
+/* The same from the scan @*m of volume @*vol (NULL: not to be closed), made with the scan
+ * flag NL_SCAN_FACTS (mft/model_int.h), both taken over (set to NULL, also on failure). */
+struct nl_model;
+int cp_scan_adopt(nl_volume **vol, struct nl_model **m, struct cp_scan **out);
+/* Image source @s lists its folders from @sc (taken over) while s->list_scan is set; a
+ * source read through the destination's writer does not take it (freed). */
+void cp_src_ntfs_take_scan(struct cp_src *s, struct cp_scan *sc);
 /* The entries of folder @dir of @s, as its list() gives them. -ENOENT: the scan does not
  * know the folder. */
 int cp_scan_list(struct cp_scan *sc, struct cp_src *s, const struct cp_loc *dir, cp_list_fn fn,
 		 void *ctx);
 void cp_scan_free(struct cp_scan **sc);
+/* How many entries cp_scan_list() read through libntfs-3g (what the scan could not say). */
+unsigned long cp_scan_fallbacks(const struct cp_scan *sc);
 
 /* ---- unfinished copies (copy_partial.c) ---------------------------------------- */
 

@@ -17,6 +17,7 @@
 
 #include "copy/copy_engine_int.h"
 #include "links/resolve_int.h"
+#include "mft/model_int.h"
 
 /* What an nl_rnode handed to the resolver points to, kept until the link is classified. */
 struct held {
@@ -236,12 +237,13 @@ static int keep_loops(struct cp_lookup *lk, const nl_analysis *a)
  * analysis as the audit commands: the drive letter, inferred from all of them
  * unless given, and which links loop through several links (which a copy,
  * seeing only the links it copies, could not tell).  The volume is read here,
- * once, before any destination is opened read-write.
+ * once, before any destination is opened read-write; with @keep the scan goes to
+ * image source @s, which lists its folders from it.
  */
-static int analyse_volume(struct cp_lookup *lk, const char *spec, char drive)
+static int analyse_volume(struct cp_lookup *lk, const char *spec, char drive, bool keep)
 {
 	struct nl_analysis_options ao = { .drive = drive };
-	struct nl_scan_options so = { 0 };
+	struct nl_scan_options so = { .flags = keep ? NL_SCAN_FACTS : 0 };
 	nl_volume *vol = NULL;
 	nl_model *m = NULL;
 	nl_analysis *a = NULL;
@@ -257,6 +259,15 @@ static int analyse_volume(struct cp_lookup *lk, const char *spec, char drive)
 	if (!rc)
 		rc = keep_loops(lk, a);
 	nl_analysis_close(&a);
+	if (!rc && keep) {
+		struct cp_scan *sc = NULL;
+
+		/* the source's folders listed from this scan (-EIO: corrupt records) */
+		rc = cp_scan_adopt(&vol, &m, &sc);
+		if (!rc)
+			cp_src_ntfs_take_scan(lk->s, sc);
+		rc = rc == -ENOMEM ? rc : 0;
+	}
 	nl_model_free(&m);
 	nl_volume_close(&vol);
 	return rc;
@@ -368,7 +379,9 @@ int cp_source_prepare(struct nl_copy *c, struct cp_src *s)
 		return -ENOMEM;
 	lk->s = s;
 	spec = volume_spec(s);
-	rc = spec ? analyse_volume(lk, spec, c->o.src_drive) : -ENODATA;
+	/* a mirror lists an image source from the same scan */
+	rc = spec ? analyse_volume(lk, spec, c->o.src_drive,
+				   c->o.mirror && s->kind == CP_EP_IMAGE) : -ENODATA;
 	free(spec);
 	if (rc == -ENOMEM) {
 		free(lk->loops);

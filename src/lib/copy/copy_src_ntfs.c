@@ -315,6 +315,19 @@ int cp_src_ntfs_entry(struct cp_src *s, uint64_t mref, uint64_t parent, int name
 	return 0;
 }
 
+void cp_src_ntfs_take_scan(struct cp_src *s, struct cp_scan *sc)
+{
+	struct src_ntfs *p = s->priv;
+
+	if (s->kind != CP_EP_IMAGE || !p || p->w || !p->vol) {
+		cp_scan_free(&sc);
+		return;
+	}
+	cp_scan_free(&p->scan);
+	p->scan = sc;
+	p->scan_tried = true;
+}
+
 /* Make the volume's scan for list() (once): 0 when there is one. */
 static int src_ntfs_scan(struct cp_src *s, struct src_ntfs *p)
 {

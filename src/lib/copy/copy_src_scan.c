@@ -20,7 +20,13 @@
 struct cp_scan {
 	nl_volume *own;		/* a read-only mount of our own, or NULL */
 	nl_model *m;
+	unsigned long fallbacks;	/* entries read through libntfs-3g instead */
 };
+
+unsigned long cp_scan_fallbacks(const struct cp_scan *sc)
+{
+	return sc->fallbacks;
+}
 
 void cp_scan_free(struct cp_scan **scp)
 {
@@ -34,33 +40,58 @@ void cp_scan_free(struct cp_scan **scp)
 	*scp = NULL;
 }
 
+/* Take @*vol (NULL: not ours) and @*m into *@out, unless the volume has corrupt records (a
+ * volume with corrupt records is read folder by folder, as its index says: -EIO). */
+static int keep(nl_volume **vol, nl_model **m, struct cp_scan **out)
+{
+	struct cp_scan *sc = calloc(1, sizeof(*sc));
+	struct nl_scan_stats st;
+	int rc;
+
+	*out = NULL;
+	rc = sc ? nl_model_index_children(*m) : -ENOMEM;
+	if (!rc && (nl_model_stats(*m, &st), st.problems))
+		rc = -EIO;
+	if (!rc && !(*m)->facts)
+		rc = -EINVAL;
+	if (rc) {
+		free(sc);
+		nl_model_free(m);
+		nl_volume_close(vol);
+		return rc;
+	}
+	sc->own = *vol;
+	sc->m = *m;
+	*vol = NULL;
+	*m = NULL;
+	*out = sc;
+	return 0;
+}
+
+int cp_scan_adopt(nl_volume **vol, nl_model **m, struct cp_scan **out)
+{
+	return keep(vol, m, out);
+}
+
 int cp_scan_open(nl_volume *vol, const char *image, struct cp_scan **out)
 {
 	struct nl_scan_options so = { .flags = NL_SCAN_FACTS };
-	struct cp_scan *sc = calloc(1, sizeof(*sc));
-	struct nl_scan_stats st;
+	nl_volume *own = NULL;
+	nl_model *m = NULL;
 	int rc = 0;
 
 	*out = NULL;
-	if (!sc)
-		return -ENOMEM;
 	if (!vol) {
-		rc = nl_volume_open(image, NULL, &sc->own, NULL, 0);
-		vol = sc->own;
+		rc = nl_volume_open(image, NULL, &own, NULL, 0);
+		vol = own;
 	}
 	if (!rc)
-		rc = nl_scan(vol, &so, &sc->m);
-	if (!rc)
-		rc = nl_model_index_children(sc->m);
-	/* a volume with corrupt records is read folder by folder, as its index says */
-	if (!rc && (nl_model_stats(sc->m, &st), st.problems))
-		rc = -EIO;
+		rc = nl_scan(vol, &so, &m);
 	if (rc) {
-		cp_scan_free(&sc);
+		nl_volume_close(&own);
 		return rc;
 	}
-	*out = sc;
-	return 0;
+	return keep(&own, &m, out);
 }
 
 /* One name of a folder, with its UTF-16 form for the index order. */
@@ -263,7 +294,7 @@ int cp_scan_list(struct cp_scan *sc, struct cp_src *s, const struct cp_loc *dir,
 			rc = -ENOMEM;
 		else if (model_knows(m, v[i].owner))
 			rc = fill(s, m, &v[i], (uint32_t)d, (uint8_t)mn_ns(&nm), &st);
-		else
+		else if (++sc->fallbacks)
 			rc = cp_src_ntfs_entry(s, v[i].owner | (uint64_t)m->recs[v[i].owner].seq << 48,
 					       dir->mref, (int)mn_ns(&nm), &st);
 		if (!rc && fn(ctx, name, &st))
