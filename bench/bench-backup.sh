@@ -27,7 +27,9 @@
 #   mirror-noop ntfslinks mirror NEW:/tree BK:/sets/SECOND after delorean
 #               (nothing to do)
 #
-# and prints the times and the ratios the issue sets as targets:
+# (diff, mirror and scan ROUNDS times in turn, the best wall time of each kept) and prints
+# the wall and CPU (user + system) seconds, the load average around the three, and the
+# ratios the issue sets as targets:
 #   clone >= 10x faster than cp -al across an ntfs-3g mount;
 #   mirror with nothing changed: <= 2x one scan of both volumes (and diff of
 #   two equal trees, the part of it that reads both sides, beside it);
@@ -38,6 +40,7 @@
 #   FILES     files in the image                 (default 50000)
 #   AVG_SIZE  mean file size in bytes            (default 3000)
 #   SEED      bulk seed                          (default 1)
+#   ROUNDS    rounds of diff, mirror and scan    (default 3; the best of each kept)
 #   WORKDIR   where the image is kept            (default $BUILD_DIR/bench-images)
 #
 # Bench-only dependencies (Debian packages): time, ntfs-3g, coreutils,
@@ -51,6 +54,7 @@ build=$(cd "$build" && pwd)
 FILES=${FILES:-50000}
 AVG_SIZE=${AVG_SIZE:-3000}
 SEED=${SEED:-1}
+ROUNDS=${ROUNDS:-3}
 WORKDIR=${WORKDIR:-$build/bench-images}
 
 say() { printf '%s\n' "$*" >&2; }
@@ -89,14 +93,20 @@ if [ ! -f "$src" ]; then
 fi
 cat "$src" >/dev/null
 
-# timed NAME CMD...: wall seconds of CMD into $tmp/NAME
+# timed NAME CMD...: "wall user system" seconds of CMD into $tmp/NAME
 timed() {
 	name=$1
 	shift
 	sync
-	/usr/bin/time -f '%e' -o "$tmp/$name" "$@" >/dev/null 2>"$tmp/$name.err" ||
+	/usr/bin/time -f '%e %U %S' -o "$tmp/$name" "$@" >/dev/null 2>"$tmp/$name.err" ||
 		{ cat "$tmp/$name.err" >&2; die "$name failed"; }
 }
+# wall NAME, cpu NAME: the wall seconds and the CPU seconds (user + system) of run NAME
+wall() { awk '{ print $1 }' "$tmp/$1"; }
+cpu() { awk '{ printf "%.2f\n", $2 + $3 }' "$tmp/$1"; }
+# best NAME: of the runs NAME.1 ... NAME.$ROUNDS, the one with the least wall time, as NAME
+best() { for r in $(seq 1 "$ROUNDS"); do cat "$tmp/$1.$r"; done | sort -n | head -1 >"$tmp/$1"; }
+load() { cut -d' ' -f1 /proc/loadavg; }
 fresh() { cp --sparse=always "$src" "$tmp/img"; sync; }
 
 fresh
@@ -114,18 +124,27 @@ if [ "$(id -u)" = 0 ] && [ -c /dev/fuse ] && command -v ntfs-3g >/dev/null; then
 		umount "$tmp/m"
 		while pgrep -f "ntfs-3g $tmp/img" >/dev/null; do sleep 0.05; done
 		exit $rc'
-	cpal=$(cat "$tmp/cp-al")
+	cpal=$(wall cp-al)
 else
 	say "bench-backup: cp-al skipped: needs root, /dev/fuse and ntfs-3g"
 fi
 
 fresh
 cp --sparse=always "$src" "$tmp/copy"
-timed diff "$ntfslinks" diff "$tmp/img:/tree" "$tmp/copy:/tree"
 hcopy=$(sha256sum "$tmp/copy" | cut -d' ' -f1)
-timed mirror "$ntfslinks" mirror "$tmp/img:/tree" "$tmp/copy:/tree"
-[ "$(sha256sum "$tmp/copy" | cut -d' ' -f1)" = "$hcopy" ] || die "mirror with nothing to do wrote"
-timed scan sh -c "'$ntfslinks' scan '$tmp/img' && '$ntfslinks' scan '$tmp/copy'"
+load0=$(load)
+# ROUNDS rounds of the three in turn, the best of each kept (runs well under a second,
+# where a busy machine moves single runs most)
+for r in $(seq 1 "$ROUNDS"); do
+	timed "diff.$r" "$ntfslinks" diff "$tmp/img:/tree" "$tmp/copy:/tree"
+	timed "mirror.$r" "$ntfslinks" mirror "$tmp/img:/tree" "$tmp/copy:/tree"
+	[ "$(sha256sum "$tmp/copy" | cut -d' ' -f1)" = "$hcopy" ] || die "mirror with nothing to do wrote"
+	timed "scan.$r" sh -c "'$ntfslinks' scan '$tmp/img' && '$ntfslinks' scan '$tmp/copy'"
+done
+best diff
+best mirror
+best scan
+load1=$(load)
 
 # ---- delorean: the second set of a changed tree
 dl=
@@ -161,23 +180,25 @@ if [ "$(id -u)" = 0 ] && [ -c /dev/fuse ] && command -v ntfs-3g >/dev/null &&
 		umount "$tmp/m1"; umount "$tmp/m2"
 		while pgrep -f "ntfs-3g.*$tmp/(new|bk0)" >/dev/null; do sleep 0.05; done
 		exit $rc'
-	dl=$(cat "$tmp/delorean")
+	dl=$(wall delorean)
 else
 	say "bench-backup: delorean and rsync skipped: need root, /dev/fuse, ntfs-3g and rsync"
 fi
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
-printf '%-8s %8s\n' method wall-s
-printf '%-8s %8s\n' clone "$(cat "$tmp/clone")"
-[ -z "$cpal" ] || printf '%-8s %8s\n' cp-al "$cpal"
-printf '%-8s %8s\n' diff "$(cat "$tmp/diff")" mirror "$(cat "$tmp/mirror")" scan "$(cat "$tmp/scan")"
-[ -z "$cpal" ] || printf 'cp -al / clone: %sx (target >= 10)\n' "$(ratio "$cpal" "$(cat "$tmp/clone")")"
-printf 'diff / scan of both: %sx (the reading part of a mirror no-op)\n' \
-	"$(ratio "$(cat "$tmp/diff")" "$(cat "$tmp/scan")")"
-printf 'mirror no-op / scan of both: %sx (target <= 2)\n' \
-	"$(ratio "$(cat "$tmp/mirror")" "$(cat "$tmp/scan")")"
+printf '%-8s %8s %8s\n' method wall-s cpu-s
+printf '%-8s %8s %8s\n' clone "$(wall clone)" "$(cpu clone)"
+[ -z "$cpal" ] || printf '%-8s %8s %8s\n' cp-al "$cpal" "$(cpu cp-al)"
+for m in diff mirror scan; do printf '%-8s %8s %8s\n' "$m" "$(wall "$m")" "$(cpu "$m")"; done
+printf 'diff, mirror, scan: best of %s rounds; load average %s before, %s after\n' \
+	"$ROUNDS" "$load0" "$load1"
+[ -z "$cpal" ] || printf 'cp -al / clone: %sx (target >= 10)\n' "$(ratio "$cpal" "$(wall clone)")"
+printf 'diff / scan of both: %sx wall, %sx cpu (the reading part of a mirror no-op)\n' \
+	"$(ratio "$(wall diff)" "$(wall scan)")" "$(ratio "$(cpu diff)" "$(cpu scan)")"
+printf 'mirror no-op / scan of both: %sx wall, %sx cpu (target <= 2)\n' \
+	"$(ratio "$(wall mirror)" "$(wall scan)")" "$(ratio "$(cpu mirror)" "$(cpu scan)")"
 if [ -n "$dl" ]; then
-	printf '%-11s %8s\n' delorean "$dl" rsync "$(cat "$tmp/rsync")" mirror-noop "$(cat "$tmp/mirror-noop")"
-	printf 'rsync --link-dest / delorean: %sx (target >= 10)\n' "$(ratio "$(cat "$tmp/rsync")" "$dl")"
-	printf 'delorean / mirror no-op: %sx (target <= 3)\n' "$(ratio "$dl" "$(cat "$tmp/mirror-noop")")"
+	printf '%-11s %8s\n' delorean "$dl" rsync "$(wall rsync)" mirror-noop "$(wall mirror-noop)"
+	printf 'rsync --link-dest / delorean: %sx (target >= 10)\n' "$(ratio "$(wall rsync)" "$dl")"
+	printf 'delorean / mirror no-op: %sx (target <= 3)\n' "$(ratio "$dl" "$(wall mirror-noop)")"
 fi
