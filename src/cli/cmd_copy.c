@@ -151,14 +151,6 @@ static void add_patterns(struct patterns *p, struct patterns *other, const char 
 	fclose(fp);
 }
 
-static char drive_arg(const char *opt, const char *a)
-{
-	if (((a[0] >= 'A' && a[0] <= 'Z') || (a[0] >= 'a' && a[0] <= 'z')) &&
-	    (a[1] == 0 || (a[1] == ':' && a[2] == 0)))
-		return (char)(a[0] & ~0x20);
-	fe_usage_error(cmd, "%s wants a drive letter like C:, not '%s'", opt, a);
-}
-
 /* The drive letter inferred for each source with drive-letter targets, as
  * 'reparse' says it: "drive      SOURCE (C: inferred: ...)" (text only). */
 static void drive_notes(struct copy_fe *f, nl_copy *c, char **srcs, size_t n)
@@ -264,8 +256,8 @@ static int parse_option(int ch, char **argv, struct nl_copy_options *o, struct f
 	case OPT_EXCLUDE:
 	case OPT_INCLUDE:
 		break;	/* read by parse_patterns() once the command line is known good */
-	case OPT_DRIVE: o->src_drive = drive_arg("--drive", optarg); break;
-	case OPT_DEST_DRIVE: o->dest_drive = drive_arg("--dest-drive", optarg); break;
+	case OPT_DRIVE: o->src_drive = fe_drive_arg(cmd, "--drive", optarg); break;
+	case OPT_DEST_DRIVE: o->dest_drive = fe_drive_arg(cmd, "--dest-drive", optarg); break;
 	case OPT_NO_ACL: o->no_acl = true; break;
 	case OPT_STREAMS:
 		if (!strcmp(optarg, "drop"))

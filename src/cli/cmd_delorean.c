@@ -90,14 +90,6 @@ static int on_step(void *ctx, const struct nl_delorean_event *ev)
 	return 0;
 }
 
-static char drive_arg(const char *opt, const char *a)
-{
-	if (((a[0] >= 'A' && a[0] <= 'Z') || (a[0] >= 'a' && a[0] <= 'z')) &&
-	    (a[1] == 0 || (a[1] == ':' && a[2] == 0)))
-		return (char)(a[0] & ~0x20);
-	fe_usage_error(cmd, "%s wants a drive letter like C:, not '%s'", opt, a);
-}
-
 /* "YYYY-MM-DD HH-MM-SS" (UTC) into seconds since 1970. */
 static int64_t time_arg(const char *a)
 {
@@ -148,8 +140,8 @@ static void parse_args(int argc, char **argv, struct nl_delorean_options *o,
 		case OPT_NAME: o->name = optarg; break;
 		case OPT_TIME: o->when = time_arg(optarg); break;
 		case 'n': o->copy.dry_run = f->acts.dry_run = true; break;
-		case OPT_DRIVE: o->copy.src_drive = drive_arg("--drive", optarg); break;
-		case OPT_DEST_DRIVE: o->copy.dest_drive = drive_arg("--dest-drive", optarg); break;
+		case OPT_DRIVE: o->copy.src_drive = fe_drive_arg(cmd, "--drive", optarg); break;
+		case OPT_DEST_DRIVE: o->copy.dest_drive = fe_drive_arg(cmd, "--dest-drive", optarg); break;
 		case OPT_NO_ACL: o->copy.no_acl = true; break;
 		case OPT_CHECKSUM: o->copy.checksum = true; break;
 		case OPT_LIST: f->acts.list = true; break;

@@ -159,15 +159,7 @@ static void parse_args(int argc, char **argv, struct nl_diff_options *o, struct 
 	while ((ch = getopt_long(argc, argv, "qhv", longopts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_CONTENT: o->content = true; break;
-		case OPT_DRIVE: {
-			const char *a = optarg;
-
-			if (!(((a[0] >= 'A' && a[0] <= 'Z') || (a[0] >= 'a' && a[0] <= 'z')) &&
-			      (a[1] == 0 || (a[1] == ':' && a[2] == 0))))
-				fe_usage_error("diff", "--drive wants a drive letter like C:, not '%s'", a);
-			o->drive = (char)(a[0] & ~0x20);
-			break;
-		}
+		case OPT_DRIVE: o->drive = fe_drive_arg("diff", "--drive", optarg); break;
 		case 'q': f->quiet = true; break;
 		case OPT_JSON: f->format = NL_EMIT_JSON; formats++; break;
 		case OPT_CSV: f->format = NL_EMIT_CSV; formats++; break;

@@ -61,7 +61,7 @@ static int run(int argc, char **argv)
 		if (fe_edit_option(&f, ch, usage))
 			continue;
 		if (ch == OPT_DRIVE)
-			drive = fe_drive_arg("move", optarg);
+			drive = fe_drive_arg("move", "--drive", optarg);
 		else if (ch == OPT_GUID)
 			guid = optarg;
 		else

@@ -209,7 +209,7 @@ static int run(int argc, char **argv)
 		if (fe_edit_option(&f, ch, usage))
 			continue;
 		switch (ch) {
-		case OPT_DRIVE: a.drive = fe_drive_arg(f.cmd, optarg); break;
+		case OPT_DRIVE: a.drive = fe_drive_arg(f.cmd, "--drive", optarg); break;
 		case OPT_MAP: a.map = optarg; break;
 		case OPT_TO_GUID: a.to_guid = true; break;
 		case OPT_RELATIVE: a.relative = true; break;

@@ -148,6 +148,14 @@ void fe_bad_option(const char *cmd, char **argv)
 	fe_usage_error(cmd, "unrecognized option '%s'", arg ? arg : "?");
 }
 
+char fe_drive_arg(const char *cmd, const char *opt, const char *arg)
+{
+	if (((arg[0] >= 'A' && arg[0] <= 'Z') || (arg[0] >= 'a' && arg[0] <= 'z')) &&
+	    (arg[1] == 0 || (arg[1] == ':' && arg[2] == 0)))
+		return (char)(arg[0] & ~0x20);
+	fe_usage_error(cmd, "%s wants a drive letter like C:, not '%s'", opt, arg);
+}
+
 static int fe_ntfs_log(const char *function, const char *file, int line,
 			    u32 level, void *data, const char *format,
 			    va_list args)

@@ -38,6 +38,10 @@ void fe_usage_error(const char *cmd, const char *fmt, ...)
 void fe_bad_option(const char *cmd, char **argv)
 	__attribute__((noreturn));
 
+/* The letter of the drive argument @arg of option @opt ("C:" or "c" give
+ * 'C'); misuse exits 2. */
+char fe_drive_arg(const char *cmd, const char *opt, const char *arg);
+
 /* fe_lower_errtext - lowercase the first letter of each strerror() text in
  * @msg (at its start or after ": "), so that every message is lowercase
  * whoever formatted it.  fe_error() and the others apply it. */

@@ -13,14 +13,6 @@
 #include "fe_edit.h"
 #include "fe_edit_links.h"
 
-char fe_drive_arg(const char *cmd, const char *a)
-{
-	if (((a[0] >= 'A' && a[0] <= 'Z') || (a[0] >= 'a' && a[0] <= 'z')) &&
-	    (a[1] == 0 || (a[1] == ':' && a[2] == 0)))
-		return (char)(a[0] & ~0x20);
-	fe_usage_error(cmd, "--drive wants a drive letter like C:, not '%s'", a);
-}
-
 int fe_links_read(const struct fe_endpoint *ep, bool under, char drive, struct nl_edit_links **out)
 {
 	char err[NL_ERRMSG_SIZE];
@@ -151,7 +143,7 @@ int fe_make_link_main(enum nl_link_kind kind, int argc, char **argv, void (*usag
 		if (fe_edit_option(&f, ch, usage))
 			continue;
 		if (ch == OPT_DRIVE && kind != NL_LINK_MOUNT_POINT)
-			drive = fe_drive_arg(f.cmd, optarg);
+			drive = fe_drive_arg(f.cmd, "--drive", optarg);
 		else if (ch == OPT_DIR && kind == NL_LINK_SYMLINK)
 			flags |= NL_EDIT_LINK_DIR;
 		else if (ch == OPT_FILE && kind == NL_LINK_SYMLINK)

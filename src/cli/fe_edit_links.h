@@ -13,9 +13,6 @@
 	"                        (default: inferred from its links, as 'reparse'\n" \
 	"                        does; C: when they tell nothing)\n"
 
-/* The letter of a --drive argument ("C:" or "c"); misuse exits 2. */
-char fe_drive_arg(const char *cmd, const char *arg);
-
 /* Read the image of @ep with one scan, before it is opened for editing:
  * its drive letter (DRIVE, or 0: inferred) and, when UNDER, the links in
  * the folder @ep names and below. Returns 0, or prints why and returns
