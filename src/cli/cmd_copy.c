@@ -425,15 +425,9 @@ int fe_copy_run(int argc, char **argv)
 		}
 		nl_copy_free(&c);
 	}
-	rc = nl_emit_close(&f.em);
-	if (rc < 0 && rc != -EPIPE) {
-		fe_error(NULL, "write error on standard output: %s", strerror(-rc));
-		status = FE_EXIT_PARTIAL;
-	}
+	status = fe_emit_close(&f.em, status);
 	free_patterns(&excl);
 	free_patterns(&incl);
-	if (status == FE_EXIT_OK && fe_had_errors)
-		status = FE_EXIT_PARTIAL;
 	return status;
 }
 

@@ -219,14 +219,7 @@ static int run(int argc, char **argv)
 		fe_actions_delorean_summary(&f.acts, &st, nl_delorean_set(d), nl_delorean_newest(d));
 	}
 	nl_delorean_free(&d);
-	rc = nl_emit_close(&f.em);
-	if (rc < 0 && rc != -EPIPE) {
-		fe_error(NULL, "write error on standard output: %s", strerror(-rc));
-		status = FE_EXIT_PARTIAL;
-	}
-	if (status == FE_EXIT_OK && fe_had_errors)
-		status = FE_EXIT_PARTIAL;
-	return status;
+	return fe_emit_close(&f.em, status);
 }
 
 const struct fe_command fe_cmd_delorean = {

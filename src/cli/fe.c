@@ -148,6 +148,19 @@ void fe_bad_option(const char *cmd, char **argv)
 	fe_usage_error(cmd, "unrecognized option '%s'", arg ? arg : "?");
 }
 
+int fe_emit_close(nl_emit **em, int status)
+{
+	int rc = nl_emit_close(em);
+
+	if (rc < 0 && rc != -EPIPE) {
+		fe_error(NULL, "write error on standard output: %s", strerror(-rc));
+		status = FE_EXIT_PARTIAL;
+	}
+	if (status == FE_EXIT_OK && fe_had_errors)
+		status = FE_EXIT_PARTIAL;
+	return status;
+}
+
 char fe_drive_arg(const char *cmd, const char *opt, const char *arg)
 {
 	if (((arg[0] >= 'A' && arg[0] <= 'Z') || (arg[0] >= 'a' && arg[0] <= 'z')) &&

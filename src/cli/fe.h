@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <ntfslinks/emit.h>
+
 /* Exit codes, documented in ntfslinks(1). */
 enum {
 	FE_EXIT_OK = 0,		/* everything done */
@@ -59,5 +61,10 @@ void fe_close_stdout_atexit(void);
 
 /* The program's exit status from fe_had_errors. */
 int fe_exit_status(void);
+
+/* Close the listing @em on standard output, saying a write error (but that of
+ * a closed pipe).  Returns @status, or FE_EXIT_PARTIAL after such an error or
+ * when @status is FE_EXIT_OK and an entry failed (fe_had_errors). */
+int fe_emit_close(nl_emit **em, int status);
 
 #endif

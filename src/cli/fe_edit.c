@@ -262,7 +262,6 @@ static void summary(struct fe_edit *f)
 int fe_edit_finish(struct fe_edit *f, int status)
 {
 	char err[NL_ERRMSG_SIZE];
-	int rc;
 
 	if (f->e && nl_edit_close(&f->e, err, sizeof(err))) {
 		fe_error(NULL, "%s", err);
@@ -271,12 +270,5 @@ int fe_edit_finish(struct fe_edit *f, int status)
 	}
 	if (f->em && status != FE_EXIT_USAGE)
 		summary(f);
-	rc = nl_emit_close(&f->em);
-	if (rc < 0 && rc != -EPIPE) {
-		fe_error(NULL, "write error on standard output: %s", strerror(-rc));
-		status = FE_EXIT_PARTIAL;
-	}
-	if (status == FE_EXIT_OK && fe_had_errors)
-		status = FE_EXIT_PARTIAL;
-	return status;
+	return fe_emit_close(&f->em, status);
 }
