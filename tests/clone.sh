@@ -105,7 +105,7 @@ fi
 h=$(hash_of "$T_TMP/out.img")
 run_nl clone "$T_TMP/pristine.img:/a" "$T_TMP/out.img:/x"
 expect_rc "another image without --symbolic" 2
-expect_match "another image: the reason" "is not in the destination image: a hardlink clone stays on one volume" "$T_ERR"
+expect_match "another image: the reason" "is not on the destination's volume: a hardlink clone stays on one volume" "$T_ERR"
 expect_eq "another image: nothing written" "$h" "$(hash_of "$T_TMP/out.img")"
 run_nl clone --symbolic "$T_TMP/pristine.img:/a" "$T_TMP/linux"
 expect_rc "symbolic into a Linux folder" 2

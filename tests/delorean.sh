@@ -93,11 +93,6 @@ expect_eq "the same time again: the reason" \
 run_nl delorean --time '2025-12-31 23-59-59' "$V1:/data" "$BK:/sets"
 expect_rc "an older time: exit status" 1
 expect_eq "refusals: nothing written" "$hb" "$(hash_of "$BK")"
-run_nl delorean "$V1:/data" "$T_TMP/linux"
-expect_rc "a Linux backup folder: exit status" 2
-expect_eq "a Linux backup folder: the reason" \
-	"ntfslinks: '$T_TMP/linux': the backup folder must be a folder in an NTFS image (IMAGE:/path): later sets are hard links to the earlier ones" "$T_ERR"
-[ -e "$T_TMP/linux" ] && fail "a Linux backup folder: it was made" || ok
 run_nl delorean --time '2026-1-1 00-00-00' "$V1:/data" "$BK:/sets"
 expect_rc "a bad --time" 2
 run_nl delorean --name 'a:b' "$V1:/data" "$BK:/sets"

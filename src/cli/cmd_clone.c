@@ -12,10 +12,12 @@ static void usage(FILE *out)
 		"\n"
 		"Hardlink Clone: recreate the folder tree of SOURCE at DEST with every file\n"
 		"a new hard link of the source file, like Link Shell Extension's Hardlink\n"
-		"Clone. SOURCE and DEST must be in the same image (IMAGE:/path). Junctions\n"
-		"and symbolic links inside SOURCE are recreated pointing inside DEST, outer\n"
-		"ones by the policy, as 'copy' does. Before anything is written every file\n"
-		"is checked against NTFS's limit of 1023 names: those that would pass it\n"
+		"Clone. SOURCE and DEST must be on one volume: the same image (IMAGE:/path),\n"
+		"or folders on one file system on the host (Linux, or an ntfs-3g mount;\n"
+		"made with link(2)). Junctions and symbolic links inside SOURCE are\n"
+		"recreated pointing inside DEST, outer ones by the policy, as 'copy' does.\n"
+		"Before anything is written every file is checked against the limit of\n"
+		"names (1023 on NTFS, else the file system's): those that would pass it\n"
 		"are listed and nothing is done, unless --copy-over-limit.\n"
 		"\n"
 		"With --symbolic every file becomes a symbolic link to its source file\n"
@@ -49,7 +51,7 @@ static void usage(FILE *out)
 		"\n"
 		"Exit status: 0 all cloned, 1 some entries failed or files would pass 1023\n"
 		"names (listed; nothing written), 2 misuse, SOURCE or DEST could not be\n"
-		"opened, or they are not in one image (without --symbolic). See\n"
+		"opened, or they are not on one volume (without --symbolic). See\n"
 		"ntfslinks-clone(1).\n");
 }
 

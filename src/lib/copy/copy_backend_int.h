@@ -189,7 +189,8 @@ struct cp_dst_ops {
 	int (*exists)(struct cp_dst *d, struct cp_dh *parent, const char *name);
 	/* Another name @name in @parent for the file @file, first created as
 	 * @first_rel (its path below the destination's top folder, '/'-separated;
-	 * given to directory destinations only, NULL for images). */
+	 * given to directory destinations only, NULL for images). A hardlink
+	 * clone into a directory gives the source file's absolute host path. */
 	int (*link)(struct cp_dst *d, struct cp_dh *file, const char *first_rel,
 		    struct cp_dh *parent, const char *name, uint8_t ns);
 	/* Linux symbolic link (directory destinations only) with times @t (or NULL)

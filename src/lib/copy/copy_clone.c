@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <ntfslinks/copy.h>
 #include <ntfslinks/reparse.h>
@@ -19,13 +21,14 @@ static bool clone_candidate(const struct cp_node *n)
 }
 
 /* Tell about file @n that would pass the limit: an error event, no node failed. */
-static void report_over(struct nl_copy *c, const struct cp_node *n, uint32_t names)
+static void report_over(struct nl_copy *c, const struct cp_node *n, uint32_t names,
+			uint32_t limit)
 {
 	struct nl_copy_event ev;
 	char *src = cp_node_srcdisplay(n), *why;
 
-	why = xasprintf("the file has %u names, the clone would give it %u more: over %d",
-			(unsigned)n->st.nlink, (unsigned)names, NL_MAX_LINKS);
+	why = xasprintf("the file has %u names, the clone would give it %u more: over %u",
+			(unsigned)n->st.nlink, (unsigned)names, (unsigned)limit);
 	memset(&ev, 0, sizeof(ev));
 	ev.action = NL_COPY_ACT_ERROR;
 	ev.kind = n->kind;
@@ -39,32 +42,74 @@ static void report_over(struct nl_copy *c, const struct cp_node *n, uint32_t nam
 	free(why);
 }
 
-/* Is source @s in the destination image? (Then, but for a dry run, it is
- * read through the destination's writer, and its records are the
- * destination's.) */
-static bool in_dest_image(const struct nl_copy *c, const struct cp_src *s)
+/* The nearest folder of the host path @p that exists (malloc'ed), its
+ * status in *@sb; NULL when out of memory or none. */
+static char *existing_folder(const char *p, struct stat *sb)
 {
+	char *q = strdup(p);
+
+	while (q && stat(q, sb) != 0 && strcmp(q, "/") && strcmp(q, ".")) {
+		char *up = path_dirname(q);
+
+		free(q);
+		q = up;
+	}
+	return q;
+}
+
+/* The most names a file may have in the destination: NTFS's 1023 (images,
+ * ntfs-3g mounts), else what the host file system allows (pathconf). */
+uint32_t cp_link_limit(const struct cp_dst *d)
+{
+	struct stat sb;
+	char *q;
+	long v;
+
+	if (d->ntfs)
+		return NL_MAX_LINKS;
+	q = existing_folder(d->path, &sb);
+	v = q ? pathconf(q, _PC_LINK_MAX) : -1;
+	free(q);
+	return v <= 0 ? 1 : v > (long)UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
+/* Is source @s on the destination's volume? An image source is when it is
+ * read through the destination's writer (or, in a dry run, is the same
+ * image); a host folder when it is on the file system of the destination. */
+static bool on_dest_volume(const struct nl_copy *c, const struct cp_src *s)
+{
+	struct stat a, b;
+	bool same;
+	char *q;
+
 	if (s->shared)
 		return true;
-	return c->o.dry_run && s->kind == CP_EP_IMAGE && c->dst->kind == CP_EP_IMAGE &&
-	       s->vol_key && c->dst->vol_key && !strcmp(s->vol_key, c->dst->vol_key);
+	if (s->kind == CP_EP_IMAGE || c->dst->kind == CP_EP_IMAGE)
+		return c->o.dry_run && s->kind == CP_EP_IMAGE && c->dst->kind == CP_EP_IMAGE &&
+		       s->vol_key && c->dst->vol_key && !strcmp(s->vol_key, c->dst->vol_key);
+	q = existing_folder(c->dst->path, &b);
+	same = q && stat(s->root, &a) == 0 && a.st_dev == b.st_dev;
+	free(q);
+	return same;
 }
 
 /*
- * Hardlink clone: every source must be in the destination image (read
- * through its writer). Count the names each file gets; a file that would
- * pass 1023 is reported and the run stops, or with copy_over_limit its
- * names are copied as usual. The others are made as new names of the source
- * file.
+ * Hardlink clone: every source must be on the destination's volume (in its
+ * image, read through its writer, or a host folder on its file system).
+ * Count the names each file gets; a file that would pass the limit (1023 on
+ * NTFS) is reported and the run stops, or with copy_over_limit its names
+ * are copied as usual. The others are made as new names of the source file.
  */
 static int prepare_hardlinks(struct nl_copy *c)
 {
+	uint32_t limit = cp_link_limit(c->dst);
 	uint64_t over = 0;
 
 	for (size_t i = 0; i < c->nsrc; i++)
-		if (!in_dest_image(c, c->src[i])) {
-			cp_set_err(c, "'%.400s' is not in the destination image: a hardlink clone "
-				   "stays on one volume (--symbolic crosses volumes)", c->src[i]->spec);
+		if (!on_dest_volume(c, c->src[i])) {
+			cp_set_err(c, "'%.400s' is not on the destination's volume: a hardlink "
+				   "clone stays on one volume (--symbolic crosses volumes)",
+				   c->src[i]->spec);
 			return -EXDEV;
 		}
 	for (struct cp_node *n = c->top->child; n; n = cp_next_pre(n, c->top, n->create))
@@ -78,18 +123,18 @@ static int prepare_hardlinks(struct nl_copy *c)
 
 		if (!clone_candidate(n) || !g)
 			continue;
-		if ((uint64_t)n->st.nlink + g->clone_names <= NL_MAX_LINKS) {
+		if ((uint64_t)n->st.nlink + g->clone_names <= limit) {
 			n->clone_link = true;
 			n->action = NL_COPY_ACT_CLONED;
 		} else if (g->first == n && !c->o.copy_over_limit) {
-			report_over(c, n, g->clone_names);
+			report_over(c, n, g->clone_names, limit);
 			over++;
 		}
 	}
 	if (over) {
-		cp_set_err(c, "%llu file%s would pass %d names: nothing was written "
+		cp_set_err(c, "%llu file%s would pass %u names: nothing was written "
 			   "(--copy-over-limit copies them)", (unsigned long long)over,
-			   over == 1 ? "" : "s", NL_MAX_LINKS);
+			   over == 1 ? "" : "s", (unsigned)limit);
 		return -EMLINK;
 	}
 	return 0;

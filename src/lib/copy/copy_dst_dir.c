@@ -268,6 +268,11 @@ static int dst_dir_link(struct cp_dst *d, struct cp_dh *file, const char *first_
 	rc = check_name(d, name);
 	if (rc)
 		return rc;
+	if (first_rel[0] == '/') {	/* a hardlink clone: the source file's host path */
+		if (linkat(AT_FDCWD, first_rel, parent->fd, name, 0))
+			return fail(d, -errno, "cannot make hard link");
+		return 0;
+	}
 	fd = open_parent_of(d, first_rel, &first_name);
 	if (fd < 0)
 		return fail(d, fd, "cannot reach the first name");

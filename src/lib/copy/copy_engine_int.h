@@ -142,9 +142,9 @@ struct nl_copy {
 	bool ran;
 	bool partial;
 	bool stop;
-	uint32_t guard_limit;	/* mirror dry run: only check that no file of the destination
-				   passes this many names in a hardlink clone of it mirrored
-				   (mirror_guard.c); 0: a mirror as asked */
+	bool guard_links;	/* mirror dry run: only check that no file of the destination
+				   passes the name limit in a hardlink clone of it mirrored
+				   (mirror_guard.c) */
 	bool reclaim;		/* name_taken() removes a marked folder in the existing destination */
 	bool reclaimed;		/* ... and did */
 	int reclaim_err;	/* ... and failed (-errno) */
@@ -317,6 +317,14 @@ int cp_rewrite_links(struct nl_copy *c);
  * into symbolic links to them. 0, -EMLINK (files reported), -EINVAL,
  * -ENOMEM; the message is in the job. */
 int cp_clone_prepare(struct nl_copy *c);
+
+/* ---- copy_job.c (endpoints) ------------------------------------------------------ */
+
+/* Is @path on an ntfs-3g mount? *@mount_root (when given) gets the mount's root (malloc'ed). */
+bool cp_is_ntfs3g_dir(const char *path, char **mount_root);
+/* The most names a file may have in destination @d: 1023 on NTFS, else the
+ * host file system's limit (pathconf _PC_LINK_MAX). */
+uint32_t cp_link_limit(const struct cp_dst *d);
 
 /* ---- copy_run.c ----------------------------------------------------------------- */
 

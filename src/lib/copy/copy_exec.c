@@ -308,13 +308,16 @@ static int link_name(struct cp_dst *d, struct cp_node *first, struct cp_node *n)
 	return rc;
 }
 
-/* A new name of the source file itself, in the same image (clone). */
+/* A new name of the source file itself, on the same volume (clone). */
 static void exec_clone_name(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n)
 {
 	struct cp_dst *d = c->dst;
 	struct cp_dh src = { .ref = n->st.mref, .fd = -1 };
-	int rc = d->ops->link(d, &src, NULL, &n->parent->dh, n->name, n->st.name_space);
+	char *path = d->kind == CP_EP_IMAGE ? NULL : cp_node_srcpath(n);	/* host: linkat */
+	int rc = d->kind != CP_EP_IMAGE && !path ? -ENOMEM
+		 : d->ops->link(d, &src, path, &n->parent->dh, n->name, n->st.name_space);
 
+	free(path);
 	if (rc)
 		fail_now(c, x, n, rc == -ENOMEM ? strerror(ENOMEM) : d->ops->errmsg(d));
 	else

@@ -111,8 +111,7 @@ void nl_copy_get_stats(const struct nl_copy *c, struct nl_copy_stats *st)
 
 /* ---- endpoints ---------------------------------------------------------------- */
 
-/* Is @path on an ntfs-3g mount? *@mount_root (when given) gets the mount's root (malloc'ed). */
-static bool is_ntfs3g_dir(const char *path, char **mount_root)
+bool cp_is_ntfs3g_dir(const char *path, char **mount_root)
 {
 	struct statfs sf;
 	uint8_t b[4];
@@ -317,7 +316,7 @@ int nl_copy_add_source(struct nl_copy *c, const char *spec)
 			snprintf(err, sizeof(err), "%s", strerror(errno));
 			goto out;
 		}
-		n3g = is_ntfs3g_dir(spec, &mnt);
+		n3g = cp_is_ntfs3g_dir(spec, &mnt);
 		s->mnt = mnt;
 		s->image = strdup(spec);
 		rc = cp_src_dir_open(s, spec, n3g, err, sizeof(err));
@@ -489,7 +488,7 @@ static int dest_open_dir(struct nl_copy *c, struct cp_dst *d, const char *spec, 
 			probe = strdup(".");
 		}
 	}
-	n3g = probe && is_ntfs3g_dir(probe, &mnt);
+	n3g = probe && cp_is_ntfs3g_dir(probe, &mnt);
 	free(probe);
 	rc = cp_dst_dir_open(d, spec, n3g, c->o.dry_run, err, errlen);
 	d->partial_removed = removed;

@@ -13,6 +13,7 @@
 #include <ntfslinks/writer.h>
 
 #include "copy/copy_engine_int.h"
+#include "copy/delorean_int.h"
 #include "edit/edit_int.h"
 
 #define STAMP_LEN 19		/* "YYYY-MM-DD HH-MM-SS" */
@@ -21,18 +22,19 @@
 struct nl_delorean {
 	struct nl_delorean_options o;
 	char *src, *backupdir;
-	char *image;		/* BACKUPDIR's image ("FILE" or "FILE@N") */
-	char *dir;		/* BACKUPDIR's path inside it */
+	char *image;		/* BACKUPDIR's image ("FILE" or "FILE@N"); NULL: a host folder */
+	char *dir;		/* BACKUPDIR's path inside it, or on the host */
 	char *name;		/* NAME of the sets */
 	char stamp[STAMP_LEN + 1];
 	char newest_stamp[STAMP_LEN + 1];	/* "" when there is no complete set */
 	char **stale;		/* names of incomplete sets */
 	size_t nstale;
-	char *set, *set_incomplete, *newest;	/* "IMAGE:/path" */
+	char *set, *set_incomplete, *newest;	/* "IMAGE:/path", or host paths */
 	char *set_path, *set_incomplete_path;	/* their paths inside the image */
 	char drive;		/* the backup volume's drive letter */
 	struct nl_copy_stats st;
 	uint64_t clone_errors;
+	uint32_t limit;		/* the most names a file may have in BACKUPDIR */
 	bool in_clone;
 	bool in_guard;		/* the limit checked: only the files of the newest set told */
 	char err[NL_ERRMSG_SIZE];
@@ -133,9 +135,15 @@ int nl_delorean_new(const struct nl_delorean_options *opt, const char *src,
 	if (!good_name(d->name))
 		return fail(d, -EINVAL, "'%.400s' cannot name a backup set: give one with --name",
 			    d->name);
-	if (!cp_image_spec_split(backupdir, &d->image, &d->dir))
-		return fail(d, -EINVAL, "the backup folder must be a folder in an NTFS image "
-			    "(IMAGE:/path): later sets are hard links to the earlier ones");
+	if (!cp_image_spec_split(backupdir, &d->image, &d->dir)) {
+		size_t len = strlen(backupdir);
+
+		while (len > 1 && backupdir[len - 1] == '/')
+			len--;
+		d->dir = strndup(backupdir, len);	/* a host folder */
+		if (!d->dir)
+			return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -215,20 +223,17 @@ static char *in_dir(const struct nl_delorean *d, const char *name)
 
 static char *spec_of(const struct nl_delorean *d, const char *path)
 {
-	return xasprintf("%s:%s", d->image, path);
+	return d->image ? xasprintf("%s:%s", d->image, path) : strdup(path);
 }
 
-/* One name of BACKUPDIR: a set of NAME (complete or not) is noted. */
-static int list_one(void *ctx, const struct nl_dirent *de)
+/* One name @u8 of BACKUPDIR (malloc'ed, taken): a set of NAME (complete or
+ * not) is noted. */
+static int note_name(struct nl_delorean *d, char *u8)
 {
-	struct nl_delorean *d = ctx;
-	size_t nl = strlen(d->name), len;
-	char *u8 = NULL, *st;
-	int rc = nl_utf16le_to_wtf8(de->name, de->len, &u8, &len);
+	size_t nl = strlen(d->name), len = strlen(u8);
+	char *st = u8 + nl + 1;
+	int rc = 0;
 
-	if (rc)
-		return rc;
-	st = u8 + nl + 1;
 	if (len < nl + 1 + STAMP_LEN || strncmp(u8, d->name, nl) || u8[nl] != ' ' ||
 	    !is_stamp(st))
 		goto out;
@@ -251,6 +256,22 @@ out:
 	return rc;
 }
 
+static int list_one(void *ctx, const struct nl_dirent *de)
+{
+	char *u8 = NULL;
+	size_t len;
+	int rc = nl_utf16le_to_wtf8(de->name, de->len, &u8, &len);
+
+	return rc ? rc : note_name(ctx, u8);
+}
+
+static int list_host(void *ctx, const char *name)
+{
+	char *u8 = strdup(name);
+
+	return u8 ? note_name(ctx, u8) : -ENOMEM;
+}
+
 static int report_step(struct nl_delorean *d, enum nl_delorean_step s, const char *path)
 {
 	struct nl_delorean_event ev = { s, path, d->o.copy.dry_run };
@@ -260,14 +281,20 @@ static int report_step(struct nl_delorean *d, enum nl_delorean_step s, const cha
 	return 0;
 }
 
-/* Remove the incomplete sets of interrupted runs (a dry run only reports them). */
+/* Remove the incomplete sets of interrupted runs (a dry run only reports
+ * them): through @e in an image, else on the host. */
 static int remove_stale(struct nl_delorean *d, nl_edit *e)
 {
 	for (size_t i = 0; i < d->nstale; i++) {
 		char *p = in_dir(d, d->stale[i]), *spec = p ? spec_of(d, p) : NULL;
 		int rc = spec ? report_step(d, NL_DELOREAN_STALE, spec) : -ENOMEM;
 
-		if (!rc && !d->o.copy.dry_run) {
+		if (!rc && !d->o.copy.dry_run && !e) {
+			rc = dl_host_remove(p);
+			if (rc)
+				fail(d, rc, "cannot remove the incomplete set '%.400s': %s", spec,
+				     strerror(-rc));
+		} else if (!rc && !d->o.copy.dry_run) {
 			rc = nl_edit_remove(e, p, NL_EDIT_RECURSIVE);
 			if (rc)
 				fail(d, rc, "cannot remove the incomplete set '%.400s': %.500s", spec,
@@ -281,6 +308,26 @@ static int remove_stale(struct nl_delorean *d, nl_edit *e)
 	return 0;
 }
 
+/* The newest set must be older than this run's. */
+static int check_newest(struct nl_delorean *d)
+{
+	if (strcmp(d->stamp, d->newest_stamp) <= 0)
+		return fail(d, -EEXIST, "the set '%.300s %s' is not older than this run's time "
+			    "(%s UTC)", d->name, d->newest_stamp, d->stamp);
+	return 0;
+}
+
+/* scan_sets() of a host folder. */
+static int scan_host(struct nl_delorean *d)
+{
+	int rc = dl_host_list(d->dir, list_host, d);
+
+	if (rc)
+		return fail(d, rc, "cannot read '%.400s': %s", d->backupdir, strerror(-rc));
+	rc = check_newest(d);
+	return rc ? rc : remove_stale(d, NULL);
+}
+
 /* Read BACKUPDIR (missing: no sets), find the newest complete set, remove the
  * incomplete ones. */
 static int scan_sets(struct nl_delorean *d)
@@ -289,8 +336,11 @@ static int scan_sets(struct nl_delorean *d)
 	char err[NL_ERRMSG_SIZE] = "";
 	nl_edit *e = NULL;
 	uint64_t ref;
-	int rc = nl_edit_open(d->image, &eo, &e, err, sizeof(err));
+	int rc;
 
+	if (!d->image)
+		return scan_host(d);
+	rc = nl_edit_open(d->image, &eo, &e, err, sizeof(err));
 	if (rc)
 		return fail(d, rc, "cannot open '%.400s': %.500s", d->image, err);
 	rc = nl_edit_lookup(e, d->dir, &ref);
@@ -303,9 +353,8 @@ static int scan_sets(struct nl_delorean *d)
 		if (rc)
 			fail(d, rc, "cannot read '%.400s': %s", d->backupdir, strerror(-rc));
 	}
-	if (!rc && strcmp(d->stamp, d->newest_stamp) <= 0)
-		rc = fail(d, -EEXIST, "the set '%.300s %s' is not older than this run's time "
-			  "(%s UTC)", d->name, d->newest_stamp, d->stamp);
+	if (!rc)
+		rc = check_newest(d);
 	if (!rc)
 		rc = remove_stale(d, e);
 	if (nl_edit_close(&e, err, sizeof(err)) && !rc)
@@ -338,7 +387,7 @@ static void on_action(void *ctx, const struct nl_copy_event *ev)
  * copies or mirrors SRC are kept; @guard: a mirror that only checks the name
  * limit (mirror_guard.c). Returns nl_copy_run()'s result. */
 static int run_job(struct nl_delorean *d, const struct nl_copy_options *o, const char *src,
-		   const char *dest, bool keep_stats, uint32_t guard)
+		   const char *dest, bool keep_stats, bool guard)
 {
 	struct nl_copy_options jo = *o;
 	nl_copy *c = NULL;
@@ -349,7 +398,7 @@ static int run_job(struct nl_delorean *d, const struct nl_copy_options *o, const
 	rc = nl_copy_new(&jo, &c);
 	if (rc)
 		return fail(d, rc, "%s", strerror(-rc));
-	c->guard_limit = guard;
+	c->guard_links = guard;
 	rc = nl_copy_add_source(c, src);
 	if (rc)
 		fail(d, rc, "'%.400s': %.500s", src, nl_copy_error(c));
@@ -364,6 +413,8 @@ static int run_job(struct nl_delorean *d, const struct nl_copy_options *o, const
 			fail(d, rc, "'%.400s': %.500s", dest, nl_copy_error(c));
 		if (keep_stats)
 			nl_copy_get_stats(c, &d->st);
+		if (guard)
+			d->limit = cp_link_limit(c->dst);
 	}
 	nl_copy_free(&c);
 	return rc;
@@ -414,12 +465,12 @@ static int clone_newest(struct nl_delorean *d)
 	o.progress_ctx = d->o.copy.progress_ctx;
 	d->in_clone = true;
 	d->clone_errors = 0;
-	rc = run_job(d, &o, d->newest, d->set_incomplete, false, 0);
+	rc = run_job(d, &o, d->newest, d->set_incomplete, false, false);
 	d->in_clone = false;
 	if (rc == -EMLINK)
-		fail(d, rc, "%llu file%s of '%.400s' would pass %d names in a new set: "
+		fail(d, rc, "%llu file%s of '%.400s' would pass %u names in a new set: "
 		     "nothing was made", (unsigned long long)d->clone_errors,
-		     d->clone_errors == 1 ? "" : "s", d->newest, NL_MAX_LINKS);
+		     d->clone_errors == 1 ? "" : "s", d->newest, (unsigned)d->limit);
 	return rc;
 }
 
@@ -438,12 +489,12 @@ static int check_limit(struct nl_delorean *d)
 	o.progress = NULL;
 	d->in_guard = true;
 	d->clone_errors = 0;
-	rc = run_job(d, &o, d->src, d->newest, false, NL_MAX_LINKS);
+	rc = run_job(d, &o, d->src, d->newest, false, true);
 	d->in_guard = false;
 	if (rc == -EMLINK)
-		fail(d, rc, "%llu file%s of '%.400s' would pass %d names in a new set: "
+		fail(d, rc, "%llu file%s of '%.400s' would pass %u names in a new set: "
 		     "nothing was made", (unsigned long long)d->clone_errors,
-		     d->clone_errors == 1 ? "" : "s", d->newest, NL_MAX_LINKS);
+		     d->clone_errors == 1 ? "" : "s", d->newest, (unsigned)d->limit);
 	return rc;
 }
 
@@ -459,7 +510,7 @@ static int mirror_source(struct nl_delorean *d)
 		return rc;
 	o.mirror = true;
 	o.dest_drive = d->drive;
-	return run_job(d, &o, d->src, onto, true, 0);
+	return run_job(d, &o, d->src, onto, true, false);
 }
 
 /* The first run: SRC Smart-Copied into the new set (BACKUPDIR made when missing). */
@@ -473,7 +524,47 @@ static int copy_source(struct nl_delorean *d)
 	o.parents = true;
 	o.into = false;
 	o.dest_drive = d->drive;
-	return run_job(d, &o, d->src, d->set_incomplete, true, 0);
+	return run_job(d, &o, d->src, d->set_incomplete, true, false);
+}
+
+/* The volume path ('\\'-separated) of host path @p on the ntfs-3g mount
+ * whose root is @mnt (malloc'ed). */
+static char *volume_path(const char *mnt, const char *p)
+{
+	char *v = xasprintf("%s", p + strlen(mnt));
+
+	for (char *q = v; q && *q; q++)
+		if (*q == '/')
+			*q = '\\';
+	return v;
+}
+
+/* complete_set() of a host folder; on an ntfs-3g mount the links into the
+ * set follow it (a Linux folder's are relative). */
+static int complete_host(struct nl_delorean *d)
+{
+	char *mnt = NULL, *real = NULL, *from = NULL, *to = NULL;
+	int rc = dl_host_rename(d->set_incomplete, d->set);
+
+	if (rc)
+		return fail(d, rc, "cannot rename '%.400s': %s", d->set_incomplete, strerror(-rc));
+	if (!cp_is_ntfs3g_dir(d->set, &mnt))
+		return 0;
+	real = realpath(d->set, NULL);
+	if (!real || strncmp(real, mnt, strlen(mnt))) {
+		rc = real ? -EXDEV : -errno;
+	} else {
+		to = volume_path(strcmp(mnt, "/") ? mnt : "", real);
+		from = to ? xasprintf("%s%s", to, INCOMPLETE) : NULL;
+		rc = from ? dl_host_retarget(d->set, d->drive, from, to) : -ENOMEM;
+	}
+	if (rc)
+		fail(d, rc, "cannot retarget the links in '%.400s': %s", d->set, strerror(-rc));
+	free(mnt);
+	free(real);
+	free(from);
+	free(to);
+	return rc;
 }
 
 /* The set is complete: "NAME STAMP.incomplete" becomes "NAME STAMP", the links
@@ -486,6 +577,8 @@ static int complete_set(struct nl_delorean *d)
 	nl_edit *e = NULL;
 	int rc = report_step(d, NL_DELOREAN_RENAME, d->set);
 
+	if (!rc && !d->image)
+		return complete_host(d);
 	if (!rc && (rc = nl_edit_links_read(d->image, from, d->drive, &links, err, sizeof(err))))
 		fail(d, rc, "cannot read '%.400s': %.500s", d->set_incomplete, err);
 	if (!rc && (rc = nl_edit_open(d->image, NULL, &e, err, sizeof(err))))

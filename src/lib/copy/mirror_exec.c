@@ -361,7 +361,7 @@ int cp_mirror_run(struct nl_copy *c)
 	}
 	if (!rc)
 		rc = mr_plan(&m);
-	if (!rc && c->guard_limit) {
+	if (!rc && c->guard_links) {
 		rc = mr_guard(&m);
 		goto out;
 	}

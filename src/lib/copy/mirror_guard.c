@@ -12,7 +12,7 @@
 
 /* Tell about file @f of the destination that would pass the limit. */
 static void report_over(struct mirror *m, size_t f, uint64_t has, uint64_t clone,
-			uint64_t more)
+			uint64_t more, uint32_t limit)
 {
 	struct nl_copy *c = m->c;
 	const struct df_entry *e = &m->t->e[m->t->files[f].first];
@@ -23,11 +23,11 @@ static void report_over(struct mirror *m, size_t f, uint64_t has, uint64_t clone
 		why = xasprintf("the file has %llu names, the clone would give it %llu more and "
 				"the mirror %llu more: over %u", (unsigned long long)has,
 				(unsigned long long)clone, (unsigned long long)more,
-				(unsigned)c->guard_limit);
+				(unsigned)limit);
 	else
 		why = xasprintf("the file has %llu names, the clone would give it %llu more: "
 				"over %u", (unsigned long long)has, (unsigned long long)clone,
-				(unsigned)c->guard_limit);
+				(unsigned)limit);
 	memset(&ev, 0, sizeof(ev));
 	ev.action = NL_COPY_ACT_ERROR;
 	ev.kind = NL_COPY_KIND_FILE;
@@ -46,14 +46,15 @@ static void report_over(struct mirror *m, size_t f, uint64_t has, uint64_t clone
  * the source mirrored onto that with the plan made here. A file of the set
  * reaches: the names it has on the volume, plus one per name in the set (the
  * clone), then less the names the mirror deletes (deletions come first) plus
- * the names it links to it. Files that would pass c->guard_limit are
- * reported; -EMLINK when there are any.
+ * the names it links to it. Files that would pass the limit (cp_link_limit())
+ * are reported; -EMLINK when there are any.
  */
 int mr_guard(struct mirror *m)
 {
 	struct nl_copy *c = m->c;
 	size_t nf = m->t->nfiles;
 	uint64_t *add = calloc(nf ? nf : 1, sizeof(*add)), *del = calloc(nf ? nf : 1, sizeof(*del));
+	uint32_t limit = cp_link_limit(c->dst);
 	uint64_t over = 0;
 
 	if (!add || !del) {
@@ -71,8 +72,8 @@ int mr_guard(struct mirror *m)
 		uint64_t has = m->t->e[m->t->files[f].first].st.nlink, clone = m->t->files[f].nnames;
 		uint64_t more = add[f] > del[f] ? add[f] - del[f] : 0;
 
-		if (has + clone + more > c->guard_limit) {
-			report_over(m, f, has, clone, more);
+		if (has + clone + more > limit) {
+			report_over(m, f, has, clone, more, limit);
 			over++;
 		}
 	}
@@ -80,7 +81,7 @@ int mr_guard(struct mirror *m)
 	free(del);
 	if (over) {
 		cp_set_err(c, "%llu file%s would pass %u names", (unsigned long long)over,
-			   over == 1 ? "" : "s", (unsigned)c->guard_limit);
+			   over == 1 ? "" : "s", (unsigned)limit);
 		return -EMLINK;
 	}
 	return 0;

@@ -69,8 +69,8 @@ void mr_plan_free(struct mirror *m);
 
 /* ---- mirror_guard.c --------------------------------------------------------------- */
 
-/* After mr_plan(): do the files of the destination stay within c->guard_limit
- * names through a hardlink clone of it and this mirror? Those that would not
+/* After mr_plan(): do the files of the destination stay within the name
+ * limit through a hardlink clone of it and this mirror? Those that would not
  * are reported; 0, -EMLINK (message set) or -ENOMEM. */
 int mr_guard(struct mirror *m);
 
