@@ -402,6 +402,14 @@ static int run_job(struct nl_delorean *d, const struct nl_copy_options *o, const
 	rc = nl_copy_add_source(c, src);
 	if (rc)
 		fail(d, rc, "'%.400s': %.500s", src, nl_copy_error(c));
+	if (!rc && !d->drive) {
+		/* the backup volume's drive letter, unless given: the source's, as the
+		   first job that reads it infers it (else C:) */
+		struct nl_drive_guess g;
+
+		d->drive = nl_copy_source_drive(c, 0, &g) == 0 && g.drive ? g.drive : 'C';
+		c->o.dest_drive = d->drive;
+	}
 	if (!rc) {
 		rc = nl_copy_set_dest(c, dest);
 		if (rc)
@@ -417,34 +425,6 @@ static int run_job(struct nl_delorean *d, const struct nl_copy_options *o, const
 			d->limit = cp_link_limit(c->dst);
 	}
 	nl_copy_free(&c);
-	return rc;
-}
-
-/* The backup volume's drive letter: given, else the source's as the copy
- * infers it, else C:. */
-static int find_drive(struct nl_delorean *d)
-{
-	struct nl_copy_options o = d->o.copy;
-	struct nl_drive_guess g;
-	nl_copy *c = NULL;
-	int rc;
-
-	d->drive = o.dest_drive;
-	if (d->drive)
-		return 0;
-	o.on_action = NULL;
-	o.progress = NULL;
-	rc = nl_copy_new(&o, &c);
-	if (!rc) {
-		rc = nl_copy_add_source(c, d->src);
-		if (rc)
-			fail(d, rc, "'%.400s': %.500s", d->src, nl_copy_error(c));
-	}
-	if (!rc && nl_copy_source_drive(c, 0, &g) == 0)
-		d->drive = g.drive;
-	nl_copy_free(&c);
-	if (!d->drive)
-		d->drive = 'C';
 	return rc;
 }
 
@@ -627,8 +607,7 @@ int nl_delorean_run(nl_delorean *d)
 		rc = name_sets(d);
 	if (!rc && d->newest)
 		rc = report_step(d, NL_DELOREAN_NEWEST, d->newest);
-	if (!rc)
-		rc = find_drive(d);
+	d->drive = d->o.copy.dest_drive;
 	if (!rc && !d->newest)
 		made = copy_source(d);
 	else if (!rc && !d->o.copy.dry_run && !(made = check_limit(d)))
