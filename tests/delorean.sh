@@ -242,4 +242,37 @@ dry run: '$BK:/sets/data 2026-01-06 02-30-00' from '$BK:/sets/data 2026-01-05 02
 	"$(printf '%s\n' "$T_OUT" | grep -v '^deleted \|^copied \|^cropped ')"
 expect_eq "dry run of a later set: nothing written" "$hb" "$(hash_of "$BK")"
 
+
+# ---- DOS names: a file has one, so an unchanged file with one stays shared
+#      (its DOS name with its name in the first set), never copied anew
+cat >"$T_TMP/dos.spec" <<'EOS'
+image size=32M label=DOS
+default-time 2016-02-03T04:05:06Z
+dir /d
+file "/d/Long Name.txt" text="l\n" ns=win32
+dosname "/d/Long Name.txt" LONGNA~1.TXT
+file /d/PAIR.TXT text="p\n" ns=win32+dos
+file /d/plain.txt text="x\n"
+EOS
+build_fixture "$T_TMP/dos.spec" "$T_TMP/dos.img"
+build_fixture "$T_TMP/empty.spec" "$T_TMP/bk3.img"
+run_nl delorean --time '2026-01-01 02-30-00' "$T_TMP/dos.img:/d" "$T_TMP/bk3.img:/s"
+expect_rc "dos names: first set" 0
+run_nl delorean --time '2026-01-02 02-30-00' "$T_TMP/dos.img:/d" "$T_TMP/bk3.img:/s"
+expect_eq "dos names: the second set copies nothing" \
+	"made '$T_TMP/bk3.img:/s/d 2026-01-02 02-30-00' from '$T_TMP/bk3.img:/s/d 2026-01-01 02-30-00': nothing to do; 3 unchanged" \
+	"$(printf '%s\n' "$T_OUT" | tail -n 1)"
+run_nl hardlinks --csv "$T_TMP/bk3.img"
+expect_eq "dos names: every file is shared by both sets" \
+	"2 /s/d 2026-01-01 02-30-00/Long Name.txt
+2 /s/d 2026-01-01 02-30-00/PAIR.TXT
+2 /s/d 2026-01-01 02-30-00/plain.txt
+2 /s/d 2026-01-02 02-30-00/Long Name.txt
+2 /s/d 2026-01-02 02-30-00/PAIR.TXT
+2 /s/d 2026-01-02 02-30-00/plain.txt" \
+	"$(printf '%s\n' "$T_OUT" | awk -F, 'NR > 1 { print $3 " " $5 }' | LC_ALL=C sort)"
+run_nl info "$T_TMP/bk3.img" "/s/d 2026-01-01 02-30-00/Long Name.txt"
+expect_eq "dos names: the DOS name stays with the first set's name" \
+	"DOS aliases:        LONGNA~1.TXT, -" "$(printf '%s\n' "$T_OUT" | grep '^DOS aliases:')"
+
 finish

@@ -140,7 +140,17 @@ static const char *dos_of(const struct cp_stat *st, const char *leaf)
 	return st->dos_name;
 }
 
-/* Does the DOS name of @n (what the copy gives it) differ from that of @e? */
+/* Does the file of entry @e have names outside the destination? */
+static bool shared_outside(const struct mirror *m, const struct df_entry *e)
+{
+	return e->st.nlink > m->t->files[e->file].nnames;
+}
+
+/* Does the DOS name of @n (what the copy gives it) differ from that of @e?
+ * A file has one DOS name: one that has names outside the destination (an
+ * older backup set) and none here keeps it there, so a name without one
+ * that should have one is not a difference (replacing the file for it would
+ * end the sharing that a DeLorean set is made of). */
 static bool dos_differs(const struct mirror *m, const struct cp_node *n, const struct df_entry *e)
 {
 	const char *leaf = strrchr(e->rel, '/'), *a, *b;
@@ -149,6 +159,8 @@ static bool dos_differs(const struct mirror *m, const struct cp_node *n, const s
 		return false;
 	a = n->src_name ? NULL : dos_of(&n->st, n->name);
 	b = dos_of(&e->st, leaf + 1);
+	if (a && !b && shared_outside(m, e))
+		return false;
 	return (a || b) && (!a || !b || strcmp(a, b));
 }
 
@@ -298,11 +310,6 @@ static int match_all(struct mirror *m)
 	return rc;
 }
 
-/* Does the file of entry @e have names outside the destination? */
-static bool shared_outside(const struct mirror *m, const struct df_entry *e)
-{
-	return e->st.nlink > m->t->files[e->file].nnames;
-}
 
 /* Each hardlink group keeps the file of its first candidate, when that file
  * is not another group's and may be set in place (or needs nothing). */
