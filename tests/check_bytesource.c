@@ -313,7 +313,8 @@ END_TEST
  * index, so a byte read from the wrong place never passes), in 1 MiB
  * segments (ewfacquire's least: four of them, 31 chunks of 32 KiB in each)
  * so that reads cross segment boundaries.  Reads of 256 KiB and more are
- * shared by the backend's two readers, smaller ones are not.
+ * shared by the backend's two readers in pieces of four chunks, smaller
+ * ones are not.
  */
 #define EWF_MEDIA ((3u << 20) + 2560u)
 #define EWF_CHUNK 32768u
@@ -369,23 +370,14 @@ static void ewf_expect(struct nl_bytesource *bs, const uint8_t *media, uint64_t 
 	free(buf);
 }
 
-START_TEST(test_ewf_reads)
+/* ewf_read_all: reads of every kind through the E01 @p of @media */
+static void ewf_read_all(const char *p, const uint8_t *media)
 {
 	static const size_t smalls[] = { 1, 512, 1024, 4096, EWF_CHUNK - 1, EWF_CHUNK + 1 };
-	uint8_t *media = malloc(EWF_MEDIA);
 	struct nl_bytesource *bs = NULL;
-	struct nl_image_verify v;
-	char err[NL_ERRMSG_SIZE], p[4300];
+	char err[NL_ERRMSG_SIZE];
 	uint64_t seed = 12345;
 
-	ck_assert_ptr_nonnull(media);
-	if (!ewf_make("reads", media)) {
-		free(media);
-		return;  /* ewf-tools missing: nothing to build the E01 with */
-	}
-	snprintf(p, sizeof(p), "%s/reads.E04", tmpdir);
-	ck_assert_int_eq(access(p, F_OK), 0);  /* four segments */
-	snprintf(p, sizeof(p), "%s/reads.E01", tmpdir);
 	ck_assert_int_eq(nl_bytesource_open(p, NL_FORMAT_AUTO, &bs, err, sizeof(err)), 0);
 	ck_assert_int_eq(bs->format, NL_FORMAT_EWF);
 	ck_assert_uint_eq(bs->size, EWF_MEDIA);
@@ -412,6 +404,27 @@ START_TEST(test_ewf_reads)
 	ewf_expect(bs, media, EWF_MEDIA, 4096);
 	nl_bytesource_close(&bs);
 	ck_assert_ptr_null(bs);
+}
+
+START_TEST(test_ewf_reads)
+{
+	uint8_t *media = malloc(EWF_MEDIA);
+	struct nl_image_verify v;
+	char err[NL_ERRMSG_SIZE], p[4300];
+
+	ck_assert_ptr_nonnull(media);
+	if (!ewf_make("reads", media)) {
+		free(media);
+		return;  /* ewf-tools missing: nothing to build the E01 with */
+	}
+	snprintf(p, sizeof(p), "%s/reads.E04", tmpdir);
+	ck_assert_int_eq(access(p, F_OK), 0);  /* four segments */
+	snprintf(p, sizeof(p), "%s/reads.E01", tmpdir);
+	/* shared as it comes, then wholly by the helper's handle */
+	ewf_read_all(p, media);
+	nl_bs_ewf_helper_only(true);
+	ewf_read_all(p, media);
+	nl_bs_ewf_helper_only(false);
 	/* verified: the stored MD5, nothing damaged */
 	ck_assert_int_eq(nl_image_verify(p, NL_FORMAT_AUTO, NULL, NULL, &v, err, sizeof(err)), 0);
 	ck_assert_uint_eq(v.size, EWF_MEDIA);
@@ -454,9 +467,54 @@ static void ewf_flip(const char *name, const uint8_t *media, uint64_t chunk, siz
 	ck_abort_msg("chunk %llu not found in %s", (unsigned long long)chunk, name);
 }
 
+/* ewf_read_damaged: the first two MiB of the E01 "bad" through @bs, read as
+ * libewf does by default: chunks 15, 16 and 40 as zeros */
+static void ewf_read_damaged(struct nl_bytesource *bs, const uint8_t *media, uint8_t *buf)
+{
+	ck_assert_int_eq(nl_bytesource_pread(bs, buf, 1u << 20, 1u << 20), 1u << 20);
+	ck_assert_int_eq(memcmp(buf, media + (1u << 20), (40 - 32) * EWF_CHUNK), 0);
+	ck_assert(all_zero(buf + (40 - 32) * EWF_CHUNK, EWF_CHUNK));
+	ck_assert_int_eq(memcmp(buf + (41 - 32) * EWF_CHUNK, media + 41 * EWF_CHUNK,
+				(64 - 41) * EWF_CHUNK), 0);
+	ck_assert_int_eq(nl_bytesource_pread(bs, buf, 1u << 20, 0), 1u << 20);
+	ck_assert_int_eq(memcmp(buf, media, 15 * EWF_CHUNK), 0);
+	ck_assert(all_zero(buf + 15 * EWF_CHUNK, 2 * EWF_CHUNK));
+	ck_assert_int_eq(memcmp(buf + 17 * EWF_CHUNK, media + 17 * EWF_CHUNK,
+				(1u << 20) - 17 * EWF_CHUNK), 0);
+}
+
+/* ewf_expect_damage: chunks 15 to 16 and 40 reported by @bs (or @v) */
+static void ewf_expect_damage(struct nl_bytesource *bs, struct nl_image_verify *v)
+{
+	struct nl_image_verify d = { 0 };
+
+	if (!v) {
+		bs->ops->damage(bs, &d);
+		v = &d;
+	}
+	ck_assert_uint_eq(v->bad_ranges, 2);
+	ck_assert_uint_eq(v->bad_bytes, 3 * EWF_CHUNK);
+	ck_assert_uint_eq(v->bad_first, 15 * EWF_CHUNK);
+}
+
+/* ewf_expect_stored: 1 MiB at @off as stored (the flipped bytes of chunks
+ * 15, 16 and 40 inverted) */
+static void ewf_expect_stored(struct nl_bytesource *bs, const uint8_t *media, uint8_t *buf,
+			      uint64_t off)
+{
+	static const uint64_t flips[] = { 15 * EWF_CHUNK + 100, 16 * EWF_CHUNK + 200,
+					  40 * EWF_CHUNK + 300 };
+
+	ck_assert_int_eq(nl_bytesource_pread(bs, buf, 1u << 20, off), 1u << 20);
+	for (int i = 0; i < 3; i++)
+		if (flips[i] >= off && flips[i] < off + (1u << 20))
+			buf[flips[i] - off] ^= 0xFF;
+	ck_assert_int_eq(memcmp(buf, media + off, 1u << 20), 0);
+}
+
 /* chunks whose checksum fails: zeros when read (libewf's default) or as
- * stored (verifying); damage noted by both readers reported once, runs that
- * touch joined */
+ * stored (verifying), through either handle; damage noted by both handles
+ * reported once, runs that touch joined */
 START_TEST(test_ewf_damage)
 {
 	uint8_t *media = malloc(EWF_MEDIA), *buf = malloc(1u << 20);
@@ -471,47 +529,54 @@ START_TEST(test_ewf_damage)
 		free(buf);
 		return;
 	}
-	/* chunks 15 and 16 lie either side of where a 1 MiB read is cut in
-	 * two; chunk 40 inside the second half of the second MiB */
+	/* chunks 15 and 16 lie either side of a boundary between pieces,
+	 * chunk 40 inside the second MiB */
 	ewf_flip("bad", media, 15, 100);
 	ewf_flip("bad", media, 16, 200);
 	ewf_flip("bad", media, 40, 300);
 	snprintf(p, sizeof(p), "%s/bad.E01", tmpdir);
+	/* shared as it comes, each read twice */
 	ck_assert_int_eq(nl_bytesource_open(p, NL_FORMAT_AUTO, &bs, err, sizeof(err)), 0);
-	for (int pass = 0; pass < 2; pass++) {
-		ck_assert_int_eq(nl_bytesource_pread(bs, buf, 1u << 20, 1u << 20), 1u << 20);
-		ck_assert_int_eq(memcmp(buf, media + (1u << 20), (40 - 32) * EWF_CHUNK), 0);
-		ck_assert(all_zero(buf + (40 - 32) * EWF_CHUNK, EWF_CHUNK));
-		ck_assert_int_eq(nl_bytesource_pread(bs, buf, 1u << 20, 0), 1u << 20);
-		ck_assert_int_eq(memcmp(buf, media, 15 * EWF_CHUNK), 0);
-		ck_assert(all_zero(buf + 15 * EWF_CHUNK, 2 * EWF_CHUNK));
-		ck_assert_int_eq(memcmp(buf + 17 * EWF_CHUNK, media + 17 * EWF_CHUNK,
-					(1u << 20) - 17 * EWF_CHUNK), 0);
-	}
+	ewf_read_damaged(bs, media, buf);
+	ewf_read_damaged(bs, media, buf);
+	ewf_expect_damage(bs, NULL);
+	nl_bytesource_close(&bs);
+	/* chunk 15 read alone through the main handle, then everything by the
+	 * helper's: the damage both noted, once */
+	ck_assert_int_eq(nl_bytesource_open(p, NL_FORMAT_AUTO, &bs, err, sizeof(err)), 0);
+	ck_assert_int_eq(nl_bytesource_pread(bs, buf, 4096, 15 * EWF_CHUNK), 4096);
+	ck_assert(all_zero(buf, 4096));
+	nl_bs_ewf_helper_only(true);
+	ewf_read_damaged(bs, media, buf);
+	ewf_expect_damage(bs, NULL);
+	nl_bytesource_close(&bs);
+	/* chunk 16 noted by the main handle, chunk 15 by the helper's: one run */
+	ck_assert_int_eq(nl_bytesource_open(p, NL_FORMAT_AUTO, &bs, err, sizeof(err)), 0);
+	ck_assert_int_eq(nl_bytesource_pread(bs, buf, 4096, 16 * EWF_CHUNK), 4096);
+	ck_assert_int_eq(nl_bytesource_pread(bs, buf, 16 * EWF_CHUNK, 0), 16 * EWF_CHUNK);
+	ck_assert(all_zero(buf + 15 * EWF_CHUNK, EWF_CHUNK));
 	memset(&v, 0, sizeof(v));
 	bs->ops->damage(bs, &v);
-	ck_assert_uint_eq(v.bad_ranges, 2);
-	ck_assert_uint_eq(v.bad_bytes, 3 * EWF_CHUNK);
+	ck_assert_uint_eq(v.bad_ranges, 1);
+	ck_assert_uint_eq(v.bad_bytes, 2 * EWF_CHUNK);
 	ck_assert_uint_eq(v.bad_first, 15 * EWF_CHUNK);
 	nl_bytesource_close(&bs);
-
-	/* as stored: the flipped bytes, from either reader */
+	/* as stored, set before the helper starts and after */
 	ck_assert_int_eq(nl_bytesource_open(p, NL_FORMAT_AUTO, &bs, err, sizeof(err)), 0);
 	bs->ops->as_stored(bs);
-	ck_assert_int_eq(nl_bytesource_pread(bs, buf, 1u << 20, 0), 1u << 20);
-	ck_assert_uint_eq(buf[15 * EWF_CHUNK + 100], media[15 * EWF_CHUNK + 100] ^ 0xFF);
-	ck_assert_uint_eq(buf[16 * EWF_CHUNK + 200], media[16 * EWF_CHUNK + 200] ^ 0xFF);
-	buf[15 * EWF_CHUNK + 100] ^= 0xFF;
-	buf[16 * EWF_CHUNK + 200] ^= 0xFF;
-	ck_assert_int_eq(memcmp(buf, media, 1u << 20), 0);
+	ewf_expect_stored(bs, media, buf, 0);
 	nl_bytesource_close(&bs);
+	ck_assert_int_eq(nl_bytesource_open(p, NL_FORMAT_AUTO, &bs, err, sizeof(err)), 0);
+	ewf_expect_stored(bs, media, buf, 2u << 20);
+	bs->ops->as_stored(bs);
+	ewf_expect_stored(bs, media, buf, 1u << 20);
+	nl_bytesource_close(&bs);
+	nl_bs_ewf_helper_only(false);
 
 	/* verifying: the whole media read, in 1 MiB pieces */
 	ck_assert_int_eq(nl_image_verify(p, NL_FORMAT_AUTO, NULL, NULL, &v, err, sizeof(err)), 0);
 	ck_assert_uint_eq(v.size, EWF_MEDIA);
-	ck_assert_uint_eq(v.bad_ranges, 2);
-	ck_assert_uint_eq(v.bad_bytes, 3 * EWF_CHUNK);
-	ck_assert_uint_eq(v.bad_first, 15 * EWF_CHUNK);
+	ewf_expect_damage(NULL, &v);
 	ck_assert_str_ne(v.md5, v.stored_md5);
 	free(media);
 	free(buf);

@@ -16,36 +16,50 @@
 /*
  * Reading an uncompressed E01 costs mostly libewf's Adler-32 check of each
  * chunk and its copy into the caller's buffer, on the reading thread.  A read
- * of at least EWF_SPLIT_MIN bytes is therefore cut in two at a chunk
- * boundary: the caller's thread reads the first part through the main handle
- * while a helper thread reads the rest through a second handle of the same
- * segments (opened on the first such read).  Smaller reads, and every read
- * when the helper cannot be had, go through the main handle alone.
+ * of at least EWF_SHARE_MIN bytes is therefore shared: the caller's thread
+ * (through the main handle) and a helper thread (through a second handle of
+ * the same segments, opened on the first such read) each take the next
+ * piece of about EWF_PIECE bytes, cut at chunk boundaries, until none is
+ * left.  A helper that is late (a busy machine) takes fewer pieces or none,
+ * and the caller waits only for a piece the helper is reading.  Smaller
+ * reads, and every read when the helper cannot be had, go through the main
+ * handle alone.
  */
-#define EWF_SPLIT_MIN (256u << 10)
+#define EWF_SHARE_MIN (256u << 10)
+#define EWF_PIECE (128u << 10)
 
-/* The helper: one job at a time, posted and collected under struct ewf's mu. */
+/* The helper and the read it shares (under mu). */
 struct ewf_helper {
 	libewf_handle_t *handle;
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	bool job, done, quit;
-	uint8_t *buf;             /* the job: len bytes at off into buf */
-	size_t len;
-	uint64_t off;
-	ssize_t n;                /* its result */
+	bool quit;
+	bool active;              /* a read is being shared */
+	uint8_t *buf;             /* its bytes [off, end) go to buf */
+	uint64_t off, end;
+	uint64_t next;            /* where the first piece not yet taken starts */
+	uint32_t chunk;           /* bytes per chunk: pieces end on a multiple */
+	unsigned busy;            /* pieces the helper is reading */
+	uint64_t good;            /* bytes from off read whole, as far as known */
+	int err;                  /* the error of a piece that failed at off + good */
 };
 
 enum helper_state { HELPER_NONE, HELPER_RUNNING, HELPER_FAILED };
 
+static bool helper_only;  /* for tests: see nl_bs_ewf_helper_only() */
+
+void nl_bs_ewf_helper_only(bool on)
+{
+	helper_only = on;
+}
+
 struct ewf {
 	libewf_handle_t *handle;
-	pthread_mutex_t mu;       /* one read at a time (through both handles) */
+	pthread_mutex_t mu;       /* one read at a time (the main handle, the helper's start) */
 	char **names;             /* the segments, for the helper's handle */
 	int count;
 	uint64_t size;            /* bytes of media */
-	uint32_t chunk;           /* bytes per chunk */
 	bool as_stored;
 	enum helper_state helper;
 	struct ewf_helper h;
@@ -71,24 +85,55 @@ static ssize_t read_handle(libewf_handle_t *h, void *buf, size_t len, uint64_t o
 	return n;
 }
 
+/* take_piece: the next piece of the shared read into [*@p, *@q) (under
+ * h->mu); false when none is left. */
+static bool take_piece(struct ewf_helper *h, uint64_t *p, uint64_t *q)
+{
+	uint64_t end;
+
+	if (!h->active || h->next >= h->end)
+		return false;
+	*p = h->next;
+	end = (*p + EWF_PIECE) / h->chunk * h->chunk;
+	if (end <= *p)
+		end = *p + h->chunk;
+	*q = end < h->end ? end : h->end;
+	h->next = *q;
+	return true;
+}
+
+/* piece_done: what reading [@p, @q) gave (@n: bytes or -errno), under h->mu:
+ * the bytes read whole from the start of the shared read end before a piece
+ * that failed or came short. */
+static void piece_done(struct ewf_helper *h, uint64_t p, uint64_t q, ssize_t n)
+{
+	uint64_t good = p - h->off + (n > 0 ? (uint64_t)n : 0);
+
+	if ((n < 0 || (uint64_t)n < q - p) && good <= h->good) {
+		h->good = good;
+		h->err = n < 0 ? (int)n : 0;
+	}
+}
+
 static void *helper_main(void *arg)
 {
 	struct ewf_helper *h = arg;
+	uint64_t p, q;
 
 	pthread_mutex_lock(&h->mu);
 	for (;;) {
-		while (!h->job && !h->quit)
+		while (!h->quit && !take_piece(h, &p, &q))
 			pthread_cond_wait(&h->cv, &h->mu);
 		if (h->quit)
 			break;
-		h->job = false;
+		h->busy++;
 		pthread_mutex_unlock(&h->mu);
-		ssize_t n = read_handle(h->handle, h->buf, h->len, h->off);
+		ssize_t n = read_handle(h->handle, h->buf + (p - h->off), (size_t)(q - p), p);
 
 		pthread_mutex_lock(&h->mu);
-		h->n = n;
-		h->done = true;
-		pthread_cond_broadcast(&h->cv);
+		piece_done(h, p, q, n);
+		if (--h->busy == 0)
+			pthread_cond_broadcast(&h->cv);
 	}
 	pthread_mutex_unlock(&h->mu);
 	return NULL;
@@ -155,53 +200,51 @@ static void helper_stop(struct ewf *e)
 	e->helper = HELPER_NONE;
 }
 
-/* split_read: @len bytes at @off (inside the media), the part from the chunk
- * boundary @cut on read by the helper meanwhile.  Short when the first part
- * comes short (the caller reads on from there). */
-static ssize_t split_read(struct ewf *e, uint8_t *buf, size_t len, uint64_t off, uint64_t cut)
+/* shared_read: @len bytes at @off (inside the media), piece by piece by this
+ * thread and the helper.  Short before a piece that failed or came short
+ * (the caller reads on from there and meets its error). */
+static ssize_t shared_read(struct ewf *e, uint8_t *buf, size_t len, uint64_t off)
 {
 	struct ewf_helper *h = &e->h;
-	size_t first = (size_t)(cut - off);
-	ssize_t n1, n2;
+	uint64_t p, q;
+	ssize_t rc;
 
 	pthread_mutex_lock(&h->mu);
-	h->buf = buf + first;
-	h->len = len - first;
-	h->off = cut;
-	h->done = false;
-	h->job = true;
+	h->buf = buf;
+	h->off = h->next = off;
+	h->end = off + len;
+	h->good = len;
+	h->err = 0;
+	h->active = true;
 	pthread_cond_broadcast(&h->cv);
-	pthread_mutex_unlock(&h->mu);
-	n1 = read_handle(e->handle, buf, first, off);
-	pthread_mutex_lock(&h->mu);
-	while (!h->done)
+	while (!helper_only && take_piece(h, &p, &q)) {
+		pthread_mutex_unlock(&h->mu);
+		ssize_t n = read_handle(e->handle, buf + (p - off), (size_t)(q - p), p);
+
+		pthread_mutex_lock(&h->mu);
+		piece_done(h, p, q, n);
+	}
+	while (h->busy || h->next < h->end)
 		pthread_cond_wait(&h->cv, &h->mu);
-	n2 = h->n;
+	h->active = false;
+	rc = h->good == 0 && h->err ? h->err : (ssize_t)h->good;
 	pthread_mutex_unlock(&h->mu);
-	if (n1 < 0)
-		return n1;
-	if ((size_t)n1 < first)
-		return n1;
-	if (n2 < 0)
-		return n2;
-	return n1 + n2;
+	return rc;
 }
 
 static ssize_t ewf_pread(struct nl_bytesource *bs, void *buf, size_t len, uint64_t off)
 {
 	struct ewf *e = bs->priv;
-	uint64_t cut;
 	ssize_t n;
 
 	if (off >= e->size)
 		return 0;
 	if (len > e->size - off)
 		len = (size_t)(e->size - off);
-	cut = e->chunk ? (off + len / 2) / e->chunk * e->chunk : off;
 	pthread_mutex_lock(&e->mu);
-	if (len >= EWF_SPLIT_MIN && cut > off &&
+	if (len >= EWF_SHARE_MIN &&
 	    (e->helper == HELPER_RUNNING || (e->helper == HELPER_NONE && helper_start(e))))
-		n = split_read(e, buf, len, off, cut);
+		n = shared_read(e, buf, len, off);
 	else
 		n = read_handle(e->handle, buf, len, off);
 	pthread_mutex_unlock(&e->mu);
@@ -393,8 +436,8 @@ static int ewf_open(struct nl_bytesource *bs, const char *path, char *err, size_
 	}
 	bs->ops = &ewf_ops;
 	bs->size = e->size = size;
-	if (libewf_handle_get_chunk_size(e->handle, &e->chunk, NULL) != 1)
-		e->chunk = 0;  /* reads are then never split */
+	if (libewf_handle_get_chunk_size(e->handle, &e->h.chunk, NULL) != 1 || !e->h.chunk)
+		e->helper = HELPER_FAILED;  /* reads are then never shared */
 	read_meta(e->handle, &bs->meta);
 	return 0;
 }

@@ -105,6 +105,12 @@ int nl_fd_size(int fd, uint64_t *size);
 extern const struct nl_bytesource_backend nl_bs_split, nl_bs_ewf, nl_bs_vhdi, nl_bs_vmdk,
 	nl_bs_qcow;
 
+/* nl_bs_ewf_helper_only - for tests (never set by the library itself): the
+ * E01 reads that are shared (256 KiB and more) are read wholly by the helper
+ * thread's handle, so that its settings and the damage it notes are seen
+ * whatever the timing.  Process-wide; set before the reads. */
+void nl_bs_ewf_helper_only(bool on);
+
 /* nl_split_is_first_segment - @path names the first segment of a split raw
  * set ("x.001", "x.000", "x.aa", "xaa") and the second segment exists. */
 bool nl_split_is_first_segment(const char *path);
