@@ -8,7 +8,8 @@
 # 'mkfixture --bulk FILES --seed SEED', its E01 with 'ewfacquire -u -c none'
 # and its QCOW2 with 'qemu-img convert -O qcow2', checks that the three scans
 # print the same, then prints the best wall time of RUNS runs of each and its
-# ratio to the raw image's, and the CPU time (user + system) of that run and
+# ratio to the raw image's best, the median wall time and its ratio to the
+# raw image's median, and the CPU time (user + system) of the best run and
 # its ratio, which depends less on other load.  The three are timed in turn
 # in each round (a load that changes falls on all three).  Size-MB is the
 # space on disk (the raw image is sparse; every segment of the E01).  Not
@@ -18,7 +19,7 @@
 #   FILES    files in the bulk image               (default 1000000)
 #   SEED     bulk seed                              (default 1)
 #   WORKDIR  where images are kept between runs     (default $BUILD_DIR/bench-images)
-#   RUNS     timed runs per container, best taken   (default 3)
+#   RUNS     timed runs of each input               (default 3)
 #
 # Target (issue 11): E01 and QCOW2 within 1.5x of the raw image's time.
 set -eu
@@ -77,33 +78,41 @@ timed() {
 		{ cat "$tmp/err" >&2; die "failed: scan $1"; }
 	awk '{ printf "%s %.2f\n", $1, $2 + $3 }' "$tmp/t"
 }
-# min "WALL CPU" "WALL CPU": the run with the smaller wall time (the first when the second is empty)
-min() {
-	if [ -z "$2" ] || awk "BEGIN{exit !(${1% *} < ${2% *})}"; then echo "$1"; else echo "$2"; fi
+# median FILE: the median of the first column of FILE (one "WALL CPU" a line)
+median() {
+	sort -n "$1" | awk '{ w[NR] = $1 } END { if (NR % 2) print w[(NR + 1) / 2]; else printf "%.2f\n", (w[NR / 2] + w[NR / 2 + 1]) / 2 }'
 }
 
 # RUNS rounds, each timing the three inputs one after the other, so that a
-# change of the machine's load falls on all three alike; the best of each
+# change of the machine's load falls on all three alike
 say "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-raw_s= e01_s= qcow_s=
+: >"$tmp/img.times"
+: >"$tmp/E01.times"
+: >"$tmp/qcow2.times"
 i=0
 while [ $i -lt "$RUNS" ]; do
-	raw_s=$(min "$(timed "$img")" "$raw_s")
-	e01_s=$(min "$(timed "$base.E01")" "$e01_s")
-	qcow_s=$(min "$(timed "$base.qcow2")" "$qcow_s")
+	timed "$img" >>"$tmp/img.times"
+	timed "$base.E01" >>"$tmp/E01.times"
+	timed "$base.qcow2" >>"$tmp/qcow2.times"
 	i=$((i + 1))
 done
 say "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-printf '%-8s %10s %8s %8s %8s %8s\n' input size-MB scan-s ratio cpu-s cpu-ratio
+# the fastest run of each input ("WALL CPU") and the median wall time
+best() { sort -n "$tmp/$1.times" | head -n 1; }
+raw_s=$(best img)
+raw_med=$(median "$tmp/img.times")
+printf '%-8s %10s %8s %8s %8s %8s %8s %8s\n' input size-MB scan-s ratio median med-ratio cpu-s cpu-ratio
 for c in "$img" "$base.E01" "$base.qcow2"; do
 	case $c in
-	*.E01) s=$e01_s mb=$(du -cmL "$base".E[0-9][0-9] | tail -n 1 | cut -f1) ;;
-	*.qcow2) s=$qcow_s mb=$(du -mL "$c" | cut -f1) ;;
-	*) s=$raw_s mb=$(du -mL "$c" | cut -f1) ;;
+	*.E01) mb=$(du -cmL "$base".E[0-9][0-9] | tail -n 1 | cut -f1) ;;
+	*) mb=$(du -mL "$c" | cut -f1) ;;
 	esac
-	printf '%-8s %10s %8s %8s %8s %8s\n' "${c##*.}" "$mb" "${s% *}" \
+	s=$(best "${c##*.}")
+	med=$(median "$tmp/${c##*.}.times")
+	printf '%-8s %10s %8s %8s %8s %8s %8s %8s\n' "${c##*.}" "$mb" "${s% *}" \
 		"$(awk "BEGIN{ if (${raw_s% *} > 0) printf \"%.2f\", ${s% *} / ${raw_s% *}; else print \"-\" }")" \
+		"$med" "$(awk "BEGIN{ if ($raw_med > 0) printf \"%.2f\", $med / $raw_med; else print \"-\" }")" \
 		"${s#* }" \
 		"$(awk "BEGIN{ if (${raw_s#* } > 0) printf \"%.2f\", ${s#* } / ${raw_s#* }; else print \"-\" }")"
 done
