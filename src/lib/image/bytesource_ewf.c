@@ -127,8 +127,10 @@ static void *helper_main(void *arg)
 		if (h->quit)
 			break;
 		h->busy++;
+		uint8_t *dst = h->buf + (p - h->off);
+
 		pthread_mutex_unlock(&h->mu);
-		ssize_t n = read_handle(h->handle, h->buf + (p - h->off), (size_t)(q - p), p);
+		ssize_t n = read_handle(h->handle, dst, (size_t)(q - p), p);
 
 		pthread_mutex_lock(&h->mu);
 		piece_done(h, p, q, n);
