@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>  /* declares time(), which libntfs-3g's ntfstime.h uses undeclared */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,12 @@
 
 #define CHUNK_BYTES (1u << 20)   /* bytes of $MFT read per call */
 #define REPARSE_READ_MAX 65536   /* larger non-resident reparse data is not read */
+/* The longest $ATTRIBUTE_LIST taken (256 KiB, as libntfs-3g takes): a record's attributes
+ * do not need more; the size is the image's word, checked before libntfs-3g sees the record */
+#define ATTR_LIST_MAX (256u << 10)
+/* The most names a file takes: NTFS allows 1024 links, each a long name and a DOS name at most;
+ * more come only from a damaged image (extension records credited to one base) */
+#define NAMES_MAX 2048u
 
 struct scan {
 	struct nl_model *m;
@@ -74,12 +81,35 @@ static int push_u32(uint32_t **arr, size_t *n, size_t *cap, uint32_t v)
 	return 0;
 }
 
+/* full_of_names: true when record @owner holds NAMES_MAX names already (reported once). */
+static bool full_of_names(struct scan *s, uint32_t owner)
+{
+	struct mrec *r = &s->m->recs[owner];
+	uint32_t id = r->first;
+	unsigned n = 0;
+	char msg[64];
+
+	if (r->flags & MR_MANY_NAMES)
+		return true;
+	for (; id != NO_NAME && !(id & NEXT_OWNER) && n < NAMES_MAX; n++)
+		id = nm_next(s->m, id);
+	if (n < NAMES_MAX)
+		return false;
+	r->flags |= MR_MANY_NAMES;
+	snprintf(msg, sizeof(msg), "more than %u names: the rest are left out", NAMES_MAX);
+	problem(s, owner, msg);
+	return true;
+}
+
 /* add_name: append a name to record @owner (prepended to its list; lists are
- * reversed into disk order after the pass). */
+ * reversed into disk order after the pass); past NAMES_MAX names, left out. */
 static int add_name(struct scan *s, uint32_t owner, const struct nl_file_name *fn)
 {
 	struct nl_model *m = s->m;
 	size_t need = NAME_HDR + NL_WTF8_SIZE(NL_NAME_MAX_UNITS) + 1;
+
+	if (full_of_names(s, owner))
+		return 0;
 
 	if (grow_array((void **)&m->arena, &m->arena_cap, m->arena_len + need, 1) < 0)
 		return -ENOMEM;
@@ -295,6 +325,22 @@ static int note_reparse(struct scan *s, uint64_t recno, uint32_t owner, const st
 	return add_reparse(s, owner, tag, data, len);
 }
 
+/* note_attr_list: an $ATTRIBUTE_LIST longer than ATTR_LIST_MAX is reported, and its record
+ * never handed to libntfs-3g (which would read, or refuse, what the size says). */
+static void note_attr_list(struct scan *s, uint64_t recno, struct mrec *r, const struct nl_attr *a)
+{
+	uint64_t len = a->non_resident ? a->data_size : a->value_len;
+	char msg[96];
+
+	r->flags |= NL_REC_ATTR_LIST;
+	if (len <= ATTR_LIST_MAX)
+		return;
+	r->flags |= MR_BAD_LIST;
+	snprintf(msg, sizeof(msg), "attribute list of %" PRIu64 " bytes, more than %u", len,
+		 ATTR_LIST_MAX);
+	problem(s, recno, msg);
+}
+
 /* walk: the attributes of a fixed-up record, credited to @owner. */
 static void walk(struct scan *s, uint64_t recno, uint32_t owner, const uint8_t *buf,
 		 const struct nl_rec_header *h)
@@ -314,7 +360,7 @@ static void walk(struct scan *s, uint64_t recno, uint32_t owner, const uint8_t *
 			note_std_info(s, recno, r, &a);
 			break;
 		case NL_AT_ATTRIBUTE_LIST:
-			r->flags |= NL_REC_ATTR_LIST;
+			note_attr_list(s, recno, r, &a);
 			break;
 		case NL_AT_INDEX_ROOT:
 			err = note_index_root(s, &a);
@@ -544,6 +590,10 @@ static void read_reparse(struct scan *s, uint32_t mft)
 	if (!(r->flags & NL_REC_IN_USE)) {
 		m->st.reparse_unreadable++;
 		return;  /* deleted: its clusters may belong to someone else now */
+	}
+	if (r->flags & MR_BAD_LIST) {
+		m->st.reparse_unreadable++;
+		return;  /* reported: its attribute list claims too much */
 	}
 	ntfs_inode *ni = ntfs_inode_open(nv, MK_MREF(mft, r->seq));
 	s64 size = 0;
