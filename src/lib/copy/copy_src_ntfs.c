@@ -23,21 +23,15 @@
 #include <ntfslinks/writer.h>
 
 #include "copy/copy_backend_int.h"
+#include "copy/copy_sdcache_int.h"
 #include "image/volume_int.h"
 #include "writer/writer_src_int.h"
-
-/* One security descriptor's hash, by the id files refer to it with. */
-struct src_ntfs_sd {
-	uint32_t id;		/* 0: free slot */
-	uint64_t hash;
-};
 
 struct src_ntfs {
 	nl_volume *nv;		/* our own read-only mount, or NULL when shared */
 	ntfs_volume *vol;
 	struct nl_writer *w;	/* shared: the destination's writer (borrowed) */
-	struct src_ntfs_sd *sds;	/* want_sd: hashes by security id (open addressing) */
-	size_t nsds, capsds;
+	struct cp_sdcache sds;	/* want_sd: descriptor hashes by security id */
 	struct cp_scan *scan;	/* list_scan: the volume's scan, once made */
 	bool scan_tried;
 };
@@ -761,11 +755,8 @@ uint64_t cp_src_ntfs_sd_hash(struct cp_src *s, uint64_t mref, uint32_t secid)
 	ntfs_inode *ni;
 	uint64_t hash;
 
-	if (secid && p->capsds) {
-		for (size_t h = secid * 2654435761u % p->capsds; p->sds[h].id; h = (h + 1) % p->capsds)
-			if (p->sds[h].id == secid)
-				return p->sds[h].hash;
-	}
+	if (cp_sdcache_find(&p->sds, secid, &hash))
+		return hash;
 	ni = src_ntfs_iget(p, mref);
 	if (!ni)
 		return 0;
@@ -774,47 +765,22 @@ uint64_t cp_src_ntfs_sd_hash(struct cp_src *s, uint64_t mref, uint32_t secid)
 	return hash;
 }
 
-/* The hash of @ni's security descriptor, read once per security id (0: none). */
+/* The hash of @ni's security descriptor, read once per security id (0: none;
+ * security id 0 is a descriptor of its own, NTFS 1.x, never shared). */
 static uint64_t src_ntfs_sd_hash(struct src_ntfs *p, ntfs_inode *ni)
 {
 	uint32_t id = le32_to_cpu(ni->security_id);
 	uint8_t *sd = NULL;
-	size_t len = 0, h = 0;
+	size_t len = 0;
 	uint64_t hash;
 
-	if (id && p->capsds) {
-		for (h = id * 2654435761u % p->capsds; p->sds[h].id; h = (h + 1) % p->capsds)
-			if (p->sds[h].id == id)
-				return p->sds[h].hash;
-	}
+	if (cp_sdcache_find(&p->sds, id, &hash))
+		return hash;
 	if (src_ntfs_read_sd(p, ni, &sd, &len))
 		return 0;
 	hash = cp_hash64(sd, len);
 	free(sd);
-	if (!id)
-		return hash;	/* a descriptor of its own (NTFS 1.x): not shared */
-	if ((p->nsds + 1) * 2 > p->capsds) {
-		size_t nc = p->capsds ? p->capsds * 2 : 64;
-		struct src_ntfs_sd *nt = calloc(nc, sizeof(*nt));
-
-		if (!nt)
-			return hash;
-		for (size_t i = 0; i < p->capsds; i++) {
-			if (!p->sds[i].id)
-				continue;
-			for (h = p->sds[i].id * 2654435761u % nc; nt[h].id; h = (h + 1) % nc)
-				;
-			nt[h] = p->sds[i];
-		}
-		free(p->sds);
-		p->sds = nt;
-		p->capsds = nc;
-	}
-	for (h = id * 2654435761u % p->capsds; p->sds[h].id; h = (h + 1) % p->capsds)
-		;
-	p->sds[h].id = id;
-	p->sds[h].hash = hash;
-	p->nsds++;
+	cp_sdcache_put(&p->sds, id, hash);
 	return hash;
 }
 
@@ -825,7 +791,7 @@ static void src_ntfs_free(struct cp_src *s)
 	if (p) {
 		cp_scan_free(&p->scan);
 		nl_volume_close(&p->nv);
-		free(p->sds);
+		cp_sdcache_free(&p->sds);
 		free(p);
 	}
 	s->priv = NULL;
