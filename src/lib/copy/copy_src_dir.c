@@ -343,6 +343,45 @@ static void src_dir_close(struct cp_src *s, void *fh)
 	free(f);
 }
 
+/* The named streams of @path on an ntfs-3g mount (its user.* stream
+ * attributes) added to @f's streams: 0, or -ENOMEM. */
+static int src_dir_xattr_streams(struct src_dir_file *f, const char *path)
+{
+	ssize_t len = llistxattr(path, NULL, 0);
+	char *names;
+	int rc = 0;
+
+	if (len <= 0 || (names = malloc((size_t)len)) == NULL)
+		return 0;
+	len = llistxattr(path, names, (size_t)len);
+	for (ssize_t o = 0; o < len && !rc; o += (ssize_t)strlen(names + o) + 1) {
+		const char *nm = names + o;
+		struct cp_stream *ns;
+		ssize_t vs;
+
+		if (strncmp(nm, XA_STREAM_PREFIX, strlen(XA_STREAM_PREFIX)))
+			continue;
+		vs = lgetxattr(path, nm, NULL, 0);
+		if (vs < 0)
+			continue;
+		ns = realloc(f->streams, (f->n + 1) * sizeof(*ns));
+		if (!ns) {
+			rc = -ENOMEM;
+			break;
+		}
+		f->streams = ns;
+		memset(&f->streams[f->n], 0, sizeof(*ns));
+		f->streams[f->n].name = strdup(nm + strlen(XA_STREAM_PREFIX));
+		f->streams[f->n].size = (uint64_t)vs;
+		if (!f->streams[f->n].name)
+			rc = -ENOMEM;
+		else
+			f->n++;
+	}
+	free(names);
+	return rc;
+}
+
 static int src_dir_open(struct cp_src *s, const struct cp_loc *loc, const struct cp_stat *st,
 			void **fh)
 {
@@ -386,40 +425,8 @@ static int src_dir_open(struct cp_src *s, const struct cp_loc *loc, const struct
 	} else {
 		f->n = 0;	/* folders: only named streams */
 	}
-	if (p->ntfs3g) {
-		ssize_t len = llistxattr(loc->path, NULL, 0);
-		char *names;
-
-		if (len > 0 && (names = malloc((size_t)len)) != NULL) {
-			len = llistxattr(loc->path, names, (size_t)len);
-			for (ssize_t o = 0; o < len; o += (ssize_t)strlen(names + o) + 1) {
-				const char *nm = names + o;
-				struct cp_stream *ns;
-				ssize_t vs;
-
-				if (strncmp(nm, XA_STREAM_PREFIX, strlen(XA_STREAM_PREFIX)))
-					continue;
-				vs = lgetxattr(loc->path, nm, NULL, 0);
-				if (vs < 0)
-					continue;
-				ns = realloc(f->streams, (f->n + 1) * sizeof(*ns));
-				if (!ns) {
-					rc = -ENOMEM;
-					break;
-				}
-				f->streams = ns;
-				memset(&f->streams[f->n], 0, sizeof(*ns));
-				f->streams[f->n].name = strdup(nm + strlen(XA_STREAM_PREFIX));
-				f->streams[f->n].size = (uint64_t)vs;
-				if (!f->streams[f->n].name) {
-					rc = -ENOMEM;
-					break;
-				}
-				f->n++;
-			}
-			free(names);
-		}
-	}
+	if (p->ntfs3g)
+		rc = src_dir_xattr_streams(f, loc->path);
 	if (rc) {
 		src_dir_close(s, f);
 		return rc;
