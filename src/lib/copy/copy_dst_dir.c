@@ -132,7 +132,10 @@ static int dst_dir_create(struct cp_dst *d, struct cp_dh *parent, const char *na
 	rc = check_name(d, name);
 	if (rc)
 		return rc;
-	if (p->ntfs3g) {
+	/* the mark of an unfinished copy has no content that could be cut
+	   short: made under its name at once, so that a copy killed as it
+	   makes it leaves the mark or nothing, never a temporary file alone */
+	if (p->ntfs3g || !strcmp(name, CP_PARTIAL_MARK)) {
 		fd = openat(parent->fd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 			    0644);
 		return opened(d, fd, out, "cannot create file");
