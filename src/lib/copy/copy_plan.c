@@ -708,7 +708,9 @@ int cp_walk_dir(struct nl_copy *c, struct cp_node *attach, struct cp_src *s,
 		return w.rc;
 	if (rc && rc != -ENOMEM) {
 		/* the contents are missing: the folder is an error, and is not made */
-		if (attach->src)
+		if (attach->src && rc == -EUCLEAN && s->why[0])
+			cp_node_fail(c, attach, "%s", s->why);
+		else if (attach->src)
 			cp_node_fail(c, attach, "cannot list folder: %s", strerror(-rc));
 		else
 			c->partial = true;

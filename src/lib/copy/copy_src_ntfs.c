@@ -25,6 +25,7 @@
 #include "copy/copy_backend_int.h"
 #include "copy/copy_sdcache_int.h"
 #include "image/volume_int.h"
+#include "mft/index_guard_int.h"
 #include "writer/writer_src_int.h"
 
 struct src_ntfs {
@@ -34,6 +35,7 @@ struct src_ntfs {
 	struct cp_sdcache sds;	/* want_sd: descriptor hashes by security id */
 	struct cp_scan *scan;	/* list_scan: the volume's scan, once made */
 	bool scan_tried;
+	struct nl_ixguard *ixg;	/* own mount: the folders whose index was checked */
 };
 
 struct src_ntfs_stream {
@@ -81,6 +83,21 @@ static ntfs_inode *src_ntfs_iget(struct src_ntfs *p, uint64_t mref)
 		return NULL;
 	}
 	return ni;
+}
+
+/* 0 when libntfs-3g may walk the index of folder @dni (checked once per folder, with the
+ * writer's verdicts when read through it); else -EUCLEAN with "record N: damaged folder
+ * index: REASON" in s->why, or -ENOMEM. */
+static int src_ntfs_index_ok(struct cp_src *s, struct src_ntfs *p, ntfs_inode *dni)
+{
+	char why[sizeof(s->why) - 32];
+	int rc = p->w ? nl_w_index_check(p->w, dni, why, sizeof(why))
+		      : nl_ixguard_check(&p->ixg, dni, why, sizeof(why));
+
+	if (rc == -EUCLEAN)
+		snprintf(s->why, sizeof(s->why), "record %llu: %s",
+			 (unsigned long long)dni->mft_no, why);
+	return rc;
 }
 
 /* Done with an inode of src_ntfs_iget(). */
@@ -359,7 +376,8 @@ static int src_ntfs_list(struct cp_src *s, const struct cp_loc *dir, cp_list_fn 
 	dni = src_ntfs_iget(p, dir->mref);
 	if (!dni)
 		return neg_errno(EIO);
-	if (ntfs_readdir(dni, &pos, &l, src_ntfs_filldir) && !l.err)
+	l.err = src_ntfs_index_ok(s, p, dni);
+	if (!l.err && ntfs_readdir(dni, &pos, &l, src_ntfs_filldir) && !l.err)
 		l.err = neg_errno(EIO);
 	src_ntfs_iput(p, dni);
 	rc = l.err;
@@ -473,6 +491,12 @@ static int src_ntfs_lookup(struct cp_src *s, const struct cp_loc *dir, const cha
 	if (!dni) {
 		free(u);
 		return neg_errno(EIO);
+	}
+	rc = src_ntfs_index_ok(s, p, dni);
+	if (rc) {
+		src_ntfs_iput(p, dni);
+		free(u);
+		return rc;
 	}
 	mref = ntfs_inode_lookup_by_name(dni, (ntfschar *)u, (int)ulen);
 	if (mref == (u64)-1) {
@@ -791,6 +815,7 @@ static void src_ntfs_free(struct cp_src *s)
 	if (p) {
 		cp_scan_free(&p->scan);
 		nl_volume_close(&p->nv);
+		nl_ixguard_free(&p->ixg);
 		cp_sdcache_free(&p->sds);
 		free(p);
 	}
@@ -887,6 +912,7 @@ void cp_src_ntfs_detach(struct cp_src *s)
 	cp_scan_free(&p->scan);	/* the volume may be written from here on */
 	p->scan_tried = false;
 	nl_volume_close(&p->nv);
+	nl_ixguard_free(&p->ixg);
 	p->vol = NULL;
 	p->w = NULL;
 }
@@ -958,7 +984,8 @@ static int src_ntfs_walk_root(struct cp_src *s, const char *path, char *err, siz
 		rc = src_ntfs_lookup(s, &loc, comp, &st, &real);
 		free(comp);
 		if (rc) {
-			snprintf(err, errlen, "no such file or folder in the image");
+			snprintf(err, errlen, "%s", rc == -EUCLEAN ? s->why :
+				 "no such file or folder in the image");
 			free(canon);
 			return rc;
 		}

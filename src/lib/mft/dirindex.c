@@ -12,6 +12,7 @@
 #include <ntfslinks/scan.h>
 #include <ntfslinks/unistr.h>
 #include "image/volume_int.h"
+#include "mft/index_guard_int.h"
 #include "mft/model_int.h"
 
 /* libntfs-3g keeps no locks of its own; the scan model may be queried from several threads */
@@ -25,6 +26,7 @@ int nl_model_unreadable_child(const nl_model *m, uint64_t dir, const char *name,
 	size_t ulen = 0;
 	ntfs_inode *ni;
 	u64 mref = (u64)-1;
+	char why[256];
 	int rc;
 
 	if (!nv || dir >= m->nrec || !(m->recs[dir].flags & MR_KEPT) ||
@@ -35,10 +37,12 @@ int nl_model_unreadable_child(const nl_model *m, uint64_t dir, const char *name,
 		return rc == -ENOMEM ? rc : -ENOENT;
 	pthread_mutex_lock(&index_lock);
 	ni = ntfs_inode_open(nv, MK_MREF(dir, m->recs[dir].seq));
-	if (ni) {
+	/* a damaged index is not walked (the name is not found); the verdicts are a cache
+	 * kept with the model, written under the lock */
+	if (ni && nl_ixguard_check(&((struct nl_model *)m)->ixg, ni, why, sizeof(why)) == 0)
 		mref = ntfs_inode_lookup_by_name(ni, (const ntfschar *)u, (int)ulen);
+	if (ni)
 		ntfs_inode_close(ni);
-	}
 	pthread_mutex_unlock(&index_lock);
 	free(u);
 	if (mref == (u64)-1 || MREF(mref) >= m->nrec ||

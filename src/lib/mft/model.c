@@ -11,6 +11,7 @@
 #include <ntfslinks/record.h>
 #include <ntfslinks/unistr.h>
 #include "image/volume_int.h"
+#include "mft/index_guard_int.h"
 #include "mft/model_int.h"
 
 void nl_model_free(nl_model **mp)
@@ -32,6 +33,7 @@ void nl_model_free(nl_model **mp)
 	free(m->kid_start);
 	free(m->kids);
 	free(m->kid_sorted);
+	nl_ixguard_free(&m->ixg);
 	free(m);
 	*mp = NULL;
 }

@@ -136,6 +136,10 @@ struct nl_model {
 	const uint16_t *upcase;
 	size_t upcase_len;
 
+	/* the folders whose index nl_model_unreadable_child() checked before libntfs-3g
+	 * looked a name up in it (dirindex.c, under its lock) */
+	struct nl_ixguard *ixg;
+
 	struct nl_scan_stats st;
 };
 
@@ -204,7 +208,8 @@ unsigned nl_model_count_names(const struct nl_model *m, const struct mrec *r, un
 /* nl_model_unreadable_child (dirindex.c): for a name the model does not have
  * in folder @dir, the record that the folder's $I30 index gives it when that
  * is a record the scan found corrupt (NL_REC_PROBLEM), into *@mft.  Reads the
- * index through libntfs-3g; a raw $MFT has none.  0, -ENOENT, -ENOMEM. */
+ * index through libntfs-3g, once nl_ixguard_check() found it sound (a damaged index:
+ * -ENOENT); a raw $MFT has none.  0, -ENOENT, -ENOMEM. */
 int nl_model_unreadable_child(const struct nl_model *m, uint64_t dir, const char *name,
 			      size_t len, uint64_t *mft);
 

@@ -6,6 +6,7 @@
 
 #include <ntfslinks/record.h>
 #include "base/endian_int.h"
+#include "mft/record_int.h"
 
 #define SET_REASON(r, s) do { if (r) *(r) = (s); } while (0)
 #define FAIL(r, s) do { SET_REASON(r, s); return -EINVAL; } while (0)
@@ -17,13 +18,13 @@ static bool size_ok(size_t size)
 	return size >= STRIDE && size <= 65536 && size % STRIDE == 0;
 }
 
-int nl_record_fixup(uint8_t *buf, size_t size, const char **reason)
+int nl_usa_fixup(uint8_t *buf, size_t size, const char *magic, const char **reason)
 {
 	if (!buf || !size_ok(size))
 		FAIL(reason, "bad record size");
 	if (memcmp(buf, "BAAD", 4) == 0)
 		FAIL(reason, "baad record");
-	if (memcmp(buf, "FILE", 4) != 0)
+	if (memcmp(buf, magic, 4) != 0)
 		FAIL(reason, "bad magic");
 	size_t usa_ofs = nl_le16(buf + 4), usa_count = nl_le16(buf + 6);
 
@@ -56,6 +57,11 @@ int nl_record_fixup(uint8_t *buf, size_t size, const char **reason)
 		end[1] = usa[2 * i + 1];
 	}
 	return 0;
+}
+
+int nl_record_fixup(uint8_t *buf, size_t size, const char **reason)
+{
+	return nl_usa_fixup(buf, size, "FILE", reason);
 }
 
 int nl_record_header(const uint8_t *buf, size_t size, struct nl_rec_header *h,

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "writer/writer_int.h"
+#include "mft/index_guard_int.h"
 
 #include <ntfs-3g/dir.h>
 #include <ntfs-3g/index.h>
@@ -29,6 +30,23 @@ int nl_w_fail(struct nl_writer *w, int rc, const char *fmt, ...)
 		va_end(ap);
 	}
 	return rc;
+}
+
+int nl_w_index_check(struct nl_writer *w, ntfs_inode *dir, char *why, size_t whylen)
+{
+	return nl_ixguard_check(&w->ixg, dir, why, whylen);
+}
+
+int nl_w_index_ok(struct nl_writer *w, ntfs_inode *dir)
+{
+	char why[256];
+	int rc = nl_ixguard_check(&w->ixg, dir, why, sizeof(why));
+
+	if (rc == -EUCLEAN)
+		return nl_w_fail(w, rc, "record %llu: %s", (unsigned long long)dir->mft_no, why);
+	if (rc)
+		return nl_w_fail(w, rc, "out of memory");
+	return 0;
 }
 
 void nl_w_defer(struct nl_writer *w, int rc)
@@ -469,6 +487,9 @@ static int sync_name(struct nl_writer *w, ntfs_inode *ni, ntfs_attr_search_ctx *
 			return rc;
 		index_ni = pn->ni;
 	}
+	rc = nl_w_index_ok(w, index_ni);
+	if (rc)
+		return rc;
 	ictx = ntfs_index_ctx_get(index_ni, NTFS_INDEX_I30, 4);
 	if (!ictx)
 		return nl_w_errno();
@@ -667,6 +688,7 @@ int nl_writer_close(struct nl_writer **wp)
 		rc = nl_w_errno();
 	if (ntfs_umount(w->vol, FALSE) && !rc)
 		rc = nl_w_errno();
+	nl_ixguard_free(&w->ixg);
 	free(w->tab);
 	free(w);
 	return rc;

@@ -37,12 +37,18 @@ struct nl_writer {
 	int busy;               /* > 0: an operation is running, no eviction */
 	int err;                /* first deferred error (negative errno) */
 	bool secure_open;       /* ntfs_open_secure() succeeded */
+	struct nl_ixguard *ixg; /* the folders whose index was checked (mft/index_guard_int.h) */
 	char msg[512];
 };
 
 /* Record MSG (printf-style) as the handle's message and return RC. */
 int nl_w_fail(struct nl_writer *w, int rc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* 0 when libntfs-3g may walk the index of the open folder DIR (checked once per folder:
+ * mft/index_guard_int.h); else -EUCLEAN or -ENOMEM, the message "record N: damaged folder
+ * index: REASON" recorded. */
+int nl_w_index_ok(struct nl_writer *w, ntfs_inode *dir);
 
 /* Remember RC as a deferred error if it is the first one. */
 void nl_w_defer(struct nl_writer *w, int rc);

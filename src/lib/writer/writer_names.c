@@ -83,12 +83,13 @@ static int check_name(struct nl_writer *w, const uint16_t *name, size_t len,
 	return 0;
 }
 
+/* @d is a folder whose index libntfs-3g may walk (nl_w_index_ok). */
 static int need_dir(struct nl_writer *w, struct wnode *d)
 {
 	if (!(d->ni->mrec->flags & MFT_RECORD_IS_DIRECTORY))
 		return nl_w_fail(w, -ENOTDIR, "record %llu is not a directory",
 				 (unsigned long long)d->no);
-	return 0;
+	return nl_w_index_ok(w, d->ni);
 }
 
 /* The cached nodes of REF (*@f) and of the directory PARENT (*@d).

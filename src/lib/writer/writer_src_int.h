@@ -29,6 +29,10 @@ ntfs_volume *nl_writer_ntfs_volume(const struct nl_writer *w);
 int nl_w_inode_pin(struct nl_writer *w, uint64_t ref, ntfs_inode **ni);
 void nl_w_inode_unpin(struct nl_writer *w);
 
+/* The verdict on the index of folder @dir, an inode of @w (nl_ixguard_check() in
+ * mft/index_guard_int.h, with the writer's verdicts): 0, -EUCLEAN with @why, -ENOMEM. */
+int nl_w_index_check(struct nl_writer *w, ntfs_inode *dir, char *why, size_t whylen);
+
 /* Put a read cache of CAP 4 KiB blocks (see nl_w_dev_cap) in front of the
  * device of the read-only volume VOL (e.g. a copy source: libntfs-3g reads
  * every record and index block by itself, one pread each). It goes away

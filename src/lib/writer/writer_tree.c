@@ -56,6 +56,8 @@ int nl_writer_list(struct nl_writer *w, uint64_t dir, nl_dirent_fn fn, void *ctx
 	if (!rc && !(d->ni->mrec->flags & MFT_RECORD_IS_DIRECTORY))
 		rc = nl_w_fail(w, -ENOTDIR, "record %llu is not a directory",
 			       (unsigned long long)d->no);
+	if (!rc)
+		rc = nl_w_index_ok(w, d->ni);
 	if (!rc && ntfs_readdir(d->ni, &pos, &l, list_one) && !l.rc)
 		rc = nl_w_fail(w, nl_w_errno(), "record %llu: cannot read the directory",
 			       (unsigned long long)d->no);
