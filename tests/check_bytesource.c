@@ -1,4 +1,4 @@
-/* check_bytesource.c: Check suite for byte sources: raw files, buffers, split raw sets, format names, volumes opened from a buffer, backup boot sectors, E01 reads shared by two readers. */
+/* check_bytesource.c: Check suite for byte sources: raw files, buffers, split raw sets, format names, volumes opened from a buffer, backup boot sectors, E01 reads (chunks read directly, reads shared by two libewf handles, damaged chunks and tables). */
 #include "config.h"
 
 #include <check.h>
@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <ntfslinks/volume.h>
+#include "base/adler32_int.h"
+#include "base/endian_int.h"
 #include "image/bytesource_int.h"
 #include "image/volume_int.h"
 #include "testutil.h"
@@ -420,11 +422,15 @@ START_TEST(test_ewf_reads)
 	snprintf(p, sizeof(p), "%s/reads.E04", tmpdir);
 	ck_assert_int_eq(access(p, F_OK), 0);  /* four segments */
 	snprintf(p, sizeof(p), "%s/reads.E01", tmpdir);
-	/* shared as it comes, then wholly by the helper's handle */
+	/* whole chunks read directly; through libewf alone, shared as it
+	 * comes, then wholly by the helper's handle */
+	ewf_read_all(p, media);
+	nl_bs_ewf_direct(false);
 	ewf_read_all(p, media);
 	nl_bs_ewf_helper_only(true);
 	ewf_read_all(p, media);
 	nl_bs_ewf_helper_only(false);
+	nl_bs_ewf_direct(true);
 	/* verified: the stored MD5, nothing damaged */
 	ck_assert_int_eq(nl_image_verify(p, NL_FORMAT_AUTO, NULL, NULL, &v, err, sizeof(err)), 0);
 	ck_assert_uint_eq(v.size, EWF_MEDIA);
@@ -513,8 +519,9 @@ static void ewf_expect_stored(struct nl_bytesource *bs, const uint8_t *media, ui
 }
 
 /* chunks whose checksum fails: zeros when read (libewf's default) or as
- * stored (verifying), through either handle; damage noted by both handles
- * reported once, runs that touch joined */
+ * stored (verifying), through libewf's either handle; damage noted by both
+ * handles reported once, runs that touch joined; the same when the chunks
+ * are read directly (a chunk failing there is read again through libewf) */
 START_TEST(test_ewf_damage)
 {
 	uint8_t *media = malloc(EWF_MEDIA), *buf = malloc(1u << 20);
@@ -535,7 +542,8 @@ START_TEST(test_ewf_damage)
 	ewf_flip("bad", media, 16, 200);
 	ewf_flip("bad", media, 40, 300);
 	snprintf(p, sizeof(p), "%s/bad.E01", tmpdir);
-	/* shared as it comes, each read twice */
+	/* through libewf alone: shared as it comes, each read twice */
+	nl_bs_ewf_direct(false);
 	ck_assert_int_eq(nl_bytesource_open(p, NL_FORMAT_AUTO, &bs, err, sizeof(err)), 0);
 	ewf_read_damaged(bs, media, buf);
 	ewf_read_damaged(bs, media, buf);
@@ -572,16 +580,254 @@ START_TEST(test_ewf_damage)
 	ewf_expect_stored(bs, media, buf, 1u << 20);
 	nl_bytesource_close(&bs);
 	nl_bs_ewf_helper_only(false);
-
 	/* verifying: the whole media read, in 1 MiB pieces */
 	ck_assert_int_eq(nl_image_verify(p, NL_FORMAT_AUTO, NULL, NULL, &v, err, sizeof(err)), 0);
 	ck_assert_uint_eq(v.size, EWF_MEDIA);
+	ewf_expect_damage(NULL, &v);
+	nl_bs_ewf_direct(true);
+
+	/* read directly: chunks 32 to 39 of the second MiB, 0 to 14 of the
+	 * first; from the damaged chunk on through libewf */
+	ck_assert_int_eq(nl_bytesource_open(p, NL_FORMAT_AUTO, &bs, err, sizeof(err)), 0);
+	ewf_read_damaged(bs, media, buf);
+	ck_assert_uint_eq(nl_bs_ewf_direct_bytes(bs), (8 + 15) * EWF_CHUNK);
+	ewf_read_damaged(bs, media, buf);
+	ck_assert_uint_eq(nl_bs_ewf_direct_bytes(bs), 2 * (8 + 15) * EWF_CHUNK);
+	ewf_expect_damage(bs, NULL);
+	nl_bytesource_close(&bs);
+	ck_assert_int_eq(nl_bytesource_open(p, NL_FORMAT_AUTO, &bs, err, sizeof(err)), 0);
+	bs->ops->as_stored(bs);
+	ewf_expect_stored(bs, media, buf, 0);
+	ewf_expect_stored(bs, media, buf, 1u << 20);
+	ewf_expect_stored(bs, media, buf, 2u << 20);
+	ck_assert_uint_eq(nl_bs_ewf_direct_bytes(bs), (15 + 8 + 32) * EWF_CHUNK);
+	ewf_expect_damage(bs, NULL);
+	nl_bytesource_close(&bs);
+	memset(&v, 0, sizeof(v));
+	ck_assert_int_eq(nl_image_verify(p, NL_FORMAT_AUTO, NULL, NULL, &v, err, sizeof(err)), 0);
 	ewf_expect_damage(NULL, &v);
 	ck_assert_str_ne(v.md5, v.stored_md5);
 	free(media);
 	free(buf);
 }
 END_TEST
+
+/* whole chunks are read directly (counted), partial ones and reads inside
+ * one chunk through libewf; the short last chunk of the media; reads across
+ * every segment */
+START_TEST(test_ewf_direct)
+{
+	uint8_t *media = malloc(EWF_MEDIA);
+	struct nl_bytesource *bs = NULL;
+	char err[NL_ERRMSG_SIZE], p[4300];
+	uint64_t want = 0;
+
+	ck_assert_ptr_nonnull(media);
+	if (!ewf_make("direct", media)) {
+		free(media);
+		return;
+	}
+	snprintf(p, sizeof(p), "%s/direct.E01", tmpdir);
+	ck_assert_int_eq(nl_bytesource_open(p, NL_FORMAT_AUTO, &bs, err, sizeof(err)), 0);
+	ck_assert_uint_eq(nl_bs_ewf_direct_bytes(bs), 0);
+	ewf_expect(bs, media, 0, 1u << 20);
+	ck_assert_uint_eq(nl_bs_ewf_direct_bytes(bs), want += 1u << 20);
+	ewf_expect(bs, media, 12345, 1u << 20);  /* chunks 1 to 31 whole */
+	ck_assert_uint_eq(nl_bs_ewf_direct_bytes(bs), want += 31 * EWF_CHUNK);
+	ewf_expect(bs, media, 5 * EWF_CHUNK + 10, EWF_CHUNK);  /* parts of two */
+	ewf_expect(bs, media, 7 * EWF_CHUNK + 10, 4096);
+	ck_assert_uint_eq(nl_bs_ewf_direct_bytes(bs), want);
+	/* the last chunk holds 2560 bytes; the read goes past the end */
+	ewf_expect(bs, media, EWF_MEDIA - 3000, 1u << 20);
+	ck_assert_uint_eq(nl_bs_ewf_direct_bytes(bs), want += 2560);
+	ewf_expect(bs, media, 0, EWF_MEDIA);
+	ck_assert_uint_eq(nl_bs_ewf_direct_bytes(bs), want += EWF_MEDIA);
+	nl_bytesource_close(&bs);
+	free(media);
+}
+END_TEST
+
+/* ewf_section: where the first section of type @type starts in the segment
+ * file @path (following the chain of section descriptors) */
+static uint64_t ewf_section(const char *path, const char *type)
+{
+	size_t len;
+	uint8_t *b = read_file(path, &len);
+	uint64_t off = 13;
+
+	for (int i = 0; i < 64 && off + 76 <= len; i++) {
+		if (strcmp((const char *)b + off, type) == 0) {
+			free(b);
+			return off;
+		}
+		off = nl_le64(b + off + 16);
+	}
+	free(b);
+	ck_abort_msg("no %s section in %s", type, path);
+	return 0;
+}
+
+/* ewf_edit_table: in both tables ("table" and "table2") of segment @seg of
+ * the E01 @name, entry @k set to @value (the entry count when @k is -1),
+ * their checksums made right again */
+static void ewf_edit_table(const char *name, int seg, int k, uint32_t value)
+{
+	static const char *const types[] = { "table", "table2" };
+	char p[4300];
+
+	snprintf(p, sizeof(p), "%s/%s.E%02d", tmpdir, name, seg);
+	for (int i = 0; i < 2; i++) {
+		uint64_t at = ewf_section(p, types[i]) + 76;
+		size_t len;
+		uint8_t *b = read_file(p, &len), *h = b + at, *e = h + 24;
+		uint32_t count = nl_le32(h);
+
+		if (k < 0) {
+			nl_put_le32(h, value);
+			nl_put_le32(h + 20, nl_adler32(NL_ADLER32_INIT, h, 20));
+			ck_assert_int_eq(tu_write_at(p, at, h, 24), 0);
+		} else {
+			nl_put_le32(e + 4 * k, value);
+			nl_put_le32(e + 4 * count, nl_adler32(NL_ADLER32_INIT, e, 4 * count));
+			ck_assert_int_eq(tu_write_at(p, at + 24, e, 4 * count + 4), 0);
+		}
+		free(b);
+	}
+}
+
+/* What reading an E01 in 1 MiB pieces gave. */
+struct ewf_outcome {
+	int open;                     /* the open's result, its message in err */
+	char err[NL_ERRMSG_SIZE];
+	ssize_t rc[4];                /* each read's result */
+	struct nl_image_verify bad;   /* the damage noted */
+	uint64_t direct;              /* bytes read directly */
+	uint8_t bytes[EWF_MEDIA];     /* what the reads gave */
+};
+
+/* ewf_outcome: the E01 @name read in 1 MiB pieces, chunks read directly
+ * where they can be (@direct) or all through libewf, into @o */
+static void ewf_outcome(const char *name, bool direct, struct ewf_outcome *o)
+{
+	struct nl_bytesource *bs = NULL;
+	char p[4300];
+
+	snprintf(p, sizeof(p), "%s/%s.E01", tmpdir, name);
+	memset(o, 0, sizeof(*o));
+	nl_bs_ewf_direct(direct);
+	o->open = nl_bytesource_open(p, NL_FORMAT_AUTO, &bs, o->err, sizeof(o->err));
+	for (int i = 0; o->open == 0 && i < 4; i++) {
+		size_t len = i < 3 ? 1u << 20 : EWF_MEDIA - (3u << 20);
+
+		o->rc[i] = nl_bytesource_pread(bs, o->bytes + ((size_t)i << 20), len, (uint64_t)i << 20);
+	}
+	if (bs) {
+		o->direct = nl_bs_ewf_direct_bytes(bs);
+		bs->ops->damage(bs, &o->bad);
+	}
+	nl_bytesource_close(&bs);
+	nl_bs_ewf_direct(true);
+}
+
+/* ewf_layout: the E01 @name, damaged, read directly where it can be: the
+ * same open, reads, bytes and damage as through libewf alone, @direct bytes
+ * read directly; the outcome into @o */
+static void ewf_layout(const char *name, uint64_t direct, struct ewf_outcome *o)
+{
+	struct ewf_outcome *alone = malloc(sizeof(*alone));
+
+	ck_assert_ptr_nonnull(alone);
+	ewf_outcome(name, false, alone);
+	ewf_outcome(name, true, o);
+	ck_assert_int_eq(o->open, alone->open);
+	ck_assert_str_eq(o->err, alone->err);
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(o->rc[i], alone->rc[i]);
+	ck_assert_int_eq(memcmp(o->bytes, alone->bytes, EWF_MEDIA), 0);
+	ck_assert_uint_eq(o->bad.bad_ranges, alone->bad.bad_ranges);
+	ck_assert_uint_eq(o->bad.bad_bytes, alone->bad.bad_bytes);
+	ck_assert_uint_eq(o->bad.bad_first, alone->bad.bad_first);
+	ck_assert_uint_eq(alone->direct, 0);
+	ck_assert_uint_eq(o->direct, direct);
+	free(alone);
+}
+
+/* ewf_reads_full: the four reads of @o gave all they asked for */
+static void ewf_reads_full(const struct ewf_outcome *o)
+{
+	ck_assert_int_eq(o->open, 0);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(o->rc[i], 1u << 20);
+	ck_assert_int_eq(o->rc[3], EWF_MEDIA - (3u << 20));
+}
+
+/*
+ * Damaged tables and segments: whatever the direct reader does not trust is
+ * read through libewf, with the same bytes, errors and damage as libewf
+ * alone gives (segment 2 holds media chunks 31 to 61; a stored chunk and
+ * its checksum take 32772 bytes, the first 76 bytes from the table's base).
+ */
+START_TEST(test_ewf_layouts)
+{
+	uint8_t *media = malloc(EWF_MEDIA);
+	struct ewf_outcome *o = malloc(sizeof(*o));
+	uint64_t rest = 32 * EWF_CHUNK + 2560;  /* chunks 64 to 96, read directly */
+	char p[4300];
+
+	ck_assert_ptr_nonnull(media);
+	ck_assert_ptr_nonnull(o);
+	if (!ewf_make("past", media) || !ewf_make("count", media) || !ewf_make("cut", media) ||
+	    !ewf_make("order", media)) {
+		free(media);
+		free(o);
+		return;
+	}
+	/* chunk 36 placed past the end of its segment file (the table's
+	 * checksums right): chunks 31 on, in its table, through libewf, which
+	 * zeroes chunks 35 (its size now wrong) and 36 and notes them */
+	ewf_edit_table("past", 2, 5, 0x7ffff000u);
+	ewf_layout("past", 31 * EWF_CHUNK + rest, o);
+	ewf_reads_full(o);
+	ck_assert_int_eq(memcmp(o->bytes, media, 35 * EWF_CHUNK), 0);
+	ck_assert(all_zero(o->bytes + 35 * EWF_CHUNK, 2 * EWF_CHUNK));
+	ck_assert_int_eq(memcmp(o->bytes + 37 * EWF_CHUNK, media + 37 * EWF_CHUNK,
+				EWF_MEDIA - 37 * EWF_CHUNK), 0);
+	ck_assert_uint_eq(o->bad.bad_ranges, 1);
+	ck_assert_uint_eq(o->bad.bad_bytes, 2 * EWF_CHUNK);
+	ck_assert_uint_eq(o->bad.bad_first, 35 * EWF_CHUNK);
+	/* chunks 36 and 37 swapped in the table: not one after the other, so
+	 * through libewf, which notes chunks 35 to 37 */
+	ewf_edit_table("order", 2, 5, 76 + 6 * 32772u);
+	ewf_edit_table("order", 2, 6, 76 + 5 * 32772u);
+	ewf_layout("order", 31 * EWF_CHUNK + rest, o);
+	ewf_reads_full(o);
+	ck_assert_int_eq(memcmp(o->bytes, media, 35 * EWF_CHUNK), 0);
+	ck_assert_uint_eq(o->bad.bad_ranges, 1);
+	ck_assert_uint_eq(o->bad.bad_bytes, 3 * EWF_CHUNK);
+	ck_assert_uint_eq(o->bad.bad_first, 35 * EWF_CHUNK);
+	/* a table of 2^31 - 1 entries in a 1 MiB segment: libewf refuses the
+	 * set, and nothing is read */
+	ewf_edit_table("count", 3, -1, 0x7fffffffu);
+	ewf_layout("count", 0, o);
+	ck_assert_int_eq(o->open, -EINVAL);
+	ck_assert_str_eq(o->err, "damaged or incomplete ewf container (4 segments found)");
+	/* segment 2 cut inside its chunks: its table and the segments after it
+	 * are lost; libewf gives zeros from chunk 31 on and notes them, nothing
+	 * is read directly */
+	snprintf(p, sizeof(p), "%s/cut.E02", tmpdir);
+	ck_assert_int_eq(truncate(p, 600000), 0);
+	ewf_layout("cut", 0, o);
+	ewf_reads_full(o);
+	ck_assert_int_eq(memcmp(o->bytes, media, 31 * EWF_CHUNK), 0);
+	ck_assert(all_zero(o->bytes + 31 * EWF_CHUNK, EWF_MEDIA - 31 * EWF_CHUNK));
+	ck_assert_uint_eq(o->bad.bad_ranges, 1);
+	ck_assert_uint_eq(o->bad.bad_bytes, EWF_MEDIA - 31 * EWF_CHUNK);
+	ck_assert_uint_eq(o->bad.bad_first, 31 * EWF_CHUNK);
+	free(media);
+	free(o);
+}
+END_TEST
+
 #endif
 
 static Suite *bytesource_suite(void)
@@ -599,6 +845,8 @@ static Suite *bytesource_suite(void)
 #ifdef HAVE_LIBEWF
 	tcase_add_test(tc, test_ewf_reads);
 	tcase_add_test(tc, test_ewf_damage);
+	tcase_add_test(tc, test_ewf_direct);
+	tcase_add_test(tc, test_ewf_layouts);
 #endif
 	suite_add_tcase(s, tc);
 	return s;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # fuzz-container.sh: the container fuzzer (fuzz/fuzz_container.c: partitions, volume opening, scan and --verify's
 # hashing through libewf, libvhdi, libvmdk and libqcow) replayed without libFuzzer over fuzz/corpus-container and over
-# an E01, VHD, VHDX, VMDK and QCOW2 of a small image made at test time, FUZZ_MUTATIONS (default 60) mutants of each.
+# an E01 (compressed and not), VHD, VHDX, VMDK and QCOW2 of a small image made at test time, FUZZ_MUTATIONS (default 60) mutants of each.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 
 formats=$("$NTFSLINKS" --version | sed -n 's/^image formats: //p' | tr -d ,)
@@ -18,6 +18,8 @@ mkdir "$T_TMP/seeds"
 cd "$T_TMP/seeds" || exit 99
 if have ewf && command -v ewfacquire >/dev/null 2>&1; then
 	ewfacquire -u -t vol -f encase6 -c best -d sha1 ../vol.img >/dev/null 2>&1 || fail "ewfacquire"
+	# uncompressed: its chunks are read straight from the file, not through libewf
+	ewfacquire -u -t plain -f encase6 -c none ../vol.img >/dev/null 2>&1 || fail "ewfacquire -c none"
 fi
 if command -v qemu-img >/dev/null 2>&1; then
 	have vhd && qemu-img convert -O vpc ../vol.img vol.vhd && qemu-img convert -O vhdx ../vol.img vol.vhdx

@@ -12,9 +12,18 @@
 
 #include "image/bytesource_int.h"
 #include "image/device_int.h"
+#include "image/ewf_chunks_int.h"
 
 /*
- * Reading an uncompressed E01 costs mostly libewf's Adler-32 check of each
+ * The whole chunks of a read that the segments store plainly (an
+ * uncompressed E01: see ewf_chunks_int.h) are read straight into the
+ * caller's buffer and checked there, on the calling thread, without the
+ * lock.  What is left (a partial chunk at either end, where libewf's cache
+ * serves the next read; a chunk stored otherwise or failing its checksum,
+ * and all after it in the read) goes through libewf as below, so that its
+ * damage is noted, zeroed or read as stored by libewf alone.
+ *
+ * Reading through libewf costs mostly libewf's Adler-32 check of each
  * chunk and its copy into the caller's buffer, on the reading thread.  A read
  * of at least EWF_SHARE_MIN bytes is therefore shared: the caller's thread
  * (through the main handle) and a helper thread (through a second handle of
@@ -48,10 +57,16 @@ struct ewf_helper {
 enum helper_state { HELPER_NONE, HELPER_RUNNING, HELPER_FAILED };
 
 static bool helper_only;  /* for tests: see nl_bs_ewf_helper_only() */
+static bool no_direct;    /* for tests: see nl_bs_ewf_direct() */
 
 void nl_bs_ewf_helper_only(bool on)
 {
 	helper_only = on;
+}
+
+void nl_bs_ewf_direct(bool on)
+{
+	no_direct = !on;
 }
 
 struct ewf {
@@ -63,6 +78,8 @@ struct ewf {
 	bool as_stored;
 	enum helper_state helper;
 	struct ewf_helper h;
+	struct nl_ewf_chunks *chunks; /* the plainly stored chunks; NULL: none */
+	uint64_t direct;          /* bytes read through @chunks (atomic) */
 };
 
 static bool ewf_probe(const uint8_t *head, size_t n, const uint8_t *tail)
@@ -234,15 +251,11 @@ static ssize_t shared_read(struct ewf *e, uint8_t *buf, size_t len, uint64_t off
 	return rc;
 }
 
-static ssize_t ewf_pread(struct nl_bytesource *bs, void *buf, size_t len, uint64_t off)
+/* libewf_pread: @len bytes at @off (inside the media) through libewf. */
+static ssize_t libewf_pread(struct ewf *e, uint8_t *buf, size_t len, uint64_t off)
 {
-	struct ewf *e = bs->priv;
 	ssize_t n;
 
-	if (off >= e->size)
-		return 0;
-	if (len > e->size - off)
-		len = (size_t)(e->size - off);
 	pthread_mutex_lock(&e->mu);
 	if (len >= EWF_SHARE_MIN &&
 	    (e->helper == HELPER_RUNNING || (e->helper == HELPER_NONE && helper_start(e))))
@@ -253,6 +266,53 @@ static ssize_t ewf_pread(struct nl_bytesource *bs, void *buf, size_t len, uint64
 	return n;
 }
 
+/* direct_pread: @len bytes at @off (inside the media), the whole chunks
+ * read directly as far as they can be, the rest through libewf.  Short
+ * before what libewf failed to read (as libewf_pread). */
+static ssize_t direct_pread(struct ewf *e, uint8_t *buf, size_t len, uint64_t off)
+{
+	uint64_t chunk = e->h.chunk, end = off + len, pos;
+	uint64_t first = (off + chunk - 1) / chunk;  /* the whole chunks: [first, last) */
+	uint64_t last = end == e->size ? (end + chunk - 1) / chunk : end / chunk, got;
+	ssize_t n;
+
+	if (first >= last)
+		return libewf_pread(e, buf, len, off);
+	pos = first * chunk;
+	if (pos > off) {
+		n = libewf_pread(e, buf, (size_t)(pos - off), off);
+		if (n < (ssize_t)(pos - off))
+			return n;
+	}
+	got = nl_ewf_chunks_read(e->chunks, buf + (pos - off), first, last - first);
+	pos = got == last - first ? (last * chunk < end ? last * chunk : end) : (first + got) * chunk;
+	__atomic_add_fetch(&e->direct, pos - first * chunk, __ATOMIC_RELAXED);
+	if (pos == end)
+		return (ssize_t)len;
+	n = libewf_pread(e, buf + (pos - off), (size_t)(end - pos), pos);
+	return n < 0 ? (pos > off ? (ssize_t)(pos - off) : n) : (ssize_t)(pos - off) + n;
+}
+
+static ssize_t ewf_pread(struct nl_bytesource *bs, void *buf, size_t len, uint64_t off)
+{
+	struct ewf *e = bs->priv;
+
+	if (off >= e->size)
+		return 0;
+	if (len > e->size - off)
+		len = (size_t)(e->size - off);
+	if (e->chunks && !no_direct)
+		return direct_pread(e, buf, len, off);
+	return libewf_pread(e, buf, len, off);
+}
+
+uint64_t nl_bs_ewf_direct_bytes(struct nl_bytesource *bs)
+{
+	struct ewf *e = bs->priv;
+
+	return __atomic_load_n(&e->direct, __ATOMIC_RELAXED);
+}
+
 static void ewf_close(struct nl_bytesource *bs)
 {
 	struct ewf *e = bs->priv;
@@ -260,6 +320,7 @@ static void ewf_close(struct nl_bytesource *bs)
 	if (!e)
 		return;
 	helper_stop(e);
+	nl_ewf_chunks_close(&e->chunks);
 	if (e->handle) {
 		libewf_handle_close(e->handle, NULL);
 		libewf_handle_free(&e->handle, NULL);
@@ -439,7 +500,9 @@ static int ewf_open(struct nl_bytesource *bs, const char *path, char *err, size_
 	bs->ops = &ewf_ops;
 	bs->size = e->size = size;
 	if (libewf_handle_get_chunk_size(e->handle, &e->h.chunk, NULL) != 1 || !e->h.chunk)
-		e->helper = HELPER_FAILED;  /* reads are then never shared */
+		e->helper = HELPER_FAILED;  /* reads are then never shared, nor direct */
+	else if (nl_ewf_chunks_open(e->names, e->count, e->h.chunk, size, &e->chunks) < 0)
+		e->chunks = NULL;  /* read through libewf alone */
 	read_meta(e->handle, &bs->meta);
 	return 0;
 }

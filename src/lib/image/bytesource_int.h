@@ -111,6 +111,13 @@ extern const struct nl_bytesource_backend nl_bs_split, nl_bs_ewf, nl_bs_vhdi, nl
  * whatever the timing.  Process-wide; set before the reads. */
 void nl_bs_ewf_helper_only(bool on);
 
+/* nl_bs_ewf_direct - for tests (on by default): whether E01 chunks stored
+ * plainly are read directly from the segment files rather than through
+ * libewf.  Process-wide; set before the reads.
+ * nl_bs_ewf_direct_bytes - the bytes of the E01 source @bs read so. */
+void nl_bs_ewf_direct(bool on);
+uint64_t nl_bs_ewf_direct_bytes(struct nl_bytesource *bs);
+
 /* nl_split_is_first_segment - @path names the first segment of a split raw
  * set ("x.001", "x.000", "x.aa", "xaa") and the second segment exists. */
 bool nl_split_is_first_segment(const char *path);
