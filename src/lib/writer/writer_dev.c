@@ -20,17 +20,17 @@
  * writes its index block, every cluster or record allocation reads and
  * writes a byte or a block of a bitmap, every new record rewrites $MFT's own
  * record and $MFTMirr, one pread/pwrite each. This layer keeps such small
- * I/O in memory and writes dirty blocks out when they are evicted (with the
- * dirty blocks next to them, as one write) and at sync/close (all of them,
- * sorted, adjacent ones merged). I/O of WB_DIRECT bytes or more (file
- * contents) goes straight to the image; cached copies are kept in step.
+ * I/O in memory and writes dirty blocks out at sync/close and when a dirty
+ * block must be evicted: all of them, sorted, adjacent ones merged, so that
+ * the evictions after it find clean blocks (a pass over the whole cache per
+ * cacheful of changes, not per evicted block). I/O of WB_DIRECT bytes or
+ * more (file contents) goes straight to the image; cached copies are kept
+ * in step.
  *
  * Order (writer_order.c, enum nl_w_class): every write-back writes the
  * dirty blocks class by class, so that a device that fails midway leaves an
  * image libntfs-3g mounts: the bitmaps, $MFT's new records, $MFT's first
- * records (the head) and at once $MFTMirr, then the rest. The head and the
- * mirror are never written on eviction; evicting a block of the rest first
- * writes out every dirty block of the classes before it. The one point
+ * records (the head) and at once $MFTMirr, then the rest. The one point
  * where a failure leaves the image refused is between the head and the
  * mirror (they lie apart): the mirror is then older than $MFT, which
  * ntfsfix, and the writer's next mount (nl_w_mirror_repair), mend by
@@ -211,33 +211,7 @@ static int wb_write_run(struct ntfs_device *dev, struct wb_cache *c,
 	return rc;
 }
 
-/* Whether block NO is cached dirty and of class K. */
-static bool is_dirty(struct wb_cache *c, uint64_t no, enum nl_w_class k)
-{
-	struct wb_block *b = wb_find(c, no);
-
-	return b && b->dirty && wb_class_of(c, no) == k;
-}
-
 static int wb_flush(struct ntfs_device *dev, struct wb_cache *c, enum nl_w_class upto);
-
-/* Write out dirty block B (not of the head or mirror) together with the dirty blocks of its
- * class adjacent to it; for a block of the rest, every dirty block of the classes before it
- * first. */
-static int wb_write_around(struct ntfs_device *dev, struct wb_cache *c,
-			   struct wb_block *b)
-{
-	uint64_t first = b->no, last = b->no;
-	enum nl_w_class k = wb_class_of(c, b->no);
-
-	if (k == NL_W_REST && wb_flush(dev, c, NL_W_MIRR))
-		return -1;
-	while (first > 0 && last - first + 1 < WB_RUN_MAX && is_dirty(c, first - 1, k))
-		first--;
-	while (last - first + 1 < WB_RUN_MAX && is_dirty(c, last + 1, k))
-		last++;
-	return wb_write_run(dev, c, first, (size_t)(last - first + 1));
-}
 
 static void wb_unhash(struct wb_cache *c, struct wb_block *b)
 {
@@ -250,7 +224,8 @@ static void wb_unhash(struct wb_cache *c, struct wb_block *b)
 }
 
 /* A block for NO, not yet filled: a new one while there are, else the least
- * recently used one (written out first if dirty). NULL if a write-back failed. */
+ * recently used one (when dirty, every dirty block is written back first).
+ * NULL if a write-back failed. */
 static struct wb_block *wb_alloc(struct ntfs_device *dev, struct wb_cache *c,
 				 uint64_t no)
 {
@@ -273,15 +248,9 @@ static struct wb_block *wb_alloc(struct ntfs_device *dev, struct wb_cache *c,
 		lru_unlink(b);
 		wb_unhash(c, b);
 	} else {
-		/* the head and the mirror wait for a write-back: passed over */
-		for (size_t seen = 0; (b = c->lru.prev)->dirty && pinned(c, b->no) && seen < c->cap;
-		     seen++)
-			wb_touch(c, b);
-		if (b->dirty && pinned(c, b->no)) {
-			errno = ENOMEM;	/* a cache of nothing but those */
-			return NULL;
-		}
-		if (b->dirty && wb_write_around(dev, c, b))
+		/* the least recently used block; when dirty, every dirty block written back */
+		b = c->lru.prev;
+		if (b->dirty && wb_flush(dev, c, NL_W_REST))
 			return NULL;
 		lru_unlink(b);
 		wb_unhash(c, b);
