@@ -145,6 +145,10 @@ struct nl_copy {
 	bool guard_links;	/* mirror dry run: only check that no file of the destination
 				   passes the name limit in a hardlink clone of it mirrored
 				   (mirror_guard.c) */
+	bool list_scan;		/* image sources list their folders from one scan of the
+				   volume while planned (DeLorean's clone of the newest set;
+				   the order of names in a folder then is the index's order,
+				   not libntfs-3g's listing order) */
 	bool reclaim;		/* name_taken() removes a marked folder in the existing destination */
 	bool reclaimed;		/* ... and did */
 	int reclaim_err;	/* ... and failed (-errno) */

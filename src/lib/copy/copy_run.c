@@ -323,7 +323,11 @@ int nl_copy_run(struct nl_copy *c)
 		rc = cp_mirror_run(c);
 		goto out;
 	}
+	for (size_t i = 0; i < c->nsrc; i++)
+		c->src[i]->list_scan = c->list_scan && c->src[i]->kind == CP_EP_IMAGE;
 	rc = cp_plan(c);
+	for (size_t i = 0; i < c->nsrc; i++)
+		c->src[i]->list_scan = false;
 	if (!rc && c->o.clone)
 		rc = cp_clone_prepare(c);
 	if (!rc)

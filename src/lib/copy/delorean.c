@@ -399,6 +399,8 @@ static int run_job(struct nl_delorean *d, const struct nl_copy_options *o, const
 	if (rc)
 		return fail(d, rc, "%s", strerror(-rc));
 	c->guard_links = guard;
+	/* the clone's source, the newest set: its folders from one scan of the backup volume */
+	c->list_scan = d->in_clone;
 	rc = nl_copy_add_source(c, src);
 	if (rc)
 		fail(d, rc, "'%.400s': %.500s", src, nl_copy_error(c));
