@@ -346,22 +346,21 @@ static void reparse_name_sync(struct wnode *f)
 }
 
 /*
- * Add the hard link NAME (POSIX namespace) to F in directory D, after
- * checking D has no such name yet. EXISTS and WHAT are the messages for
- * -EEXIST and for a failed ntfs_link(). Returns 0 or -errno.
+ * Add the hard link NAME (POSIX namespace) to F in directory D. EXISTS and
+ * WHAT are the messages for -EEXIST (D has the name: libntfs-3g's index
+ * insertion finds exactly equal names only, and then changes nothing) and
+ * for another failure of ntfs_link(). Returns 0 or -errno.
  */
 static int add_name(struct nl_writer *w, struct wnode *f, struct wnode *d,
 		    const uint16_t *name, size_t len, const char *exists, const char *what)
 {
-	int rc = index_has(w, d->ni, name, len, NULL);
+	int rc;
 
-	if (rc == 1)
-		return nl_w_fail(w, -EEXIST, "%s", exists);
-	if (rc)
-		return rc;
 	nl_w_release_stream(w, f);
 	if (ntfs_link(f->ni, d->ni, (const ntfschar *)name, (u8)len)) {
 		rc = nl_w_errno();
+		if (rc == -EEXIST)
+			return nl_w_fail(w, rc, "%s", exists);
 		return nl_w_fail(w, rc, "%s: %s", what, strerror(-rc));
 	}
 	reparse_name_sync(f);
