@@ -145,6 +145,10 @@ struct nl_copy {
 	bool guard_links;	/* mirror dry run: only check that no file of the destination
 				   passes the name limit in a hardlink clone of it mirrored
 				   (mirror_guard.c) */
+	/* called once the plan is made and checked, before anything is written; a
+	   nonzero return ends the run with it */
+	int (*before_exec)(void *ctx, struct nl_copy *c);
+	void *before_ctx;
 	bool list_scan;		/* image sources list their folders from one scan of the
 				   volume while planned (DeLorean's clone of the newest set;
 				   the order of names in a folder then is the index's order,
@@ -304,6 +308,9 @@ void cp_target_clear(struct cp_target *t);
 int cp_source_prepare(struct nl_copy *c, struct cp_src *s);
 /* The drive letter of source @s: given, or inferred (g->drive 0: no drive targets). */
 int cp_source_drive(struct nl_copy *c, struct cp_src *s, struct nl_drive_guess *g);
+/* The most names (not DOS names) a file has on the volume of image source
+ * @index, from the scan cp_source_prepare() made of it; 0 when not known. */
+uint32_t cp_source_most_names(const struct nl_copy *c, size_t index);
 /* Free every source's resolver. */
 void cp_lookups_free(struct nl_copy *c);
 

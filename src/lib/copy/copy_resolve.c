@@ -36,6 +36,7 @@ struct cp_lookup {
 	struct nl_drive_guess drive;
 	uint64_t *loops;        /* records of the links the volume's analysis calls loops, sorted */
 	size_t nloops;
+	uint32_t most_names;    /* the most names (not DOS) a file of the volume has; 0: not known */
 };
 
 /* The identity of a source entry: its MFT reference, or its inode and device. */
@@ -232,6 +233,20 @@ static int keep_loops(struct cp_lookup *lk, const nl_analysis *a)
 	return 0;
 }
 
+/* The most names (not DOS names) any file of model @m has. */
+static uint32_t most_names(const nl_model *m)
+{
+	struct nl_record_info ri;
+	uint64_t cursor = 0, mft;
+	uint32_t most = 1;
+
+	while (nl_model_next(m, NL_ITER_HARDLINKS, &cursor, &mft) == 0)
+		if (nl_model_record(m, mft, &ri) == 0 && !(ri.flags & NL_REC_DIRECTORY) &&
+		    ri.names > most)
+			most = ri.names;
+	return most;
+}
+
 /*
  * What the links of image source @s's whole volume say, by the same scan and
  * analysis as the audit commands: the drive letter, inferred from all of them
@@ -258,6 +273,8 @@ static int analyse_volume(struct cp_lookup *lk, const char *spec, char drive, bo
 		rc = nl_analysis_drive(a, &lk->drive);
 	if (!rc)
 		rc = keep_loops(lk, a);
+	if (!rc)
+		lk->most_names = most_names(m);
 	nl_analysis_close(&a);
 	if (!rc && keep) {
 		struct cp_scan *sc = NULL;
@@ -448,6 +465,11 @@ int nl_copy_source_drive(const nl_copy *c, size_t index, struct nl_drive_guess *
 		return -ENOENT;
 	*g = c->lookups[index]->drive;
 	return 0;
+}
+
+uint32_t cp_source_most_names(const struct nl_copy *c, size_t index)
+{
+	return index < c->nlookups && c->lookups[index] ? c->lookups[index]->most_names : 0;
 }
 
 /* How link entry @st reads (junction or symlink, empty print name; a Linux

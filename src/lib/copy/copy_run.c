@@ -332,6 +332,8 @@ int nl_copy_run(struct nl_copy *c)
 		rc = cp_clone_prepare(c);
 	if (!rc)
 		rc = check_space(c);
+	if (!rc && c->before_exec)
+		rc = c->before_exec(c->before_ctx, c);
 	if (rc)
 		goto out;
 	cp_progress(c);

@@ -35,6 +35,10 @@ struct nl_delorean {
 	struct nl_copy_stats st;
 	uint64_t clone_errors;
 	uint32_t limit;		/* the most names a file may have in BACKUPDIR */
+	uint32_t src_most;	/* the most names a file of SRC's volume has; 0: not known */
+	int held;		/* the clone stopped before writing: -EAGAIN (the bound on
+				   the names did not hold), or the step's -ECANCELED */
+	bool bounded;		/* the clone checks the bound (clone_ready) */
 	bool in_clone;
 	bool in_guard;		/* the limit checked: only the files of the newest set told */
 	char err[NL_ERRMSG_SIZE];
@@ -383,6 +387,46 @@ static void on_action(void *ctx, const struct nl_copy_event *ev)
 		d->o.copy.on_action(d->o.copy.action_ctx, ev);
 }
 
+/* The backup volume's drive letter, unless given: SRC's, as the first job that
+ * reads it (job @c) infers it (else C:). */
+static void take_drive(struct nl_delorean *d, struct nl_copy *c)
+{
+	struct nl_drive_guess g;
+
+	if (d->drive)
+		return;
+	d->drive = nl_copy_source_drive(c, 0, &g) == 0 && g.drive ? g.drive : 'C';
+	c->o.dest_drive = d->drive;
+}
+
+/*
+ * The clone of the newest set is planned (c->before_exec): when bounded, no
+ * file may pass the limit with the names it has, the clone's and as many
+ * more as any file of SRC has (the most the mirror can link to one file), or
+ * the clone stops here, nothing written, for the exact check (check_limit);
+ * then the clone step is told.
+ */
+static int clone_ready(void *ctx, struct nl_copy *c)
+{
+	struct nl_delorean *d = ctx;
+
+	d->limit = cp_link_limit(c->dst);
+	for (struct cp_node *n = c->top->child; d->bounded && n;
+	     n = cp_next_pre(n, c->top, n->create)) {
+		if (!n->group || !n->create || n->failed)
+			continue;
+		/* a name not made as a link: over the limit (copied, as the bounded
+		   clone allows), or not a file */
+		if (!n->clone_link ||
+		    (uint64_t)n->st.nlink + n->group->clone_names + d->src_most > d->limit) {
+			cp_set_err(c, "the name limit is checked file by file");
+			return d->held = -EAGAIN;
+		}
+	}
+	d->held = report_step(d, NL_DELOREAN_CLONE, d->set_incomplete);
+	return d->held;
+}
+
 /* Run one job from @src to @dest with options @o; the totals of the job that
  * copies or mirrors SRC are kept; @guard: a mirror that only checks the name
  * limit (mirror_guard.c). Returns nl_copy_run()'s result. */
@@ -399,27 +443,26 @@ static int run_job(struct nl_delorean *d, const struct nl_copy_options *o, const
 	if (rc)
 		return fail(d, rc, "%s", strerror(-rc));
 	c->guard_links = guard;
-	/* the clone's source, the newest set: its folders from one scan of the backup volume */
-	c->list_scan = d->in_clone;
+	if (d->in_clone) {
+		/* the newest set: its folders from one scan of the backup volume */
+		c->list_scan = true;
+		c->before_exec = clone_ready;
+		c->before_ctx = d;
+	}
 	rc = nl_copy_add_source(c, src);
 	if (rc)
 		fail(d, rc, "'%.400s': %.500s", src, nl_copy_error(c));
-	if (!rc && !d->drive) {
-		/* the backup volume's drive letter, unless given: the source's, as the
-		   first job that reads it infers it (else C:) */
-		struct nl_drive_guess g;
-
-		d->drive = nl_copy_source_drive(c, 0, &g) == 0 && g.drive ? g.drive : 'C';
-		c->o.dest_drive = d->drive;
-	}
+	if (!rc)
+		take_drive(d, c);
 	if (!rc) {
 		rc = nl_copy_set_dest(c, dest);
 		if (rc)
 			fail(d, rc, "'%.400s': %.500s", dest, nl_copy_error(c));
 	}
 	if (!rc) {
+		d->held = 0;
 		rc = nl_copy_run(c);
-		if (rc < 0)
+		if (rc < 0 && (!d->held || rc != d->held))
 			fail(d, rc, "'%.400s': %.500s", dest, nl_copy_error(c));
 		if (keep_stats)
 			nl_copy_get_stats(c, &d->st);
@@ -431,24 +474,27 @@ static int run_job(struct nl_delorean *d, const struct nl_copy_options *o, const
 }
 
 /* Later runs: the newest set cloned into the new one (its links that point
- * outside it kept as they are), the 1023-name limit checked first. */
-static int clone_newest(struct nl_delorean *d)
+ * outside it kept as they are); @bounded: see clone_ready(). -EAGAIN when
+ * the bound did not hold (nothing made). */
+static int clone_newest(struct nl_delorean *d, bool bounded)
 {
 	struct nl_copy_options o;
-	int rc = report_step(d, NL_DELOREAN_CLONE, d->set_incomplete);
+	int rc;
 
-	if (rc)
-		return rc;
 	nl_copy_options_init(&o);
 	o.clone = NL_COPY_CLONE_HARDLINK;
 	o.outer = NL_COPY_SPLICE;
+	o.copy_over_limit = bounded;	/* files over the limit fail the bound instead */
 	o.src_drive = o.dest_drive = d->drive;
 	o.progress = d->o.copy.progress;
 	o.progress_ctx = d->o.copy.progress_ctx;
 	d->in_clone = true;
+	d->bounded = bounded;
 	d->clone_errors = 0;
 	rc = run_job(d, &o, d->newest, d->set_incomplete, false, false);
 	d->in_clone = false;
+	if (rc == -EAGAIN && d->held == -EAGAIN)
+		return rc;
 	if (rc == -EMLINK)
 		fail(d, rc, "%llu file%s of '%.400s' would pass %u names in a new set: "
 		     "nothing was made", (unsigned long long)d->clone_errors,
@@ -478,6 +524,49 @@ static int check_limit(struct nl_delorean *d)
 		     "nothing was made", (unsigned long long)d->clone_errors,
 		     d->clone_errors == 1 ? "" : "s", d->newest, (unsigned)d->limit);
 	return rc;
+}
+
+/* SRC read as a job's source would read it, for the backup volume's drive
+ * letter (unless given) and, from its volume's scan, the most names a file of
+ * it has (d->src_most; 0 when not known, or when --unroll may copy a file
+ * under more paths than it has names). */
+static int probe_source(struct nl_delorean *d)
+{
+	nl_copy *c = NULL;
+	int rc = nl_copy_new(&d->o.copy, &c);
+
+	if (rc)
+		return fail(d, rc, "%s", strerror(-rc));
+	rc = nl_copy_add_source(c, d->src);
+	if (rc)
+		fail(d, rc, "'%.400s': %.500s", d->src, nl_copy_error(c));
+	if (!rc) {
+		take_drive(d, c);
+		d->src_most = d->o.copy.outer == NL_COPY_UNROLL ? 0 : cp_source_most_names(c, 0);
+	}
+	nl_copy_free(&c);
+	return rc;
+}
+
+/*
+ * Later runs: the newest set cloned into the new one within the name limit.
+ * The clone checks a bound first (clone_ready()); when it does not hold (or
+ * cannot be known), the exact check (check_limit) runs before the clone.
+ */
+static int clone_checked(struct nl_delorean *d)
+{
+	int rc = probe_source(d);
+
+	if (!rc && d->src_most) {
+		rc = clone_newest(d, true);
+		if (rc != -EAGAIN || d->held != -EAGAIN)
+			return rc;
+		*d->err = '\0';
+		rc = 0;
+	}
+	if (!rc)
+		rc = check_limit(d);
+	return rc ? rc : clone_newest(d, false);
 }
 
 /* SRC mirrored onto the new set (a dry run: onto the newest set, to show what
@@ -612,8 +701,8 @@ int nl_delorean_run(nl_delorean *d)
 	d->drive = d->o.copy.dest_drive;
 	if (!rc && !d->newest)
 		made = copy_source(d);
-	else if (!rc && !d->o.copy.dry_run && !(made = check_limit(d)))
-		made = clone_newest(d);
+	else if (!rc && !d->o.copy.dry_run)
+		made = clone_checked(d);
 	if (!rc && made >= 0 && d->newest)
 		made = mirror_source(d);
 	if (!rc && made < 0)
