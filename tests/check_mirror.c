@@ -1,4 +1,4 @@
-/* check_mirror.c: Check suite for Smart Mirror through the copy API: misuse answers, a mirror checked with nl_diff, the no-op, a group that gains a name and a file that leaves one, a dry run that writes nothing. */
+/* check_mirror.c: Check suite for Smart Mirror through the copy API: misuse answers, a mirror checked with nl_diff, the no-op, a group that gains a name and a file that leaves one, a dry run that writes nothing; the most names a file of a source's volume has (DeLorean's bound on the names a mirror links to one file). */
 #include "config.h"
 
 #include <check.h>
@@ -10,6 +10,7 @@
 #include <ntfslinks/copy.h>
 #include <ntfslinks/diff.h>
 #include <ntfslinks/writer.h>
+#include "copy/copy_engine_int.h"
 #include "testutil.h"
 
 static char tmp[256], img[300];
@@ -183,6 +184,33 @@ START_TEST(test_mirror)
 }
 END_TEST
 
+/* The most names of a file on an image source's volume: f.txt's, given two
+ * more in /b, outside the source folder /a (the whole volume counts); not
+ * known for a host folder, nor for a source that is not there. */
+START_TEST(test_most_names)
+{
+	struct nl_writer *w = NULL;
+	struct nl_copy_options o;
+	nl_copy *c = NULL;
+	uint64_t f, b;
+
+	ck_assert_int_eq(nl_writer_open(img, 0, 0, &w), 0);
+	ck_assert_int_eq(nl_writer_lookup_path(w, "/a/f.txt", &f), 0);
+	ck_assert_int_eq(nl_writer_lookup_path(w, "/b", &b), 0);
+	ck_assert_int_eq(nl_writer_link_u8(w, f, b, "f2.txt", NL_NS_POSIX), 0);
+	ck_assert_int_eq(nl_writer_link_u8(w, f, b, "f3.txt", NL_NS_POSIX), 0);
+	ck_assert_int_eq(nl_writer_close(&w), 0);
+	nl_copy_options_init(&o);
+	ck_assert_int_eq(nl_copy_new(&o, &c), 0);
+	ck_assert_int_eq(nl_copy_add_source(c, tu_str("%s:/a", img)), 0);
+	ck_assert_uint_eq(cp_source_most_names(c, 0), 4);
+	ck_assert_uint_eq(cp_source_most_names(c, 1), 0);
+	ck_assert_int_eq(nl_copy_add_source(c, tmp), 0);
+	ck_assert_uint_eq(cp_source_most_names(c, 1), 0);
+	nl_copy_free(&c);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("mirror");
@@ -193,6 +221,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_misuse);
 	tcase_add_test(tc, test_mirror);
+	tcase_add_test(tc, test_most_names);
 	suite_add_tcase(s, tc);
 	return s;
 }
