@@ -149,6 +149,8 @@ struct nl_copy {
 	   nonzero return ends the run with it */
 	int (*before_exec)(void *ctx, struct nl_copy *c);
 	void *before_ctx;
+	bool problems_only;	/* on_action hears of errors and warnings only (the rest
+				   counted, never described) */
 	bool list_scan;		/* image sources list their folders from one scan of the
 				   volume while planned (DeLorean's clone of the newest set;
 				   the order of names in a folder then is the index's order,

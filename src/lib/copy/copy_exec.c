@@ -39,9 +39,15 @@ static void report(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n,
 		   enum nl_copy_action a, const char *reason, uint64_t bytes, bool item)
 {
 	struct nl_copy_event ev;
-	char *src = n->link_source ? strdup(n->link_source) : cp_node_srcdisplay(n);
-	char *dst = NULL;
+	char *src, *dst = NULL;
 
+	if (c->problems_only && a != NL_COPY_ACT_ERROR && a != NL_COPY_ACT_WARNING) {
+		c->st.actions[a]++;
+		c->st.items_done += item;
+		cp_progress(c);
+		return;
+	}
+	src = n->link_source ? strdup(n->link_source) : cp_node_srcdisplay(n);
 	memset(&ev, 0, sizeof(ev));
 	if ((n->create || n->kept) && a != NL_COPY_ACT_ERROR)
 		dst = node_destdisplay(c, n, x->top_display);

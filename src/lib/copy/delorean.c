@@ -446,6 +446,7 @@ static int run_job(struct nl_delorean *d, const struct nl_copy_options *o, const
 	if (d->in_clone) {
 		/* the newest set: its folders from one scan of the backup volume */
 		c->list_scan = true;
+		c->problems_only = true;	/* on_action() tells only those of the clone */
 		c->before_exec = clone_ready;
 		c->before_ctx = d;
 	}
