@@ -1,5 +1,5 @@
 #!/bin/sh
-# audit-bounds.sh: sizes and counts a hostile image gives are bounded by the library's own parser: a record whose attribute list claims 1 TiB (never read, nor handed to libntfs-3g) and a file credited with 2,100 names by extension records (2,048 kept) are each reported with the image, the record and the reason, the other records are still listed, the exit status is 1, and each run ends within seconds in little memory.
+# audit-bounds.sh: sizes and counts a hostile image gives are bounded by the library's own parser: a record whose attribute list claims 1 TiB (never read, nor handed to libntfs-3g, by the scan and by copy into a folder and into an image) and a file credited with 2,100 names by extension records (2,048 kept) are each reported with the image, the record and the reason, the other records are still listed, the exit status is 1, and each run ends within seconds in little memory.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 . "$TESTS_SRCDIR/audit-lib.sh"
 need_cmd python3 timeout
@@ -81,6 +81,31 @@ if [ -x /usr/bin/time ]; then
 		'^([0-9]{1,5}|[1-3][0-9]{5})$' "$(tail -n 1 "$T_TMP/rss")"
 fi
 ro_check "attribute list of 1 TiB" "$img" "$h"
+# copy reads through libntfs-3g: the same bound, checked before libntfs-3g opens the record;
+# both names of the file are refused, everything else copied
+for dst in "$T_TMP/c" "$T_TMP/c.img:/c"; do
+	rm -rf "$T_TMP/c"
+	printf 'image size=8M\n' >"$T_TMP/e.spec"
+	build_fixture "$T_TMP/e.spec" "$T_TMP/c.img"
+	T_RC=0
+	timeout 10 "$NTFSLINKS" copy "$img:/" "$dst" >"$T_TMP/out" 2>"$T_TMP/err" || T_RC=$?
+	expect_rc "attribute list of 1 TiB, copy to $dst: exit status" 1
+	expect_eq "attribute list of 1 TiB, copy to $dst: the messages" \
+		"ntfslinks: '$img:/a/two-b.txt': record $m_two: attribute list of 1099511627776 bytes, more than 262144
+ntfslinks: '$img:/a/two.txt': record $m_two: attribute list of 1099511627776 bytes, more than 262144" \
+		"$(cat "$T_TMP/err")"
+	# the junction: a junction in the image ('ls' marks it a folder), a symbolic link here
+	case $dst in
+	*.img:*) got=$(for d in a b j; do "$NTFSLINKS" ls "$T_TMP/c.img:/c/$d" 2>&1; done) j=to-a/ ;;
+	*) got=$(cd "$T_TMP/c" && find . -mindepth 2 | LC_ALL=C sort | sed 's|.*/||') j=to-a ;;
+	esac
+	expect_eq "attribute list of 1 TiB, copy to $dst: the rest copied" "one.txt
+three-b.txt
+three.txt
+one.txt
+$j" "$got"
+done
+ro_check "attribute list of 1 TiB, copy" "$img" "$h"
 
 # ---- names: 2,100 records made extension records of one file, whose names all become its
 cat >"$T_TMP/n.spec" <<'EOF'

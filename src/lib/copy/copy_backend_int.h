@@ -153,7 +153,8 @@ struct cp_src {
 	bool want_sd;		/* list() fills cp_stat.sd_hash */
 	bool list_scan;		/* images: list() answers from one scan of the volume
 				   (set while nothing is written to it) */
-	char why[256];		/* what list() or lookup() failing with -EUCLEAN found damaged */
+	char why[256];		/* what list() or lookup() failing with -EUCLEAN found damaged, or
+				   why an entry failed with -EFBIG (a bound of the image's sizes) */
 	void *priv;
 };
 

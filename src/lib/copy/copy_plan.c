@@ -674,6 +674,8 @@ static int walk_cb(void *ctx, const char *name, struct cp_stat *st)
 		n->kind = n->st.is_dir ? NL_COPY_KIND_FOLDER : NL_COPY_KIND_FILE;
 		if (n->st.err == -EILSEQ)
 			cp_node_fail(c, n, "name holds a NUL character (shown as U+2400): not copied");
+		else if (n->st.err == -EFBIG && w->src->why[0])
+			cp_node_fail(c, n, "%s", w->src->why);	/* a bound of the source's */
 		else
 			cp_node_fail(c, n, "cannot read: %s", strerror(-n->st.err));
 		return 0;

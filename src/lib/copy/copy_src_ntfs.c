@@ -25,6 +25,7 @@
 #include "copy/copy_backend_int.h"
 #include "copy/copy_sdcache_int.h"
 #include "image/volume_int.h"
+#include "mft/bounds_int.h"
 #include "mft/index_guard_int.h"
 #include "writer/writer_src_int.h"
 
@@ -85,9 +86,8 @@ static ntfs_inode *src_ntfs_iget(struct src_ntfs *p, uint64_t mref)
 	return ni;
 }
 
-/* 0 when libntfs-3g may walk the index of folder @dni (checked once per folder, with the
- * writer's verdicts when read through it); else -EUCLEAN with "record N: damaged folder
- * index: REASON" in s->why, or -ENOMEM. */
+/* 0 when libntfs-3g may walk the index of folder @dni (nl_ixguard_check, through the
+ * writer's verdicts when shared); else -EUCLEAN with the reason in s->why, or -ENOMEM. */
 static int src_ntfs_index_ok(struct cp_src *s, struct src_ntfs *p, ntfs_inode *dni)
 {
 	char why[sizeof(s->why) - 32];
@@ -304,12 +304,13 @@ int cp_src_ntfs_entry(struct cp_src *s, uint64_t mref, uint64_t parent, int name
 		      struct cp_stat *st)
 {
 	struct src_ntfs *p = s->priv;
-	ntfs_inode *ni = src_ntfs_iget(p, mref);
-	int r;
+	ntfs_inode *ni = NULL;
+	/* an attribute list longer than the scan takes: -EFBIG, the reason in s->why */
+	int r = p->vol ? nl_attr_list_check(p->vol, MREF(mref), s->why, sizeof(s->why)) : 0;
 
-	if (!ni) {
+	if (!r && !(ni = src_ntfs_iget(p, mref)))
 		r = neg_errno(EIO);
-	} else {
+	if (ni) {
 		r = src_ntfs_fill(p, ni, parent, name_type, st);
 		if (!r && s->want_sd)
 			st->sd_hash = src_ntfs_sd_hash(p, ni);
@@ -509,6 +510,11 @@ static int src_ntfs_lookup(struct cp_src *s, const struct cp_loc *dir, const cha
 	if (MREF(mref) < FILE_first_user && MREF(mref) != FILE_root) {
 		free(u);
 		return -ENOENT;	/* metadata files are not part of any copy */
+	}
+	rc = p->vol ? nl_attr_list_check(p->vol, MREF(mref), s->why, sizeof(s->why)) : 0;
+	if (rc) {
+		free(u);
+		return rc;
 	}
 	ni = src_ntfs_iget(p, MREF(mref));
 	if (!ni) {
@@ -984,7 +990,7 @@ static int src_ntfs_walk_root(struct cp_src *s, const char *path, char *err, siz
 		rc = src_ntfs_lookup(s, &loc, comp, &st, &real);
 		free(comp);
 		if (rc) {
-			snprintf(err, errlen, "%s", rc == -EUCLEAN ? s->why :
+			snprintf(err, errlen, "%s", rc == -EUCLEAN || rc == -EFBIG ? s->why :
 				 "no such file or folder in the image");
 			free(canon);
 			return rc;

@@ -28,9 +28,9 @@
  */
 
 /* Internal record flags, above the public NL_REC_* bits (low 10 bits). */
-#define MR_MANY_NAMES 0x0800 /* more than NAMES_MAX names: the rest were left out */
-#define MR_BAD_LIST 0x1000  /* its $ATTRIBUTE_LIST is longer than ATTR_LIST_MAX: never
-			       handed to libntfs-3g */
+#define MR_MANY_NAMES 0x0800 /* more than NL_NAMES_MAX names: the rest were left out */
+#define MR_BAD_LIST 0x1000  /* its $ATTRIBUTE_LIST is longer than NL_ATTR_LIST_MAX
+			       (bounds_int.h): never handed to libntfs-3g */
 #define MR_BIGSIZE 0x2000   /* sizes are in the "big" side table */
 #define MR_LC_SIDE 0x4000   /* header link count is in the "lc" side table */
 #define MR_KEPT    0x8000   /* slot holds a record the model keeps */

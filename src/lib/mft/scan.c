@@ -18,6 +18,7 @@
 #include <ntfslinks/record.h>
 #include <ntfslinks/unistr.h>
 #include "image/volume_int.h"
+#include "mft/bounds_int.h"
 #include "mft/model_int.h"
 #include "mft/readahead_int.h"
 #include "mft/reparse_tags_int.h"
@@ -25,12 +26,6 @@
 
 #define CHUNK_BYTES (1u << 20)   /* bytes of $MFT read per call */
 #define REPARSE_READ_MAX 65536   /* larger non-resident reparse data is not read */
-/* The longest $ATTRIBUTE_LIST taken (256 KiB, as libntfs-3g takes): a record's attributes
- * do not need more; the size is the image's word, checked before libntfs-3g sees the record */
-#define ATTR_LIST_MAX (256u << 10)
-/* The most names a file takes: NTFS allows 1024 links, each a long name and a DOS name at most;
- * more come only from a damaged image (extension records credited to one base) */
-#define NAMES_MAX 2048u
 
 struct scan {
 	struct nl_model *m;
@@ -81,7 +76,7 @@ static int push_u32(uint32_t **arr, size_t *n, size_t *cap, uint32_t v)
 	return 0;
 }
 
-/* full_of_names: true when record @owner holds NAMES_MAX names already (reported once). */
+/* full_of_names: true when record @owner holds NL_NAMES_MAX names already (reported once). */
 static bool full_of_names(struct scan *s, uint32_t owner)
 {
 	struct mrec *r = &s->m->recs[owner];
@@ -91,18 +86,18 @@ static bool full_of_names(struct scan *s, uint32_t owner)
 
 	if (r->flags & MR_MANY_NAMES)
 		return true;
-	for (; id != NO_NAME && !(id & NEXT_OWNER) && n < NAMES_MAX; n++)
+	for (; id != NO_NAME && !(id & NEXT_OWNER) && n < NL_NAMES_MAX; n++)
 		id = nm_next(s->m, id);
-	if (n < NAMES_MAX)
+	if (n < NL_NAMES_MAX)
 		return false;
 	r->flags |= MR_MANY_NAMES;
-	snprintf(msg, sizeof(msg), "more than %u names: the rest are left out", NAMES_MAX);
+	snprintf(msg, sizeof(msg), "more than %u names: the rest are left out", NL_NAMES_MAX);
 	problem(s, owner, msg);
 	return true;
 }
 
 /* add_name: append a name to record @owner (prepended to its list; lists are
- * reversed into disk order after the pass); past NAMES_MAX names, left out. */
+ * reversed into disk order after the pass); past NL_NAMES_MAX names, left out. */
 static int add_name(struct scan *s, uint32_t owner, const struct nl_file_name *fn)
 {
 	struct nl_model *m = s->m;
@@ -325,7 +320,7 @@ static int note_reparse(struct scan *s, uint64_t recno, uint32_t owner, const st
 	return add_reparse(s, owner, tag, data, len);
 }
 
-/* note_attr_list: an $ATTRIBUTE_LIST longer than ATTR_LIST_MAX is reported, and its record
+/* note_attr_list: an $ATTRIBUTE_LIST longer than NL_ATTR_LIST_MAX is reported, and its record
  * never handed to libntfs-3g (which would read, or refuse, what the size says). */
 static void note_attr_list(struct scan *s, uint64_t recno, struct mrec *r, const struct nl_attr *a)
 {
@@ -333,11 +328,11 @@ static void note_attr_list(struct scan *s, uint64_t recno, struct mrec *r, const
 	char msg[96];
 
 	r->flags |= NL_REC_ATTR_LIST;
-	if (len <= ATTR_LIST_MAX)
+	if (len <= NL_ATTR_LIST_MAX)
 		return;
 	r->flags |= MR_BAD_LIST;
 	snprintf(msg, sizeof(msg), "attribute list of %" PRIu64 " bytes, more than %u", len,
-		 ATTR_LIST_MAX);
+		 NL_ATTR_LIST_MAX);
 	problem(s, recno, msg);
 }
 
