@@ -90,14 +90,8 @@ static ntfs_inode *src_ntfs_iget(struct src_ntfs *p, uint64_t mref)
  * writer's verdicts when shared); else -EUCLEAN with the reason in s->why, or -ENOMEM. */
 static int src_ntfs_index_ok(struct cp_src *s, struct src_ntfs *p, ntfs_inode *dni)
 {
-	char why[sizeof(s->why) - 32];
-	int rc = p->w ? nl_w_index_check(p->w, dni, why, sizeof(why))
-		      : nl_ixguard_check(&p->ixg, dni, why, sizeof(why));
-
-	if (rc == -EUCLEAN)
-		snprintf(s->why, sizeof(s->why), "record %llu: %s",
-			 (unsigned long long)dni->mft_no, why);
-	return rc;
+	return p->w ? nl_w_index_check(p->w, dni, s->why, sizeof(s->why))
+		    : nl_ixguard_check(&p->ixg, dni, s->why, sizeof(s->why));
 }
 
 /* Done with an inode of src_ntfs_iget(). */
@@ -131,11 +125,13 @@ static bool src_ntfs_next_name(ntfs_attr_search_ctx *ctx, struct nl_file_name *f
 	return false;
 }
 
-/* The DOS name of @ni in folder @parent and the count of non-DOS names. */
+/* The DOS name of @ni in folder @parent and the count of non-DOS names; -EFBIG past
+ * NL_NAMES_MAX names in all (the scan's bound: only a damaged image has more). */
 static int src_ntfs_names(ntfs_inode *ni, uint64_t parent, char **dos, uint32_t *nlink)
 {
 	ntfs_attr_search_ctx *ctx;
 	struct nl_file_name fn;
+	unsigned all = 0;
 	int rc = 0;
 
 	*nlink = 0;
@@ -143,6 +139,10 @@ static int src_ntfs_names(ntfs_inode *ni, uint64_t parent, char **dos, uint32_t 
 	if (!ctx)
 		return -ENOMEM;
 	while (src_ntfs_next_name(ctx, &fn)) {
+		if (++all > NL_NAMES_MAX) {
+			rc = -EFBIG;
+			break;
+		}
 		if (fn.name_space != NL_NS_DOS) {
 			(*nlink)++;
 			continue;
@@ -199,8 +199,9 @@ static uint64_t src_ntfs_data_size(ntfs_inode *ni, uint64_t *named, uint64_t *al
 	return sum;
 }
 
-/* Fill @st from the open inode @ni found in folder @parent. */
-static int src_ntfs_fill(struct src_ntfs *p, ntfs_inode *ni, uint64_t parent, int name_type,
+/* Fill @st from the open inode @ni found in folder @parent (-EFBIG: too many names, the
+ * reason in s->why). */
+static int src_ntfs_fill(struct cp_src *s, ntfs_inode *ni, uint64_t parent, int name_type,
 			 struct cp_stat *st)
 {
 	int rc;
@@ -219,8 +220,14 @@ static int src_ntfs_fill(struct src_ntfs *p, ntfs_inode *ni, uint64_t parent, in
 	src_ntfs_fill_times(ni, &st->t);
 	rc = src_ntfs_names(ni, parent, name_type == FILE_NAME_WIN32 ? &st->dos_name : NULL,
 			    &st->nlink);
-	if (rc)
+	if (rc == -EFBIG)
+		snprintf(s->why, sizeof(s->why), "record %llu: more than %u names",
+			 (unsigned long long)ni->mft_no, NL_NAMES_MAX);
+	if (rc) {
+		free(st->dos_name);
+		st->dos_name = NULL;
 		return rc;
+	}
 	st->size = src_ntfs_data_size(ni, &st->named_size, &st->alloc);
 	if (ni->flags & FILE_ATTR_REPARSE_POINT) {
 		s64 len = 0;
@@ -229,7 +236,6 @@ static int src_ntfs_fill(struct src_ntfs *p, ntfs_inode *ni, uint64_t parent, in
 		if (!rp || len < 8) {
 			free(rp);
 			cp_stat_clear(st);
-			(void)p;
 			return -EIO;
 		}
 		st->reparse = rp;
@@ -311,7 +317,7 @@ int cp_src_ntfs_entry(struct cp_src *s, uint64_t mref, uint64_t parent, int name
 	if (!r && !(ni = src_ntfs_iget(p, mref)))
 		r = neg_errno(EIO);
 	if (ni) {
-		r = src_ntfs_fill(p, ni, parent, name_type, st);
+		r = src_ntfs_fill(s, ni, parent, name_type, st);
 		if (!r && s->want_sd)
 			st->sd_hash = src_ntfs_sd_hash(p, ni);
 		src_ntfs_iput(p, ni);
@@ -525,7 +531,7 @@ static int src_ntfs_lookup(struct cp_src *s, const struct cp_loc *dir, const cha
 	}
 	rc = src_ntfs_real_name(p, ni, dir->mref, (ntfschar *)u, ulen, real, &ns);
 	if (rc == 0) {
-		rc = src_ntfs_fill(p, ni, dir->mref, ns, st);
+		rc = src_ntfs_fill(s, ni, dir->mref, ns, st);
 		if (rc) {
 			free(*real);
 			*real = NULL;
@@ -544,7 +550,7 @@ static int src_ntfs_stat(struct cp_src *s, const struct cp_loc *loc, struct cp_s
 
 	if (!ni)
 		return neg_errno(EIO);
-	rc = src_ntfs_fill(p, ni, 0, FILE_NAME_POSIX, st);
+	rc = src_ntfs_fill(s, ni, 0, FILE_NAME_POSIX, st);
 	src_ntfs_iput(p, ni);
 	return rc;
 }

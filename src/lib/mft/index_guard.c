@@ -217,6 +217,7 @@ int nl_ixguard_check(struct nl_ixguard **g, ntfs_inode *dir, char *why, size_t w
 	}
 	if (!v->why)
 		return 0;
-	snprintf(why, whylen, "damaged folder index: %s", v->why);
+	snprintf(why, whylen, "record %llu: damaged folder index: %s",
+		 (unsigned long long)dir->mft_no, v->why);
 	return -EUCLEAN;
 }

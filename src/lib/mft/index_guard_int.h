@@ -16,7 +16,8 @@ struct nl_ixguard;
  * are read through libntfs-3g (sizes bounded by the volume first) and the tree walked by
  * nl_index_check(); the verdict is kept in *@g and given again from there.  @dir that is
  * not a folder is not checked (0).
- * Returns 0 (sound), -EUCLEAN with "damaged folder index: REASON" in @why, -ENOMEM.
+ * Returns 0 (sound), -EUCLEAN with "record N: damaged folder index: REASON" in @why,
+ * -ENOMEM.
  */
 int nl_ixguard_check(struct nl_ixguard **g, ntfs_inode *dir, char *why, size_t whylen);
 

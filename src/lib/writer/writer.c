@@ -43,7 +43,7 @@ int nl_w_index_ok(struct nl_writer *w, ntfs_inode *dir)
 	int rc = nl_ixguard_check(&w->ixg, dir, why, sizeof(why));
 
 	if (rc == -EUCLEAN)
-		return nl_w_fail(w, rc, "record %llu: %s", (unsigned long long)dir->mft_no, why);
+		return nl_w_fail(w, rc, "%s", why);
 	if (rc)
 		return nl_w_fail(w, rc, "out of memory");
 	return 0;
