@@ -92,7 +92,7 @@ static const char *node_init(struct node *n, const uint8_t *h, size_t room, bool
 	len = nl_le32(h + 4);
 	alloc = nl_le32(h + 8);
 	if (exact ? alloc != room : alloc > room)
-		return "index size does not match its block";
+		return exact ? "index size does not match its block" : "index size out of range";
 	if (len > alloc || first < 0x10 || first % 8 || first > len || len - first < 0x10)
 		return "index entries out of range";
 	n->hdr = h;
