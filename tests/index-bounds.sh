@@ -1,5 +1,5 @@
 #!/bin/sh
-# index-bounds.sh: a folder whose $I30 index is damaged behind correct fixups (a subnode that is its own block, one that leads back to a block above it, one past the index allocation, a chain of 47 blocks, deeper than 32 levels) is never handed to libntfs-3g: copy (into a folder, into an image, within the image), diff, mirror and ln each report 'record N: damaged folder index: REASON', handle everything else, end within seconds, exit 1 (2 where the folder lies on the path of an argument) and leave the source image as it was.
+# index-bounds.sh: a folder whose $I30 index is damaged behind correct fixups (a subnode that is its own block, one that leads back to a block above it, one past the index allocation, a chain of 47 blocks, deeper than 32 levels) is never handed to libntfs-3g: copy (into a folder, into an image, within the image, into the damaged folder, also as a dry run), diff, mirror and ln each report 'record N: damaged folder index: REASON', handle everything else, end within seconds, exit 1 (2 where the folder lies on the path of an argument) and leave the source image as it was.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 . "$TESTS_SRCDIR/audit-lib.sh"
 
@@ -94,6 +94,23 @@ top.txt" "$("$NTFSLINKS" ls "$T_TMP/dst.img:/d" 2>&1)"
 		"ntfslinks: '$T_TMP/w.img:/src/big/new.txt': cannot read the folder: $reason" \
 		"$(cat "$T_TMP/err")"
 	expect_eq "$how: ln into the folder, the image unchanged" "$h" "$(hash_of "$T_TMP/w.img")"
+	# a copy into the folder: refused when it is to hold the copy (also in a dry run, which
+	# looks read-only), the copy an error when it is the destination
+	for opt in --dry-run --list; do
+		T_RC=0
+		timeout 10 "$NTFSLINKS" copy $opt "$T_TMP/clean.img:/src/c" "$T_TMP/w.img:/src/big/x" \
+			>"$T_TMP/out" 2>"$T_TMP/err" || T_RC=$?
+		expect_rc "$how: copy $opt into the folder, exit status" 2
+		expect_eq "$how: copy $opt into the folder, the message" \
+			"ntfslinks: '$T_TMP/w.img:/src/big/x': $reason" "$(cat "$T_TMP/err")"
+	done
+	expect_eq "$how: copy into the folder, the image unchanged" "$h" "$(hash_of "$T_TMP/w.img")"
+	T_RC=0
+	timeout 10 "$NTFSLINKS" copy "$T_TMP/clean.img:/src/c" "$T_TMP/w.img:/src/big" \
+		>"$T_TMP/out" 2>"$T_TMP/err" || T_RC=$?
+	expect_rc "$how: copy into the folder as the destination, exit status" 1
+	expect_eq "$how: copy into the folder as the destination, the message" \
+		"ntfslinks: '$T_TMP/clean.img:/src/c': cannot create folder: $reason" "$(cat "$T_TMP/err")"
 	T_RC=0
 	timeout 10 "$NTFSLINKS" mirror "$T_TMP/clean.img:/src/c" "$T_TMP/w.img:/src/big" \
 		>"$T_TMP/out" 2>"$T_TMP/err" || T_RC=$?

@@ -19,36 +19,57 @@
 #include "copy/copy_backend_int.h"
 #include "image/validate_int.h"
 #include "image/volume_int.h"
+#include "mft/index_guard_int.h"
 #include "writer/writer_src_int.h"
 
 struct dst_ntfs {
 	struct nl_writer *w;	/* NULL in a dry run */
 	nl_volume *ro;		/* dry run: the image opened read-only */
+	struct nl_ixguard *ixg;	/* dry run: the folders whose index was checked */
 	uint16_t sname[NL_NAME_MAX_UNITS];
 };
 
-/* Dry runs: does @path exist in the read-only volume @v? 0, -ENOENT, -errno. */
-static int ro_lookup(nl_volume *v, const char *path, bool *is_dir)
+/* Dry runs: does @path exist in the read-only volume p->ro?  Each folder on the way is
+ * looked into by libntfs-3g once its index was checked (nl_ixguard_check).  0, -ENOENT,
+ * -EUCLEAN (a damaged folder index, the reason in @why), -errno. */
+static int ro_lookup(struct dst_ntfs *p, const char *path, bool *is_dir, char *why,
+		     size_t whylen)
 {
-	ntfs_volume *vol = nl_volume_ntfs(v);
-	ntfs_inode *ni;
-	char *p;
+	ntfs_volume *vol = nl_volume_ntfs(p->ro);
+	ntfs_inode *ni = vol ? ntfs_inode_open(vol, FILE_root) : NULL;
+	const char *c = path;
+	int rc = 0;
 
-	if (!vol)
-		return -EINVAL;
-	p = strdup(*path ? path : "/");
-	if (!p)
-		return -ENOMEM;
-	for (char *q = p; *q; q++)
-		if (*q == '\\')
-			*q = '/';
-	ni = ntfs_pathname_to_inode(vol, NULL, p);
-	free(p);
 	if (!ni)
-		return errno == ENOENT ? -ENOENT : errno > 0 ? -errno : -EIO;
-	*is_dir = (ni->mrec->flags & MFT_RECORD_IS_DIRECTORY) != 0;
-	ntfs_inode_close(ni);
-	return 0;
+		return vol ? (errno > 0 ? -errno : -EIO) : -EINVAL;
+	while (!rc) {
+		uint16_t *u = NULL;
+		size_t len, ulen;
+		u64 mref;
+
+		while (*c == '/' || *c == '\\')
+			c++;
+		if (!*c)
+			break;
+		len = strcspn(c, "/\\");
+		rc = nl_wtf8_to_utf16le(c, len, NL_NAME_MAX_UNITS, &u, &ulen);
+		c += len;
+		if (!rc)
+			rc = nl_ixguard_check(&p->ixg, ni, why, whylen);
+		mref = rc ? (u64)-1 : ntfs_inode_lookup_by_name(ni, (ntfschar *)u, (int)ulen);
+		free(u);
+		ntfs_inode_close(ni);
+		ni = NULL;
+		if (!rc && mref == (u64)-1)
+			rc = errno == ENOENT ? -ENOENT : errno > 0 ? -errno : -EIO;
+		if (!rc && !(ni = ntfs_inode_open(vol, mref)))
+			rc = errno > 0 ? -errno : -EIO;
+	}
+	if (ni) {
+		*is_dir = (ni->mrec->flags & MFT_RECORD_IS_DIRECTORY) != 0;
+		ntfs_inode_close(ni);
+	}
+	return rc == -ENAMETOOLONG || rc == -EILSEQ ? -ENOENT : rc;
 }
 
 static int werr(struct cp_dst *d, int rc, const char *what)
@@ -161,14 +182,14 @@ static int dst_ntfs_exists(struct cp_dst *d, struct cp_dh *parent, const char *n
 
 	if (!p->w) {
 		/* dry run: only the folder that holds the copies is asked about */
-		char *path;
+		char *path, why[256];
 		bool isdir;
 
 		if (!p->ro || !d->vol_path ||
 		    asprintf(&path, "%s%s%s", d->vol_path, strcmp(d->vol_path, "/") ? "/" : "",
 			     name) < 0)
 			return 0;
-		rc = ro_lookup(p->ro, path, &isdir);
+		rc = ro_lookup(p, path, &isdir, why, sizeof(why));
 		free(path);
 		return rc == 0 ? 1 : 0;
 	}
@@ -364,6 +385,7 @@ static void dst_ntfs_free(struct cp_dst *d)
 		if (p->w)
 			(void)nl_writer_close(&p->w);
 		nl_volume_close(&p->ro);
+		nl_ixguard_free(&p->ixg);
 		free(p);
 	}
 	d->priv = NULL;
@@ -450,7 +472,7 @@ static int dst_ntfs_make_path(struct cp_dst *d, const char *path, uint64_t *ref,
 			rc = nl_writer_create_u8(p->w, ph.ref, name, NL_NS_POSIX, NL_NODE_DIR, &cur);
 		if (rc)
 			snprintf(err, errlen, "cannot create the folder '%.200s' in the image: %s",
-				 name, strerror(-rc));
+				 name, rc == -EUCLEAN ? nl_writer_error(p->w) : strerror(-rc));
 		free(name);
 	}
 	*ref = cur;
@@ -466,7 +488,10 @@ static int dst_ntfs_find(struct cp_dst *d, const char *parent, const char *leaf,
 	uint64_t ref, pref;
 	int rc = nl_writer_lookup_path(p->w, parent, &pref);
 
-	if (rc == -ENOENT && parents) {
+	if (rc == -EUCLEAN) {	/* a damaged folder index on the way: the writer says which */
+		snprintf(err, errlen, "%s", nl_writer_error(p->w));
+		return rc;
+	} else if (rc == -ENOENT && parents) {
 		rc = dst_ntfs_make_path(d, parent, &pref, err, errlen);
 		if (rc)
 			return rc;
@@ -484,6 +509,9 @@ static int dst_ntfs_find(struct cp_dst *d, const char *parent, const char *leaf,
 		rc = dst_ntfs_lookup(d, &ph, leaf, &ref);
 		if (rc == 0) {
 			d->exists = true;
+		} else if (rc == -EUCLEAN) {
+			snprintf(err, errlen, "%s", nl_writer_error(p->w));
+			return rc;
 		} else if (rc != -ENOENT) {
 			snprintf(err, errlen, "cannot look up the destination");
 			return rc;
@@ -500,11 +528,16 @@ static int dst_ntfs_find_ro(struct cp_dst *d, const char *path, const char *pare
 {
 	struct dst_ntfs *p = d->priv;
 	bool isdir = false;
-	int e = ro_lookup(p->ro, path, &isdir);
+	char why[256];
+	int e = ro_lookup(p, path, &isdir, why, sizeof(why));
 
-	if (e == 0) {
+	if (e == -EUCLEAN || (e == -ENOENT && !parents &&
+			      ro_lookup(p, parent, &isdir, why, sizeof(why)) == -EUCLEAN)) {
+		snprintf(err, errlen, "%s", why);
+		return -EUCLEAN;
+	} else if (e == 0) {
 		d->exists = true;
-	} else if (e != -ENOENT || (!parents && ro_lookup(p->ro, parent, &isdir))) {
+	} else if (e != -ENOENT || (!parents && ro_lookup(p, parent, &isdir, why, sizeof(why)))) {
 		snprintf(err, errlen, "the folder '%s' does not exist in the image (-p makes it)",
 			 parent);
 		return e ? e : -ENOENT;
