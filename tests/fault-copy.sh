@@ -124,7 +124,7 @@ for delay in 0.1 0.3 0.6 1; do
 	run_nl diff "$T_TMP/src.img:/src" "$T_TMP/k.img:/dst"
 	expect_rc "image killed after ${delay}s: the copy equals its source" 0
 	expect_eq "image killed after ${delay}s: the image holds the copy alone" "dst/" \
-		"$("$NTFSLINKS" ls "$T_TMP/k.img:/" 2>&1 | sort -u)"
+		"$("$NTFSLINKS" ls "$T_TMP/k.img:/" 2>&1)"
 	if command -v ntfsfix >/dev/null 2>&1; then
 		ntfsfix -n "$T_TMP/k.img" >"$T_TMP/fix" 2>&1
 		expect_eq "image killed after ${delay}s: run again, ntfsfix -n accepts the image" 0 "$?"
@@ -154,11 +154,15 @@ while [ "$n" -le "${writes:-0}" ]; do
 	if "$NTFSLINKS" ls "$T_TMP/d.img:/have/src" 2>/dev/null | grep -qx '\.ntfslinks-partial'; then
 		marked=$((marked + 1))
 	fi
-	run_nl copy "$T_TMP/small.img:/src" "$T_TMP/d.img:/have"
-	expect_rc "existing folder, ENOSPC at write $n: run again, exit status" 0
+	# run again unless only the last write failed ($MFT's $BITMAP, after the mark was
+	# removed: the copy is finished, and run again it would go beside it, as cp does)
+	if [ "$n" -lt "$writes" ]; then
+		run_nl copy "$T_TMP/small.img:/src" "$T_TMP/d.img:/have"
+		expect_rc "existing folder, ENOSPC at write $n: run again, exit status" 0
+	fi
 	expect_eq "existing folder, ENOSPC at write $n: run again, one copy beside the old file" \
 		"keep.txt
-src/" "$("$NTFSLINKS" ls "$T_TMP/d.img:/have" 2>&1 | sort -u)"
+src/" "$("$NTFSLINKS" ls "$T_TMP/d.img:/have" 2>&1)"
 	run_nl diff "$T_TMP/small.img:/src" "$T_TMP/d.img:/have/src"
 	expect_rc "existing folder, ENOSPC at write $n: run again, the copy equals its source" 0
 	ntfsfix -n "$T_TMP/d.img" >"$T_TMP/fix" 2>&1

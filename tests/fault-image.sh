@@ -1,5 +1,5 @@
 #!/bin/sh
-# fault-image.sh: a copy into an image whose device fails from its Nth write on (ENOSPC, EIO), for every N: 'ntfsfix -n' accepts the image and 'ntfslinks scan' reads it, except at a write of $MFTMirr that follows the write of $MFT's first records (the two lie apart; no order keeps them equal there), where ntfsfix names the mirror exactly; a folder the copy made is either complete or holds .ntfslinks-partial; the same command run again removes what was left and completes the copy ('ntfslinks diff' finds the copy equal to its source, ntfsfix -n accepts the image, nothing else is left in it); the source is unchanged.
+# fault-image.sh: a copy into an image whose device fails from its Nth write on (ENOSPC, EIO), for every N: 'ntfsfix -n' accepts the image and 'ntfslinks scan' reads it, except at a write of $MFTMirr that follows the write of $MFT's first records (the two lie apart; no order keeps them equal there), where ntfsfix names the mirror exactly; a folder the copy made is either complete or holds .ntfslinks-partial; the same command run again frees the records the failed run left in use with no name pointing at them, removes what was left and completes the copy ('ntfslinks diff' finds the copy equal to its source, ntfsfix -n accepts the image, nothing else is left in it: the root holds one name and as many records are in use as after a copy without a fault); the source is unchanged.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 
 FAULTCOPY=${FAULTCOPY:-$(dirname "$NTFSLINKS")/../../tests/faultcopy}
@@ -33,6 +33,11 @@ run_nl diff "$T_TMP/small.img:/src" "$T_TMP/d.img:/dst"
 expect_rc "no fault: the copy is complete" 0
 expect_eq "no fault: the image holds the copy and nothing else" "dst/" \
 	"$("$NTFSLINKS" ls "$T_TMP/d.img:/" 2>&1)"
+# records in use: the empty image's and one per file or folder copied (a link is a name)
+inuse() { "$NTFSLINKS" scan "$1" 2>/dev/null | sed -n 's/^In use: *//p'; }
+used0=$(inuse "$T_TMP/empty.img")
+expect_eq "no fault: the records in use are the empty image's and the copy's five (dst, sub, a.txt, big.bin, b.txt)" \
+	"$((used0 + 5))" "$(inuse "$T_TMP/d.img")"
 
 # EIO at every write; ENOSPC (the same device state, the other error) at
 # the first and last write, the mirror's and every other one between
@@ -83,10 +88,12 @@ for err in ENOSPC EIO; do
 			expect_eq "$err at write $n: run again, ntfsfix -n accepts the image" "0" "$?"
 			run_nl diff "$T_TMP/small.img:/src" "$T_TMP/d.img:/dst"
 			expect_rc "$err at write $n: run again, the copy equals its source" 0
-			# a folder record whose index entry never reached the image stays an orphan
-			# ('ls' reads names from records): the same name, nothing else
+			# 'ls' reads names from records: a record left in use whose entry never
+			# reached the image would show as a second dst/
 			expect_eq "$err at write $n: run again, the image holds the copy and nothing else" \
-				"dst/" "$("$NTFSLINKS" ls "$T_TMP/d.img:/" 2>&1 | sort -u)"
+				"dst/" "$("$NTFSLINKS" ls "$T_TMP/d.img:/" 2>&1)"
+			expect_eq "$err at write $n: run again, no record is left in use without a name" \
+				"$((used0 + 5))" "$(inuse "$T_TMP/d.img")"
 		fi
 	done
 done

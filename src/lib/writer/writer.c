@@ -609,6 +609,16 @@ int nl_writer_open(const char *image, uint64_t offset, unsigned flags,
 	/* device.c's operations (which add OFFSET, e.g. for a partition
 	 * inside a disk image) behind the writer's block cache */
 	rc = nl_w_dev_mount(image, offset, flags, &w->vol);
+	if (!rc && !(flags & NL_WRITER_RDONLY)) {
+		unsigned long freed;
+
+		rc = nl_w_orphans_clear(w, &freed);
+		if (rc) {
+			nl_w_close_all(w);
+			ntfs_umount(w->vol, FALSE);
+			nl_ixguard_free(&w->ixg);
+		}
+	}
 	if (rc) {
 		free(w->tab);
 		free(w);

@@ -29,8 +29,10 @@
  *
  * Order (writer_order.c, enum nl_w_class): every write-back writes the
  * dirty blocks class by class, so that a device that fails midway leaves an
- * image libntfs-3g mounts: the bitmaps, $MFT's new records, $MFT's first
- * records (the head) and at once $MFTMirr, then the rest. The one point
+ * image libntfs-3g mounts: $Bitmap, $MFT's new records, $MFT's first
+ * records (the head) and at once $MFTMirr, the other records, the rest, and
+ * $MFT's $BITMAP last, that only at a sync or close (never on eviction:
+ * writer_orphans.c). The one point
  * where a failure leaves the image refused is between the head and the
  * mirror (they lie apart): the mirror is then older than $MFT, which
  * ntfsfix, and the writer's next mount (nl_w_mirror_repair), mend by
@@ -116,7 +118,7 @@ static enum nl_w_class wb_class_of(const struct wb_cache *c, uint64_t no)
 	return nl_w_order_class(&c->order, no);
 }
 
-/* Whether block NO waits for a write-back (the head, the mirror). */
+/* Whether block NO holds the head or the mirror. */
 static bool pinned(const struct wb_cache *c, uint64_t no)
 {
 	enum nl_w_class k = wb_class_of(c, no);
@@ -248,8 +250,15 @@ static struct wb_block *wb_alloc(struct ntfs_device *dev, struct wb_cache *c,
 		lru_unlink(b);
 		wb_unhash(c, b);
 	} else {
-		/* the least recently used block; when dirty, every dirty block written back */
-		b = c->lru.prev;
+		/* the least recently used block; when dirty, every dirty block written back
+		 * but $MFT's $BITMAP's, which wait for a sync (passed over) */
+		for (size_t seen = 0; (b = c->lru.prev)->dirty &&
+		     wb_class_of(c, b->no) == NL_W_MFTBMP && seen < c->cap; seen++)
+			wb_touch(c, b);
+		if (b->dirty && wb_class_of(c, b->no) == NL_W_MFTBMP) {
+			errno = ENOMEM;	/* a cache of nothing but those */
+			return NULL;
+		}
 		if (b->dirty && wb_flush(dev, c, NL_W_REST))
 			return NULL;
 		lru_unlink(b);
@@ -665,7 +674,7 @@ static int flush_then(struct ntfs_device *dev, struct wb_cache *c, bool flush,
 {
 	int rc = 0, e = 0;
 
-	if (flush && wb_flush(dev, c, NL_W_REST)) {
+	if (flush && wb_flush(dev, c, NL_W_MFTBMP)) {
 		rc = -1;
 		e = errno;
 	}
@@ -777,7 +786,7 @@ int nl_w_dev_writeback(ntfs_volume *vol)
 	if (dev->d_ops != &wb_ops || NDevReadOnly(dev))
 		return 0;
 	nl_w_order_refresh(&cache_of(dev)->order);
-	if (wb_flush(dev, cache_of(dev), NL_W_REST))
+	if (wb_flush(dev, cache_of(dev), NL_W_MFTBMP))
 		return errno > 0 ? -errno : -EIO;
 	return 0;
 }

@@ -200,15 +200,19 @@ int nl_w_dev_writeback(ntfs_volume *vol);
 /*
  * The order of the device cache's write-back (writer_order.c): libntfs-3g refuses a volume
  * whose $MFTMirr does not hold what the first records of $MFT (the head) hold, and a record
- * that an index names must lie inside $MFT.  Blocks are written by class, in this order:
- * $Bitmap (clusters marked in use that nothing uses yet harm nothing); $MFT's blocks past its
- * size as the head on the image says (records nothing on the image names yet); the head,
- * then the mirror (the one point where a device that fails leaves them apart:
- * nl_w_mirror_repair); everything else (indexes, the other records, $MFT's $BITMAP, small
- * data). $MFT's $BITMAP comes last: a bit set past $MFT's end on the image would mislead the
- * next allocation of a record.
+ * that an index names must lie inside $MFT and be written before the entry.  Blocks are
+ * written by class, in this order: $Bitmap (clusters marked in use that nothing uses yet
+ * harm nothing); $MFT's blocks past its size as the head on the image says (records nothing
+ * on the image names yet); the head, then the mirror (the one point where a device that
+ * fails leaves them apart: nl_w_mirror_repair); the other blocks of $MFT; everything else
+ * (indexes, small data); $MFT's $BITMAP last, and only when the whole cache is written (never
+ * on eviction): a record in use on the image whose bit is clear there was made after the
+ * last complete write-back, and if no index names it, an interrupted write-back left it
+ * (writer_orphans.c). A bit set past $MFT's end on the image would also mislead the next
+ * allocation of a record.
  */
-enum nl_w_class { NL_W_ALLOC, NL_W_MFT_NEW, NL_W_HEAD, NL_W_MIRR, NL_W_REST };
+enum nl_w_class { NL_W_ALLOC, NL_W_MFT_NEW, NL_W_HEAD, NL_W_MIRR, NL_W_MFT, NL_W_REST,
+		  NL_W_MFTBMP };
 
 #define NL_W_RUNS_MAX 64
 struct nl_w_runs {                  /* blocks first[i]..last[i] */
@@ -223,6 +227,7 @@ struct nl_w_order {
 	struct nl_w_runs mft_old;   /* $MFT's data as the image's head says */
 	struct nl_w_runs mft_now;   /* and when last seen */
 	struct nl_w_runs bitmap;    /* $Bitmap's data */
+	struct nl_w_runs mftbmp;    /* $MFT's $BITMAP */
 };
 
 /* What @vol holds where, once it is mounted. */
@@ -233,6 +238,12 @@ void nl_w_order_refresh(struct nl_w_order *o);
 enum nl_w_class nl_w_order_class(const struct nl_w_order *o, uint64_t block);
 /* The head reached the image: $MFT is as large there as it is now. */
 void nl_w_order_head_written(struct nl_w_order *o);
+
+/* nl_w_orphans_clear - free the records an interrupted write-back left in use with no index
+ * entry naming them, and give the $MFT bit to the others it left without (writer_orphans.c;
+ * nl_writer_open does it when writing), then write that out. *@freed: records freed.
+ * Returns 0 or -errno. */
+int nl_w_orphans_clear(struct nl_writer *w, unsigned long *freed);
 
 /* Blocks of 4 KiB the device cache of later mounts holds (default 4096,
  * rounded up to a power of two, at least 16); tests make it small. */

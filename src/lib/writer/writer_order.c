@@ -75,6 +75,9 @@ void nl_w_order_refresh(struct nl_w_order *o)
 		  o->shift);
 	take_runs(&o->bitmap, vol->lcnbmp_na, vol->lcnbmp_na->initialized_size,
 		  vol->cluster_size_bits, o->shift);
+	if (vol->mftbmp_na)
+		take_runs(&o->mftbmp, vol->mftbmp_na, vol->mftbmp_na->initialized_size,
+			  vol->cluster_size_bits, o->shift);
 }
 
 void nl_w_order_head_written(struct nl_w_order *o)
@@ -92,7 +95,9 @@ enum nl_w_class nl_w_order_class(const struct nl_w_order *o, uint64_t no)
 		return NL_W_MIRR;
 	if (in_runs(&o->bitmap, no))
 		return NL_W_ALLOC;
-	if (in_runs(&o->mft_now, no) && !in_runs(&o->mft_old, no))
-		return NL_W_MFT_NEW;
+	if (in_runs(&o->mftbmp, no))
+		return NL_W_MFTBMP;
+	if (in_runs(&o->mft_now, no))
+		return in_runs(&o->mft_old, no) ? NL_W_MFT : NL_W_MFT_NEW;
 	return NL_W_REST;
 }
