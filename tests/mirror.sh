@@ -1,5 +1,5 @@
 #!/bin/sh
-# mirror.sh: 'ntfslinks mirror' from fixtures/mirror.spec to mirror2.spec and back into another image: each change (data, attributes, times, added, deleted, a group that gains or loses a name, a retargeted junction, a stream, a security descriptor), edits made with ln, rm, junction and symlink, a file shared with a hardlink clone replaced and not written through, checked with diff, siblings and an ntfs-3g mount; the no-op and the dry run write nothing; a Linux folder; refusals.
+# mirror.sh: 'ntfslinks mirror' from fixtures/mirror.spec to mirror2.spec and back into another image: each change (data, attributes, times, added, deleted, a group that gains or loses a name, a retargeted junction, a stream, a security descriptor), edits made with ln, rm, junction and symlink, a file shared with a hardlink clone replaced and not written through, checked with diff, siblings and an ntfs-3g mount; the no-op and the dry run write nothing; a Linux folder; an entry only in the destination that cannot be removed named by its destination path; refusals.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 
 [ -x "$MKFIXTURE" ] || skip "fixtures/mkfixture is not built"
@@ -284,6 +284,20 @@ run_nl mirror "$T_TMP/k2.img:/k" "$d"
 expect_rc "killed mirror: the next run" 0
 expect_eq "killed mirror: then the folder holds the new files" "" \
 	"$(cd "$d" && for f in big1.bin big2.bin big3.bin big4.bin; do cmp -s "$f" "$T_TMP/new/$f" || echo "$f"; done; ls -A | grep -v '^big[1-4]\.bin$')"
+
+# ---- an entry only in the destination that cannot be removed: its destination path is said
+#      (a file made immutable, which root cannot remove either; where chattr cannot, skipped)
+run_nl copy "$V1:/src" "$T_TMP/imm"
+expect_rc "immutable: the copy to mirror into" 0
+mkdir "$T_TMP/imm/only" && : >"$T_TMP/imm/only/x"
+if chattr +i "$T_TMP/imm/only/x" 2>/dev/null; then
+	run_nl mirror "$V1:/src" "$T_TMP/imm"
+	chattr -i "$T_TMP/imm/only/x"
+	expect_rc "immutable: exit status" 1
+	expect_eq "immutable: each entry that stays is named by its destination path" \
+		"ntfslinks: '$T_TMP/imm/only/x': cannot delete: operation not permitted
+ntfslinks: '$T_TMP/imm/only': cannot delete: directory not empty" "$T_ERR"
+fi
 
 # ---- refusals
 run_nl mirror "$V1:/src" "$D:/nothing"

@@ -167,11 +167,12 @@ static bool notable(const struct fe_actions *a, const struct nl_copy_event *ev)
 	}
 }
 
-/* An error or a warning goes to stderr, escaped; a file copied under another
- * name is said there too (the JSON row has it). */
+/* An error or a warning goes to stderr, escaped, with the source path (or the destination's,
+ * for an entry only there); a file copied under another name is said there too (the JSON row
+ * has it). */
 static void report(const struct fe_actions *a, const struct nl_copy_event *ev)
 {
-	char *s = esc(ev->source), *r = esc(ev->reason), *d = NULL;
+	char *s = esc(ev->source ? ev->source : ev->dest), *r = esc(ev->reason), *d = NULL;
 
 	if (ev->action == NL_COPY_ACT_ERROR) {
 		fe_warn_entry(s, "%s", r && *r ? r : "failed");
