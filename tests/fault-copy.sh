@@ -1,5 +1,5 @@
 #!/bin/sh
-# fault-copy.sh: a copy that is killed (SIGKILL) midway into a plain Linux folder leaves no file under its real name that is not complete (files are written under .ntfslinks-PID-N.tmp and renamed when complete) and its folder marked with .ntfslinks-partial; the same command run again completes it (diff equal, nothing left over); killed midway into an image, the same; the same into a folder that exists already (the folder made there is marked, and run again, the copy takes its place instead of going beside it); a copy into an image whose device fails (ENOSPC, EIO injected at each write in turn) says so and never touches the source.
+# fault-copy.sh: a copy that is killed (SIGKILL) midway into a plain Linux folder leaves no file under its real name that is not complete (files are written under .ntfslinks-PID-N.tmp and renamed when complete) and its folder marked with .ntfslinks-partial; the same command run again completes it (diff equal, nothing left over); killed midway into an image, the same; the same into a folder that exists already (the folder made there is marked, and run again, the copy takes its place instead of going beside it); killed as it makes its folder in a Linux folder (made under a temporary name, marked, then renamed), the run again removes the temporary folder and copies; a copy into an image whose device fails (ENOSPC, EIO injected at each write in turn) says so and never touches the source.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 
 FAULTCOPY=${FAULTCOPY:-$(dirname "$NTFSLINKS")/../../tests/faultcopy}
@@ -67,6 +67,28 @@ while [ "$i" -lt 40 ] && [ "$interrupted" -lt 3 ]; do
 done
 expect_eq "copies killed midway were checked (three)" 3 "$interrupted"
 expect_eq "killed copies: the source is unchanged" "$h" "$(hash_of "$T_TMP/src.img")"
+
+# ---- killed as it makes its folder: the folder is made as .NAME.ntfslinks-tmp, the mark made
+# in it, then renamed, so a kill there leaves that folder (empty, or holding the mark) and
+# nothing under the real name; the same command again removes it and copies
+for state in empty marked; do
+	d="$T_TMP/t-$state"
+	mkdir "$T_TMP/.t-$state.ntfslinks-tmp"
+	[ "$state" = marked ] && : >"$T_TMP/.t-$state.ntfslinks-tmp/.ntfslinks-partial"
+	run_nl copy "$T_TMP/src.img:/src" "$d"
+	expect_rc "killed as its folder was made ($state): run again, exit status" 0
+	run_nl diff "$T_TMP/src.img:/src" "$d"
+	expect_rc "killed as its folder was made ($state): the copy equals its source" 0
+	expect_eq "killed as its folder was made ($state): no temporary folder or mark left" "" \
+		"$(find "$T_TMP" -maxdepth 1 -name ".t-$state.*"; find "$d" -name '.ntfslinks-*')"
+done
+# the same below an existing folder
+mkdir "$T_TMP/have0" "$T_TMP/have0/.src.ntfslinks-tmp"
+: >"$T_TMP/have0/.src.ntfslinks-tmp/.ntfslinks-partial"
+run_nl copy "$T_TMP/src.img:/src" "$T_TMP/have0"
+expect_rc "existing folder, killed as its folder was made: run again, exit status" 0
+expect_eq "existing folder, killed as its folder was made: one copy, nothing else" "src" \
+	"$(ls -A "$T_TMP/have0")"
 
 # ---- into an image: the device fails from the Nth write on
 cat >"$T_TMP/small.spec" <<'EOF'

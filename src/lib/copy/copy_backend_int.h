@@ -177,6 +177,13 @@ struct cp_dst_ops {
 	/* Create folder @name in @parent; *out open until close(). */
 	int (*mkdir)(struct cp_dst *d, struct cp_dh *parent, const char *name,
 		     uint8_t ns, struct cp_dh *out);
+	/* Create folder @name in @parent already holding an empty CP_PARTIAL_MARK: made as
+	 * CP_TMPDIR_PREFIX @name CP_TMPDIR_SUFFIX in @parent, the mark made in it, then
+	 * renamed, so that a run killed meanwhile leaves no folder under @name without its
+	 * mark (cp_partial_clear_dir removes the leftover); *out open until close(). NULL:
+	 * mkdir(), then the mark. 0 or -errno. */
+	int (*mkdir_marked)(struct cp_dst *d, struct cp_dh *parent, const char *name,
+			    struct cp_dh *out);
 	/* Create an empty file. */
 	int (*create)(struct cp_dst *d, struct cp_dh *parent, const char *name,
 		      uint8_t ns, struct cp_dh *out);
@@ -319,8 +326,13 @@ unsigned long cp_scan_fallbacks(const struct cp_scan *sc);
 /* A file of this name lies in the folder a copy made as its destination until everything
  * below it is written: a folder that holds it is what a copy killed midway left. */
 #define CP_PARTIAL_MARK ".ntfslinks-partial"
+/* The temporary name of the folder a copy makes as its destination in a host folder, until
+ * it holds the mark: ".NAME.ntfslinks-tmp". */
+#define CP_TMPDIR_PREFIX "."
+#define CP_TMPDIR_SUFFIX ".ntfslinks-tmp"
 /* When the host folder @path holds CP_PARTIAL_MARK, remove it with everything in it (links
- * removed, never followed): 1 when it did, 0 when there was nothing to remove, -errno. */
+ * removed, never followed), and the same for its temporary name (CP_TMPDIR_PREFIX) beside
+ * it: 1 when it did, 0 when there was nothing to remove, -errno. */
 int cp_partial_clear_dir(const char *path);
 /* The same for folder @leaf of the folder @parent (a volume path) in an image. */
 int cp_partial_clear_image(struct nl_writer *w, const char *parent, const char *leaf);

@@ -94,6 +94,44 @@ static int dst_dir_mkdir(struct cp_dst *d, struct cp_dh *parent, const char *nam
 	return opened(d, fd, out, "cannot open new folder");
 }
 
+static int dst_dir_mkdir_marked(struct cp_dst *d, struct cp_dh *parent, const char *name,
+				struct cp_dh *out)
+{
+	struct dst_dir *p = d->priv;
+	char tmp[NAME_MAX + 1];
+	int rc, fd, mfd;
+
+	rc = check_name(d, name);
+	if (rc)
+		return rc;
+	if (p->ntfs3g || snprintf(tmp, sizeof(tmp), CP_TMPDIR_PREFIX "%s" CP_TMPDIR_SUFFIX, name) >=
+	    (int)sizeof(tmp)) {
+		/* an ntfs-3g mount (whose rename cannot refuse to replace) or no room for the
+		 * temporary name: the folder, then its mark */
+		rc = dst_dir_mkdir(d, parent, name, 0, out);
+		if (rc)
+			return rc;
+		mfd = openat(out->fd, CP_PARTIAL_MARK, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+			     0644);
+		return mfd < 0 || close(mfd) ? fail(d, -errno, "cannot create file") : 0;
+	}
+	if (mkdirat(parent->fd, tmp, 0755))
+		return fail(d, -errno, "cannot create folder");
+	fd = openat(parent->fd, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	mfd = fd < 0 ? -1 : openat(fd, CP_PARTIAL_MARK, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+				   0644);
+	if (mfd < 0 || close(mfd) || renameat2(parent->fd, tmp, parent->fd, name, RENAME_NOREPLACE)) {
+		rc = fail(d, -errno, "cannot create folder");
+		if (fd >= 0) {
+			unlinkat(fd, CP_PARTIAL_MARK, 0);
+			close(fd);
+		}
+		unlinkat(parent->fd, tmp, AT_REMOVEDIR);
+		return rc;
+	}
+	return opened(d, fd, out, "cannot open new folder");
+}
+
 /* A free slot of the temporary names (its index), or -ENOMEM. */
 static int tmp_slot(struct dst_dir *p)
 {
@@ -686,6 +724,7 @@ static void dst_dir_free(struct cp_dst *d)
 
 static const struct cp_dst_ops dst_dir_ops = {
 	.mkdir = dst_dir_mkdir,
+	.mkdir_marked = dst_dir_mkdir_marked,
 	.create = dst_dir_create,
 	.open_dir = dst_dir_open_dir,
 	.open_entry = dst_dir_open_entry,

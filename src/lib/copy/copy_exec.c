@@ -540,9 +540,13 @@ static void exec_dir(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n)
 	char why[512] = "";
 	uint64_t bytes = 0;
 	unsigned lost = 0;
+	/* the folder the copy makes (into an existing folder: each source's folder made there) */
+	bool top = n->parent == c->top && (!d->exists || n->is_root);
+	bool premarked = top && d->ops->mkdir_marked;
 	int rc;
 
-	rc = d->ops->mkdir(d, &n->parent->dh, n->name, n->st.name_space, &n->dh);
+	rc = premarked ? d->ops->mkdir_marked(d, &n->parent->dh, n->name, &n->dh)
+		       : d->ops->mkdir(d, &n->parent->dh, n->name, n->st.name_space, &n->dh);
 	if (rc) {
 		fail_now(c, x, n, d->ops->errmsg(d));
 		skip_subtree(c, n);
@@ -559,9 +563,12 @@ static void exec_dir(struct nl_copy *c, struct exec_ctx *x, struct cp_node *n)
 			return;
 		}
 	}
-	/* the folder the copy makes (into an existing folder: each source's folder made there) */
-	if (n->parent == c->top && (!d->exists || n->is_root))
+	if (premarked) {
+		x->mark = (struct cp_dh){ .ref = 0, .fd = -1 };
+		x->marked = true;
+	} else if (top) {
 		mark_unfinished(c, x, n);
+	}
 	report(c, x, n, n->unrolled ? NL_COPY_ACT_UNROLLED : NL_COPY_ACT_FOLDER, NULL, bytes, true);
 	if (n->st.type == CP_T_REPARSE && !d->ntfs) {
 		char msg[96];

@@ -4,6 +4,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -54,11 +56,26 @@ static int rm_tree_at(int dirfd, const char *name, unsigned depth)
 	return rc;
 }
 
+/* Remove the temporary folder CP_TMPDIR_PREFIX @leaf CP_TMPDIR_SUFFIX in the folder open at
+ * @fd, what a copy killed before it renamed its new folder left: 1 removed, 0 none, -errno. */
+static int clear_tmpdir(int fd, const char *leaf)
+{
+	char tmp[NAME_MAX + 1];
+	struct stat st;
+	int rc;
+
+	if (snprintf(tmp, sizeof(tmp), CP_TMPDIR_PREFIX "%s" CP_TMPDIR_SUFFIX, leaf) >=
+	    (int)sizeof(tmp) || fstatat(fd, tmp, &st, AT_SYMLINK_NOFOLLOW) || !S_ISDIR(st.st_mode))
+		return 0;
+	rc = rm_tree_at(fd, tmp, 0);
+	return rc ? rc : 1;
+}
+
 int cp_partial_clear_dir(const char *path)
 {
-	char *dir = strdup(path), *leaf, *mark = NULL;
+	char *dir = strdup(path), *leaf, mark[NAME_MAX + sizeof("/" CP_PARTIAL_MARK)];
 	struct stat st;
-	int rc = 0, fd;
+	int rc = 0, r, fd;
 	size_t n;
 
 	if (!dir)
@@ -66,17 +83,8 @@ int cp_partial_clear_dir(const char *path)
 	for (n = strlen(dir); n > 1 && dir[n - 1] == '/'; n--)
 		dir[n - 1] = 0;
 	leaf = strrchr(dir, '/');
-	if (lstat(dir, &st) || !S_ISDIR(st.st_mode) || (leaf && !leaf[1]))
-		goto out;	/* no folder there (or the file system's root) */
-	mark = malloc(strlen(dir) + sizeof("/" CP_PARTIAL_MARK));
-	if (!mark) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	strcpy(mark, dir);
-	strcat(mark, "/" CP_PARTIAL_MARK);
-	if (lstat(mark, &st) || !S_ISREG(st.st_mode))
-		goto out;	/* a finished copy, or no copy at all */
+	if (leaf && !leaf[1])
+		goto out;	/* the file system's root */
 	if (leaf) {
 		*leaf++ = 0;
 		fd = open(*dir ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -85,15 +93,19 @@ int cp_partial_clear_dir(const char *path)
 		fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	}
 	if (fd < 0) {
-		rc = -errno;
+		rc = errno == ENOENT ? 0 : -errno;	/* no folder to hold a copy yet */
 		goto out;
 	}
-	rc = rm_tree_at(fd, leaf, 0);
+	rc = clear_tmpdir(fd, leaf);
+	if (rc >= 0 && snprintf(mark, sizeof(mark), "%s/" CP_PARTIAL_MARK, leaf) < (int)sizeof(mark) &&
+	    !fstatat(fd, leaf, &st, AT_SYMLINK_NOFOLLOW) && S_ISDIR(st.st_mode) &&
+	    !fstatat(fd, mark, &st, AT_SYMLINK_NOFOLLOW) && S_ISREG(st.st_mode)) {
+		/* the folder holds the mark: what a copy killed midway left */
+		r = rm_tree_at(fd, leaf, 0);
+		rc = r ? r : 1;
+	}
 	close(fd);
-	if (!rc)
-		rc = 1;
 out:
-	free(mark);
 	free(dir);
 	return rc;
 }

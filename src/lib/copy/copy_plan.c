@@ -587,15 +587,16 @@ static bool name_taken(struct nl_copy *c, struct cp_node *parent, const char *na
 	if (parent == c->top && c->dst->exists && !c->o.mirror) {
 		int e = c->dst->ops->exists(c->dst, &c->dst->root, name), r;
 
-		/* a folder an interrupted run of this copy left under the name: removed */
-		if (e > 0 && c->reclaim && !c->o.dry_run && !c->reclaim_err) {
+		/* a folder an interrupted run of this copy left under the name (or under its
+		 * temporary name): removed */
+		if (e >= 0 && c->reclaim && !c->o.dry_run && !c->reclaim_err) {
 			r = cp_partial_clear_below(c->dst, name);
-			if (r > 0)
+			if (r > 0) {
 				c->reclaimed = true;
-			else if (r < 0)
+				e = c->dst->ops->exists(c->dst, &c->dst->root, name);
+			} else if (r < 0) {
 				c->reclaim_err = r;
-			if (r > 0)
-				return false;
+			}
 		}
 		return e > 0;
 	}
